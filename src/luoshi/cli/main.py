@@ -1,0 +1,221 @@
+"""The ``luoshi`` command. Thin: each command calls one service and prints its result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_paths
+from luoshi.store import default_db_path, open_store
+
+app = typer.Typer(
+    help="luoshi (落实): from meeting readouts to an implementation ledger.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+EXIT_REJECTED = 3  # some inputs were rejected (the others were ingested)
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
+]
+
+
+def _db(db: str | None) -> str:
+    return db or default_db_path()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (every file below a folder).")],
+    db: DbOption = None,
+    max_bytes: Annotated[int, typer.Option(help="Reject files larger than this.")] = DEFAULT_MAX_BYTES,
+    facts: Annotated[bool, typer.Option(help="Extract and store facts too.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+) -> None:
+    """Ingest readouts (txt, html, md with front matter, json, jsonl) into the store.
+
+    Exit status: 0 when every input was ingested (or was already stored), 3 when some inputs
+    were rejected (each is listed with its reason and recorded in the database)."""
+    from luoshi.pipeline import ingest_paths
+
+    store = open_store(_db(db))
+    total = sum(1 for _ in iter_paths(paths))
+    with Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=quiet or total < 20, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("files", total=total)
+        report = ingest_paths(
+            store, paths, max_bytes=max_bytes, with_facts=facts,
+            progress=lambda files, _bytes: progress.update(task, completed=files),
+        )  # fmt: skip
+    if not quiet:
+        for key, doc_id in report.duplicates:
+            console.print(f"[yellow]already stored[/] {key} (document {doc_id})")
+        for rejection in report.rejected:
+            console.print(f"[red]rejected[/] {rejection.key}: {rejection.reason}")
+    console.print(
+        f"{report.files} files: {len(report.added)} documents added, "
+        f"{len(report.duplicates)} already stored, {len(report.rejected)} rejected → {_db(db)}"
+    )
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words in simplified or traditional script; all must match.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Number of results.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Full-text search over both scripts, ranked, with highlighted snippets."""
+    store = open_store(_db(db))
+    hits = store.search(query, limit=limit)
+    if as_json:
+        console.print_json(json.dumps([h.to_json() for h in hits], ensure_ascii=False))
+        return
+    if not hits:
+        console.print(f"no document matches {query!r}")
+        return
+    for hit in hits:
+        date = hit.event_date or hit.published or "—"
+        console.print(f"[bold]{hit.document_id}[/] {date} [cyan]{hit.title or hit.name}[/]")
+        console.print("   " + hit.snippet.replace("【", "[reverse]").replace("】", "[/reverse]"))
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per input (the scored form).")] = False,
+) -> None:
+    """Extract officials, posts, cited documents, task batches, dates, directives (no database)."""
+    from luoshi.extract import extract as run_extract
+
+    rejected = 0
+    for item in read_paths(paths):
+        if isinstance(item, Rejection):
+            rejected += 1
+            err.print(f"rejected {item.key}: {item.reason}")
+            if jsonl:
+                print(json.dumps({"id": Path(item.key).stem, "error": item.reason}, ensure_ascii=False))
+            continue
+        facts = run_extract(item)
+        if jsonl:
+            print(json.dumps(facts.to_gold_shape(), ensure_ascii=False))
+            continue
+        _print_facts(item, facts)
+    if rejected and not jsonl:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _print_facts(doc, facts) -> None:  # type: ignore[no-untyped-def]
+    console.rule(f"[bold]{doc.id}[/] {doc.title or ''}")
+    console.print(f"event {facts.event_date or '—'}  published {facts.published or '—'}  script {doc.script}")
+    table = Table(show_header=True, header_style="bold", expand=True)
+    table.add_column("fact", no_wrap=True)
+    table.add_column("value")
+    table.add_column("context")
+    for p in facts.persons:
+        posts = "、".join(r.post for r in facts.roles if r.name == p.name)
+        table.add_row("person", f"{p.name} {posts}", doc.snippet(p.span, 12))
+    for d in facts.documents:
+        table.add_row("document", d.title, doc.snippet(d.span, 8))
+    for b in facts.task_batches:
+        table.add_row("batch", f"{b.count} {b.what}", doc.snippet(b.span, 12))
+    for m in facts.meetings:
+        table.add_row("meeting", f"{m.kind}: {m.name or ''}", f"chair {m.chair or '—'}, place {m.place or '—'}")
+    for d in facts.directives:
+        who = d.speaker or "—"
+        extra = f" → {d.addressee}" if d.addressee else ""
+        extra += f" (deadline {d.deadline})" if d.deadline else ""
+        table.add_row("directive", f"{who}{extra}", d.text[:80])
+    console.print(table)
+
+
+@app.command("eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="gold.jsonl")],
+    docs: Annotated[list[Path], typer.Argument(help="The documents (files or folders).")],
+    errors: Annotated[bool, typer.Option("--errors", help="List every difference.")] = False,
+    min_f1: Annotated[float | None, typer.Option(help="Exit 1 when macro F1 is below this.")] = None,
+) -> None:
+    """Run extraction over DOCS and score it against GOLD (the figures of shared/eval/score.py)."""
+    from luoshi.evaluate import load_jsonl, score
+    from luoshi.extract import extract as run_extract
+
+    predictions = []
+    for item in read_paths(docs):
+        if isinstance(item, Rejection):
+            err.print(f"rejected {item.key}: {item.reason}")
+            continue
+        predictions.append(run_extract(item).to_gold_shape())
+    result = score(load_jsonl(gold), predictions)
+    console.print(result.table(), markup=False)
+    if errors:
+        for doc_id, k, extra, missed in result.errors:
+            console.print(f"  {doc_id} {k}: extra {extra} missed {missed}", markup=False)
+    if min_f1 is not None and result.macro_f1 < min_f1:
+        raise typer.Exit(1)
+
+
+@app.command()
+def summary(db: DbOption = None) -> None:
+    """What the store holds: documents, rejections, dates, top cited documents and officials."""
+    _print_summary(_db(db))
+
+
+def _print_summary(db: str) -> None:
+    s = open_store(db).summary()
+    console.print(
+        f"[bold]{s['documents']}[/] documents, {s['persons']} persons, {s['citations']} citations, "
+        f"{s['task_batches']} task batches, {s['directives']} directives"
+    )
+    first, last = s["date_range"]
+    console.print(f"dates: {first or '—'} … {last or '—'}")
+    if s["rejected"]:
+        console.print(f"[red]{len(s['rejected'])} rejected inputs[/]:")
+        for key, reason in s["rejected"]:
+            console.print(f"  {key}: {reason}")
+    for label, rows in (("top cited documents", s["top_cited"]), ("top officials", s["top_officials"])):
+        table = Table(title=label, show_header=False)
+        for name, n in rows:
+            table.add_row(f"《{name}》" if label.startswith("top cited") else name, str(n))
+        console.print(table)
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option("--db", help="Database file for the demo.")] = "demo.db",
+) -> None:
+    """Ingest the bundled demo corpus, then show a summary and a few searches."""
+    from luoshi.demo import corpus_path
+    from luoshi.pipeline import ingest_paths
+
+    store = open_store(db)
+    report = ingest_paths(store, [corpus_path()])
+    console.rule("[bold]luoshi demo")
+    console.print(
+        f"ingested {len(report.added)} documents, {len(report.duplicates)} already stored, "
+        f"{len(report.rejected)} rejected (with reasons below)"
+    )
+    _print_summary(db)
+    for query in ("前海", "橫琴", "年度工作任务", "倒排工期"):
+        hits = store.search(query, limit=3)
+        console.print(f"\n[bold]search[/] {query!r}: {len(hits)} shown")
+        for hit in hits:
+            console.print(f"  {hit.document_id} {hit.title or hit.name}: {hit.snippet}", markup=False)
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,111 @@
+"""Scoring of extraction against a gold file, with the same figures as shared/eval/score.py."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from luoshi.text.fold import to_simplified
+
+FIELDS = ("persons", "roles", "documents", "task_batches")
+
+
+def _norm(value: Any) -> str:
+    import re
+
+    s = re.sub(r"\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", str(value))
+    return to_simplified(re.sub(r"\s+", "", s).strip("《》「」\"'“”"))
+
+
+@dataclass
+class Score:
+    counts: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0, 0] for k in FIELDS})
+    dates: dict[str, list[int]] = field(
+        default_factory=lambda: {"event_date": [0, 0], "published": [0, 0]}
+    )
+    errors: list[tuple[str, str, list[Any], list[Any]]] = field(default_factory=list)
+
+    def prf(self, name: str) -> tuple[float, float, float]:
+        tp, fp, fn = self.counts[name]
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def accuracy(self, name: str) -> float:
+        ok, total = self.dates[name]
+        return ok / total if total else 1.0
+
+    @property
+    def macro_f1(self) -> float:
+        return (sum(self.prf(k)[2] for k in FIELDS) + self.accuracy("event_date")) / 5
+
+    def table(self) -> str:
+        lines = [f"{'field':<14}{'P':>7}{'R':>7}{'F1':>7}"]
+        for k in FIELDS:
+            p, r, f = self.prf(k)
+            lines.append(f"{k:<14}{p:7.3f}{r:7.3f}{f:7.3f}")
+        for k in self.dates:
+            lines.append(f"{k:<14}{'acc':>7}{self.accuracy(k):14.3f}")
+        lines.append(f"macro_f1 {self.macro_f1:.3f}")
+        return "\n".join(lines)
+
+
+def load_jsonl(path: str | Path) -> dict[str, dict[str, Any]]:
+    out = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            out[str(obj.get("id"))] = obj
+    return out
+
+
+def _batches(obj: dict[str, Any]) -> list[tuple[int, str]]:
+    return [(int(b["count"]), _norm(b.get("what") or "")) for b in obj.get("task_batches") or []]
+
+
+def score(gold: dict[str, dict[str, Any]], predictions: Iterable[dict[str, Any]]) -> Score:
+    pred = {str(p["id"]): p for p in predictions}
+    result = Score()
+    for doc_id, g in gold.items():
+        p = pred.get(doc_id, {})
+        pairs = {
+            "persons": ({_norm(x) for x in g.get("persons") or []}, {_norm(x) for x in p.get("persons") or []}),
+            "roles": (
+                {(_norm(a), _norm(b)) for a, b in g.get("roles") or []},
+                {(_norm(a), _norm(b)) for a, b in p.get("roles") or []},
+            ),
+            "documents": (
+                {_norm(x) for x in g.get("documents") or []},
+                {_norm(x) for x in p.get("documents") or []},
+            ),
+        }
+        for k, (gs, ps) in pairs.items():
+            c = result.counts[k]
+            c[0] += len(gs & ps)
+            c[1] += len(ps - gs)
+            c[2] += len(gs - ps)
+            if gs != ps:
+                result.errors.append((doc_id, k, sorted(map(str, ps - gs)), sorted(map(str, gs - ps))))
+        unused = _batches(p)
+        tp = 0
+        gold_batches = _batches(g)
+        for count, what in gold_batches:
+            for i, (pc, pw) in enumerate(unused):
+                if pc == count and (not what or not pw or what in pw or pw in what):
+                    tp += 1
+                    del unused[i]
+                    break
+        c = result.counts["task_batches"]
+        c[0] += tp
+        c[1] += len(unused)
+        c[2] += len(gold_batches) - tp
+        for k in result.dates:
+            result.dates[k][1] += 1
+            if (g.get(k) or None) == (p.get(k) or None):
+                result.dates[k][0] += 1
+            else:
+                result.errors.append((doc_id, k, [p.get(k)], [g.get(k)]))
+    return result

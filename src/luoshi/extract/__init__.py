@@ -1,0 +1,41 @@
+"""Extraction: a Document in, Facts out, every fact with its span in the clean text.
+
+Rules run on the simplified fold of the text, which is character-aligned with the clean text, so
+a span found in one is the same span in the other (and ``Document.original_span`` maps it on to
+the original)."""
+
+from __future__ import annotations
+
+from luoshi.extract.batches import find_batches
+from luoshi.extract.citations import find_citations
+from luoshi.extract.dates import find_event_date
+from luoshi.extract.directives import find_directives, find_meetings
+from luoshi.extract.names import find_people
+from luoshi.extract.places import find_places
+from luoshi.model import Document, Facts
+
+__all__ = ["extract"]
+
+
+def extract(document: Document) -> Facts:
+    s = document.simplified
+    persons, roles = find_people(s)
+    for person in persons:
+        person.name_original = document.text[person.span.start : person.span.end]
+    documents = find_citations(s)
+    for cited in documents:
+        cited.title_original = document.text[cited.span.start + 1 : cited.span.end - 1]
+    event_date, event_span = find_event_date(s, document.published)
+    return Facts(
+        document_id=document.id,
+        event_date=event_date,
+        event_date_span=event_span,
+        published=document.published,
+        persons=persons,
+        roles=roles,
+        documents=documents,
+        task_batches=find_batches(s),
+        directives=find_directives(s, persons),
+        meetings=find_meetings(s, persons, event_date),
+        places=find_places(s),
+    )

@@ -1,0 +1,51 @@
+"""Counted batches of work items: "96项年度工作任务", "103项行政职权", "一百零三项…"."""
+
+from __future__ import annotations
+
+import re
+
+import cn2an  # type: ignore[import-untyped]
+
+from luoshi.model import Span, TaskBatch
+
+_NUM = r"(\d{1,5}|[一二三四五六七八九十百千两零〇]{1,8})"
+_BATCH = re.compile(_NUM + r"(项|个|条|件|批)([\u4e00-\u9fff、]{1,16})")
+# "N个X" counts only where X is a task, measure, matter or reform item.
+_GE_NOUN = re.compile(r"(?:任务|举措|措施|事项|改革|项目|清单|工程|行动|制度创新|政策|问题|课题)")
+_FIXED = re.compile(
+    r"^(?:八项规定|四个意识|四个自信|两个维护|两个确立|四个全面|五位一体|两个一百年|三个代表|两个大局|"
+    r"四个服务|三个务必|四个面向)"
+)
+_TAIL_STOP = re.compile(r"(?:的|已|均|全部|并|正在|得到|中|于|和|与|及|等|为|是|由|都|将|要|在|共).*$")
+_WHAT_HEAD_STOP = re.compile(r"^(?:之|以上|左右|多|余)")
+
+
+def _number(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    try:
+        return int(cn2an.cn2an(raw, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def find_batches(s: str) -> list[TaskBatch]:
+    out: list[TaskBatch] = []
+    for m in _BATCH.finditer(s):
+        raw, unit, what = m.group(1), m.group(2), m.group(3)
+        if m.start() > 0 and s[m.start() - 1] in "第每" or _WHAT_HEAD_STOP.match(what):
+            continue  # ordinals ("第3项") and approximations are not batches
+        if _FIXED.match(s[m.start() :]):
+            continue
+        count = _number(raw)
+        if count is None or count < 2:
+            continue
+        what = _TAIL_STOP.sub("", what).rstrip("、")
+        if len(what) < 2:
+            continue
+        if unit == "个" and not _GE_NOUN.search(what):
+            continue
+        if unit in ("条", "件", "批") and not _GE_NOUN.search(what) and not what.endswith(("法规", "意见", "建议")):
+            continue
+        out.append(TaskBatch(count, what, Span(m.start(), m.start(3) + len(what))))
+    return out

@@ -1,0 +1,56 @@
+"""Cited documents: titles in 《》 (nested 〈〉 and 《》 handled at every level), and 「」 when the
+title reads as a policy document. Newspapers, websites and programmes are not documents."""
+
+from __future__ import annotations
+
+import re
+
+from luoshi.extract.gazetteer import media_names
+from luoshi.model import CitedDocument, Span
+
+_OPEN = {"《": "》", "〈": "〉", "「": "」", "『": "』"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+_DOC_SUFFIX = re.compile(
+    r"(?:方案|规划|纲要|意见|条例|办法|决定|决议|通知|规定|法|措施|计划|清单|报告|协议|章程|指引|细则|准则|"
+    r"目录|标准|公约|安排|纪要|通告|公告|白皮书|路线图|若干政策|政策|指南|战略|框架|备忘录|宣言|建议|批复)"
+    r"(?:[(（][^()（）]*[)）])?$"
+)
+_MEDIA_SUFFIX = re.compile(r"(?:日报|晚报|早报|时报|商报|特区报|周刊|杂志|网|频道|栏目|电视台|客户端|公众号)$")
+
+
+def find_citations(s: str) -> list[CitedDocument]:
+    found: list[tuple[int, int, str]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(s):
+        if ch in _OPEN:
+            stack.append((ch, i))
+        elif ch in _CLOSE:
+            opener = _CLOSE[ch]
+            # Pop to the matching opener; unmatched closers are ignored.
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == opener:
+                    _, start = stack[k]
+                    del stack[k:]
+                    found.append((start, i + 1, opener))
+                    break
+        elif ch == "\n":
+            stack.clear()  # titles do not run across paragraphs
+    out: list[CitedDocument] = []
+    seen: set[str] = set()
+    for start, end, opener in sorted(found):
+        title = re.sub(r"\s+", "", s[start + 1 : end - 1])
+        if not _is_document(title, opener) or title in seen:
+            continue
+        seen.add(title)
+        out.append(CitedDocument(title, Span(start, end)))
+    return out
+
+
+def _is_document(title: str, opener: str) -> bool:
+    if len(title) < 2 or len(title) > 200:
+        return False
+    if title in media_names() or _MEDIA_SUFFIX.search(title):
+        return False
+    if opener in "《〈":
+        return True
+    return bool(_DOC_SUFFIX.search(title))

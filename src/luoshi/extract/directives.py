@@ -1,0 +1,136 @@
+"""Directives (要…, 一要…二要…, 一是…二是…) with speaker, addressee and deadline; and the meeting
+the readout reports (kind, name, chair, place, speakers)."""
+
+from __future__ import annotations
+
+import re
+
+from luoshi.extract.dates import DEADLINE
+from luoshi.model import Directive, Meeting, Person, Span
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_SPEAKS = re.compile(r"(强调|指出|要求|表示|提出|认为|希望|部署)")
+_ORDINALS = "一二三四五六七八九十"
+_ORDINAL = re.compile(
+    rf"^(?:([{_ORDINALS}])(?:要|是|方面)|第([{_ORDINALS}])[，,、]|[（(]([{_ORDINALS}])[)）]|0?(\d)[.、．\s]|(\d{{2}})\s*$)"
+)
+_DIRECTIVE_START = re.compile(r"^(?:要|必须|务必|确保|坚持|着力|加快|全力|进一步|持续|切实|奋力)")
+_ADDRESSEE = re.compile(
+    r"^([\u4e00-\u9fff]{2,14}?(?:各部门|各单位|各区|各地|各级|新区|部门|政府|管委会|管理局|党工委|委员会|"
+    r"合作区|自贸片区|集团|企业|单位|区|市|省|局|委|办))(?:要|必须|务必)"
+)
+_DEADLINE_HINT = re.compile(r"前|年底|年内|力争|半年|季度|长期坚持|持续推进|(?:19|20)\d{2}年")
+
+MEETING_KINDS: list[tuple[str, str]] = [
+    ("常委会", r"常委会(?:\(扩大\)|（扩大）|扩大)?会议|常委会议"),
+    ("常务会议", r"常务会议|常务会"),
+    ("领导小组会议", r"领导小组(?:第[一二三四五六七八九十\d]+次)?(?:全体)?会议|深改委(?:第[一二三四五六七八九十\d]+次)?会议"),
+    ("党组会议", r"党组(?:扩大)?会议|党工委(?:扩大)?会议|党委(?:扩大)?会议"),
+    ("全体会议", r"全体会议|全会"),
+    ("现场会", r"现场会"),
+    ("动员会", r"动员会|动员大会"),
+    ("推进会", r"推进会|推进大会"),
+    ("专题会议", r"专题会议|专题会"),
+    ("座谈会", r"座谈会"),
+    ("专班会议", r"专班(?:第[一二三四五六七八九十\d]+次)?会议"),
+    ("人大常委会会议", r"人大常委会第[一二三四五六七八九十\d]+次会议"),
+    ("政协会议", r"政协[^，。]{0,12}次会议"),
+    ("管理委员会会议", r"管理委员会第[一二三四五六七八九十\d]+次会议"),
+    ("调研", r"调研|视察|考察"),
+    ("大会", r"大会"),
+    ("会议", r"会议"),
+]
+_KIND_PATTERNS = [(k, re.compile(p)) for k, p in MEETING_KINDS]
+_MEETING_NAME = re.compile(
+    r"([^，。、\s“”《》]{2,40}?(?:会议|大会|现场会|动员会|推进会|座谈会|全会|常务会|专题会))"
+    r"(?:\(扩大\)|（扩大）)?(?:暨[^，。\s]{2,30}?(?:会议|大会))?(?=召开|在|举行|闭幕|开幕|，|,|。)"
+)
+_PLACE = re.compile(r"在([\u4e00-\u9fff]{2,10}?)(?:主持召开|召开|举行|主持|闭幕|开幕)")
+_CHAIR = re.compile(r"主持(?:召开)?|由([\u4e00-\u9fff]{2,4})主持")
+
+
+def find_directives(s: str, persons: list[Person]) -> list[Directive]:
+    names = sorted((p.name for p in persons), key=len, reverse=True)
+    speaker: str | None = None
+    out: list[Directive] = []
+    for m in _SENTENCE.finditer(s):
+        sentence = m.group().strip()
+        if len(sentence) < 6:
+            continue
+        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        body, body_start = sentence, start
+        speaks = _SPEAKS.search(sentence[:40])
+        if speaks:
+            who = sentence[: speaks.start()]
+            named = next((n for n in names if who.endswith(n) or who.startswith(n)), None)
+            if named:
+                speaker = named
+            elif who.endswith(("会议", "全会", "会上", "大会")) or who in ("", "他", "她"):
+                speaker = "会议" if who.endswith(("会议", "全会", "会上", "大会")) else speaker
+            after = sentence[speaks.end() :].lstrip("，,：: ")
+            body_start = start + len(sentence) - len(after)
+            body = after
+        ordinal_m = _ORDINAL.match(body)
+        ordinal = None
+        if ordinal_m:
+            raw = next(g for g in ordinal_m.groups() if g)
+            ordinal = int(raw) if raw.isdigit() else _ORDINALS.index(raw) + 1
+        addressee_m = _ADDRESSEE.match(body)
+        is_directive = bool(
+            _DIRECTIVE_START.match(body) or addressee_m or (ordinal and "要" in body[:8])
+            or (speaks and re.search(r"[，,]要", sentence))
+        )  # fmt: skip
+        if not is_directive or len(body) < 6:
+            continue
+        deadline = None
+        for d in DEADLINE.finditer(body):
+            if _DEADLINE_HINT.search(d.group()):
+                deadline = d.group()
+                break
+        out.append(
+            Directive(
+                text=body,
+                span=Span(body_start, body_start + len(body)),
+                speaker=speaker,
+                addressee=addressee_m.group(1) if addressee_m else None,
+                deadline=deadline,
+                ordinal=ordinal,
+            )
+        )
+    return out
+
+
+def find_meetings(s: str, persons: list[Person], event_date: str | None) -> list[Meeting]:
+    head = s[:1200]
+    kind = None
+    for k, pattern in _KIND_PATTERNS:
+        if pattern.search(head):
+            kind = k
+            break
+    if kind is None:
+        return []
+    name_m = _MEETING_NAME.search(head)
+    name = name_m.group(1) if name_m else None
+    if name:
+        name = re.sub(r"^(?:\d{1,2}月\d{1,2}日(?:上午|下午|晚)?|召开|举行|主持召开|联合召开)+", "", name)
+    chair = None
+    for p in persons:
+        if re.search(re.escape(p.name) + r"[^，。]{0,3}主持|由" + re.escape(p.name) + "主持", s):
+            chair = p.name
+            break
+    place_m = _PLACE.search(head)
+    speakers = [
+        p.name for p in persons if re.search(re.escape(p.name) + r"(?:在[^，。]{0,12})?(?:讲话|强调|指出|作讲话)", s)
+    ]
+    span = Span(name_m.start(1), name_m.end(1)) if name_m else Span(0, 0)
+    return [
+        Meeting(
+            kind=kind,
+            name=name,
+            span=span,
+            chair=chair,
+            place=place_m.group(1) if place_m else None,
+            date=event_date,
+            speakers=speakers,
+        )
+    ]

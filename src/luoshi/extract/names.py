@@ -1,0 +1,311 @@
+"""Persons and their posts.
+
+Names are found only where the genre anchors them: after a post ("市委书记孟凡利"), in a list
+after a qualifier ("市领导郑红波、王守睿"), at the head of a clause before an action verb
+("李希强调"), or as the object of an appointment ("任命孟凡利为"). A name runs from a known
+surname to where the text visibly moves on (punctuation or a following word such as 主持/出席/在),
+which is what tells "覃伟中主持" from "覃伟". Bylines and doctrinal references are left out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from luoshi.extract.gazetteer import post_heads, surnames
+from luoshi.model import Person, Role, Span
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# Words that may follow a name directly and so mark where it ends.
+FOLLOW_WORDS = tuple(
+    sorted(
+        """主持 出席 参加 强调 指出 讲话 表示 要求 说 在 和 与 及 同 等 到 来到 前往 深入 调研 考察
+        视察 率 带队 一行 代表 宣读 通报 介绍 听取 会见 会同 陪同 分别 先后 也 都 是 为 作 对 向 就
+        的 了 同志 书记 市长 省长 区长 主任 主席 局长 部长 副 共同 一起 还 则 再 亲切 详细 认真 充分
+        总书记 首先 随后 应邀 致辞 致 所 被 辞去 代理 于 担任 兼任 任 当选 指出 希望 感谢 详细 对此 看望
+        慰问 察看 走访 提出 主讲 回答 围绕 结合 肯定 总结 部署 传达 宣布 作了 发表 率队 任职 职务
+        讲 答 问 认为 透露 介绍 实地 来 赴 乘 亲临 带领 同时 以 据 今天 昨天 日前 近日 上午 下午""".split(),
+        key=len,
+        reverse=True,
+    )
+)
+BOUNDARY_CHARS = set("，,。．.；;：:、！!？?（()）“”\"'‘’《》〈〉「」『』【】[]\n\t …—-·/／|　 ")
+NOT_GIVEN = set(
+    "的了在和与及等是为对向就也都说会议市省区县委记席局厅院处署党政府出参持讲指示要求调研到深入"
+    "代宣通听见陪则再将已被把从由各该其此这那我他她们个项年月日时"
+)
+# Common words that start with a surname character; never names.
+NOT_NAMES = set(
+    """任务 任何 全面 全市 全省 全会 全国 全体 全力 高度 高水平 高标准 高质量 方面 方案 时代 时期
+    时间 时刻 明确 文件 文化 安全 安排 严格 常委 常务 平台 华侨 周年 于是 关于 关键 关心 关注
+    成效 成果 成为 成立 向前 向好 和谐 和平 国家 国务 国际 国内 水平 海南 海关 江门 黄埔 龙岗 龙华
+    金融 宁夏 温州 万亿 程序 张力 公共 公司 公开 公平 公安 公众 公园 公布 单位 南方 南北 南沙 南山
+    于此 党中 党委 党组 党工 党建 党员 通知 林业 牛市 司法 华南 华北 应急 宋体 明年 时任 常住 乐于
+    谈判 简要 简称 齐心 齐抓 强化 强调 强大 强劲 支持 支撑 支付 易于 路线 路径 连续 尚未 毕业 严守
+    沙头 解决 解放 解读 谷歌 甘肃 景区 景观 管理 管控 章程 苏州 柳州 余万 余家 余名 余项 余个 汤圆
+    庞大 柏林 包括 包容 包含 席位 项目 项链 晋升 那里 冷静 冯氏 邓氏 卫生 卫星 贺信 贺电 信心 信息
+    信用 信任 相关 相互 相应 初步 初心 门户 云端 云计 容易 敬请 来自 来访 来宾 来到 都市 都是 普遍
+    普惠 浦东 浦江 宣传 宣布 伏笔 鲜明 印发 隆重 战略 战斗 危机 危险 巫山 尤其 阳光 时尚 穆斯 农业
+    农村 农民 卓越 古代 吉祥 车辆 车站 项目 连接 麦当 戚继 景德 党史 宫殿 费用 卜算 冷链 米兰 柏树
+    宗旨 桂林 全部 应用 应对 应该 边境 边界 姬路 师生 师资 和睦 仇恨 商务 商业 商会 沙漠 荣获 荣誉
+    桑拿 郎朗 甄别 丛书 仲裁 虞山 敖包 明显 明天 明日 佘山 池州 查处 查看 麻烦 苑囿 迟到 官员 官方
+    封闭 谈话 匡正 惠及 惠州 乐观 冀望 郁闷 胥吏 班子 储备 原则 原来 燕山 楚雄 劳动 皮革 楼宇 满意
+    闻名 位于 厉行 伊始 海外 海洋 海上 海峡 权力 权益 强国 帅气 屠宰 豆浆 练习 廉洁 禹州 井冈 祖国
+    漆器 巴西 丰富 支部 卿相 国有 平安 计划 索引 宣讲 晋江 相比 初期 门槛 云南 容量 敬老 来源 扈从
+    芮城 都会 普及 戈壁 伏击 鹿港 薄弱 邸报 辜负 羊城 阿里 乌鲁 母亲 修改 修订 杭州 况且 那些 宿舍
+    逯家 隆起 茹苦 诸多 战线 慕名 危房 玉石 银行 公司 揭阳 揭牌 干部 干事 但是 斯坦 元宵 束缚 衣食
+    信念 展开 展示 阴影 智能 智慧 幸福 奉献 植树 衡量 富有 尧舜 闭幕 由于 于今 夏季 金额 石油 黎明
+    龙头 史上 段落 钟点 钱包 洪水 武装 武汉 戴维 莫斯 孔子 向着 汤加 常态 温度 康复 施工 文明 牛奶
+    樊篱 葛藤 邢台 安徽 齐鲁 易懂 乔迁 伍佰 庞然 颜色 倪匡 庄严 聂耳 章节 鲁迅 岳阳 翟理 殷切 詹姆
+    申请 申报 欧洲 欧盟 耿直 关系 兰州 焦点 俞敏 左右 柳树 甘露 祝贺 包装 宁静 尚且 符合 舒适 阮籍
+    柯林 纪律 纪念 纪委 梅州 童年 凌晨 毕竟 单独 季度 裴多 霍乱 涂料 成都 苗头 谷物 盛会 曲折 翁源
+    冉冉 骆驼 蓝图 路上 游客 辛苦 靳州 管道 柴油 蒙古 鲍鱼 华为 喻为 祁连 蒲公 房地 房屋 滕王 屈服
+    饶平 解除 牟利 艾滋 尤为 阳江 时候 穆棱 农产 司长 卓有 古城 吉林 缪斯 简化 车间 项下 连日 芦苇""".split()
+)
+
+
+@dataclass
+class _Mention:
+    name: str
+    start: int
+    end: int
+    posts: list[tuple[str, int, int]]
+
+
+def _is_boundary(s: str, i: int) -> bool:
+    if i >= len(s):
+        return True
+    if s[i] in BOUNDARY_CHARS or not HAN.match(s[i]):
+        return True
+    return s.startswith(FOLLOW_WORDS, i)
+
+
+def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
+    """The span of a personal name starting at ``i``, or None."""
+    single, compound = surnames()
+    for sur_len in (2, 1):
+        sur = s[i : i + sur_len]
+        if (sur_len == 2 and sur not in compound) or (sur_len == 1 and sur not in single):
+            continue
+        for given in (1, 2):
+            end = i + sur_len + given
+            if end > len(s):
+                break
+            chars = s[i + sur_len : end]
+            if any(c in NOT_GIVEN or not HAN.match(c) for c in chars):
+                break
+            if s[i:end] in NOT_NAMES:
+                continue
+            if not strict_end or _is_boundary(s, end):
+                return i, end
+    return None
+
+
+def _post_regex() -> re.Pattern[str]:
+    heads = "|".join(re.escape(h) for h in post_heads())
+    return re.compile(f"(?:{heads})")
+
+
+_HEADS = _post_regex()
+_LEAD_NOISE = re.compile(
+    r"^.*?(?:认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
+    r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|向|由|经|据|对|与|和|及|同)(?=[^、]{2,})"
+)
+_SEGMENT_STOP = set("，,。；;：:、\n “”\"《》！？!?「」 　")
+_BYLINE = re.compile(
+    r"(?:记者|通讯员|摄影|编辑|责编|责任编辑|作者|撰文|实习生|全媒体记者|融媒体记者|文|图)"
+    r"\s*[/／:：]?\s*((?:[\u4e00-\u9fff]{2,4}[、\s]*){1,4})"
+)
+_BYLINE_SHOT = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,4}(?:[、\s][\u4e00-\u9fff]{2,4})*)\s*摄\s*[）)]")
+_LIST_QUALIFIER = re.compile(
+    r"(?:领导|领导同志|负责同志|负责人|出席的还有|参加的有|还有|嘉宾|委员|代表)(?=[\u4e00-\u9fff])"
+)
+_CLAUSE_VERBS = re.compile(
+    r"主持|出席|强调|指出|讲话|表示|要求|会见|调研|带队|率队|率领|一行|宣读|通报|充分肯定|听取|来到|前往|"
+    r"察看|考察|视察|致辞|作报告|在会上|在闭幕会|在开幕会|代表|介绍|说|认为"
+)
+_TITLE_AFTER = re.compile(r"总书记|书记|市长|省长|区长|主任|主席")
+_APPOINT = re.compile(r"(?:任命|免去|接受|同意|批准|选举|决定)")
+_DOCTRINE_AFTER = re.compile(
+    r"^(?:总书记|同志|主席)?(?:新时代|同志为核心|[^，。；]{0,40}?(?:精神|论述|思想|重要指示要求|重要要求))"
+)
+_NARRATED = re.compile(r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调")
+
+
+def _segment_start(s: str, end: int) -> int:
+    """Start of the text run that ends at ``end``: back to punctuation, skipping a short
+    parenthetical ("管理局（前海管理局）局长")."""
+    i = end
+    while i > 0:
+        ch = s[i - 1]
+        if ch in "）)":
+            j = max(s.rfind("（", 0, i), s.rfind("(", 0, i))
+            if j >= 0 and i - j <= 14:
+                i = j
+                continue
+            return i
+        if ch in _SEGMENT_STOP or ch in "（(":
+            return i
+        if end - i > 40:
+            return i
+        i -= 1
+    return 0
+
+
+def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
+    """The post written right before a name: (post text without parentheticals, start)."""
+    seg_start = _segment_start(s, name_start)
+    segment = s[seg_start:name_start]
+    if not segment:
+        return None
+    m = None
+    for m in _HEADS.finditer(segment):
+        pass
+    if m is None or m.end() != len(segment):
+        return None
+    # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
+    for k in range(len(segment) - 1, 0, -1):
+        if segment[k] in "和与及" and any(
+            (hit := name_at(segment, k - n)) and hit[1] == k for n in (3, 2) if k - n >= 0
+        ):
+            seg_start += k + 1
+            segment = segment[k + 1 :]
+            break
+    noise = _LEAD_NOISE.match(segment)
+    if noise and noise.end() < len(segment):
+        seg_start += noise.end()
+        segment = segment[noise.end() :]
+    post = re.sub(r"[（(][^（）()]*[）)]", "", segment)
+    if not post or len(post) > 32 or post in ("领导", "同志"):
+        return None
+    return post, seg_start
+
+
+def _post_chain(s: str, name_start: int) -> list[tuple[str, int, int]]:
+    """All posts written before a name, split at 、: "省委副书记、深圳市委书记王伟中"."""
+    out: list[tuple[str, int, int]] = []
+    end = name_start
+    while True:
+        found = _post_before(s, end)
+        if not found:
+            break
+        post, start = found
+        out.append((post, start, end))
+        if start == 0 or s[start - 1] != "、":
+            break
+        end = start - 1
+        # The element before 、 must itself end in a post head (else it is a list of people).
+        before = _post_before(s, end)
+        if not before:
+            break
+    out.reverse()
+    return out
+
+
+def _excluded_spans(s: str) -> list[tuple[int, int]]:
+    spans = []
+    for pat in (_BYLINE, _BYLINE_SHOT):
+        for m in pat.finditer(s):
+            spans.append((m.start(1), m.end(1)))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(x <= a and b <= y for x, y in spans)
+
+
+def _is_doctrinal(s: str, start: int, end: int) -> bool:
+    """A leader named only inside a fixed phrase of doctrine ("…总书记关于…的重要论述")."""
+    tail = s[end : end + 60]
+    clause = re.split(r"[，,。；;]", tail, maxsplit=1)[0]
+    if _DOCTRINE_AFTER.match(tail):
+        return True
+    if re.search(r"(?:讲话|指示|批示)[^，。；]{0,6}(?:精神|要求)|关于.{0,30}(?:论述|精神)", clause):
+        return True
+    return not _NARRATED.search(clause)
+
+
+def find_people(s: str) -> tuple[list[Person], list[Role]]:
+    """Persons (order of first appearance) and their posts in the simplified text ``s``."""
+    excluded = _excluded_spans(s)
+    mentions: list[_Mention] = []
+    seen_at: set[int] = set()
+
+    def add(a: int, b: int, posts: list[tuple[str, int, int]]) -> None:
+        if _inside(excluded, a, b) or a in seen_at:
+            return
+        seen_at.add(a)
+        mentions.append(_Mention(s[a:b], a, b, posts))
+
+    def extend_list(end: int, posts: list[tuple[str, int, int]]) -> None:
+        # "副主席许瑞生、邓海光、袁宝成": the post applies to each name of the list.
+        while end < len(s) and s[end] == "、":
+            hit = name_at(s, end + 1)
+            if not hit or _post_before(s, hit[0]) or s.startswith(post_heads(), hit[1]):
+                break
+            add(hit[0], hit[1], posts)
+            end = hit[1]
+
+    # 1. After a post.
+    for m in _HEADS.finditer(s):
+        hit = name_at(s, m.end())
+        if not hit:
+            continue
+        posts = _post_chain(s, hit[0])
+        if not posts:
+            continue
+        add(hit[0], hit[1], posts)
+        extend_list(hit[1], posts)
+    # 2. After a list qualifier (市领导…, 负责同志…).
+    for m in _LIST_QUALIFIER.finditer(s):
+        hit = name_at(s, m.end())
+        if hit:
+            add(hit[0], hit[1], [])
+            extend_list(hit[1], [])
+    # 3. At the head of a clause, before an action verb; 4. as the object of an appointment.
+    for i in range(len(s)):
+        if i == 0 or s[i - 1] in _SEGMENT_STOP or s[i - 1] in "（(":
+            hit = name_at(s, i)
+            if hit and _CLAUSE_VERBS.match(s, hit[1]):
+                add(hit[0], hit[1], [])
+    # 5. Name then title at the head of a clause: "王伟中书记来到…", "习近平总书记亲临…".
+    for i in range(len(s)):
+        if i == 0 or s[i - 1] in _SEGMENT_STOP or s[i - 1] in "（(":
+            hit = name_at(s, i)
+            if hit:
+                t = _TITLE_AFTER.match(s, hit[1])
+                if t and _is_boundary(s, t.end()):
+                    add(hit[0], hit[1], [(t.group(), t.start(), t.end())])
+    for m in _APPOINT.finditer(s):
+        hit = name_at(s, m.end())
+        if hit and re.match(r"为|的|辞去|代理|同志|职务|担任", s[hit[1] : hit[1] + 2]):
+            add(hit[0], hit[1], [])
+
+    names = {m.name for m in mentions}
+    # A leader referred to only through doctrine is not a participant.
+    doctrinal = {
+        n for n in names
+        if all(_is_doctrinal(s, m.start, m.end) for m in mentions if m.name == n)
+        and any(s.startswith(("总书记", "同志"), m.end) for m in mentions if m.name == n)
+    }  # fmt: skip
+    persons: list[Person] = []
+    for name in sorted(names - doctrinal, key=lambda n: _first_free(s, n, excluded)):
+        first = next(m for m in sorted(mentions, key=lambda m: m.start) if m.name == name)
+        persons.append(Person(name, Span(first.start, first.end)))
+    roles: list[Role] = []
+    seen_roles: set[tuple[str, str]] = set()
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.name in doctrinal:
+            continue
+        for post, a, b in m.posts:
+            if (m.name, post) not in seen_roles:
+                seen_roles.add((m.name, post))
+                roles.append(Role(m.name, post, Span(a, b)))
+    return persons, roles
+
+
+def _first_free(s: str, name: str, excluded: list[tuple[int, int]]) -> int:
+    i = s.find(name)
+    while i >= 0 and _inside(excluded, i, i + len(name)):
+        i = s.find(name, i + 1)
+    return i if i >= 0 else len(s)

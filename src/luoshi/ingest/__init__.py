@@ -1,0 +1,24 @@
+"""Reading real-world readouts: formats, encodings, markup, page furniture, pinyin glosses."""
+
+from luoshi.ingest.decode import RejectedInput, decode_bytes
+from luoshi.ingest.pipeline import (
+    DEFAULT_MAX_BYTES,
+    Rejection,
+    content_hash,
+    document_from_text,
+    iter_paths,
+    read_path,
+    read_paths,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "RejectedInput",
+    "Rejection",
+    "content_hash",
+    "decode_bytes",
+    "document_from_text",
+    "iter_paths",
+    "read_path",
+    "read_paths",
+]

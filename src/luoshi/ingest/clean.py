@@ -1,0 +1,63 @@
+"""Cleaning of decoded text: whitespace, pinyin glosses, page furniture. Deletions only, tracked,
+so every clean character still knows its place in the original."""
+
+from __future__ import annotations
+
+import re
+
+from luoshi.text.offsets import TrackedText
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# "網(wǎng)": a CJK character followed by a pinyin gloss in half- or full-width brackets.
+_GLOSS_TONED = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]"
+)
+_GLOSS_PLAIN = re.compile(r"(?<=[\u3400-\u9fff])[(（](?:[bcdfghjklmnpqrstwxyz]?h?[aeiouü][a-z]{0,4})[)）]")
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff\u200b]+")
+_CR = re.compile(r"\r\n?")
+_LINE_EDGE_SPACE = re.compile(r"(?m)^ +| +$")
+_MANY_BREAKS = re.compile(r"(?<=\n\n)\n+")
+
+# Whole lines that are page furniture on Chinese government and news sites.
+_FURNITURE_LINE = re.compile(
+    r"(?m)^(?:"
+    r"(?:当前位置|您的位置|您当前的位置|當前位置|您的位置|所在位置|今天是)[:：]?.*"
+    r"|(?=.{0,80}$).*(?:>>|&gt;|>|›|»).*(?:首页|首頁|资讯|要闻|要聞|动态|動態|新闻|新聞).*"
+    r"|(?:首页|首頁)\s*(?:>|›|»).*"
+    r"|【?\s*(?:字号|字體|字体|字號)[:：]?.*"
+    r"|(?:分享到|分享至|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本页|返回顶部|返回頂部|【打印】|【关闭】|听全文|聽全文)[:：]?.*"
+    r"|.*扫一扫.*|.*掃一掃.*|.*扫码.*手机.*|.*掃碼.*手機.*"
+    r"|(?:上一篇|下一篇|上一條|下一條|上一条|下一条)[:：].*"
+    r"|[\w\-()（）]+\.(?:jpe?g|png|gif|bmp|webp)"
+    r"|(?:ico|头部|頭部|导航|導航|-|•|·|\|)"
+    r"|(?:(?:热线|熱線|关注|關注|置顶|置頂|微博|微信|客户端|客戶端|登录|登錄|注册|註冊)\s*){2,}"
+    r"|(?:阅读次数|閱讀次數|浏览次数|瀏覽次數)[:：].*"
+    r"|--\s*天[气氣].*"
+    r")$"
+)
+
+
+def normalise_whitespace(t: TrackedText) -> TrackedText:
+    t = t.replace(_CR, "\n")
+    t = t.replace(_SPACES, " ")
+    t = t.delete(_LINE_EDGE_SPACE)
+    return t.delete(_MANY_BREAKS)
+
+
+def remove_glosses(t: TrackedText) -> TrackedText:
+    toned = len(_GLOSS_TONED.findall(t.text))
+    t = t.delete(_GLOSS_TONED)
+    # Untoned glosses ("(de)") only where the page is evidently glossed throughout.
+    if toned >= 3:
+        t = t.delete(_GLOSS_PLAIN)
+    return t
+
+
+def remove_furniture(t: TrackedText) -> TrackedText:
+    t = t.delete(_FURNITURE_LINE)
+    return t.delete(_MANY_BREAKS).strip()
+
+
+def has_glosses(text: str) -> bool:
+    return _GLOSS_TONED.search(text) is not None

@@ -1,0 +1,158 @@
+"""The two types that flow through every part: ``Document`` (ingest → everything) and ``Facts``
+(extract → store → ledger). Parts exchange these, never each other's internals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from luoshi.text.offsets import OffsetMap
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range ``[start, end)`` in a document's *clean* text.
+
+    ``Document.original_span`` maps it back to the original (decoded) source text."""
+
+    start: int
+    end: int
+
+    def to_list(self) -> list[int]:
+        return [self.start, self.end]
+
+
+@dataclass
+class Document:
+    """One ingested text.
+
+    ``original`` is the decoded source exactly as read (markup, glosses and all); ``text`` is the
+    clean text in the source's own script; ``simplified`` is ``text`` folded to simplified script,
+    character-aligned with ``text`` (same length, same offsets); ``offsets`` maps clean offsets
+    to offsets in ``original``."""
+
+    id: str
+    original: str
+    text: str
+    simplified: str
+    offsets: OffsetMap
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD when the text or its metadata states it
+    source_url: str | None = None
+    source_site: str | None = None
+    source_path: str | None = None
+    source_format: str = "txt"
+    encoding: str = "utf-8"
+    script: str = "simplified"  # simplified | traditional | mixed
+    content_hash: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def original_span(self, span: Span) -> Span:
+        """The range of ``original`` that the clean-text ``span`` came from."""
+        return Span(*self.offsets.map_range(span.start, span.end))
+
+    def snippet(self, span: Span, context: int = 20) -> str:
+        start = max(0, span.start - context)
+        end = min(len(self.text), span.end + context)
+        return self.text[start:end].replace("\n", " ")
+
+
+@dataclass
+class Person:
+    name: str  # simplified script
+    span: Span
+    name_original: str = ""
+
+
+@dataclass
+class Role:
+    name: str
+    post: str  # simplified script, atomic post ("省委副书记")
+    span: Span  # the post's span
+
+
+@dataclass
+class CitedDocument:
+    title: str  # simplified, without brackets
+    span: Span
+    title_original: str = ""
+
+
+@dataclass
+class TaskBatch:
+    count: int
+    what: str
+    span: Span
+
+
+@dataclass
+class Directive:
+    text: str
+    span: Span
+    speaker: str | None = None  # a person's name, or "会议" for 会议强调
+    addressee: str | None = None
+    deadline: str | None = None  # as written ("年底前")
+    ordinal: int | None = None  # position in 一要…二要… sequences
+
+
+@dataclass
+class Meeting:
+    kind: str | None
+    name: str | None
+    span: Span
+    chair: str | None = None
+    place: str | None = None
+    date: str | None = None
+    speakers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Place:
+    name: str
+    kind: str  # zone | admin | organisation
+    span: Span
+
+
+@dataclass
+class Facts:
+    """Everything extracted from one Document; every fact carries its clean-text span."""
+
+    document_id: str
+    event_date: str | None = None
+    event_date_span: Span | None = None
+    published: str | None = None
+    persons: list[Person] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    documents: list[CitedDocument] = field(default_factory=list)
+    task_batches: list[TaskBatch] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+
+    def to_gold_shape(self) -> dict[str, Any]:
+        """The keys scored by ``shared/eval/score.py`` plus the spans and the richer facts."""
+        return {
+            "id": self.document_id,
+            "event_date": self.event_date,
+            "published": self.published,
+            "persons": [p.name for p in self.persons],
+            "roles": [[r.name, r.post] for r in self.roles],
+            "documents": [d.title for d in self.documents],
+            "task_batches": [{"count": b.count, "what": b.what} for b in self.task_batches],
+            "spans": {
+                "persons": [[p.name, *p.span.to_list()] for p in self.persons],
+                "roles": [[r.name, r.post, *r.span.to_list()] for r in self.roles],
+                "documents": [[d.title, *d.span.to_list()] for d in self.documents],
+                "task_batches": [[b.count, b.what, *b.span.to_list()] for b in self.task_batches],
+            },
+            "meetings": [_plain(m) for m in self.meetings],
+            "directives": [_plain(d) for d in self.directives],
+            "places": [_plain(p) for p in self.places],
+        }
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    out = asdict(obj)
+    if "span" in out:
+        out["span"] = [out["span"]["start"], out["span"]["end"]]
+    return out

@@ -1,0 +1,337 @@
+"""The store: one service object over the database, used by the CLI, the web app and the ledger."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text
+from sqlalchemy.engine import make_url
+
+from luoshi.model import Document, Facts
+from luoshi.store import fts
+from luoshi.store.migrate import upgrade
+from luoshi.store.schema import (
+    CitationRow,
+    DirectiveRow,
+    DocumentRow,
+    MentionRow,
+    PersonRow,
+    RejectionRow,
+    TaskBatchRow,
+)
+from luoshi.text.fold import to_simplified
+from luoshi.text.offsets import OffsetMap
+
+DEFAULT_DB = "luoshi.db"
+
+
+def default_db_path() -> str:
+    return os.environ.get("LUOSHI_DB", DEFAULT_DB)
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL from a file path or a URL (``postgresql+psycopg://…``)."""
+    return db if "://" in db else f"sqlite:///{Path(db).expanduser()}"
+
+
+@dataclass
+class IngestOutcome:
+    document_id: int
+    new: bool
+
+
+@dataclass
+class SearchHit:
+    document_id: int
+    name: str
+    title: str | None
+    published: str | None
+    event_date: str | None
+    score: float
+    snippet: str  # clean text in the document's own script, matches wrapped in 【】
+    spans: list[tuple[int, int]] = field(default_factory=list)  # matches in the clean text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "name": self.name,
+            "title": self.title,
+            "published": self.published,
+            "event_date": self.event_date,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "spans": [list(s) for s in self.spans],
+        }
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Store:
+    """Documents, their facts and the ledger in one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._person_ids: dict[str, int] = {}
+
+    # -- writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def find_by_hash(self, conn: Connection, content_hash: str) -> int | None:
+        return conn.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == content_hash))
+
+    def add_document(self, conn: Connection, doc: Document, facts: Facts | None) -> IngestOutcome:
+        """Insert ``doc`` (and its facts) unless a document with the same content is stored."""
+        existing = self.find_by_hash(conn, doc.content_hash)
+        if existing is not None:
+            return IngestOutcome(existing, False)
+        gold = facts.to_gold_shape() if facts else None
+        row = {
+            "name": doc.id,
+            "content_hash": doc.content_hash,
+            "title": doc.title,
+            "published": doc.published,
+            "event_date": facts.event_date if facts else None,
+            "source_url": doc.source_url,
+            "source_site": doc.source_site,
+            "source_path": doc.source_path,
+            "source_format": doc.source_format,
+            "encoding": doc.encoding,
+            "script": doc.script,
+            "original": doc.original,
+            "text": doc.text,
+            "offsets": doc.offsets.to_json(),
+            "meta": doc.metadata,
+            "facts": gold,
+        }
+        doc_id = int(conn.execute(insert(DocumentRow).values(**row)).inserted_primary_key[0])
+        if self.is_sqlite:
+            conn.execute(
+                text("INSERT INTO document_fts(rowid, title, body) VALUES (:id, :title, :body)"),
+                {"id": doc_id, "title": fts.index_form(doc.title or ""), "body": fts.index_form(doc.text)},
+            )
+        if facts:
+            self._add_facts(conn, doc_id, facts)
+        return IngestOutcome(doc_id, True)
+
+    def _add_facts(self, conn: Connection, doc_id: int, facts: Facts) -> None:
+        posts: dict[str, list[tuple[str, int, int]]] = {}
+        for role in facts.roles:
+            posts.setdefault(role.name, []).append((role.post, role.span.start, role.span.end))
+        mentions = []
+        for person in facts.persons:
+            pid = self._person_id(conn, person.name)
+            mentions.append(
+                {"document_id": doc_id, "person_id": pid, "post": None,
+                 "start": person.span.start, "end": person.span.end}
+            )  # fmt: skip
+            for post, start, end in posts.get(person.name, []):
+                mentions.append(
+                    {"document_id": doc_id, "person_id": pid, "post": post, "start": start, "end": end}
+                )
+        if mentions:
+            conn.execute(insert(MentionRow), mentions)
+        if facts.documents:
+            conn.execute(
+                insert(CitationRow),
+                [{"document_id": doc_id, "title": d.title, "start": d.span.start, "end": d.span.end}
+                 for d in facts.documents],
+            )  # fmt: skip
+        if facts.task_batches:
+            conn.execute(
+                insert(TaskBatchRow),
+                [{"document_id": doc_id, "count": b.count, "what": b.what,
+                  "start": b.span.start, "end": b.span.end} for b in facts.task_batches],
+            )  # fmt: skip
+        if facts.directives:
+            conn.execute(
+                insert(DirectiveRow),
+                [{"document_id": doc_id, "ordinal": d.ordinal, "speaker": d.speaker,
+                  "addressee": d.addressee, "deadline": d.deadline, "text": d.text,
+                  "start": d.span.start, "end": d.span.end} for d in facts.directives],
+            )  # fmt: skip
+
+    def _person_id(self, conn: Connection, name: str) -> int:
+        pid = self._person_ids.get(name)
+        if pid is None:
+            pid = conn.scalar(select(PersonRow.id).where(PersonRow.name == name))
+            if pid is None:
+                pid = int(conn.execute(insert(PersonRow).values(name=name)).inserted_primary_key[0])
+            self._person_ids[name] = pid
+        return pid
+
+    def forget_cache(self) -> None:
+        """Drop ids cached from a transaction that was rolled back."""
+        self._person_ids.clear()
+
+    def add_rejection(self, conn: Connection, key: str, reason: str) -> None:
+        conn.execute(insert(RejectionRow).values(key=key, reason=reason))
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def load_document(self, doc_id: int) -> Document | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(DocumentRow).where(DocumentRow.id == doc_id)).mappings().first()
+        if row is None:
+            return None
+        return Document(
+            id=row["name"],
+            original=row["original"],
+            text=row["text"],
+            simplified=to_simplified(row["text"]),
+            offsets=OffsetMap.from_json(row["offsets"], len(row["text"])),
+            title=row["title"],
+            published=row["published"],
+            source_url=row["source_url"],
+            source_site=row["source_site"],
+            source_path=row["source_path"],
+            source_format=row["source_format"],
+            encoding=row["encoding"],
+            script=row["script"],
+            content_hash=row["content_hash"],
+            metadata=dict(row["meta"] or {}),
+        )
+
+    def search(self, query: str, limit: int = 10, offset: int = 0) -> list[SearchHit]:
+        terms = fts.query_terms(query)
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                expr = fts.match_expression(query)
+                ranked = conn.execute(
+                    text(
+                        "SELECT rowid, bm25(document_fts, 4.0, 1.0) AS score FROM document_fts "
+                        "WHERE document_fts MATCH :q ORDER BY score LIMIT :limit OFFSET :offset"
+                    ),
+                    {"q": expr, "limit": limit, "offset": offset},
+                ).all()
+                ids = [(int(r[0]), -float(r[1])) for r in ranked]
+            else:
+                ids = self._search_like(conn, terms, limit, offset)
+            if not ids:
+                return []
+            rows = {
+                r["id"]: r
+                for r in conn.execute(
+                    select(
+                        DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published,
+                        DocumentRow.event_date, DocumentRow.text,
+                    ).where(DocumentRow.id.in_([i for i, _ in ids]))
+                ).mappings()
+            }  # fmt: skip
+        hits = []
+        for doc_id, score in ids:
+            row = rows[doc_id]
+            spans = fts.find_terms(to_simplified(row["text"]), terms)
+            hits.append(
+                SearchHit(
+                    doc_id, row["name"], row["title"], row["published"], row["event_date"],
+                    score, highlight(row["text"], spans), spans,
+                )
+            )  # fmt: skip
+        return hits
+
+    def _search_like(
+        self, conn: Connection, terms: list[str], limit: int, offset: int
+    ) -> list[tuple[int, float]]:
+        """Portable fallback (PostgreSQL without an FTS index yet): both scripts, LIKE."""
+        from luoshi.text.fold import to_traditional
+
+        stmt = select(DocumentRow.id)
+        for term in terms:
+            stmt = stmt.where(
+                DocumentRow.text.contains(term) | DocumentRow.text.contains(to_traditional(term))
+            )
+        stmt = stmt.order_by(DocumentRow.published.desc()).limit(limit).offset(offset)
+        return [(int(i), 0.0) for i in conn.scalars(stmt)]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                "documents": conn.scalar(select(func.count(DocumentRow.id))) or 0,
+                "persons": conn.scalar(select(func.count(PersonRow.id))) or 0,
+                "citations": conn.scalar(select(func.count(CitationRow.id))) or 0,
+                "task_batches": conn.scalar(select(func.count(TaskBatchRow.id))) or 0,
+                "directives": conn.scalar(select(func.count(DirectiveRow.id))) or 0,
+                "rejections": conn.scalar(select(func.count(RejectionRow.id))) or 0,
+            }
+
+    def summary(self, top: int = 8) -> dict[str, Any]:
+        """Figures for the demo and the dashboard."""
+        with self.engine.connect() as conn:
+            first, last = conn.execute(
+                select(
+                    func.min(func.coalesce(DocumentRow.event_date, DocumentRow.published)),
+                    func.max(func.coalesce(DocumentRow.event_date, DocumentRow.published)),
+                )
+            ).one()
+            cited = conn.execute(
+                select(CitationRow.title, func.count(func.distinct(CitationRow.document_id)).label("n"))
+                .group_by(CitationRow.title)
+                .order_by(text("n DESC"), CitationRow.title)
+                .limit(top)
+            ).all()
+            officials = conn.execute(
+                select(PersonRow.name, func.count(func.distinct(MentionRow.document_id)).label("n"))
+                .join(MentionRow, MentionRow.person_id == PersonRow.id)
+                .group_by(PersonRow.name)
+                .order_by(text("n DESC"), PersonRow.name)
+                .limit(top)
+            ).all()
+            rejections = conn.execute(
+                select(RejectionRow.key, RejectionRow.reason).order_by(RejectionRow.id)
+            ).all()
+        return {
+            **self.counts(),
+            "date_range": [first, last],
+            "top_cited": [(t, n) for t, n in cited],
+            "top_officials": [(p, n) for p, n in officials],
+            "rejected": [(k, r) for k, r in rejections],
+        }
+
+
+def highlight(text_: str, spans: list[tuple[int, int]], width: int = 60) -> str:
+    """A snippet of ``text_`` around the first match, matches wrapped in 【】."""
+    if not spans:
+        return text_[: width * 2].replace("\n", " ")
+    first = spans[0][0]
+    start = max(0, first - width // 2)
+    end = min(len(text_), first + width + width // 2)
+    out = []
+    cursor = start
+    for a, b in spans:
+        if a < cursor or b > end:
+            continue
+        out.append(text_[cursor:a])
+        out.append("【" + text_[a:b] + "】")
+        cursor = b
+    out.append(text_[cursor:end])
+    snippet = "".join(out).replace("\n", " ")
+    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text_) else "")
+
+
+def open_store(db: str | None = None, migrate: bool = True) -> Store:
+    url = database_url(db or default_db_path())
+    engine = create_engine(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if migrate:
+        upgrade(engine)
+    return Store(engine)

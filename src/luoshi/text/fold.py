@@ -1,0 +1,55 @@
+"""Traditional ⇄ simplified folding with OpenCC, always length-preserving so that an offset in
+the folded text is the same offset in the text it came from."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+_S2T = opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=8192)
+def _char_t2s(ch: str) -> str:
+    out = _T2S.convert(ch)
+    return out if len(out) == 1 else ch
+
+
+# Hong Kong and Taiwan variant forms that OpenCC's t2s leaves as they are.
+_VARIANTS = str.maketrans("衞爲僞啓綫裏峯羣衆麪歎鷄溼牀菸脩眾敎兌稅說悅銳閱蛻", "卫为伪启线里峰群众面叹鸡湿床烟修众教兑税说悦锐阅蜕")
+
+
+def to_simplified(text: str) -> str:
+    """Fold to simplified script, keeping the length (and so every offset) of ``text``."""
+    folded = _T2S.convert(text)
+    if len(folded) != len(text):
+        # A phrase conversion changed the length: fold character by character instead.
+        folded = "".join(_char_t2s(ch) for ch in text)
+    return folded.translate(_VARIANTS)
+
+
+def to_traditional(text: str) -> str:
+    return _S2T.convert(text)
+
+
+def detect_script(text: str, sample: int = 4000) -> str:
+    """``simplified``, ``traditional`` or ``mixed``, from the characters that differ by script."""
+    head = text[:sample]
+    simplified = to_simplified(head)
+    traditional = to_traditional(head)
+    trad_only = sum(1 for a, b in zip(head, simplified, strict=True) if a != b)
+    simp_only = (
+        sum(1 for a, b in zip(head, traditional, strict=True) if a != b)
+        if len(traditional) == len(head)
+        else 0
+    )
+    if trad_only == 0 and simp_only == 0:
+        return "simplified"
+    total = trad_only + simp_only
+    if trad_only / total >= 0.9:
+        return "traditional"
+    if simp_only / total >= 0.9:
+        return "simplified"
+    return "mixed"
