@@ -9,8 +9,8 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> str:
-    return str(tmp_path / "test.db")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("db") / "test.db")
 
 
 def shared_dir(*parts: str) -> Path:

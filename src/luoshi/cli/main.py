@@ -20,7 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
+console = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 EXIT_REJECTED = 3  # some inputs were rejected (the others were ingested)

@@ -3,8 +3,6 @@ every clean character keeps its position in the original HTML."""
 
 from __future__ import annotations
 
-import html as htmllib
-
 from selectolax.lexbor import LexborHTMLParser
 
 from luoshi.text.offsets import TrackedText
@@ -28,6 +26,30 @@ def html_title(source: str) -> str | None:
     return None
 
 
+_ENTITY_CHARS = "&<>\"'\xa0"
+
+
+def _align(raw: str, source: str, cursor: int) -> tuple[list[int], int]:
+    """Source positions of each character of a text node, which the parser may have decoded
+    from entities ("&amp;" → "&"); returns them and the new cursor."""
+    cut = min((i for i, ch in enumerate(raw) if ch in _ENTITY_CHARS), default=len(raw))
+    start = source.find(raw[:cut], cursor) if cut else source.find("&", cursor)
+    if start < 0:
+        return [cursor] * len(raw), cursor  # not found: pin to where we are
+    positions: list[int] = []
+    p = start
+    for ch in raw:
+        if p < len(source) and source[p] == ch:
+            positions.append(p)
+            p += 1
+        elif p < len(source) and source[p] == "&" and 0 < source.find(";", p, p + 12):
+            positions.append(p)
+            p = source.find(";", p, p + 12) + 1
+        else:
+            positions.append(p)
+    return positions, p
+
+
 def html_to_tracked(source: str) -> TrackedText:
     """Text of ``source`` with block elements as line breaks, positions into ``source``."""
     tree = LexborHTMLParser(source)
@@ -43,19 +65,8 @@ def html_to_tracked(source: str) -> TrackedText:
             raw = node.text_content or ""
             if not raw:
                 continue
-            found = source.find(raw, cursor)
-            if found < 0:
-                # Entities were decoded by the parser: find the escaped form, else pin to cursor.
-                escaped = htmllib.escape(raw, quote=False)
-                found = source.find(escaped, cursor)
-                if found >= 0:
-                    cursor = found + len(escaped)
-                    parts.append((raw, -found - 1))
-                    continue
-                parts.append((raw, -cursor - 1))
-                continue
-            parts.append((raw, found))
-            cursor = found + len(raw)
+            positions, cursor = _align(raw, source, cursor)
+            parts.extend((ch, -pos - 1) for ch, pos in zip(raw, positions, strict=True))
         elif tag in _BLOCK:
             parts.append(("\n", -cursor - 1))
     return TrackedText.join(parts)

@@ -1,0 +1,3 @@
+from luoshi.cli.main import app
+
+app()

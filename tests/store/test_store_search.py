@@ -1,0 +1,61 @@
+from pathlib import Path
+
+from conftest import shared_dir
+from luoshi.pipeline import ingest_paths
+from luoshi.store import open_store
+from luoshi.text import to_traditional
+
+SIMP = "2025年3月2日讯 3月1日,市委书记周明远在横琴主持召开专题会议,研究部署合作区建设。会议明确96项年度工作任务。"
+
+
+def _write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> None:
+    (folder / name).write_bytes(text.encode(encoding))
+
+
+def test_same_document_in_other_script_or_encoding_is_stored_once(tmp_path, db_path):
+    _write(tmp_path, "a.txt", SIMP)
+    _write(tmp_path, "b.txt", to_traditional(SIMP))
+    _write(tmp_path, "c.txt", SIMP, "gbk")
+    store = open_store(db_path)
+    report = ingest_paths(store, [tmp_path])
+    assert len(report.added) == 1 and len(report.duplicates) == 2
+    again = ingest_paths(store, [tmp_path])
+    assert not again.added and len(again.duplicates) == 3
+    assert store.counts()["documents"] == 1
+
+
+def test_search_finds_either_script_with_short_and_long_queries(tmp_path, db_path):
+    _write(tmp_path, "simp.txt", SIMP)
+    _write(tmp_path, "trad.txt", to_traditional(SIMP.replace("横琴", "前海").replace("96", "54")))
+    store = open_store(db_path)
+    ingest_paths(store, [tmp_path])
+    for query in ("前海", "前", "專題會議", "专题会议", "年度工作任务", "横琴 96"):
+        hits = store.search(query)
+        assert hits, query
+    assert {h.name for h in store.search("會議")} == {"simp", "trad"}
+    assert [h.name for h in store.search("橫琴")] == ["simp"]
+    assert store.search("前海")[0].snippet.count("【前海】") >= 1
+    assert store.search("不存在的词") == []
+
+
+def test_rejections_are_recorded_and_nothing_half_written(tmp_path, db_path):
+    _write(tmp_path, "good.txt", SIMP)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    store = open_store(db_path)
+    report = ingest_paths(store, [tmp_path])
+    assert [r.reason for r in report.rejected] == ["empty file"]
+    counts = store.counts()
+    assert counts["documents"] == 1 and counts["rejections"] == 1
+
+
+def test_seeds_ingest_and_search_both_scripts(db_path):
+    seeds = shared_dir("seeds")
+    store = open_store(db_path)
+    report = ingest_paths(store, [seeds])
+    assert len(report.added) == 5 and not report.rejected
+    simp = {h.document_id for h in store.search("前海", limit=50)}
+    trad = {h.document_id for h in store.search("前海合作區", limit=50)}
+    assert simp and trad <= simp
+    assert {h.document_id for h in store.search("合作區", limit=50)} == {
+        h.document_id for h in store.search("合作区", limit=50)
+    }
