@@ -23,9 +23,7 @@ def _norm(value: Any) -> str:
 @dataclass
 class Score:
     counts: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0, 0] for k in FIELDS})
-    dates: dict[str, list[int]] = field(
-        default_factory=lambda: {"event_date": [0, 0], "published": [0, 0]}
-    )
+    dates: dict[str, list[int]] = field(default_factory=lambda: {"event_date": [0, 0], "published": [0, 0]})
     errors: list[tuple[str, str, list[Any], list[Any]]] = field(default_factory=list)
 
     def prf(self, name: str) -> tuple[float, float, float]:
@@ -72,7 +70,10 @@ def score(gold: dict[str, dict[str, Any]], predictions: Iterable[dict[str, Any]]
     for doc_id, g in gold.items():
         p = pred.get(doc_id, {})
         pairs = {
-            "persons": ({_norm(x) for x in g.get("persons") or []}, {_norm(x) for x in p.get("persons") or []}),
+            "persons": (
+                {_norm(x) for x in g.get("persons") or []},
+                {_norm(x) for x in p.get("persons") or []},
+            ),
             "roles": (
                 {(_norm(a), _norm(b)) for a, b in g.get("roles") or []},
                 {(_norm(a), _norm(b)) for a, b in p.get("roles") or []},

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from luoshi.text.offsets import OffsetMap
@@ -152,7 +152,10 @@ class Facts:
 
 
 def _plain(obj: Any) -> dict[str, Any]:
-    out = asdict(obj)
-    if "span" in out:
-        out["span"] = [out["span"]["start"], out["span"]["end"]]
+    out = dict(vars(obj))
+    for key, value in out.items():
+        if isinstance(value, Span):
+            out[key] = value.to_list()
+        elif isinstance(value, list):
+            out[key] = list(value)
     return out

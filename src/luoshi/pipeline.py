@@ -56,7 +56,7 @@ def ingest_paths(
                         with conn.begin_nested():
                             facts = extract(item) if with_facts else None
                             outcome = store.add_document(conn, item, facts)
-                    except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
+                    except Exception as e:
                         reason = f"internal error while storing: {type(e).__name__}: {e}"
                         store.forget_cache()
                         store.add_rejection(conn, item.source_path or item.id, reason)

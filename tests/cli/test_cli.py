@@ -7,9 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import shared_dir
 from typer.testing import CliRunner
 
-from conftest import shared_dir
 from luoshi.cli.main import EXIT_REJECTED, app
 
 runner = CliRunner()
@@ -19,7 +19,9 @@ TEXT = "{n}月{d}日,市委书记周明远在前海主持召开第{k}次专题�
 def _corpus(folder: Path, n: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for k in range(n):
-        (folder / f"r{k:05d}.txt").write_text(TEXT.format(n=k % 12 + 1, d=k % 27 + 1, k=k + 2), encoding="utf-8")
+        (folder / f"r{k:05d}.txt").write_text(
+            TEXT.format(n=k % 12 + 1, d=k % 27 + 1, k=k + 2), encoding="utf-8"
+        )
 
 
 def test_ingest_exit_status_and_messages(tmp_path, db_path):
@@ -77,7 +79,10 @@ def test_killed_ingest_rerun_stores_each_document_once(tmp_path, db_path):
     assert 0 < partial < 3000
     subprocess.run(cmd, check=True)
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT count(*), count(DISTINCT content_hash) FROM documents").fetchone() == (3000, 3000)
+        assert conn.execute("SELECT count(*), count(DISTINCT content_hash) FROM documents").fetchone() == (
+            3000,
+            3000,
+        )
         fts = conn.execute("SELECT count(*) FROM document_fts").fetchone()[0]
         assert fts == 3000
 

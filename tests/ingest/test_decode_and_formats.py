@@ -15,7 +15,9 @@ def test_simplified_encodings_decode(encoding):
 
 
 def test_big5_decodes():
-    trad = "市委書記周明遠在前海主持召開專題會議,研究部署全面深化前海合作區改革開放工作。會議強調,要倒排工期。"
+    trad = (
+        "市委書記周明遠在前海主持召開專題會議,研究部署全面深化前海合作區改革開放工作。會議強調,要倒排工期。"
+    )
     assert decode_bytes(trad.encode("big5")).text == trad
 
 

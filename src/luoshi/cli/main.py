@@ -97,7 +97,9 @@ def search(
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders.")],
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per input (the scored form).")] = False,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="One JSON object per input (the scored form).")
+    ] = False,
 ) -> None:
     """Extract officials, posts, cited documents, task batches, dates, directives (no database)."""
     from luoshi.extract import extract as run_extract
@@ -134,7 +136,9 @@ def _print_facts(doc, facts) -> None:  # type: ignore[no-untyped-def]
     for b in facts.task_batches:
         table.add_row("batch", f"{b.count} {b.what}", doc.snippet(b.span, 12))
     for m in facts.meetings:
-        table.add_row("meeting", f"{m.kind}: {m.name or ''}", f"chair {m.chair or '—'}, place {m.place or '—'}")
+        table.add_row(
+            "meeting", f"{m.kind}: {m.name or ''}", f"chair {m.chair or '—'}, place {m.place or '—'}"
+        )
     for d in facts.directives:
         who = d.speaker or "—"
         extra = f" → {d.addressee}" if d.addressee else ""

@@ -151,7 +151,10 @@ def write_corpus(folder: Path, seed: int = 20261121) -> int:
     r = readouts[27]
     put("readout-27-glossed.txt", _gloss(to_traditional(f"深圳新聞網{r.body}\n")))
     r = readouts[28]
-    put("readout-28.md", f"---\ntitle: {r.title}\ndate: {r.published}\nsource: {r.city}日报\n---\n\n{r.body}\n")
+    put(
+        "readout-28.md",
+        f"---\ntitle: {r.title}\ndate: {r.published}\nsource: {r.city}日报\n---\n\n{r.body}\n",
+    )
     records = [
         {"title": x.title, "content": x.body, "date": x.published, "url": f"https://example.gov.cn/{k}.html"}
         for k, x in enumerate(readouts[29:33])

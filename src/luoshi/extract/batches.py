@@ -33,7 +33,7 @@ def find_batches(s: str) -> list[TaskBatch]:
     out: list[TaskBatch] = []
     for m in _BATCH.finditer(s):
         raw, unit, what = m.group(1), m.group(2), m.group(3)
-        if m.start() > 0 and s[m.start() - 1] in "第每" or _WHAT_HEAD_STOP.match(what):
+        if (m.start() > 0 and s[m.start() - 1] in "第每") or _WHAT_HEAD_STOP.match(what):
             continue  # ordinals ("第3项") and approximations are not batches
         if _FIXED.match(s[m.start() :]):
             continue
@@ -45,7 +45,11 @@ def find_batches(s: str) -> list[TaskBatch]:
             continue
         if unit == "个" and not _GE_NOUN.search(what):
             continue
-        if unit in ("条", "件", "批") and not _GE_NOUN.search(what) and not what.endswith(("法规", "意见", "建议")):
+        if (
+            unit in ("条", "件", "批")
+            and not _GE_NOUN.search(what)
+            and not what.endswith(("法规", "意见", "建议"))
+        ):
             continue
         out.append(TaskBatch(count, what, Span(m.start(), m.start(3) + len(what))))
     return out

@@ -10,18 +10,22 @@ from luoshi.model import CitedDocument, Span
 
 _OPEN = {"《": "》", "〈": "〉", "「": "」", "『": "』"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
+_BRACKETS = re.compile("[《》〈〉「」『』\n]")
 _DOC_SUFFIX = re.compile(
     r"(?:方案|规划|纲要|意见|条例|办法|决定|决议|通知|规定|法|措施|计划|清单|报告|协议|章程|指引|细则|准则|"
     r"目录|标准|公约|安排|纪要|通告|公告|白皮书|路线图|若干政策|政策|指南|战略|框架|备忘录|宣言|建议|批复)"
     r"(?:[(（][^()（）]*[)）])?$"
 )
-_MEDIA_SUFFIX = re.compile(r"(?:日报|晚报|早报|时报|商报|特区报|周刊|杂志|网|频道|栏目|电视台|客户端|公众号)$")
+_MEDIA_SUFFIX = re.compile(
+    r"(?:日报|晚报|早报|时报|商报|特区报|周刊|杂志|网|频道|栏目|电视台|客户端|公众号)$"
+)
 
 
 def find_citations(s: str) -> list[CitedDocument]:
     found: list[tuple[int, int, str]] = []
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(s):
+    for bracket in _BRACKETS.finditer(s):
+        i, ch = bracket.start(), bracket.group()
         if ch in _OPEN:
             stack.append((ch, i))
         elif ch in _CLOSE:

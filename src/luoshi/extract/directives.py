@@ -24,7 +24,10 @@ _DEADLINE_HINT = re.compile(r"前|年底|年内|力争|半年|季度|长期坚�
 MEETING_KINDS: list[tuple[str, str]] = [
     ("常委会", r"常委会(?:\(扩大\)|（扩大）|扩大)?会议|常委会议"),
     ("常务会议", r"常务会议|常务会"),
-    ("领导小组会议", r"领导小组(?:第[一二三四五六七八九十\d]+次)?(?:全体)?会议|深改委(?:第[一二三四五六七八九十\d]+次)?会议"),
+    (
+        "领导小组会议",
+        r"领导小组(?:第[一二三四五六七八九十\d]+次)?(?:全体)?会议|深改委(?:第[一二三四五六七八九十\d]+次)?会议",
+    ),
     ("党组会议", r"党组(?:扩大)?会议|党工委(?:扩大)?会议|党委(?:扩大)?会议"),
     ("全体会议", r"全体会议|全会"),
     ("现场会", r"现场会"),
@@ -46,7 +49,19 @@ _MEETING_NAME = re.compile(
     r"(?:\(扩大\)|（扩大）)?(?:暨[^，。\s]{2,30}?(?:会议|大会))?(?=召开|在|举行|闭幕|开幕|，|,|。)"
 )
 _PLACE = re.compile(r"在([\u4e00-\u9fff]{2,10}?)(?:主持召开|召开|举行|主持|闭幕|开幕)")
-_CHAIR = re.compile(r"主持(?:召开)?|由([\u4e00-\u9fff]{2,4})主持")
+_CHAIR_AFTER = re.compile(r"[^，,。]{0,3}主持")
+_SPEAK_AFTER = re.compile(r"(?:在[^，,。]{0,12})?(?:讲话|强调|指出|作讲话)")
+
+
+def _followed(s: str, name: str, pattern: re.Pattern[str], before: str = "") -> bool:
+    """Whether some mention of ``name`` is followed by ``pattern`` (or preceded by ``before``)."""
+    i = s.find(name)
+    while i >= 0:
+        end = i + len(name)
+        if pattern.match(s, end) or (before and s[max(0, i - len(before)) : i] == before):
+            return True
+        i = s.find(name, end)
+    return False
 
 
 def find_directives(s: str, persons: list[Person]) -> list[Directive]:
@@ -113,15 +128,9 @@ def find_meetings(s: str, persons: list[Person], event_date: str | None) -> list
     name = name_m.group(1) if name_m else None
     if name:
         name = re.sub(r"^(?:\d{1,2}月\d{1,2}日(?:上午|下午|晚)?|召开|举行|主持召开|联合召开)+", "", name)
-    chair = None
-    for p in persons:
-        if re.search(re.escape(p.name) + r"[^，。]{0,3}主持|由" + re.escape(p.name) + "主持", s):
-            chair = p.name
-            break
+    chair = next((p.name for p in persons if _followed(s, p.name, _CHAIR_AFTER, "由")), None)
     place_m = _PLACE.search(head)
-    speakers = [
-        p.name for p in persons if re.search(re.escape(p.name) + r"(?:在[^，。]{0,12})?(?:讲话|强调|指出|作讲话)", s)
-    ]
+    speakers = [p.name for p in persons if _followed(s, p.name, _SPEAK_AFTER)]
     span = Span(name_m.start(1), name_m.end(1)) if name_m else Span(0, 0)
     return [
         Meeting(

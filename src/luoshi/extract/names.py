@@ -111,7 +111,7 @@ _LEAD_NOISE = re.compile(
     r"^.*?(?:认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
     r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|向|由|经|据|对|与|和|及|同)(?=[^、]{2,})"
 )
-_SEGMENT_STOP = set("，,。；;：:、\n “”\"《》！？!?「」 　")
+_SEGMENT_STOP = set('，,。；;：:、\n “”"《》！？!?「」 　')
 _BYLINE = re.compile(
     r"(?:记者|通讯员|摄影|编辑|责编|责任编辑|作者|撰文|实习生|全媒体记者|融媒体记者|文|图)"
     r"\s*[/／:：]?\s*((?:[\u4e00-\u9fff]{2,4}[、\s]*){1,4})"
@@ -123,6 +123,9 @@ _LIST_QUALIFIER = re.compile(
 _CLAUSE_VERBS = re.compile(
     r"主持|出席|强调|指出|讲话|表示|要求|会见|调研|带队|率队|率领|一行|宣读|通报|充分肯定|听取|来到|前往|"
     r"察看|考察|视察|致辞|作报告|在会上|在闭幕会|在开幕会|代表|介绍|说|认为"
+)
+_CLAUSE_START = re.compile(
+    r"(?:^|(?<=[，,。；;：:、\n “”\"《》！？!?「」（( 　]))[\u4e00-\u9fff]", re.MULTILINE
 )
 _TITLE_AFTER = re.compile(r"总书记|书记|市长|省长|区长|主任|主席")
 _APPOINT = re.compile(r"(?:任命|免去|接受|同意|批准|选举|决定)")
@@ -263,19 +266,16 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             add(hit[0], hit[1], [])
             extend_list(hit[1], [])
     # 3. At the head of a clause, before an action verb; 4. as the object of an appointment.
-    for i in range(len(s)):
-        if i == 0 or s[i - 1] in _SEGMENT_STOP or s[i - 1] in "（(":
-            hit = name_at(s, i)
-            if hit and _CLAUSE_VERBS.match(s, hit[1]):
-                add(hit[0], hit[1], [])
-    # 5. Name then title at the head of a clause: "王伟中书记来到…", "习近平总书记亲临…".
-    for i in range(len(s)):
-        if i == 0 or s[i - 1] in _SEGMENT_STOP or s[i - 1] in "（(":
-            hit = name_at(s, i)
-            if hit:
-                t = _TITLE_AFTER.match(s, hit[1])
-                if t and _is_boundary(s, t.end()):
-                    add(hit[0], hit[1], [(t.group(), t.start(), t.end())])
+    for m in _CLAUSE_START.finditer(s):
+        hit = name_at(s, m.start())
+        if not hit:
+            continue
+        if _CLAUSE_VERBS.match(s, hit[1]):
+            add(hit[0], hit[1], [])
+        # 5. Name then title: "王伟中书记来到…", "习近平总书记亲临…".
+        t = _TITLE_AFTER.match(s, hit[1])
+        if t and _is_boundary(s, t.end()):
+            add(hit[0], hit[1], [(t.group(), t.start(), t.end())])
     for m in _APPOINT.finditer(s):
         hit = name_at(s, m.end())
         if hit and re.match(r"为|的|辞去|代理|同志|职务|担任", s[hit[1] : hit[1] + 2]):

@@ -9,9 +9,7 @@ from luoshi.text.offsets import TrackedText
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # "網(wǎng)": a CJK character followed by a pinyin gloss in half- or full-width brackets.
-_GLOSS_TONED = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]"
-)
+_GLOSS_TONED = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]")
 _GLOSS_PLAIN = re.compile(r"(?<=[\u3400-\u9fff])[(（](?:[bcdfghjklmnpqrstwxyz]?h?[aeiouü][a-z]{0,4})[)）]")
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff\u200b]+")

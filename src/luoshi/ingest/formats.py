@@ -80,7 +80,7 @@ def _markdown(path: str, text: str) -> RawRecord:
     if m:
         try:
             meta = dict(frontmatter.loads(text).metadata)
-        except Exception as e:  # noqa: BLE001 - any YAML error is the file's, reported as such
+        except Exception as e:
             raise RejectedInput(f"malformed front matter: {str(e).splitlines()[0]}") from e
         body_start = m.end()
     body = text[body_start:]

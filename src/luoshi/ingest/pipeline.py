@@ -122,7 +122,7 @@ def build_document(record: RawRecord, encoding: str, path: Path | None) -> Docum
         source_path=record.key,
         source_format=(path.suffix.lower().lstrip(".") if path else record.kind) or "txt",
         encoding=encoding,
-        script=detect_script(text),
+        script=detect_script(text, simplified),
         content_hash=content_hash(simplified),
         metadata=dict(record.meta),
     )

@@ -10,13 +10,14 @@ import re
 
 from luoshi.text.fold import to_simplified
 
-_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _QUOTE = re.compile(r'"')
 
 
 def index_form(text: str) -> str:
-    """Simplified text with Chinese characters spaced out for FTS5's unicode61 tokenizer."""
-    return _HAN.sub(r" \1 ", to_simplified(text))
+    """Simplified text with every character spaced out for FTS5's unicode61 tokenizer: each
+    Chinese character (and each letter or digit) is a token. Queries go through the same
+    function, so a phrase of tokens matches exactly the original character sequence."""
+    return " ".join(to_simplified(text))
 
 
 def query_terms(query: str) -> list[str]:

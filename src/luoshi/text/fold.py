@@ -3,6 +3,7 @@ the folded text is the same offset in the text it came from."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import opencc
@@ -18,7 +19,12 @@ def _char_t2s(ch: str) -> str:
 
 
 # Hong Kong and Taiwan variant forms that OpenCC's t2s leaves as they are.
-_VARIANTS = str.maketrans("衞爲僞啓綫裏峯羣衆麪歎鷄溼牀菸脩眾敎兌稅說悅銳閱蛻", "卫为伪启线里峰群众面叹鸡湿床烟修众教兑税说悦锐阅蜕")
+_VARIANTS = str.maketrans(
+    "衞爲僞啓綫裏峯羣衆麪歎鷄溼牀菸脩眾敎兌稅說悅銳閱蛻", "卫为伪启线里峰群众面叹鸡湿床烟修众教兑税说悦锐阅蜕"
+)
+
+
+_VARIANT_CHARS = re.compile("[" + "".join(chr(c) for c in _VARIANTS) + "]")
 
 
 def to_simplified(text: str) -> str:
@@ -27,29 +33,28 @@ def to_simplified(text: str) -> str:
     if len(folded) != len(text):
         # A phrase conversion changed the length: fold character by character instead.
         folded = "".join(_char_t2s(ch) for ch in text)
-    return folded.translate(_VARIANTS)
+    return folded.translate(_VARIANTS) if _VARIANT_CHARS.search(folded) else folded
 
 
 def to_traditional(text: str) -> str:
     return _S2T.convert(text)
 
 
-def detect_script(text: str, sample: int = 4000) -> str:
+def detect_script(text: str, simplified: str | None = None, sample: int = 2000) -> str:
     """``simplified``, ``traditional`` or ``mixed``, from the characters that differ by script."""
     head = text[:sample]
-    simplified = to_simplified(head)
+    folded = (simplified or to_simplified(head))[:sample]
+    if head == folded:
+        return "simplified"
+    trad_only = sum(1 for a, b in zip(head, folded, strict=True) if a != b)
     traditional = to_traditional(head)
-    trad_only = sum(1 for a, b in zip(head, simplified, strict=True) if a != b)
     simp_only = (
         sum(1 for a, b in zip(head, traditional, strict=True) if a != b)
         if len(traditional) == len(head)
         else 0
     )
-    if trad_only == 0 and simp_only == 0:
-        return "simplified"
-    total = trad_only + simp_only
-    if trad_only / total >= 0.9:
+    if trad_only / (trad_only + simp_only) >= 0.9:
         return "traditional"
-    if simp_only / total >= 0.9:
+    if simp_only / (trad_only + simp_only) >= 0.9:
         return "simplified"
     return "mixed"

@@ -19,7 +19,7 @@ class OffsetMap:
     A run ``(clean_start, orig_start, length)`` says clean[clean_start + i] came from
     original[orig_start + i] for 0 <= i < length."""
 
-    __slots__ = ("_clean", "_orig", "_len", "clean_length")
+    __slots__ = ("_clean", "_len", "_orig", "clean_length")
 
     def __init__(self, runs: Iterable[tuple[int, int, int]], clean_length: int) -> None:
         self._clean: list[int] = []
@@ -37,9 +37,14 @@ class OffsetMap:
 
     @classmethod
     def from_positions(cls, positions: array | list[int]) -> OffsetMap:
+        n = len(positions)
+        if n and positions[-1] - positions[0] == n - 1 and positions[0] <= positions[n // 2] <= positions[-1]:
+            # Nothing was deleted or inserted in between (positions are strictly increasing by one).
+            if all(positions[i] + 1 == positions[i + 1] for i in range(0, n - 1, max(1, n // 64))):
+                if list(positions) == list(range(positions[0], positions[0] + n)):
+                    return cls([(0, positions[0], n)], n)
         runs: list[tuple[int, int, int]] = []
         start = 0
-        n = len(positions)
         for i in range(1, n + 1):
             if i == n or positions[i] != positions[i - 1] + 1:
                 runs.append((start, positions[start], i - start))
@@ -71,7 +76,7 @@ class OffsetMap:
 class TrackedText:
     """A string plus, for each character, its position in the original text."""
 
-    __slots__ = ("text", "positions")
+    __slots__ = ("positions", "text")
 
     def __init__(self, text: str, positions: array) -> None:
         if len(text) != len(positions):
