@@ -9,9 +9,10 @@ import cn2an  # type: ignore[import-untyped]
 from luoshi.model import Span, TaskBatch
 
 _NUM = r"(\d{1,5}|[一二三四五六七八九十百千两零〇]{1,8})"
-_BATCH = re.compile(_NUM + r"(项|个|条|件|批)([\u4e00-\u9fff、]{1,16})")
+# The item text is a lookahead so that a batch may follow right after another's text.
+_BATCH = re.compile(_NUM + r"(项|个|条|件|批)(?=([\u4e00-\u9fff、]{1,16}))")
 # "N个X" counts only where X is a task, measure, matter or reform item.
-_GE_NOUN = re.compile(r"(?:任务|举措|措施|事项|改革|项目|清单|工程|行动|制度创新|政策|问题|课题)")
+_GE_NOUN = re.compile(r"(?:任务|举措|措施|事项|改革事项|改革举措|工作要点)")
 _FIXED = re.compile(
     r"^(?:八项规定|四个意识|四个自信|两个维护|两个确立|四个全面|五位一体|两个一百年|三个代表|两个大局|"
     r"四个服务|三个务必|四个面向)"
@@ -43,13 +44,11 @@ def find_batches(s: str) -> list[TaskBatch]:
         what = _TAIL_STOP.sub("", what).rstrip("、")
         if len(what) < 2:
             continue
-        if unit == "个" and not _GE_NOUN.search(what):
-            continue
-        if (
-            unit in ("条", "件", "批")
-            and not _GE_NOUN.search(what)
-            and not what.endswith(("法规", "意见", "建议"))
-        ):
-            continue
+        if unit != "项":
+            # "N个/条/件/批X" counts only where X is itself a task-like item ("35个重大项目").
+            noun = _GE_NOUN.search(what)
+            if not noun or noun.start() > 4 or (unit == "条" and not what.endswith(("措施", "举措", "政策"))):
+                continue
+            what = what[: noun.end()]
         out.append(TaskBatch(count, what, Span(m.start(), m.start(3) + len(what))))
     return out

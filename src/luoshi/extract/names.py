@@ -22,7 +22,7 @@ FOLLOW_WORDS = tuple(
         """主持 出席 参加 强调 指出 讲话 表示 要求 说 在 和 与 及 同 等 到 来到 前往 深入 调研 考察
         视察 率 带队 一行 代表 宣读 通报 介绍 听取 会见 会同 陪同 分别 先后 也 都 是 为 作 对 向 就
         的 了 同志 书记 市长 省长 区长 主任 主席 局长 部长 副 共同 一起 还 则 再 亲切 详细 认真 充分
-        总书记 首先 随后 应邀 致辞 致 所 被 辞去 代理 于 担任 兼任 任 当选 指出 希望 感谢 详细 对此 看望
+        总书记 汇报 首先 随后 应邀 致辞 致 所 被 辞去 代理 于 担任 兼任 任 当选 指出 希望 感谢 详细 对此 看望
         慰问 察看 走访 提出 主讲 回答 围绕 结合 肯定 总结 部署 传达 宣布 作了 发表 率队 任职 职务
         讲 答 问 认为 透露 介绍 实地 来 赴 乘 亲临 带领 同时 以 据 今天 昨天 日前 近日 上午 下午""".split(),
         key=len,
@@ -109,7 +109,7 @@ def _post_regex() -> re.Pattern[str]:
 _HEADS = _post_regex()
 _LEAD_NOISE = re.compile(
     r"^.*?(?:认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
-    r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|向|由|经|据|对|与|和|及|同)(?=[^、]{2,})"
+    r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|向|由|经|据|对)(?=[^、]{2,})"
 )
 _SEGMENT_STOP = set('，,。；;：:、\n “”"《》！？!?「」 　')
 _BYLINE = re.compile(
@@ -118,7 +118,7 @@ _BYLINE = re.compile(
 )
 _BYLINE_SHOT = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,4}(?:[、\s][\u4e00-\u9fff]{2,4})*)\s*摄\s*[）)]")
 _LIST_QUALIFIER = re.compile(
-    r"(?:领导|领导同志|负责同志|负责人|出席的还有|参加的有|还有|嘉宾|委员|代表)(?=[\u4e00-\u9fff])"
+    r"(?:领导同志|负责同志|负责人|出席的还有|参加的有|还有|嘉宾|领导|委员|代表)(?=[\u4e00-\u9fff])"
 )
 _CLAUSE_VERBS = re.compile(
     r"主持|出席|强调|指出|讲话|表示|要求|会见|调研|带队|率队|率领|一行|宣读|通报|充分肯定|听取|来到|前往|"
@@ -127,12 +127,17 @@ _CLAUSE_VERBS = re.compile(
 _CLAUSE_START = re.compile(
     r"(?:^|(?<=[，,。；;：:、\n “”\"《》！？!?「」（( 　]))[\u4e00-\u9fff]", re.MULTILINE
 )
+# Surnames that are also prepositions: at the head of a clause they are read as prepositions.
+_PREPOSITIONS = set("向于和同及以对从经")
 _TITLE_AFTER = re.compile(r"总书记|书记|市长|省长|区长|主任|主席")
 _APPOINT = re.compile(r"(?:任命|免去|接受|同意|批准|选举|决定)")
 _DOCTRINE_AFTER = re.compile(
-    r"^(?:总书记|同志|主席)?(?:新时代|同志为核心|[^，。；]{0,40}?(?:精神|论述|思想|重要指示要求|重要要求))"
+    r"^(?:总书记|同志|主席)?(?:关于|在[^，,。；]{0,40}?时的|视察[^，,。；]{0,40}?重要|(?:(?!作出|发表)[^，,。；]){0,12}?系列重要|"
+    r"重要讲话|重要指示|重要论述|新时代|同志为核心|思想)"
 )
-_NARRATED = re.compile(r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调")
+_NARRATED = re.compile(
+    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|擘画|亲自|签署|接见"
+)
 
 
 def _segment_start(s: str, end: int) -> int:
@@ -161,10 +166,10 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     segment = s[seg_start:name_start]
     if not segment:
         return None
-    m = None
-    for m in _HEADS.finditer(segment):
+    last = None
+    for last in _HEADS.finditer(segment):  # noqa: B007 - we want the last match
         pass
-    if m is None or m.end() != len(segment):
+    if last is None or last.end() != len(segment):
         return None
     # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
     for k in range(len(segment) - 1, 0, -1):
@@ -174,6 +179,9 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
             seg_start += k + 1
             segment = segment[k + 1 :]
             break
+    if segment[:1] in ("与", "和", "及", "同") and len(segment) > 3:
+        seg_start += 1
+        segment = segment[1:]
     noise = _LEAD_NOISE.match(segment)
     if noise and noise.end() < len(segment):
         seg_start += noise.end()
@@ -219,13 +227,11 @@ def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
 
 def _is_doctrinal(s: str, start: int, end: int) -> bool:
     """A leader named only inside a fixed phrase of doctrine ("…总书记关于…的重要论述")."""
-    tail = s[end : end + 60]
-    clause = re.split(r"[，,。；;]", tail, maxsplit=1)[0]
+    tail = s[end : end + 80]
     if _DOCTRINE_AFTER.match(tail):
         return True
-    if re.search(r"(?:讲话|指示|批示)[^，。；]{0,6}(?:精神|要求)|关于.{0,30}(?:论述|精神)", clause):
-        return True
-    return not _NARRATED.search(clause)
+    clause = re.split(r"[，,。；;]", tail[3:], maxsplit=1)[0]
+    return not _NARRATED.search(tail[:3] + clause)
 
 
 def find_people(s: str) -> tuple[list[Person], list[Role]]:
@@ -270,12 +276,19 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         hit = name_at(s, m.start())
         if not hit:
             continue
-        if _CLAUSE_VERBS.match(s, hit[1]):
+        if _CLAUSE_VERBS.match(s, hit[1]) and s[hit[0]] not in _PREPOSITIONS:
             add(hit[0], hit[1], [])
         # 5. Name then title: "王伟中书记来到…", "习近平总书记亲临…".
         t = _TITLE_AFTER.match(s, hit[1])
         if t and _is_boundary(s, t.end()):
             add(hit[0], hit[1], [(t.group(), t.start(), t.end())])
+    # 6. "…总书记" anywhere: the title is unambiguous, the name is what stands right before it.
+    for m in re.finditer("总书记", s):
+        for n in (3, 2):
+            hit = name_at(s, m.start() - n, strict_end=False) if m.start() >= n else None
+            if hit and hit[1] == m.start():
+                add(hit[0], hit[1], [("总书记", m.start(), m.end())])
+                break
     for m in _APPOINT.finditer(s):
         hit = name_at(s, m.end())
         if hit and re.match(r"为|的|辞去|代理|同志|职务|担任", s[hit[1] : hit[1] + 2]):

@@ -1,0 +1,97 @@
+import json
+
+from conftest import shared_dir
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from luoshi.evaluate import load_jsonl, score
+from luoshi.extract import extract
+from luoshi.ingest import document_from_text, read_paths
+from luoshi.text import to_traditional
+
+READOUT = (
+    "2025年5月7日讯 5月6日,市委书记周明远在前海主持召开专题会议,深入学习贯彻"
+    "《全面深化前海合作区改革开放方案》《关于修改〈前海合作区条例〉的决定》等文件精神,"
+    "明确五方面、96项年度工作任务和一百零三项行政职权。省委副书记、深圳市委书记林海涛出席。\n"
+    "周明远强调,要坚持目标导向。一要倒排工期,确保2026年6月底前完成。二要压实责任。"
+    "市发展改革委要牵头制定任务清单。\n"
+    "市领导陈思远、黄立新,市直有关单位负责同志参加会议。(记者 郑国栋)"
+)
+
+
+def _facts(text: str):
+    return extract(document_from_text(text))
+
+
+def test_people_posts_and_bylines_in_both_scripts():
+    for text in (READOUT, to_traditional(READOUT)):
+        f = _facts(text)
+        assert [p.name for p in f.persons] == ["周明远", "林海涛", "陈思远", "黄立新"]
+        assert [(r.name, r.post) for r in f.roles] == [
+            ("周明远", "市委书记"),
+            ("林海涛", "省委副书记"),
+            ("林海涛", "深圳市委书记"),
+        ]
+
+
+def test_documents_nested_and_batches_with_chinese_numerals():
+    f = _facts(READOUT)
+    assert [d.title for d in f.documents] == [
+        "全面深化前海合作区改革开放方案",
+        "关于修改〈前海合作区条例〉的决定",
+        "前海合作区条例",
+    ]
+    assert [(b.count, b.what) for b in f.task_batches] == [(96, "年度工作任务"), (103, "行政职权")]
+
+
+def test_fixed_political_names_are_not_batches():
+    f = _facts("会议强调,要落实中央八项规定精神,增强“四个意识”,做到“两个维护”。一项工作也不能少。")
+    assert f.task_batches == []
+
+
+def test_dates_directives_and_meeting():
+    f = _facts(READOUT)
+    assert f.published == "2025-05-07" and f.event_date == "2025-05-06"
+    assert any(d.deadline == "2026年6月底前" and d.ordinal == 1 for d in f.directives)
+    assert any(d.addressee == "市发展改革委" for d in f.directives)
+    assert all(d.speaker == "周明远" for d in f.directives)
+    (meeting,) = f.meetings
+    assert meeting.kind == "专题会议" and meeting.chair == "周明远"
+
+
+def test_bare_date_without_publication_date_is_not_resolved():
+    f = _facts("9月27日,市委常委会会议召开。")
+    assert f.event_date is None
+
+
+def test_doctrinal_reference_is_not_a_participant():
+    f = _facts("会议深入学习贯彻习近平总书记关于前海开发开放的重要论述精神。市长周明远主持。")
+    assert [p.name for p in f.persons] == ["周明远"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(READOUT + "《》〈〉「」、,。\n 項區書記")), max_size=300))
+def test_extraction_never_raises_and_spans_point_at_their_text(text):
+    doc = document_from_text(text) if text.strip() else None
+    if doc is None:
+        return
+    f = extract(doc)
+    for p in f.persons:
+        assert doc.simplified[p.span.start : p.span.end] == p.name
+    for d in f.documents:
+        assert doc.simplified[d.span.start + 1 : d.span.end - 1].replace(" ", "") == d.title
+    for r in f.roles:
+        assert 0 <= r.span.start < r.span.end <= len(doc.text)
+    for b in f.task_batches:
+        assert str(b.count) in doc.simplified[b.span.start : b.span.end] or b.what in doc.simplified
+
+
+def test_development_set_meets_the_targets():
+    dev = shared_dir("eval", "dev")
+    predictions = [extract(d).to_gold_shape() for d in read_paths([dev / "docs"])]
+    result = score(load_jsonl(dev / "gold.jsonl"), predictions)
+    for field in ("persons", "roles", "documents"):
+        assert result.prf(field)[2] >= 0.95, (field, result.table())
+    assert result.prf("task_batches")[2] >= 0.90, result.table()
+    assert result.accuracy("event_date") >= 0.95, result.table()
+    json.dumps(predictions, ensure_ascii=False)  # the scored form is JSON-serialisable
