@@ -48,7 +48,10 @@ def main() -> None:
     jieba.initialize()  # dictionary load is not counted against the baseline
     rng = random.Random(3)
     dev_docs = list(read_paths([DEV / "docs"])) if DEV.exists() else []
-    generated = [document_from_text("\n".join(readout(rng, i).body for _ in range(3)), f"g{i}") for i in range(args.docs)]
+    generated = [
+        document_from_text("\n".join(readout(rng, i).body for _ in range(3)), f"g{i}")
+        for i in range(args.docs)
+    ]
     corpus = dev_docs + generated  # type: ignore[operator]
     chars = sum(len(d.text) for d in corpus)
 
@@ -70,7 +73,9 @@ def main() -> None:
         gold = load_jsonl(DEV / "gold.jsonl")
         for name, preds in (("luoshi", ours[: len(dev_docs)]), ("jieba", base[: len(dev_docs)])):
             result = score(gold, preds)
-            out[f"{name}_f1"] = {k: round(result.prf(k)[2], 3) for k in ("persons", "roles", "documents", "task_batches")}
+            out[f"{name}_f1"] = {
+                k: round(result.prf(k)[2], 3) for k in ("persons", "roles", "documents", "task_batches")
+            }
     print(json.dumps(out, ensure_ascii=False, indent=2))
     target = Path(__file__).with_name("out")
     target.mkdir(exist_ok=True)

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from luoshi.extract import extract
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_path
-from luoshi.model import Document
-from luoshi.store import Store
+from sqlalchemy import Connection
+
+from luoshi.model import Document, Facts
+from luoshi.store import IngestOutcome, Store
 
 
 @dataclass
@@ -42,30 +44,45 @@ def ingest_paths(
     report = IngestReport()
     pending: list[Document | Rejection] = []
 
+    def reject(conn: Connection, key: str, reason: str) -> None:
+        store.add_rejection(conn, key, reason)
+        report.rejected.append(Rejection(key, reason))
+
+    def record(items: list[tuple[Document, Facts | None]], outcomes: list[IngestOutcome]) -> None:
+        for (doc, _), outcome in zip(items, outcomes, strict=True):
+            key = doc.source_path or doc.id
+            if outcome.new:
+                report.added.append(key)
+            else:
+                report.duplicates.append((key, outcome.document_id))
+
     def flush() -> None:
         if not pending:
             return
         try:
             with store.transaction() as conn:
+                items: list[tuple[Document, Facts | None]] = []
                 for item in pending:
                     if isinstance(item, Rejection):
-                        store.add_rejection(conn, item.key, item.reason)
-                        report.rejected.append(item)
+                        reject(conn, item.key, item.reason)
                         continue
                     try:
-                        with conn.begin_nested():
-                            facts = extract(item) if with_facts else None
-                            outcome = store.add_document(conn, item, facts)
-                    except Exception as e:
-                        reason = f"internal error while storing: {type(e).__name__}: {e}"
-                        store.forget_cache()
-                        store.add_rejection(conn, item.source_path or item.id, reason)
-                        report.rejected.append(Rejection(item.source_path or item.id, reason))
-                        continue
-                    if outcome.new:
-                        report.added.append(item.source_path or item.id)
-                    else:
-                        report.duplicates.append((item.source_path or item.id, outcome.document_id))
+                        items.append((item, extract(item) if with_facts else None))
+                    except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
+                        reject(conn, item.source_path or item.id, f"extraction failed: {type(e).__name__}: {e}")
+                try:
+                    with conn.begin_nested():
+                        record(items, store.add_documents(conn, items))
+                except Exception:  # noqa: BLE001 - find the culprit one document at a time
+                    store.forget_cache()
+                    for one in items:
+                        try:
+                            with conn.begin_nested():
+                                record([one], store.add_documents(conn, [one]))
+                        except Exception as e:  # noqa: BLE001
+                            store.forget_cache()
+                            key = one[0].source_path or one[0].id
+                            reject(conn, key, f"internal error while storing: {type(e).__name__}: {e}")
         except BaseException:
             store.forget_cache()
             raise

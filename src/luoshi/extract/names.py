@@ -83,6 +83,8 @@ def _is_boundary(s: str, i: int) -> bool:
 def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
     """The span of a personal name starting at ``i``, or None."""
     single, compound = surnames()
+    if i < 0 or i >= len(s) or (s[i] not in single and s[i : i + 2] not in compound):
+        return None
     for sur_len in (2, 1):
         sur = s[i : i + sur_len]
         if (sur_len == 2 and sur not in compound) or (sur_len == 1 and sur not in single):
@@ -294,20 +296,23 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         if hit and re.match(r"为|的|辞去|代理|同志|职务|担任", s[hit[1] : hit[1] + 2]):
             add(hit[0], hit[1], [])
 
-    names = {m.name for m in mentions}
+    mentions.sort(key=lambda m: m.start)
+    by_name: dict[str, list[_Mention]] = {}
+    for m in mentions:
+        by_name.setdefault(m.name, []).append(m)
     # A leader referred to only through doctrine is not a participant.
     doctrinal = {
-        n for n in names
-        if all(_is_doctrinal(s, m.start, m.end) for m in mentions if m.name == n)
-        and any(s.startswith(("总书记", "同志"), m.end) for m in mentions if m.name == n)
+        n for n, ms in by_name.items()
+        if any(s.startswith(("总书记", "同志"), m.end) for m in ms)
+        and all(_is_doctrinal(s, m.start, m.end) for m in ms)
     }  # fmt: skip
-    persons: list[Person] = []
-    for name in sorted(names - doctrinal, key=lambda n: _first_free(s, n, excluded)):
-        first = next(m for m in sorted(mentions, key=lambda m: m.start) if m.name == name)
-        persons.append(Person(name, Span(first.start, first.end)))
+    persons = [
+        Person(name, Span(by_name[name][0].start, by_name[name][0].end))
+        for name in sorted(by_name.keys() - doctrinal, key=lambda n: _first_free(s, n, excluded))
+    ]
     roles: list[Role] = []
     seen_roles: set[tuple[str, str]] = set()
-    for m in sorted(mentions, key=lambda m: m.start):
+    for m in mentions:
         if m.name in doctrinal:
             continue
         for post, a, b in m.posts:

@@ -69,6 +69,36 @@ class SearchHit:
         }
 
 
+@dataclass
+class _FactRows:
+    fts: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    batches: list[dict[str, Any]] = field(default_factory=list)
+    directives: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _document_row(doc: Document, facts: Facts | None) -> dict[str, Any]:
+    return {
+        "name": doc.id,
+        "content_hash": doc.content_hash,
+        "title": doc.title,
+        "published": doc.published,
+        "event_date": facts.event_date if facts else None,
+        "source_url": doc.source_url,
+        "source_site": doc.source_site,
+        "source_path": doc.source_path,
+        "source_format": doc.source_format,
+        "encoding": doc.encoding,
+        "script": doc.script,
+        "original": doc.original,
+        "text": doc.text,
+        "offsets": doc.offsets.to_json(),
+        "meta": doc.metadata,
+        "facts": facts.to_gold_shape() if facts else None,
+    }
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -98,74 +128,75 @@ class Store:
 
     def add_document(self, conn: Connection, doc: Document, facts: Facts | None) -> IngestOutcome:
         """Insert ``doc`` (and its facts) unless a document with the same content is stored."""
-        existing = self.find_by_hash(conn, doc.content_hash)
-        if existing is not None:
-            return IngestOutcome(existing, False)
-        gold = facts.to_gold_shape() if facts else None
-        row = {
-            "name": doc.id,
-            "content_hash": doc.content_hash,
-            "title": doc.title,
-            "published": doc.published,
-            "event_date": facts.event_date if facts else None,
-            "source_url": doc.source_url,
-            "source_site": doc.source_site,
-            "source_path": doc.source_path,
-            "source_format": doc.source_format,
-            "encoding": doc.encoding,
-            "script": doc.script,
-            "original": doc.original,
-            "text": doc.text,
-            "offsets": doc.offsets.to_json(),
-            "meta": doc.metadata,
-            "facts": gold,
-        }
-        doc_id = int(conn.execute(insert(DocumentRow).values(**row)).inserted_primary_key[0])
-        if self.is_sqlite:
-            conn.execute(
-                text("INSERT INTO document_fts(rowid, title, body) VALUES (:id, :title, :body)"),
-                {"id": doc_id, "title": fts.index_form(doc.title or ""), "body": fts.index_form(doc.text)},
-            )
-        if facts:
-            self._add_facts(conn, doc_id, facts)
-        return IngestOutcome(doc_id, True)
+        return self.add_documents(conn, [(doc, facts)])[0]
 
-    def _add_facts(self, conn: Connection, doc_id: int, facts: Facts) -> None:
+    def add_documents(
+        self, conn: Connection, items: list[tuple[Document, Facts | None]]
+    ) -> list[IngestOutcome]:
+        """Insert a batch of documents with their facts; each is skipped when a document with the
+        same content is stored already (or earlier in the batch). Fact rows are written with one
+        statement per table for the whole batch."""
+        hashes = [doc.content_hash for doc, _ in items]
+        known: dict[str, int] = {
+            h: int(i)
+            for h, i in conn.execute(
+                select(DocumentRow.content_hash, DocumentRow.id).where(DocumentRow.content_hash.in_(hashes))
+            )
+        }
+        outcomes: list[IngestOutcome] = []
+        rows = _FactRows()
+        for doc, facts in items:
+            existing = known.get(doc.content_hash)
+            if existing is not None:
+                outcomes.append(IngestOutcome(existing, False))
+                continue
+            doc_id = int(conn.execute(insert(DocumentRow), _document_row(doc, facts)).inserted_primary_key[0])
+            known[doc.content_hash] = doc_id
+            outcomes.append(IngestOutcome(doc_id, True))
+            rows.fts.append(
+                {"id": doc_id, "title": fts.index_form(doc.title or ""), "body": fts.index_form(doc.text)}
+            )
+            if facts:
+                self._collect_facts(conn, doc_id, facts, rows)
+        if rows.fts and self.is_sqlite:
+            conn.execute(text("INSERT INTO document_fts(rowid, title, body) VALUES (:id, :title, :body)"), rows.fts)
+        for table, batch in (
+            (MentionRow, rows.mentions),
+            (CitationRow, rows.citations),
+            (TaskBatchRow, rows.batches),
+            (DirectiveRow, rows.directives),
+        ):
+            if batch:
+                conn.execute(insert(table), batch)
+        return outcomes
+
+    def _collect_facts(self, conn: Connection, doc_id: int, facts: Facts, rows: _FactRows) -> None:
         posts: dict[str, list[tuple[str, int, int]]] = {}
         for role in facts.roles:
             posts.setdefault(role.name, []).append((role.post, role.span.start, role.span.end))
-        mentions = []
         for person in facts.persons:
             pid = self._person_id(conn, person.name)
-            mentions.append(
+            rows.mentions.append(
                 {"document_id": doc_id, "person_id": pid, "post": None,
                  "start": person.span.start, "end": person.span.end}
             )  # fmt: skip
             for post, start, end in posts.get(person.name, []):
-                mentions.append(
+                rows.mentions.append(
                     {"document_id": doc_id, "person_id": pid, "post": post, "start": start, "end": end}
                 )
-        if mentions:
-            conn.execute(insert(MentionRow), mentions)
-        if facts.documents:
-            conn.execute(
-                insert(CitationRow),
-                [{"document_id": doc_id, "title": d.title, "start": d.span.start, "end": d.span.end}
-                 for d in facts.documents],
-            )  # fmt: skip
-        if facts.task_batches:
-            conn.execute(
-                insert(TaskBatchRow),
-                [{"document_id": doc_id, "count": b.count, "what": b.what,
-                  "start": b.span.start, "end": b.span.end} for b in facts.task_batches],
-            )  # fmt: skip
-        if facts.directives:
-            conn.execute(
-                insert(DirectiveRow),
-                [{"document_id": doc_id, "ordinal": d.ordinal, "speaker": d.speaker,
-                  "addressee": d.addressee, "deadline": d.deadline, "text": d.text,
-                  "start": d.span.start, "end": d.span.end} for d in facts.directives],
-            )  # fmt: skip
+        rows.citations.extend(
+            {"document_id": doc_id, "title": d.title, "start": d.span.start, "end": d.span.end}
+            for d in facts.documents
+        )
+        rows.batches.extend(
+            {"document_id": doc_id, "count": b.count, "what": b.what, "start": b.span.start, "end": b.span.end}
+            for b in facts.task_batches
+        )
+        rows.directives.extend(
+            {"document_id": doc_id, "ordinal": d.ordinal, "speaker": d.speaker, "addressee": d.addressee,
+             "deadline": d.deadline, "text": d.text, "start": d.span.start, "end": d.span.end}
+            for d in facts.directives
+        )  # fmt: skip
 
     def _person_id(self, conn: Connection, name: str) -> int:
         pid = self._person_ids.get(name)
