@@ -69,7 +69,9 @@ def ingest_paths(
                     try:
                         items.append((item, extract(item) if with_facts else None))
                     except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
-                        reject(conn, item.source_path or item.id, f"extraction failed: {type(e).__name__}: {e}")
+                        reject(
+                            conn, item.source_path or item.id, f"extraction failed: {type(e).__name__}: {e}"
+                        )
                 try:
                     with conn.begin_nested():
                         record(items, store.add_documents(conn, items))

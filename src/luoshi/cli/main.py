@@ -23,6 +23,11 @@ app = typer.Typer(
 console = Console(soft_wrap=True)
 err = Console(stderr=True)
 
+from luoshi.cli import ledger as ledger_cli  # noqa: E402
+
+app.add_typer(ledger_cli.app, name="ledger")
+app.command("report")(ledger_cli.report)
+
 EXIT_REJECTED = 3  # some inputs were rejected (the others were ingested)
 
 DbOption = Annotated[

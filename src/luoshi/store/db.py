@@ -159,7 +159,9 @@ class Store:
             if facts:
                 self._collect_facts(conn, doc_id, facts, rows)
         if rows.fts and self.is_sqlite:
-            conn.execute(text("INSERT INTO document_fts(rowid, title, body) VALUES (:id, :title, :body)"), rows.fts)
+            conn.execute(
+                text("INSERT INTO document_fts(rowid, title, body) VALUES (:id, :title, :body)"), rows.fts
+            )
         for table, batch in (
             (MentionRow, rows.mentions),
             (CitationRow, rows.citations),
@@ -189,7 +191,13 @@ class Store:
             for d in facts.documents
         )
         rows.batches.extend(
-            {"document_id": doc_id, "count": b.count, "what": b.what, "start": b.span.start, "end": b.span.end}
+            {
+                "document_id": doc_id,
+                "count": b.count,
+                "what": b.what,
+                "start": b.span.start,
+                "end": b.span.end,
+            }
             for b in facts.task_batches
         )
         rows.directives.extend(

@@ -1,0 +1,333 @@
+"""``luoshi ledger …`` and ``luoshi report``: thin commands over luoshi.ledger."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
+from luoshi.ledger.report import build_report, render
+from luoshi.ledger.service import Ledger, LedgerError
+from luoshi.ledger.status import LABELS_ZH, PRESETS
+from luoshi.store import default_db_path, open_store
+
+app = typer.Typer(help="The implementation ledger (台账): tasks, progress, status.", no_args_is_help=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file or database URL.")]
+ActorOption = Annotated[str, typer.Option("--as", help="Who makes the change (recorded in the audit log).")]
+ProgrammeOption = Annotated[str | None, typer.Option("--programme", "-p", help="Programme name.")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")]
+RulesOption = Annotated[str, typer.Option("--rules", help=f"Status rules preset: {', '.join(PRESETS)}.")]
+
+
+def _ledger(db: str | None, actor: str = "cli") -> Ledger:
+    return Ledger(open_store(db or default_db_path()), actor=actor)
+
+
+def _day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else date.today()
+    except ValueError as e:
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from e
+
+
+def _fail(e: Exception) -> None:
+    err.print(f"[red]error[/]: {e}")
+    raise typer.Exit(1)
+
+
+def _task(ledger: Ledger, ref: str, programme: str | None) -> int:
+    with ledger.store.engine.connect() as conn:
+        return ledger.task_id(conn, ref, programme)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The 台账 workbook (.xlsx).", exists=True, dir_okay=False)],
+    programme: ProgrammeOption = None,
+    partial: Annotated[bool, typer.Option(help="Import the good rows even when some rows are bad.")] = False,
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """Import an Excel 台账 (all or nothing unless --partial)."""
+    ledger = _ledger(db, actor)
+    try:
+        result = import_sheet(ledger, file, programme, partial)
+    except SheetImportError as e:
+        for row_error in e.errors:
+            err.print(f"[red]{row_error}[/]")
+        err.print(f"[red]{e}[/]")
+        raise typer.Exit(2) from None
+    except LedgerError as e:
+        _fail(e)
+        return
+    for row_error in result.errors:
+        err.print(f"[yellow]skipped[/] {row_error}")
+    console.print(f"imported {len(result.imported)} tasks into programme {result.programme!r}")
+    if result.errors:
+        raise typer.Exit(3)
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="Where to write the .xlsx.")],
+    programme: ProgrammeOption = None,
+    as_of: AsOfOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export the ledger in the conventional 台账 layout (importing it back gives the same ledger)."""
+    ledger = _ledger(db)
+    views = ledger.tasks(_day(as_of), programme)
+    export_sheet(views, file, programme or "台账")
+    console.print(f"wrote {len(views)} tasks to {file}")
+
+
+@app.command()
+def propose(
+    document: Annotated[int, typer.Argument(help="Stored document id (see luoshi search).")],
+    programme: Annotated[str, typer.Option("--programme", "-p", help="Programme the drafts join.")],
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """Turn a document's directives into draft tasks to accept or reject."""
+    ledger = _ledger(db, actor)
+    try:
+        ids = ledger.propose(document, programme)
+    except LedgerError as e:
+        _fail(e)
+        return
+    for view in ledger.tasks(date.today(), programme, include_drafts=True):
+        if view.id in ids:
+            console.print(f"draft {view.id} [{view.code}] lead {view.lead_unit or '—'}, deadline "
+                          f"{view.deadline_text or '—'}: {view.title[:60]}")  # fmt: skip
+    console.print(f"{len(ids)} draft tasks proposed; decide with `luoshi ledger accept/reject ID`")
+
+
+def _decide_proposal(ids: list[str], accept: bool, db: str | None, actor: str, programme: str | None) -> None:
+    ledger = _ledger(db, actor)
+    for ref in ids:
+        try:
+            ledger.decide_proposal(_task(ledger, ref, programme), accept)
+        except LedgerError as e:
+            _fail(e)
+        console.print(f"{'accepted' if accept else 'rejected'} {ref}")
+
+
+@app.command()
+def accept(
+    ids: list[str], programme: ProgrammeOption = None, db: DbOption = None, actor: ActorOption = "cli"
+) -> None:
+    """Accept proposed tasks (by id or code)."""
+    _decide_proposal(ids, True, db, actor, programme)
+
+
+@app.command()
+def reject(
+    ids: list[str], programme: ProgrammeOption = None, db: DbOption = None, actor: ActorOption = "cli"
+) -> None:
+    """Reject proposed tasks (by id or code); they stay in the audit log."""
+    _decide_proposal(ids, False, db, actor, programme)
+
+
+@app.command()
+def progress(
+    task: Annotated[str, typer.Argument(help="Task id or code.")],
+    text: Annotated[str, typer.Argument(help="What was done.")],
+    percent: Annotated[int | None, typer.Option(help="Share done, 0–100.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Report date (default today).")] = None,
+    unit: Annotated[str | None, typer.Option(help="Reporting unit (default the lead unit).")] = None,
+    evidence: Annotated[str | None, typer.Option(help="A file or link.")] = None,
+    programme: ProgrammeOption = None,
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """Report progress on a task."""
+    ledger = _ledger(db, actor)
+    try:
+        ledger.report_progress(_task(ledger, task, programme), _day(on), text, percent, unit, evidence)
+    except LedgerError as e:
+        _fail(e)
+    console.print(f"progress recorded for {task}")
+
+
+@app.command()
+def extend(
+    task: str,
+    new_deadline: Annotated[str, typer.Argument(help="Requested deadline YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option(help="Why.")] = "",
+    on: Annotated[str | None, typer.Option("--date")] = None,
+    programme: ProgrammeOption = None,
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """Ask for an extension (延期申请), before the deadline."""
+    ledger = _ledger(db, actor)
+    try:
+        rid = ledger.request(
+            _task(ledger, task, programme), "extension", _day(on), reason, _day(new_deadline)
+        )
+    except LedgerError as e:
+        _fail(e)
+        return
+    console.print(f"extension request {rid} recorded")
+
+
+@app.command("close")
+def close_(
+    task: str,
+    report: Annotated[str, typer.Option(help="Closing report (办结报告).")],
+    on: Annotated[str | None, typer.Option("--date")] = None,
+    programme: ProgrammeOption = None,
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """Ask to close a task (办结)."""
+    ledger = _ledger(db, actor)
+    try:
+        rid = ledger.request(_task(ledger, task, programme), "closure", _day(on), report)
+    except LedgerError as e:
+        _fail(e)
+        return
+    console.print(f"closure request {rid} recorded")
+
+
+@app.command()
+def decide(
+    request: Annotated[int, typer.Argument(help="Request id.")],
+    approve: Annotated[bool, typer.Option("--approve/--refuse", help="Approve/accept or refuse/return.")],
+    grade: Annotated[str | None, typer.Option(help="For closure: 优秀/良好/合格/不合格.")] = None,
+    on: Annotated[str | None, typer.Option("--date")] = None,
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """Decide an extension or closure request (销号 with a grade)."""
+    try:
+        _ledger(db, actor).decide(request, approve, _day(on), grade)
+    except LedgerError as e:
+        _fail(e)
+    console.print(f"request {request} decided")
+
+
+@app.command()
+def schedule(
+    task: str,
+    milestones: Annotated[list[str], typer.Argument(help="NAME=WORKDAYS before the deadline, e.g. 初稿=15.")],
+    programme: ProgrammeOption = None,
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """倒排工期: milestone dates counted back in working days from the deadline."""
+    offsets = {}
+    for item in milestones:
+        name, _, days = item.partition("=")
+        if not days.strip().isdigit():
+            raise typer.BadParameter(f"{item!r}: expected NAME=WORKDAYS")
+        offsets[name] = int(days)
+    ledger = _ledger(db, actor)
+    try:
+        dates = ledger.schedule_milestones(_task(ledger, task, programme), offsets)
+    except LedgerError as e:
+        _fail(e)
+        return
+    for name, day in dates.items():
+        console.print(f"{name}: {day}")
+
+
+@app.command()
+def show(task: str, as_of: AsOfOption = None, programme: ProgrammeOption = None, db: DbOption = None) -> None:
+    """A task with its status (and the rule behind it), milestones, progress and requests."""
+    ledger = _ledger(db)
+    try:
+        detail = ledger.task_detail(_task(ledger, task, programme), _day(as_of))
+    except LedgerError as e:
+        _fail(e)
+        return
+    console.print_json(json.dumps(detail, ensure_ascii=False, default=str))
+
+
+@app.command()
+def history(task: str, programme: ProgrammeOption = None, db: DbOption = None) -> None:
+    """The audit trail of a task: who changed what, when, before and after."""
+    ledger = _ledger(db)
+    try:
+        rows = ledger.history(_task(ledger, task, programme))
+    except LedgerError as e:
+        _fail(e)
+        return
+    for row in rows:
+        console.print(f"{row['at']:%Y-%m-%d %H:%M} {row['actor']} {row['entity']} {row['action']} "
+                      f"{json.dumps(row['before'], ensure_ascii=False)} → {json.dumps(row['after'], ensure_ascii=False)}",
+                      markup=False)  # fmt: skip
+
+
+@app.command("list")
+def list_(as_of: AsOfOption = None, programme: ProgrammeOption = None, rules: RulesOption = "supervision-office",
+          db: DbOption = None) -> None:  # fmt: skip
+    """Tasks with their status as of a date."""
+    table = Table("code", "task", "lead unit", "deadline", "status", "rule")
+    for t in _ledger(db).tasks(_day(as_of), programme, PRESETS[rules]):
+        table.add_row(t.code, t.title[:30], t.lead_unit or "—", t.deadline_text or "—",
+                      LABELS_ZH[t.status.status], t.status.rule)  # fmt: skip
+    console.print(table)
+
+
+@app.command()
+def reminders(
+    as_of: AsOfOption = None, rules: RulesOption = "supervision-office", db: DbOption = None
+) -> None:
+    """Per unit: what is overdue, due soon, or awaits a report (催办)."""
+    found = _ledger(db).reminders(_day(as_of), PRESETS[rules])
+    if not found:
+        console.print("nothing to remind")
+    for unit, buckets in found.items():
+        console.print(f"[bold]{unit}[/]")
+        for label, items in (("overdue", buckets["overdue"]), ("due soon", buckets["due_soon"]),
+                             ("awaiting a report", buckets["awaiting_report"])):  # fmt: skip
+            for t in items:
+                console.print(f"  {label}: {t.code} {t.title[:40]} (deadline {t.deadline_text or '—'})")
+
+
+@app.command()
+def alias(unit: str, names: list[str], db: DbOption = None, actor: ActorOption = "cli") -> None:
+    """Declare other names of a unit ("市发改委" for "深圳市发展和改革委员会")."""
+    ledger = _ledger(db, actor)
+    for name in names:
+        try:
+            ledger.add_alias(unit, name)
+        except LedgerError as e:
+            _fail(e)
+    console.print(f"{unit}: {len(names)} aliases")
+
+
+def report(
+    as_of: AsOfOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, html, xlsx or json.")] = "md",
+    programme: ProgrammeOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    rules: RulesOption = "supervision-office",
+    snapshot: Annotated[bool, typer.Option(help="Keep this report's figures as a baseline.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The monthly supervision report (督查通报)."""
+    if rules not in PRESETS:
+        raise typer.BadParameter(f"unknown rules preset {rules!r}")
+    r = build_report(_ledger(db), _day(as_of), programme, PRESETS[rules], snapshot=snapshot)
+    try:
+        text = render(r, fmt, output)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
+    if text is None:
+        console.print(f"wrote {output}")
+    elif output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
+    else:
+        print(text)

@@ -1,0 +1,139 @@
+"""Ledger (台账) tables: programmes, units, tasks, milestones, progress, requests, audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from luoshi.store.schema import Base, utcnow
+
+
+class ProgrammeRow(Base):
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class UnitRow(Base):
+    """An organisation that owns tasks, in a hierarchy (province → city → district / bureau)."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+
+class UnitAliasRow(Base):
+    __tablename__ = "unit_aliases"
+
+    alias: Mapped[str] = mapped_column(String(200), primary_key=True)  # normalised key
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    area: Mapped[str | None] = mapped_column(String(200))  # 方面 / 领域
+    title: Mapped[str] = mapped_column(Text)
+    measures: Mapped[str | None] = mapped_column(Text)  # 具体举措
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    deadline_text: Mapped[str | None] = mapped_column(String(100))
+    deadline_kind: Mapped[str] = mapped_column(String(16), default="none")
+    deadline: Mapped[str | None] = mapped_column(String(10))  # current deadline, ISO
+    original_deadline: Mapped[str | None] = mapped_column(String(10))
+    start_date: Mapped[str | None] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(16), default="active")  # draft | active | rejected | closed
+    done_date: Mapped[str | None] = mapped_column(String(10))
+    grade: Mapped[str | None] = mapped_column(String(8))  # 优秀 / 良好 / 合格 / 不合格
+    status_text: Mapped[str | None] = mapped_column(Text)  # 完成状态 as written in a sheet
+    notes: Mapped[str | None] = mapped_column(Text)  # 备注
+    source: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TaskUnitRow(Base):
+    """Co-operating units (配合单位) of a task, in the order written."""
+
+    __tablename__ = "task_units"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MilestoneRow(Base):
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    workdays_before_deadline: Mapped[int | None] = mapped_column(Integer)
+    due: Mapped[str | None] = mapped_column(String(10))
+    done_date: Mapped[str | None] = mapped_column(String(10))
+
+
+class ProgressRow(Base):
+    __tablename__ = "progress_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    date: Mapped[str] = mapped_column(String(10))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    text: Mapped[str] = mapped_column(Text)
+    percent: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    reporter: Mapped[str | None] = mapped_column(String(100))
+
+
+class RequestRow(Base):
+    """Extension (延期申请) and closure (办结/销号) requests and their decisions."""
+
+    __tablename__ = "task_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # extension | closure
+    date: Mapped[str] = mapped_column(String(10))
+    new_deadline: Mapped[str | None] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_on: Mapped[str | None] = mapped_column(String(10))
+    grade: Mapped[str | None] = mapped_column(String(8))
+    actor: Mapped[str | None] = mapped_column(String(100))
+
+
+class SnapshotRow(Base):
+    """A baseline taken when a report is made, to show what changed since."""
+
+    __tablename__ = "snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
+    as_of: Mapped[str] = mapped_column(String(10), index=True)
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class AuditRow(Base):
+    """Append-only: who changed what, when, before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON)

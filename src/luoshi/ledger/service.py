@@ -1,0 +1,478 @@
+"""The ledger service: every change goes through here and lands in the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from luoshi.ledger.deadlines import parse_deadline
+from luoshi.ledger.schema import (
+    AuditRow,
+    MilestoneRow,
+    ProgrammeRow,
+    ProgressRow,
+    RequestRow,
+    SnapshotRow,
+    TaskRow,
+    TaskUnitRow,
+    UnitAliasRow,
+    UnitRow,
+)
+from luoshi.ledger.status import PRESETS, Status, StatusRules, TaskState, compute_status
+from luoshi.ledger.units import unit_key
+from luoshi.ledger.workdays import backward_schedule
+from luoshi.store import Store
+from luoshi.store.schema import DirectiveRow, DocumentRow
+
+GRADES = ("优秀", "良好", "合格", "不合格")
+TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_text", "deadline_kind",
+               "deadline", "original_deadline", "start_date", "state", "done_date", "grade",
+               "status_text", "notes", "parent_id")  # fmt: skip
+
+
+class LedgerError(ValueError):
+    """A ledger operation that cannot be done as asked (the message says why)."""
+
+
+@dataclass
+class NewTask:
+    code: str
+    title: str
+    area: str | None = None
+    measures: str | None = None
+    lead_unit: str | None = None
+    co_units: list[str] = field(default_factory=list)
+    deadline_text: str | None = None
+    start_date: date | None = None
+    parent_code: str | None = None
+    state: str = "active"
+    status_text: str | None = None
+    progress_text: str | None = None
+    notes: str | None = None
+    source: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TaskView:
+    """A task with what the reports need: names, latest progress, status."""
+
+    id: int
+    programme: str
+    code: str
+    title: str
+    area: str | None
+    measures: str | None
+    lead_unit: str | None
+    co_units: list[str]
+    deadline_text: str | None
+    deadline: str | None
+    original_deadline: str | None
+    state: str
+    done_date: str | None
+    percent: int | None
+    last_report: str | None
+    progress_text: str | None
+    status: Status
+    notes: str | None = None
+    status_text: str | None = None
+    parent_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: v for k, v in vars(self).items() if k != "status"}
+        out.update(status=self.status.status, colour=self.status.colour, rule=self.status.rule)
+        return out
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+class Ledger:
+    def __init__(self, store: Store, actor: str = "system") -> None:
+        self.store = store
+        self.actor = actor
+
+    # -- audit ---------------------------------------------------------------------------------
+
+    def audit(self, conn: Connection, entity: str, entity_id: int | None, action: str,
+              before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:  # fmt: skip
+        conn.execute(insert(AuditRow).values(actor=self.actor, entity=entity, entity_id=entity_id,
+                                             action=action, before=before, after=after))  # fmt: skip
+
+    def history(self, task_id: int) -> list[dict[str, Any]]:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(AuditRow).where(AuditRow.entity_id == task_id, AuditRow.entity.in_(("task", "progress", "request", "milestone")))
+                .order_by(AuditRow.id)
+            ).mappings()  # fmt: skip
+            return [dict(r) for r in rows]
+
+    # -- programmes and units ------------------------------------------------------------------
+
+    def programme_id(self, conn: Connection, name: str, year: int | None = None, create: bool = True) -> int:
+        pid = conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == name))
+        if pid is None:
+            if not create:
+                raise LedgerError(f"no programme named {name!r}")
+            pid = int(conn.execute(insert(ProgrammeRow).values(name=name, year=year)).inserted_primary_key[0])
+            self.audit(conn, "programme", pid, "create", None, {"name": name, "year": year})
+        return int(pid)
+
+    def unit_id(
+        self, conn: Connection, name: str, create: bool = True, parent: str | None = None
+    ) -> int | None:
+        key = unit_key(name)
+        uid = conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == key))
+        if uid is not None:
+            return int(uid)
+        if not create:
+            return None
+        parent_id = self.unit_id(conn, parent) if parent else None
+        uid = int(
+            conn.execute(insert(UnitRow).values(name=name.strip(), parent_id=parent_id)).inserted_primary_key[
+                0
+            ]
+        )
+        conn.execute(insert(UnitAliasRow).values(alias=key, unit_id=uid))
+        self.audit(conn, "unit", uid, "create", None, {"name": name, "parent": parent})
+        return uid
+
+    def add_alias(self, unit: str, alias: str) -> None:
+        with self.store.transaction() as conn:
+            uid = self.unit_id(conn, unit)
+            key = unit_key(alias)
+            existing = conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == key))
+            if existing is not None and existing != uid:
+                raise LedgerError(f"{alias!r} already names another unit")
+            if existing is None:
+                conn.execute(insert(UnitAliasRow).values(alias=key, unit_id=uid))
+                self.audit(conn, "unit", uid, "alias", None, {"alias": alias})
+
+    # -- tasks ---------------------------------------------------------------------------------
+
+    def add_tasks(
+        self, conn: Connection, programme: str, year: int | None, tasks: Iterable[NewTask]
+    ) -> list[int]:
+        pid = self.programme_id(conn, programme, year)
+        ids: dict[str, int] = {}
+        out = []
+        for t in tasks:
+            if conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.code)):
+                raise LedgerError(f"task {t.code} already exists in {programme}")
+            dl = parse_deadline(t.deadline_text, year)
+            parent_id = ids.get(t.parent_code or "") or (
+                conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.parent_code))
+                if t.parent_code else None
+            )  # fmt: skip
+            values = {
+                "programme_id": pid, "parent_id": parent_id, "code": t.code, "area": t.area, "title": t.title,
+                "measures": t.measures,
+                "lead_unit_id": self.unit_id(conn, t.lead_unit) if t.lead_unit else None,
+                "deadline_text": t.deadline_text, "deadline_kind": dl.kind,
+                "deadline": _iso(dl.date), "original_deadline": _iso(dl.date),
+                "start_date": _iso(t.start_date or (date(year, 1, 1) if year else None)),
+                "state": t.state, "status_text": t.status_text, "notes": t.notes, "source": t.source,
+            }  # fmt: skip
+            tid = int(conn.execute(insert(TaskRow).values(**values)).inserted_primary_key[0])
+            for position, name in enumerate(t.co_units):
+                uid = self.unit_id(conn, name)
+                if (
+                    uid != values["lead_unit_id"]
+                    and uid is not None
+                    and not conn.scalar(
+                        select(TaskUnitRow.unit_id).where(
+                            TaskUnitRow.task_id == tid, TaskUnitRow.unit_id == uid
+                        )
+                    )
+                ):
+                    conn.execute(insert(TaskUnitRow).values(task_id=tid, unit_id=uid, position=position))
+            self.audit(conn, "task", tid, "create", None,
+                       {k: v for k, v in values.items() if k != "source"} | {"co_units": t.co_units})  # fmt: skip
+            if t.progress_text:
+                conn.execute(insert(ProgressRow).values(task_id=tid, date=values["start_date"] or date.today().isoformat(),
+                                                        text=t.progress_text, reporter=self.actor))  # fmt: skip
+            ids[t.code] = tid
+            out.append(tid)
+        return out
+
+    def task_id(self, conn: Connection, ref: str | int, programme: str | None = None) -> int:
+        """A task by id or by code (unique within a programme)."""
+        if isinstance(ref, int) or str(ref).isdigit() and not programme:
+            tid = conn.scalar(select(TaskRow.id).where(TaskRow.id == int(ref)))
+            if tid is not None:
+                return int(tid)
+        stmt = select(TaskRow.id).where(TaskRow.code == str(ref))
+        if programme:
+            stmt = stmt.join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id).where(
+                ProgrammeRow.name == programme
+            )
+        found = list(conn.scalars(stmt))
+        if not found:
+            raise LedgerError(f"no task {ref!r}")
+        if len(found) > 1:
+            raise LedgerError(f"task code {ref!r} is in several programmes: name one with --programme")
+        return int(found[0])
+
+    def _task_row(self, conn: Connection, task_id: int) -> dict[str, Any]:
+        row = conn.execute(select(TaskRow).where(TaskRow.id == task_id)).mappings().first()
+        if row is None:
+            raise LedgerError(f"no task {task_id}")
+        return dict(row)
+
+    def update_task(self, task_id: int, **changes: Any) -> None:
+        unknown = set(changes) - set(TASK_FIELDS)
+        if unknown:
+            raise LedgerError(f"cannot change {', '.join(sorted(unknown))}")
+        with self.store.transaction() as conn:
+            before = self._task_row(conn, task_id)
+            conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(**changes))
+            self.audit(conn, "task", task_id, "update", {k: before[k] for k in changes}, changes)
+
+    def report_progress(self, task_id: int, on: date, text: str, percent: int | None = None,
+                        unit: str | None = None, evidence: str | None = None) -> int:  # fmt: skip
+        if percent is not None and not 0 <= percent <= 100:
+            raise LedgerError(f"percent must be 0–100, not {percent}")
+        with self.store.transaction() as conn:
+            task = self._task_row(conn, task_id)
+            if task["state"] in ("rejected", "draft"):
+                raise LedgerError(f"task {task['code']} is {task['state']}: no progress can be reported")
+            uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
+            values = {"task_id": task_id, "date": on.isoformat(), "unit_id": uid, "text": text,
+                      "percent": percent, "evidence": evidence, "reporter": self.actor}  # fmt: skip
+            rid = int(conn.execute(insert(ProgressRow).values(**values)).inserted_primary_key[0])
+            self.audit(conn, "progress", task_id, "report", None, values)
+            if percent == 100 and not task["done_date"]:
+                conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(done_date=on.isoformat()))
+                self.audit(
+                    conn, "task", task_id, "update", {"done_date": None}, {"done_date": on.isoformat()}
+                )
+            return rid
+
+    def schedule_milestones(self, task_id: int, offsets: dict[str, int]) -> dict[str, date]:
+        """倒排: milestone dates counted back in working days from the task's deadline."""
+        with self.store.transaction() as conn:
+            task = self._task_row(conn, task_id)
+            if not task["deadline"]:
+                raise LedgerError(f"task {task['code']} has no dated deadline to schedule back from")
+            dates = backward_schedule(date.fromisoformat(task["deadline"]), offsets)
+            for title, due in dates.items():
+                values = {"task_id": task_id, "title": title, "workdays_before_deadline": offsets[title],
+                          "due": due.isoformat()}  # fmt: skip
+                conn.execute(insert(MilestoneRow).values(**values))
+                self.audit(conn, "milestone", task_id, "create", None, values)
+            return dates
+
+    # -- extension and closure requests ---------------------------------------------------------
+
+    def request(self, task_id: int, kind: str, on: date, text: str, new_deadline: date | None = None) -> int:
+        with self.store.transaction() as conn:
+            task = self._task_row(conn, task_id)
+            if kind == "extension":
+                if new_deadline is None:
+                    raise LedgerError("an extension request needs the new deadline")
+                if task["deadline"] and on > date.fromisoformat(task["deadline"]):
+                    raise LedgerError(f"extension asked on {on}, after the deadline {task['deadline']}: "
+                                      "it must be asked before")  # fmt: skip
+            elif kind != "closure":
+                raise LedgerError(f"unknown request kind {kind!r}")
+            values = {"task_id": task_id, "kind": kind, "date": on.isoformat(), "text": text,
+                      "new_deadline": _iso(new_deadline), "actor": self.actor}  # fmt: skip
+            rid = int(conn.execute(insert(RequestRow).values(**values)).inserted_primary_key[0])
+            self.audit(conn, "request", task_id, f"{kind}-request", None, values)
+            return rid
+
+    def decide(self, request_id: int, accept: bool, on: date, grade: str | None = None) -> None:
+        with self.store.transaction() as conn:
+            req = conn.execute(select(RequestRow).where(RequestRow.id == request_id)).mappings().first()
+            if req is None:
+                raise LedgerError(f"no request {request_id}")
+            if req["decision"] != "pending":
+                raise LedgerError(f"request {request_id} was already decided ({req['decision']})")
+            if req["kind"] == "closure" and accept and grade not in GRADES:
+                raise LedgerError(f"closing (销号) needs a grade: one of {'/'.join(GRADES)}")
+            decision = ("approved" if accept else "refused") if req["kind"] == "extension" else (
+                "accepted" if accept else "returned")  # fmt: skip
+            conn.execute(update(RequestRow).where(RequestRow.id == request_id)
+                         .values(decision=decision, decided_on=on.isoformat(), grade=grade))  # fmt: skip
+            self.audit(conn, "request", req["task_id"], f"{req['kind']}-{decision}", {"decision": "pending"},
+                       {"decision": decision, "grade": grade})  # fmt: skip
+            task = self._task_row(conn, req["task_id"])
+            if req["kind"] == "extension" and accept:
+                change = {"deadline": req["new_deadline"]}
+            elif req["kind"] == "closure" and accept:
+                change = {"state": "closed", "grade": grade, "done_date": task["done_date"] or req["date"]}
+            else:
+                return
+            conn.execute(update(TaskRow).where(TaskRow.id == req["task_id"]).values(**change))
+            self.audit(conn, "task", req["task_id"], "update", {k: task[k] for k in change}, change)
+
+    # -- proposals from documents ---------------------------------------------------------------
+
+    def propose(self, document_id: int, programme: str) -> list[int]:
+        """Draft tasks from a stored document's directives: addressee as candidate lead unit,
+        deadline from the directive, a link back to the source span."""
+        with self.store.transaction() as conn:
+            doc = conn.execute(select(DocumentRow.id, DocumentRow.name, DocumentRow.event_date, DocumentRow.published)
+                               .where(DocumentRow.id == document_id)).first()  # fmt: skip
+            if doc is None:
+                raise LedgerError(f"no document {document_id}")
+            directives = conn.execute(select(DirectiveRow).where(DirectiveRow.document_id == document_id)
+                                      .order_by(DirectiveRow.start)).mappings().all()  # fmt: skip
+            if not directives:
+                raise LedgerError(f"document {document_id} has no directives to propose")
+            day = doc.event_date or doc.published
+            year = int(day[:4]) if day else None
+            existing = conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == programme))
+            taken = (
+                set(conn.scalars(select(TaskRow.code).where(TaskRow.programme_id == existing)))
+                if existing
+                else set()
+            )
+            tasks = []
+            for i, d in enumerate(directives, 1):
+                code = f"D{document_id}.{i}"
+                if code in taken:
+                    continue
+                tasks.append(NewTask(
+                    code=code, title=d["text"][:200], measures=d["text"], lead_unit=d["addressee"],
+                    deadline_text=d["deadline"], state="draft",
+                    start_date=date.fromisoformat(day) if day else None,
+                    source={"kind": "document", "document_id": document_id, "document": doc.name,
+                            "span": [d["start"], d["end"]], "speaker": d["speaker"]},
+                ))  # fmt: skip
+            return self.add_tasks(conn, programme, year, tasks) if tasks else []
+
+    def decide_proposal(self, task_id: int, accept: bool) -> None:
+        with self.store.transaction() as conn:
+            task = self._task_row(conn, task_id)
+            if task["state"] != "draft":
+                raise LedgerError(f"task {task['code']} is not a proposal (state {task['state']})")
+            state = "active" if accept else "rejected"
+            conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(state=state))
+            self.audit(
+                conn, "task", task_id, "accept" if accept else "reject", {"state": "draft"}, {"state": state}
+            )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def tasks(self, as_of: date, programme: str | None = None, rules: StatusRules | None = None,
+              include_drafts: bool = False) -> list[TaskView]:  # fmt: skip
+        rules = rules or PRESETS["supervision-office"]
+        with self.store.engine.connect() as conn:
+            stmt = select(TaskRow, ProgrammeRow.name.label("programme_name")).join(
+                ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id
+            )
+            if programme:
+                stmt = stmt.where(ProgrammeRow.name == programme)
+            rows = conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id)).all()
+            units = dict(conn.execute(select(UnitRow.id, UnitRow.name)).tuples().all())
+            co: dict[int, list[str]] = {}
+            for tid, uid in conn.execute(
+                select(TaskUnitRow.task_id, TaskUnitRow.unit_id).order_by(TaskUnitRow.position)
+            ):
+                co.setdefault(tid, []).append(units[uid])
+            latest: dict[int, tuple[str, int | None, str]] = {}
+            best_percent: dict[int, int | None] = {}
+            for tid, day, percent, text in conn.execute(
+                select(ProgressRow.task_id, ProgressRow.date, ProgressRow.percent, ProgressRow.text)
+                .where(ProgressRow.date <= as_of.isoformat()).order_by(ProgressRow.date, ProgressRow.id)
+            ):  # fmt: skip
+                latest[tid] = (day, percent, text)
+                if percent is not None:
+                    best_percent[tid] = percent
+        out = []
+        for row in rows:
+            t = row
+            if t.state == "rejected" or (t.state == "draft" and not include_drafts):
+                continue
+            last = latest.get(t.id)
+            percent = best_percent.get(t.id)
+            done = _date(t.done_date) if t.done_date and t.done_date <= as_of.isoformat() else None
+            state = TaskState(t.deadline_kind, _date(t.deadline), _date(t.original_deadline), _date(t.start_date),
+                              done, percent, _date(last[0]) if last else None)  # fmt: skip
+            out.append(TaskView(
+                t.id, row.programme_name, t.code, t.title, t.area, t.measures, units.get(t.lead_unit_id),
+                co.get(t.id, []), t.deadline_text, t.deadline, t.original_deadline, t.state, t.done_date, percent,
+                last[0] if last else None, last[2] if last else None,
+                compute_status(state, as_of, rules), t.notes, t.status_text, t.parent_id,
+            ))  # fmt: skip
+        return out
+
+    def task_detail(self, task_id: int, as_of: date) -> dict[str, Any]:
+        view = next((t for t in self.tasks(as_of, include_drafts=True) if t.id == task_id), None)
+        if view is None:
+            raise LedgerError(f"no task {task_id}")
+        with self.store.engine.connect() as conn:
+            task = self._task_row(conn, task_id)
+            milestones = [dict(r) for r in conn.execute(select(MilestoneRow).where(MilestoneRow.task_id == task_id)
+                                                        .order_by(MilestoneRow.due)).mappings()]  # fmt: skip
+            progress = [dict(r) for r in conn.execute(select(ProgressRow).where(ProgressRow.task_id == task_id)
+                                                      .order_by(ProgressRow.date, ProgressRow.id)).mappings()]  # fmt: skip
+            requests = [dict(r) for r in conn.execute(select(RequestRow).where(RequestRow.task_id == task_id)
+                                                      .order_by(RequestRow.id)).mappings()]  # fmt: skip
+        return {**view.to_json(), "source": task["source"], "milestones": milestones, "progress": progress,
+                "requests": requests}  # fmt: skip
+
+    def reminders(
+        self, as_of: date, rules: StatusRules | None = None
+    ) -> dict[str, dict[str, list[TaskView]]]:
+        """Per lead unit: what is overdue, due soon, or awaits a report."""
+        rules = rules or PRESETS["supervision-office"]
+        out: dict[str, dict[str, list[TaskView]]] = {}
+        for t in self.tasks(as_of, rules=rules):
+            if t.status.status in ("done", "done_late"):
+                continue
+            unit = t.lead_unit or "(no lead unit)"
+            bucket = out.setdefault(unit, {"overdue": [], "due_soon": [], "awaiting_report": []})
+            if t.status.status == "overdue":
+                bucket["overdue"].append(t)
+            elif t.deadline and 0 <= (date.fromisoformat(t.deadline) - as_of).days <= max(
+                rules.reminder_days, 7
+            ):
+                bucket["due_soon"].append(t)
+            if (
+                t.last_report is None
+                or (as_of - date.fromisoformat(t.last_report)).days > rules.stale_report_days
+            ):
+                bucket["awaiting_report"].append(t)
+        return {u: b for u, b in out.items() if any(b.values())}
+
+    # -- snapshots and change ------------------------------------------------------------------
+
+    def snapshot(self, as_of: date, programme: str | None = None) -> dict[str, Any]:
+        data = {str(t.id): {"code": t.code, "status": t.status.status, "deadline": t.deadline, "percent": t.percent}
+                for t in self.tasks(as_of, programme)}  # fmt: skip
+        with self.store.transaction() as conn:
+            pid = (
+                conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == programme))
+                if programme
+                else None
+            )
+            conn.execute(insert(SnapshotRow).values(programme_id=pid, as_of=as_of.isoformat(), data=data))
+        return data
+
+    def changes(self, since: date, until: date, programme: str | None = None) -> list[dict[str, Any]]:
+        """What changed between two dates: status, deadline and progress, task by task."""
+        before = {t.id: t for t in self.tasks(since, programme)}
+        out = []
+        for t in self.tasks(until, programme):
+            b = before.get(t.id)
+            diff = {}
+            for name, old, new in (
+                ("status", b.status.status if b else None, t.status.status),
+                ("deadline", b.deadline if b else None, t.deadline),
+                ("percent", b.percent if b else None, t.percent),
+            ):
+                if old != new:
+                    diff[name] = [old, new]
+            if diff:
+                out.append({"task": t.code, "title": t.title, "changes": diff})
+        return out
