@@ -6,10 +6,10 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from luoshi.extract import extract
-from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_path
 from sqlalchemy import Connection
 
+from luoshi.extract import extract
+from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_path
 from luoshi.model import Document, Facts
 from luoshi.store import IngestOutcome, Store
 

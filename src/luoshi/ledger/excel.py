@@ -119,7 +119,7 @@ def read_sheet(
     """Parse a 台账 sheet into tasks (with their row numbers) and row errors. Writes nothing."""
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as e:  # noqa: BLE001 - any reader failure is the file's
+    except Exception as e:
         raise LedgerError(f"cannot read {path.name} as an Excel workbook: {e}") from e
     ws = wb.worksheets[0]
     filled = _merged_values(ws)
@@ -132,7 +132,7 @@ def read_sheet(
     for r in range(1, min(ws.max_row, 15) + 1):
         cells = [_text(cell(r, c)) for c in range(width)]
         mapping = _map_columns(cells)
-        if len(mapping) >= 3 and "title" in mapping or len(mapping) >= 4:
+        if (len(mapping) >= 3 and "title" in mapping) or len(mapping) >= 4:
             header_row, columns = r, mapping
             break
         if title is None and any(cells):
@@ -178,9 +178,8 @@ def read_sheet(
         cat = _CATEGORY.match(seq or first)
         if cat and (len(distinct) == 1 or (not _text(get(r, "deadline")) and not _text(get(r, "lead")))):
             close_category()
-            heading = cat.group(2) if seq == "" or cat.group(0) == seq else cat.group(2)
-            if seq and title_text and seq != title_text:
-                heading = title_text
+            # "一、金融开放（4项）" in one (merged) cell, or "一、" in 序号 and the heading beside it.
+            heading = title_text if seq and title_text and seq != title_text else cat.group(2)
             dm = _DECLARED.search(heading)
             declared = _cn_int(dm.group(1)) if dm else None
             area = _DECLARED.sub("", heading).strip()

@@ -205,7 +205,7 @@ class Ledger:
 
     def task_id(self, conn: Connection, ref: str | int, programme: str | None = None) -> int:
         """A task by id or by code (unique within a programme)."""
-        if isinstance(ref, int) or str(ref).isdigit() and not programme:
+        if isinstance(ref, int) or (str(ref).isdigit() and not programme):
             tid = conn.scalar(select(TaskRow.id).where(TaskRow.id == int(ref)))
             if tid is not None:
                 return int(tid)

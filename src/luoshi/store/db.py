@@ -153,14 +153,15 @@ class Store:
             doc_id = int(conn.execute(insert(DocumentRow), _document_row(doc, facts)).inserted_primary_key[0])
             known[doc.content_hash] = doc_id
             outcomes.append(IngestOutcome(doc_id, True))
-            rows.fts.append(
-                {"id": doc_id, "title": fts.index_form(doc.title or ""), "body": fts.index_form(doc.text)}
-            )
+            rows.fts.append({"id": doc_id, **fts.index_row(doc.title, doc.text)})
             if facts:
                 self._collect_facts(conn, doc_id, facts, rows)
         if rows.fts and self.is_sqlite:
             conn.execute(
-                text("INSERT INTO document_fts(rowid, title, body) VALUES (:id, :title, :body)"), rows.fts
+                text(
+                    "INSERT INTO document_fts(rowid, tuni, tbi, uni, bi) VALUES (:id, :tuni, :tbi, :uni, :bi)"
+                ),
+                rows.fts,
             )
         for table, batch in (
             (MentionRow, rows.mentions),
@@ -253,15 +254,7 @@ class Store:
             return []
         with self.engine.connect() as conn:
             if self.is_sqlite:
-                expr = fts.match_expression(query)
-                ranked = conn.execute(
-                    text(
-                        "SELECT rowid, bm25(document_fts, 4.0, 1.0) AS score FROM document_fts "
-                        "WHERE document_fts MATCH :q ORDER BY score LIMIT :limit OFFSET :offset"
-                    ),
-                    {"q": expr, "limit": limit, "offset": offset},
-                ).all()
-                ids = [(int(r[0]), -float(r[1])) for r in ranked]
+                ids = self._search_fts(conn, fts.match_expression(query) or "", limit, offset)
             else:
                 ids = self._search_like(conn, terms, limit, offset)
             if not ids:
@@ -286,6 +279,27 @@ class Store:
                 )
             )  # fmt: skip
         return hits
+
+    RANK_WINDOW = 2000
+
+    def _search_fts(self, conn: Connection, expr: str, limit: int, offset: int) -> list[tuple[int, float]]:
+        """BM25-ranked matches. When a query matches more than RANK_WINDOW documents, only the
+        newest RANK_WINDOW of them are ranked, which keeps common words fast on large corpora."""
+        floor = conn.execute(
+            text(
+                "SELECT rowid FROM document_fts WHERE document_fts MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :n"
+            ),
+            {"q": expr, "n": self.RANK_WINDOW - 1},
+        ).scalar()
+        weights = ", ".join(str(w) for w in fts.WEIGHTS)
+        ranked = conn.execute(
+            text(
+                f"SELECT rowid, bm25(document_fts, {weights}) AS score FROM document_fts "
+                "WHERE document_fts MATCH :q AND rowid >= :floor ORDER BY score LIMIT :limit OFFSET :offset"
+            ),
+            {"q": expr, "floor": floor or 0, "limit": limit, "offset": offset},
+        ).all()
+        return [(int(r[0]), -float(r[1])) for r in ranked]
 
     def _search_like(
         self, conn: Connection, terms: list[str], limit: int, offset: int
