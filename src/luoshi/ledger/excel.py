@@ -203,10 +203,10 @@ def read_sheet(
             code = number.group(1)
             parent = code.rsplit(".", 1)[0] if code.count(".") > (1 if prefix else 0) else None
             if parent is None:
-                last_top, top_in_category = code, top_in_category + 1
+                last_top = code
         elif number:
             code, parent = prefix + number.group(1), None
-            last_top, top_in_category = code, top_in_category + 1
+            last_top = code
         elif seq:
             errors.append(RowError(r, f"cannot read the number {seq!r} (expected 1 / 1. / (1) / 1.2)"))
             continue
@@ -214,7 +214,7 @@ def read_sheet(
             # Unnumbered row under a numbered task: a further measure of that task.
             if last_top is None:
                 code, parent = f"{prefix}{top_in_category + 1}", None
-                last_top, top_in_category = code, top_in_category + 1
+                last_top = code
             else:
                 sub_count[last_top] = sub_count.get(last_top, 0) + 1
                 code, parent = f"{last_top}.{sub_count[last_top]}", last_top
@@ -236,6 +236,8 @@ def read_sheet(
             co_units += [u for u in responsible if u not in lead_units]
         row_area = _text(get(r, "area")) or area
         seen_codes.add(code)
+        if parent is None:
+            top_in_category += 1  # only tasks that are imported count against a declared number
         tasks.append((r, NewTask(
             code=code, title=title_text or measures[:120], area=row_area, measures=measures or None,
             lead_unit=lead_units[0] if lead_units else None, co_units=lead_units[1:] + co_units,

@@ -23,7 +23,7 @@ from luoshi.ledger.schema import (
     UnitRow,
 )
 from luoshi.ledger.status import PRESETS, Status, StatusRules, TaskState, compute_status
-from luoshi.ledger.units import unit_key
+from luoshi.ledger.units import local_key, unit_key
 from luoshi.ledger.workdays import backward_schedule
 from luoshi.store import Store
 from luoshi.store.schema import DirectiveRow, DocumentRow
@@ -130,18 +130,24 @@ class Ledger:
         self, conn: Connection, name: str, create: bool = True, parent: str | None = None
     ) -> int | None:
         key = unit_key(name)
-        uid = conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == key))
-        if uid is not None:
-            return int(uid)
+        for candidate in (key, local_key(key)):
+            uid = (
+                conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == candidate))
+                if candidate
+                else None
+            )
+            if uid is not None:
+                return int(uid)
         if not create:
             return None
         parent_id = self.unit_id(conn, parent) if parent else None
-        uid = int(
-            conn.execute(insert(UnitRow).values(name=name.strip(), parent_id=parent_id)).inserted_primary_key[
-                0
-            ]
-        )
+        created = conn.execute(insert(UnitRow).values(name=name.strip(), parent_id=parent_id))
+        uid = int(created.inserted_primary_key[0])
         conn.execute(insert(UnitAliasRow).values(alias=key, unit_id=uid))
+        # "深圳市发展和改革委员会" is also what "市发改委" means inside Shenzhen's own ledger.
+        local = local_key(key)
+        if local and conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == local)) is None:
+            conn.execute(insert(UnitAliasRow).values(alias=local, unit_id=uid))
         self.audit(conn, "unit", uid, "create", None, {"name": name, "parent": parent})
         return uid
 
@@ -373,7 +379,7 @@ class Ledger:
             if programme:
                 stmt = stmt.where(ProgrammeRow.name == programme)
             rows = conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id)).all()
-            units = dict(conn.execute(select(UnitRow.id, UnitRow.name)).tuples().all())
+            units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
             co: dict[int, list[str]] = {}
             for tid, uid in conn.execute(
                 select(TaskUnitRow.task_id, TaskUnitRow.unit_id).order_by(TaskUnitRow.position)

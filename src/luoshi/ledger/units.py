@@ -46,6 +46,17 @@ def unit_key(name: str, home: str | None = None) -> str:
     return key
 
 
+def local_key(key: str) -> str | None:
+    """The key without its place name: "深圳市发展和改革委员会" → "市发展和改革委员会"."""
+    from luoshi.extract.gazetteer import places
+
+    for place in places():
+        for level in ("市", "省", "区"):
+            if key.startswith(place + level) and len(key) > len(place) + 2:
+                return key[len(place) :]
+    return None
+
+
 def split_units(text: str | None) -> list[str]:
     """Units listed in one cell: "市发展改革委、市商务局，各区" → three names."""
     if not text:
