@@ -110,7 +110,7 @@ def test_partial_import_keeps_the_good_rows(ledger, tmp_path):
 def test_not_a_workbook_and_no_header(ledger, tmp_path):
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a zip")
-    with pytest.raises(LedgerError, match="cannot read junk.xlsx as an Excel workbook"):
+    with pytest.raises(LedgerError, match=r"cannot read junk\.xlsx as an Excel workbook"):
         import_sheet(ledger, junk)
     wb = Workbook()
     wb.active.append(["随便", "什么"])

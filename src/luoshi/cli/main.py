@@ -224,6 +224,40 @@ def demo(
         console.print(f"\n[bold]search[/] {query!r}: {len(hits)} shown")
         for hit in hits:
             console.print(f"  {hit.document_id} {hit.title or hit.name}: {hit.snippet}", markup=False)
+    _demo_ledger(store)
+
+
+def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
+    """Import the example 台账 (once), record some progress, print the supervision report."""
+    import tempfile
+    from datetime import date
+
+    from luoshi.demo.ledger_sheet import TITLE, write_example_sheet
+    from luoshi.ledger.excel import import_sheet
+    from luoshi.ledger.report import build_report, render
+    from luoshi.ledger.service import Ledger
+
+    ledger = Ledger(store, actor="demo")
+    console.rule("[bold]ledger (台账)")
+    if not any(t.programme == TITLE for t in ledger.tasks(date(2026, 1, 1))):
+        with tempfile.TemporaryDirectory() as tmp:
+            result = import_sheet(ledger, write_example_sheet(Path(tmp) / "台账.xlsx"))
+        console.print(
+            f"imported {len(result.imported)} tasks from the example sheet into {result.programme!r}"
+        )
+        with store.engine.connect() as conn:
+            ids = {code: ledger.task_id(conn, code, TITLE) for code in ("1.1.1", "1.3", "3.1", "2.1")}
+        ledger.report_progress(ids["1.1.1"], date(2026, 3, 25), "新增试点企业52家", 100)
+        ledger.report_progress(ids["1.3"], date(2026, 4, 10), "平台论证完成，已报省政府", 100)
+        ledger.report_progress(ids["3.1"], date(2026, 5, 15), "全程电子化系统联调", 90)
+        ledger.report_progress(ids["2.1"], date(2026, 5, 18), "新增建筑、税务两个互认领域", 40)
+        # 倒排工期: milestones counted back in working days from the deadline.
+        for name, day in ledger.schedule_milestones(
+            ids["2.1"], {"方案初稿": 40, "征求意见": 20, "报批": 5}
+        ).items():
+            console.print(f"  milestone for 2.1 — {name}: {day}")
+    report = build_report(ledger, date(2026, 5, 28), TITLE)
+    console.print(render(report, "md"), markup=False)
 
 
 def main() -> None:  # pragma: no cover

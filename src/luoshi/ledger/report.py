@@ -71,7 +71,7 @@ def build_report(ledger: Ledger, as_of: date, programme: str | None = None, rule
         (end.isoformat(), sum(1 for t in tasks if t.done_date and t.done_date <= end.isoformat()), len(tasks))
         for end in reversed(month_ends)
     ]
-    changes = ledger.changes(as_of - timedelta(days=window_days), as_of, programme)
+    changes = ledger.changes(as_of - timedelta(days=window_days), as_of, programme, current=tasks)
     if snapshot:
         ledger.snapshot(as_of, programme)
     return Report(as_of, programme, counts, dict(sorted(by_unit.items())),

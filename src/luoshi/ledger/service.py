@@ -465,11 +465,13 @@ class Ledger:
             conn.execute(insert(SnapshotRow).values(programme_id=pid, as_of=as_of.isoformat(), data=data))
         return data
 
-    def changes(self, since: date, until: date, programme: str | None = None) -> list[dict[str, Any]]:
-        """What changed between two dates: status, deadline and progress, task by task."""
+    def changes(self, since: date, until: date, programme: str | None = None,
+                current: list[TaskView] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """What changed between two dates: status, deadline and progress, task by task.
+        ``current`` may pass the tasks as of ``until`` when the caller has them already."""
         before = {t.id: t for t in self.tasks(since, programme)}
         out = []
-        for t in self.tasks(until, programme):
+        for t in current if current is not None else self.tasks(until, programme):
             b = before.get(t.id)
             diff = {}
             for name, old, new in (
