@@ -260,5 +260,74 @@ def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
     console.print(render(report, "md"), markup=False)
 
 
+user_app = typer.Typer(help="Local accounts: admin, supervisor, unit (member of a unit), viewer.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _password(value: str | None) -> str:
+    return value or typer.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="admin, supervisor, unit or viewer.")],
+    unit: Annotated[str | None, typer.Option(help="The unit of a unit member.")] = None,
+    password: Annotated[str | None, typer.Option(help="Asked for when not given.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a user."""
+    from luoshi.accounts.service import AccountError, Accounts
+
+    try:
+        user = Accounts(open_store(_db(db))).add(name, _password(password), role, unit)
+    except AccountError as e:
+        err.print(f"[red]error[/]: {e}")
+        raise typer.Exit(1) from None
+    console.print(f"added {user.name} ({user.role}{', ' + user.unit if user.unit else ''})")
+
+
+@user_app.command("passwd")
+def user_passwd(name: str, password: Annotated[str | None, typer.Option()] = None, db: DbOption = None) -> None:
+    """Set a user's password."""
+    from luoshi.accounts.service import AccountError, Accounts
+
+    try:
+        Accounts(open_store(_db(db))).set_password(name, _password(password))
+    except AccountError as e:
+        err.print(f"[red]error[/]: {e}")
+        raise typer.Exit(1) from None
+    console.print(f"password of {name} changed")
+
+
+@user_app.command("role")
+def user_role(name: str, role: str, unit: Annotated[str | None, typer.Option()] = None, db: DbOption = None) -> None:
+    """Change a user's role (and unit)."""
+    from luoshi.accounts.service import AccountError, Accounts
+
+    try:
+        Accounts(open_store(_db(db))).set_role(name, role, unit)
+    except AccountError as e:
+        err.print(f"[red]error[/]: {e}")
+        raise typer.Exit(1) from None
+    console.print(f"{name} is now {role}")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Run the web application and JSON API (OpenAPI at /docs)."""
+    import os
+
+    import uvicorn
+
+    os.environ["LUOSHI_DB"] = _db(db)
+    uvicorn.run("luoshi.web.asgi:app", host=host, port=port, workers=workers, log_level="warning")
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())

@@ -315,6 +315,72 @@ class Store:
         stmt = stmt.order_by(DocumentRow.published.desc()).limit(limit).offset(offset)
         return [(int(i), 0.0) for i in conn.scalars(stmt)]
 
+    def list_documents(
+        self, *, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
+        kind: str | None = None, limit: int = 50, offset: int = 0,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """Documents newest first, filtered by event (or publication) date, place and meeting kind."""
+        day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
+        stmt = select(DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published,
+                      DocumentRow.event_date, DocumentRow.script, DocumentRow.facts)  # fmt: skip
+        if date_from:
+            stmt = stmt.where(day >= date_from)
+        if date_to:
+            stmt = stmt.where(day <= date_to)
+        stmt = stmt.order_by(day.desc().nulls_last(), DocumentRow.id.desc())
+        out = []
+        with self.engine.connect() as conn:
+            for row in conn.execute(stmt):
+                facts = row.facts or {}
+                places = [p["name"] for p in facts.get("places", [])]
+                kinds = [m["kind"] for m in facts.get("meetings", [])]
+                if place and to_simplified(place) not in places:
+                    continue
+                if kind and kind not in kinds:
+                    continue
+                out.append({"id": row.id, "name": row.name, "title": row.title, "published": row.published,
+                            "event_date": row.event_date, "script": row.script, "places": places,
+                            "meeting": kinds[0] if kinds else None})  # fmt: skip
+        return out[offset : offset + limit]
+
+    def document_facts(self, doc_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(DocumentRow.facts).where(DocumentRow.id == doc_id))
+
+    def person(self, name: str) -> dict[str, Any]:
+        """A person's posts over time and the documents (meetings) they appear in."""
+        name = to_simplified(name)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(MentionRow.post, DocumentRow.id, DocumentRow.title, DocumentRow.name,
+                       func.coalesce(DocumentRow.event_date, DocumentRow.published).label("day"))
+                .join(PersonRow, PersonRow.id == MentionRow.person_id)
+                .join(DocumentRow, DocumentRow.id == MentionRow.document_id)
+                .where(PersonRow.name == name)
+                .order_by(text("day"), DocumentRow.id)
+            ).all()  # fmt: skip
+        posts: dict[str, dict[str, Any]] = {}
+        documents: dict[int, dict[str, Any]] = {}
+        for post, doc_id, title, doc_name, day in rows:
+            documents.setdefault(doc_id, {"id": doc_id, "title": title or doc_name, "date": day})
+            if post:
+                seen = posts.setdefault(post, {"post": post, "first": day, "last": day, "documents": 0})
+                seen["first"] = min(filter(None, (seen["first"], day)), default=None)
+                seen["last"] = max(filter(None, (seen["last"], day)), default=None)
+                seen["documents"] += 1
+        return {"name": name, "posts": list(posts.values()), "documents": list(documents.values())}
+
+    def citing(self, title: str) -> list[dict[str, Any]]:
+        """Documents that cite ``title``, oldest first (a timeline)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(DocumentRow.id, DocumentRow.title, DocumentRow.name,
+                       func.coalesce(DocumentRow.event_date, DocumentRow.published).label("day"))
+                .join(CitationRow, CitationRow.document_id == DocumentRow.id)
+                .where(CitationRow.title == to_simplified(title)).distinct().order_by(text("day"))
+            ).all()  # fmt: skip
+        return [{"id": r.id, "title": r.title or r.name, "date": r.day} for r in rows]
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {

@@ -1,0 +1,1 @@
+"""Accounts: local users with argon2-hashed passwords, roles, sessions."""

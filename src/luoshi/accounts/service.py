@@ -1,0 +1,140 @@
+"""Users, roles and sessions. Passwords are argon2-hashed; session tokens are stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import delete, insert, select, update
+
+from luoshi.accounts.schema import SessionRow, UserRow
+from luoshi.ledger.schema import UnitRow
+from luoshi.ledger.service import Ledger
+from luoshi.store import Store
+
+ROLES = ("admin", "supervisor", "unit", "viewer")
+SESSION_HOURS = 12
+_hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    unit_id: int | None
+    unit: str | None
+
+    def can_change_task(self, lead_unit_id: int | None) -> bool:
+        """admin and supervisor change every task; a unit member only its own unit's tasks."""
+        if self.role in ("admin", "supervisor"):
+            return True
+        return self.role == "unit" and self.unit_id is not None and self.unit_id == lead_unit_id
+
+    @property
+    def can_supervise(self) -> bool:
+        return self.role in ("admin", "supervisor")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, name: str, password: str, role: str, unit: str | None = None) -> User:
+        if role not in ROLES:
+            raise AccountError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+        if role == "unit" and not unit:
+            raise AccountError("a unit member needs --unit")
+        if len(password) < 8:
+            raise AccountError("passwords need at least 8 characters")
+        with self.store.transaction() as conn:
+            if conn.scalar(select(UserRow.id).where(UserRow.name == name)):
+                raise AccountError(f"user {name!r} exists already")
+            ledger = Ledger(self.store, actor="accounts")
+            unit_id = ledger.unit_id(conn, unit) if unit else None
+            conn.execute(insert(UserRow).values(name=name, password_hash=_hasher.hash(password), role=role,
+                                                unit_id=unit_id))  # fmt: skip
+            ledger.audit(conn, "user", None, "create", None, {"name": name, "role": role, "unit": unit})
+        user = self.get(name)
+        assert user is not None
+        return user
+
+    def set_password(self, name: str, password: str) -> None:
+        if len(password) < 8:
+            raise AccountError("passwords need at least 8 characters")
+        self._update(name, password_hash=_hasher.hash(password))
+
+    def set_role(self, name: str, role: str, unit: str | None = None) -> None:
+        if role not in ROLES:
+            raise AccountError(f"unknown role {role!r}")
+        values: dict[str, object] = {"role": role}
+        if unit:
+            with self.store.transaction() as conn:
+                values["unit_id"] = Ledger(self.store).unit_id(conn, unit)
+        self._update(name, **values)
+
+    def _update(self, name: str, **values: object) -> None:
+        with self.store.transaction() as conn:
+            done = conn.execute(update(UserRow).where(UserRow.name == name).values(**values))
+            if not done.rowcount:
+                raise AccountError(f"no user {name!r}")
+            shown = {k: v for k, v in values.items() if k != "password_hash"} or {"password": "changed"}
+            Ledger(self.store, actor="accounts").audit(conn, "user", None, "update", None, {"name": name, **shown})
+
+    def get(self, name: str) -> User | None:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(UserRow.id, UserRow.name, UserRow.role, UserRow.unit_id, UnitRow.name)
+                               .outerjoin(UnitRow, UnitRow.id == UserRow.unit_id)
+                               .where(UserRow.name == name)).first()  # fmt: skip
+        return User(*row) if row else None
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        with self.store.engine.connect() as conn:
+            stored = conn.scalar(select(UserRow.password_hash).where(UserRow.name == name))
+        try:
+            if stored is None:
+                _hasher.hash(password)  # same work whether or not the user exists
+                return None
+            _hasher.verify(stored, password)
+        except (VerifyMismatchError, InvalidHashError):
+            return None
+        return self.get(name)
+
+    def open_session(self, user: User) -> tuple[str, str]:
+        """A new session: (token for the cookie, CSRF token for forms and API calls)."""
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self.store.transaction() as conn:
+            conn.execute(insert(SessionRow).values(token_hash=_token_hash(token), user_id=user.id, csrf=csrf,
+                                                   expires=datetime.now(UTC) + timedelta(hours=SESSION_HOURS)))  # fmt: skip
+        return token, csrf
+
+    def session(self, token: str | None) -> tuple[User, str] | None:
+        if not token:
+            return None
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(SessionRow.csrf, SessionRow.expires, UserRow.name)
+                               .join(UserRow, UserRow.id == SessionRow.user_id)
+                               .where(SessionRow.token_hash == _token_hash(token))).first()  # fmt: skip
+        if row is None:
+            return None
+        expires = row.expires if row.expires.tzinfo else row.expires.replace(tzinfo=UTC)
+        if expires < datetime.now(UTC):
+            return None
+        user = self.get(row.name)
+        return (user, row.csrf) if user else None
+
+    def close_session(self, token: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute(delete(SessionRow).where(SessionRow.token_hash == _token_hash(token)))

@@ -1,0 +1,215 @@
+"""The JSON API (/api). Thin routes over the store, ledger and account services."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from luoshi.accounts.service import User
+from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
+from luoshi.ledger.report import build_report
+from luoshi.ledger.schema import TaskRow
+from luoshi.ledger.service import LedgerError
+from luoshi.pipeline import ingest_paths
+from luoshi.web.deps import api_change, api_user, ledger_for, parse_day, supervisor
+from luoshi.web.security import SESSION_COOKIE
+
+router = APIRouter(prefix="/api")
+
+
+class LoginIn(BaseModel):
+    name: str
+    password: str
+
+
+class ProgressIn(BaseModel):
+    text: str = Field(min_length=1)
+    percent: int | None = Field(default=None, ge=0, le=100)
+    date: str | None = None
+    evidence: str | None = None
+
+
+class ProposeIn(BaseModel):
+    programme: str = Field(min_length=1)
+
+
+def login_response(request: Request, response: Response, name: str, password: str) -> User:
+    """Shared by the API and the login form: throttled, then a session cookie."""
+    throttle = request.app.state.throttle
+    address = request.client.host if request.client else "?"
+    if throttle.blocked(address, name):
+        raise HTTPException(429, "too many failed logins; try again in a few minutes")
+    user = request.app.state.accounts.authenticate(name, password)
+    if user is None:
+        throttle.failed(address, name)
+        raise HTTPException(401, "wrong user name or password")
+    throttle.succeeded(address, name)
+    token, csrf = request.app.state.accounts.open_session(user)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
+                        max_age=12 * 3600)  # fmt: skip
+    request.state.csrf = csrf
+    return user
+
+
+@router.post("/login")
+def login(body: LoginIn, request: Request, response: Response) -> dict[str, Any]:
+    user = login_response(request, response, body.name, body.password)
+    return {"name": user.name, "role": user.role, "unit": user.unit, "csrf": request.state.csrf}
+
+
+@router.post("/logout")
+def logout(request: Request, response: Response, user: User = Depends(api_change)) -> dict[str, str]:
+    request.app.state.accounts.close_session(request.cookies.get(SESSION_COOKIE, ""))
+    response.delete_cookie(SESSION_COOKIE)
+    return {"status": "logged out"}
+
+
+@router.get("/me")
+def me(request: Request, user: User = Depends(api_user)) -> dict[str, Any]:
+    return {"name": user.name, "role": user.role, "unit": user.unit, "csrf": request.state.csrf}
+
+
+@router.get("/search")
+def search(request: Request, q: str, limit: int = 20, offset: int = 0, user: User = Depends(api_user)) -> list[dict[str, Any]]:
+    return [h.to_json() for h in request.app.state.store.search(q, limit=min(limit, 100), offset=offset)]
+
+
+@router.get("/documents")
+def documents(request: Request, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
+              kind: str | None = None, limit: int = 50, offset: int = 0,
+              user: User = Depends(api_user)) -> list[dict[str, Any]]:  # fmt: skip
+    return request.app.state.store.list_documents(date_from=date_from, date_to=date_to, place=place, kind=kind,
+                                                  limit=min(limit, 500), offset=offset)  # fmt: skip
+
+
+@router.get("/documents/{doc_id}")
+def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> dict[str, Any]:
+    doc = request.app.state.store.load_document(doc_id)
+    if doc is None:
+        raise HTTPException(404, f"no document {doc_id}")
+    return {"id": doc_id, "name": doc.id, "title": doc.title, "published": doc.published, "script": doc.script,
+            "text": doc.text, "facts": request.app.state.store.document_facts(doc_id)}  # fmt: skip
+
+
+@router.post("/documents")
+def upload(request: Request, files: list[UploadFile] = File(...), user: User = Depends(supervisor)) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, f in enumerate(files):
+            name = Path(f.filename or f"upload-{i}.txt").name
+            (Path(tmp) / name).write_bytes(f.file.read())
+        report = ingest_paths(request.app.state.store, [tmp])
+    strip = lambda key: Path(str(key).split("#")[0]).name + ("#" + str(key).split("#")[1] if "#" in str(key) else "")  # noqa: E731
+    return {"added": [strip(k) for k in report.added], "duplicates": [strip(k) for k, _ in report.duplicates],
+            "rejected": [{"file": strip(r.key), "reason": r.reason} for r in report.rejected]}  # fmt: skip
+
+
+@router.get("/people/{name}")
+def person(request: Request, name: str, user: User = Depends(api_user)) -> dict[str, Any]:
+    return request.app.state.store.person(name)
+
+
+@router.get("/cited")
+def cited(request: Request, title: str, user: User = Depends(api_user)) -> list[dict[str, Any]]:
+    return request.app.state.store.citing(title)
+
+
+@router.get("/tasks")
+def tasks(request: Request, as_of: str | None = None, programme: str | None = None, unit: str | None = None,
+          status: str | None = None, drafts: bool = False, user: User = Depends(api_user)) -> list[dict[str, Any]]:  # fmt: skip
+    views = ledger_for(request, user).tasks(parse_day(as_of), programme, include_drafts=drafts)
+    return [v.to_json() for v in views if (not unit or v.lead_unit == unit) and (not status or v.status.status == status)
+            and (not drafts or v.state == "draft")]  # fmt: skip
+
+
+@router.get("/tasks/{task_id}")
+def task(request: Request, task_id: int, as_of: str | None = None, user: User = Depends(api_user)) -> dict[str, Any]:
+    try:
+        return ledger_for(request, user).task_detail(task_id, parse_day(as_of))
+    except LedgerError as e:
+        raise HTTPException(404, str(e)) from e
+
+
+def _lead_unit(request: Request, task_id: int) -> int | None:
+    with request.app.state.store.engine.connect() as conn:
+        row = conn.execute(select(TaskRow.lead_unit_id).where(TaskRow.id == task_id)).first()
+    if row is None:
+        raise HTTPException(404, f"no task {task_id}")
+    return row[0]
+
+
+@router.post("/tasks/{task_id}/progress")
+def progress(request: Request, task_id: int, body: ProgressIn, user: User = Depends(api_change)) -> dict[str, Any]:
+    if not user.can_change_task(_lead_unit(request, task_id)):
+        raise HTTPException(403, "only the lead unit (or a supervisor) may report on this task")
+    try:
+        rid = ledger_for(request, user).report_progress(task_id, parse_day(body.date), body.text, body.percent,
+                                                        user.unit, body.evidence)  # fmt: skip
+    except LedgerError as e:
+        raise HTTPException(422, str(e)) from e
+    return {"id": rid}
+
+
+@router.post("/tasks/{task_id}/accept")
+def accept(request: Request, task_id: int, user: User = Depends(supervisor)) -> dict[str, str]:
+    return _decide(request, task_id, True, user)
+
+
+@router.post("/tasks/{task_id}/reject")
+def reject(request: Request, task_id: int, user: User = Depends(supervisor)) -> dict[str, str]:
+    return _decide(request, task_id, False, user)
+
+
+def _decide(request: Request, task_id: int, accept: bool, user: User) -> dict[str, str]:
+    try:
+        ledger_for(request, user).decide_proposal(task_id, accept)
+    except LedgerError as e:
+        raise HTTPException(409, str(e)) from e
+    return {"status": "accepted" if accept else "rejected"}
+
+
+@router.post("/documents/{doc_id}/propose")
+def propose(request: Request, doc_id: int, body: ProposeIn, user: User = Depends(supervisor)) -> dict[str, Any]:
+    try:
+        return {"tasks": ledger_for(request, user).propose(doc_id, body.programme)}
+    except LedgerError as e:
+        raise HTTPException(422, str(e)) from e
+
+
+@router.get("/report")
+def report(request: Request, as_of: str | None = None, programme: str | None = None,
+           user: User = Depends(api_user)) -> dict[str, Any]:  # fmt: skip
+    if user.role == "unit":
+        raise HTTPException(403, "reports are for supervisors, admins and viewers")
+    return build_report(ledger_for(request, user), parse_day(as_of), programme).to_json()
+
+
+@router.get("/ledger/export.xlsx")
+def export(request: Request, programme: str | None = None, as_of: str | None = None,
+           user: User = Depends(api_user)) -> FileResponse:  # fmt: skip
+    views = ledger_for(request, user).tasks(parse_day(as_of), programme)
+    path = Path(tempfile.mkdtemp()) / f"台账-{date.today().isoformat()}.xlsx"
+    export_sheet(views, path, programme or "台账")
+    return FileResponse(path, filename=path.name,
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+
+
+@router.post("/ledger/import")
+def import_(request: Request, file: UploadFile = File(...), programme: str | None = None, partial: bool = False,
+            user: User = Depends(supervisor)) -> dict[str, Any]:  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(file.filename or "ledger.xlsx").name
+        path.write_bytes(file.file.read())
+        try:
+            result = import_sheet(ledger_for(request, user), path, programme, partial)
+        except SheetImportError as e:
+            raise HTTPException(422, {"message": str(e), "rows": [str(x) for x in e.errors]}) from e
+        except LedgerError as e:
+            raise HTTPException(422, str(e)) from e
+    return {"programme": result.programme, "imported": result.imported, "rows": [str(x) for x in result.errors]}

@@ -1,0 +1,267 @@
+"""Server-rendered pages (Jinja2). Forms carry the session's CSRF token; changes go through the
+same services and permission checks as the API."""
+
+from __future__ import annotations
+
+import html
+import secrets
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from luoshi.accounts.service import User
+from luoshi.ledger.excel import SheetImportError, import_sheet
+from luoshi.ledger.report import _bar_svg, build_report
+from luoshi.ledger.service import LedgerError
+from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES
+from luoshi.pipeline import ingest_paths
+from luoshi.web.api import _lead_unit, login_response
+from luoshi.web.deps import ledger_for, page_user, parse_day
+from luoshi.web.i18n import translator
+from luoshi.web.security import SESSION_COOKIE, check_csrf
+
+router = APIRouter()
+LOGIN_CSRF = "luoshi_login_csrf"
+
+
+def render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
+    lang = request.cookies.get("lang", "zh")
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, {
+        "user": user, "t": translator(lang), "lang": lang, "csrf": getattr(request.state, "csrf", ""),
+        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, **context,
+    })  # fmt: skip
+
+
+def _form_csrf(request: Request, token: str) -> None:
+    check_csrf(request.state.csrf, token)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/", error: str | None = None) -> HTMLResponse:
+    token = secrets.token_urlsafe(16)
+    response = render(request, "login.html", None, next=next, error=error, login_csrf=token)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/login")
+def login_form(request: Request, name: str = Form(...), password: str = Form(...), csrf_token: str = Form(""),
+               next: str = Form("/")) -> Response:  # fmt: skip
+    check_csrf(request.cookies.get(LOGIN_CSRF, "-"), csrf_token)
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    try:
+        login_response(request, response, name, password)
+    except HTTPException as e:
+        return RedirectResponse(f"/login?error={e.status_code}&next={target}", status_code=303)
+    return response
+
+
+@router.post("/logout")
+def logout_form(request: Request, csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:
+    _form_csrf(request, csrf_token)
+    request.app.state.accounts.close_session(request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/lang/{code}")
+def set_language(code: str, request: Request) -> Response:
+    response = RedirectResponse(request.headers.get("referer", "/"), status_code=303)
+    response.set_cookie("lang", "en" if code == "en" else "zh", samesite="lax")
+    return response
+
+
+@router.get("/")
+def dashboard(request: Request, as_of: str | None = None, user: User = Depends(page_user)) -> HTMLResponse:
+    day = parse_day(as_of)
+    report = build_report(ledger_for(request, user), day)
+    return render(request, "dashboard.html", user, report=report, as_of=day, chart=_bar_svg(report),
+                  recent=request.app.state.store.list_documents(limit=8))  # fmt: skip
+
+
+@router.get("/documents")
+def documents(request: Request, q: str = "", date_from: str = "", date_to: str = "", place: str = "", kind: str = "",
+              user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+    store = request.app.state.store
+    hits = store.search(q, limit=50) if q.strip() else []
+    listing = [] if q.strip() else store.list_documents(date_from=date_from or None, date_to=date_to or None,
+                                                        place=place or None, kind=kind or None, limit=100)  # fmt: skip
+    if request.headers.get("X-Partial"):
+        return render(request, "_results.html", user, q=q, hits=hits, listing=listing)
+    return render(request, "documents.html", user, q=q, hits=hits, listing=listing, date_from=date_from,
+                  date_to=date_to, place=place, kind=kind)  # fmt: skip
+
+
+def highlighted(text: str, facts: dict[str, Any] | None) -> str:
+    """The document text with every fact with a span wrapped in a link or a mark."""
+    marks: list[tuple[int, int, str, str]] = []
+    spans = (facts or {}).get("spans", {})
+    for name, start, end in spans.get("persons", []):
+        marks.append((start, end, "person", f"/people/{html.escape(name)}"))
+    for name, post, start, end in spans.get("roles", []):
+        marks.append((start, end, "post", ""))
+    for title, start, end in spans.get("documents", []):
+        marks.append((start, end, "cited", f"/cited?title={html.escape(title)}"))
+    for count, what, start, end in spans.get("task_batches", []):
+        marks.append((start, end, "batch", ""))
+    for d in (facts or {}).get("directives", []):
+        marks.append((d["span"][0], d["span"][1], "directive", ""))
+    marks.sort(key=lambda m: (m[0], -m[1]))
+    out, cursor = [], 0
+    for start, end, kind, href in marks:
+        if start < cursor:
+            continue  # overlapping facts: the first (longest) wins the highlight
+        out.append(html.escape(text[cursor:start]))
+        inner = html.escape(text[start:end])
+        out.append(f'<a class="fact {kind}" href="{href}">{inner}</a>' if href else f'<mark class="fact {kind}">{inner}</mark>')
+        cursor = end
+    out.append(html.escape(text[cursor:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+@router.get("/documents/{doc_id}")
+def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> HTMLResponse:
+    store = request.app.state.store
+    doc = store.load_document(doc_id)
+    if doc is None:
+        raise HTTPException(404, f"no document {doc_id}")
+    facts = store.document_facts(doc_id) or {}
+    return render(request, "document.html", user, doc=doc, doc_id=doc_id, facts=facts, body=highlighted(doc.text, facts))
+
+
+@router.get("/people/{name}")
+def person(request: Request, name: str, user: User = Depends(page_user)) -> HTMLResponse:
+    return render(request, "person.html", user, person=request.app.state.store.person(name))
+
+
+@router.get("/cited")
+def cited(request: Request, title: str, user: User = Depends(page_user)) -> HTMLResponse:
+    return render(request, "cited.html", user, title=title, citing=request.app.state.store.citing(title))
+
+
+def _gantt(views: list[Any], as_of: date) -> str:
+    dated = [v for v in views if v.deadline]
+    if not dated:
+        return ""
+    start = min(date.fromisoformat(v.deadline) for v in dated) - timedelta(days=180)
+    end = max(date.fromisoformat(v.deadline) for v in dated) + timedelta(days=10)
+    span = max((end - start).days, 1)
+    width, row, label = 700, 20, 220
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label + width + 10}" height="{len(dated) * row + 30}">']
+    x_now = label + (as_of - start).days / span * width
+    for i, v in enumerate(dated):
+        y = i * row + 5
+        begin = max(start, date(date.fromisoformat(v.deadline).year, 1, 1))
+        x0 = label + (begin - start).days / span * width
+        x1 = label + (date.fromisoformat(v.deadline) - start).days / span * width
+        colour = {"green": "#2e7d32", "red": "#c62828", "yellow": "#f9a825", "grey": "#9e9e9e", "blue": "#1565c0"}[v.status.colour]
+        parts.append(f'<text x="{label - 4}" y="{y + 13}" font-size="12" text-anchor="end">{html.escape(v.code)} '
+                     f'{html.escape(v.title[:12])}</text><rect x="{x0:.0f}" y="{y}" width="{max(x1 - x0, 2):.0f}" '
+                     f'height="{row - 6}" fill="{colour}"><title>{html.escape(v.title)} → {v.deadline}</title></rect>')  # fmt: skip
+    parts.append(f'<line x1="{x_now:.0f}" x2="{x_now:.0f}" y1="0" y2="{len(dated) * row + 10}" stroke="#000" '
+                 f'stroke-dasharray="4"/><text x="{x_now:.0f}" y="{len(dated) * row + 25}" font-size="11">{as_of}</text></svg>')  # fmt: skip
+    return "".join(parts)
+
+
+@router.get("/ledger")
+def ledger_page(request: Request, unit: str = "", status: str = "", programme: str = "", as_of: str | None = None,
+                message: str = "", user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+    day = parse_day(as_of)
+    ledger = ledger_for(request, user)
+    all_views = ledger.tasks(day, programme or None, include_drafts=True)
+    drafts = [v for v in all_views if v.state == "draft"]
+    views = [v for v in all_views if v.state != "draft"]
+    units = sorted({v.lead_unit for v in views if v.lead_unit})
+    shown = [v for v in views if (not unit or v.lead_unit == unit) and (not status or v.status.status == status)]
+    return render(request, "ledger.html", user, views=shown, drafts=drafts, units=units, unit=unit, status=status,
+                  programme=programme, as_of=day, gantt=_gantt(shown, day), message=message)  # fmt: skip
+
+
+@router.get("/ledger/tasks/{task_id}")
+def task_page(request: Request, task_id: int, as_of: str | None = None, error: str = "",
+              user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+    ledger = ledger_for(request, user)
+    try:
+        detail = ledger.task_detail(task_id, parse_day(as_of))
+    except LedgerError as e:
+        raise HTTPException(404, str(e)) from e
+    can_report = user.can_change_task(_lead_unit(request, task_id)) and user.role != "viewer"
+    return render(request, "task.html", user, task=detail, history=ledger.history(task_id), can_report=can_report,
+                  error=error, today=date.today().isoformat())  # fmt: skip
+
+
+@router.post("/ledger/tasks/{task_id}/progress")
+def task_progress(request: Request, task_id: int, text: str = Form(...), percent: str = Form(""),
+                  on: str = Form(""), evidence: str = Form(""), csrf_token: str = Form(""),
+                  user: User = Depends(page_user)) -> Response:  # fmt: skip
+    _form_csrf(request, csrf_token)
+    if user.role == "viewer" or not user.can_change_task(_lead_unit(request, task_id)):
+        raise HTTPException(403, "only the lead unit (or a supervisor) may report on this task")
+    try:
+        value = int(percent) if percent.strip() else None
+        ledger_for(request, user).report_progress(task_id, parse_day(on or None), text, value, user.unit, evidence or None)
+    except (LedgerError, ValueError) as e:
+        return RedirectResponse(f"/ledger/tasks/{task_id}?error={html.escape(str(e))}", status_code=303)
+    return RedirectResponse(f"/ledger/tasks/{task_id}", status_code=303)
+
+
+@router.post("/ledger/tasks/{task_id}/{decision}")
+def task_decide(request: Request, task_id: int, decision: str, csrf_token: str = Form(""),
+                user: User = Depends(page_user)) -> Response:  # fmt: skip
+    _form_csrf(request, csrf_token)
+    if decision not in ("accept", "reject"):
+        raise HTTPException(404, "unknown decision")
+    if not user.can_supervise:
+        raise HTTPException(403, "only supervisors and admins may decide proposals")
+    try:
+        ledger_for(request, user).decide_proposal(task_id, decision == "accept")
+    except LedgerError as e:
+        raise HTTPException(409, str(e)) from e
+    return RedirectResponse(f"/ledger?message={decision}ed+{task_id}", status_code=303)
+
+
+@router.post("/ledger/import")
+def ledger_import(request: Request, file: UploadFile = File(...), csrf_token: str = Form(""),
+                  user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+    _form_csrf(request, csrf_token)
+    if not user.can_supervise:
+        raise HTTPException(403, "only supervisors and admins may import")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(file.filename or "ledger.xlsx").name
+        path.write_bytes(file.file.read())
+        try:
+            result = import_sheet(ledger_for(request, user), path)
+            rows, message = [], f"imported {len(result.imported)} tasks into {result.programme}"
+        except SheetImportError as e:
+            rows, message = [str(x) for x in e.errors], str(e)
+        except LedgerError as e:
+            rows, message = [], str(e)
+    return render(request, "imported.html", user, message=message, rows=rows)
+
+
+@router.get("/upload")
+def upload_page(request: Request, user: User = Depends(page_user)) -> HTMLResponse:
+    return render(request, "upload.html", user, result=None)
+
+
+@router.post("/upload")
+def upload(request: Request, files: list[UploadFile] = File(...), csrf_token: str = Form(""),
+           user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+    _form_csrf(request, csrf_token)
+    if not user.can_supervise:
+        raise HTTPException(403, "only supervisors and admins may upload documents")
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, f in enumerate(files):
+            (Path(tmp) / Path(f.filename or f"upload-{i}.txt").name).write_bytes(f.file.read())
+        report = ingest_paths(request.app.state.store, [tmp])
+    name = lambda key: Path(str(key).split("#")[0]).name  # noqa: E731
+    result = {"added": [name(k) for k in report.added], "duplicates": [name(k) for k, _ in report.duplicates],
+              "rejected": [(name(r.key), r.reason) for r in report.rejected]}  # fmt: skip
+    return render(request, "upload.html", user, result=result)
