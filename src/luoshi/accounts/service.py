@@ -91,7 +91,9 @@ class Accounts:
             if not done.rowcount:
                 raise AccountError(f"no user {name!r}")
             shown = {k: v for k, v in values.items() if k != "password_hash"} or {"password": "changed"}
-            Ledger(self.store, actor="accounts").audit(conn, "user", None, "update", None, {"name": name, **shown})
+            Ledger(self.store, actor="accounts").audit(
+                conn, "user", None, "update", None, {"name": name, **shown}
+            )
 
     def get(self, name: str) -> User | None:
         with self.store.engine.connect() as conn:

@@ -260,7 +260,9 @@ def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
     console.print(render(report, "md"), markup=False)
 
 
-user_app = typer.Typer(help="Local accounts: admin, supervisor, unit (member of a unit), viewer.", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Local accounts: admin, supervisor, unit (member of a unit), viewer.", no_args_is_help=True
+)
 app.add_typer(user_app, name="user")
 
 
@@ -288,7 +290,9 @@ def user_add(
 
 
 @user_app.command("passwd")
-def user_passwd(name: str, password: Annotated[str | None, typer.Option()] = None, db: DbOption = None) -> None:
+def user_passwd(
+    name: str, password: Annotated[str | None, typer.Option()] = None, db: DbOption = None
+) -> None:
     """Set a user's password."""
     from luoshi.accounts.service import AccountError, Accounts
 
@@ -301,7 +305,9 @@ def user_passwd(name: str, password: Annotated[str | None, typer.Option()] = Non
 
 
 @user_app.command("role")
-def user_role(name: str, role: str, unit: Annotated[str | None, typer.Option()] = None, db: DbOption = None) -> None:
+def user_role(
+    name: str, role: str, unit: Annotated[str | None, typer.Option()] = None, db: DbOption = None
+) -> None:
     """Change a user's role (and unit)."""
     from luoshi.accounts.service import AccountError, Accounts
 

@@ -370,7 +370,7 @@ class Ledger:
     # -- reading -------------------------------------------------------------------------------
 
     def tasks(self, as_of: date, programme: str | None = None, rules: StatusRules | None = None,
-              include_drafts: bool = False) -> list[TaskView]:  # fmt: skip
+              include_drafts: bool = False, include_rejected: bool = False) -> list[TaskView]:  # fmt: skip
         rules = rules or PRESETS["supervision-office"]
         with self.store.engine.connect() as conn:
             stmt = select(TaskRow, ProgrammeRow.name.label("programme_name")).join(
@@ -397,7 +397,9 @@ class Ledger:
         out = []
         for row in rows:
             t = row
-            if t.state == "rejected" or (t.state == "draft" and not include_drafts):
+            if (t.state == "rejected" and not include_rejected) or (
+                t.state == "draft" and not include_drafts
+            ):
                 continue
             last = latest.get(t.id)
             percent = best_percent.get(t.id)
@@ -413,7 +415,8 @@ class Ledger:
         return out
 
     def task_detail(self, task_id: int, as_of: date) -> dict[str, Any]:
-        view = next((t for t in self.tasks(as_of, include_drafts=True) if t.id == task_id), None)
+        everything = self.tasks(as_of, include_drafts=True, include_rejected=True)
+        view = next((t for t in everything if t.id == task_id), None)
         if view is None:
             raise LedgerError(f"no task {task_id}")
         with self.store.engine.connect() as conn:

@@ -77,7 +77,9 @@ def me(request: Request, user: User = Depends(api_user)) -> dict[str, Any]:
 
 
 @router.get("/search")
-def search(request: Request, q: str, limit: int = 20, offset: int = 0, user: User = Depends(api_user)) -> list[dict[str, Any]]:
+def search(
+    request: Request, q: str, limit: int = 20, offset: int = 0, user: User = Depends(api_user)
+) -> list[dict[str, Any]]:
     return [h.to_json() for h in request.app.state.store.search(q, limit=min(limit, 100), offset=offset)]
 
 
@@ -99,13 +101,17 @@ def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> d
 
 
 @router.post("/documents")
-def upload(request: Request, files: list[UploadFile] = File(...), user: User = Depends(supervisor)) -> dict[str, Any]:
+def upload(
+    request: Request, files: list[UploadFile] = File(...), user: User = Depends(supervisor)
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         for i, f in enumerate(files):
             name = Path(f.filename or f"upload-{i}.txt").name
             (Path(tmp) / name).write_bytes(f.file.read())
         report = ingest_paths(request.app.state.store, [tmp])
-    strip = lambda key: Path(str(key).split("#")[0]).name + ("#" + str(key).split("#")[1] if "#" in str(key) else "")  # noqa: E731
+    strip = lambda key: (
+        Path(str(key).split("#")[0]).name + ("#" + str(key).split("#")[1] if "#" in str(key) else "")
+    )
     return {"added": [strip(k) for k in report.added], "duplicates": [strip(k) for k, _ in report.duplicates],
             "rejected": [{"file": strip(r.key), "reason": r.reason} for r in report.rejected]}  # fmt: skip
 
@@ -129,7 +135,9 @@ def tasks(request: Request, as_of: str | None = None, programme: str | None = No
 
 
 @router.get("/tasks/{task_id}")
-def task(request: Request, task_id: int, as_of: str | None = None, user: User = Depends(api_user)) -> dict[str, Any]:
+def task(
+    request: Request, task_id: int, as_of: str | None = None, user: User = Depends(api_user)
+) -> dict[str, Any]:
     try:
         return ledger_for(request, user).task_detail(task_id, parse_day(as_of))
     except LedgerError as e:
@@ -145,7 +153,9 @@ def _lead_unit(request: Request, task_id: int) -> int | None:
 
 
 @router.post("/tasks/{task_id}/progress")
-def progress(request: Request, task_id: int, body: ProgressIn, user: User = Depends(api_change)) -> dict[str, Any]:
+def progress(
+    request: Request, task_id: int, body: ProgressIn, user: User = Depends(api_change)
+) -> dict[str, Any]:
     if not user.can_change_task(_lead_unit(request, task_id)):
         raise HTTPException(403, "only the lead unit (or a supervisor) may report on this task")
     try:
@@ -175,7 +185,9 @@ def _decide(request: Request, task_id: int, accept: bool, user: User) -> dict[st
 
 
 @router.post("/documents/{doc_id}/propose")
-def propose(request: Request, doc_id: int, body: ProposeIn, user: User = Depends(supervisor)) -> dict[str, Any]:
+def propose(
+    request: Request, doc_id: int, body: ProposeIn, user: User = Depends(supervisor)
+) -> dict[str, Any]:
     try:
         return {"tasks": ledger_for(request, user).propose(doc_id, body.programme)}
     except LedgerError as e:
@@ -212,4 +224,8 @@ def import_(request: Request, file: UploadFile = File(...), programme: str | Non
             raise HTTPException(422, {"message": str(e), "rows": [str(x) for x in e.errors]}) from e
         except LedgerError as e:
             raise HTTPException(422, str(e)) from e
-    return {"programme": result.programme, "imported": result.imported, "rows": [str(x) for x in result.errors]}
+    return {
+        "programme": result.programme,
+        "imported": result.imported,
+        "rows": [str(x) for x in result.errors],
+    }

@@ -8,6 +8,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from luoshi.accounts.service import Accounts
 from luoshi.store import open_store
@@ -18,12 +19,20 @@ from luoshi.web.security import LoginThrottle
 HERE = Path(__file__).parent
 
 
+def marked(snippet: str) -> Markup:
+    """A search snippet with its 【matches】 as <mark>, everything else escaped."""
+    return escape(snippet).replace("【", Markup("<mark>")).replace("】", Markup("</mark>"))
+
+
 def create_app(db: str | None = None) -> FastAPI:
-    app = FastAPI(title="luoshi", version="0.1.0", description="Meeting readouts → implementation ledger (台账).")
+    app = FastAPI(
+        title="luoshi", version="0.1.0", description="Meeting readouts → implementation ledger (台账)."
+    )
     app.state.store = open_store(db)
     app.state.accounts = Accounts(app.state.store)
     app.state.throttle = LoginThrottle()
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.filters["marked"] = marked
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -120,7 +120,11 @@ def highlighted(text: str, facts: dict[str, Any] | None) -> str:
             continue  # overlapping facts: the first (longest) wins the highlight
         out.append(html.escape(text[cursor:start]))
         inner = html.escape(text[start:end])
-        out.append(f'<a class="fact {kind}" href="{href}">{inner}</a>' if href else f'<mark class="fact {kind}">{inner}</mark>')
+        out.append(
+            f'<a class="fact {kind}" href="{href}">{inner}</a>'
+            if href
+            else f'<mark class="fact {kind}">{inner}</mark>'
+        )
         cursor = end
     out.append(html.escape(text[cursor:]))
     return "".join(out).replace("\n", "<br>")
@@ -133,7 +137,9 @@ def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> 
     if doc is None:
         raise HTTPException(404, f"no document {doc_id}")
     facts = store.document_facts(doc_id) or {}
-    return render(request, "document.html", user, doc=doc, doc_id=doc_id, facts=facts, body=highlighted(doc.text, facts))
+    return render(
+        request, "document.html", user, doc=doc, doc_id=doc_id, facts=facts, body=highlighted(doc.text, facts)
+    )
 
 
 @router.get("/people/{name}")
@@ -154,14 +160,22 @@ def _gantt(views: list[Any], as_of: date) -> str:
     end = max(date.fromisoformat(v.deadline) for v in dated) + timedelta(days=10)
     span = max((end - start).days, 1)
     width, row, label = 700, 20, 220
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label + width + 10}" height="{len(dated) * row + 30}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label + width + 10}" height="{len(dated) * row + 30}">'
+    ]
     x_now = label + (as_of - start).days / span * width
     for i, v in enumerate(dated):
         y = i * row + 5
         begin = max(start, date(date.fromisoformat(v.deadline).year, 1, 1))
         x0 = label + (begin - start).days / span * width
         x1 = label + (date.fromisoformat(v.deadline) - start).days / span * width
-        colour = {"green": "#2e7d32", "red": "#c62828", "yellow": "#f9a825", "grey": "#9e9e9e", "blue": "#1565c0"}[v.status.colour]
+        colour = {
+            "green": "#2e7d32",
+            "red": "#c62828",
+            "yellow": "#f9a825",
+            "grey": "#9e9e9e",
+            "blue": "#1565c0",
+        }[v.status.colour]
         parts.append(f'<text x="{label - 4}" y="{y + 13}" font-size="12" text-anchor="end">{html.escape(v.code)} '
                      f'{html.escape(v.title[:12])}</text><rect x="{x0:.0f}" y="{y}" width="{max(x1 - x0, 2):.0f}" '
                      f'height="{row - 6}" fill="{colour}"><title>{html.escape(v.title)} → {v.deadline}</title></rect>')  # fmt: skip
@@ -179,7 +193,9 @@ def ledger_page(request: Request, unit: str = "", status: str = "", programme: s
     drafts = [v for v in all_views if v.state == "draft"]
     views = [v for v in all_views if v.state != "draft"]
     units = sorted({v.lead_unit for v in views if v.lead_unit})
-    shown = [v for v in views if (not unit or v.lead_unit == unit) and (not status or v.status.status == status)]
+    shown = [
+        v for v in views if (not unit or v.lead_unit == unit) and (not status or v.status.status == status)
+    ]
     return render(request, "ledger.html", user, views=shown, drafts=drafts, units=units, unit=unit, status=status,
                   programme=programme, as_of=day, gantt=_gantt(shown, day), message=message)  # fmt: skip
 
@@ -206,7 +222,9 @@ def task_progress(request: Request, task_id: int, text: str = Form(...), percent
         raise HTTPException(403, "only the lead unit (or a supervisor) may report on this task")
     try:
         value = int(percent) if percent.strip() else None
-        ledger_for(request, user).report_progress(task_id, parse_day(on or None), text, value, user.unit, evidence or None)
+        ledger_for(request, user).report_progress(
+            task_id, parse_day(on or None), text, value, user.unit, evidence or None
+        )
     except (LedgerError, ValueError) as e:
         return RedirectResponse(f"/ledger/tasks/{task_id}?error={html.escape(str(e))}", status_code=303)
     return RedirectResponse(f"/ledger/tasks/{task_id}", status_code=303)

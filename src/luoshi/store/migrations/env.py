@@ -2,7 +2,7 @@
 
 from alembic import context
 
-import luoshi.accounts.schema  # noqa: F401 - registers the account tables
+import luoshi.accounts.schema
 import luoshi.ledger.schema  # noqa: F401 - registers the ledger tables
 from luoshi.store.schema import Base
 

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from webutil import PASSWORD, READOUT, USERS
+
+from luoshi.accounts.service import Accounts
+from luoshi.demo.ledger_sheet import TITLE, write_example_sheet
+from luoshi.extract import extract
+from luoshi.ingest import document_from_text
+from luoshi.ledger.excel import import_sheet
+from luoshi.ledger.service import Ledger
+from luoshi.store import open_store
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    folder = tmp_path_factory.mktemp("site")
+    db = str(folder / "web.db")
+    store = open_store(db)
+    doc = document_from_text(READOUT, "readout")
+    with store.transaction() as conn:
+        doc_id = store.add_document(conn, doc, extract(doc)).document_id
+    ledger = Ledger(store, actor="setup")
+    import_sheet(ledger, write_example_sheet(Path(tempfile.mkdtemp()) / "台账.xlsx"))
+    accounts = Accounts(store)
+    for name, (role, unit) in USERS.items():
+        accounts.add(name, PASSWORD, role, unit)
+    with store.engine.connect() as conn:
+        tasks = {code: ledger.task_id(conn, code, TITLE) for code in ("3.1", "2.2", "1.1")}
+    return {"db": db, "doc_id": doc_id, "tasks": tasks, "folder": folder}
+
+
+@pytest.fixture
+def today() -> date:
+    return date.today()

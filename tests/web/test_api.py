@@ -1,0 +1,196 @@
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from webutil import PASSWORD, login
+
+from luoshi.web import create_app
+
+
+def test_everything_needs_a_login(site):
+    client = TestClient(create_app(site["db"]))
+    for path in ("/api/me", "/api/search?q=前海", "/api/documents", "/api/tasks", "/api/report"):
+        assert client.get(path).status_code == 401, path
+    page = client.get("/ledger", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=/ledger"
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_login_cookie_flags_and_wrong_password(site):
+    client = TestClient(create_app(site["db"]))
+    assert client.post("/api/login", json={"name": "viewer", "password": "nope-nope"}).status_code == 401
+    response = client.post("/api/login", json={"name": "viewer", "password": PASSWORD})
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert client.get("/api/me").json()["role"] == "viewer"
+
+
+def test_login_attempts_are_rate_limited(site):
+    client = TestClient(create_app(site["db"]))
+    for _ in range(5):
+        assert client.post("/api/login", json={"name": "admin", "password": "wrong-pass"}).status_code == 401
+    blocked = client.post("/api/login", json={"name": "admin", "password": PASSWORD})
+    assert blocked.status_code == 429  # even the right password, until the window passes
+
+
+def test_read_routes_for_a_viewer(site):
+    client, _ = login(site, "viewer")
+    doc_id, task_id = site["doc_id"], site["tasks"]["3.1"]
+    hits = client.get("/api/search", params={"q": "專題會議"}).json()
+    assert hits and hits[0]["document_id"] == doc_id
+    assert client.get("/api/documents").json()[0]["id"] == doc_id
+    doc = client.get(f"/api/documents/{doc_id}").json()
+    assert doc["facts"]["persons"] == ["周明远"]
+    assert client.get("/api/people/周明远").json()["posts"][0]["post"] == "市委书记"
+    assert client.get("/api/cited", params={"title": "前海合作区条例"}).json()[0]["id"] == doc_id
+    tasks = client.get("/api/tasks", params={"as_of": "2026-05-01"}).json()
+    assert len(tasks) == 9 and {"status", "colour", "rule"} <= set(tasks[0])
+    assert client.get(f"/api/tasks/{task_id}").json()["code"] == "3.1"
+    report = client.get("/api/report", params={"as_of": "2026-05-28"}).json()
+    assert set(report["counts"]) == {
+        "done",
+        "done_late",
+        "overdue",
+        "at_risk",
+        "on_track",
+        "not_started",
+        "ongoing",
+    }
+    export = client.get("/api/ledger/export.xlsx")
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+    assert client.get("/api/documents/99999").status_code == 404
+
+
+def test_changes_need_the_csrf_token(site):
+    client, csrf = login(site, "admin")
+    url = f"/api/tasks/{site['tasks']['3.1']}/progress"
+    assert client.post(url, json={"text": "无令牌"}).status_code == 403
+    assert client.post(url, json={"text": "错令牌"}, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert (
+        client.post(
+            url, json={"text": "有令牌", "date": "2026-04-01"}, headers={"X-CSRF-Token": csrf}
+        ).status_code
+        == 200
+    )
+
+
+CHANGES = {
+    # name: (method, url template, json body or None)
+    "progress_own": (
+        "post",
+        "/api/tasks/{t31}/progress",
+        {"text": "进展", "percent": 50, "date": "2026-04-02"},
+    ),
+    "progress_other": ("post", "/api/tasks/{t22}/progress", {"text": "进展", "date": "2026-04-02"}),
+    "propose": ("post", "/api/documents/{doc}/propose", {"programme": "矩阵测试-{who}"}),
+    "report": ("get", "/api/report", None),
+}
+EXPECTED = {
+    "admin": {"progress_own": 200, "progress_other": 200, "propose": 200, "report": 200},
+    "super": {"progress_own": 200, "progress_other": 200, "propose": 200, "report": 200},
+    "market": {"progress_own": 200, "progress_other": 403, "propose": 403, "report": 403},
+    "justice": {"progress_own": 403, "progress_other": 200, "propose": 403, "report": 403},
+    "viewer": {"progress_own": 403, "progress_other": 403, "propose": 403, "report": 200},
+}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_permission_matrix(site, who):
+    client, csrf = login(site, who)
+    for change, (method, template, body) in CHANGES.items():
+        url = template.format(t31=site["tasks"]["3.1"], t22=site["tasks"]["2.2"], doc=site["doc_id"], who=who)
+        payload = {k: v.format(who=who) if isinstance(v, str) else v for k, v in (body or {}).items()}
+        kwargs = {"headers": {"X-CSRF-Token": csrf}}
+        if body is not None:
+            kwargs["json"] = payload
+        response = getattr(client, method)(url, **kwargs)
+        assert response.status_code == EXPECTED[who][change], (who, change, response.text)
+
+
+def test_accept_reject_and_audit_names_the_user(site):
+    client, csrf = login(site, "super")
+    ids = client.post(f"/api/documents/{site['doc_id']}/propose", json={"programme": "审议事项"},
+                      headers={"X-CSRF-Token": csrf}).json()["tasks"]  # fmt: skip
+    assert len(ids) == 2
+    unit_client, unit_csrf = login(site, "market")
+    assert (
+        unit_client.post(f"/api/tasks/{ids[0]}/accept", headers={"X-CSRF-Token": unit_csrf}).status_code
+        == 403
+    )
+    assert client.post(f"/api/tasks/{ids[0]}/accept", headers={"X-CSRF-Token": csrf}).json() == {
+        "status": "accepted"
+    }
+    assert client.post(f"/api/tasks/{ids[1]}/reject", headers={"X-CSRF-Token": csrf}).json() == {
+        "status": "rejected"
+    }
+    assert client.post(f"/api/tasks/{ids[1]}/accept", headers={"X-CSRF-Token": csrf}).status_code == 409
+    detail = client.get(f"/api/tasks/{ids[1]}").json()
+    assert detail["state"] == "rejected" and detail["source"]["document_id"] == site["doc_id"]
+    from luoshi.ledger.service import Ledger
+    from luoshi.store import open_store
+
+    history = Ledger(open_store(site["db"])).history(ids[0])
+    assert ("super", "accept") in [(h["actor"], h["action"]) for h in history]
+
+
+def test_upload_reports_rejections(site):
+    client, csrf = login(site, "admin")
+    files = [("files", ("good.txt", "2026年5月2日讯 5月1日,市长陈思远主持召开市政府常务会议。".encode(), "text/plain")),
+             ("files", ("empty.txt", b"", "text/plain")),
+             ("files", ("scan.pdf", b"%PDF-1.4", "application/pdf"))]  # fmt: skip
+    result = client.post("/api/documents", files=files, headers={"X-CSRF-Token": csrf}).json()
+    assert result["added"] == ["good.txt"]
+    assert {r["file"]: r["reason"] for r in result["rejected"]} == {
+        "empty.txt": "empty file",
+        "scan.pdf": "unsupported file type '.pdf'",
+    }
+    viewer, vcsrf = login(site, "viewer")
+    assert viewer.post("/api/documents", files=files[:1], headers={"X-CSRF-Token": vcsrf}).status_code == 403
+
+
+def test_ledger_import_via_api(site):
+    from openpyxl import Workbook
+
+    client, csrf = login(site, "super")
+    wb = Workbook()
+    wb.active.append(["序号", "任务", "牵头单位", "完成时限"])
+    wb.active.append(["1", "新任务", "市商务局", "不知道何时"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = client.post("/api/ledger/import", files={"file": ("bad.xlsx", buf.getvalue())},
+                           headers={"X-CSRF-Token": csrf})  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["detail"]["rows"] == ["row 2: cannot understand the deadline '不知道何时'"]
+
+
+def test_pages_render_for_each_role(site):
+    for who in ("admin", "market", "viewer"):
+        client, _ = login(site, who)
+        for path in (
+            "/",
+            "/documents",
+            "/documents?q=前海",
+            f"/documents/{site['doc_id']}",
+            "/people/周明远",
+            "/cited?title=前海合作区条例",
+            "/ledger",
+            f"/ledger/tasks/{site['tasks']['3.1']}",
+            "/upload",
+        ):
+            response = client.get(path)
+            assert response.status_code == 200, (who, path)
+        assert "English" in client.get("/").text
+        client.get("/lang/en")
+        assert "Dashboard" in client.get("/").text
+
+
+def test_page_forms_check_csrf_and_unit(site):
+    client, csrf = login(site, "justice")
+    url = f"/ledger/tasks/{site['tasks']['3.1']}/progress"
+    assert client.post(url, data={"text": "越权", "csrf_token": csrf}).status_code == 403
+    own = f"/ledger/tasks/{site['tasks']['2.2']}/progress"
+    assert client.post(own, data={"text": "无令牌"}).status_code == 403
+    done = client.post(
+        own, data={"text": "规则清单已更新", "csrf_token": csrf, "on": "2026-04-01"}, follow_redirects=False
+    )
+    assert done.status_code == 303
