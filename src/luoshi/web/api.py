@@ -17,8 +17,7 @@ from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report
 from luoshi.ledger.schema import TaskRow
 from luoshi.ledger.service import LedgerError
-from luoshi.pipeline import ingest_paths
-from luoshi.web.deps import api_change, api_user, ledger_for, parse_day, supervisor
+from luoshi.web.deps import api_change, api_user, ingest_uploads, ledger_for, parse_day, supervisor
 from luoshi.web.security import SESSION_COOKIE
 
 router = APIRouter(prefix="/api")
@@ -104,16 +103,7 @@ def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> d
 def upload(
     request: Request, files: list[UploadFile] = File(...), user: User = Depends(supervisor)
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, f in enumerate(files):
-            name = Path(f.filename or f"upload-{i}.txt").name
-            (Path(tmp) / name).write_bytes(f.file.read())
-        report = ingest_paths(request.app.state.store, [tmp])
-    strip = lambda key: (
-        Path(str(key).split("#")[0]).name + ("#" + str(key).split("#")[1] if "#" in str(key) else "")
-    )
-    return {"added": [strip(k) for k in report.added], "duplicates": [strip(k) for k, _ in report.duplicates],
-            "rejected": [{"file": strip(r.key), "reason": r.reason} for r in report.rejected]}  # fmt: skip
+    return ingest_uploads(request.app.state.store, files)
 
 
 @router.get("/people/{name}")

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, UploadFile
 
 from luoshi.accounts.service import Accounts, User
 from luoshi.ledger.service import Ledger
+from luoshi.pipeline import ingest_paths
 from luoshi.store import Store
 from luoshi.web.security import CSRF_HEADER, check_csrf, current
+
+
+def ingest_uploads(store: Store, files: list[UploadFile]) -> dict[str, list[Any]]:
+    """Ingest uploaded files like `luoshi ingest`; every file is added, known, or rejected."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, f in enumerate(files):
+            (Path(tmp) / Path(f.filename or f"upload-{i}.txt").name).write_bytes(f.file.read())
+        report = ingest_paths(store, [tmp])
+
+    def shown(key: str) -> str:  # the file name, and the record number inside a JSON Lines file
+        path, _, record = str(key).partition("#")
+        return Path(path).name + (f"#{record}" if record else "")
+
+    return {"added": [shown(k) for k in report.added], "duplicates": [shown(k) for k, _ in report.duplicates],
+            "rejected": [{"file": shown(r.key), "reason": r.reason} for r in report.rejected]}  # fmt: skip
 
 
 class LoginRequired(Exception):

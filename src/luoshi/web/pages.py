@@ -18,9 +18,8 @@ from luoshi.ledger.excel import SheetImportError, import_sheet
 from luoshi.ledger.report import _bar_svg, build_report
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES
-from luoshi.pipeline import ingest_paths
 from luoshi.web.api import _lead_unit, login_response
-from luoshi.web.deps import ledger_for, page_user, parse_day
+from luoshi.web.deps import ingest_uploads, ledger_for, page_user, parse_day
 from luoshi.web.i18n import translator
 from luoshi.web.security import SESSION_COOKIE, check_csrf
 
@@ -105,11 +104,11 @@ def highlighted(text: str, facts: dict[str, Any] | None) -> str:
     spans = (facts or {}).get("spans", {})
     for name, start, end in spans.get("persons", []):
         marks.append((start, end, "person", f"/people/{html.escape(name)}"))
-    for name, post, start, end in spans.get("roles", []):
+    for _name, _post, start, end in spans.get("roles", []):
         marks.append((start, end, "post", ""))
     for title, start, end in spans.get("documents", []):
         marks.append((start, end, "cited", f"/cited?title={html.escape(title)}"))
-    for count, what, start, end in spans.get("task_batches", []):
+    for _count, _what, start, end in spans.get("task_batches", []):
         marks.append((start, end, "batch", ""))
     for d in (facts or {}).get("directives", []):
         marks.append((d["span"][0], d["span"][1], "directive", ""))
@@ -275,11 +274,5 @@ def upload(request: Request, files: list[UploadFile] = File(...), csrf_token: st
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
         raise HTTPException(403, "only supervisors and admins may upload documents")
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, f in enumerate(files):
-            (Path(tmp) / Path(f.filename or f"upload-{i}.txt").name).write_bytes(f.file.read())
-        report = ingest_paths(request.app.state.store, [tmp])
-    name = lambda key: Path(str(key).split("#")[0]).name  # noqa: E731
-    result = {"added": [name(k) for k in report.added], "duplicates": [name(k) for k, _ in report.duplicates],
-              "rejected": [(name(r.key), r.reason) for r in report.rejected]}  # fmt: skip
+    result = ingest_uploads(request.app.state.store, files)
     return render(request, "upload.html", user, result=result)
