@@ -28,7 +28,9 @@ from luoshi.store import open_store
 from luoshi.text.fold import to_simplified, to_traditional
 
 QUERIES = ["前海", "橫琴", "会", "倒排工期", "年度工作任务", "市委書記", "滨海新区 领导小组", "規則銜接",
-           "营商环境改革实施意见", "一事三地", "督查督办", "口岸"]  # fmt: skip
+           "营商环境改革实施意见", "一事三地", "督查督办", "口岸",
+           # rare and absent terms: the baseline's worst case, a scan of every row
+           "第99999号简报", "跨境理财通"]  # fmt: skip
 
 
 def write_corpus(folder: Path, n: int, parts: int, seed: int) -> int:

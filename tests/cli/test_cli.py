@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import shared_dir
+from sharedfiles import shared_dir
 from typer.testing import CliRunner
 
 from luoshi.cli.main import EXIT_REJECTED, app

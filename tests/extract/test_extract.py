@@ -1,8 +1,8 @@
 import json
 
-from conftest import shared_dir
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sharedfiles import shared_dir
 
 from luoshi.evaluate import load_jsonl, score
 from luoshi.extract import extract

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from conftest import shared_dir
+from sharedfiles import shared_dir
 
 from luoshi.ingest import document_from_text, read_path
 from luoshi.model import Span

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from conftest import shared_dir
+from sharedfiles import shared_dir
 
 from luoshi.pipeline import ingest_paths
 from luoshi.store import open_store

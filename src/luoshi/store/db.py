@@ -153,7 +153,7 @@ class Store:
             doc_id = int(conn.execute(insert(DocumentRow), _document_row(doc, facts)).inserted_primary_key[0])
             known[doc.content_hash] = doc_id
             outcomes.append(IngestOutcome(doc_id, True))
-            rows.fts.append({"id": doc_id, **fts.index_row(doc.title, doc.text)})
+            rows.fts.append({"id": doc_id, **fts.index_row(doc.title, doc.text, doc.simplified)})
             if facts:
                 self._collect_facts(conn, doc_id, facts, rows)
         if rows.fts and self.is_sqlite:
@@ -328,19 +328,27 @@ class Store:
         if date_to:
             stmt = stmt.where(day <= date_to)
         stmt = stmt.order_by(day.desc().nulls_last(), DocumentRow.id.desc())
-        out = []
+        if not place and not kind:
+            stmt = stmt.limit(limit).offset(offset)
+        out: list[dict[str, Any]] = []
+        chunk, start = 500, 0
         with self.engine.connect() as conn:
-            for row in conn.execute(stmt):
-                facts = row.facts or {}
-                places = [p["name"] for p in facts.get("places", [])]
-                kinds = [m["kind"] for m in facts.get("meetings", [])]
-                if place and to_simplified(place) not in places:
-                    continue
-                if kind and kind not in kinds:
-                    continue
-                out.append({"id": row.id, "name": row.name, "title": row.title, "published": row.published,
-                            "event_date": row.event_date, "script": row.script, "places": places,
-                            "meeting": kinds[0] if kinds else None})  # fmt: skip
+            while len(out) < offset + limit:
+                rows = conn.execute(stmt if not (place or kind) else stmt.limit(chunk).offset(start)).all()
+                for row in rows:
+                    facts = row.facts or {}
+                    places = [p["name"] for p in facts.get("places", [])]
+                    kinds = [m["kind"] for m in facts.get("meetings", [])]
+                    if (place and to_simplified(place) not in places) or (kind and kind not in kinds):
+                        continue
+                    out.append({"id": row.id, "name": row.name, "title": row.title, "published": row.published,
+                                "event_date": row.event_date, "script": row.script, "places": places,
+                                "meeting": kinds[0] if kinds else None})  # fmt: skip
+                if not (place or kind):
+                    return out
+                if len(rows) < chunk:
+                    break
+                start += chunk
         return out[offset : offset + limit]
 
     def document_facts(self, doc_id: int) -> dict[str, Any] | None:

@@ -3,8 +3,8 @@
 Text is folded to simplified script and indexed twice: one token per character (column
 ``uni``, for one-character queries) and one token per overlapping character pair (column ``bi``,
 for everything longer: "营商环境" is the phrase "营商 商环 环境"). Pairs are far rarer than single
-characters, so phrase queries over them stay fast on large corpora; a pair across punctuation is
-a filler token, so phrases never match across it. The index is contentless: documents keep the
+characters, so phrase queries over them stay fast on large corpora; a pair across punctuation holds
+a filler letter, so phrases never match across it. The index is contentless: documents keep the
 text, the index keeps only tokens. Queries go through the same functions as the documents."""
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from operator import add
 from luoshi.text.fold import to_simplified
 
 _NON_WORD = re.compile(r"[^\w]")
-_FILLER_PAIR = re.compile(r"\S*#\S*")
 _QUOTE = re.compile(r'"')
-FILLER = "zzz"  # three letters: never a pair of query characters
+FILLER = "ꙮ"  # a letter (Cyrillic multiocular O) that Chinese readouts and queries do not use
 COLUMNS = ("tuni", "tbi", "uni", "bi")  # title and body, each as characters and as pairs
 WEIGHTS = (4.0, 4.0, 1.0, 1.0)
 
@@ -27,12 +26,15 @@ def unigrams(simplified: str) -> str:
 
 
 def bigrams(simplified: str) -> str:
-    marked = _NON_WORD.sub("#", simplified.lower())
-    return _FILLER_PAIR.sub(FILLER, " ".join(map(add, marked, marked[1:])))
+    # Punctuation and spaces become FILLER, a letter no query holds: a pair across them is a
+    # token of its own that never matches, and positions stay aligned for phrase queries.
+    marked = _NON_WORD.sub(FILLER, simplified.lower())
+    return " ".join(map(add, marked, marked[1:]))
 
 
-def index_row(title: str | None, text: str) -> dict[str, str]:
-    t, s = to_simplified(title or ""), to_simplified(text)
+def index_row(title: str | None, text: str, simplified: str | None = None) -> dict[str, str]:
+    """The four index columns; pass ``simplified`` when the caller has folded ``text`` already."""
+    t, s = to_simplified(title or ""), simplified if simplified is not None else to_simplified(text)
     return {"tuni": unigrams(t), "tbi": bigrams(t), "uni": unigrams(s), "bi": bigrams(s)}
 
 
