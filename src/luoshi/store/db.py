@@ -280,24 +280,21 @@ class Store:
             )  # fmt: skip
         return hits
 
-    RANK_WINDOW = 2000
+    RANK_WINDOW = 1000
 
     def _search_fts(self, conn: Connection, expr: str, limit: int, offset: int) -> list[tuple[int, float]]:
         """BM25-ranked matches. When a query matches more than RANK_WINDOW documents, only the
-        newest RANK_WINDOW of them are ranked, which keeps common words fast on large corpora."""
-        floor = conn.execute(
-            text(
-                "SELECT rowid FROM document_fts WHERE document_fts MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :n"
-            ),
-            {"q": expr, "n": self.RANK_WINDOW - 1},
-        ).scalar()
+        newest RANK_WINDOW of them are ranked: common words stay fast on large corpora, and for
+        a readout archive the newest matches are the ones worth ranking first."""
         weights = ", ".join(str(w) for w in fts.WEIGHTS)
+        # FTS5 walks the matches newest first and stops after the window; only those are ranked.
         ranked = conn.execute(
             text(
-                f"SELECT rowid, bm25(document_fts, {weights}) AS score FROM document_fts "
-                "WHERE document_fts MATCH :q AND rowid >= :floor ORDER BY score LIMIT :limit OFFSET :offset"
+                f"SELECT id, score FROM (SELECT rowid AS id, bm25(document_fts, {weights}) AS score "
+                "FROM document_fts WHERE document_fts MATCH :q ORDER BY rowid DESC LIMIT :window) "
+                "ORDER BY score LIMIT :limit OFFSET :offset"
             ),
-            {"q": expr, "floor": floor or 0, "limit": limit, "offset": offset},
+            {"q": expr, "window": self.RANK_WINDOW, "limit": limit, "offset": offset},
         ).all()
         return [(int(r[0]), -float(r[1])) for r in ranked]
 
