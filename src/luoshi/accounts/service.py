@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -51,6 +52,7 @@ def _token_hash(token: str) -> str:
 class Accounts:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._cache: dict[str, tuple[float, tuple[User, str]]] = {}
 
     def add(self, name: str, password: str, role: str, unit: str | None = None) -> User:
         if role not in ROLES:
@@ -122,9 +124,21 @@ class Accounts:
                                                    expires=datetime.now(UTC) + timedelta(hours=SESSION_HOURS)))  # fmt: skip
         return token, csrf
 
+    CACHE_SECONDS = 5.0  # how long a process may reuse a session lookup (logout elsewhere: ≤ 5 s)
+
     def session(self, token: str | None) -> tuple[User, str] | None:
         if not token:
             return None
+        key = _token_hash(token)
+        cached = self._cache.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        found = self._session(token)
+        if found:
+            self._cache[key] = (time.monotonic() + self.CACHE_SECONDS, found)
+        return found
+
+    def _session(self, token: str) -> tuple[User, str] | None:
         with self.store.engine.connect() as conn:
             row = conn.execute(select(SessionRow.csrf, SessionRow.expires, UserRow.name)
                                .join(UserRow, UserRow.id == SessionRow.user_id)
@@ -138,5 +152,6 @@ class Accounts:
         return (user, row.csrf) if user else None
 
     def close_session(self, token: str) -> None:
+        self._cache.pop(_token_hash(token), None)
         with self.store.transaction() as conn:
             conn.execute(delete(SessionRow).where(SessionRow.token_hash == _token_hash(token)))

@@ -324,7 +324,7 @@ class Store:
             stmt = stmt.where(day >= date_from)
         if date_to:
             stmt = stmt.where(day <= date_to)
-        stmt = stmt.order_by(day.desc().nulls_last(), DocumentRow.id.desc())
+        stmt = stmt.order_by(day.desc(), DocumentRow.id.desc())  # matches ix_documents_day
         if not place and not kind:
             stmt = stmt.limit(limit).offset(offset)
         out: list[dict[str, Any]] = []
@@ -453,9 +453,12 @@ def highlight(text_: str, spans: list[tuple[int, int]], width: int = 60) -> str:
 
 def open_store(db: str | None = None, migrate: bool = True) -> Store:
     url = database_url(db or default_db_path())
-    engine = create_engine(url)
     if make_url(url).get_backend_name() == "sqlite":
+        # Enough pooled connections for a web server's thread pool: opening one costs pragmas.
+        engine = create_engine(url, pool_size=32, max_overflow=32)
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url)
     if migrate:
         upgrade(engine)
     return Store(engine)

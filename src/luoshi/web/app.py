@@ -33,6 +33,7 @@ def create_app(db: str | None = None) -> FastAPI:
     app.state.throttle = LoginThrottle()
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["marked"] = marked
+    app.state.templates.env.auto_reload = False  # templates ship with the package; no mtime checks
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -89,7 +89,7 @@ def dashboard(request: Request, as_of: str | None = None, user: User = Depends(p
 def documents(request: Request, q: str = "", date_from: str = "", date_to: str = "", place: str = "", kind: str = "",
               user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
     store = request.app.state.store
-    hits = store.search(q, limit=50) if q.strip() else []
+    hits = store.search(q, limit=20) if q.strip() else []
     listing = [] if q.strip() else store.list_documents(date_from=date_from or None, date_to=date_to or None,
                                                         place=place or None, kind=kind or None, limit=100)  # fmt: skip
     if request.headers.get("X-Partial"):
