@@ -14,7 +14,7 @@ _BATCH = re.compile(_NUM + r"(项|个|条|件|批)(?=([\u4e00-\u9fff、]{1,16}))
 # "N个X" counts only where X is a task, measure, matter or reform item.
 _GE_NOUN = re.compile(r"(?:任务|举措|措施|事项|改革事项|改革举措|工作要点)")
 _FIXED = re.compile(
-    r"^(?:八项规定|四个意识|四个自信|两个维护|两个确立|四个全面|五位一体|两个一百年|三个代表|两个大局|"
+    r"(?:八项规定|四个意识|四个自信|两个维护|两个确立|四个全面|五位一体|两个一百年|三个代表|两个大局|"
     r"四个服务|三个务必|四个面向)"
 )
 _TAIL_STOP = re.compile(r"(?:的|已|均|全部|并|正在|得到|中|于|和|与|及|等|为|是|由|都|将|要|在|共).*$")
@@ -36,7 +36,7 @@ def find_batches(s: str) -> list[TaskBatch]:
         raw, unit, what = m.group(1), m.group(2), m.group(3)
         if (m.start() > 0 and s[m.start() - 1] in "第每") or _WHAT_HEAD_STOP.match(what):
             continue  # ordinals ("第3项") and approximations are not batches
-        if _FIXED.match(s[m.start() :]):
+        if _FIXED.match(s, m.start()):
             continue
         count = _number(raw)
         if count is None or count < 2:

@@ -90,7 +90,7 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
         if ordinal_m:
             raw = next(g for g in ordinal_m.groups() if g)
             ordinal = int(raw) if raw.isdigit() else _ORDINALS.index(raw) + 1
-        addressee_m = _ADDRESSEE.match(body)
+        addressee_m = _ADDRESSEE.match(body) if ("要" in body[:18] or "必须" in body[:18] or "务必" in body[:18]) else None
         is_directive = bool(
             _DIRECTIVE_START.match(body) or addressee_m or (ordinal and "要" in body[:8])
             or (speaks and re.search(r"[，,]要", sentence))
@@ -98,7 +98,7 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
         if not is_directive or len(body) < 6:
             continue
         deadline = None
-        for d in DEADLINE.finditer(body):
+        for d in DEADLINE.finditer(body) if _DEADLINE_HINT.search(body) else ():
             if _DEADLINE_HINT.search(d.group()):
                 deadline = d.group()
                 break
