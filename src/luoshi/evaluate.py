@@ -69,7 +69,7 @@ def score(gold: dict[str, dict[str, Any]], predictions: Iterable[dict[str, Any]]
     result = Score()
     for doc_id, g in gold.items():
         p = pred.get(doc_id, {})
-        pairs = {
+        pairs: dict[str, tuple[set[Any], set[Any]]] = {
             "persons": (
                 {_norm(x) for x in g.get("persons") or []},
                 {_norm(x) for x in p.get("persons") or []},

@@ -90,7 +90,11 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
         if ordinal_m:
             raw = next(g for g in ordinal_m.groups() if g)
             ordinal = int(raw) if raw.isdigit() else _ORDINALS.index(raw) + 1
-        addressee_m = _ADDRESSEE.match(body) if ("要" in body[:18] or "必须" in body[:18] or "务必" in body[:18]) else None
+        addressee_m = (
+            _ADDRESSEE.match(body)
+            if ("要" in body[:18] or "必须" in body[:18] or "务必" in body[:18])
+            else None
+        )
         is_directive = bool(
             _DIRECTIVE_START.match(body) or addressee_m or (ordinal and "要" in body[:8])
             or (speaks and re.search(r"[，,]要", sentence))

@@ -298,8 +298,8 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
 
     mentions.sort(key=lambda m: m.start)
     by_name: dict[str, list[_Mention]] = {}
-    for m in mentions:
-        by_name.setdefault(m.name, []).append(m)
+    for mention in mentions:
+        by_name.setdefault(mention.name, []).append(mention)
     # A leader referred to only through doctrine is not a participant.
     doctrinal = {
         n for n, ms in by_name.items()
@@ -312,13 +312,13 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     ]
     roles: list[Role] = []
     seen_roles: set[tuple[str, str]] = set()
-    for m in mentions:
-        if m.name in doctrinal:
+    for mention in mentions:
+        if mention.name in doctrinal:
             continue
-        for post, a, b in m.posts:
-            if (m.name, post) not in seen_roles:
-                seen_roles.add((m.name, post))
-                roles.append(Role(m.name, post, Span(a, b)))
+        for post, a, b in mention.posts:
+            if (mention.name, post) not in seen_roles:
+                seen_roles.add((mention.name, post))
+                roles.append(Role(mention.name, post, Span(a, b)))
     return persons, roles
 
 

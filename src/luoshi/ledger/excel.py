@@ -194,6 +194,7 @@ def read_sheet(
         prefix = f"{category_no}." if category_no else ""
         paren = _PAREN.match(seq)
         number = _NUMBER.match(seq)
+        parent: str | None
         if paren:
             if last_top is None:
                 errors.append(RowError(r, f"sub-item {seq} comes before any numbered task"))

@@ -116,7 +116,7 @@ def _bar_svg(r: Report) -> str:
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end" font-size="13">{html.escape(unit)}</text>'
         )
-        x = label_w
+        x = float(label_w)
         for status in STATUSES:
             n = counts[status]
             if not n:

@@ -26,6 +26,7 @@ from luoshi.ledger.status import PRESETS, Status, StatusRules, TaskState, comput
 from luoshi.ledger.units import local_key, unit_key
 from luoshi.ledger.workdays import backward_schedule
 from luoshi.store import Store
+from luoshi.store.db import new_id
 from luoshi.store.schema import DirectiveRow, DocumentRow
 
 GRADES = ("优秀", "良好", "合格", "不合格")
@@ -122,7 +123,7 @@ class Ledger:
         if pid is None:
             if not create:
                 raise LedgerError(f"no programme named {name!r}")
-            pid = int(conn.execute(insert(ProgrammeRow).values(name=name, year=year)).inserted_primary_key[0])
+            pid = new_id(conn.execute(insert(ProgrammeRow).values(name=name, year=year)))
             self.audit(conn, "programme", pid, "create", None, {"name": name, "year": year})
         return int(pid)
 
@@ -142,7 +143,7 @@ class Ledger:
             return None
         parent_id = self.unit_id(conn, parent) if parent else None
         created = conn.execute(insert(UnitRow).values(name=name.strip(), parent_id=parent_id))
-        uid = int(created.inserted_primary_key[0])
+        uid = new_id(created)
         conn.execute(insert(UnitAliasRow).values(alias=key, unit_id=uid))
         # "深圳市发展和改革委员会" is also what "市发改委" means inside Shenzhen's own ledger.
         local = local_key(key)
@@ -187,7 +188,7 @@ class Ledger:
                 "start_date": _iso(t.start_date or (date(year, 1, 1) if year else None)),
                 "state": t.state, "status_text": t.status_text, "notes": t.notes, "source": t.source,
             }  # fmt: skip
-            tid = int(conn.execute(insert(TaskRow).values(**values)).inserted_primary_key[0])
+            tid = new_id(conn.execute(insert(TaskRow).values(**values)))
             for position, name in enumerate(t.co_units):
                 uid = self.unit_id(conn, name)
                 if (
@@ -253,7 +254,7 @@ class Ledger:
             uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
             values = {"task_id": task_id, "date": on.isoformat(), "unit_id": uid, "text": text,
                       "percent": percent, "evidence": evidence, "reporter": self.actor}  # fmt: skip
-            rid = int(conn.execute(insert(ProgressRow).values(**values)).inserted_primary_key[0])
+            rid = new_id(conn.execute(insert(ProgressRow).values(**values)))
             self.audit(conn, "progress", task_id, "report", None, values)
             if percent == 100 and not task["done_date"]:
                 conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(done_date=on.isoformat()))
@@ -291,7 +292,7 @@ class Ledger:
                 raise LedgerError(f"unknown request kind {kind!r}")
             values = {"task_id": task_id, "kind": kind, "date": on.isoformat(), "text": text,
                       "new_deadline": _iso(new_deadline), "actor": self.actor}  # fmt: skip
-            rid = int(conn.execute(insert(RequestRow).values(**values)).inserted_primary_key[0])
+            rid = new_id(conn.execute(insert(RequestRow).values(**values)))
             self.audit(conn, "request", task_id, f"{kind}-request", None, values)
             return rid
 

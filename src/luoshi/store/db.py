@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
@@ -28,6 +28,14 @@ from luoshi.text.fold import to_simplified
 from luoshi.text.offsets import OffsetMap
 
 DEFAULT_DB = "luoshi.db"
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the statement inserted no row")
+    return int(key[0])
 
 
 def default_db_path() -> str:
@@ -150,7 +158,7 @@ class Store:
             if existing is not None:
                 outcomes.append(IngestOutcome(existing, False))
                 continue
-            doc_id = int(conn.execute(insert(DocumentRow), _document_row(doc, facts)).inserted_primary_key[0])
+            doc_id = new_id(conn.execute(insert(DocumentRow), _document_row(doc, facts)))
             known[doc.content_hash] = doc_id
             outcomes.append(IngestOutcome(doc_id, True))
             rows.fts.append({"id": doc_id, **fts.index_row(doc.title, doc.text, doc.simplified)})
@@ -212,7 +220,7 @@ class Store:
         if pid is None:
             pid = conn.scalar(select(PersonRow.id).where(PersonRow.name == name))
             if pid is None:
-                pid = int(conn.execute(insert(PersonRow).values(name=name)).inserted_primary_key[0])
+                pid = new_id(conn.execute(insert(PersonRow).values(name=name)))
             self._person_ids[name] = pid
         return pid
 
