@@ -71,7 +71,7 @@ def readout(rng: random.Random, index: int = 0) -> Readout:
     city = rng.choice(CITIES)
     zone = ZONES[city]
     year = rng.choice((2023, 2024, 2025, 2026))
-    month, day = rng.randint(1, 12), rng.randint(1, 27)
+    month, day = rng.randint(1, 10 if year == 2026 else 12), rng.randint(1, 27)  # nothing after today
     used: set[str] = set()
     secretary, mayor, deputy, head = (_name(rng, used) for _ in range(4))
     others = [_name(rng, used) for _ in range(rng.randint(2, 4))]
