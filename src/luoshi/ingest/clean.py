@@ -12,14 +12,20 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _GLOSS_TONED = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]")
 _GLOSS_PLAIN = re.compile(r"(?<=[\u3400-\u9fff])[(（](?:[bcdfghjklmnpqrstwxyz]?h?[aeiouü][a-z]{0,4})[)）]")
 
-_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff\u200b]+")
+# Runs of white space other than a single ordinary space (those need no change).
+_SPACES = re.compile(
+    r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff\u200b]{2,}|[\t\u00a0\u3000\u2002\u2003\u2009\ufeff\u200b]"
+)
 _CR = re.compile(r"\r\n?")
 _LINE_EDGE_SPACE = re.compile(r"(?m)^ +| +$")
 _MANY_BREAKS = re.compile(r"(?<=\n\n)\n+")
 
-# Whole lines that are page furniture on Chinese government and news sites.
+# Whole lines that are page furniture on Chinese government and news sites (tested on lines of
+# at most FURNITURE_MAX characters: furniture is short, and long lines are text).
+FURNITURE_MAX = 120
+_SHORT_LINE = re.compile(rf"(?m)^[^\n]{{1,{FURNITURE_MAX}}}$")
 _FURNITURE_LINE = re.compile(
-    r"(?m)^(?:"
+    r"(?:"
     r"(?:当前位置|您的位置|您当前的位置|當前位置|您的位置|所在位置|今天是)[:：]?.*"
     r"|(?=.{0,80}$).*(?:>>|&gt;|>|›|»).*(?:首页|首頁|资讯|要闻|要聞|动态|動態|新闻|新聞).*"
     r"|(?:首页|首頁)\s*(?:>|›|»).*"
@@ -32,7 +38,7 @@ _FURNITURE_LINE = re.compile(
     r"|(?:(?:热线|熱線|关注|關注|置顶|置頂|微博|微信|客户端|客戶端|登录|登錄|注册|註冊)\s*){2,}"
     r"|(?:阅读次数|閱讀次數|浏览次数|瀏覽次數)[:：].*"
     r"|--\s*天[气氣].*"
-    r")$"
+    r")"
 )
 
 
@@ -53,8 +59,8 @@ def remove_glosses(t: TrackedText) -> TrackedText:
 
 
 def remove_furniture(t: TrackedText) -> TrackedText:
-    t = t.delete(_FURNITURE_LINE)
-    return t.delete(_MANY_BREAKS).strip()
+    furniture = [m.span() for m in _SHORT_LINE.finditer(t.text) if _FURNITURE_LINE.fullmatch(m.group())]
+    return t.delete_spans(furniture).delete(_MANY_BREAKS).strip()
 
 
 def has_glosses(text: str) -> bool:

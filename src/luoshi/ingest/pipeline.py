@@ -15,7 +15,7 @@ from luoshi.ingest.clean import normalise_whitespace, remove_furniture, remove_g
 from luoshi.ingest.decode import RejectedInput, decode_bytes
 from luoshi.ingest.formats import SUPPORTED, RawRecord, RejectedRecord, records_from_text
 from luoshi.ingest.html import html_title, html_to_tracked
-from luoshi.ingest.metadata import headline, parse_date_value, published_in_text, source_site
+from luoshi.ingest.metadata import HEADER_CHARS, headline, parse_date_value, published_in_text, source_site
 from luoshi.model import Document
 from luoshi.text.fold import detect_script, to_simplified
 from luoshi.text.offsets import TrackedText
@@ -107,7 +107,7 @@ def build_document(record: RawRecord, encoding: str, path: Path | None) -> Docum
     title = record.title or (html_title(body) if record.kind == "html" else None)
     if not title:
         title = headline(text)
-    published = parse_date_value(record.date) or published_in_text(to_simplified(header_text))
+    published = parse_date_value(record.date) or published_in_text(to_simplified(header_text[:HEADER_CHARS]))
     doc_id = _doc_id(record.key, path)
     return Document(
         id=doc_id,

@@ -151,19 +151,34 @@ class Store:
                 select(DocumentRow.content_hash, DocumentRow.id).where(DocumentRow.content_hash.in_(hashes))
             )
         }
-        outcomes: list[IngestOutcome] = []
-        rows = _FactRows()
+        # First the new documents (the first of any in-batch duplicates), inserted in one statement.
+        fresh: list[tuple[Document, Facts | None]] = []
+        first_of: dict[str, int] = {}
         for doc, facts in items:
-            existing = known.get(doc.content_hash)
-            if existing is not None:
-                outcomes.append(IngestOutcome(existing, False))
-                continue
-            doc_id = new_id(conn.execute(insert(DocumentRow), _document_row(doc, facts)))
-            known[doc.content_hash] = doc_id
-            outcomes.append(IngestOutcome(doc_id, True))
+            if doc.content_hash not in known and doc.content_hash not in first_of:
+                first_of[doc.content_hash] = len(fresh)
+                fresh.append((doc, facts))
+        ids: list[int] = []
+        if fresh:
+            result = conn.execute(
+                insert(DocumentRow).returning(DocumentRow.id, sort_by_parameter_order=True),
+                [_document_row(doc, facts) for doc, facts in fresh],
+            )
+            ids = [int(i) for i in result.scalars()]
+        rows = _FactRows()
+        for (doc, facts), doc_id in zip(fresh, ids, strict=True):
             rows.fts.append({"id": doc_id, **fts.index_row(doc.title, doc.text, doc.simplified)})
             if facts:
                 self._collect_facts(conn, doc_id, facts, rows)
+        outcomes: list[IngestOutcome] = []
+        added: set[str] = set()
+        for doc, _ in items:
+            h = doc.content_hash
+            if h in first_of and h not in added:
+                added.add(h)
+                outcomes.append(IngestOutcome(ids[first_of[h]], True))
+            else:
+                outcomes.append(IngestOutcome(known.get(h) or ids[first_of[h]], False))
         if rows.fts and self.is_sqlite:
             conn.execute(
                 text(

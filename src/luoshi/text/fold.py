@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import ne
 
 import opencc
 
@@ -46,13 +47,9 @@ def detect_script(text: str, simplified: str | None = None, sample: int = 2000) 
     folded = (simplified or to_simplified(head))[:sample]
     if head == folded:
         return "simplified"
-    trad_only = sum(1 for a, b in zip(head, folded, strict=True) if a != b)
+    trad_only = sum(map(ne, head, folded))
     traditional = to_traditional(head)
-    simp_only = (
-        sum(1 for a, b in zip(head, traditional, strict=True) if a != b)
-        if len(traditional) == len(head)
-        else 0
-    )
+    simp_only = sum(map(ne, head, traditional)) if len(traditional) == len(head) else 0
     if trad_only / (trad_only + simp_only) >= 0.9:
         return "traditional"
     if simp_only / (trad_only + simp_only) >= 0.9:

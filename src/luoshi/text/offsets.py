@@ -104,6 +104,8 @@ class TrackedText:
 
     def delete(self, pattern: re.Pattern[str]) -> TrackedText:
         """Remove every match of ``pattern`` (use lookarounds for context to keep)."""
+        if pattern.search(self.text) is None:
+            return self
         kept: list[tuple[int, int]] = []
         last = 0
         for m in pattern.finditer(self.text):
@@ -112,10 +114,24 @@ class TrackedText:
         kept.append((last, len(self.text)))
         return self._keep(kept)
 
+    def delete_spans(self, spans: list[tuple[int, int]]) -> TrackedText:
+        """Remove the given (sorted, non-overlapping) ranges."""
+        if not spans:
+            return self
+        kept: list[tuple[int, int]] = []
+        last = 0
+        for start, end in spans:
+            kept.append((last, start))
+            last = end
+        kept.append((last, len(self.text)))
+        return self._keep(kept)
+
     def replace(self, pattern: re.Pattern[str], repl: str) -> TrackedText:
         """Replace each match by ``repl`` (at most one character long), placed at the match."""
         if len(repl) > 1:
             raise ValueError("replacement must be one character or empty")
+        if pattern.search(self.text) is None:
+            return self
         texts: list[str] = []
         positions = array("l")
         last = 0
