@@ -296,6 +296,22 @@ def reminders(
 
 
 @app.command()
+def diff(
+    since: Annotated[str, typer.Argument(help="Earlier date YYYY-MM-DD.")],
+    until: Annotated[str | None, typer.Argument(help="Later date (default today).")] = None,
+    programme: ProgrammeOption = None,
+    db: DbOption = None,
+) -> None:
+    """What changed between two dates: status, deadline and progress, task by task."""
+    changes = _ledger(db).changes(_day(since), _day(until), programme)
+    if not changes:
+        console.print("no changes")
+    for c in changes:
+        what = "; ".join(f"{k} {v[0]} → {v[1]}" for k, v in c["changes"].items())
+        console.print(f"{c['task']} {c['title'][:40]}: {what}", markup=False)
+
+
+@app.command()
 def alias(unit: str, names: list[str], db: DbOption = None, actor: ActorOption = "cli") -> None:
     """Declare other names of a unit ("市发改委" for "深圳市发展和改革委员会")."""
     ledger = _ledger(db, actor)

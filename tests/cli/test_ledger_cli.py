@@ -1,0 +1,84 @@
+import json
+
+from typer.testing import CliRunner
+
+from luoshi.cli.main import app
+from luoshi.demo.ledger_sheet import write_example_sheet
+
+runner = CliRunner()
+
+
+def _run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_ledger_commands_end_to_end(tmp_path, db_path):
+    sheet = write_example_sheet(tmp_path / "台账.xlsx")
+    db = ["--db", db_path]
+    assert "imported 9 tasks" in _run("ledger", "import", str(sheet), *db).output
+    r = _run(
+        "ledger",
+        "progress",
+        "3.1",
+        "系统联调完成",
+        "--percent",
+        "90",
+        "--date",
+        "2026-05-20",
+        "--as",
+        "市市场监管局",
+        *db,
+    )
+    assert r.exit_code == 0, r.output
+    assert (
+        _run(
+            "ledger", "extend", "2.1", "2026-12-31", "--reason", "待批复", "--date", "2026-05-01", *db
+        ).exit_code
+        == 0
+    )
+    assert _run("ledger", "decide", "1", "--approve", "--date", "2026-05-02", *db).exit_code == 0
+    r = _run("ledger", "schedule", "2.1", "初稿=20", "报批=3", *db)
+    assert "初稿: 2026-12-03" in r.output and "报批: 2026-12-28" in r.output
+    detail = json.loads(_run("ledger", "show", "2.1", "--as-of", "2026-06-01", *db).output)
+    assert detail["deadline"] == "2026-12-31" and detail["original_deadline"] == "2026-10-31"
+    assert len(detail["milestones"]) == 2
+    history = _run("ledger", "history", "3.1", *db).output
+    assert "市市场监管局 progress report" in history
+    reminders = _run("ledger", "reminders", "--as-of", "2026-05-28", *db).output
+    assert "市市场监管局" in reminders and "due soon: 3.1" in reminders
+    report = json.loads(_run("report", "--as-of", "2026-05-28", "--format", "json", *db).output)
+    assert sum(report["counts"].values()) == 9
+    out = tmp_path / "r.html"
+    assert _run("report", "--as-of", "2026-05-28", "--format", "html", "-o", str(out), *db).exit_code == 0
+    assert "<svg" in out.read_text(encoding="utf-8")
+    assert "status" in _run("ledger", "diff", "2026-01-15", "2026-05-28", *db).output
+    exported = tmp_path / "out.xlsx"
+    assert "wrote 9 tasks" in _run("ledger", "export", str(exported), *db).output
+    # Importing the same tasks again into the same programme is refused, and nothing changes.
+    again = _run("ledger", "import", str(sheet), *db)
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_bad_sheet_exit_status_and_rows(tmp_path, db_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["序号", "任务", "牵头单位", "完成时限"])
+    wb.active.append(["1", "甲", "市商务局", "2026年6月"])
+    wb.active.append(["2", "乙", "市商务局", "某天"])
+    wb.save(tmp_path / "bad.xlsx")
+    r = _run("ledger", "import", str(tmp_path / "bad.xlsx"), "--db", db_path)
+    assert r.exit_code == 2 and "row 3: cannot understand the deadline '某天'" in r.output
+    r = _run("ledger", "import", str(tmp_path / "bad.xlsx"), "--partial", "--db", db_path)
+    assert r.exit_code == 3 and "imported 1 tasks" in r.output
+
+
+def test_user_commands(db_path):
+    assert "added ann (unit, 市商务局)" in _run("user", "add", "ann", "--role", "unit", "--unit", "市商务局",
+                                              "--password", "long-enough-1", "--db", db_path).output  # fmt: skip
+    assert (
+        _run("user", "add", "bob", "--role", "boss", "--password", "long-enough-1", "--db", db_path).exit_code
+        == 1
+    )
+    assert _run("user", "passwd", "ann", "--password", "short", "--db", db_path).exit_code == 1
+    assert _run("user", "role", "ann", "viewer", "--db", db_path).exit_code == 0
