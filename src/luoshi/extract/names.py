@@ -93,8 +93,8 @@ def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
             end = i + sur_len + given
             if end > len(s):
                 break
-            chars = s[i + sur_len : end]
-            if any(c in NOT_GIVEN or not HAN.match(c) for c in chars):
+            c = s[end - 1]  # the given-name character this length adds
+            if c in NOT_GIVEN or not "\u4e00" <= c <= "\u9fff":
                 break
             if s[i:end] in NOT_NAMES:
                 continue
@@ -240,6 +240,14 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     """Persons (order of first appearance) and their posts in the simplified text ``s``."""
     excluded = _excluded_spans(s)
     mentions: list[_Mention] = []
+    found: dict[int, tuple[int, int] | None] = {}
+
+    def name_here(i: int) -> tuple[int, int] | None:
+        # The same positions are probed by several rules (after a post, at a clause start…).
+        if i not in found:
+            found[i] = name_at(s, i)
+        return found[i]
+
     seen_at: set[int] = set()
 
     def add(a: int, b: int, posts: list[tuple[str, int, int]]) -> None:
@@ -251,7 +259,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     def extend_list(end: int, posts: list[tuple[str, int, int]]) -> None:
         # "副主席许瑞生、邓海光、袁宝成": the post applies to each name of the list.
         while end < len(s) and s[end] == "、":
-            hit = name_at(s, end + 1)
+            hit = name_here(end + 1)
             if not hit or _post_before(s, hit[0]) or s.startswith(post_heads(), hit[1]):
                 break
             add(hit[0], hit[1], posts)
@@ -259,7 +267,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
 
     # 1. After a post.
     for m in _HEADS.finditer(s):
-        hit = name_at(s, m.end())
+        hit = name_here(m.end())
         if not hit:
             continue
         posts = _post_chain(s, hit[0])
@@ -269,13 +277,13 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         extend_list(hit[1], posts)
     # 2. After a list qualifier (市领导…, 负责同志…).
     for m in _LIST_QUALIFIER.finditer(s):
-        hit = name_at(s, m.end())
+        hit = name_here(m.end())
         if hit:
             add(hit[0], hit[1], [])
             extend_list(hit[1], [])
     # 3. At the head of a clause, before an action verb; 4. as the object of an appointment.
     for m in _CLAUSE_START.finditer(s):
-        hit = name_at(s, m.start())
+        hit = name_here(m.start())
         if not hit:
             continue
         if _CLAUSE_VERBS.match(s, hit[1]) and s[hit[0]] not in _PREPOSITIONS:
@@ -292,7 +300,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
                 add(hit[0], hit[1], [("总书记", m.start(), m.end())])
                 break
     for m in _APPOINT.finditer(s):
-        hit = name_at(s, m.end())
+        hit = name_here(m.end())
         if hit and re.match(r"为|的|辞去|代理|同志|职务|担任", s[hit[1] : hit[1] + 2]):
             add(hit[0], hit[1], [])
 
