@@ -169,15 +169,7 @@ def extend(
     actor: ActorOption = "cli",
 ) -> None:
     """Ask for an extension (延期申请), before the deadline."""
-    ledger = _ledger(db, actor)
-    try:
-        rid = ledger.request(
-            _task(ledger, task, programme), "extension", _day(on), reason, _day(new_deadline)
-        )
-    except LedgerError as e:
-        _fail(e)
-        return
-    console.print(f"extension request {rid} recorded")
+    _request(db, actor, task, programme, "extension", _day(on), reason, _day(new_deadline))
 
 
 @app.command("close")
@@ -190,13 +182,18 @@ def close_(
     actor: ActorOption = "cli",
 ) -> None:
     """Ask to close a task (办结)."""
+    _request(db, actor, task, programme, "closure", _day(on), report)
+
+
+def _request(db: str | None, actor: str, task: str, programme: str | None, kind: str, on: date, text: str,
+             new_deadline: date | None = None) -> None:  # fmt: skip
     ledger = _ledger(db, actor)
     try:
-        rid = ledger.request(_task(ledger, task, programme), "closure", _day(on), report)
+        rid = ledger.request(_task(ledger, task, programme), kind, on, text, new_deadline)
     except LedgerError as e:
         _fail(e)
         return
-    console.print(f"closure request {rid} recorded")
+    console.print(f"{kind} request {rid} recorded")
 
 
 @app.command()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from luoshi.accounts.service import AccountError, Accounts
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_paths
 from luoshi.store import default_db_path, open_store
 
@@ -266,6 +269,16 @@ user_app = typer.Typer(
 app.add_typer(user_app, name="user")
 
 
+@contextmanager
+def _accounts(db: str | None) -> Iterator[Accounts]:
+    """The account service; an AccountError becomes a message and exit status 1."""
+    try:
+        yield Accounts(open_store(_db(db)))
+    except AccountError as e:
+        err.print(f"[red]error[/]: {e}")
+        raise typer.Exit(1) from None
+
+
 def _password(value: str | None) -> str:
     return value or typer.prompt("password", hide_input=True, confirmation_prompt=True)
 
@@ -279,13 +292,8 @@ def user_add(
     db: DbOption = None,
 ) -> None:
     """Add a user."""
-    from luoshi.accounts.service import AccountError, Accounts
-
-    try:
-        user = Accounts(open_store(_db(db))).add(name, _password(password), role, unit)
-    except AccountError as e:
-        err.print(f"[red]error[/]: {e}")
-        raise typer.Exit(1) from None
+    with _accounts(db) as accounts:
+        user = accounts.add(name, _password(password), role, unit)
     console.print(f"added {user.name} ({user.role}{', ' + user.unit if user.unit else ''})")
 
 
@@ -294,13 +302,8 @@ def user_passwd(
     name: str, password: Annotated[str | None, typer.Option()] = None, db: DbOption = None
 ) -> None:
     """Set a user's password."""
-    from luoshi.accounts.service import AccountError, Accounts
-
-    try:
-        Accounts(open_store(_db(db))).set_password(name, _password(password))
-    except AccountError as e:
-        err.print(f"[red]error[/]: {e}")
-        raise typer.Exit(1) from None
+    with _accounts(db) as accounts:
+        accounts.set_password(name, _password(password))
     console.print(f"password of {name} changed")
 
 
@@ -309,13 +312,8 @@ def user_role(
     name: str, role: str, unit: Annotated[str | None, typer.Option()] = None, db: DbOption = None
 ) -> None:
     """Change a user's role (and unit)."""
-    from luoshi.accounts.service import AccountError, Accounts
-
-    try:
-        Accounts(open_store(_db(db))).set_role(name, role, unit)
-    except AccountError as e:
-        err.print(f"[red]error[/]: {e}")
-        raise typer.Exit(1) from None
+    with _accounts(db) as accounts:
+        accounts.set_role(name, role, unit)
     console.print(f"{name} is now {role}")
 
 
