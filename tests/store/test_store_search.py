@@ -60,3 +60,13 @@ def test_seeds_ingest_and_search_both_scripts(db_path):
     assert {h.document_id for h in store.search("合作區", limit=50)} == {
         h.document_id for h in store.search("合作区", limit=50)
     }
+
+
+def test_repeated_search_sees_new_documents(tmp_path, db_path):
+    store = open_store(db_path)
+    _write(tmp_path, "a.txt", SIMP)
+    ingest_paths(store, [tmp_path / "a.txt"])
+    assert len(store.search("专题会议")) == 1
+    _write(tmp_path, "b.txt", SIMP.replace("横琴", "南沙"))
+    ingest_paths(store, [tmp_path / "b.txt"])
+    assert len(store.search("专题会议")) == 2  # the cached answer is not reused after an ingest

@@ -194,3 +194,13 @@ def test_page_forms_check_csrf_and_unit(site):
         own, data={"text": "规则清单已更新", "csrf_token": csrf, "on": "2026-04-01"}, follow_redirects=False
     )
     assert done.status_code == 303
+
+
+def test_dashboard_follows_ledger_changes(site):
+    client, csrf = login(site, "super")
+    before = client.get("/").text
+    task = site["tasks"]["1.1"]
+    client.post(f"/api/tasks/{task}/progress", json={"text": "完成", "percent": 100, "date": "2026-01-20"},
+                headers={"X-CSRF-Token": csrf})  # fmt: skip
+    after = client.get("/").text
+    assert before != after  # the cached dashboard is rebuilt after the change

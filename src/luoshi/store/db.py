@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
 from luoshi.store import fts
+from luoshi.store.cache import VersionedCache
 from luoshi.store.migrate import upgrade
 from luoshi.store.schema import (
     CitationRow,
@@ -123,6 +124,7 @@ class Store:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._person_ids: dict[str, int] = {}
+        self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -271,7 +273,27 @@ class Store:
             metadata=dict(row["meta"] or {}),
         )
 
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever a document is added or anything in the ledger changes (every
+        ledger change is in the audit log)."""
+        from luoshi.ledger.schema import AuditRow
+
+        with self.engine.connect() as conn:
+            return (
+                conn.scalar(select(func.max(DocumentRow.id))) or 0,
+                conn.scalar(select(func.max(AuditRow.id))) or 0,
+            )
+
     def search(self, query: str, limit: int = 10, offset: int = 0) -> list[SearchHit]:
+        """Ranked hits with snippets; repeated queries are answered from a cache until a
+        document is added."""
+        with self.engine.connect() as conn:
+            newest = conn.scalar(select(func.max(DocumentRow.id))) or 0
+        return self._search_cache.get(
+            (query, limit, offset), newest, lambda: self._search(query, limit, offset)
+        )
+
+    def _search(self, query: str, limit: int, offset: int) -> list[SearchHit]:
         terms = fts.query_terms(query)
         if not terms:
             return []

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from luoshi.accounts.service import Accounts
 from luoshi.store import open_store
+from luoshi.store.cache import VersionedCache
 from luoshi.web import api, pages
 from luoshi.web.deps import LoginRequired
 from luoshi.web.security import LoginThrottle
@@ -31,6 +32,7 @@ def create_app(db: str | None = None) -> FastAPI:
     app.state.store = open_store(db)
     app.state.accounts = Accounts(app.state.store)
     app.state.throttle = LoginThrottle()
+    app.state.dashboard_cache = VersionedCache(16)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["marked"] = marked
     app.state.templates.env.auto_reload = False  # templates ship with the package; no mtime checks

@@ -80,9 +80,15 @@ def set_language(code: str, request: Request) -> Response:
 @router.get("/")
 def dashboard(request: Request, as_of: str | None = None, user: User = Depends(page_user)) -> HTMLResponse:
     day = parse_day(as_of)
-    report = build_report(ledger_for(request, user), day)
-    return render(request, "dashboard.html", user, report=report, as_of=day, chart=_bar_svg(report),
-                  recent=request.app.state.store.list_documents(limit=8))  # fmt: skip
+    store = request.app.state.store
+
+    def compute() -> tuple[Any, str, list[dict[str, Any]]]:
+        report = build_report(ledger_for(request, user), day)
+        return report, _bar_svg(report), store.list_documents(limit=8)
+
+    # The same figures for everyone until a document or anything in the ledger changes.
+    report, chart, recent = request.app.state.dashboard_cache.get(day, store.data_version(), compute)
+    return render(request, "dashboard.html", user, report=report, as_of=day, chart=chart, recent=recent)
 
 
 @router.get("/documents")
