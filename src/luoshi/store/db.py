@@ -284,9 +284,11 @@ class Store:
                 conn.scalar(select(func.max(AuditRow.id))) or 0,
             )
 
-    def search(self, query: str, limit: int = 10, offset: int = 0) -> list[SearchHit]:
+    def search(self, query: str, limit: int = 10, offset: int = 0, use_cache: bool = True) -> list[SearchHit]:
         """Ranked hits with snippets; repeated queries are answered from a cache until a
-        document is added."""
+        document is added (``use_cache=False`` always asks the index, e.g. to time it)."""
+        if not use_cache:
+            return self._search(query, limit, offset)
         with self.engine.connect() as conn:
             newest = conn.scalar(select(func.max(DocumentRow.id))) or 0
         return self._search_cache.get(
