@@ -94,6 +94,38 @@ EXPECTED = {
 }
 
 
+SUPERVISING = {"admin", "super"}
+
+
+def _xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["序号", "任务", "牵头单位", "完成时限"])
+    wb.active.append(["1", "矩阵任务", "市商务局", "2026年6月"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_permission_matrix_for_supervision_changes(site, who):
+    sup, sup_csrf = login(site, "super")
+    drafts = sup.post(f"/api/documents/{site['doc_id']}/propose", json={"programme": f"矩阵草案-{who}"},
+                      headers={"X-CSRF-Token": sup_csrf}).json()["tasks"]  # fmt: skip
+    client, csrf = login(site, who)
+    headers = {"X-CSRF-Token": csrf}
+    expected = 200 if who in SUPERVISING else 403
+    assert client.post(f"/api/tasks/{drafts[0]}/accept", headers=headers).status_code == expected
+    assert client.post(f"/api/tasks/{drafts[1]}/reject", headers=headers).status_code == expected
+    upload = client.post("/api/documents", headers=headers,
+                         files=[("files", (f"{who}.txt", f"{who}：会议强调，要倒排工期。".encode(), "text/plain"))])  # fmt: skip
+    assert upload.status_code == expected
+    imported = client.post("/api/ledger/import", params={"programme": f"矩阵导入-{who}"}, headers=headers,
+                           files={"file": ("m.xlsx", _xlsx())})  # fmt: skip
+    assert imported.status_code == expected, imported.text
+
+
 @pytest.mark.parametrize("who", list(EXPECTED))
 def test_permission_matrix(site, who):
     client, csrf = login(site, who)
