@@ -7,9 +7,9 @@ bench_ingest_search.py), logs a user in, and has each client loop over a search,
 and the dashboard until the time is up. Reports p50/p95 latency and the error count.
 Traffic goes to 127.0.0.1 only and stops by itself.
 
---driver python (default) drives the clients with httpx in this process and reports per route;
---driver wrk uses Debian's wrk (apt-get install wrk), whose C event loop takes far less of the
-two cores away from the server being measured.
+--driver wrk (the default where Debian's wrk is installed) uses wrk, whose C event loop takes far
+less of the two cores away from the server being measured; --driver python drives the clients
+with httpx in this process and reports per route.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -99,7 +100,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--driver", choices=("python", "wrk"), default="python")
+    ap.add_argument("--driver", choices=("python", "wrk"), default="wrk" if shutil.which("wrk") else "python")
     args = ap.parse_args()
     store = open_store(args.db)
     accounts = Accounts(store)
