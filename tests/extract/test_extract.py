@@ -95,3 +95,22 @@ def test_development_set_meets_the_targets():
     assert result.prf("task_batches")[2] >= 0.90, result.table()
     assert result.accuracy("event_date") >= 0.95, result.table()
     json.dumps(predictions, ensure_ascii=False)  # the scored form is JSON-serialisable
+
+
+def test_posts_and_names_of_other_regions():
+    cases = {
+        "3月2日，自治区党委书记、自治区人大常委会主任马文博主持召开自治区党委常委会会议。自治区党委副书记、自治区主席欧阳建国出席。": [
+            ("马文博", "自治区党委书记"), ("马文博", "自治区人大常委会主任"),
+            ("欧阳建国", "自治区党委副书记"), ("欧阳建国", "自治区主席")],
+        "上海市委书记陈立新在浦东新区调研，市委常委、浦东新区区委书记朱晓华陪同。": [
+            ("陈立新", "上海市委书记"), ("朱晓华", "市委常委"), ("朱晓华", "浦东新区区委书记")],
+        "国务院副总理何子恒出席会议并讲话。国家发展改革委主任郑海宁通过视频参加。": [
+            ("何子恒", "国务院副总理"), ("郑海宁", "国家发展改革委主任")],
+        "县委书记刘卫民，县委副书记、县长张志刚等参加活动。": [
+            ("刘卫民", "县委书记"), ("张志刚", "县委副书记"), ("张志刚", "县长")],
+    }  # fmt: skip
+    for text, roles in cases.items():
+        assert [(r.name, r.post) for r in _facts(text).roles] == roles
+    f = _facts("重庆市市长胡永康一行来到两江新区，先后走进3家企业，要求年底前完成12项重点改革任务。")
+    assert [p.name for p in f.persons] == ["胡永康"]
+    assert [(b.count, b.what) for b in f.task_batches] == [(12, "重点改革任务")]
