@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import cn2an  # type: ignore[import-untyped]
 
@@ -21,6 +22,7 @@ _TAIL_STOP = re.compile(r"(?:的|已|均|全部|并|正在|得到|中|于|和|�
 _WHAT_HEAD_STOP = re.compile(r"^(?:之|以上|左右|多|余)")
 
 
+@lru_cache(maxsize=1024)
 def _number(raw: str) -> int | None:
     if raw.isdigit():
         return int(raw)
@@ -38,11 +40,8 @@ def find_batches(s: str) -> list[TaskBatch]:
             continue  # ordinals ("第3项") and approximations are not batches
         if _FIXED.match(s, m.start()):
             continue
-        count = _number(raw)
-        if count is None or count < 2:
-            continue
         what = _TAIL_STOP.sub("", what).rstrip("、")
-        if len(what) < 2:
+        if len(what) < 2 or raw in ("一", "1"):
             continue
         if unit != "项":
             # "N个/条/件/批X" counts only where X is itself a task-like item ("35个重大项目").
@@ -50,5 +49,8 @@ def find_batches(s: str) -> list[TaskBatch]:
             if not noun or noun.start() > 4 or (unit == "条" and not what.endswith(("措施", "举措", "政策"))):
                 continue
             what = what[: noun.end()]
+        count = _number(raw)
+        if count is None or count < 2:
+            continue
         out.append(TaskBatch(count, what, Span(m.start(), m.start(3) + len(what))))
     return out

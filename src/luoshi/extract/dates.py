@@ -48,8 +48,12 @@ def _sentence_initial(s: str, i: int) -> bool:
     return j < 0 or s[j] in _SENTENCE_START
 
 
+LEAD_CHARS = 2500  # the event is narrated in the lead; later dates are history or plans
+
+
 def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | None]:
     pub = date.fromisoformat(published) if published else None
+    s = s[:LEAD_CHARS]
     candidates: list[tuple[int, int, int, date | None]] = []  # (priority, start, end, date)
 
     def consider(start: int, end: int, value: date | None) -> None:

@@ -65,7 +65,7 @@ def _followed(s: str, name: str, pattern: re.Pattern[str], before: str = "") -> 
 
 
 def find_directives(s: str, persons: list[Person]) -> list[Directive]:
-    names = sorted((p.name for p in persons), key=len, reverse=True)
+    names = {p.name for p in persons}
     speaker: str | None = None
     out: list[Directive] = []
     for m in _SENTENCE.finditer(s):
@@ -77,7 +77,7 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
         speaks = _SPEAKS.search(sentence[:40])
         if speaks:
             who = sentence[: speaks.start()]
-            named = next((n for n in names if who.endswith(n) or who.startswith(n)), None)
+            named = next((c for n in (4, 3, 2) for c in (who[-n:], who[:n]) if c in names), None)
             if named:
                 speaker = named
             elif who.endswith(("会议", "全会", "会上", "大会")) or who in ("", "他", "她"):

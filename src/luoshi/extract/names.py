@@ -128,8 +128,14 @@ _CLAUSE_VERBS = re.compile(
     r"主持|出席|强调|指出|讲话|表示|要求|会见|调研|带队|率队|率领|一行|宣读|通报|充分肯定|听取|来到|前往|"
     r"察看|考察|视察|致辞|作报告|在会上|在闭幕会|在开幕会|代表|介绍|说|认为"
 )
+# A clause that starts with a would-be name (2-4 characters) and then a verb or a title: only those
+# positions are worth a closer look.
 _CLAUSE_START = re.compile(
-    r"(?:^|(?<=[，,。；;：:、\n “”\"《》！？!?「」（( 　]))[\u4e00-\u9fff]", re.MULTILINE
+    r"(?:^|(?<=[，,。；;：:、\n “”\"《》！？!?「」（( 　]))"
+    r"(?=[\u4e00-\u9fff]{2,4}(?:"
+    + _CLAUSE_VERBS.pattern
+    + r"|总书记|书记|市长|省长|区长|主任|主席))[\u4e00-\u9fff]",
+    re.MULTILINE,
 )
 # Surnames that are also prepositions: at the head of a clause they are read as prepositions.
 _PREPOSITIONS = set("向于和同及以对从经")
@@ -144,24 +150,28 @@ _NARRATED = re.compile(
 )
 
 
+_CONJUNCTION = re.compile("[和与及]")
+_PAREN = re.compile(r"[（(][^（）()]*[）)]")
+_STOP_OR_CLOSE = re.compile('[，,。；;：:、\n “”"《》！？!?「」 　（()）]')
+
+
 def _segment_start(s: str, end: int) -> int:
     """Start of the text run that ends at ``end``: back to punctuation, skipping a short
-    parenthetical ("管理局（前海管理局）局长")."""
+    parenthetical ("管理局（前海管理局）局长"), at most about 40 characters."""
+    floor = max(0, end - 41)
     i = end
-    while i > 0:
-        ch = s[i - 1]
-        if ch in "）)":
-            j = max(s.rfind("（", 0, i), s.rfind("(", 0, i))
-            if j >= 0 and i - j <= 14:
+    while i > floor:
+        m = _STOP_OR_CLOSE.search(s[floor:i][::-1])  # the nearest stop before i
+        if m is None:
+            return floor
+        p = i - 1 - m.start()
+        if s[p] in "）)":
+            j = max(s.rfind("（", 0, p), s.rfind("(", 0, p))
+            if j >= 0 and p + 1 - j <= 14:
                 i = j
                 continue
-            return i
-        if ch in _SEGMENT_STOP or ch in "（(":
-            return i
-        if end - i > 40:
-            return i
-        i -= 1
-    return 0
+        return p + 1
+    return max(floor, i)
 
 
 def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
@@ -176,10 +186,8 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     if last is None or last.end() != len(segment):
         return None
     # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
-    for k in range(len(segment) - 1, 0, -1):
-        if segment[k] in "和与及" and any(
-            (hit := name_at(segment, k - n)) and hit[1] == k for n in (3, 2) if k - n >= 0
-        ):
+    for k in sorted((m.start() for m in _CONJUNCTION.finditer(segment, 1)), reverse=True):
+        if any((hit := name_at(segment, k - n)) and hit[1] == k for n in (3, 2) if k - n >= 0):
             seg_start += k + 1
             segment = segment[k + 1 :]
             break
@@ -190,7 +198,7 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     if noise and noise.end() < len(segment):
         seg_start += noise.end()
         segment = segment[noise.end() :]
-    post = re.sub(r"[（(][^（）()]*[）)]", "", segment)
+    post = _PAREN.sub("", segment) if ("（" in segment or "(" in segment) else segment
     if not post or len(post) > 32 or post in ("领导", "同志"):
         return None
     return post, seg_start
