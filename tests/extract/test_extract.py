@@ -114,3 +114,14 @@ def test_posts_and_names_of_other_regions():
     f = _facts("重庆市市长胡永康一行来到两江新区，先后走进3家企业，要求年底前完成12项重点改革任务。")
     assert [p.name for p in f.persons] == ["胡永康"]
     assert [(b.count, b.what) for b in f.task_batches] == [(12, "重点改革任务")]
+
+
+def test_doctrine_narration_and_speech_titles():
+    narrated = _facts("会议指出，习近平总书记亲临广东视察，发表重要讲话。")
+    assert [p.name for p in narrated.persons] == ["习近平"]
+    doctrine = _facts(
+        "会议传达学习习近平总书记出席庆祝大会和视察广东重要讲话、重要指示精神。市长周明远主持。"
+    )
+    assert [p.name for p in doctrine.persons] == ["周明远"]
+    speech = _facts("他在开班式上发表题为《以时不我待的精神投入工作》的重要讲话，学习《前海合作区条例》。")
+    assert [d.title for d in speech.documents] == ["前海合作区条例"]

@@ -43,11 +43,19 @@ def find_citations(s: str) -> list[CitedDocument]:
     seen: set[str] = set()
     for start, end, opener in sorted(found):
         title = re.sub(r"\s+", "", s[start + 1 : end - 1])
-        if not _is_document(title, opener) or title in seen:
+        if not _is_document(title, opener) or title in seen or _is_speech(s, start, end):
             continue
         seen.add(title)
         out.append(CitedDocument(title, Span(start, end)))
     return out
+
+
+_SPEECH_AFTER = re.compile(r"的?(?:重要)?(?:讲话|报告|演讲|致辞|文章|署名文章|主旨演讲)")
+
+
+def _is_speech(s: str, start: int, end: int) -> bool:
+    """ "发表题为《…》的重要讲话": the title of a speech or an article, not a policy document."""
+    return s[max(0, start - 2) : start] == "题为" and _SPEECH_AFTER.match(s, end) is not None
 
 
 def _is_document(title: str, opener: str) -> bool:

@@ -145,8 +145,9 @@ _DOCTRINE_AFTER = re.compile(
     r"^(?:总书记|同志|主席)?(?:关于|在[^，,。；]{0,40}?时的|视察[^，,。；]{0,40}?重要|(?:(?!作出|发表)[^，,。；]){0,12}?系列重要|"
     r"重要讲话|重要指示|重要论述|新时代|同志为核心|思想)"
 )
+_DOCTRINE_WORDS = re.compile(r"精神|论述|思想|亲自谋划")
 _NARRATED = re.compile(
-    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|擘画|亲自|签署|接见"
+    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|擘画|签署|接见"
 )
 
 
@@ -238,11 +239,14 @@ def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
 
 
 def _is_doctrinal(s: str, start: int, end: int) -> bool:
-    """A leader named only inside a fixed phrase of doctrine ("…总书记关于…的重要论述")."""
-    tail = s[end : end + 80]
+    """A leader named only inside a fixed phrase of doctrine ("…总书记关于…的重要论述",
+    "…重要讲话精神", "亲自谋划…的国家战略"), not as the subject of a narrated action."""
+    tail = s[end : end + 120]
     if _DOCTRINE_AFTER.match(tail):
         return True
     clause = re.split(r"[，,。；;]", tail[3:], maxsplit=1)[0]
+    if _DOCTRINE_WORDS.search(clause):
+        return True
     return not _NARRATED.search(tail[:3] + clause)
 
 
@@ -305,7 +309,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     # 6. "…总书记" anywhere: the title is unambiguous, the name is what stands right before it.
     for m in re.finditer("总书记", s):
         for n in (3, 2):
-            hit = name_at(s, m.start() - n, strict_end=False) if m.start() >= n else None
+            hit = name_at(s, m.start() - n) if m.start() >= n else None
             if hit and hit[1] == m.start():
                 add(hit[0], hit[1], [("总书记", m.start(), m.end())])
                 break
