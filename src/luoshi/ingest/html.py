@@ -15,8 +15,7 @@ _BLOCK = {
 }  # fmt: skip
 
 
-def html_title(source: str) -> str | None:
-    tree = LexborHTMLParser(source)
+def _title(tree: LexborHTMLParser) -> str | None:
     for selector in ("h1", "title"):
         node = tree.css_first(selector)
         if node is not None:
@@ -50,15 +49,17 @@ def _align(raw: str, source: str, cursor: int) -> tuple[list[int], int]:
     return positions, p
 
 
-def html_to_tracked(source: str) -> TrackedText:
-    """Text of ``source`` with block elements as line breaks, positions into ``source``."""
+def html_to_tracked(source: str) -> tuple[TrackedText, str | None]:
+    """Text of ``source`` with block elements as line breaks, positions into ``source``; and
+    the page's title (<h1>, else <title>), read from the same parse."""
     tree = LexborHTMLParser(source)
+    title = _title(tree)
     tree.strip_tags(_DROP)
     root = tree.body or tree.root
     parts: list[tuple[str, int]] = []
     cursor = 0
     if root is None:
-        return TrackedText.join([])
+        return TrackedText.join([]), title
     for node in root.traverse(include_text=True):
         tag = node.tag
         if tag == "-text":
@@ -69,4 +70,4 @@ def html_to_tracked(source: str) -> TrackedText:
             parts.extend((ch, -pos - 1) for ch, pos in zip(raw, positions, strict=True))
         elif tag in _BLOCK:
             parts.append(("\n", -cursor - 1))
-    return TrackedText.join(parts)
+    return TrackedText.join(parts), title

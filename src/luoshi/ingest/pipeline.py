@@ -14,7 +14,7 @@ from pathlib import Path
 from luoshi.ingest.clean import normalise_whitespace, remove_furniture, remove_glosses
 from luoshi.ingest.decode import RejectedInput, decode_bytes
 from luoshi.ingest.formats import SUPPORTED, RawRecord, RejectedRecord, records_from_text
-from luoshi.ingest.html import html_title, html_to_tracked
+from luoshi.ingest.html import html_to_tracked
 from luoshi.ingest.metadata import HEADER_CHARS, headline, parse_date_value, published_in_text, source_site
 from luoshi.model import Document
 from luoshi.text.fold import detect_script, to_simplified
@@ -92,9 +92,9 @@ def build_document(record: RawRecord, encoding: str, path: Path | None) -> Docum
     original = record.original
     body = original[record.body_start :]
     if record.kind == "html":
-        tracked = html_to_tracked(body)
+        tracked, page_title = html_to_tracked(body)
     else:
-        tracked = TrackedText.of(body)
+        tracked, page_title = TrackedText.of(body), None
     if record.body_start:
         tracked = tracked.shifted(record.body_start)
     tracked = remove_glosses(normalise_whitespace(tracked))
@@ -104,7 +104,7 @@ def build_document(record: RawRecord, encoding: str, path: Path | None) -> Docum
     if not text.strip():
         raise RejectedInput("no text left after removing markup and page furniture")
     simplified = to_simplified(text)
-    title = record.title or (html_title(body) if record.kind == "html" else None)
+    title = record.title or page_title
     if not title:
         title = headline(text)
     published = parse_date_value(record.date) or published_in_text(to_simplified(header_text[:HEADER_CHARS]))
