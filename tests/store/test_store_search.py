@@ -70,3 +70,30 @@ def test_repeated_search_sees_new_documents(tmp_path, db_path):
     _write(tmp_path, "b.txt", SIMP.replace("横琴", "南沙"))
     ingest_paths(store, [tmp_path / "b.txt"])
     assert len(store.search("专题会议")) == 2  # the cached answer is not reused after an ingest
+
+
+def test_phrases_do_not_match_across_punctuation_and_every_character_is_findable(tmp_path, db_path):
+    docs = {
+        "comma": "深化改革，开放合作。",  # 改革开放 only across a comma
+        "joined": "坚持改革开放不动摇",
+        "latin": "推进5G基站建设与AI应用",
+        "edge": "寨",  # a one-character document, found by its only character
+        "spaces": "简报  报告\n\n会议",  # runs of separators between words
+    }
+    for name, text in docs.items():
+        _write(tmp_path, f"{name}.txt", text)
+    store = open_store(db_path)
+    ingest_paths(store, [tmp_path])
+
+    def names(query: str) -> set[str]:
+        return {h.name for h in store.search(query, limit=50)}
+
+    assert names("改革开放") == {"joined"}
+    assert names("改革") == {"comma", "joined"}
+    assert names("报报") == set() and names("简报报告") == set()
+    assert names("报告") == {"spaces"}
+    assert names("5g") == names("5G") == {"latin"}
+    assert names("ai应用") == {"latin"}
+    assert names("寨") == {"edge"}
+    assert names("作") == {"comma"}  # the last character before the full stop
+    assert names("议") == {"spaces"}  # the last character of a text

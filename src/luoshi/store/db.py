@@ -78,13 +78,38 @@ class SearchHit:
         }
 
 
+# Fact rows are plain tuples in these columns, written with the driver's executemany.
+_FACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    MentionRow.__tablename__: ("document_id", "person_id", "post", "start", "end"),
+    CitationRow.__tablename__: ("document_id", "title", "start", "end"),
+    TaskBatchRow.__tablename__: ("document_id", "count", "what", "start", "end"),
+    DirectiveRow.__tablename__: (
+        "document_id", "ordinal", "speaker", "addressee", "deadline", "text", "start", "end",
+    ),
+}  # fmt: skip
+
+
 @dataclass
 class _FactRows:
     fts: list[dict[str, Any]] = field(default_factory=list)
-    mentions: list[dict[str, Any]] = field(default_factory=list)
-    citations: list[dict[str, Any]] = field(default_factory=list)
-    batches: list[dict[str, Any]] = field(default_factory=list)
-    directives: list[dict[str, Any]] = field(default_factory=list)
+    tables: dict[str, list[tuple[Any, ...]]] = field(
+        default_factory=lambda: {table: [] for table in _FACT_COLUMNS}
+    )
+
+
+def insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """One executemany on the driver. For rows of plain numbers and strings SQLAlchemy's
+    per-row parameter handling costs more than the insert itself, and ingest writes dozens of
+    fact rows per document."""
+    if not rows:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
+    conn.exec_driver_sql(
+        f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join([mark] * len(columns))})",
+        rows,
+    )
 
 
 def _document_row(doc: Document, facts: Facts | None) -> dict[str, Any]:
@@ -106,6 +131,27 @@ def _document_row(doc: Document, facts: Facts | None) -> dict[str, Any]:
         "meta": doc.metadata,
         "facts": facts.to_gold_shape() if facts else None,
     }
+
+
+def _collect_facts(doc_id: int, facts: Facts, person_ids: dict[str, int], rows: _FactRows) -> None:
+    posts: dict[str, list[tuple[str, int, int]]] = {}
+    for role in facts.roles:
+        posts.setdefault(role.name, []).append((role.post, role.span.start, role.span.end))
+    mentions = rows.tables[MentionRow.__tablename__]
+    for person in facts.persons:
+        pid = person_ids[person.name]
+        mentions.append((doc_id, pid, None, person.span.start, person.span.end))
+        mentions.extend((doc_id, pid, post, start, end) for post, start, end in posts.get(person.name, []))
+    rows.tables[CitationRow.__tablename__].extend(
+        (doc_id, d.title, d.span.start, d.span.end) for d in facts.documents
+    )
+    rows.tables[TaskBatchRow.__tablename__].extend(
+        (doc_id, b.count, b.what, b.span.start, b.span.end) for b in facts.task_batches
+    )
+    rows.tables[DirectiveRow.__tablename__].extend(
+        (doc_id, d.ordinal, d.speaker, d.addressee, d.deadline, d.text, d.span.start, d.span.end)
+        for d in facts.directives
+    )
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -168,10 +214,11 @@ class Store:
             )
             ids = [int(i) for i in result.scalars()]
         rows = _FactRows()
+        person_ids = self._person_ids_for(conn, {p.name for _, f in fresh if f for p in f.persons})
         for (doc, facts), doc_id in zip(fresh, ids, strict=True):
             rows.fts.append({"id": doc_id, **fts.index_row(doc.title, doc.text, doc.simplified)})
             if facts:
-                self._collect_facts(conn, doc_id, facts, rows)
+                _collect_facts(doc_id, facts, person_ids, rows)
         outcomes: list[IngestOutcome] = []
         added: set[str] = set()
         for doc, _ in items:
@@ -188,58 +235,26 @@ class Store:
                 ),
                 rows.fts,
             )
-        for table, batch in (
-            (MentionRow, rows.mentions),
-            (CitationRow, rows.citations),
-            (TaskBatchRow, rows.batches),
-            (DirectiveRow, rows.directives),
-        ):
-            if batch:
-                conn.execute(insert(table), batch)
+        for table, columns in _FACT_COLUMNS.items():
+            insert_many(conn, table, columns, rows.tables[table])
         return outcomes
 
-    def _collect_facts(self, conn: Connection, doc_id: int, facts: Facts, rows: _FactRows) -> None:
-        posts: dict[str, list[tuple[str, int, int]]] = {}
-        for role in facts.roles:
-            posts.setdefault(role.name, []).append((role.post, role.span.start, role.span.end))
-        for person in facts.persons:
-            pid = self._person_id(conn, person.name)
-            rows.mentions.append(
-                {"document_id": doc_id, "person_id": pid, "post": None,
-                 "start": person.span.start, "end": person.span.end}
-            )  # fmt: skip
-            for post, start, end in posts.get(person.name, []):
-                rows.mentions.append(
-                    {"document_id": doc_id, "person_id": pid, "post": post, "start": start, "end": end}
+    def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
+        """Ids of the persons named, creating the missing ones (ids cached for the process)."""
+        missing = sorted(names - self._person_ids.keys())
+        if missing:
+            for name, pid in conn.execute(
+                select(PersonRow.name, PersonRow.id).where(PersonRow.name.in_(missing))
+            ):
+                self._person_ids[name] = int(pid)
+            new = [name for name in missing if name not in self._person_ids]
+            if new:
+                result = conn.execute(
+                    insert(PersonRow).returning(PersonRow.id, sort_by_parameter_order=True),
+                    [{"name": name} for name in new],
                 )
-        rows.citations.extend(
-            {"document_id": doc_id, "title": d.title, "start": d.span.start, "end": d.span.end}
-            for d in facts.documents
-        )
-        rows.batches.extend(
-            {
-                "document_id": doc_id,
-                "count": b.count,
-                "what": b.what,
-                "start": b.span.start,
-                "end": b.span.end,
-            }
-            for b in facts.task_batches
-        )
-        rows.directives.extend(
-            {"document_id": doc_id, "ordinal": d.ordinal, "speaker": d.speaker, "addressee": d.addressee,
-             "deadline": d.deadline, "text": d.text, "start": d.span.start, "end": d.span.end}
-            for d in facts.directives
-        )  # fmt: skip
-
-    def _person_id(self, conn: Connection, name: str) -> int:
-        pid = self._person_ids.get(name)
-        if pid is None:
-            pid = conn.scalar(select(PersonRow.id).where(PersonRow.name == name))
-            if pid is None:
-                pid = new_id(conn.execute(insert(PersonRow).values(name=name)))
-            self._person_ids[name] = pid
-        return pid
+                self._person_ids.update(zip(new, map(int, result.scalars()), strict=True))
+        return self._person_ids
 
     def forget_cache(self) -> None:
         """Drop ids cached from a transaction that was rolled back."""

@@ -3,9 +3,14 @@
 Text is folded to simplified script and indexed twice: one token per character (column
 ``uni``, for one-character queries) and one token per overlapping character pair (column ``bi``,
 for everything longer: "营商环境" is the phrase "营商 商环 环境"). Pairs are far rarer than single
-characters, so phrase queries over them stay fast on large corpora; a pair across punctuation holds
-a filler letter, so phrases never match across it. The index is contentless: documents keep the
-text, the index keeps only tokens. Queries go through the same functions as the documents."""
+characters, so phrase queries over them stay fast on large corpora. The index is contentless:
+documents keep the text, the index keeps only tokens.
+
+The token strings are built without looking at the characters (FTS5's unicode61 tokenizer
+folds case and drops punctuation): a pair with punctuation in it ("报，") leaves a one-character
+token or none, and a one-character token never matches a pair, so phrases never match across
+punctuation. Building them is byte slicing over UTF-32, about twenty times faster than joining
+characters in Python, which matters at ingest."""
 
 from __future__ import annotations
 
@@ -16,20 +21,36 @@ from luoshi.text.fold import to_simplified
 
 _NON_WORD = re.compile(r"[^\w]")
 _QUOTE = re.compile(r'"')
-FILLER = "ꙮ"  # a letter (Cyrillic multiocular O) that Chinese readouts and queries do not use
 COLUMNS = ("tuni", "tbi", "uni", "bi")  # title and body, each as characters and as pairs
 WEIGHTS = (4.0, 4.0, 1.0, 1.0)
 
 
+_UNIT = " ".encode("utf-32-le")  # one code point, four bytes
+
+
 def unigrams(simplified: str) -> str:
-    return " ".join(_NON_WORD.sub(" ", simplified))
+    """"前海。" → "前 海 。": every character a token of its own."""
+    n = len(simplified)
+    if n < 2:
+        return simplified
+    src = simplified.encode("utf-32-le", "surrogatepass")
+    out = bytearray(_UNIT * (2 * n - 1))
+    for k in range(4):
+        out[k::8] = src[k::4]
+    return out.decode("utf-32-le", "surrogatepass")
 
 
 def bigrams(simplified: str) -> str:
-    # Punctuation and spaces become FILLER, a letter no query holds: a pair across them is a
-    # token of its own that never matches, and positions stay aligned for phrase queries.
-    marked = _NON_WORD.sub(FILLER, simplified.lower())
-    return " ".join(map(add, marked, marked[1:]))
+    """"前海合作" → "前海 海合 合作": every overlapping pair of characters a token."""
+    pairs = len(simplified) - 1
+    if pairs < 1:
+        return simplified
+    src = simplified.encode("utf-32-le", "surrogatepass")
+    out = bytearray(_UNIT * (3 * pairs - 1))
+    for k in range(4):
+        out[k::12] = src[k : 4 * pairs : 4]  # first of each pair
+        out[4 + k :: 12] = src[4 + k :: 4]  # second of each pair
+    return out.decode("utf-32-le", "surrogatepass")
 
 
 def index_row(title: str | None, text: str, simplified: str | None = None) -> dict[str, str]:
