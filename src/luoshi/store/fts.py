@@ -29,7 +29,7 @@ _UNIT = " ".encode("utf-32-le")  # one code point, four bytes
 
 
 def unigrams(simplified: str) -> str:
-    """"前海。" → "前 海 。": every character a token of its own."""
+    """ "前海。" → "前 海 。": every character a token of its own."""
     n = len(simplified)
     if n < 2:
         return simplified
@@ -41,7 +41,7 @@ def unigrams(simplified: str) -> str:
 
 
 def bigrams(simplified: str) -> str:
-    """"前海合作" → "前海 海合 合作": every overlapping pair of characters a token."""
+    """ "前海合作" → "前海 海合 合作": every overlapping pair of characters a token."""
     pairs = len(simplified) - 1
     if pairs < 1:
         return simplified
