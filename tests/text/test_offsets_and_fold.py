@@ -35,3 +35,53 @@ def test_offset_map_points_at_same_characters(text):
         assert text[m.map(i)] == ch
     again = OffsetMap.from_json(m.to_json(), m.clean_length)
     assert [again.map(i) for i in range(len(t.text))] == [m.map(i) for i in range(len(t.text))]
+
+
+def _naive(text: str, positions: list[int], pattern: re.Pattern[str], repl: str | None):
+    """Per-character model of TrackedText.delete (repl None) and .replace."""
+    out, pos, last = [], [], 0
+    for m in pattern.finditer(text):
+        out.append(text[last : m.start()])
+        pos.extend(positions[last : m.start()])
+        if repl and m.end() > m.start():
+            out.append(repl)
+            pos.append(positions[m.start()])
+        last = m.end()
+    out.append(text[last:])
+    pos.extend(positions[last:])
+    return "".join(out), pos
+
+
+_OPS = [
+    (re.compile(r"\r\n?"), "\n"),
+    (re.compile(r"[ \u3000]{2,}|\u3000"), " "),
+    (re.compile(r"(?m)^ +| +$"), None),
+    (re.compile(r"\([a-zǎ]+\)"), None),
+    (re.compile(r"(?<=\n\n)\n+"), None),
+]
+
+
+@given(
+    st.text(alphabet="前海網(wǎng)區 \u3000\r\n", max_size=80),
+    st.lists(st.integers(0, len(_OPS) - 1), max_size=6),
+    st.integers(0, 50),
+)
+def test_tracked_runs_agree_with_a_per_character_model(text, ops, shift):
+    tracked = TrackedText.of(text).shifted(shift)
+    model_text, model_pos = text, [i + shift for i in range(len(text))]
+    for k in ops:
+        pattern, repl = _OPS[k]
+        tracked = tracked.delete(pattern) if repl is None else tracked.replace(pattern, repl)
+        model_text, model_pos = _naive(model_text, model_pos, pattern, repl)
+    stripped = tracked.strip()
+    lead = len(model_text) - len(model_text.lstrip())
+    model_pos = model_pos[lead : lead + len(model_text.strip())]
+    assert stripped.text == model_text.strip()
+    assert stripped.positions == model_pos
+    m = stripped.offset_map()
+    assert [m.map(i) for i in range(len(stripped.text))] == model_pos
+
+
+def test_join_keeps_synthetic_positions():
+    t = TrackedText.join([("前海", 5), ("\n", -8), ("區", 7)])
+    assert t.text == "前海\n區" and t.positions == [5, 6, 7, 7]

@@ -98,16 +98,19 @@ def build_document(record: RawRecord, encoding: str, path: Path | None) -> Docum
     if record.body_start:
         tracked = tracked.shifted(record.body_start)
     tracked = remove_glosses(normalise_whitespace(tracked))
-    header_text = tracked.text
+    header = tracked
     tracked = remove_furniture(tracked)
     text = tracked.text
     if not text.strip():
         raise RejectedInput("no text left after removing markup and page furniture")
     simplified = to_simplified(text)
+    header_text = header.text
+    # Datelines and stamps are read before furniture removal (they often sit in it).
+    header_simplified = simplified if header is tracked else to_simplified(header_text[:HEADER_CHARS])
     title = record.title or page_title
     if not title:
         title = headline(text)
-    published = parse_date_value(record.date) or published_in_text(to_simplified(header_text[:HEADER_CHARS]))
+    published = parse_date_value(record.date) or published_in_text(header_simplified[:HEADER_CHARS])
     doc_id = _doc_id(record.key, path)
     return Document(
         id=doc_id,

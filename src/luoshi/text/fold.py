@@ -41,8 +41,10 @@ def to_traditional(text: str) -> str:
     return _S2T.convert(text)
 
 
-def detect_script(text: str, simplified: str | None = None, sample: int = 2000) -> str:
+def detect_script(text: str, simplified: str | None = None, sample: int = 600) -> str:
     """``simplified``, ``traditional`` or ``mixed``, from the characters that differ by script."""
+    if simplified is not None and text == simplified:
+        return "simplified"
     head = text[:sample]
     folded = (simplified or to_simplified(head))[:sample]
     if head == folded:

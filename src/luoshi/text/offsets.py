@@ -8,7 +8,6 @@ Cleaning only ever *deletes* characters from the original or *inserts* synthetic
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 
@@ -35,22 +34,6 @@ class OffsetMap:
     def identity(cls, length: int) -> OffsetMap:
         return cls([(0, 0, length)] if length else [], length)
 
-    @classmethod
-    def from_positions(cls, positions: array | list[int]) -> OffsetMap:
-        n = len(positions)
-        if n and positions[-1] - positions[0] == n - 1 and positions[0] <= positions[n // 2] <= positions[-1]:
-            # Nothing was deleted or inserted in between (positions are strictly increasing by one).
-            if all(positions[i] + 1 == positions[i + 1] for i in range(0, n - 1, max(1, n // 64))):
-                if list(positions) == list(range(positions[0], positions[0] + n)):
-                    return cls([(0, positions[0], n)], n)
-        runs: list[tuple[int, int, int]] = []
-        start = 0
-        for i in range(1, n + 1):
-            if i == n or positions[i] != positions[i - 1] + 1:
-                runs.append((start, positions[start], i - start))
-                start = i
-        return cls(runs, n)
-
     def to_json(self) -> list[list[int]]:
         return [[c, o, n] for c, o, n in zip(self._clean, self._orig, self._len, strict=True)]
 
@@ -73,46 +56,79 @@ class OffsetMap:
         return self.map(start), self.map(end - 1) + 1
 
 
+Run = tuple[int, int, int]  # (clean_start, orig_start, length), as in OffsetMap
+
+
+class _Runs:
+    """Runs under construction; a run that continues the previous one (both in the clean
+    text and in the original) extends it, so untouched stretches stay one run."""
+
+    __slots__ = ("runs",)
+
+    def __init__(self) -> None:
+        self.runs: list[Run] = []
+
+    def add(self, clean: int, orig: int, length: int) -> None:
+        if length <= 0:
+            return
+        if self.runs:
+            c, o, n = self.runs[-1]
+            if c + n == clean and o + n == orig:
+                self.runs[-1] = (c, o, n + length)
+                return
+        self.runs.append((clean, orig, length))
+
+
 class TrackedText:
-    """A string plus, for each character, its position in the original text."""
+    """A string plus, for each character, its position in the original text, kept as runs of
+    consecutive positions: cleaning costs time per edit, not per character."""
 
-    __slots__ = ("positions", "text")
+    __slots__ = ("_runs", "_starts", "text")
 
-    def __init__(self, text: str, positions: array) -> None:
-        if len(text) != len(positions):
-            raise ValueError("text and positions differ in length")
+    def __init__(self, text: str, runs: list[Run]) -> None:
+        if sum(n for _, _, n in runs) != len(text):
+            raise ValueError("runs do not cover the text")
         self.text = text
-        self.positions = positions
+        self._runs = runs
+        self._starts = [c for c, _, _ in runs]
 
     @classmethod
     def of(cls, original: str) -> TrackedText:
-        return cls(original, array("l", range(len(original))))
+        return cls(original, [(0, 0, len(original))] if original else [])
 
     @classmethod
     def join(cls, parts: Iterable[tuple[str, int]]) -> TrackedText:
-        """Build from ``(piece, original_start)`` pairs; a piece of length 1 with a negative
-        start is synthetic and takes the position ``-start - 1``."""
+        """Build from ``(piece, original_start)`` pairs; a piece with a negative start is
+        synthetic and each of its characters takes the position ``-start - 1``."""
         texts: list[str] = []
-        positions = array("l")
+        runs = _Runs()
+        clean = 0
         for piece, start in parts:
             texts.append(piece)
             if start < 0:
-                positions.extend([-start - 1] * len(piece))
+                for _ in piece:
+                    runs.add(clean, -start - 1, 1)
+                    clean += 1
             else:
-                positions.extend(range(start, start + len(piece)))
-        return cls("".join(texts), positions)
+                runs.add(clean, start, len(piece))
+                clean += len(piece)
+        return cls("".join(texts), runs.runs)
+
+    @property
+    def positions(self) -> list[int]:
+        """The original position of every character (for tests and debugging)."""
+        return [o + k for _, o, n in self._runs for k in range(n)]
+
+    def position(self, i: int) -> int:
+        r = bisect_right(self._starts, i) - 1
+        c, o, _ = self._runs[r]
+        return o + i - c
 
     def delete(self, pattern: re.Pattern[str]) -> TrackedText:
         """Remove every match of ``pattern`` (use lookarounds for context to keep)."""
         if pattern.search(self.text) is None:
             return self
-        kept: list[tuple[int, int]] = []
-        last = 0
-        for m in pattern.finditer(self.text):
-            kept.append((last, m.start()))
-            last = m.end()
-        kept.append((last, len(self.text)))
-        return self._keep(kept)
+        return self.delete_spans([m.span() for m in pattern.finditer(self.text)])
 
     def delete_spans(self, spans: list[tuple[int, int]]) -> TrackedText:
         """Remove the given (sorted, non-overlapping) ranges."""
@@ -124,7 +140,7 @@ class TrackedText:
             kept.append((last, start))
             last = end
         kept.append((last, len(self.text)))
-        return self._keep(kept)
+        return self._rebuild([(a, b, None) for a, b in kept])
 
     def replace(self, pattern: re.Pattern[str], repl: str) -> TrackedText:
         """Replace each match by ``repl`` (at most one character long), placed at the match."""
@@ -132,36 +148,51 @@ class TrackedText:
             raise ValueError("replacement must be one character or empty")
         if pattern.search(self.text) is None:
             return self
-        texts: list[str] = []
-        positions = array("l")
+        pieces: list[tuple[int, int, str | None]] = []
         last = 0
         for m in pattern.finditer(self.text):
-            texts.append(self.text[last : m.start()])
-            positions.extend(self.positions[last : m.start()])
+            pieces.append((last, m.start(), None))
             if repl and m.end() > m.start():
-                texts.append(repl)
-                positions.append(self.positions[m.start()])
+                pieces.append((m.start(), m.start() + 1, repl))
             last = m.end()
-        texts.append(self.text[last:])
-        positions.extend(self.positions[last:])
-        return TrackedText("".join(texts), positions)
+        pieces.append((last, len(self.text), None))
+        return self._rebuild(pieces)
 
-    def _keep(self, ranges: list[tuple[int, int]]) -> TrackedText:
-        texts = [self.text[a:b] for a, b in ranges if b > a]
-        positions = array("l")
-        for a, b in ranges:
-            if b > a:
-                positions.extend(self.positions[a:b])
-        return TrackedText("".join(texts), positions)
+    def _rebuild(self, pieces: list[tuple[int, int, str | None]]) -> TrackedText:
+        """A new text from ranges of this one, in order; a range with a replacement character
+        is that character, at the position of the range's first character."""
+        texts: list[str] = []
+        runs = _Runs()
+        clean = 0
+        for a, b, repl in pieces:
+            if b <= a:
+                continue
+            if repl is not None:
+                texts.append(repl)
+                runs.add(clean, self.position(a), 1)
+                clean += 1
+                continue
+            texts.append(self.text[a:b])
+            r = bisect_right(self._starts, a) - 1
+            while a < b:
+                c, o, n = self._runs[r]
+                take = min(c + n - a, b - a)
+                runs.add(clean, o + a - c, take)
+                clean += take
+                a += take
+                r += 1
+        return TrackedText("".join(texts), runs.runs)
 
     def shifted(self, offset: int) -> TrackedText:
         """The same text with positions moved by ``offset`` (a body inside a larger file)."""
-        return TrackedText(self.text, array("l", (p + offset for p in self.positions)))
+        return TrackedText(self.text, [(c, o + offset, n) for c, o, n in self._runs])
 
     def strip(self) -> TrackedText:
         start = len(self.text) - len(self.text.lstrip())
         end = len(self.text.rstrip())
-        return TrackedText(self.text[start:end], self.positions[start:end])
+        if start == 0 and end == len(self.text):
+            return self
+        return self._rebuild([(start, end, None)])
 
     def offset_map(self) -> OffsetMap:
-        return OffsetMap.from_positions(self.positions)
+        return OffsetMap(self._runs, len(self.text))
