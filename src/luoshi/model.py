@@ -94,6 +94,10 @@ class Directive:
     deadline: str | None = None  # as written ("年底前")
     ordinal: int | None = None  # position in 一要…二要… sequences
 
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "span": [self.span.start, self.span.end], "speaker": self.speaker,
+                "addressee": self.addressee, "deadline": self.deadline, "ordinal": self.ordinal}  # fmt: skip
+
 
 @dataclass
 class Meeting:
@@ -105,12 +109,20 @@ class Meeting:
     date: str | None = None
     speakers: list[str] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "span": [self.span.start, self.span.end],
+                "chair": self.chair, "place": self.place, "date": self.date,
+                "speakers": list(self.speakers)}  # fmt: skip
+
 
 @dataclass
 class Place:
     name: str
     kind: str  # zone | admin | organisation
     span: Span
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "span": [self.span.start, self.span.end]}
 
 
 @dataclass
@@ -140,22 +152,12 @@ class Facts:
             "documents": [d.title for d in self.documents],
             "task_batches": [{"count": b.count, "what": b.what} for b in self.task_batches],
             "spans": {
-                "persons": [[p.name, *p.span.to_list()] for p in self.persons],
-                "roles": [[r.name, r.post, *r.span.to_list()] for r in self.roles],
-                "documents": [[d.title, *d.span.to_list()] for d in self.documents],
-                "task_batches": [[b.count, b.what, *b.span.to_list()] for b in self.task_batches],
+                "persons": [[p.name, p.span.start, p.span.end] for p in self.persons],
+                "roles": [[r.name, r.post, r.span.start, r.span.end] for r in self.roles],
+                "documents": [[d.title, d.span.start, d.span.end] for d in self.documents],
+                "task_batches": [[b.count, b.what, b.span.start, b.span.end] for b in self.task_batches],
             },
-            "meetings": [_plain(m) for m in self.meetings],
-            "directives": [_plain(d) for d in self.directives],
-            "places": [_plain(p) for p in self.places],
+            "meetings": [m.to_json() for m in self.meetings],
+            "directives": [d.to_json() for d in self.directives],
+            "places": [p.to_json() for p in self.places],
         }
-
-
-def _plain(obj: Any) -> dict[str, Any]:
-    out = dict(vars(obj))
-    for key, value in out.items():
-        if isinstance(value, Span):
-            out[key] = value.to_list()
-        elif isinstance(value, list):
-            out[key] = list(value)
-    return out

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from luoshi.extract.gazetteer import post_heads, surnames
 from luoshi.model import Person, Role, Span
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-
 # Words that may follow a name directly and so mark where it ends.
 FOLLOW_WORDS = tuple(
     sorted(
@@ -31,6 +29,10 @@ FOLLOW_WORDS = tuple(
         reverse=True,
     )
 )
+# Follow words by their first character: one dict look-up instead of ~200 prefix tests.
+_FOLLOW_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _word in FOLLOW_WORDS:
+    _FOLLOW_BY_FIRST[_word[0]] = (*_FOLLOW_BY_FIRST.get(_word[0], ()), _word)
 BOUNDARY_CHARS = set("，,。．.；;：:、！!？?（()）“”\"'‘’《》〈〉「」『』【】[]\n\t …—-·/／|　 ")
 NOT_GIVEN = set(
     "的了在和与及等是为对向就也都说会议市省区县委记席局厅院处署党政府出参持讲指示要求调研到深入"
@@ -77,9 +79,10 @@ class _Mention:
 def _is_boundary(s: str, i: int) -> bool:
     if i >= len(s):
         return True
-    if s[i] in BOUNDARY_CHARS or not HAN.match(s[i]):
+    c = s[i]
+    if c in BOUNDARY_CHARS or not "\u4e00" <= c <= "\u9fff":
         return True
-    return s.startswith(FOLLOW_WORDS, i)
+    return s.startswith(_FOLLOW_BY_FIRST.get(c, ()), i)
 
 
 def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
@@ -111,6 +114,21 @@ def _post_regex() -> re.Pattern[str]:
 
 
 _HEADS = _post_regex()
+_HEAD_SET = frozenset(post_heads())
+_HEAD_LENGTHS = sorted({len(h) for h in _HEAD_SET})
+_HEADS_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _head in post_heads():
+    _HEADS_BY_FIRST[_head[0]] = (*_HEADS_BY_FIRST.get(_head[0], ()), _head)
+
+
+def _ends_with_head(segment: str) -> bool:
+    return any(segment[-n:] in _HEAD_SET for n in _HEAD_LENGTHS if n <= len(segment))
+
+
+def _head_at(s: str, i: int) -> bool:
+    return i < len(s) and s.startswith(_HEADS_BY_FIRST.get(s[i], ()), i)
+
+
 _LEAD_NOISE = re.compile(
     r"^.*?(?:认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
     r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|向|由|经|据|对)(?=[^、]{2,})"
@@ -153,7 +171,7 @@ _NARRATED = re.compile(
 
 _CONJUNCTION = re.compile("[和与及]")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
-_STOP_OR_CLOSE = re.compile('[，,。；;：:、\n “”"《》！？!?「」 　（()）]')
+_STOPS_AND_BRACKETS = frozenset('，,。；;：:、\n “”"《》！？!?「」 　（()）')
 
 
 def _segment_start(s: str, end: int) -> int:
@@ -162,10 +180,11 @@ def _segment_start(s: str, end: int) -> int:
     floor = max(0, end - 41)
     i = end
     while i > floor:
-        m = _STOP_OR_CLOSE.search(s[floor:i][::-1])  # the nearest stop before i
-        if m is None:
+        p = i - 1  # back to the nearest stop before i
+        while p >= floor and s[p] not in _STOPS_AND_BRACKETS:
+            p -= 1
+        if p < floor:
             return floor
-        p = i - 1 - m.start()
         if s[p] in "）)":
             j = max(s.rfind("（", 0, p), s.rfind("(", 0, p))
             if j >= 0 and p + 1 - j <= 14:
@@ -181,10 +200,7 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     segment = s[seg_start:name_start]
     if not segment:
         return None
-    last = None
-    for last in _HEADS.finditer(segment):  # noqa: B007 - we want the last match
-        pass
-    if last is None or last.end() != len(segment):
+    if not _ends_with_head(segment):
         return None
     # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
     for k in sorted((m.start() for m in _CONJUNCTION.finditer(segment, 1)), reverse=True):
@@ -274,7 +290,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         # "副主席许瑞生、邓海光、袁宝成": the post applies to each name of the list.
         while end < len(s) and s[end] == "、":
             hit = name_here(end + 1)
-            if not hit or _post_before(s, hit[0]) or s.startswith(post_heads(), hit[1]):
+            if not hit or _post_before(s, hit[0]) or _head_at(s, hit[1]):
                 break
             add(hit[0], hit[1], posts)
             end = hit[1]
