@@ -8,9 +8,9 @@ without a publication date such a date is not resolved."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
+from luoshi.extract.scan import finditer_near, windows
 from luoshi.model import Span
 
 _FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
@@ -50,27 +50,8 @@ def _sentence_initial(s: str, i: int) -> bool:
 
 
 LEAD_CHARS = 2500  # the event is narrated in the lead; later dates are history or plans
-
-
-def _windows(s: str) -> list[tuple[int, int]]:
-    """Stretches of ``s`` around each 日. Every date pattern ends in 日 and spans at most 12
-    characters before it and 3 after; finding 日 is a literal search, far cheaper than running
-    the digit patterns over the whole text."""
-    windows: list[tuple[int, int]] = []
-    p = s.find("日")
-    while p >= 0:
-        a, b = max(0, p - 12), p + 4
-        if windows and a <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], b)
-        else:
-            windows.append((a, b))
-        p = s.find("日", p + 1)
-    return windows
-
-
-def _matches(pattern: re.Pattern[str], s: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
-    for a, b in windows:
-        yield from pattern.finditer(s, a, b)
+# Every date pattern ends in 日, at most 12 characters after its start; _DAY looks 3 past it.
+_ANCHOR = re.compile("日")
 
 
 def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | None]:
@@ -85,17 +66,17 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
         priority = 0 if _sentence_initial(s, start) else 1
         candidates.append((priority, start, end, value))
 
-    windows = _windows(s)
+    near = windows(s, _ANCHOR, before=12, after=3)
     taken: list[tuple[int, int]] = []
-    for m in _matches(_FULL, s, windows):
+    for m in finditer_near(_FULL, s, near):
         taken.append(m.span())
         consider(m.start(), m.end(), _safe(int(m[1]), int(m[2]), int(m[3])))
-    for m in _matches(_MONTH_DAY, s, windows):
+    for m in finditer_near(_MONTH_DAY, s, near):
         if any(a <= m.start() < b for a, b in taken):
             continue
         taken.append(m.span())
         consider(m.start(), m.end(), _resolve(int(m[1]), int(m[2]), pub))
-    for m in _matches(_DAY, s, windows):
+    for m in finditer_near(_DAY, s, near):
         if any(a <= m.start() < b for a, b in taken) or pub is None:
             continue
         day = int(m[1])

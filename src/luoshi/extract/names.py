@@ -147,14 +147,21 @@ _CLAUSE_VERBS = re.compile(
     r"察看|考察|视察|致辞|作报告|在会上|在闭幕会|在开幕会|代表|介绍|说|认为"
 )
 # A clause that starts with a would-be name (2-4 characters) and then a verb or a title: only those
-# positions are worth a closer look.
-_CLAUSE_START = re.compile(
-    r"(?:^|(?<=[，,。；;：:、\n “”\"《》！？!?「」（( 　]))"
-    r"(?=[\u4e00-\u9fff]{2,4}(?:"
-    + _CLAUSE_VERBS.pattern
-    + r"|总书记|书记|市长|省长|区长|主任|主席))[\u4e00-\u9fff]",
-    re.MULTILINE,
+# positions are worth a closer look. The pattern consumes the punctuation before the clause (a
+# character class first lets the engine skip ahead quickly); the text's own start is tried apart.
+_CLAUSE_HEAD = (
+    r"(?=[\u4e00-\u9fff]{2,4}(?:" + _CLAUSE_VERBS.pattern + r"|总书记|书记|市长|省长|区长|主任|主席))"
 )
+_CLAUSE_START = re.compile(r"[，,。；;：:、\n “”\"《》！？!?「」（( 　]" + _CLAUSE_HEAD)
+_TEXT_START = re.compile(_CLAUSE_HEAD)
+
+
+def _clause_starts(s: str) -> list[int]:
+    starts = [0] if _TEXT_START.match(s) else []
+    starts.extend(m.end() for m in _CLAUSE_START.finditer(s))
+    return starts
+
+
 # Surnames that are also prepositions: at the head of a clause they are read as prepositions.
 _PREPOSITIONS = set("向于和同及以对从经")
 _TITLE_AFTER = re.compile(r"总书记|书记|市长|省长|区长|主任|主席")
@@ -222,22 +229,18 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
 
 
 def _post_chain(s: str, name_start: int) -> list[tuple[str, int, int]]:
-    """All posts written before a name, split at 、: "省委副书记、深圳市委书记王伟中"."""
+    """All posts written before a name, split at 、: "省委副书记、深圳市委书记王伟中". An element
+    before 、 counts only if it ends in a post head itself (else it is a list of people)."""
     out: list[tuple[str, int, int]] = []
     end = name_start
-    while True:
-        found = _post_before(s, end)
-        if not found:
-            break
+    found = _post_before(s, end)
+    while found:
         post, start = found
         out.append((post, start, end))
         if start == 0 or s[start - 1] != "、":
             break
         end = start - 1
-        # The element before 、 must itself end in a post head (else it is a list of people).
-        before = _post_before(s, end)
-        if not before:
-            break
+        found = _post_before(s, end)
     out.reverse()
     return out
 
@@ -281,7 +284,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     seen_at: set[int] = set()
 
     def add(a: int, b: int, posts: list[tuple[str, int, int]]) -> None:
-        if _inside(excluded, a, b) or a in seen_at:
+        if a in seen_at or (excluded and _inside(excluded, a, b)):
             return
         seen_at.add(a)
         mentions.append(_Mention(s[a:b], a, b, posts))
@@ -312,8 +315,8 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             add(hit[0], hit[1], [])
             extend_list(hit[1], [])
     # 3. At the head of a clause, before an action verb; 4. as the object of an appointment.
-    for m in _CLAUSE_START.finditer(s):
-        hit = name_here(m.start())
+    for start in _clause_starts(s):
+        hit = name_here(start)
         if not hit:
             continue
         if _CLAUSE_VERBS.match(s, hit[1]) and s[hit[0]] not in _PREPOSITIONS:
