@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
@@ -28,6 +30,20 @@ class IngestReport:
 
 
 ProgressCallback = Callable[[int, int], None]  # (files done, bytes done)
+
+
+@contextmanager
+def fewer_collections(young: int = 20_000) -> Iterator[None]:
+    """Let the cyclic garbage collector run less often. Extraction makes tens of thousands of
+    short-lived objects per batch (spans, facts, matches), freed by reference counting; with
+    the default threshold (700) the collector keeps rescanning the batch in flight, which cost
+    about a fifth of ingest time."""
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def ingest_paths(
@@ -90,17 +106,18 @@ def ingest_paths(
             raise
         pending.clear()
 
-    for path in iter_paths(paths):
-        for item in read_path(path, max_bytes):
-            pending.append(item)
-        report.files += 1
-        try:
-            report.bytes += path.stat().st_size
-        except OSError:
-            pass
-        if len(pending) >= batch_size:
-            flush()
-        if progress:
-            progress(report.files, report.bytes)
-    flush()
+    with fewer_collections():
+        for path in iter_paths(paths):
+            for item in read_path(path, max_bytes):
+                pending.append(item)
+            report.files += 1
+            try:
+                report.bytes += path.stat().st_size
+            except OSError:
+                pass
+            if len(pending) >= batch_size:
+                flush()
+            if progress:
+                progress(report.files, report.bytes)
+        flush()
     return report

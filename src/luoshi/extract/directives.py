@@ -69,10 +69,11 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
     speaker: str | None = None
     out: list[Directive] = []
     for m in _SENTENCE.finditer(s):
-        sentence = m.group().strip()
+        raw = m.group()
+        sentence = raw.strip()
         if len(sentence) < 6:
             continue
-        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        start = m.start() + len(raw) - len(raw.lstrip())
         body, body_start = sentence, start
         speaks = _SPEAKS.search(sentence[:40])
         if speaks:
@@ -97,7 +98,7 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
         )
         is_directive = bool(
             _DIRECTIVE_START.match(body) or addressee_m or (ordinal and "要" in body[:8])
-            or (speaks and re.search(r"[，,]要", sentence))
+            or (speaks and ("，要" in sentence or ",要" in sentence))
         )  # fmt: skip
         if not is_directive or len(body) < 6:
             continue

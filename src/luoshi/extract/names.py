@@ -365,6 +365,6 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
 
 def _first_free(s: str, name: str, excluded: list[tuple[int, int]]) -> int:
     i = s.find(name)
-    while i >= 0 and _inside(excluded, i, i + len(name)):
+    while i >= 0 and excluded and _inside(excluded, i, i + len(name)):
         i = s.find(name, i + 1)
     return i if i >= 0 else len(s)

@@ -1,0 +1,17 @@
+import gc
+
+import pytest
+
+from luoshi.pipeline import fewer_collections, ingest_paths
+from luoshi.store import open_store
+
+
+def test_collector_threshold_is_restored_after_ingest_even_on_error(tmp_path, db_path):
+    before = gc.get_threshold()
+    (tmp_path / "a.txt").write_text("2025年3月2日讯 市委书记周明远主持召开会议。", encoding="utf-8")
+    ingest_paths(open_store(db_path), [tmp_path])
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        assert gc.get_threshold()[0] == 20_000
+        raise RuntimeError("boom")
+    assert gc.get_threshold() == before
