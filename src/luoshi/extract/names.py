@@ -29,10 +29,18 @@ FOLLOW_WORDS = tuple(
         reverse=True,
     )
 )
-# Follow words by their first character: one dict look-up instead of ~200 prefix tests.
-_FOLLOW_BY_FIRST: dict[str, tuple[str, ...]] = {}
-for _word in FOLLOW_WORDS:
-    _FOLLOW_BY_FIRST[_word[0]] = (*_FOLLOW_BY_FIRST.get(_word[0], ()), _word)
+
+
+def _by_first_character(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Words grouped by their first character: ``s.startswith(group, i)`` then tests a handful
+    of words instead of hundreds."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for word in words:
+        groups[word[0]] = (*groups.get(word[0], ()), word)
+    return groups
+
+
+_FOLLOW_BY_FIRST = _by_first_character(FOLLOW_WORDS)
 BOUNDARY_CHARS = set("，,。．.；;：:、！!？?（()）“”\"'‘’《》〈〉「」『』【】[]\n\t …—-·/／|　 ")
 NOT_GIVEN = set(
     "的了在和与及等是为对向就也都说会议市省区县委记席局厅院处署党政府出参持讲指示要求调研到深入"
@@ -116,9 +124,7 @@ def _post_regex() -> re.Pattern[str]:
 _HEADS = _post_regex()
 _HEAD_SET = frozenset(post_heads())
 _HEAD_LENGTHS = sorted({len(h) for h in _HEAD_SET})
-_HEADS_BY_FIRST: dict[str, tuple[str, ...]] = {}
-for _head in post_heads():
-    _HEADS_BY_FIRST[_head[0]] = (*_HEADS_BY_FIRST.get(_head[0], ()), _head)
+_HEADS_BY_FIRST = _by_first_character(post_heads())
 
 
 def _ends_with_head(segment: str) -> bool:
