@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sharedfiles import shared_dir
 
 from luoshi.ingest import document_from_text, read_path
@@ -44,3 +46,19 @@ def test_first_seed_loses_its_glosses():
     assert "(wǎng)" in doc.original
     assert "(wǎng)" not in doc.text and "(qū)" not in doc.text
     assert doc.published == "2025-05-07"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\r\u3000\u00a0\u200b会议，a", max_size=40))
+def test_whitespace_shortcuts_change_nothing(text):
+    # normalise_whitespace skips a pattern when a quick substring test says it cannot match;
+    # the result must equal running every pattern.
+    from luoshi.ingest import clean
+    from luoshi.text.offsets import TrackedText
+
+    t = TrackedText.of(text)
+    full = t.replace(clean._CR, "\n").replace(clean._SPACES, " ")
+    full = full.delete(clean._LINE_EDGE_SPACE).delete(clean._MANY_BREAKS)
+    fast = clean.normalise_whitespace(t)
+    assert fast.text == full.text
+    assert fast.positions == full.positions

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from sharedfiles import shared_dir
@@ -97,3 +98,14 @@ def test_phrases_do_not_match_across_punctuation_and_every_character_is_findable
     assert names("寨") == {"edge"}
     assert names("作") == {"comma"}  # the last character before the full stop
     assert names("议") == {"spaces"}  # the last character of a text
+
+
+def test_record_fields_of_any_json_value_are_kept(tmp_path, db_path):
+    # Integers beyond 64 bits are valid JSON; the fast serializer refuses them, the store must not.
+    record = {"title": "专题会议", "content": SIMP, "serial": 2**70 + 1, "source": "市政府网站"}
+    (tmp_path / "records.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    store = open_store(db_path)
+    report = ingest_paths(store, [tmp_path])
+    assert len(report.added) == 1 and not report.rejected
+    doc = store.load_document(1)
+    assert doc is not None and doc.metadata["serial"] == 2**70 + 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, func, insert, select, text
 from sqlalchemy.engine import make_url
 
@@ -515,8 +516,12 @@ def highlight(text_: str, spans: list[tuple[int, int]], width: int = 60) -> str:
 
 
 def _to_json(value: Any) -> str:
-    # Chinese as itself, not \uXXXX escapes: the facts column is 2.4 times smaller.
-    return json.dumps(value, ensure_ascii=False)
+    # orjson writes Chinese as itself (UTF-8, not \uXXXX escapes: the facts column is 2.4 times
+    # smaller) and is about ten times faster than json.dumps, which was a tenth of the store stage.
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits in a JSON record's fields
+        return json.dumps(value, ensure_ascii=False)
 
 
 def open_store(db: str | None = None, migrate: bool = True) -> Store:
