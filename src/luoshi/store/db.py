@@ -231,12 +231,7 @@ class Store:
             else:
                 outcomes.append(IngestOutcome(known.get(h) or ids[first_of[h]], False))
         if rows.fts and self.is_sqlite:
-            conn.execute(
-                text(
-                    "INSERT INTO document_fts(rowid, tuni, tbi, uni, bi) VALUES (:id, :tuni, :tbi, :uni, :bi)"
-                ),
-                rows.fts,
-            )
+            conn.execute(text(fts.INSERT), rows.fts)
         for table, columns in _FACT_COLUMNS.items():
             insert_many(conn, table, columns, rows.tables[table])
         return outcomes

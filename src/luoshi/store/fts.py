@@ -6,16 +6,20 @@ for everything longer: "营商环境" is the phrase "营商 商环 环境"). Pai
 characters, so phrase queries over them stay fast on large corpora. The index is contentless:
 documents keep the text, the index keeps only tokens.
 
-The token strings are built without looking at the characters (FTS5's unicode61 tokenizer
-folds case and drops punctuation): a pair with punctuation in it ("报，") leaves a one-character
-token or none, and a one-character token never matches a pair, so phrases never match across
-punctuation. Building them is byte slicing over UTF-32, about twenty times faster than joining
-characters in Python, which matters at ingest."""
+The token strings are built without looking at the characters, by byte slicing over UTF-32
+(about twenty times faster than joining characters in Python, which matters at ingest), and
+FTS5's ``ascii`` tokenizer splits them at spaces and ASCII punctuation only. A pair with
+punctuation in it ("报，") is a token no query asks for, so phrases never match across
+punctuation. Text is lower-cased before (the tokenizer folds ASCII only). The ``ascii`` tokenizer
+indexes a third faster than ``unicode61``, which classifies every character of every token."""
 
 from __future__ import annotations
 
 import re
 from operator import add
+from typing import Any
+
+import sqlalchemy as sa
 
 from luoshi.text.fold import to_simplified
 
@@ -23,6 +27,8 @@ _NON_WORD = re.compile(r"[^\w]")
 _QUOTE = re.compile(r'"')
 COLUMNS = ("tuni", "tbi", "uni", "bi")  # title and body, each as characters and as pairs
 WEIGHTS = (4.0, 4.0, 1.0, 1.0)
+TOKENIZER = "ascii"
+INSERT = "INSERT INTO document_fts(rowid, tuni, tbi, uni, bi) VALUES (:id, :tuni, :tbi, :uni, :bi)"
 
 
 _UNIT = " ".encode("utf-32-le")  # one code point, four bytes
@@ -55,8 +61,30 @@ def bigrams(simplified: str) -> str:
 
 def index_row(title: str | None, text: str, simplified: str | None = None) -> dict[str, str]:
     """The four index columns; pass ``simplified`` when the caller has folded ``text`` already."""
-    t, s = to_simplified(title or ""), simplified if simplified is not None else to_simplified(text)
+    t = to_simplified(title or "").lower()
+    s = (simplified if simplified is not None else to_simplified(text)).lower()
     return {"tuni": unigrams(t), "tbi": bigrams(t), "uni": unigrams(s), "bi": bigrams(s)}
+
+
+def rebuild(bind: Any, tokenizer: str = TOKENIZER, batch: int = 500) -> None:
+    """(Re)create the index and fill it from the documents table, a batch at a time (used by
+    migrations; a store may hold more text than fits in memory)."""
+    bind.execute(sa.text("DROP TABLE IF EXISTS document_fts"))
+    bind.execute(
+        sa.text(
+            f"CREATE VIRTUAL TABLE document_fts USING fts5({', '.join(COLUMNS)}, content='', tokenize='{tokenizer}')"
+        )
+    )
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.text("SELECT id, title, text FROM documents WHERE id > :last ORDER BY id LIMIT :n"),
+            {"last": last, "n": batch},
+        ).all()
+        if not rows:
+            return
+        bind.execute(sa.text(INSERT), [{"id": i, **index_row(title, body)} for i, title, body in rows])
+        last = rows[-1][0]
 
 
 def query_terms(query: str) -> list[str]:

@@ -1,0 +1,34 @@
+"""Migrations run on stores that already hold documents."""
+
+import sqlite3
+
+from luoshi.ingest import document_from_text
+from luoshi.store import open_store
+from luoshi.store.migrate import upgrade
+
+TEXTS = {
+    "a": "前海管理局召开专题会议，研究GDP核算与营商环境改革。",
+    "b": "橫琴粵澳深度合作區執委會舉行會議，部署口岸通關工作",
+}
+
+
+def _tokenizer(db_path: str) -> str:
+    with sqlite3.connect(db_path) as conn:
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'document_fts'").fetchone()[0]
+    return sql
+
+
+def test_index_is_rebuilt_with_the_stored_documents(db_path):
+    store = open_store(db_path, migrate=False)
+    upgrade(store.engine, "0005")  # the index as it was, tokenized by unicode61
+    with store.transaction() as conn:
+        store.add_documents(conn, [(document_from_text(t, name), None) for name, t in TEXTS.items()])
+    assert "unicode61" in _tokenizer(db_path)
+
+    store = open_store(db_path)
+    assert "'ascii'" in _tokenizer(db_path)
+    for query, names in {
+        "前海": {"a"}, "合作区": {"b"}, "會議": {"a", "b"}, "gdp": {"a"}, "作": {"b"}, "作。": {"b"},
+        "核算 营商环境": {"a"}, "工作": {"b"}, "议研": set(),
+    }.items():  # fmt: skip
+        assert {h.name for h in store.search(query, use_cache=False)} == names, query
