@@ -75,7 +75,7 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
             continue
         start = m.start() + len(raw) - len(raw.lstrip())
         body, body_start = sentence, start
-        speaks = _SPEAKS.search(sentence[:40])
+        speaks = _SPEAKS.search(sentence, 0, 40)
         if speaks:
             who = sentence[: speaks.start()]
             named = next((c for n in (4, 3, 2) for c in (who[-n:], who[:n]) if c in names), None)
@@ -86,16 +86,20 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
             after = sentence[speaks.end() :].lstrip("，,：: ")
             body_start = start + len(sentence) - len(after)
             body = after
+        head = body[:18]
+        must = "要" in head or "必须" in head or "务必" in head
+        # Most sentences are narrative: without 要/必须/务必 near the start, an opening such as
+        # 加快/确保 or "，要" after a verb of speaking, a sentence cannot be a directive.
+        if not (
+            must or _DIRECTIVE_START.match(body) or (speaks and ("，要" in sentence or ",要" in sentence))
+        ):
+            continue
         ordinal_m = _ORDINAL.match(body)
         ordinal = None
         if ordinal_m:
             raw = next(g for g in ordinal_m.groups() if g)
             ordinal = int(raw) if raw.isdigit() else _ORDINALS.index(raw) + 1
-        addressee_m = (
-            _ADDRESSEE.match(body)
-            if ("要" in body[:18] or "必须" in body[:18] or "务必" in body[:18])
-            else None
-        )
+        addressee_m = _ADDRESSEE.match(body) if must else None
         is_directive = bool(
             _DIRECTIVE_START.match(body) or addressee_m or (ordinal and "要" in body[:8])
             or (speaks and ("，要" in sentence or ",要" in sentence))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from luoshi.extract.gazetteer import post_heads, surnames
+from luoshi.extract.scan import word_pattern
 from luoshi.model import Person, Role, Span
 
 # Words that may follow a name directly and so mark where it ends.
@@ -116,12 +117,7 @@ def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
     return None
 
 
-def _post_regex() -> re.Pattern[str]:
-    heads = "|".join(re.escape(h) for h in post_heads())
-    return re.compile(f"(?:{heads})")
-
-
-_HEADS = _post_regex()
+_HEADS = word_pattern(post_heads())
 _HEAD_SET = frozenset(post_heads())
 _HEAD_LENGTHS = sorted({len(h) for h in _HEAD_SET})
 _HEADS_BY_FIRST = _by_first_character(post_heads())

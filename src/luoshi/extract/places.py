@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from luoshi.extract.gazetteer import places, zones
+from luoshi.extract.scan import word_pattern
 from luoshi.model import Place, Span
 
 
@@ -14,8 +15,7 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds = {name: kind for name, kind in zones()}
     for name in places():
         kinds.setdefault(name, "admin")
-    names = sorted(kinds, key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in names)), kinds
+    return word_pattern(list(kinds)), kinds
 
 
 def find_places(s: str) -> list[Place]:
