@@ -311,51 +311,72 @@ class Store:
         terms = fts.query_terms(query)
         if not terms:
             return []
+        columns = (DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published,
+                   DocumentRow.event_date, DocumentRow.text)  # fmt: skip
         with self.engine.connect() as conn:
             if self.is_sqlite:
-                ids = self._search_fts(conn, fts.match_expression(query) or "", limit, offset)
+                ranked, rows = self._search_fts(conn, fts.query_words(query), columns)
+                ranked = ranked[offset : offset + limit]
             else:
-                ids = self._search_like(conn, terms, limit, offset)
-            if not ids:
-                return []
-            rows = {
-                r["id"]: r
-                for r in conn.execute(
-                    select(
-                        DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published,
-                        DocumentRow.event_date, DocumentRow.text,
-                    ).where(DocumentRow.id.in_([i for i, _ in ids]))
-                ).mappings()
-            }  # fmt: skip
+                ranked = self._search_like(conn, terms, limit, offset)
+                rows = {}
+            missing = [i for i, _ in ranked if i not in rows]
+            if missing:
+                rows.update(
+                    {r.id: r for r in conn.execute(select(*columns).where(DocumentRow.id.in_(missing)))}
+                )
         hits = []
-        for doc_id, score in ids:
+        for doc_id, score in ranked:
             row = rows[doc_id]
-            spans = fts.find_terms(to_simplified(row["text"]), terms)
+            spans = fts.find_terms(to_simplified(row.text), terms)
             hits.append(
                 SearchHit(
-                    doc_id, row["name"], row["title"], row["published"], row["event_date"],
-                    score, highlight(row["text"], spans), spans,
+                    doc_id, row.name, row.title, row.published, row.event_date,
+                    score, highlight(row.text, spans), spans,
                 )
             )  # fmt: skip
         return hits
 
-    RANK_WINDOW = 1000
+    RANK_WINDOW = 300
 
-    def _search_fts(self, conn: Connection, expr: str, limit: int, offset: int) -> list[tuple[int, float]]:
-        """BM25-ranked matches. When a query matches more than RANK_WINDOW documents, only the
-        newest RANK_WINDOW of them are ranked: common words stay fast on large corpora, and for
-        a readout archive the newest matches are the ones worth ranking first."""
-        weights = ", ".join(str(w) for w in fts.WEIGHTS)
-        # FTS5 walks the matches newest first and stops after the window; only those are ranked.
-        ranked = conn.execute(
-            text(
-                f"SELECT id, score FROM (SELECT rowid AS id, bm25(document_fts, {weights}) AS score "
-                "FROM document_fts WHERE document_fts MATCH :q ORDER BY rowid DESC LIMIT :window) "
-                "ORDER BY score LIMIT :limit OFFSET :offset"
-            ),
-            {"q": expr, "window": self.RANK_WINDOW, "limit": limit, "offset": offset},
-        ).all()
-        return [(int(r[0]), -float(r[1])) for r in ranked]
+    def _newest_matches(self, conn: Connection, expression: str) -> list[int]:
+        """Ids of the newest RANK_WINDOW matches: FTS5 walks a match list newest first and
+        stops there, so this costs little even for a word in every document."""
+        return list(
+            conn.scalars(
+                text(
+                    "SELECT rowid FROM document_fts WHERE document_fts MATCH :q "
+                    "ORDER BY rowid DESC LIMIT :window"
+                ),
+                {"q": expression, "window": self.RANK_WINDOW},
+            )
+        )
+
+    def _search_fts(
+        self, conn: Connection, words: list[str], columns: tuple[Any, ...]
+    ) -> tuple[list[tuple[int, float]], dict[int, Any]]:
+        """BM25-ranked matches (best first) and their rows. When a query matches more than
+        RANK_WINDOW documents only the newest RANK_WINDOW are ranked: common words stay fast on
+        large corpora, and for a readout archive the newest matches are the ones worth ranking.
+        A word's document frequency, which weighs it against the query's other words, is exact
+        below RANK_WINDOW matches and estimated from how densely the newest ones fall above."""
+        if not words:
+            return [], {}
+        ids = self._newest_matches(conn, " AND ".join(map(fts.word_expression, words)))
+        if not ids:
+            return [], {}
+        total = ids[0]  # ids are assigned in order: the newest match bounds the corpus closely enough
+        frequency: dict[str, float] = {}
+        if len(set(words)) > 1:  # with one word its weight is the same for every document
+            total = max(total, conn.scalar(select(func.max(DocumentRow.id))) or 0)
+            for word in set(words):
+                own = self._newest_matches(conn, fts.word_expression(word))
+                full = len(own) >= self.RANK_WINDOW
+                frequency[word] = len(own) * total / (total - own[-1] + 1) if full else len(own)
+        rows = {r.id: r for r in conn.execute(select(*columns).where(DocumentRow.id.in_(ids)))}
+        scores = fts.bm25(words, [(r.id, r.title, r.text) for r in rows.values()], frequency, total)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
+        return ranked, rows
 
     def _search_like(
         self, conn: Connection, terms: list[str], limit: int, offset: int
