@@ -315,8 +315,7 @@ class Store:
                    DocumentRow.event_date, DocumentRow.text)  # fmt: skip
         with self.engine.connect() as conn:
             if self.is_sqlite:
-                ranked, rows = self._search_fts(conn, fts.query_words(query), columns)
-                ranked = ranked[offset : offset + limit]
+                ranked, rows = self._search_fts(conn, fts.query_words(query), columns, offset, limit)
             else:
                 ranked = self._search_like(conn, terms, limit, offset)
                 rows = {}
@@ -339,8 +338,8 @@ class Store:
 
     RANK_WINDOW = 300
 
-    def _newest_matches(self, conn: Connection, expression: str) -> list[int]:
-        """Ids of the newest RANK_WINDOW matches: FTS5 walks a match list newest first and
+    def _newest_matches(self, conn: Connection, expression: str, window: int) -> list[int]:
+        """Ids of the newest ``window`` matches: FTS5 walks a match list newest first and
         stops there, so this costs little even for a word in every document."""
         return list(
             conn.scalars(
@@ -348,35 +347,43 @@ class Store:
                     "SELECT rowid FROM document_fts WHERE document_fts MATCH :q "
                     "ORDER BY rowid DESC LIMIT :window"
                 ),
-                {"q": expression, "window": self.RANK_WINDOW},
+                {"q": expression, "window": window},
             )
         )
 
     def _search_fts(
-        self, conn: Connection, words: list[str], columns: tuple[Any, ...]
+        self, conn: Connection, words: list[str], columns: tuple[Any, ...], offset: int, limit: int
     ) -> tuple[list[tuple[int, float]], dict[int, Any]]:
-        """BM25-ranked matches (best first) and their rows. When a query matches more than
-        RANK_WINDOW documents only the newest RANK_WINDOW are ranked: common words stay fast on
-        large corpora, and for a readout archive the newest matches are the ones worth ranking.
-        A word's document frequency, which weighs it against the query's other words, is exact
-        below RANK_WINDOW matches and estimated from how densely the newest ones fall above."""
+        """One page of BM25-ranked matches and their rows. Matches are ranked RANK_WINDOW at a
+        time, newest first: the first page ranks the newest RANK_WINDOW, later pages reach into
+        the next-newest RANK_WINDOW, and so on (every match is reachable, once). Common words stay
+        fast on large corpora, and for a readout archive the newest matches are the ones worth
+        ranking first. A word's document frequency, which weighs it against the query's other
+        words, is exact below the window and estimated from how densely its newest matches fall."""
+        window = self.RANK_WINDOW
+        first, last = offset // window, (offset + max(limit, 1) - 1) // window  # windows this page needs
         if not words:
             return [], {}
-        ids = self._newest_matches(conn, " AND ".join(map(fts.word_expression, words)))
-        if not ids:
+        ids = self._newest_matches(conn, " AND ".join(map(fts.word_expression, words)), (last + 1) * window)
+        if len(ids) <= first * window:
             return [], {}
         total = ids[0]  # ids are assigned in order: the newest match bounds the corpus closely enough
         frequency: dict[str, float] = {}
         if len(set(words)) > 1:  # with one word its weight is the same for every document
             total = max(total, conn.scalar(select(func.max(DocumentRow.id))) or 0)
             for word in set(words):
-                own = self._newest_matches(conn, fts.word_expression(word))
-                full = len(own) >= self.RANK_WINDOW
+                own = self._newest_matches(conn, fts.word_expression(word), window)
+                full = len(own) >= window
                 frequency[word] = len(own) * total / (total - own[-1] + 1) if full else len(own)
+        ids = ids[first * window :]
         rows = {r.id: r for r in conn.execute(select(*columns).where(DocumentRow.id.in_(ids)))}
-        scores = fts.bm25(words, [(r.id, r.title, r.text) for r in rows.values()], frequency, total)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
-        return ranked, rows
+        ranked: list[tuple[int, float]] = []
+        for k in range(0, len(ids), window):
+            chunk = [rows[i] for i in ids[k : k + window]]
+            scores = fts.bm25(words, [(r.id, r.title, r.text) for r in chunk], frequency, total)
+            ranked.extend(sorted(scores.items(), key=lambda item: (-item[1], -item[0])))
+        start = offset - first * window
+        return ranked[start : start + limit], rows
 
     def _search_like(
         self, conn: Connection, terms: list[str], limit: int, offset: int
