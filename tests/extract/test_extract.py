@@ -64,9 +64,38 @@ def test_bare_date_without_publication_date_is_not_resolved():
     assert f.event_date is None
 
 
+def test_bare_date_takes_the_year_the_text_names_for_its_occasion():
+    for text in (
+        "2月20日，市委深改委会议召开，审议通过2021年工作要点，深入实施2021年度改革任务清单。"
+        "会议学习了《综合改革试点实施方案(2020-2025年)》。",
+        "10月11日下午，省人大常委会会议闭幕。会议表决通过《关于批准2021年省级预算调整方案的决议》。",
+    ):
+        for script in (text, to_traditional(text)):
+            assert _facts(script).event_date[:4] == "2021", script
+    # A year that only ends a span of years is not the occasion's year.
+    assert _facts("3月1日，会议学习了《规划(2020-2025年)》。").event_date is None
+
+
 def test_doctrinal_reference_is_not_a_participant():
     f = _facts("会议深入学习贯彻习近平总书记关于前海开发开放的重要论述精神。市长周明远主持。")
     assert [p.name for p in f.persons] == ["周明远"]
+
+
+def test_people_whose_words_or_deeds_are_referred_to_are_not_participants():
+    cases = [
+        # the words carried out: any leader, not only the top one
+        "会议要求认真落实省委书记林海涛到深圳调研讲话要求和省委工作部署。市长周明远主持。",
+        # the agent inside a noun phrase
+        "出台方案是习近平总书记、党中央为前海发展擘画美好蓝图。市长周明远主持会议。",
+        # named only inside another speaker's words
+        "市长周明远主持会议。周明远表示，国家主席习近平日前听取述职时提出要求。",
+    ]
+    for text in cases:
+        for script in (text, to_traditional(text)):
+            assert [p.name for p in _facts(script).persons] == ["周明远"], script
+    # The same people as subjects of the reported events are participants.
+    met = _facts("省委书记林海涛到深圳调研并讲话，市长周明远陪同。")
+    assert [p.name for p in met.persons] == ["林海涛", "周明远"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -117,8 +146,11 @@ def test_posts_and_names_of_other_regions():
 
 
 def test_doctrine_narration_and_speech_titles():
-    narrated = _facts("会议指出，习近平总书记亲临广东视察，发表重要讲话。")
+    narrated = _facts("11月12日，习近平总书记亲临广东视察，发表重要讲话。")
     assert [p.name for p in narrated.persons] == ["习近平"]
+    # The same visit recalled inside the meeting's words is background, not a reported event.
+    recalled = _facts("会议指出，习近平总书记亲临广东视察，发表重要讲话。市长周明远主持。")
+    assert [p.name for p in recalled.persons] == ["周明远"]
     doctrine = _facts(
         "会议传达学习习近平总书记出席庆祝大会和视察广东重要讲话、重要指示精神。市长周明远主持。"
     )

@@ -3,7 +3,7 @@
 The event is the day the lead sentence narrates: a date that opens a sentence ("9月27日，…")
 wins over one met mid-sentence ("定于1月23日召开"). A date without a year takes the year of
 the publication date (a December date in a January publication takes the year before);
-without a publication date such a date is not resolved."""
+without a publication date, the year the text itself names for the occasion, if any."""
 
 from __future__ import annotations
 
@@ -33,13 +33,29 @@ def _safe(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _resolve(month: int, day: int, published: date | None) -> date | None:
+def _resolve(month: int, day: int, published: date | None, text_year: int | None) -> date | None:
     if published is None:
-        return None
+        return _safe(text_year, month, day) if text_year else None
     found = _safe(published.year, month, day)
     if found and (found - published).days > 31:
         found = _safe(published.year - 1, month, day)
     return found
+
+
+# "2021年" as a year of its own, not an end of a span ("2020-2025年") nor a start of one
+# ("2021—2025年").
+_YEAR = re.compile(r"(?<![\d\-—－~～至到])((?:19|20)\d{2})年(?!\s*[\-—－~～至到])")
+
+
+def text_year(s: str) -> int | None:
+    """The year a text gives for its own occasion when it has no publication date: the year it
+    names most often ("审议2021年工作要点", "2021年是…的一年"), the first named on a tie."""
+    counts: dict[int, int] = {}
+    for m in _YEAR.finditer(s):
+        counts[int(m[1])] = counts.get(int(m[1]), 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda y: counts[y])  # dicts keep first-seen order for ties
 
 
 def _sentence_initial(s: str, i: int) -> bool:
@@ -56,6 +72,7 @@ _ANCHOR = re.compile("日")
 
 def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | None]:
     pub = date.fromisoformat(published) if published else None
+    year = None if pub else text_year(s)
     s = s[:LEAD_CHARS]
     candidates: list[tuple[int, int, int, date | None]] = []  # (priority, start, end, date)
 
@@ -75,7 +92,7 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
         if any(a <= m.start() < b for a, b in taken):
             continue
         taken.append(m.span())
-        consider(m.start(), m.end(), _resolve(int(m[1]), int(m[2]), pub))
+        consider(m.start(), m.end(), _resolve(int(m[1]), int(m[2]), pub, year))
     for m in finditer_near(_DAY, s, near):
         if any(a <= m.start() < b for a, b in taken) or pub is None:
             continue

@@ -174,7 +174,7 @@ _DOCTRINE_AFTER = re.compile(
 )
 _DOCTRINE_WORDS = re.compile(r"精神|论述|思想|亲自谋划")
 _NARRATED = re.compile(
-    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|擘画|签署|接见"
+    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|签署|接见"
 )
 
 
@@ -271,6 +271,57 @@ def _is_doctrinal(s: str, start: int, end: int) -> bool:
     return not _NARRATED.search(tail[:3] + clause)
 
 
+_CLAUSE_STOPS = "，,。；;：:！？!?\n"
+# "认真落实省委书记X到深圳调研讲话要求": the person's words are what is carried out.
+_CARRY_OUT = re.compile(r"学习|贯彻|落实|按照|遵循|根据|传达|领会|践行|对照|牢记|秉持")
+_WORDS_CARRIED = re.compile(r"精神|要求|指示|部署|论述|思想|嘱托|讲话|批示")
+# "…赋予的使命", "…擘画的蓝图", "…亲自谋划、亲自部署": the person is the agent inside a noun phrase.
+_AGENT_OF_NOUN = re.compile(r"擘画|赋予|交给|交办|寄予|嘱托|亲自谋划|亲自部署|亲自推动|亲自指挥")
+# A paragraph or sentence that reports someone's words ("会议指出，", "某某表示：").
+_SPEECH = re.compile(r"(?:指出|强调|表示|认为|要求|提出|说|称|透露)[，,：:]")
+_SENTENCE_STOPS = "。！？!?\n"
+_TAKES_PART = re.compile(r"(?:同志)?(?:主持|出席|参加|列席|陪同|致辞|作报告|讲话|宣读|通报|带队|率队)")
+
+
+def _clause_around(s: str, start: int, end: int) -> tuple[str, str]:
+    """The clause's text before ``start`` and after ``end`` (up to the nearest clause stop)."""
+    a = start
+    while a > 0 and start - a < 60 and s[a - 1] not in _CLAUSE_STOPS:
+        a -= 1
+    b = end
+    while b < len(s) and b - end < 80 and s[b] not in _CLAUSE_STOPS:
+        b += 1
+    return s[a:start], s[end:b]
+
+
+def _in_reported_speech(s: str, start: int, end: int) -> bool:
+    """Inside the words someone is reported to have said: after a speech verb of the same
+    sentence, or in a paragraph that opens with one ("会议指出，…") unless a later sentence
+    narrates the person taking part ("市长某某主持")."""
+    sentence = start
+    while sentence > 0 and s[sentence - 1] not in _SENTENCE_STOPS:
+        sentence -= 1
+    if _SPEECH.search(s, sentence, start):
+        return True
+    paragraph = s.rfind("\n", 0, start) + 1
+    if paragraph == sentence or not _SPEECH.search(s, paragraph, min(start, paragraph + 40)):
+        return False
+    return not _TAKES_PART.match(s, end)
+
+
+def _is_reference(s: str, mention: _Mention) -> bool:
+    """A person mentioned as the source of doctrine, instructions or background rather than as a
+    participant of the reported events: the words carried out ("落实…讲话要求"), the agent of a
+    noun phrase ("…擘画的蓝图"), or someone named inside another speaker's words."""
+    first = min([mention.start, *(a for _, a, _ in mention.posts)])
+    before, after = _clause_around(s, first, mention.end)
+    if _CARRY_OUT.search(before) and _WORDS_CARRIED.search(after):
+        return True
+    if _AGENT_OF_NOUN.search(after):
+        return True
+    return _in_reported_speech(s, first, mention.end)
+
+
 def find_people(s: str) -> tuple[list[Person], list[Role]]:
     """Persons (order of first appearance) and their posts in the simplified text ``s``."""
     excluded = _excluded_spans(s)
@@ -343,11 +394,11 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     by_name: dict[str, list[_Mention]] = {}
     for mention in mentions:
         by_name.setdefault(mention.name, []).append(mention)
-    # A leader referred to only through doctrine is not a participant.
+    # A leader referred to only through doctrine, or only as background, is not a participant.
+    titled = {n for n, ms in by_name.items() if any(s.startswith(("总书记", "同志"), m.end) for m in ms)}
     doctrinal = {
         n for n, ms in by_name.items()
-        if any(s.startswith(("总书记", "同志"), m.end) for m in ms)
-        and all(_is_doctrinal(s, m.start, m.end) for m in ms)
+        if all(_is_reference(s, m) or (n in titled and _is_doctrinal(s, m.start, m.end)) for m in ms)
     }  # fmt: skip
     persons = [
         Person(name, Span(by_name[name][0].start, by_name[name][0].end))
