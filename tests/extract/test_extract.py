@@ -7,7 +7,7 @@ from sharedfiles import shared_dir
 from luoshi.evaluate import load_jsonl, score
 from luoshi.extract import extract
 from luoshi.ingest import document_from_text, read_paths
-from luoshi.text import to_traditional
+from luoshi.text import to_simplified, to_traditional
 
 READOUT = (
     "2025年5月7日讯 5月6日,市委书记周明远在前海主持召开专题会议,深入学习贯彻"
@@ -157,3 +157,26 @@ def test_doctrine_narration_and_speech_titles():
     assert [p.name for p in doctrine.persons] == ["周明远"]
     speech = _facts("他在开班式上发表题为《以时不我待的精神投入工作》的重要讲话，学习《前海合作区条例》。")
     assert [d.title for d in speech.documents] == ["前海合作区条例"]
+
+
+def test_attendance_lists_dotted_names_and_the_edges_of_posts():
+    text = (
+        "自治区党委书记马文博主持会议，自治区领导巴特尔、李佳、乌兰出席会议，任亚平、呼尔查、那顺孟和、刘新乐列席会议。"
+        "会见了到访的辽宁省委书记郝一鸣，省委常委、省委秘书长姜有为，副省长王利波参加会见。"
+        "自治区领导、“两会”广西领导小组副组长危安平参加会议。艾尔肯·吐尼亚孜主持会议。"
+        "市发改委、市财政局、市商务局参加会议。"
+    )
+    for script in (text, to_traditional(text)):
+        f = _facts(script)
+        assert [p.name for p in f.persons] == [
+            "马文博", "巴特尔", "李佳", "乌兰", "任亚平", "呼尔查", "那顺孟和", "刘新乐",
+            "郝一鸣", "姜有为", "王利波", "危安平", "艾尔肯·吐尼亚孜",
+        ], script  # fmt: skip
+        roles = [(r.name, r.post) for r in f.roles]
+        assert ("郝一鸣", "辽宁省委书记") in roles
+        assert ("姜有为", "省委秘书长") in roles
+        assert ("危安平", "“两会”广西领导小组副组长") in roles
+        for person in f.persons:  # spans point at the name and the post as written
+            assert to_simplified(script[person.span.start : person.span.end]) == person.name
+        for role in f.roles:
+            assert to_simplified(script[role.span.start : role.span.end]) == role.post

@@ -94,11 +94,50 @@ def _is_boundary(s: str, i: int) -> bool:
     return s.startswith(_FOLLOW_BY_FIRST.get(c, ()), i)
 
 
+# Characters that never end a three-character name (they end words of the genre instead).
+_NEVER_LAST = set("的了们个项年月日时等会议市省区县委记席局厅院处署长部党政府")
+_DOTTED = re.compile(r"[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}")
+
+
+def _dotted_name_at(s: str, i: int) -> tuple[int, int] | None:
+    """A transliterated name with a middle dot ("艾尔肯·吐尼亚孜"), ending where the text moves on."""
+    m = _DOTTED.match(s, i)
+    if not m:
+        return None
+    dot = max(s.rfind(c, i, m.end()) for c in "·•・‧")
+    for end in range(dot + 3, m.end() + 1):  # the shortest run that ends where the text moves on
+        if _is_boundary(s, end):
+            return i, end
+    return None
+
+
+def _is_hard_stop(s: str, i: int) -> bool:
+    return i >= len(s) or s[i] in BOUNDARY_CHARS or not "\u4e00" <= s[i] <= "\u9fff"
+
+
 def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
     """The span of a personal name starting at ``i``, or None."""
-    single, compound = surnames()
-    if i < 0 or i >= len(s) or (s[i] not in single and s[i : i + 2] not in compound):
+    if i < 0 or i >= len(s):
         return None
+    if "·" in s[i : i + 7] or "•" in s[i : i + 7] or "・" in s[i : i + 7]:
+        dotted = _dotted_name_at(s, i)
+        if dotted:
+            return dotted
+    single, compound = surnames()
+    if s[i] not in single and s[i : i + 2] not in compound:
+        return None
+    # "秘书长姜有为，": a name that runs to punctuation is read whole, even where its last
+    # character could also be a following word (为, 和…).
+    if s[i] in single and _is_hard_stop(s, i + 3) and i + 3 <= len(s):
+        given = s[i + 1 : i + 3]
+        if (
+            all("\u4e00" <= c <= "\u9fff" for c in given)
+            and given[0] not in NOT_GIVEN
+            and given[1] not in _NEVER_LAST
+            and s[i : i + 2] not in NOT_NAMES
+            and s[i + 1 : i + 3] not in NOT_NAMES
+        ):
+            return i, i + 3
     for sur_len in (2, 1):
         sur = s[i : i + sur_len]
         if (sur_len == 2 and sur not in compound) or (sur_len == 1 and sur not in single):
@@ -152,7 +191,9 @@ _CLAUSE_VERBS = re.compile(
 # positions are worth a closer look. The pattern consumes the punctuation before the clause (a
 # character class first lets the engine skip ahead quickly); the text's own start is tried apart.
 _CLAUSE_HEAD = (
-    r"(?=[\u4e00-\u9fff]{2,4}(?:" + _CLAUSE_VERBS.pattern + r"|总书记|书记|市长|省长|区长|主任|主席))"
+    r"(?=(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}?)(?:"
+    + _CLAUSE_VERBS.pattern
+    + r"|总书记|书记|市长|省长|区长|主任|主席))"
 )
 _CLAUSE_START = re.compile(r"[，,。；;：:、\n “”\"《》！？!?「」（( 　]" + _CLAUSE_HEAD)
 _TEXT_START = re.compile(_CLAUSE_HEAD)
@@ -199,6 +240,11 @@ def _segment_start(s: str, end: int) -> int:
             if j >= 0 and p + 1 - j <= 14:
                 i = j
                 continue
+        if s[p] == "”" and p + 1 < end:  # a quoted word inside a post: "“两会”广西领导小组组长"
+            j = s.rfind("“", 0, p)
+            if j >= 0 and 1 < p - j <= 8:
+                i = j
+                continue
         return p + 1
     return max(floor, i)
 
@@ -224,6 +270,12 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     if noise and noise.end() < len(segment):
         seg_start += noise.end()
         segment = segment[noise.end() :]
+    # A post is a noun phrase of place, organ and head: what ends in 的 before it ("到访的",
+    # "新当选的") describes the person, it is not part of the post.
+    de = segment.rfind("的")
+    if de >= 0:
+        seg_start += de + 1
+        segment = segment[de + 1 :]
     post = _PAREN.sub("", segment) if ("（" in segment or "(" in segment) else segment
     if not post or len(post) > 32 or post in ("领导", "同志"):
         return None
@@ -322,6 +374,49 @@ def _is_reference(s: str, mention: _Mention) -> bool:
     return _in_reported_speech(s, first, mention.end)
 
 
+_ATTENDS = re.compile(r"(?:等)?(?:同志)?(?:出席|列席|参加|陪同|先后发言|分别发言|在主席台就座)")
+_BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}")
+
+
+def _reads_as_name(s: str, a: int, b: int) -> bool:
+    """``s[a:b]`` is a surname and a given name of one or two characters."""
+    single, compound = surnames()
+    for sur in (2, 1):
+        if (s[a : a + sur] in compound if sur == 2 else s[a] in single) and 1 <= b - a - sur <= 2:
+            given = s[a + sur : b]
+            return all(c not in NOT_GIVEN for c in given[:1]) and s[a:b] not in NOT_NAMES
+    return False
+
+
+def _attendance_lists(s: str) -> list[tuple[int, int]]:
+    """Names listed without posts before an attendance verb. The list is taken only when it
+    reads as names: every item a bare 2-4 character word, most of them a surname and a given
+    name (which keeps lists of units such as "市发改委、市财政局参加" out). The first item may
+    carry a post or a qualifier; the other rules read it."""
+    out: list[tuple[int, int]] = []
+    for m in _ATTENDS.finditer(s):
+        end = m.start()
+        start = end
+        while start > 0 and end - start < 200 and s[start - 1] not in _CLAUSE_STOPS:
+            start -= 1
+        items: list[tuple[int, int]] = []
+        pos = start
+        for part in s[start:end].split("、"):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        if len(items) < 2:
+            continue
+        bare = [(a, b) for a, b in items[1:] if _BARE_NAME.fullmatch(s, a, b)]
+        if len(bare) < len(items) - 1:
+            continue
+        if _reads_as_name(s, *items[0]):
+            bare.insert(0, items[0])
+        named = sum(1 for a, b in bare if _reads_as_name(s, a, b))
+        if named * 3 >= len(bare) * 2:
+            out.extend(bare)
+    return out
+
+
 def find_people(s: str) -> tuple[list[Person], list[Role]]:
     """Persons (order of first appearance) and their posts in the simplified text ``s``."""
     excluded = _excluded_spans(s)
@@ -389,6 +484,16 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         hit = name_here(m.end())
         if hit and re.match(r"为|的|辞去|代理|同志|职务|担任", s[hit[1] : hit[1] + 2]):
             add(hit[0], hit[1], [])
+
+    # 7. A list of bare names before an attendance verb: "任亚平、呼尔查、刘新乐列席会议".
+    for start, end in _attendance_lists(s):
+        if start not in seen_at:
+            add(start, end, [])
+            continue
+        # The list shows where the name ends ("那顺孟和、"); another rule may have cut it short.
+        for mention in mentions:
+            if mention.start == start and mention.end < end:
+                mention.name, mention.end = s[start:end], end
 
     mentions.sort(key=lambda m: m.start)
     by_name: dict[str, list[_Mention]] = {}
