@@ -129,11 +129,11 @@ def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
     # "秘书长姜有为，": a name that runs to punctuation is read whole, even where its last
     # character could also be a following word (为, 和…).
     if s[i] in single and _is_hard_stop(s, i + 3) and i + 3 <= len(s):
-        given = s[i + 1 : i + 3]
+        two = s[i + 1 : i + 3]
         if (
-            all("\u4e00" <= c <= "\u9fff" for c in given)
-            and given[0] not in NOT_GIVEN
-            and given[1] not in _NEVER_LAST
+            all("\u4e00" <= c <= "\u9fff" for c in two)
+            and two[0] not in NOT_GIVEN
+            and two[1] not in _NEVER_LAST
             and s[i : i + 2] not in NOT_NAMES
             and s[i + 1 : i + 3] not in NOT_NAMES
         ):
