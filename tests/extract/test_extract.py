@@ -180,3 +180,26 @@ def test_attendance_lists_dotted_names_and_the_edges_of_posts():
             assert to_simplified(script[person.span.start : person.span.end]) == person.name
         for role in f.roles:
             assert to_simplified(script[role.span.start : role.span.end]) == role.post
+
+
+def test_event_and_publication_dates_against_stamps_datelines_and_running_dates():
+    cases = [
+        # (text, published, event)
+        ("网站首页\n2018年03月22日09:43来源:人民网\n新华社北京3月21日电 国务院总理李明3月21日主持召开常务会议。",
+         "2018-03-21", "2018-03-21"),
+        ("省政府召开常务会议\n辽宁日报 2020年11月04日\n本报讯 11月3日，省长王明主持召开常务会议。",
+         "2020-11-04", "2020-11-03"),
+        ("2024年11月23日 星期六 |\n来源:新疆日报 日期:2024-07-29 11:57:45\n7月28日，自治区党委召开会议。",
+         "2024-07-29", "2024-07-28"),
+        ("紧盯时间节点\n06.04.2017 19:55\n4月5日上午，市长周明到项目现场调研。", "2017-04-06", "2017-04-05"),
+        ("河北新闻网3月16日讯(记者 李明)今天，省委常委会召开扩大会议。\n2022-03-16 18:30:00", "2022-03-16",
+         "2022-03-16"),
+        ("香港中通社7月12日电\n2022-07-12 00:00 | 来源\n行政长官李明12日出席行政会议前见记者，13日早上将举办交流会。",
+         "2022-07-12", "2022-07-12"),
+        ("11月11日，全市2024-2025年采暖季供热工作部署会召开。", None, "2024-11-11"),
+        ("1月12日，自治区党委召开常委会议，研究部署2014年度考核工作。", None, None),
+    ]  # fmt: skip
+    for text, published, event in cases:
+        for script in (text, to_traditional(text)):
+            f = _facts(script)
+            assert (f.published, f.event_date) == (published, event), script

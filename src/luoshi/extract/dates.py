@@ -15,8 +15,16 @@ from luoshi.model import Span
 
 _FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
-_DAY = re.compile(r"(?<![\d月])[（(]?(\d{1,2})日[）)]?(?=[上下中晚凌早]|[，,（(]|召开|举行|在)")
-_NOT_EVENT = re.compile(r"^\s*(?:讯|訊|电|電)|^[^，。\n]{0,4}(?:发布|刊发|更新)")
+_DAY = re.compile(
+    r"(?<![\d月])[（(]?(\d{1,2})日[）)]?"
+    r"(?=[上下中晚凌早]|[，,（(]|召开|举行|举办|在|出席|主持|会见|会晤|视察|考察|调研|与|同|赴|到|前往)"
+)
+# A dateline, a publication stamp ("…日 09:43 来源"), a site's running date ("…日 星期六").
+_NOT_EVENT = re.compile(
+    r"^\s*(?:讯|訊|电|電|\d{1,2}:\d{2}|星期|周[一二三四五六日天]|礼拜)|^[^，。\n]{0,4}(?:发布|刊发|更新|来源)"
+)
+_STAMP_REST = re.compile(r"\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:[|｜│].*|来源.*)?$")
+_TODAY = re.compile(r"(?:今天|今日)(?![内起])")
 _LABEL_BEFORE = re.compile(r"(?:发布日期|发布时间|日期|时间|来源|date)\s*[:：]?\s*$", re.IGNORECASE)
 _SENTENCE_START = set("。！？!?\n")
 
@@ -42,20 +50,35 @@ def _resolve(month: int, day: int, published: date | None, text_year: int | None
     return found
 
 
-# "2021年" as a year of its own, not an end of a span ("2020-2025年") nor a start of one
-# ("2021—2025年").
-_YEAR = re.compile(r"(?<![\d\-—－~～至到])((?:19|20)\d{2})年(?!\s*[\-—－~～至到])")
+# "2021年" as a year of its own (not "2021年度", an accounting year that may be the last one),
+# or a year naming an occasion ("2023“港洽周”"); not an end or a start of a span of years.
+_YEAR = re.compile(r"(?<![\d\-—－~～至到])((?:19|20)\d{2})(?:年(?!度)|(?=[“\"]))(?!\s*[\-—－~～至到])")
+# "2024-2025年采暖季": a span of one year names a season of the occasion's year.
+_SEASON = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[\-—－~～至到]\s*((?:19|20)\d{2})年(?!度)")
 
 
 def text_year(s: str) -> int | None:
     """The year a text gives for its own occasion when it has no publication date: the year it
-    names most often ("审议2021年工作要点", "2021年是…的一年"), the first named on a tie."""
+    names most often ("审议2021年工作要点", "2021年是…的一年"), the first named on a tie; else the
+    first year of a one-year season ("2024-2025年采暖季")."""
     counts: dict[int, int] = {}
     for m in _YEAR.finditer(s):
         counts[int(m[1])] = counts.get(int(m[1]), 0) + 1
-    if not counts:
-        return None
-    return max(counts, key=lambda y: counts[y])  # dicts keep first-seen order for ties
+    if counts:
+        return max(counts, key=lambda y: counts[y])  # dicts keep first-seen order for ties
+    for m in _SEASON.finditer(s):
+        if int(m[2]) - int(m[1]) == 1:
+            return int(m[1])
+    return None
+
+
+def _stamp_line(s: str, start: int, end: int) -> bool:
+    """A date alone on a short line of page furniture ("四川日报 2020年07月01日")."""
+    line_start = s.rfind("\n", 0, start) + 1
+    line_end = s.find("\n", end)
+    line = s[line_start : len(s) if line_end < 0 else line_end]
+    rest = s[end : len(s) if line_end < 0 else line_end]
+    return len(line) <= 40 and not any(c in line for c in "，,。；") and bool(_STAMP_REST.match(rest))
 
 
 def _sentence_initial(s: str, i: int) -> bool:
@@ -78,7 +101,7 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
 
     def consider(start: int, end: int, value: date | None) -> None:
         before = s[max(0, start - 12) : start]
-        if _NOT_EVENT.search(s[end : end + 4]) or _LABEL_BEFORE.search(before):
+        if _NOT_EVENT.search(s[end : end + 6]) or _LABEL_BEFORE.search(before) or _stamp_line(s, start, end):
             return  # a dateline or a publication stamp, not the event
         priority = 0 if _sentence_initial(s, start) else 1
         candidates.append((priority, start, end, value))
@@ -102,6 +125,11 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
             prev_month = pub.month - 1 or 12
             value = _safe(pub.year if pub.month > 1 else pub.year - 1, prev_month, day)
         consider(m.start(), m.end(), value)
+    if pub is not None:
+        # "今天，省委常委会召开扩大会议": the day of publication, when the text says so.
+        for m in _TODAY.finditer(s, 0, 600):
+            if not any(a <= m.start() < b for a, b in taken):
+                consider(m.start(), m.end(), pub)
     if not candidates:
         return None, None
     candidates.sort(key=lambda c: (c[0], c[1]))

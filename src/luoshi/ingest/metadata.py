@@ -13,6 +13,13 @@ _LABELLED = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(_YMD + r"\s*(?:讯|訊|电|電)")
+# "新华社北京3月21日电": the article's own dateline, its year from the page.
+_DATELINE_MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})月(\d{1,2})日\s*(?:讯|訊|电|電)")
+# "06.04.2017 19:55": day.month.year, as some sites stamp their pages.
+_DMY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?![\d.])")
+_STAMP_YMD = re.compile(_YMD)
+# "2024年11月23日 星期六": a site's running date, not the article's.
+_RUNNING_DATE = re.compile(r"^\s*(?:星期|周|礼拜)[一二三四五六日天]")
 _NUMERIC = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?!\d)")
 _SOURCE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*([^\s|│]{2,30})")
 
@@ -44,22 +51,45 @@ def parse_date_value(value: object) -> str | None:
         return None
 
 
-def published_in_text(text: str) -> str | None:
-    """The publication date the text states: a labelled date, a dateline, or a header stamp."""
+def published_in_text(text: str, declared: str | None = None) -> str | None:
+    """The publication date the text states. The article's own dateline ("2025年5月7日讯",
+    "新华社北京3月21日电" with the page's year) wins over a date declared in metadata (front
+    matter), then a labelled date ("发布日期:…"), then a date stamped on a short header line
+    ("四川日报 2020年07月01日", "2025-03-17 11:12:16 来源:…", "06.04.2017 19:55"). A site's
+    running date ("…日 星期六") is never taken."""
     head = text[:HEADER_CHARS]
-    for pattern in (_LABELLED, _DATELINE):
-        m = pattern.search(head)
-        if m:
-            found = make_date(*m.groups()[-3:])
-            if found:
-                return found
-    # A bare numeric stamp ("2025-03-17 11:12:16 来源: …") on a short header line.
+    m = _DATELINE.search(head)
+    if m and (found := make_date(*m.groups()[-3:])):
+        return found
+    stamped = _stamped(head)
+    m = _DATELINE_MONTH_DAY.search(head)
+    year_from = declared or stamped
+    if m and year_from:
+        ref = date.fromisoformat(year_from)
+        month, day = int(m[1]), int(m[2])
+        year = ref.year - 1 if month - ref.month > 6 else ref.year  # a December dateline, January page
+        if found := make_date(year, month, day):
+            return found
+    if declared:
+        return declared
+    m = _LABELLED.search(head)
+    if m and (found := make_date(*m.groups()[-3:])):
+        return found
+    return stamped
+
+
+def _stamped(head: str) -> str | None:
+    """A date stamped on a short header line (no sentence around it)."""
     for line in head.split("\n")[:12]:
-        m = _NUMERIC.search(line)
-        if m and len(line) <= 120:
-            found = make_date(*m.groups())
-            if found:
-                return found
+        if len(line) > 120 or "，" in line or "。" in line:
+            continue
+        for pattern, order in ((_STAMP_YMD, (0, 1, 2)), (_NUMERIC, (0, 1, 2)), (_DMY, (2, 1, 0))):
+            for m in pattern.finditer(line):
+                if _RUNNING_DATE.match(line, m.end()):
+                    continue
+                groups = m.groups()
+                if found := make_date(*(groups[k] for k in order)):
+                    return found
     return None
 
 

@@ -110,7 +110,7 @@ def build_document(record: RawRecord, encoding: str, path: Path | None) -> Docum
     title = record.title or page_title
     if not title:
         title = headline(text)
-    published = parse_date_value(record.date) or published_in_text(header_simplified[:HEADER_CHARS])
+    published = published_in_text(header_simplified[:HEADER_CHARS], parse_date_value(record.date))
     doc_id = _doc_id(record.key, path)
     return Document(
         id=doc_id,
