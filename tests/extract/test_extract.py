@@ -112,7 +112,8 @@ def test_extraction_never_raises_and_spans_point_at_their_text(text):
     for r in f.roles:
         assert 0 <= r.span.start < r.span.end <= len(doc.text)
     for b in f.task_batches:
-        assert str(b.count) in doc.simplified[b.span.start : b.span.end] or b.what in doc.simplified
+        written = doc.simplified[b.span.start : b.span.end]
+        assert written.endswith(b.what) and written[0] in "0123456789一二三四五六七八九十百千两零〇"
 
 
 def test_development_set_meets_the_targets():
@@ -203,3 +204,20 @@ def test_event_and_publication_dates_against_stamps_datelines_and_running_dates(
         for script in (text, to_traditional(text)):
             f = _facts(script)
             assert (f.published, f.event_date) == (published, event), script
+
+
+def test_batches_stop_at_the_predicate_and_titles_of_speeches_and_programmes_are_not_documents():
+    text = (
+        "会议将《政府工作报告》提出的12个方面57项重点任务逐项分解、明确责任。领导小组确定的97个年度重点改革任务"
+        "和128个其他改革任务基本完成，17项民生政策进行提标扩面。据中国之声《新闻和报纸摘要》报道，会议学习了"
+        "《在全国政协工作会议上的讲话》，审议《城市更新合作框架协议》。"
+    )
+    for script in (text, to_traditional(text)):
+        f = _facts(script)
+        assert [(b.count, b.what) for b in f.task_batches] == [
+            (57, "重点任务"), (97, "年度重点改革任务"), (128, "其他改革任务"), (17, "民生政策"),
+        ]  # fmt: skip
+        assert [d.title for d in f.documents] == ["政府工作报告", "城市更新合作框架协议"]
+        for b in f.task_batches:  # the span covers the count and the items, as written
+            assert to_simplified(script[b.span.start : b.span.end]).endswith(b.what)
+            assert script[b.span.start : b.span.end].startswith(str(b.count))

@@ -20,7 +20,11 @@ _FIXED = re.compile(
     r"(?:八项规定|四个意识|四个自信|两个维护|两个确立|四个全面|五位一体|两个一百年|三个代表|两个大局|"
     r"四个服务|三个务必|四个面向)"
 )
-_TAIL_STOP = re.compile(r"(?:的|已|均|全部|并|正在|得到|中|于|和|与|及|等|为|是|由|都|将|要|在|共).*$")
+_TAIL_STOP = re.compile(
+    r"(?:的|已|均|全部|并|正在|得到|中|于|和|与|及|等|为|是|由|都|将|要|在|共|"
+    # verbs that start the predicate: "57项重点任务逐项分解", "17项民生政策进行提标扩面"
+    r"逐项|逐一|逐条|一项一项|一件一件|进行|分解|抓好|抓实|落实|推进|纳入|列入|实施|开展|明确|取得|按照|如期).*$"
+)
 _WHAT_HEAD_STOP = re.compile(r"^(?:之|以上|左右|多|余)")
 
 
@@ -48,7 +52,7 @@ def find_batches(s: str) -> list[TaskBatch]:
         if unit != "项":
             # "N个/条/件/批X" counts only where X is itself a task-like item ("35个重大项目").
             noun = _GE_NOUN.search(what)
-            if not noun or noun.start() > 4 or (unit == "条" and not what.endswith(("措施", "举措", "政策"))):
+            if not noun or noun.start() > 8 or (unit == "条" and not what.endswith(("措施", "举措", "政策"))):
                 continue
             what = what[: noun.end()]
         count = _number(raw)

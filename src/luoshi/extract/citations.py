@@ -43,7 +43,7 @@ def find_citations(s: str) -> list[CitedDocument]:
     seen: set[str] = set()
     for start, end, opener in sorted(found):
         title = re.sub(r"\s+", "", s[start + 1 : end - 1])
-        if not _is_document(title, opener) or title in seen or _is_speech(s, start, end):
+        if not _is_document(title, opener) or title in seen or _is_speech(s, start, end, title):
             continue
         seen.add(title)
         out.append(CitedDocument(title, Span(start, end)))
@@ -53,8 +53,17 @@ def find_citations(s: str) -> list[CitedDocument]:
 _SPEECH_AFTER = re.compile(r"的?(?:重要)?(?:讲话|报告|演讲|致辞|文章|署名文章|主旨演讲)")
 
 
-def _is_speech(s: str, start: int, end: int) -> bool:
-    """ "发表题为《…》的重要讲话": the title of a speech or an article, not a policy document."""
+# "《在…大会上的讲话》": a speech is titled by its occasion.
+_SPEECH_TITLE = re.compile(r"^在.{2,80}(?:上|时|中)的(?:重要)?(?:讲话|致辞|演讲|发言)$")
+# "中国之声《新闻和报纸摘要》报道", "《焦点访谈》播出": a programme or a paper, by what it does.
+_MEDIA_AFTER = re.compile(r"(?:栏目|节目|专栏)?(?:报道|播出|播发|刊发|刊登|刊载|转载|头版)")
+
+
+def _is_speech(s: str, start: int, end: int, title: str) -> bool:
+    """ "发表题为《…》的重要讲话", "《在…上的讲话》": the title of a speech or an article, or a
+    programme that reports ("《新闻联播》报道"), not a policy document."""
+    if _SPEECH_TITLE.match(title) or _MEDIA_AFTER.match(s, end):
+        return True
     return s[max(0, start - 2) : start] == "题为" and _SPEECH_AFTER.match(s, end) is not None
 
 
