@@ -221,3 +221,11 @@ def test_batches_stop_at_the_predicate_and_titles_of_speeches_and_programmes_are
         for b in f.task_batches:  # the span covers the count and the items, as written
             assert to_simplified(script[b.span.start : b.span.end]).endswith(b.what)
             assert script[b.span.start : b.span.end].startswith(str(b.count))
+
+
+def test_posts_after_a_name_come_from_the_gazetteer():
+    text = "李明远厅长主持会议。周海波主任、侯红市长出席。全会听取张硕辅同志代表市委常委会所作的报告。十五局局长、常任秘书长参与。"
+    for script in (text, to_traditional(text)):
+        f = _facts(script)
+        assert [p.name for p in f.persons] == ["李明远", "周海波", "侯红", "张硕辅"], script
+        assert [(r.name, r.post) for r in f.roles][:1] == [("李明远", "厅长")]

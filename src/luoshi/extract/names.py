@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from luoshi.extract.gazetteer import post_heads, surnames
+from luoshi.extract.gazetteer import post_heads, post_heads_after_name, surnames
 from luoshi.extract.scan import word_pattern
 from luoshi.model import Person, Role, Span
 
@@ -25,7 +25,8 @@ FOLLOW_WORDS = tuple(
         慰问 察看 走访 提出 主讲 回答 围绕 结合 肯定 总结 部署 传达 宣布 作了 发表 率队 任职 职务
         讲 答 问 认为 透露 介绍 实地 来 赴 乘 亲临 带领 同时 以 据 今天 昨天 日前 近日 上午 下午
         通过 走进 检查 督导 会晤 签署 颁发 发言 讲授 解读 召开 对接 座谈 交流 一同 以及 均 从 将 已 曾 把
-        给 跟 现场 专程 带头 牵头 分管 协管 负责 主抓 出任 接任 调任 当选为 兼 作出 批示 点评 寄语""".split(),
+        给 跟 现场 专程 带头 牵头 分管 协管 负责 主抓 出任 接任 调任 当选为 兼 作出 批示 点评 寄语""".split()
+        + list(post_heads_after_name()),
         key=len,
         reverse=True,
     )
@@ -73,7 +74,8 @@ NOT_NAMES = set(
     申请 申报 欧洲 欧盟 耿直 关系 兰州 焦点 俞敏 左右 柳树 甘露 祝贺 包装 宁静 尚且 符合 舒适 阮籍
     柯林 纪律 纪念 纪委 梅州 童年 凌晨 毕竟 单独 季度 裴多 霍乱 涂料 成都 苗头 谷物 盛会 曲折 翁源
     冉冉 骆驼 蓝图 路上 游客 辛苦 靳州 管道 柴油 蒙古 鲍鱼 华为 喻为 祁连 蒲公 房地 房屋 滕王 屈服
-    饶平 解除 牟利 艾滋 尤为 阳江 时候 穆棱 农产 司长 卓有 古城 吉林 缪斯 简化 车间 项下 连日 芦苇""".split()
+    饶平 解除 牟利 艾滋 尤为 阳江 时候 穆棱 农产 司长 卓有 古城 吉林 缪斯 简化 车间 项下 连日 芦苇
+    常任 常驻 常设 首席 执行 候任 候补 候选 代理 巡视 专职 兼职 挂职""".split()
 )
 
 
@@ -190,10 +192,13 @@ _CLAUSE_VERBS = re.compile(
 # A clause that starts with a would-be name (2-4 characters) and then a verb or a title: only those
 # positions are worth a closer look. The pattern consumes the punctuation before the clause (a
 # character class first lets the engine skip ahead quickly); the text's own start is tried apart.
+_TITLE_AFTER = word_pattern(post_heads_after_name())
 _CLAUSE_HEAD = (
     r"(?=(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}?)(?:"
     + _CLAUSE_VERBS.pattern
-    + r"|总书记|书记|市长|省长|区长|主任|主席))"
+    + "|"
+    + _TITLE_AFTER.pattern
+    + "))"
 )
 _CLAUSE_START = re.compile(r"[，,。；;：:、\n “”\"《》！？!?「」（( 　]" + _CLAUSE_HEAD)
 _TEXT_START = re.compile(_CLAUSE_HEAD)
@@ -207,7 +212,6 @@ def _clause_starts(s: str) -> list[int]:
 
 # Surnames that are also prepositions: at the head of a clause they are read as prepositions.
 _PREPOSITIONS = set("向于和同及以对从经")
-_TITLE_AFTER = re.compile(r"总书记|书记|市长|省长|区长|主任|主席")
 _APPOINT = re.compile(r"(?:任命|免去|接受|同意|批准|选举|决定)")
 _DOCTRINE_AFTER = re.compile(
     r"^(?:总书记|同志|主席)?(?:关于|在[^，,。；]{0,40}?时的|视察[^，,。；]{0,40}?重要|(?:(?!作出|发表)[^，,。；]){0,12}?系列重要|"
@@ -215,10 +219,11 @@ _DOCTRINE_AFTER = re.compile(
 )
 _DOCTRINE_WORDS = re.compile(r"精神|论述|思想|亲自谋划")
 _NARRATED = re.compile(
-    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|签署|接见"
+    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|签署|接见|代表|所作"
 )
 
 
+_BEFORE_COMRADE = re.compile(r"(?:听取|欢迎|邀请|由|请|向|陪同|会见|看望|慰问|感谢|和|与|及)$")
 _CONJUNCTION = re.compile("[和与及]")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
 _STOPS_AND_BRACKETS = frozenset('，,。；;：:、\n “”"《》！？!?「」 　（()）')
@@ -330,7 +335,7 @@ _WORDS_CARRIED = re.compile(r"精神|要求|指示|部署|论述|思想|嘱托|�
 # "…赋予的使命", "…擘画的蓝图", "…亲自谋划、亲自部署": the person is the agent inside a noun phrase.
 _AGENT_OF_NOUN = re.compile(r"擘画|赋予|交给|交办|寄予|嘱托|亲自谋划|亲自部署|亲自推动|亲自指挥")
 # A paragraph or sentence that reports someone's words ("会议指出，", "某某表示：").
-_SPEECH = re.compile(r"(?:指出|强调|表示|认为|要求|提出|说|称|透露)[，,：:]")
+_SPEECH = re.compile(r"(?:指出|强调|表示|认为|要求|提出|提到|谈到|说|称|透露|坦言|重申)[，,：:]")
 _SENTENCE_STOPS = "。！？!?\n"
 _TAKES_PART = re.compile(r"(?:同志)?(?:主持|出席|参加|列席|陪同|致辞|作报告|讲话|宣读|通报|带队|率队)")
 
@@ -480,11 +485,36 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             if hit and hit[1] == m.start():
                 add(hit[0], hit[1], [("总书记", m.start(), m.end())])
                 break
+    # "听取张硕辅同志代表市委常委会所作的报告": 同志 after a name marks it as one.
+    for m in re.finditer("同志", s):
+        for n in (3, 2):
+            hit = name_at(s, m.start() - n) if m.start() >= n else None
+            if (
+                hit
+                and hit[1] == m.start()
+                and (
+                    hit[0] == 0
+                    or s[hit[0] - 1] in BOUNDARY_CHARS
+                    or _BEFORE_COMRADE.search(s, max(0, hit[0] - 2), hit[0])
+                )
+            ):
+                add(hit[0], hit[1], [])
+                break
     for m in _APPOINT.finditer(s):
         hit = name_here(m.end())
         if hit and re.match(r"为|的|辞去|代理|同志|职务|担任", s[hit[1] : hit[1] + 2]):
             add(hit[0], hit[1], [])
 
+    # 8. A name already known from another mention, after a post where the text runs on without a
+    # visible boundary ("欢迎行政长官李家超迅速地安排").
+    known = sorted({m.name for m in mentions}, key=len, reverse=True)
+    if known:
+        for m in _HEADS.finditer(s):
+            if m.end() in seen_at:
+                continue
+            name = next((k for k in known if s.startswith(k, m.end())), None)
+            if name and (posts := _post_chain(s, m.end())):
+                add(m.end(), m.end() + len(name), posts)
     # 7. A list of bare names before an attendance verb: "任亚平、呼尔查、刘新乐列席会议".
     for start, end in _attendance_lists(s):
         if start not in seen_at:

@@ -30,7 +30,15 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
 @cache
 def post_heads() -> tuple[str, ...]:
     """Post heads, longest first so that alternation prefers 常务副省长 over 省长."""
-    heads = {w for line in _lines("posts.txt") for w in line.split()}
+    heads = {w.rstrip("^") for line in _lines("posts.txt") for w in line.split()}
+    return tuple(sorted(heads, key=len, reverse=True))
+
+
+@cache
+def post_heads_after_name() -> tuple[str, ...]:
+    """Post heads that may also follow a name ("侯红市长", "夏宝龙主任"): every head not marked
+    ``^`` (precedes a name only) in posts.txt, longest first."""
+    heads = {w for line in _lines("posts.txt") for w in line.split() if not w.endswith("^")}
     return tuple(sorted(heads, key=len, reverse=True))
 
 
