@@ -229,3 +229,15 @@ def test_posts_after_a_name_come_from_the_gazetteer():
         f = _facts(script)
         assert [p.name for p in f.persons] == ["李明远", "周海波", "侯红", "张硕辅"], script
         assert [(r.name, r.post) for r in f.roles][:1] == [("李明远", "厅长")]
+
+
+def test_the_left_edge_of_a_post_is_where_the_post_phrase_starts():
+    cases = {
+        "会议传达学习了江西省委书记尹明在全省会议上的讲话。": ("尹明", "江西省委书记"),
+        "随后首名发言的是全国政协常委李明远。": ("李明远", "全国政协常委"),
+        "中评社香港12月23日电香港特区行政长官李家明今日表示。": ("李家明", "香港特区行政长官"),
+        "南沙开发区(自贸区南沙片区)党工委书记蔡明辉主持。": ("蔡明辉", "南沙开发区党工委书记"),
+    }
+    for text, role in cases.items():
+        for script in (text, to_traditional(text)):
+            assert [(r.name, r.post) for r in _facts(script).roles] == [role], script

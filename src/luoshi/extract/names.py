@@ -23,7 +23,7 @@ FOLLOW_WORDS = tuple(
         的 了 同志 书记 市长 省长 区长 主任 主席 局长 部长 副 共同 一起 还 则 再 亲切 详细 认真 充分
         总书记 汇报 首先 随后 应邀 致辞 致 所 被 辞去 代理 于 担任 兼任 任 当选 指出 希望 感谢 详细 对此 看望
         慰问 察看 走访 提出 主讲 回答 围绕 结合 肯定 总结 部署 传达 宣布 作了 发表 率队 任职 职务
-        讲 答 问 认为 透露 介绍 实地 来 赴 乘 亲临 带领 同时 以 据 今天 昨天 日前 近日 上午 下午
+        讲 答 问 认为 透露 介绍 实地 来 赴 乘 亲临 带领 同时 以 据 今天 今日 昨天 昨日 日前 近日 上午 下午
         通过 走进 检查 督导 会晤 签署 颁发 发言 讲授 解读 召开 对接 座谈 交流 一同 以及 均 从 将 已 曾 把
         给 跟 现场 专程 带头 牵头 分管 协管 负责 主抓 出任 接任 调任 当选为 兼 作出 批示 点评 寄语""".split()
         + list(post_heads_after_name()),
@@ -223,6 +223,7 @@ _NARRATED = re.compile(
 )
 
 
+_NOT_IN_POST = re.compile(r".*(?:\d+日(?:电|讯)|[了是的0-9A-Za-z０-９])")
 _BEFORE_COMRADE = re.compile(r"(?:听取|欢迎|邀请|由|请|向|陪同|会见|看望|慰问|感谢|和|与|及)$")
 _CONJUNCTION = re.compile("[和与及]")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
@@ -277,10 +278,12 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
         segment = segment[noise.end() :]
     # A post is a noun phrase of place, organ and head: what ends in 的 before it ("到访的",
     # "新当选的") describes the person, it is not part of the post.
-    de = segment.rfind("的")
-    if de >= 0:
-        seg_start += de + 1
-        segment = segment[de + 1 :]
+    # Likewise what ends in a particle, a copula or a dateline ("传达学习了", "发言的是",
+    # "12月23日电"), or in digits and Latin letters: none of them is inside a post.
+    edge = _NOT_IN_POST.match(segment)
+    if edge and edge.end() < len(segment):
+        seg_start += edge.end()
+        segment = segment[edge.end() :]
     post = _PAREN.sub("", segment) if ("（" in segment or "(" in segment) else segment
     if not post or len(post) > 32 or post in ("领导", "同志"):
         return None
@@ -331,7 +334,7 @@ def _is_doctrinal(s: str, start: int, end: int) -> bool:
 _CLAUSE_STOPS = "，,。；;：:！？!?\n"
 # "认真落实省委书记X到深圳调研讲话要求": the person's words are what is carried out.
 _CARRY_OUT = re.compile(r"学习|贯彻|落实|按照|遵循|根据|传达|领会|践行|对照|牢记|秉持")
-_WORDS_CARRIED = re.compile(r"精神|要求|指示|部署|论述|思想|嘱托|讲话|批示")
+_WORDS_CARRIED = re.compile(r"精神|要求|指示|部署|论述|思想|嘱托|批示")
 # "…赋予的使命", "…擘画的蓝图", "…亲自谋划、亲自部署": the person is the agent inside a noun phrase.
 _AGENT_OF_NOUN = re.compile(r"擘画|赋予|交给|交办|寄予|嘱托|亲自谋划|亲自部署|亲自推动|亲自指挥")
 # A paragraph or sentence that reports someone's words ("会议指出，", "某某表示：").
