@@ -85,3 +85,9 @@ def test_tracked_runs_agree_with_a_per_character_model(text, ops, shift):
 def test_join_keeps_synthetic_positions():
     t = TrackedText.join([("前海", 5), ("\n", -8), ("區", 7)])
     assert t.text == "前海\n區" and t.positions == [5, 6, 7, 7]
+
+
+def test_variant_forms_fold_like_their_standard_forms_for_search_and_names():
+    # Variant forms OpenCC keeps: each folds to the standard simplified character.
+    assert to_simplified("靑年淸單擧辦敍述") == "青年清单举办叙述"
+    assert to_simplified("靑") == to_simplified("青") == to_simplified("青")

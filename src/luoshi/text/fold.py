@@ -21,7 +21,8 @@ def _char_t2s(ch: str) -> str:
 
 # Hong Kong and Taiwan variant forms that OpenCC's t2s leaves as they are.
 _VARIANTS = str.maketrans(
-    "衞爲僞啓綫裏峯羣衆麪歎鷄溼牀菸脩眾敎兌稅說悅銳閱蛻", "卫为伪启线里峰群众面叹鸡湿床烟修众教兑税说悦锐阅蜕"
+    "衞爲僞啓綫裏峯羣衆麪歎鷄溼牀菸脩眾敎兌稅說悅銳閱蛻槪靑淸擧衹囘廻韮拏擕敍鑛蔴",
+    "卫为伪启线里峰群众面叹鸡湿床烟修众教兑税说悦锐阅蜕概青清举只回回韭拿携叙矿麻",
 )
 
 
