@@ -91,3 +91,10 @@ def test_variant_forms_fold_like_their_standard_forms_for_search_and_names():
     # Variant forms OpenCC keeps: each folds to the standard simplified character.
     assert to_simplified("靑年淸單擧辦敍述") == "青年清单举办叙述"
     assert to_simplified("靑") == to_simplified("青") == to_simplified("青")
+
+
+def test_numbers_in_either_notation():
+    from luoshi.text import chinese_numeral, parse_number
+
+    assert [parse_number(x) for x in ("96", "一百零三", "两", "十五", "项目")] == [96, 103, 2, 15, None]
+    assert chinese_numeral(3) == "三"

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import cn2an  # type: ignore[import-untyped]
 
 from luoshi.extract.scan import finditer_near, windows
 from luoshi.model import Span, TaskBatch
+from luoshi.text import parse_number
 
 _NUM = r"(\d{1,5}|[一二三四五六七八九十百千两零〇]{1,8})"
 # The item text is a lookahead so that a batch may follow right after another's text.
@@ -28,16 +26,6 @@ _TAIL_STOP = re.compile(
 _WHAT_HEAD_STOP = re.compile(r"^(?:之|以上|左右|多|余)")
 
 
-@lru_cache(maxsize=1024)
-def _number(raw: str) -> int | None:
-    if raw.isdigit():
-        return int(raw)
-    try:
-        return int(cn2an.cn2an(raw, "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
 def find_batches(s: str) -> list[TaskBatch]:
     out: list[TaskBatch] = []
     for m in finditer_near(_BATCH, s, windows(s, _UNIT, before=8, after=17)):
@@ -55,7 +43,7 @@ def find_batches(s: str) -> list[TaskBatch]:
             if not noun or noun.start() > 8 or (unit == "条" and not what.endswith(("措施", "举措", "政策"))):
                 continue
             what = what[: noun.end()]
-        count = _number(raw)
+        count = parse_number(raw)
         if count is None or count < 2:
             continue
         out.append(TaskBatch(count, what, Span(m.start(), m.start(3) + len(what))))

@@ -1,6 +1,15 @@
 """Script folding and offset bookkeeping shared by every part."""
 
 from luoshi.text.fold import detect_script, to_simplified, to_traditional
+from luoshi.text.numerals import chinese_numeral, parse_number
 from luoshi.text.offsets import OffsetMap, TrackedText
 
-__all__ = ["OffsetMap", "TrackedText", "detect_script", "to_simplified", "to_traditional"]
+__all__ = [
+    "OffsetMap",
+    "TrackedText",
+    "chinese_numeral",
+    "detect_script",
+    "parse_number",
+    "to_simplified",
+    "to_traditional",
+]
