@@ -153,6 +153,7 @@ def test_each_addressee_once_in_order():
             [("尽快", None), ("如期", None), ("长期坚持", None)],
         ),
         ("要尽快落实。要尽快推进。", [("尽快", None)]),  # each distinct phrase once
+        ("力争明年上半年建成，2027年底前基本完成。", [("明年上半年", "2026-06-30"), ("2027年底前", "2027-12-31")]),
     ],
 )
 def test_deadlines_read_against_the_event_date(text, limits):
@@ -169,6 +170,8 @@ def test_deadlines_read_against_the_event_date(text, limits):
         "2019年底前，全市建成12个示范点。",  # a date before the event: history
         "市第十次党代会将如期召开，会议定于2026年3月召开。",  # future meetings
         "上半年经济运行总体平稳，确保下半年经济发展有较好的上升。",  # periods of narrative
+        "2024年前三季度生产总值增长，截至6月底贷款余额增长，年内已累计完成投资。",  # counts and tallies
+        "春天如期而至，会议于2026年1月1日起施行新规。",
     ],
 )
 def test_no_deadline_without_a_limit_on_work(text):

@@ -70,6 +70,14 @@ def is_body(item: str) -> bool:
     return stem in known or (stem.startswith("各") and len(stem) <= 3) or 2 <= len(stem) <= 13
 
 
+_CATEGORY = re.compile(r"^(?:全[市省区县国])?(?:各|有关|相关|其他|其余|[市省区县]直|[市省区县]级|国务院)")
+
+
+def _plain(item: str) -> bool:
+    """A category of bodies ("各参加单位", "省直各部门") or a known place or zone."""
+    return bool(_CATEGORY.match(item)) or _core(item) in _words()[4]
+
+
 def _split(subject: str) -> list[tuple[str, int]] | None:
     """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
     not a list of bodies; after 特别是/包括 only the bodies are kept."""
@@ -165,6 +173,12 @@ def find_addressee_mentions(s: str) -> list[Addressee]:
             if a < 0:
                 continue
             text, a = _subject(s, a, b)
+            items = _split(text) or []
+            # A clause of its own is a subject only when it is plainly one: categories of bodies
+            # or known places ("立足前海合作区，要…" is not addressed to the zone).
+            if all(_plain(item) for item, _ in items):
+                found.extend((a + at, item) for item, at in items)
+            continue
         else:
             text, a = _subject(s, a, m.start())
         found.extend((a + at, item) for item, at in _split(text) or ())
