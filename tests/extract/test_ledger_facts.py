@@ -6,11 +6,13 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sharedfiles import shared_dir
 
+from luoshi.evaluate import load_jsonl, score
 from luoshi.extract import extract
 from luoshi.extract.deadlines import parse_deadline
-from luoshi.ingest import document_from_text
-from luoshi.model import Facts
+from luoshi.ingest import document_from_text, read_paths
+from luoshi.model import Document, Facts
 from luoshi.text import to_traditional
 
 DATED = "2025年5月7日讯 5月6日，"  # an event date to read deadlines against
@@ -153,7 +155,10 @@ def test_each_addressee_once_in_order():
             [("尽快", None), ("如期", None), ("长期坚持", None)],
         ),
         ("要尽快落实。要尽快推进。", [("尽快", None)]),  # each distinct phrase once
-        ("力争明年上半年建成，2027年底前基本完成。", [("明年上半年", "2026-06-30"), ("2027年底前", "2027-12-31")]),
+        (
+            "力争明年上半年建成，2027年底前基本完成。",
+            [("明年上半年", "2026-06-30"), ("2027年底前", "2027-12-31")],
+        ),
     ],
 )
 def test_deadlines_read_against_the_event_date(text, limits):
@@ -217,3 +222,32 @@ def test_scored_form_carries_the_new_fields():
 def test_spans_of_the_new_fields_point_at_their_text(text):
     if text.strip():
         _both(text)  # asserts every span
+
+
+@pytest.mark.parametrize("name", ["dev", "dev2"])
+def test_evaluation_sets_meet_the_ledger_target(name):
+    folder = shared_dir("eval", name)
+    predictions = [
+        extract(d).to_gold_shape() for d in read_paths([folder / "docs"]) if isinstance(d, Document)
+    ]
+    result = score(load_jsonl(folder / "gold.jsonl"), predictions)
+    assert result.ledger_f1 is not None and result.ledger_f1 >= 0.85, result.table()
+
+
+def test_scoring_of_the_ledger_fields_follows_the_shared_scorer():
+    gold = {
+        "a": {"id": "a", "chair": ["周明远"], "addressees": ["各区"],
+              "deadlines": [{"text": "确保年内", "date": "2025-12-31"}, {"text": "尽快", "date": None}]},
+        "b": {"id": "b"},  # an older line: not scored on the new fields
+    }  # fmt: skip
+    pred = [
+        {"id": "a", "chair": ["周明远"], "addressees": ["各區", "市直各部门"],
+         "deadlines": [{"text": "年内", "date": "2025-12-31"}, {"text": "尽快", "date": "2025-06-30"}]},
+        {"id": "b", "chair": ["黄立新"]},
+    ]  # fmt: skip
+    result = score(gold, pred)
+    assert result.ledger_docs == {"chair": 1, "addressees": 1, "deadlines": 1}
+    assert result.counts["chair"] == [1, 0, 0]
+    assert result.counts["addressees"] == [1, 1, 0]  # traditional script folded
+    assert result.counts["deadlines"] == [1, 1, 1]  # texts overlap; a date must be equal
+    assert result.ledger_f1 == pytest.approx((1.0 + 2 / 3 + 0.5) / 3)

@@ -10,6 +10,7 @@ bodies, and a clause whose subject is the meeting ("会议强调…要…") has 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 from luoshi.extract.gazetteer import body_words, places, zones
@@ -159,43 +160,49 @@ def find_addressees(s: str) -> list[Addressee]:
 
 def find_addressee_mentions(s: str) -> list[Addressee]:
     """Every mention of an addressed body in ``s`` (simplified text), in order."""
-    found: list[tuple[int, str]] = []
+    found = {*_subjects_of_modals(s), *_objects_of_asking(s), *_leaders(s)}
+    return [Addressee(item, Span(at, at + len(item))) for at, item in sorted(found)]
+
+
+Found = Iterator[tuple[int, str]]  # (offset in the text, body)
+
+
+def _subjects_of_modals(s: str) -> Found:
     for m in _MODAL.finditer(s):
         a = _clause_start(s, m.start())
         if a < 0:
             continue
-        if a == m.start():
-            # The modal opens its clause: the subject is the clause before ("…各参加单位，要").
-            if a == 0 or s[a - 1] not in "，,":
-                continue
-            b = a - 1
-            a = _clause_start(s, b)
-            if a < 0:
-                continue
-            text, a = _subject(s, a, b)
-            items = _split(text) or []
-            # A clause of its own is a subject only when it is plainly one: categories of bodies
-            # or known places ("立足前海合作区，要…" is not addressed to the zone).
-            if all(_plain(item) for item, _ in items):
-                found.extend((a + at, item) for item, at in items)
-            continue
-        else:
+        if a < m.start():
             text, a = _subject(s, a, m.start())
-        found.extend((a + at, item) for item, at in _split(text) or ())
+            yield from ((a + at, item) for item, at in _split(text) or ())
+            continue
+        # The modal opens its clause: the subject is the clause before ("…各参加单位，要").
+        if a == 0 or s[a - 1] not in "，," or (a := _clause_start(s, m.start() - 1)) < 0:
+            continue
+        text, a = _subject(s, a, m.start() - 1)
+        items = _split(text) or []
+        # A clause of its own is a subject only when it is plainly one: categories of bodies or
+        # known places ("立足前海合作区，要…" is not addressed to the zone).
+        if all(_plain(item) for item, _ in items):
+            yield from ((a + at, item) for item, at in items)
+
+
+def _objects_of_asking(s: str) -> Found:
+    """The shortest run of bodies after 要求, extended while a head follows ("各区" → "各区政府")."""
     for m in _ASKS.finditer(s):
-        # The shortest run of bodies after 要求, extended while a head follows ("各区" → "各区政府").
         rest = s[m.end() : m.end() + _MAX_SUBJECT]
-        best: list[tuple[str, int]] | None = None
+        best: list[tuple[str, int]] = []
         last = 0
         for end in range(2, len(rest) + 1):
             if rest[end - 1] in _BOUNDARY or end - last > 4:
                 break
             items = _split(rest[:end])
-            if items is not None and items[-1][1] + len(items[-1][0]) == end:
+            if items and items[-1][1] + len(items[-1][0]) == end:
                 best, last = items, end
         if best and last < len(rest) and rest[last] not in "的之":
-            found.extend((m.end() + at, item) for item, at in best)
+            yield from ((m.end() + at, item) for item, at in best)
+
+
+def _leaders(s: str) -> Found:
     for m in _LEADS.finditer(s):
-        items = _split(m.group(1))
-        found.extend((m.start(1) + at, item) for item, at in items or ())
-    return [Addressee(item, Span(at, at + len(item))) for at, item in sorted(set(found))]
+        yield from ((m.start(1) + at, item) for item, at in _split(m.group(1)) or ())
