@@ -48,7 +48,7 @@ def extract(document: Document) -> Facts:
         documents=documents,
         task_batches=find_batches(s),
         directives=find_directives(s, persons, addressees, deadlines),
-        meetings=find_meetings(s, persons, event_date),
+        meetings=find_meetings(s, persons, event_date, chair),
         places=find_places(s),
         chair=chair,
         addressees=first_each(addressees, lambda a: a.name),

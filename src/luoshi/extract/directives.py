@@ -43,16 +43,15 @@ _MEETING_NAME = re.compile(
     r"(?:\(扩大\)|（扩大）)?(?:暨[^，。\s]{2,30}?(?:会议|大会))?(?=召开|在|举行|闭幕|开幕|，|,|。)"
 )
 _PLACE = re.compile(r"在([\u4e00-\u9fff]{2,10}?)(?:主持召开|召开|举行|主持|闭幕|开幕)")
-_CHAIR_AFTER = re.compile(r"[^，,。]{0,3}主持")
 _SPEAK_AFTER = re.compile(r"(?:在[^，,。]{0,12})?(?:讲话|强调|指出|作讲话)")
 
 
-def _followed(s: str, name: str, pattern: re.Pattern[str], before: str = "") -> bool:
-    """Whether some mention of ``name`` is followed by ``pattern`` (or preceded by ``before``)."""
+def _followed(s: str, name: str, pattern: re.Pattern[str]) -> bool:
+    """Whether some mention of ``name`` is followed by ``pattern``."""
     i = s.find(name)
     while i >= 0:
         end = i + len(name)
-        if pattern.match(s, end) or (before and s[max(0, i - len(before)) : i] == before):
+        if pattern.match(s, end):
             return True
         i = s.find(name, end)
     return False
@@ -122,7 +121,10 @@ def find_directives(
     return out
 
 
-def find_meetings(s: str, persons: list[Person], event_date: str | None) -> list[Meeting]:
+def find_meetings(
+    s: str, persons: list[Person], event_date: str | None, chairs: list[Person]
+) -> list[Meeting]:
+    """The meeting the readout reports; its chair is the first of ``chairs`` (``find_chairs``)."""
     head = s[:1200]
     kind = None
     for k, pattern in _KIND_PATTERNS:
@@ -135,7 +137,7 @@ def find_meetings(s: str, persons: list[Person], event_date: str | None) -> list
     name = name_m.group(1) if name_m else None
     if name:
         name = re.sub(r"^(?:\d{1,2}月\d{1,2}日(?:上午|下午|晚)?|召开|举行|主持召开|联合召开)+", "", name)
-    chair = next((p.name for p in persons if _followed(s, p.name, _CHAIR_AFTER, "由")), None)
+    chair = chairs[0].name if chairs else None
     place_m = _PLACE.search(head)
     speakers = [p.name for p in persons if _followed(s, p.name, _SPEAK_AFTER)]
     span = Span(name_m.start(1), name_m.end(1)) if name_m else Span(0, 0)
