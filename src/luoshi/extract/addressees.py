@@ -19,7 +19,7 @@ from luoshi.model import Addressee, Span
 
 # A modal of obligation, and what may stand between the subject and it.
 _MODAL = re.compile(
-    r"(?<![所必急亟无不之只主重纲提摘概简首紧将想])(?:也|更|还|都|均|则|一定|首先)?"
+    r"(?=[也更还都均则一首要需务必应])(?<![所必急亟无不之只主重纲提摘概简首紧将想])(?:也|更|还|都|均|则|一定|首先)?"
     r"(?:要|需要|需|务必|必须|应当|应)(?![求点素闻件害员])"
 )
 _BOUNDARY = set('，,。；;：:！？!?\n“”"「」 \u3000\t')
@@ -37,28 +37,35 @@ _MAX_SUBJECT = 40
 
 
 @cache
-def _words() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str], tuple[str, ...], frozenset[str]]:
+def _words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], frozenset[str]]:
     w = body_words()
     known = frozenset(places()) | frozenset(n for n, _ in zones())
-    return w["strong"], w["weak"], frozenset(w["people"]), w["not_start"], known
+    return w["strong"], w["weak"], w["people"], w["not_start"], known
+
+
+@cache
+def _not_inside() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, body_words()["not_inside"])) + "|的")
+
+
+_TRAILING = re.compile(r"[（(][^（()）]*[)）]$")
 
 
 def _core(item: str) -> str:
     """The item without a trailing parenthesis ("各县(市、区)" → "各县") and 等."""
-    core = re.sub(r"[（(][^（()）]*[)）]$", "", item)
+    core = _TRAILING.sub("", item) if item.endswith((")", "）")) else item
     return core[:-1] if core.endswith("等") else core
 
 
 def is_body(item: str) -> bool:
     """Whether ``item`` names an organisational body or a category of them."""
     strong, weak, people, not_start, known = _words()
-    not_inside = body_words()["not_inside"]
     core = _core(item)
-    if not 2 <= len(core) <= 24 or "的" in core or any(core.endswith(p) for p in people):
+    if not 2 <= len(core) <= 24 or core.endswith(people):
         return False
     if core in known:
         return True
-    if any(w in core for w in not_inside):
+    if _not_inside().search(core):
         return False
     if core.startswith(not_start) and not core.startswith(("全市各", "全省各", "全区各", "全县各", "全国各")):
         return False
@@ -121,7 +128,7 @@ def _split_list(subject: str) -> list[tuple[str, int]] | None:
             continue
         if is_body(item):
             out.append((item, at))
-        elif any(item.endswith(p) for p in people) or len(item) > 24:
+        elif item.endswith(people) or len(item) > 24:
             continue
         elif k + 2 < len(parts) and parts[k + 1][0] == "、":
             pending = (item, at)
