@@ -141,7 +141,7 @@ class DeadlinePhrase:
     text: str
     date: str | None  # YYYY-MM-DD
     span: Span
-    kind: str = "date"  # date | undated | ongoing
+    kind: str = "date"  # date | undated | ongoing | recurring
 
 
 @dataclass

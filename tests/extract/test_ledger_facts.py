@@ -251,3 +251,10 @@ def test_scoring_of_the_ledger_fields_follows_the_shared_scorer():
     assert result.counts["addressees"] == [1, 1, 0]  # traditional script folded
     assert result.counts["deadlines"] == [1, 1, 1]  # texts overlap; a date must be equal
     assert result.ledger_f1 == pytest.approx((1.0 + 2 / 3 + 0.5) / 3)
+
+
+def test_a_recurring_period_is_a_directive_deadline_but_no_limit():
+    (f, _) = _both(DATED + "会议强调，各区要每季度报送工作进展。")
+    assert [d.deadline for d in f.directives] == ["每季度"]
+    assert f.deadlines == []
+    assert parse_deadline("每季度").kind == "recurring"

@@ -13,7 +13,7 @@ from luoshi.extract.batches import find_batches
 from luoshi.extract.chair import find_chairs
 from luoshi.extract.citations import find_citations
 from luoshi.extract.dates import find_event_date
-from luoshi.extract.deadlines import find_deadline_mentions
+from luoshi.extract.deadlines import find_deadline_mentions, limits
 from luoshi.extract.directives import find_directives, find_meetings
 from luoshi.extract.names import find_people
 from luoshi.extract.places import find_places
@@ -52,6 +52,5 @@ def extract(document: Document) -> Facts:
         places=find_places(s),
         chair=chair,
         addressees=first_each(addressees, lambda a: a.name),
-        # A phrase that names a day relative to the event cannot be given a day without one.
-        deadlines=first_each((d for d in deadlines if d.date or d.kind != "date"), lambda d: d.text),
+        deadlines=limits(deadlines),
     )

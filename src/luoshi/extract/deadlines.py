@@ -160,7 +160,7 @@ _GOVERN = r"(?:力争|确保|争取|计划|务必|必须|要在|要于|需在|�
 # The leading class holds every character a limit can start with: a position that cannot start
 # one fails on one test instead of on each alternative (15 times faster on readouts).
 _LIMITS = re.compile(
-    r"(?=[\d一二三四五六七八九十今明次当本上下年月第尽早如限长确力争计务必要需])"
+    r"(?=[\d一二三四五六七八九十今明次当本上下年月第尽早如限长确力争计务必要需每按])"
     rf"(?:(?P<before>{_POINT}(?:之)?前(?![{_NOT_BEFORE}]))"
     rf"|(?P<within>(?:确保|力争|争取)?(?<![一二两三四五六七八九十\d])(?:今年|本年|当年)?年内(?!已|累计|共|新增))"
     rf"|{_GOVERN}[在于]?(?P<governed>(?:{_STRICT}|明年|次年)(?!\d)(?:(?:之)?前(?![{_NOT_BEFORE}]))?)"
@@ -168,7 +168,8 @@ _LIMITS = re.compile(
     rf"|(?P<full>(?:19|20)\d{{2}}年\d{{1,2}}月\d{{1,2}}日"
     rf"(?:之?前(?![{_NOT_BEFORE}])|(?=[\u4e00-\u9fff]{{0,2}}{_COMPLETE})))"
     rf"|(?P<event>(?:19|20)\d{{2}}年[\u4e00-\u9fff]{{1,8}}?会(?:之)?前(?![{_NOT_BEFORE}]))"
-    rf"|(?P<undated>尽快|尽早|早日|如期(?!召开|举行|开幕|闭幕|进行|召集|而至)|限时完成|限期完成|长期坚持))"
+    rf"|(?P<undated>尽快|尽早|早日|如期(?!召开|举行|开幕|闭幕|进行|召集|而至)|限时完成|限期完成|长期坚持)"
+    r"|(?P<recurring>每(?:个)?(?:月|季度|半年|年)|按(?:月|季度)))"
 )
 _PAST = re.compile(r"(?:已|曾)(?:经)?(?:于|在)?$")
 _FULL_YEAR = re.compile(r"(?:19|20)\d{2}年")
@@ -194,13 +195,22 @@ def _inside_brackets(s: str, i: int) -> bool:
 
 
 def find_deadlines(s: str, reference: date | None) -> list[DeadlinePhrase]:
-    """Limits on work still to do in ``s`` (simplified text), each distinct phrase once."""
-    return first_each(find_deadline_mentions(s, reference), lambda d: d.text)
+    """Limits on work still to do in ``s`` (simplified text), each distinct phrase once: the
+    ``deadlines`` of the facts. A recurring period (每季度) is no limit, and a phrase that names a
+    day relative to the event is left out where there is no event day to read it against."""
+    return limits(find_deadline_mentions(s, reference))
+
+
+def limits(mentions: list[DeadlinePhrase]) -> list[DeadlinePhrase]:
+    """The facts' ``deadlines`` from the mentions: limits only, each distinct phrase once."""
+    kept = (d for d in mentions if d.kind in ("undated", "ongoing") or (d.kind == "date" and d.date))
+    return first_each(kept, lambda d: d.text)
 
 
 def find_deadline_mentions(s: str, reference: date | None) -> list[DeadlinePhrase]:
-    """Every limit on work still to do in ``s`` (simplified text), with its span and the last
-    day it allows read against ``reference`` (the event's date)."""
+    """Every time limit or recurring period for work still to do in ``s`` (simplified text), with
+    its span and the last day it allows read against ``reference`` (the event's date); a
+    directive takes the first inside it as its deadline."""
     out: list[DeadlinePhrase] = []
     for m in _LIMITS.finditer(s):
         group = m.lastgroup or ""
@@ -209,7 +219,7 @@ def find_deadline_mentions(s: str, reference: date | None) -> list[DeadlinePhras
         if _inside_brackets(s, start) or _PAST.search(s[max(0, start - 4) : start]):
             continue
         dl = parse_deadline(text, reference=reference)
-        if dl.kind not in ("date", "undated", "ongoing"):
+        if dl.kind == "none":
             continue
         if dl.date and reference and dl.date < reference:
             continue  # a day already past when it was said: history, not a limit
