@@ -11,6 +11,7 @@ from typing import Any
 from luoshi.text.fold import to_simplified
 
 FIELDS = ("persons", "roles", "documents", "task_batches")
+LEDGER_FIELDS = ("chair", "addressees", "deadlines")  # gold version 2: scored where the gold has them
 
 
 def _norm(value: Any) -> str:
@@ -22,7 +23,10 @@ def _norm(value: Any) -> str:
 
 @dataclass
 class Score:
-    counts: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0, 0] for k in FIELDS})
+    counts: dict[str, list[int]] = field(
+        default_factory=lambda: {k: [0, 0, 0] for k in FIELDS + LEDGER_FIELDS}
+    )
+    ledger_docs: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEDGER_FIELDS, 0))
     dates: dict[str, list[int]] = field(default_factory=lambda: {"event_date": [0, 0], "published": [0, 0]})
     errors: list[tuple[str, str, list[Any], list[Any]]] = field(default_factory=list)
 
@@ -40,6 +44,12 @@ class Score:
     def macro_f1(self) -> float:
         return (sum(self.prf(k)[2] for k in FIELDS) + self.accuracy("event_date")) / 5
 
+    @property
+    def ledger_f1(self) -> float | None:
+        """The mean F1 of chair, addressees and deadlines over the fields some gold line has."""
+        scored = [self.prf(k)[2] for k in LEDGER_FIELDS if self.ledger_docs[k]]
+        return sum(scored) / len(scored) if scored else None
+
     def table(self) -> str:
         lines = [f"{'field':<14}{'P':>7}{'R':>7}{'F1':>7}"]
         for k in FIELDS:
@@ -47,6 +57,12 @@ class Score:
             lines.append(f"{k:<14}{p:7.3f}{r:7.3f}{f:7.3f}")
         for k in self.dates:
             lines.append(f"{k:<14}{'acc':>7}{self.accuracy(k):14.3f}")
+        for k in LEDGER_FIELDS:
+            if self.ledger_docs[k]:
+                p, r, f = self.prf(k)
+                lines.append(f"{k:<14}{p:7.3f}{r:7.3f}{f:7.3f}   ({self.ledger_docs[k]} documents)")
+        if self.ledger_f1 is not None:
+            lines.append(f"ledger_f1 {self.ledger_f1:.3f}")
         lines.append(f"macro_f1 {self.macro_f1:.3f}")
         return "\n".join(lines)
 
@@ -62,6 +78,31 @@ def load_jsonl(path: str | Path) -> dict[str, dict[str, Any]]:
 
 def _batches(obj: dict[str, Any]) -> list[tuple[int, str]]:
     return [(int(b["count"]), _norm(b.get("what") or "")) for b in obj.get("task_batches") or []]
+
+
+def _deadlines(obj: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [(_norm(d.get("text") or ""), d.get("date") or None) for d in obj.get("deadlines") or []]
+
+
+def _ledger_counts(name: str, gold: dict[str, Any], pred: dict[str, Any]) -> tuple[int, list[Any], list[Any]]:
+    """(matches, extra predictions, missed gold) as shared/eval/score.py counts them: deadlines
+    match on an equal date (null included) where the texts overlap either way."""
+    if name != "deadlines":
+        gs = {_norm(x) for x in gold.get(name) or []}
+        ps = {_norm(x) for x in pred.get(name) or []}
+        return len(gs & ps), sorted(ps - gs), sorted(gs - ps)
+    unused = _deadlines(pred)
+    lost = []
+    for text, day in _deadlines(gold):
+        i = next(
+            (i for i, (t, d) in enumerate(unused) if d == day and text and t and (text in t or t in text)),
+            None,
+        )
+        if i is None:
+            lost.append((text, day))
+        else:
+            del unused[i]
+    return len(_deadlines(gold)) - len(lost), unused, lost
 
 
 def score(gold: dict[str, dict[str, Any]], predictions: Iterable[dict[str, Any]]) -> Score:
@@ -103,6 +144,15 @@ def score(gold: dict[str, dict[str, Any]], predictions: Iterable[dict[str, Any]]
         c[0] += tp
         c[1] += len(unused)
         c[2] += len(gold_batches) - tp
+        for k in LEDGER_FIELDS:
+            if k not in g:
+                continue  # an older gold line: not scored on the field
+            result.ledger_docs[k] += 1
+            tp, extra, lost = _ledger_counts(k, g, p)
+            for i, n in enumerate((tp, len(extra), len(lost))):
+                result.counts[k][i] += n
+            if extra or lost:
+                result.errors.append((doc_id, k, list(extra), list(lost)))
         for k in result.dates:
             result.dates[k][1] += 1
             if (g.get(k) or None) == (p.get(k) or None):

@@ -126,6 +126,25 @@ class Place:
 
 
 @dataclass
+class Addressee:
+    """A body that a directive is addressed to ("省直各部门"), as written, simplified."""
+
+    name: str
+    span: Span
+
+
+@dataclass
+class DeadlinePhrase:
+    """A time limit set for work ("6月底前", "尽快"): the phrase as written, simplified, and the
+    last day it allows (``None`` where it names no day)."""
+
+    text: str
+    date: str | None  # YYYY-MM-DD
+    span: Span
+    kind: str = "date"  # date | undated | ongoing | recurring
+
+
+@dataclass
 class Facts:
     """Everything extracted from one Document; every fact carries its clean-text span."""
 
@@ -140,6 +159,9 @@ class Facts:
     directives: list[Directive] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    chair: list[Person] = field(default_factory=list)  # each span is the name beside 主持
+    addressees: list[Addressee] = field(default_factory=list)
+    deadlines: list[DeadlinePhrase] = field(default_factory=list)
 
     def to_gold_shape(self) -> dict[str, Any]:
         """The keys scored by ``shared/eval/score.py`` plus the spans and the richer facts."""
@@ -151,11 +173,17 @@ class Facts:
             "roles": [[r.name, r.post] for r in self.roles],
             "documents": [d.title for d in self.documents],
             "task_batches": [{"count": b.count, "what": b.what} for b in self.task_batches],
+            "chair": [p.name for p in self.chair],
+            "addressees": [a.name for a in self.addressees],
+            "deadlines": [{"text": d.text, "date": d.date} for d in self.deadlines],
             "spans": {
                 "persons": [[p.name, p.span.start, p.span.end] for p in self.persons],
                 "roles": [[r.name, r.post, r.span.start, r.span.end] for r in self.roles],
                 "documents": [[d.title, d.span.start, d.span.end] for d in self.documents],
                 "task_batches": [[b.count, b.what, b.span.start, b.span.end] for b in self.task_batches],
+                "chair": [[p.name, p.span.start, p.span.end] for p in self.chair],
+                "addressees": [[a.name, a.span.start, a.span.end] for a in self.addressees],
+                "deadlines": [[d.text, d.span.start, d.span.end] for d in self.deadlines],
             },
             "meetings": [m.to_json() for m in self.meetings],
             "directives": [d.to_json() for d in self.directives],

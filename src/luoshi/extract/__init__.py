@@ -6,12 +6,18 @@ the original)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from luoshi.extract.addressees import find_addressee_mentions
 from luoshi.extract.batches import find_batches
+from luoshi.extract.chair import find_chairs
 from luoshi.extract.citations import find_citations
 from luoshi.extract.dates import find_event_date
+from luoshi.extract.deadlines import find_deadline_mentions, limits
 from luoshi.extract.directives import find_directives, find_meetings
 from luoshi.extract.names import find_people
 from luoshi.extract.places import find_places
+from luoshi.extract.scan import first_each
 from luoshi.model import Document, Facts
 
 __all__ = ["extract"]
@@ -26,6 +32,12 @@ def extract(document: Document) -> Facts:
     for cited in documents:
         cited.title_original = document.text[cited.span.start + 1 : cited.span.end - 1]
     event_date, event_span = find_event_date(s, document.published)
+    # Limits are read against the event's day, or the publication's where the event has none.
+    day = event_date or document.published
+    deadlines = find_deadline_mentions(s, date.fromisoformat(day) if day else None)
+    addressees = find_addressee_mentions(s)
+    for person in (chair := find_chairs(s, persons)):
+        person.name_original = document.text[person.span.start : person.span.end]
     return Facts(
         document_id=document.id,
         event_date=event_date,
@@ -35,7 +47,10 @@ def extract(document: Document) -> Facts:
         roles=roles,
         documents=documents,
         task_batches=find_batches(s),
-        directives=find_directives(s, persons),
-        meetings=find_meetings(s, persons, event_date),
+        directives=find_directives(s, persons, addressees, deadlines),
+        meetings=find_meetings(s, persons, event_date, chair),
         places=find_places(s),
+        chair=chair,
+        addressees=first_each(addressees, lambda a: a.name),
+        deadlines=limits(deadlines),
     )

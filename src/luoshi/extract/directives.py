@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from luoshi.extract.dates import DEADLINE
-from luoshi.model import Directive, Meeting, Person, Span
+from luoshi.model import Addressee, DeadlinePhrase, Directive, Meeting, Person, Span
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _SPEAKS = re.compile(r"(强调|指出|要求|表示|提出|认为|希望|部署)")
@@ -15,11 +14,6 @@ _ORDINAL = re.compile(
     rf"^(?:([{_ORDINALS}])(?:要|是|方面)|第([{_ORDINALS}])[，,、]|[（(]([{_ORDINALS}])[)）]|0?(\d)[.、．\s]|(\d{{2}})\s*$)"
 )
 _DIRECTIVE_START = re.compile(r"^(?:要|必须|务必|确保|坚持|着力|加快|全力|进一步|持续|切实|奋力)")
-_ADDRESSEE = re.compile(
-    r"^([\u4e00-\u9fff]{2,14}?(?:各部门|各单位|各区|各地|各级|新区|部门|政府|管委会|管理局|党工委|委员会|"
-    r"合作区|自贸片区|集团|企业|单位|区|市|省|局|委|办))(?:要|必须|务必)"
-)
-_DEADLINE_HINT = re.compile(r"前|年底|年内|力争|半年|季度|长期坚持|持续推进|(?:19|20)\d{2}年")
 
 MEETING_KINDS: list[tuple[str, str]] = [
     ("常委会", r"常委会(?:\(扩大\)|（扩大）|扩大)?会议|常委会议"),
@@ -49,22 +43,25 @@ _MEETING_NAME = re.compile(
     r"(?:\(扩大\)|（扩大）)?(?:暨[^，。\s]{2,30}?(?:会议|大会))?(?=召开|在|举行|闭幕|开幕|，|,|。)"
 )
 _PLACE = re.compile(r"在([\u4e00-\u9fff]{2,10}?)(?:主持召开|召开|举行|主持|闭幕|开幕)")
-_CHAIR_AFTER = re.compile(r"[^，,。]{0,3}主持")
 _SPEAK_AFTER = re.compile(r"(?:在[^，,。]{0,12})?(?:讲话|强调|指出|作讲话)")
 
 
-def _followed(s: str, name: str, pattern: re.Pattern[str], before: str = "") -> bool:
-    """Whether some mention of ``name`` is followed by ``pattern`` (or preceded by ``before``)."""
+def _followed(s: str, name: str, pattern: re.Pattern[str]) -> bool:
+    """Whether some mention of ``name`` is followed by ``pattern``."""
     i = s.find(name)
     while i >= 0:
         end = i + len(name)
-        if pattern.match(s, end) or (before and s[max(0, i - len(before)) : i] == before):
+        if pattern.match(s, end):
             return True
         i = s.find(name, end)
     return False
 
 
-def find_directives(s: str, persons: list[Person]) -> list[Directive]:
+def find_directives(
+    s: str, persons: list[Person], addressees: list[Addressee], deadlines: list[DeadlinePhrase]
+) -> list[Directive]:
+    """Directives with their speaker; the addressee is the body found (``find_addressees``) at
+    the directive's start, the deadline the first limit found (``find_deadlines``) inside it."""
     names = {p.name for p in persons}
     speaker: str | None = None
     out: list[Directive] = []
@@ -99,24 +96,24 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
         if ordinal_m:
             raw = next(g for g in ordinal_m.groups() if g)
             ordinal = int(raw) if raw.isdigit() else _ORDINALS.index(raw) + 1
-        addressee_m = _ADDRESSEE.match(body) if must else None
+        body_end = body_start + len(body)
+        addressee = next((a.name for a in addressees if body_start <= a.span.start < body_start + 15
+                          and must and a.span.end <= body_end), None)  # fmt: skip
         is_directive = bool(
-            _DIRECTIVE_START.match(body) or addressee_m or (ordinal and "要" in body[:8])
+            _DIRECTIVE_START.match(body) or addressee or (ordinal and "要" in body[:8])
             or (speaks and ("，要" in sentence or ",要" in sentence))
         )  # fmt: skip
         if not is_directive or len(body) < 6:
             continue
-        deadline = None
-        for d in DEADLINE.finditer(body) if _DEADLINE_HINT.search(body) else ():
-            if _DEADLINE_HINT.search(d.group()):
-                deadline = d.group()
-                break
+        deadline = next(
+            (d.text for d in deadlines if body_start <= d.span.start and d.span.end <= body_end), None
+        )
         out.append(
             Directive(
                 text=body,
-                span=Span(body_start, body_start + len(body)),
+                span=Span(body_start, body_end),
                 speaker=speaker,
-                addressee=addressee_m.group(1) if addressee_m else None,
+                addressee=addressee,
                 deadline=deadline,
                 ordinal=ordinal,
             )
@@ -124,7 +121,10 @@ def find_directives(s: str, persons: list[Person]) -> list[Directive]:
     return out
 
 
-def find_meetings(s: str, persons: list[Person], event_date: str | None) -> list[Meeting]:
+def find_meetings(
+    s: str, persons: list[Person], event_date: str | None, chairs: list[Person]
+) -> list[Meeting]:
+    """The meeting the readout reports; its chair is the first of ``chairs`` (``find_chairs``)."""
     head = s[:1200]
     kind = None
     for k, pattern in _KIND_PATTERNS:
@@ -137,7 +137,7 @@ def find_meetings(s: str, persons: list[Person], event_date: str | None) -> list
     name = name_m.group(1) if name_m else None
     if name:
         name = re.sub(r"^(?:\d{1,2}月\d{1,2}日(?:上午|下午|晚)?|召开|举行|主持召开|联合召开)+", "", name)
-    chair = next((p.name for p in persons if _followed(s, p.name, _CHAIR_AFTER, "由")), None)
+    chair = chairs[0].name if chairs else None
     place_m = _PLACE.search(head)
     speakers = [p.name for p in persons if _followed(s, p.name, _SPEAK_AFTER)]
     span = Span(name_m.start(1), name_m.end(1)) if name_m else Span(0, 0)

@@ -13,7 +13,10 @@ instead of every word that starts with it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def windows(s: str, anchor: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
@@ -58,3 +61,15 @@ def word_pattern(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
         return f"(?:{body})?" if "" in node else body
 
     return re.compile(branch(trie))
+
+
+def first_each(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
+    """The first of the items with each key, in order ("each name once")."""
+    seen: set[Hashable] = set()
+    out: list[T] = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out

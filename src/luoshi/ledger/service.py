@@ -174,7 +174,8 @@ class Ledger:
         for t in tasks:
             if conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.code)):
                 raise LedgerError(f"task {t.code} already exists in {programme}")
-            dl = parse_deadline(t.deadline_text, year)
+            # The same reading as extraction's: relative phrases ("月底前") against the start day.
+            dl = parse_deadline(t.deadline_text, year, reference=t.start_date)
             parent_id = ids.get(t.parent_code or "") or (
                 conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.parent_code))
                 if t.parent_code else None

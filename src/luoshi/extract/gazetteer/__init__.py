@@ -1,5 +1,5 @@
-"""Word lists of ours (no lists of particular officials): surnames, post heads, media, zones and
-places. Loaded once, from plain text files beside this module."""
+"""Word lists of ours (no lists of particular officials): surnames, post heads, media, zones,
+places and the heads of organisational bodies. Loaded once, from plain text files beside this module."""
 
 from __future__ import annotations
 
@@ -57,3 +57,14 @@ def zones() -> tuple[tuple[str, str], ...]:
 def places() -> tuple[str, ...]:
     names = {w for line in _lines("places.txt") for w in line.split()}
     return tuple(sorted(names, key=len, reverse=True))
+
+
+@cache
+def body_words() -> dict[str, tuple[str, ...]]:
+    """Heads of organisational bodies and the words around them (``bodies.txt``): keys strong,
+    weak, people, not_start; each tuple longest first."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in _lines("bodies.txt"):
+        key, _, words = line.partition("\t")
+        out[key] = tuple(sorted(words.split(), key=len, reverse=True))
+    return out

@@ -1,0 +1,215 @@
+"""Addressees: the organisational bodies a directive is addressed to, as written.
+
+Found by structure, not by remembering bodies: the subject of a clause whose verb is a modal of
+obligation ("滨海新区要…", "港府需…", "各级各部门务必…"), the object of 要求/号召/责成 ("要求各区抓紧…"),
+and the body named in "由X牵头". The subject must be a list of bodies: each item ends in the
+head of a body (部门, 单位, 政府, 合作区, … from ``gazetteer/bodies.txt``) or is a known place or
+zone; items that name people ("广大委员"), pronouns and the scope alone ("全市上下") are not
+bodies, and a clause whose subject is the meeting ("会议强调…要…") has none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from luoshi.extract.gazetteer import body_words, places, zones
+from luoshi.extract.scan import first_each
+from luoshi.model import Addressee, Span
+
+# A modal of obligation, and what may stand between the subject and it.
+_MODAL = re.compile(
+    r"(?=[也更还都均则一首要需务必应])(?<![所必急亟无不之只主重纲提摘概简首紧将想])(?:也|更|还|都|均|则|一定|首先)?"
+    r"(?:要|需要|需|务必|必须|应当|应)(?![求点素闻件害员])"
+)
+_BOUNDARY = set('，,。；;：:！？!?\n“”"「」 \u3000\t')
+_LEAD_IN = re.compile(
+    r"^.*?(?:强调|指出|要求|表示|号召|希望|提出|认为|明确|部署|鼓励|督促|责成)"
+    r"|^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+|首先|其次|同时|此外|另外|最后)"
+)
+_SPLIT = re.compile(r"以及|、|和|及|与|同")
+_NARROWING = re.compile(r"特别是|尤其是|包括")  # "各级各部门特别是宣传战线": the narrower part may be no body
+# 要求 as a verb; as a noun ("讲话要求", "工作部署要求") it is preceded by what it belongs to.
+_ASKS = re.compile(r"(?<![话示署作本体新高格关的照据于合足达到符])(?:要求|号召|责成|督促|鼓励)[，,：:]?")
+_LEADS = re.compile(r"由([^，,。；;：:\s]{2,20}?)(?:牵头|负责)")
+_AS = re.compile(r"作为")
+_MAX_SUBJECT = 40
+
+
+@cache
+def _words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    w = body_words()
+    known = frozenset(places()) | frozenset(n for n, _ in zones())
+    return w["strong"], w["weak"], w["people"], w["not_start"], known
+
+
+@cache
+def _not_inside() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, body_words()["not_inside"])) + "|的")
+
+
+_TRAILING = re.compile(r"[（(][^（()）]*[)）]$")
+
+
+def _core(item: str) -> str:
+    """The item without a trailing parenthesis ("各县(市、区)" → "各县") and 等."""
+    core = _TRAILING.sub("", item) if item.endswith((")", "）")) else item
+    return core[:-1] if core.endswith("等") else core
+
+
+def is_body(item: str) -> bool:
+    """Whether ``item`` names an organisational body or a category of them."""
+    strong, weak, people, not_start, known = _words()
+    core = _core(item)
+    if not 2 <= len(core) <= 24 or core.endswith(people):
+        return False
+    if core in known:
+        return True
+    if _not_inside().search(core):
+        return False
+    if core.startswith(not_start) and not core.startswith(("全市各", "全省各", "全区各", "全县各", "全国各")):
+        return False
+    if core.endswith(strong):
+        return True
+    head = next((h for h in weak if core.endswith(h)), None)
+    if head is None:
+        return False
+    stem = core[: -len(head)]
+    return stem in known or (stem.startswith("各") and len(stem) <= 3) or 2 <= len(stem) <= 13
+
+
+_CATEGORY = re.compile(r"^(?:全[市省区县国])?(?:各|有关|相关|其他|其余|[市省区县]直|[市省区县]级|国务院)")
+
+
+def _plain(item: str) -> bool:
+    """A category of bodies ("各参加单位", "省直各部门") or a known place or zone."""
+    return bool(_CATEGORY.match(item)) or _core(item) in _words()[4]
+
+
+def _split(subject: str) -> list[tuple[str, int]] | None:
+    """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
+    not a list of bodies; after 特别是/包括 only the bodies are kept."""
+    narrow = _NARROWING.search(subject)
+    if not narrow:
+        return _split_list(subject)
+    head = _split_list(subject[: narrow.start()])
+    if head is None:
+        return None
+    rest = _split(subject[narrow.end() :]) or []
+    return head + [(item, narrow.end() + at) for item, at in rest]
+
+
+def _split_list(subject: str) -> list[tuple[str, int]] | None:
+    """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
+    not a list of bodies. A headless item shares the head of the next ("财政、社保部门")."""
+    parts: list[tuple[str, int]] = []
+    depth, start, i = 0, 0, 0
+    while i < len(subject):
+        c = subject[i]
+        depth += c in "（("
+        depth -= c in ")）"
+        m = _SPLIT.match(subject, i) if depth == 0 else None
+        if m:
+            parts.append((subject[start:i], start))
+            parts.append((m.group(), -1))  # the separator
+            start = i = m.end()
+            continue
+        i += 1
+    parts.append((subject[start:], start))
+    _, _, people, _, _ = _words()
+    out: list[tuple[str, int]] = []
+    pending: tuple[str, int] | None = None
+    for k in range(0, len(parts), 2):
+        item, at = parts[k]
+        if pending:
+            item, at = pending[0] + parts[k - 1][0] + item, pending[1]
+            pending = None
+        if not item:
+            continue
+        if is_body(item):
+            out.append((item, at))
+        elif item.endswith(people) or len(item) > 24:
+            continue
+        elif k + 2 < len(parts) and parts[k + 1][0] == "、":
+            pending = (item, at)
+        else:
+            return None  # a word that is neither a body nor people: not a list of bodies
+    return out or None
+
+
+def _clause_start(s: str, i: int) -> int:
+    """Where the clause ending at ``i`` starts; -1 when it is too long to be a subject."""
+    j = i
+    while j > 0 and s[j - 1] not in _BOUNDARY:
+        j -= 1
+        if i - j > _MAX_SUBJECT:
+            return -1
+    return j
+
+
+def _subject(s: str, a: int, b: int) -> tuple[str, int]:
+    """The subject in ``s[a:b]``: lead-ins (会议强调, 一是) and what follows 作为 dropped."""
+    text = s[a:b]
+    lead = _LEAD_IN.match(text)
+    if lead:
+        a += lead.end()
+        text = text[lead.end() :]
+    as_ = _AS.search(text)
+    if as_:
+        text = text[: as_.start()]
+    return text, a
+
+
+def find_addressees(s: str) -> list[Addressee]:
+    """The bodies addressed in ``s`` (simplified text), once each, in order of appearance."""
+    return first_each(find_addressee_mentions(s), lambda a: a.name)
+
+
+def find_addressee_mentions(s: str) -> list[Addressee]:
+    """Every mention of an addressed body in ``s`` (simplified text), in order."""
+    found = {*_subjects_of_modals(s), *_objects_of_asking(s), *_leaders(s)}
+    return [Addressee(item, Span(at, at + len(item))) for at, item in sorted(found)]
+
+
+Found = Iterator[tuple[int, str]]  # (offset in the text, body)
+
+
+def _subjects_of_modals(s: str) -> Found:
+    for m in _MODAL.finditer(s):
+        a = _clause_start(s, m.start())
+        if a < 0:
+            continue
+        if a < m.start():
+            text, a = _subject(s, a, m.start())
+            yield from ((a + at, item) for item, at in _split(text) or ())
+            continue
+        # The modal opens its clause: the subject is the clause before ("…各参加单位，要").
+        if a == 0 or s[a - 1] not in "，," or (a := _clause_start(s, m.start() - 1)) < 0:
+            continue
+        text, a = _subject(s, a, m.start() - 1)
+        items = _split(text) or []
+        # A clause of its own is a subject only when it is plainly one: categories of bodies or
+        # known places ("立足前海合作区，要…" is not addressed to the zone).
+        if all(_plain(item) for item, _ in items):
+            yield from ((a + at, item) for item, at in items)
+
+
+def _objects_of_asking(s: str) -> Found:
+    """The shortest run of bodies after 要求, extended while a head follows ("各区" → "各区政府")."""
+    for m in _ASKS.finditer(s):
+        rest = s[m.end() : m.end() + _MAX_SUBJECT]
+        best: list[tuple[str, int]] = []
+        last = 0
+        for end in range(2, len(rest) + 1):
+            if rest[end - 1] in _BOUNDARY or end - last > 4:
+                break
+            items = _split(rest[:end])
+            if items and items[-1][1] + len(items[-1][0]) == end:
+                best, last = items, end
+        if best and last < len(rest) and rest[last] not in "的之":
+            yield from ((m.end() + at, item) for item, at in best)
+
+
+def _leaders(s: str) -> Found:
+    for m in _LEADS.finditer(s):
+        yield from ((m.start(1) + at, item) for item, at in _split(m.group(1)) or ())
