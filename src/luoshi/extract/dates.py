@@ -1,4 +1,4 @@
-"""The event date of a readout, and deadlines inside directives.
+"""The event date of a readout.
 
 The event is the day the lead sentence narrates: a date that opens a sentence ("9月27日，…")
 wins over one met mid-sentence ("定于1月23日召开"). A date without a year takes the year of
@@ -27,11 +27,6 @@ _STAMP_REST = re.compile(r"\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:[|｜│].*|来
 _TODAY = re.compile(r"(?:今天|今日)(?![内起])")
 _LABEL_BEFORE = re.compile(r"(?:发布日期|发布时间|日期|时间|来源|date)\s*[:：]?\s*$", re.IGNORECASE)
 _SENTENCE_START = set("。！？!?\n")
-
-DEADLINE = re.compile(
-    r"(?:(?:(?:19|20)\d{2}|明|今|当)年)?(?:\d{1,2}月)?(?:底|末|中旬|上旬|下旬)?前|年底前|年内|年底|上半年|下半年|"
-    r"(?:(?:19|20)\d{2})年(?:\d{1,2}月)?(?:底|末)?|(?:每季度|每月|每年|长期坚持|持续推进|力争明年|力争今年)"
-)
 
 
 def _safe(y: int, m: int, d: int) -> date | None:
