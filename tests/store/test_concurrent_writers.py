@@ -4,9 +4,12 @@ each document is stored once, and the database stays whole."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -76,3 +79,69 @@ def test_concurrent_ingests_and_ledger_writers_all_succeed(tmp_path, db_path):
             "SELECT count(*) FROM progress_reports WHERE reporter LIKE 'writer-%'"
         ).fetchone()[0]
         assert reports == 4 * REPORTS
+
+
+def test_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path, db_path):
+    folders = [tmp_path / name for name in ("a", "b", "c")]
+    for n, folder in enumerate(folders):
+        folder.mkdir()
+        (folder / "r.txt").write_text(TEXT.format(m=1, d=n + 1, who=WHO[n], k=n + 2, what=WHAT[n]), "utf-8")
+    cmd = [sys.executable, "-m", "luoshi.cli", "ingest", "--db", db_path, "-q"]
+    procs = [subprocess.Popen([*cmd, str(f)], stderr=subprocess.PIPE, text=True) for f in folders]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+
+
+def _big_sheet(path: Path, rows: int) -> Path:
+    from openpyxl import Workbook
+
+    from luoshi.ledger.excel import HEADERS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["测试改革任务台账"])
+    ws.append(HEADERS)
+    for i in range(1, rows + 1):
+        ws.append([str(i), f"第{i}项改革任务", f"落实第{i}项举措", f"市第{i % 25}局", "2026年12月底前"])
+    wb.save(path)
+    return path
+
+
+def _write_lock_held(db_path: str) -> bool:
+    probe = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+def test_killed_ledger_import_leaves_nothing_half_written(tmp_path, db_path):
+    """kill -9 while the import holds the write lock: the sheet is in the ledger whole or not at
+    all, and the database is intact; importing again then gives every task once."""
+    open_store(db_path).engine.dispose()
+    sheet = _big_sheet(tmp_path / "台账.xlsx", 300)
+    cmd = [sys.executable, "-m", "luoshi.cli", "ledger", "import", str(sheet), "--db", db_path]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 180
+    while not _write_lock_held(db_path):
+        assert proc.poll() is None and time.time() < deadline, "the import never took the write lock"
+        time.sleep(0.05)
+    time.sleep(0.3)  # well inside the transaction (300 tasks take seconds)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        for table in ("tasks", "programmes", "units", "audit_log"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, timeout=300)
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*), count(DISTINCT code) FROM tasks").fetchone() == (300, 300)

@@ -567,6 +567,9 @@ def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
         raise StoreError("db_cannot_open", db=shown) from None
     if head and head != SQLITE_HEADER:
         raise StoreError("db_not_database", db=shown)
+    wal = path.with_name(path.name + "-wal")
+    if not head and not create and not (wal.exists() and wal.stat().st_size):  # (a new store may
+        raise StoreError("db_not_luoshi", db=shown)  # live in its write-ahead log until a checkpoint)
 
 
 def display_name(db: str) -> str:
