@@ -11,8 +11,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from luoshi.accounts.service import Accounts
+from luoshi.messages import message_in
 from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
+from luoshi.store.errors import StoreError
 from luoshi.web import api, pages
 from luoshi.web.deps import LoginRequired
 from luoshi.web.security import LoginThrottle
@@ -43,6 +45,13 @@ def create_app(db: str | None = None) -> FastAPI:
     @app.exception_handler(LoginRequired)
     def _login(request: Request, _exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(StoreError)
+    def _store(request: Request, exc: StoreError) -> Response:
+        """The store cannot be used now (locked past every wait, damaged…): 503 with the reason."""
+        lang = "en" if request.cookies.get("lang") == "en" else "zh"
+        detail = message_in(lang, exc.key, exc.params)
+        return _http(request, HTTPException(503, detail, headers={"Retry-After": "5"}))
 
     @app.exception_handler(HTTPException)
     def _http(request: Request, exc: HTTPException) -> Response:
