@@ -190,3 +190,11 @@ def test_concurrent_uploads_and_an_ingest_process_all_succeed(site, tmp_path):
         assert conn.execute("SELECT count(*) FROM documents WHERE text LIKE '%营商环境%'").fetchone() == (
             150,
         )
+
+
+def test_reasons_follow_the_language_switch(site):
+    client, csrf = login(site, "admin")
+    client.cookies.set("lang", "en")
+    files = [("files", ("..", _text(141), "text/plain"))]
+    result = client.post("/api/documents", files=files, headers={"X-CSRF-Token": csrf}).json()
+    assert result["rejected"] == [{"file": "..", "reason": message_in("en", "upload_name_empty")}]

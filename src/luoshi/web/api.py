@@ -22,6 +22,7 @@ from luoshi.web.deps import (
     api_change,
     api_user,
     ingest_uploads,
+    language,
     ledger_for,
     parse_day,
     supervisor,
@@ -112,7 +113,7 @@ def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> d
 def upload(
     request: Request, files: list[UploadFile] = File(...), user: User = Depends(supervisor)
 ) -> dict[str, Any]:
-    return ingest_uploads(request.app.state.store, files)
+    return ingest_uploads(request.app.state.store, files, language(request))
 
 
 @router.get("/people/{name}")

@@ -16,7 +16,7 @@ from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError
 from luoshi.web import api, pages
-from luoshi.web.deps import LoginRequired
+from luoshi.web.deps import LoginRequired, language
 from luoshi.web.security import LoginThrottle
 
 HERE = Path(__file__).parent
@@ -49,8 +49,7 @@ def create_app(db: str | None = None) -> FastAPI:
     @app.exception_handler(StoreError)
     def _store(request: Request, exc: StoreError) -> Response:
         """The store cannot be used now (locked past every wait, damaged…): 503 with the reason."""
-        lang = "en" if request.cookies.get("lang") == "en" else "zh"
-        detail = message_in(lang, exc.key, exc.params)
+        detail = message_in(language(request), exc.key, exc.params)
         return _http(request, HTTPException(503, detail, headers={"Retry-After": "5"}))
 
     @app.exception_handler(HTTPException)

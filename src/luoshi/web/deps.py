@@ -12,7 +12,7 @@ from fastapi import Depends, HTTPException, Request, UploadFile
 
 from luoshi.accounts.service import Accounts, User
 from luoshi.ledger.service import Ledger
-from luoshi.messages import message
+from luoshi.messages import message_in
 from luoshi.pipeline import ingest_paths
 from luoshi.store import Store
 from luoshi.web.security import CSRF_HEADER, check_csrf, current
@@ -55,11 +55,11 @@ def _shown_name(raw: str | None) -> str:
     return (raw or "").replace("\x00", "\\0")[:1000]  # as shown in reports (names have no length limit)
 
 
-def ingest_uploads(store: Store, files: list[UploadFile]) -> dict[str, list[Any]]:
+def ingest_uploads(store: Store, files: list[UploadFile], lang: str = "zh") -> dict[str, list[Any]]:
     """Ingest uploaded files like `luoshi ingest`; every file is added, known, or rejected with
     its reason (a name that cannot be stored too; the other parts are kept). Same names in one
     upload are stored under distinct names, each renaming reported. The temporary folder is
-    removed whatever happens."""
+    removed whatever happens. Reasons are in ``lang`` (zh or en)."""
     refused: list[dict[str, str]] = []
     notes: list[dict[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as tmp:
@@ -68,14 +68,20 @@ def ingest_uploads(store: Store, files: list[UploadFile]) -> dict[str, list[Any]
         for i, f in enumerate(files):
             name, key, params = upload_name(f.filename, i)
             if name is None:
-                refused.append({"file": _shown_name(f.filename), "reason": message(key or "", **params)})
+                refused.append(
+                    {"file": _shown_name(f.filename), "reason": message_in(lang, key or "", params)}
+                )
                 continue
             stored = _unique(name, taken)
             if stored != name:
                 key, params = "upload_name_renamed", {"name": stored}
             if key:
                 notes.append(
-                    {"file": _shown_name(f.filename), "stored_as": stored, "note": message(key, **params)}
+                    {
+                        "file": _shown_name(f.filename),
+                        "stored_as": stored,
+                        "note": message_in(lang, key, params),
+                    }
                 )
             path = Path(tmp) / stored
             try:
@@ -84,7 +90,7 @@ def ingest_uploads(store: Store, files: list[UploadFile]) -> dict[str, list[Any]
             except OSError as e:
                 path.unlink(missing_ok=True)
                 refused.append({"file": _shown_name(f.filename),
-                                "reason": message("upload_unreadable", error=type(e).__name__)})  # fmt: skip
+                                "reason": message_in(lang, "upload_unreadable", {"error": type(e).__name__})})  # fmt: skip
                 continue
             paths.append(path)
         if refused:
@@ -148,6 +154,11 @@ def page_user(request: Request) -> User:
 
 def ledger_for(request: Request, user: User) -> Ledger:
     return Ledger(request.app.state.store, actor=user.name)
+
+
+def language(request: Request) -> str:
+    """The user's language: the ``lang`` cookie (zh unless en)."""
+    return "en" if request.cookies.get("lang") == "en" else "zh"
 
 
 def parse_day(value: str | None) -> date:

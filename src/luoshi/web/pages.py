@@ -18,7 +18,7 @@ from luoshi.ledger.report import _bar_svg, build_report
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES
 from luoshi.web.api import _lead_unit, login_response, saved_sheet
-from luoshi.web.deps import ingest_uploads, ledger_for, page_user, parse_day
+from luoshi.web.deps import ingest_uploads, language, ledger_for, page_user, parse_day
 from luoshi.web.i18n import translator
 from luoshi.web.security import SESSION_COOKIE, check_csrf
 
@@ -278,5 +278,5 @@ def upload(request: Request, files: list[UploadFile] = File(...), csrf_token: st
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
         raise HTTPException(403, "only supervisors and admins may upload documents")
-    result = ingest_uploads(request.app.state.store, files)
+    result = ingest_uploads(request.app.state.store, files, language(request))
     return render(request, "upload.html", user, result=result)
