@@ -198,3 +198,84 @@ def test_reasons_follow_the_language_switch(site):
     files = [("files", ("..", _text(141), "text/plain"))]
     result = client.post("/api/documents", files=files, headers={"X-CSRF-Token": csrf}).json()
     assert result["rejected"] == [{"file": "..", "reason": message_in("en", "upload_name_empty")}]
+
+
+def test_killed_server_during_an_upload_leaves_whole_documents_only(tmp_path):
+    """kill -9 of the server while an upload is being stored: the database is intact and holds
+    whole documents only; the next server removes the killed one's temporary folder; uploading the
+    same files again stores each once."""
+    import os
+    import signal
+    import socket
+    import threading
+    import time
+
+    import httpx
+
+    from luoshi.accounts.service import Accounts
+    from luoshi.store import open_store
+
+    db = str(tmp_path / "killed.db")
+    server_tmp = tmp_path / "server-tmp"
+    server_tmp.mkdir()
+    Accounts(open_store(db)).add("admin", "correct-horse-1", "admin")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "luoshi.cli", "serve", "--db", db, "--port", str(port)]
+    files = [("files", (f"k{k:04d}.txt", _text(5000 + k), "text/plain")) for k in range(600)]
+
+    def start() -> tuple[subprocess.Popen[bytes], httpx.Client, str]:
+        server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env={**os.environ, "TMPDIR": str(server_tmp)})  # fmt: skip
+        client = httpx.Client(base_url=base, timeout=300)
+        for _ in range(600):
+            try:
+                r = client.post("/api/login", json={"name": "admin", "password": "correct-horse-1"})
+                return server, client, r.json()["csrf"]
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise AssertionError("the server did not start")
+
+    server, client, csrf = start()
+    errors: list[Exception] = []
+
+    def post() -> None:  # the server dies under it
+        try:
+            client.post("/api/documents", files=files, headers={"X-CSRF-Token": csrf})
+        except httpx.HTTPError as e:
+            errors.append(e)
+
+    upload = threading.Thread(target=post)
+    upload.start()
+    deadline = time.time() + 180
+    while True:  # kill once a batch is committed, before the upload is done
+        with sqlite3.connect(db, timeout=5) as conn:
+            if conn.execute("SELECT count(*) FROM documents").fetchone()[0] > 0:
+                break
+        assert time.time() < deadline and server.poll() is None
+        time.sleep(0.05)
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
+    upload.join()
+    assert errors, "the upload finished before the server was killed"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        partial = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM document_fts").fetchone()[0] == partial
+    assert 0 < partial < 600
+    assert [p.name.startswith("luoshi-upload-") for p in server_tmp.iterdir()] == [True]  # orphaned
+
+    server, client, csrf = start()
+    assert list(server_tmp.iterdir()) == []
+    try:
+        again = client.post("/api/documents", files=files, headers={"X-CSRF-Token": csrf})
+    finally:
+        server.terminate()
+        server.wait()
+    assert again.status_code == 200
+    assert len(again.json()["added"]) == 600 - partial
+    counts = _documents(db)
+    assert len(counts) == 600 and set(counts.values()) == {1}
+    assert list(server_tmp.iterdir()) == []

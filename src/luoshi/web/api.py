@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from luoshi.web.deps import (
     language,
     ledger_for,
     parse_day,
+    request_folder,
     supervisor,
     upload_name,
 )
@@ -207,7 +207,7 @@ def export(request: Request, programme: str | None = None, as_of: str | None = N
            user: User = Depends(api_user)) -> Response:  # fmt: skip
     views = ledger_for(request, user).tasks(parse_day(as_of), programme)
     name = f"台账-{date.today().isoformat()}.xlsx"
-    with tempfile.TemporaryDirectory(prefix="luoshi-export-") as tmp:  # removed even when the export fails
+    with request_folder("export") as tmp:  # removed even when the export fails
         path = Path(tmp) / name
         export_sheet(views, path, programme or "台账")
         content = path.read_bytes()
@@ -227,7 +227,7 @@ def saved_sheet(tmp: str, file: UploadFile) -> Path:
 @router.post("/ledger/import")
 def import_(request: Request, file: UploadFile = File(...), programme: str | None = None, partial: bool = False,
             user: User = Depends(supervisor)) -> dict[str, Any]:  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="luoshi-import-") as tmp:
+    with request_folder("import") as tmp:
         path = saved_sheet(tmp, file)
         try:
             result = import_sheet(ledger_for(request, user), path, programme, partial)

@@ -16,7 +16,7 @@ from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError
 from luoshi.web import api, pages
-from luoshi.web.deps import LoginRequired, language
+from luoshi.web.deps import LoginRequired, language, remove_orphaned_folders
 from luoshi.web.security import LoginThrottle
 
 HERE = Path(__file__).parent
@@ -32,6 +32,7 @@ def create_app(db: str | None = None) -> FastAPI:
         title="luoshi", version="0.1.0", description="Meeting readouts → implementation ledger (台账)."
     )
     app.state.store = open_store(db)
+    remove_orphaned_folders()  # left by a server killed in the middle of a request
     app.state.accounts = Accounts(app.state.store)
     app.state.throttle = LoginThrottle()
     app.state.dashboard_cache = VersionedCache(16)

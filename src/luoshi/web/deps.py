@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 from datetime import date
@@ -16,6 +18,36 @@ from luoshi.messages import message_in
 from luoshi.pipeline import ingest_paths
 from luoshi.store import Store
 from luoshi.web.security import CSRF_HEADER, check_csrf, current
+
+
+def request_folder(kind: str) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for one request, removed when the ``with`` block ends however it ends.
+    Its name carries this process's id, so that a server killed mid-request has its folder
+    removed by the next server (``remove_orphaned_folders``)."""
+    return tempfile.TemporaryDirectory(prefix=f"luoshi-{kind}-{os.getpid()}-")
+
+
+_ORPHAN = re.compile(r"luoshi-(?:upload|import|export)-(\d+)-")
+
+
+def remove_orphaned_folders() -> int:
+    """Remove the request folders of luoshi processes that no longer run (killed servers)."""
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob("luoshi-*-*-*"):
+        m = _ORPHAN.match(folder.name)
+        if not m or not folder.is_dir():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # still running (or not ours to signal): keep
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
 
 MAX_NAME_BYTES = 200  # of a stored upload's name (file systems allow 255 bytes)
 
@@ -62,7 +94,7 @@ def ingest_uploads(store: Store, files: list[UploadFile], lang: str = "zh") -> d
     removed whatever happens. Reasons are in ``lang`` (zh or en)."""
     refused: list[dict[str, str]] = []
     notes: list[dict[str, str]] = []
-    with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as tmp:
+    with request_folder("upload") as tmp:
         paths: list[Path] = []
         taken: set[str] = set()
         for i, f in enumerate(files):

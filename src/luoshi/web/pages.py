@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import secrets
-import tempfile
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,7 +17,7 @@ from luoshi.ledger.report import _bar_svg, build_report
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES
 from luoshi.web.api import _lead_unit, login_response, saved_sheet
-from luoshi.web.deps import ingest_uploads, language, ledger_for, page_user, parse_day
+from luoshi.web.deps import ingest_uploads, language, ledger_for, page_user, parse_day, request_folder
 from luoshi.web.i18n import translator
 from luoshi.web.security import SESSION_COOKIE, check_csrf
 
@@ -255,7 +254,7 @@ def ledger_import(request: Request, file: UploadFile = File(...), csrf_token: st
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
         raise HTTPException(403, "only supervisors and admins may import")
-    with tempfile.TemporaryDirectory(prefix="luoshi-import-") as tmp:
+    with request_folder("import") as tmp:
         path = saved_sheet(tmp, file)
         try:
             result = import_sheet(ledger_for(request, user), path)
