@@ -65,7 +65,7 @@ def test_a_store_in_a_missing_folder(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "command", [["summary"], ["ingest", "."], ["ledger", "progress", "1", "x"]], ids=" ".join
+    "command", [["summary"], ["ingest", "."], ["ledger", "progress", "1", "x"], ["serve"]], ids=" ".join
 )
 def test_db_pointing_at_a_folder_is_refused(tmp_path, command):
     result = _run(*command, "--db", str(tmp_path))

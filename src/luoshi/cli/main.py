@@ -355,6 +355,7 @@ def serve(
 
     import uvicorn
 
+    open_db(db).engine.dispose()  # a store that cannot be used: one sentence, before the server starts
     os.environ["LUOSHI_DB"] = _db(db)
     uvicorn.run("luoshi.web.asgi:app", host=host, port=port, workers=workers, log_level="warning")
 
