@@ -75,19 +75,22 @@ def ingest_paths(
     def flush() -> None:
         if not pending:
             return
+        # Extraction runs before the write transaction begins: the write lock is held only
+        # while rows are written, so concurrent writers (other ingests, the web server) wait little.
+        items: list[tuple[Document, Facts | None]] = []
+        failed: list[tuple[str, str]] = []
+        for item in pending:
+            if isinstance(item, Rejection):
+                failed.append((item.key, item.reason))
+                continue
+            try:
+                items.append((item, extract(item) if with_facts else None))
+            except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
+                failed.append((item.source_path or item.id, f"extraction failed: {type(e).__name__}: {e}"))
         try:
             with store.transaction() as conn:
-                items: list[tuple[Document, Facts | None]] = []
-                for item in pending:
-                    if isinstance(item, Rejection):
-                        reject(conn, item.key, item.reason)
-                        continue
-                    try:
-                        items.append((item, extract(item) if with_facts else None))
-                    except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
-                        reject(
-                            conn, item.source_path or item.id, f"extraction failed: {type(e).__name__}: {e}"
-                        )
+                for key, reason in failed:
+                    reject(conn, key, reason)
                 try:
                     with conn.begin_nested():
                         record(items, store.add_documents(conn, items))

@@ -61,12 +61,13 @@ class Accounts:
             raise AccountError("a unit member needs --unit")
         if len(password) < 8:
             raise AccountError("passwords need at least 8 characters")
+        password_hash = _hasher.hash(password)  # before the write lock: hashing takes a while
         with self.store.transaction() as conn:
             if conn.scalar(select(UserRow.id).where(UserRow.name == name)):
                 raise AccountError(f"user {name!r} exists already")
             ledger = Ledger(self.store, actor="accounts")
             unit_id = ledger.unit_id(conn, unit) if unit else None
-            conn.execute(insert(UserRow).values(name=name, password_hash=_hasher.hash(password), role=role,
+            conn.execute(insert(UserRow).values(name=name, password_hash=password_hash, role=role,
                                                 unit_id=unit_id))  # fmt: skip
             ledger.audit(conn, "user", None, "create", None, {"name": name, "role": role, "unit": unit})
         user = self.get(name)

@@ -15,7 +15,7 @@ from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report, render
 from luoshi.ledger.service import Ledger, LedgerError
 from luoshi.ledger.status import LABELS_ZH, PRESETS
-from luoshi.store import default_db_path, open_store
+from luoshi.store import Store, default_db_path, open_store
 
 app = typer.Typer(help="The implementation ledger (台账): tasks, progress, status.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -28,8 +28,23 @@ AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD
 RulesOption = Annotated[str, typer.Option("--rules", help=f"Status rules preset: {', '.join(PRESETS)}.")]
 
 
-def _ledger(db: str | None, actor: str = "cli") -> Ledger:
-    return Ledger(open_store(db or default_db_path()), actor=actor)
+_opened: list[str] = []  # the store this command opened, named if the driver fails on it later
+
+
+def open_db(db: str | None, create: bool = True) -> Store:
+    """The store of ``--db`` (default $LUOSHI_DB or ./luoshi.db). Commands that only read pass
+    ``create=False``: a missing store is refused with a message instead of being created."""
+    target = db or default_db_path()
+    _opened[:] = [target]
+    return open_store(target, create=create)
+
+
+def opened_db() -> str:
+    return _opened[0] if _opened else default_db_path()
+
+
+def _ledger(db: str | None, actor: str = "cli", create: bool = True) -> Ledger:
+    return Ledger(open_db(db, create), actor=actor)
 
 
 def _day(value: str | None) -> date:
@@ -84,7 +99,7 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export the ledger in the conventional 台账 layout (importing it back gives the same ledger)."""
-    ledger = _ledger(db)
+    ledger = _ledger(db, create=False)
     views = ledger.tasks(_day(as_of), programme)
     export_sheet(views, file, programme or "台账")
     console.print(f"wrote {len(views)} tasks to {file}")
@@ -241,7 +256,7 @@ def schedule(
 @app.command()
 def show(task: str, as_of: AsOfOption = None, programme: ProgrammeOption = None, db: DbOption = None) -> None:
     """A task with its status (and the rule behind it), milestones, progress and requests."""
-    ledger = _ledger(db)
+    ledger = _ledger(db, create=False)
     try:
         detail = ledger.task_detail(_task(ledger, task, programme), _day(as_of))
     except LedgerError as e:
@@ -253,7 +268,7 @@ def show(task: str, as_of: AsOfOption = None, programme: ProgrammeOption = None,
 @app.command()
 def history(task: str, programme: ProgrammeOption = None, db: DbOption = None) -> None:
     """The audit trail of a task: who changed what, when, before and after."""
-    ledger = _ledger(db)
+    ledger = _ledger(db, create=False)
     try:
         rows = ledger.history(_task(ledger, task, programme))
     except LedgerError as e:
@@ -270,7 +285,7 @@ def list_(as_of: AsOfOption = None, programme: ProgrammeOption = None, rules: Ru
           db: DbOption = None) -> None:  # fmt: skip
     """Tasks with their status as of a date."""
     table = Table("code", "task", "lead unit", "deadline", "status", "rule")
-    for t in _ledger(db).tasks(_day(as_of), programme, PRESETS[rules]):
+    for t in _ledger(db, create=False).tasks(_day(as_of), programme, PRESETS[rules]):
         table.add_row(t.code, t.title[:30], t.lead_unit or "—", t.deadline_text or "—",
                       LABELS_ZH[t.status.status], t.status.rule)  # fmt: skip
     console.print(table)
@@ -281,7 +296,7 @@ def reminders(
     as_of: AsOfOption = None, rules: RulesOption = "supervision-office", db: DbOption = None
 ) -> None:
     """Per unit: what is overdue, due soon, or awaits a report (催办)."""
-    found = _ledger(db).reminders(_day(as_of), PRESETS[rules])
+    found = _ledger(db, create=False).reminders(_day(as_of), PRESETS[rules])
     if not found:
         console.print("nothing to remind")
     for unit, buckets in found.items():
@@ -300,7 +315,7 @@ def diff(
     db: DbOption = None,
 ) -> None:
     """What changed between two dates: status, deadline and progress, task by task."""
-    changes = _ledger(db).changes(_day(since), _day(until), programme)
+    changes = _ledger(db, create=False).changes(_day(since), _day(until), programme)
     if not changes:
         console.print("no changes")
     for c in changes:
@@ -332,7 +347,7 @@ def report(
     """The monthly supervision report (督查通报)."""
     if rules not in PRESETS:
         raise typer.BadParameter(f"unknown rules preset {rules!r}")
-    r = build_report(_ledger(db), _day(as_of), programme, PRESETS[rules], snapshot=snapshot)
+    r = build_report(_ledger(db, create=False), _day(as_of), programme, PRESETS[rules], snapshot=snapshot)
     try:
         text = render(r, fmt, output)
     except ValueError as e:

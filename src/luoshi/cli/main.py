@@ -7,31 +7,57 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
+from typer.core import TyperGroup
 
 from luoshi.accounts.service import AccountError, Accounts
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_paths
-from luoshi.store import default_db_path, open_store
+from luoshi.messages import message
+from luoshi.store import default_db_path
+from luoshi.store.db import display_name
+from luoshi.store.errors import StoreError, translate
+
+EXIT_REJECTED = 3  # some inputs were rejected (the others were ingested)
+EXIT_STORE = 4  # the database cannot be used: missing, not a database, a folder, unreadable, newer schema
+EXIT_BUSY = 5  # the database stayed locked by other writers after every bounded wait
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class _Commands(TyperGroup):
+    """Every command: a store that cannot be used is one sentence and a documented exit status."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
+        try:
+            return super().invoke(ctx)
+        except (StoreError, DBAPIError) as e:
+            found = translate(e, display_name(ledger_cli.opened_db()))
+            if found is None:
+                raise
+            err.print(str(found), markup=False, highlight=False)
+            raise typer.Exit(EXIT_BUSY if found.key == "db_busy" else EXIT_STORE) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     help="luoshi (落实): from meeting readouts to an implementation ledger.",
+    epilog=message("exit_statuses"),
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(soft_wrap=True)
-err = Console(stderr=True)
 
 from luoshi.cli import ledger as ledger_cli  # noqa: E402
+from luoshi.cli.ledger import open_db  # noqa: E402
 
 app.add_typer(ledger_cli.app, name="ledger")
 app.command("report")(ledger_cli.report)
-
-EXIT_REJECTED = 3  # some inputs were rejected (the others were ingested)
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
@@ -56,7 +82,7 @@ def ingest(
     were rejected (each is listed with its reason and recorded in the database)."""
     from luoshi.pipeline import ingest_paths
 
-    store = open_store(_db(db))
+    store = open_db(db)
     total = sum(1 for _ in iter_paths(paths))
     with Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -88,7 +114,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Full-text search over both scripts, ranked, with highlighted snippets."""
-    store = open_store(_db(db))
+    store = open_db(db, create=False)
     hits = store.search(query, limit=limit)
     if as_json:
         console.print_json(json.dumps([h.to_json() for h in hits], ensure_ascii=False))
@@ -188,7 +214,7 @@ def summary(db: DbOption = None) -> None:
 
 
 def _print_summary(db: str) -> None:
-    s = open_store(db).summary()
+    s = open_db(db, create=False).summary()
     console.print(
         f"[bold]{s['documents']}[/] documents, {s['persons']} persons, {s['citations']} citations, "
         f"{s['task_batches']} task batches, {s['directives']} directives"
@@ -214,7 +240,7 @@ def demo(
     from luoshi.demo import corpus_path
     from luoshi.pipeline import ingest_paths
 
-    store = open_store(db)
+    store = open_db(db)
     report = ingest_paths(store, [corpus_path()])
     console.rule("[bold]luoshi demo")
     console.print(
@@ -273,7 +299,7 @@ app.add_typer(user_app, name="user")
 def _accounts(db: str | None) -> Iterator[Accounts]:
     """The account service; an AccountError becomes a message and exit status 1."""
     try:
-        yield Accounts(open_store(_db(db)))
+        yield Accounts(open_db(db))
     except AccountError as e:
         err.print(f"[red]error[/]: {e}")
         raise typer.Exit(1) from None
@@ -329,6 +355,7 @@ def serve(
 
     import uvicorn
 
+    open_db(db).engine.dispose()  # a store that cannot be used: one sentence, before the server starts
     os.environ["LUOSHI_DB"] = _db(db)
     uvicorn.run("luoshi.web.asgi:app", host=host, port=port, workers=workers, log_level="warning")
 

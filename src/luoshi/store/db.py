@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, func, insert, select, text
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
 from luoshi.store import fts
 from luoshi.store.cache import VersionedCache
-from luoshi.store.migrate import upgrade
+from luoshi.store.errors import StoreError, translate
+from luoshi.store.migrate import current_revision, ensure_current
 from luoshi.store.schema import (
     CitationRow,
     DirectiveRow,
@@ -27,6 +28,7 @@ from luoshi.store.schema import (
     RejectionRow,
     TaskBatchRow,
 )
+from luoshi.store.writers import configure_sqlite, write_transaction
 from luoshi.text.fold import to_simplified
 from luoshi.text.offsets import OffsetMap
 
@@ -156,15 +158,6 @@ def _collect_facts(doc_id: int, facts: Facts, person_ids: dict[str, int], rows: 
     )
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
-
-
 class Store:
     """Documents, their facts and the ledger in one database."""
 
@@ -178,7 +171,9 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        """A write transaction: on SQLite it takes the write lock when it begins, waiting its
+        turn behind other writers (bounded; see ``luoshi.store.writers``)."""
+        with write_transaction(self.engine) as conn:
             yield conn
 
     def find_by_hash(self, conn: Connection, content_hash: str) -> int | None:
@@ -547,14 +542,67 @@ def _to_json(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
 
-def open_store(db: str | None = None, migrate: bool = True) -> Store:
-    url = database_url(db or default_db_path())
-    if make_url(url).get_backend_name() == "sqlite":
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
+    """Refuse, with the reason, a path that cannot be (or, when not ``create``, is not yet) a store."""
+    if path.is_dir():
+        raise StoreError("db_is_directory", db=shown)
+    if not path.exists():
+        if not create:
+            raise StoreError("db_missing", db=shown)
+        folder = path.parent
+        if not folder.is_dir():
+            raise StoreError("db_dir_missing", dir=str(folder))
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError("db_dir_unwritable", dir=str(folder))
+        return
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise StoreError("db_unreadable", db=shown) from None
+    except OSError:
+        raise StoreError("db_cannot_open", db=shown) from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError("db_not_database", db=shown)
+    wal = path.with_name(path.name + "-wal")
+    if not head and not create and not (wal.exists() and wal.stat().st_size):  # (a new store may
+        raise StoreError("db_not_luoshi", db=shown)  # live in its write-ahead log until a checkpoint)
+
+
+def display_name(db: str) -> str:
+    """``db`` as messages name it: the path as given, or the URL without its password."""
+    return db if "://" not in db else make_url(db).render_as_string(hide_password=True)
+
+
+def open_store(db: str | None = None, migrate: bool = True, create: bool = True) -> Store:
+    """The store at ``db`` (a file path or a URL), migrated to this version's schema. With
+    ``create=False`` (commands that only read) a missing or empty store is refused, not made.
+    Raises StoreError, whose message says in one sentence why the store cannot be used."""
+    target = db or default_db_path()
+    url = make_url(database_url(target))
+    shown = display_name(target)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            _check_sqlite_file(Path(url.database), shown, create)
         # Enough pooled connections for a web server's thread pool: opening one costs pragmas.
         engine = create_engine(url, pool_size=32, max_overflow=32, json_serializer=_to_json)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        configure_sqlite(engine)
     else:
         engine = create_engine(url, json_serializer=_to_json)
-    if migrate:
-        upgrade(engine)
+    try:
+        if not create and current_revision(engine) is None:
+            raise StoreError("db_not_luoshi", db=shown)
+        if migrate:
+            ensure_current(engine, shown)
+    except Exception as e:
+        engine.dispose()
+        found = translate(e, shown)
+        if found is None:
+            raise
+        if found is e:
+            raise
+        raise found from e
     return Store(engine)

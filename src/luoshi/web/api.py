@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -17,7 +17,17 @@ from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report
 from luoshi.ledger.schema import TaskRow
 from luoshi.ledger.service import LedgerError
-from luoshi.web.deps import api_change, api_user, ingest_uploads, ledger_for, parse_day, supervisor
+from luoshi.web.deps import (
+    api_change,
+    api_user,
+    ingest_uploads,
+    language,
+    ledger_for,
+    parse_day,
+    request_folder,
+    supervisor,
+    upload_name,
+)
 from luoshi.web.security import SESSION_COOKIE
 
 router = APIRouter(prefix="/api")
@@ -103,7 +113,7 @@ def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> d
 def upload(
     request: Request, files: list[UploadFile] = File(...), user: User = Depends(supervisor)
 ) -> dict[str, Any]:
-    return ingest_uploads(request.app.state.store, files)
+    return ingest_uploads(request.app.state.store, files, language(request))
 
 
 @router.get("/people/{name}")
@@ -194,20 +204,31 @@ def report(request: Request, as_of: str | None = None, programme: str | None = N
 
 @router.get("/ledger/export.xlsx")
 def export(request: Request, programme: str | None = None, as_of: str | None = None,
-           user: User = Depends(api_user)) -> FileResponse:  # fmt: skip
+           user: User = Depends(api_user)) -> Response:  # fmt: skip
     views = ledger_for(request, user).tasks(parse_day(as_of), programme)
-    path = Path(tempfile.mkdtemp()) / f"台账-{date.today().isoformat()}.xlsx"
-    export_sheet(views, path, programme or "台账")
-    return FileResponse(path, filename=path.name,
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    name = f"台账-{date.today().isoformat()}.xlsx"
+    with request_folder("export") as tmp:  # removed even when the export fails
+        path = Path(tmp) / name
+        export_sheet(views, path, programme or "台账")
+        content = path.read_bytes()
+    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})  # fmt: skip
+
+
+def saved_sheet(tmp: str, file: UploadFile) -> Path:
+    """The uploaded 台账 in ``tmp`` under a safe form of its name (its stem may name the programme)."""
+    name = upload_name(file.filename, 0)[0] or "ledger.xlsx"
+    path = Path(tmp) / name
+    with path.open("xb") as out:
+        shutil.copyfileobj(file.file, out, 1 << 20)
+    return path
 
 
 @router.post("/ledger/import")
 def import_(request: Request, file: UploadFile = File(...), programme: str | None = None, partial: bool = False,
             user: User = Depends(supervisor)) -> dict[str, Any]:  # fmt: skip
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(file.filename or "ledger.xlsx").name
-        path.write_bytes(file.file.read())
+    with request_folder("import") as tmp:
+        path = saved_sheet(tmp, file)
         try:
             result = import_sheet(ledger_for(request, user), path, programme, partial)
         except SheetImportError as e:

@@ -11,10 +11,12 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from luoshi.accounts.service import Accounts
+from luoshi.messages import message_in
 from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
+from luoshi.store.errors import StoreError
 from luoshi.web import api, pages
-from luoshi.web.deps import LoginRequired
+from luoshi.web.deps import LoginRequired, language, remove_orphaned_folders
 from luoshi.web.security import LoginThrottle
 
 HERE = Path(__file__).parent
@@ -30,6 +32,7 @@ def create_app(db: str | None = None) -> FastAPI:
         title="luoshi", version="0.1.0", description="Meeting readouts → implementation ledger (台账)."
     )
     app.state.store = open_store(db)
+    remove_orphaned_folders()  # left by a server killed in the middle of a request
     app.state.accounts = Accounts(app.state.store)
     app.state.throttle = LoginThrottle()
     app.state.dashboard_cache = VersionedCache(16)
@@ -43,6 +46,12 @@ def create_app(db: str | None = None) -> FastAPI:
     @app.exception_handler(LoginRequired)
     def _login(request: Request, _exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(StoreError)
+    def _store(request: Request, exc: StoreError) -> Response:
+        """The store cannot be used now (locked past every wait, damaged…): 503 with the reason."""
+        detail = message_in(language(request), exc.key, exc.params)
+        return _http(request, HTTPException(503, detail, headers={"Retry-After": "5"}))
 
     @app.exception_handler(HTTPException)
     def _http(request: Request, exc: HTTPException) -> Response:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -11,24 +14,132 @@ from fastapi import Depends, HTTPException, Request, UploadFile
 
 from luoshi.accounts.service import Accounts, User
 from luoshi.ledger.service import Ledger
+from luoshi.messages import message_in
 from luoshi.pipeline import ingest_paths
 from luoshi.store import Store
 from luoshi.web.security import CSRF_HEADER, check_csrf, current
 
 
-def ingest_uploads(store: Store, files: list[UploadFile]) -> dict[str, list[Any]]:
-    """Ingest uploaded files like `luoshi ingest`; every file is added, known, or rejected."""
-    with tempfile.TemporaryDirectory() as tmp:
+def request_folder(kind: str) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for one request, removed when the ``with`` block ends however it ends.
+    Its name carries this process's id, so that a server killed mid-request has its folder
+    removed by the next server (``remove_orphaned_folders``)."""
+    return tempfile.TemporaryDirectory(prefix=f"luoshi-{kind}-{os.getpid()}-")
+
+
+_ORPHAN = re.compile(r"luoshi-(?:upload|import|export)-(\d+)-")
+
+
+def remove_orphaned_folders() -> int:
+    """Remove the request folders of luoshi processes that no longer run (killed servers)."""
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob("luoshi-*-*-*"):
+        m = _ORPHAN.match(folder.name)
+        if not m or not folder.is_dir():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # still running (or not ours to signal): keep
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+MAX_NAME_BYTES = 200  # of a stored upload's name (file systems allow 255 bytes)
+
+
+def upload_name(raw: str | None, index: int) -> tuple[str | None, str | None, dict[str, object]]:
+    """A safe file name for an uploaded part: (name or None when refused, catalogue key of the
+    refusal or warning, its parameters). Only the last path component is kept; control
+    characters become "_"; an over-long name is shortened, keeping its extension."""
+    if raw and "\x00" in raw:
+        return None, "upload_name_nul", {}
+    name = (raw or f"upload-{index}.txt").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join("_" if ord(c) < 32 or ord(c) == 127 else c for c in name)
+    if not name.strip("."):
+        return None, "upload_name_empty", {}
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name, None, {}
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix.encode()) > 16:
+        stem, suffix = name, ""
+    budget = MAX_NAME_BYTES - len(suffix.encode()) - len(dot)
+    short = stem.encode()[:budget].decode(errors="ignore") + (f".{suffix}" if suffix else "")
+    return short, "upload_name_shortened", {"name": short}
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``stem (2).ext``, ``stem (3).ext``… when an earlier part of the upload has it."""
+    stem, dot, suffix = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    n = 2
+    while name in taken:
+        name = f"{stem} ({n}){dot}{suffix}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def _shown_name(raw: str | None) -> str:
+    return (raw or "").replace("\x00", "\\0")[:1000]  # as shown in reports (names have no length limit)
+
+
+def ingest_uploads(store: Store, files: list[UploadFile], lang: str = "zh") -> dict[str, list[Any]]:
+    """Ingest uploaded files like `luoshi ingest`; every file is added, known, or rejected with
+    its reason (a name that cannot be stored too; the other parts are kept). Same names in one
+    upload are stored under distinct names, each renaming reported. The temporary folder is
+    removed whatever happens. Reasons are in ``lang`` (zh or en)."""
+    refused: list[dict[str, str]] = []
+    notes: list[dict[str, str]] = []
+    with request_folder("upload") as tmp:
+        paths: list[Path] = []
+        taken: set[str] = set()
         for i, f in enumerate(files):
-            (Path(tmp) / Path(f.filename or f"upload-{i}.txt").name).write_bytes(f.file.read())
-        report = ingest_paths(store, [tmp])
+            name, key, params = upload_name(f.filename, i)
+            if name is None:
+                refused.append(
+                    {"file": _shown_name(f.filename), "reason": message_in(lang, key or "", params)}
+                )
+                continue
+            stored = _unique(name, taken)
+            if stored != name:
+                key, params = "upload_name_renamed", {"name": stored}
+            if key:
+                notes.append(
+                    {
+                        "file": _shown_name(f.filename),
+                        "stored_as": stored,
+                        "note": message_in(lang, key, params),
+                    }
+                )
+            path = Path(tmp) / stored
+            try:
+                with path.open("xb") as out:
+                    shutil.copyfileobj(f.file, out, 1 << 20)
+            except OSError as e:
+                path.unlink(missing_ok=True)
+                refused.append({"file": _shown_name(f.filename),
+                                "reason": message_in(lang, "upload_unreadable", {"error": type(e).__name__})})  # fmt: skip
+                continue
+            paths.append(path)
+        if refused:
+            with store.transaction() as conn:
+                for r in refused:
+                    store.add_rejection(conn, r["file"], r["reason"])
+        report = ingest_paths(store, paths) if paths else None
 
     def shown(key: str) -> str:  # the file name, and the record number inside a JSON Lines file
         path, _, record = str(key).partition("#")
         return Path(path).name + (f"#{record}" if record else "")
 
+    if report is None:
+        return {"added": [], "duplicates": [], "rejected": refused, "renamed": notes}
     return {"added": [shown(k) for k in report.added], "duplicates": [shown(k) for k, _ in report.duplicates],
-            "rejected": [{"file": shown(r.key), "reason": r.reason} for r in report.rejected]}  # fmt: skip
+            "rejected": refused + [{"file": shown(r.key), "reason": r.reason} for r in report.rejected],
+            "renamed": notes}  # fmt: skip
 
 
 class LoginRequired(Exception):
@@ -75,6 +186,11 @@ def page_user(request: Request) -> User:
 
 def ledger_for(request: Request, user: User) -> Ledger:
     return Ledger(request.app.state.store, actor=user.name)
+
+
+def language(request: Request) -> str:
+    """The user's language: the ``lang`` cookie (zh unless en)."""
+    return "en" if request.cookies.get("lang") == "en" else "zh"
 
 
 def parse_day(value: str | None) -> date:

@@ -51,6 +51,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rejected": ("未能导入", "Rejected"),
     "added": ("已导入", "Added"),
     "duplicate": ("已存在", "Already stored"),
+    "renamed": ("改名保存", "Stored under another name"),
     "no_results": ("无结果", "No results"),
     "cited_by": ("引用该文件的会议", "Meetings citing this document"),
     "documents_attended": ("出现的文件", "Appears in"),

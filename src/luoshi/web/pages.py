@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import html
 import secrets
-import tempfile
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -18,8 +16,8 @@ from luoshi.ledger.excel import SheetImportError, import_sheet
 from luoshi.ledger.report import _bar_svg, build_report
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES
-from luoshi.web.api import _lead_unit, login_response
-from luoshi.web.deps import ingest_uploads, ledger_for, page_user, parse_day
+from luoshi.web.api import _lead_unit, login_response, saved_sheet
+from luoshi.web.deps import ingest_uploads, language, ledger_for, page_user, parse_day, request_folder
 from luoshi.web.i18n import translator
 from luoshi.web.security import SESSION_COOKIE, check_csrf
 
@@ -256,9 +254,8 @@ def ledger_import(request: Request, file: UploadFile = File(...), csrf_token: st
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
         raise HTTPException(403, "only supervisors and admins may import")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(file.filename or "ledger.xlsx").name
-        path.write_bytes(file.file.read())
+    with request_folder("import") as tmp:
+        path = saved_sheet(tmp, file)
         try:
             result = import_sheet(ledger_for(request, user), path)
             rows, message = [], f"imported {len(result.imported)} tasks into {result.programme}"
@@ -280,5 +277,5 @@ def upload(request: Request, files: list[UploadFile] = File(...), csrf_token: st
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
         raise HTTPException(403, "only supervisors and admins may upload documents")
-    result = ingest_uploads(request.app.state.store, files)
+    result = ingest_uploads(request.app.state.store, files, language(request))
     return render(request, "upload.html", user, result=result)

@@ -1,0 +1,95 @@
+"""Writers wait their turn: every write transaction on SQLite begins IMMEDIATE.
+
+A deferred transaction reads first and asks for the write lock at its first write; when another
+process wrote in between, SQLite answers SQLITE_BUSY at once (the busy timeout cannot help, the
+snapshot is stale) and the whole batch fails. A write transaction that takes the lock when it
+begins waits in SQLite's busy handler instead (``BUSY_TIMEOUT_MS``), and when even that runs
+out the begin is tried again after a pause (``WRITE_ATTEMPTS``, growing pauses with jitter).
+Nothing has run in the transaction at that point, so trying again is always safe.
+
+pysqlite's own transaction handling is switched off (``isolation_level = None``) so that the
+``begin`` event decides how each transaction begins: ``BEGIN IMMEDIATE`` on connections of the
+writer engine (``writer(engine)``), a plain deferred ``BEGIN`` for reads (readers never block
+writers in WAL mode). The CLI, the web server and the pipeline all write through
+``write_transaction`` (``Store.transaction`` and the migrations use it)."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import OperationalError
+
+from luoshi.store.errors import StoreBusy
+
+BUSY_TIMEOUT_MS = 5_000  # SQLite's own wait for the lock, per attempt
+WRITE_ATTEMPTS = 8  # attempts to begin a write transaction before giving up
+_PAUSE, _MAX_PAUSE = 0.05, 2.0  # seconds between attempts: doubling, with jitter
+_WRITE = "luoshi_write"  # execution option of the writer engine's connections
+
+
+def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # luoshi emits BEGIN itself (``_on_begin``)
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the pragmas below may wait too
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Pragmas (WAL, busy timeout, foreign keys) and luoshi's own BEGIN on every connection."""
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+
+
+def is_busy(error: BaseException) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED ("database is locked")."""
+    orig = error.orig if isinstance(error, OperationalError) else error
+    if not isinstance(orig, sqlite3.OperationalError):
+        return False
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    text = str(orig)
+    return "locked" in text or "busy" in text
+
+
+@contextmanager
+def write_transaction(engine: Engine, attempts: int | None = None) -> Iterator[Connection]:
+    """A write transaction, committed when the block ends (rolled back on an exception). On
+    SQLite it holds the write lock from its first statement; waiting for it is bounded."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    writer = engine.execution_options(**{_WRITE: True})
+    attempts = attempts or WRITE_ATTEMPTS
+    for attempt in range(attempts):
+        conn = writer.connect()
+        try:
+            conn.begin()
+            break
+        except OperationalError as e:
+            conn.close()  # a Connection whose begin failed is not reused; the next attempt takes a new one
+            if not is_busy(e) or attempt == attempts - 1:
+                if is_busy(e):
+                    raise StoreBusy(str(engine.url.database)) from e
+                raise
+            pause = min(_MAX_PAUSE, _PAUSE * 2**attempt)
+            time.sleep(pause * random.uniform(0.5, 1.5))
+    with conn:
+        transaction = conn.get_transaction()
+        assert transaction is not None
+        with transaction:  # commits when the block ends, rolls back on an exception
+            yield conn
