@@ -20,11 +20,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import cn2an  # type: ignore[import-untyped]
-
 from luoshi.extract.scan import first_each
 from luoshi.model import DeadlinePhrase, Span
-from luoshi.text.fold import to_simplified
+from luoshi.text import parse_number, to_simplified
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,10 @@ def _num(raw: str) -> int:
         return int(raw)
     if len(raw) == 4 and all(c in "〇零一二三四五六七八九" for c in raw):
         return int("".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in raw))
-    return int(cn2an.cn2an(raw, "smart"))
+    value = parse_number(raw)
+    if value is None:
+        raise ValueError(f"not a number: {raw!r}")
+    return value
 
 
 def _month_end(y: int, m: int) -> date:
