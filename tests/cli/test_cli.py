@@ -98,6 +98,10 @@ def test_eval_command_scores_dev_set():
 def test_demo_runs_and_reports_rejections(tmp_path):
     result = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
     assert result.exit_code == 0, result.output
-    assert "empty file" in result.output and "binary file (PNG image)" in result.output
-    assert "malformed JSON line" in result.output
+    assert message("empty_file") in result.output
+    assert message("binary_file", what=message("what_png")) in result.output
+    assert (
+        message("json_line_malformed", line=3, column=31, detail="Unterminated string starting at")
+        in result.output
+    )
     assert "top cited documents" in result.output

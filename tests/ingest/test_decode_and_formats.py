@@ -51,7 +51,9 @@ def test_oversize_and_unsupported(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text(TEXT * 10, encoding="utf-8")
     (out,) = _read(big, max_bytes=100)
-    assert isinstance(out, Rejection) and out.reason == message("file_too_large", size=big.stat().st_size, limit=100)
+    assert isinstance(out, Rejection) and out.reason == message(
+        "file_too_large", size=big.stat().st_size, limit=100
+    )
     odd = tmp_path / "x.docx"
     odd.write_bytes(b"PK\x03\x04")
     (out,) = _read(odd)
@@ -69,7 +71,9 @@ def test_jsonl_keeps_good_records_and_reports_bad_line(tmp_path):
     bad = [x for x in _read(path) if isinstance(x, Rejection)]
     assert len(docs) == 1 and docs[0].published == "2025-05-07" and docs[0].source_url == good["url"]
     assert bad[0].key.endswith("#2")
-    assert bad[0].reason == message("json_line_malformed", line=2, column=2, detail="Expecting property name")
+    assert bad[0].reason == message(
+        "json_line_malformed", line=2, column=2, detail="Expecting property name enclosed in double quotes"
+    )
     assert bad[1].reason == message("json_no_text", keys="text, content, body, article, html, 正文, 内容")
 
 

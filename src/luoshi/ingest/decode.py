@@ -56,6 +56,17 @@ _UTF16_NUL_SHARE = 0.2
 
 def decode_bytes(data: bytes) -> Decoded:
     """Decode ``data`` or raise ``RejectedInput`` with the reason."""
+    decoded = _decode(data)
+    if not decoded.text.strip(_BLANK):
+        raise RejectedInput(message("empty_file"))
+    return decoded
+
+
+# What an empty file may still hold: white space and byte order marks.
+_BLANK = " \t\n\r\f\v\u3000\u00a0\ufeff"
+
+
+def _decode(data: bytes) -> Decoded:
     if not data.strip():
         raise RejectedInput(message("empty_file"))
     for magic, what in _MAGIC:

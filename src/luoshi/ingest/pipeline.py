@@ -53,7 +53,7 @@ GZIP_SUFFIX = ".gz"
 def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Rejection]:
     """Read one file into Documents, or Rejections saying why not. A ``.gz`` file of a
     supported type is decompressed to at most ``max_bytes``."""
-    key = str(path)
+    key = printable_name(str(path))
     try:
         suffix = path.suffix.lower()
         gzipped = suffix == GZIP_SUFFIX
@@ -89,6 +89,16 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Docume
         yield Rejection(key, message("is_directory"))
     except OSError as e:
         yield Rejection(key, message("read_error", error=e.strerror or type(e).__name__))
+
+
+def printable_name(name: str) -> str:
+    """A file name as text that can be stored and shown: bytes that are not UTF-8 (kept by
+    Python as lone surrogates) become U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
@@ -175,5 +185,5 @@ def content_hash(simplified: str) -> str:
 def _doc_id(key: str, path: Path | None) -> str:
     if path is None:
         return key
-    suffix = key[len(str(path)) :]  # "#12" for a record inside a container
-    return path.stem + suffix
+    suffix = key[len(printable_name(str(path))) :]  # "#12" for a record inside a container
+    return printable_name(path.stem) + suffix
