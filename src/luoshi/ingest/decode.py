@@ -49,7 +49,7 @@ _CJK_CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16"]
 # C0 controls other than tab, line feed, form feed and carriage return, and DEL.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 # Above this share of control characters a text is binary, not text with a few strays.
-MAX_CONTROL_SHARE = 0.10
+MAX_CONTROL_SHARE = 0.20
 # UTF-16 text (ASCII-heavy) has a NUL in every other byte; UTF-8 text with stray NULs far fewer.
 _UTF16_NUL_SHARE = 0.2
 
