@@ -139,4 +139,5 @@ def html_to_tracked(source: str) -> tuple[TrackedText, str | None]:
             parts.extend(pieces)
         elif tag in _BLOCK:
             parts.append(("\n", -cursor - 1))
+    del node, root, tree  # the parsed page takes about five times its source: free it first
     return TrackedText.join(parts), title
