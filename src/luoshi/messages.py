@@ -121,6 +121,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已删除 {count:,} 个控制字符（如 NUL），第一个位于第 {offset:,} 个字符处",
         "removed {count:,} control characters (such as NUL), the first at character {offset:,}",
     ),
+    "warn_nul_bytes_removed": (
+        "已删除 {count:,} 个 NUL 字节，第一个位于第 {offset:,} 字节处",
+        "removed {count:,} NUL bytes, the first at byte offset {offset:,}",
+    ),
     "warn_front_matter_malformed": (
         "文件头元数据（front matter）格式错误，已忽略；正文照常导入",
         "malformed front matter ignored; the body was ingested",

@@ -183,6 +183,13 @@ def pseudo_random_bytes(d: Path, w: str) -> Expect:
     return _rejected(d, "a.txt", data, message("no_encoding"))
 
 
+@kind
+def gbk_with_stray_nuls(d: Path, w: str) -> Expect:
+    data = body(w).replace("。", "。\x00").encode("gbk")
+    warning = message("warn_nul_bytes_removed", count=data.count(0), offset=data.index(0))
+    return _stored(d, "a.txt", data, w, warning)
+
+
 # Binary files and empty ones ----------------------------------------------------------------
 
 
@@ -374,10 +381,27 @@ def json_millions_of_empty_objects(d: Path, w: str) -> Expect:
 
 
 @kind
+def json_string_of_three_million_escaped_quotes_never_closed(d: Path, w: str) -> Expect:
+    data = b'{"text": "' + b'\\"' * 3_000_000 + b"," * 1000
+    return _rejected(
+        d,
+        "a.json",
+        data,
+        message("json_malformed", line=1, column=10, detail="Unterminated string starting at"),
+    )
+
+
+@kind
+def json_brackets_and_quotes_inside_strings(d: Path, w: str) -> Expect:
+    text = body(w) + '[{"\\' * 2000 + "]"
+    return _stored(d, "a.json", _json({"text": text, "note": "[[[" * 500}), w)
+
+
+@kind
 def json_cut_short(d: Path, w: str) -> Expect:
     data = _json({"title": "会议", "text": body(w)})[:-10]
     column = data.decode("utf-8", "ignore").index('"text": "') + len('"text": ') + 1  # the open string
-    reason = message("json_malformed", line=1, column=column, detail="Unterminated string")
+    reason = message("json_malformed", line=1, column=column, detail="Unterminated string starting at")
     return _rejected(d, "a.json", data, reason)
 
 
@@ -451,6 +475,11 @@ def html_unclosed_and_broken_markup(d: Path, w: str) -> Expect:
 def html_crlf_and_entities(d: Path, w: str) -> Expect:
     page = f"<html>\r\n<body>\r\n<pre>{body(w)}</pre>\r\n<p>&lt;会议&gt; &quot;{w}&quot;</p></body></html>"
     return _stored(d, "a.html", page.replace("\n", "\r\n").encode(), w)
+
+
+@kind
+def html_three_million_unclosed_tags(d: Path, w: str) -> Expect:
+    return _rejected(d, "a.html", b"<a" * 3_000_000, message("no_text_left"))
 
 
 @kind

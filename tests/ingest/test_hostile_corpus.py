@@ -13,6 +13,7 @@ import pytest
 from hostile import KINDS, Expect, write_corpus
 
 import luoshi
+from luoshi.messages import language
 from luoshi.store import open_store
 
 PEAK_MEMORY_MB = 300
@@ -44,7 +45,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, Expec
     db = str(root / "hostile.db")
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(root / "corpus"), db],
-        capture_output=True, text=True, timeout=900, env={"PYTHONPATH": _SRC, "LUOSHI_LANG": "zh"},
+        capture_output=True, text=True, timeout=900, env={"PYTHONPATH": _SRC, "LUOSHI_LANG": language()},
     )  # fmt: skip
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
     result = json.loads(done.stdout)

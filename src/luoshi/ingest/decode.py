@@ -134,6 +134,17 @@ def _with_nuls(data: bytes) -> Decoded:
             return decoded
     if utf8 is not None:
         return utf8  # mostly NULs: the control share decides whether it is text at all
+    # Stray NULs in another encoding (GB18030, Big5): read the rest as if they were not there.
+    rest = data.replace(b"\x00", b"")
+    removed = len(data) - len(rest)
+    if rest.strip() and removed / len(data) <= MAX_CONTROL_SHARE:
+        try:
+            decoded = _guess(rest)
+        except RejectedInput:
+            pass
+        else:
+            warning = message("warn_nul_bytes_removed", count=removed, offset=data.index(0))
+            return Decoded(decoded.text, decoded.encoding, (warning,))
     raise RejectedInput(message("binary_file", what=message("what_nul")))
 
 
@@ -141,7 +152,7 @@ def _with_nuls(data: bytes) -> Decoded:
 # mostly Hangul, rare CJK extensions, private use and unassigned code points instead.
 _PLAUSIBLE = re.compile(
     r"[\t\n\r\f\x20-\x7e\xa0-\xff\u2000-\u206f\u2100-\u214f\u2460-\u24ff\u2500-\u25ff"
-    r"\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef\ufeff]"
+    r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\ufeff]"
 )
 
 

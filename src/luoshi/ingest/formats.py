@@ -175,8 +175,10 @@ def _markdown(path: str, text: str) -> RawRecord:
     )
 
 
-# A JSON string literal (no escapes, or escapes anywhere), for counting what lies outside them.
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string literal once its escaped backslashes and quotes are gone, for counting what lies
+# outside them. One never closed runs to the end, so that every quote starts a match (a failed
+# match at each of a million quotes would each scan to the end: quadratic time).
+_JSON_STRING = re.compile(r'"[^"]*(?:"|\Z)')
 _JSON_BRACKETS = re.compile(r"[\[\]{}]")
 
 
@@ -203,7 +205,11 @@ def _check_json_shape(text: str) -> None:
     """Count values and nesting outside string literals, before anything is built: a 20 MB
     file of ``[{},{},…]`` would otherwise become gigabytes of objects, and deep nesting a
     RecursionError."""
-    structure = _JSON_STRING.sub('""', text) if '"' in text else text
+    structure = text
+    if '"' in structure:
+        if "\\" in structure:  # escapes only occur in strings
+            structure = structure.replace("\\\\", "").replace('\\"', "")
+        structure = _JSON_STRING.sub('""', structure)
     values = structure.count(",") + structure.count("[") + structure.count("{")
     if values > MAX_JSON_VALUES:
         raise _JsonLimit(message("json_too_many_values", values=values, limit=MAX_JSON_VALUES))

@@ -40,7 +40,8 @@ _NOT_NESTING = {
     "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
     "tfoot", "colgroup", "rp", "rt", "caption",
 }  # fmt: skip
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+# A tag; its attributes never run past the next "<", so that "<a<a<a…" stays linear.
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")
 # The parser takes time growing with the square of the nesting depth (a second at 20,000
 # levels, minutes at 100,000): deeper pages are refused before parsing.
 MAX_HTML_DEPTH = 5000
