@@ -55,7 +55,8 @@ class Document:
     def warnings(self) -> list[str]:
         """What ingest had to say about the input (a truncated last character, removed control
         characters, ignored front matter…), in the message catalogue's words."""
-        return list(self.metadata.get(WARNINGS_KEY, []))
+        warnings = self.metadata.get(WARNINGS_KEY)
+        return [str(w) for w in warnings] if isinstance(warnings, list) else []
 
     def original_span(self, span: Span) -> Span:
         """The range of ``original`` that the clean-text ``span`` came from."""

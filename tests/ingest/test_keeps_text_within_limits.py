@@ -145,3 +145,9 @@ def test_reasons_switch_to_english(monkeypatch):
     with pytest.raises(RejectedInput) as e:
         decode_bytes(b"")
     assert e.value.reason == "empty file"
+
+
+def test_an_input_field_cannot_forge_warnings(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps({"text": TEXT, "ingest_warnings": "伪造"}), "utf-8")
+    doc = _one(tmp_path / "a.json")
+    assert doc.warnings == [] and "ingest_warnings" not in doc.metadata

@@ -167,10 +167,17 @@ def build_document(record: RawRecord, encoding: str, path: Path | None, fmt: str
         encoding=encoding,
         script=detect_script(text, simplified),
         content_hash=content_hash(simplified),
-        metadata={**record.meta, WARNINGS_KEY: list(record.warnings)}
-        if record.warnings
-        else dict(record.meta),
+        metadata=_metadata(record),
     )
+
+
+def _metadata(record: RawRecord) -> dict[str, object]:
+    """The record's metadata, and its warnings under ``WARNINGS_KEY`` (a field of that name in
+    the input is not ours, and is dropped)."""
+    meta: dict[str, object] = {k: v for k, v in record.meta.items() if k != WARNINGS_KEY}
+    if record.warnings:
+        meta[WARNINGS_KEY] = list(record.warnings)
+    return meta
 
 
 _HASH_DROP = re.compile(r"[\s\u200b]+")
