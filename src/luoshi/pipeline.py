@@ -113,6 +113,8 @@ def ingest_paths(
         for path in iter_paths(paths):
             for item in read_path(path, max_bytes):
                 pending.append(item)
+                if len(pending) >= batch_size:
+                    flush()  # also inside a file: a JSONL file may hold 100,000 documents
             report.files += 1
             try:
                 report.bytes += path.stat().st_size

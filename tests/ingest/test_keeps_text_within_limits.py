@@ -151,3 +151,23 @@ def test_an_input_field_cannot_forge_warnings(tmp_path):
     (tmp_path / "a.json").write_text(json.dumps({"text": TEXT, "ingest_warnings": "伪造"}), "utf-8")
     doc = _one(tmp_path / "a.json")
     assert doc.warnings == [] and "ingest_warnings" not in doc.metadata
+
+
+def test_a_file_of_many_documents_is_stored_in_batches_not_held_whole(tmp_path):
+    import tracemalloc
+
+    def peak(n: int) -> int:
+        path = tmp_path / f"feed{n}.jsonl"
+        lines = (json.dumps({"text": f"第{i}号。{TEXT * 40}"}, ensure_ascii=False) for i in range(n))
+        path.write_text("\n".join(lines), "utf-8")
+        store = open_store(str(tmp_path / f"{n}.db"))
+        tracemalloc.start()
+        try:
+            report = ingest_paths(store, [path], with_facts=False, batch_size=50)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            assert len(report.added) == n
+
+    # Ten times the documents, about the same peak: at most a batch is held at once.
+    assert peak(1000) < 2 * peak(100)
