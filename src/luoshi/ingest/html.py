@@ -130,6 +130,7 @@ def html_to_tracked(source: str) -> tuple[TrackedText, str | None]:
     cursor = 0
     if root is None:
         return TrackedText.join([]), title
+    node = None
     for node in root.traverse(include_text=True):
         tag = node.tag
         if tag == "-text":
