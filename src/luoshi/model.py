@@ -22,6 +22,10 @@ class Span:
         return [self.start, self.end]
 
 
+# Where a Document keeps the warnings about its input (stored with the rest of its metadata).
+WARNINGS_KEY = "ingest_warnings"
+
+
 @dataclass
 class Document:
     """One ingested text.
@@ -46,6 +50,13 @@ class Document:
     script: str = "simplified"  # simplified | traditional | mixed
     content_hash: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What ingest had to say about the input (a truncated last character, removed control
+        characters, ignored front matter…), in the message catalogue's words."""
+        warnings = self.metadata.get(WARNINGS_KEY)
+        return [str(w) for w in warnings] if isinstance(warnings, list) else []
 
     def original_span(self, span: Span) -> Span:
         """The range of ``original`` that the clean-text ``span`` came from."""

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from luoshi.extract import extract
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_path
+from luoshi.messages import message
 from luoshi.model import Document, Facts
 from luoshi.store import IngestOutcome, Store
 
@@ -21,6 +22,7 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, int]] = field(default_factory=list)  # (input, stored id)
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (input, warning), for stored inputs
     files: int = 0
     bytes: int = 0
 
@@ -69,6 +71,7 @@ def ingest_paths(
             key = doc.source_path or doc.id
             if outcome.new:
                 report.added.append(key)
+                report.warnings.extend((key, warning) for warning in doc.warnings)
             else:
                 report.duplicates.append((key, outcome.document_id))
 
@@ -86,7 +89,8 @@ def ingest_paths(
             try:
                 items.append((item, extract(item) if with_facts else None))
             except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
-                failed.append((item.source_path or item.id, f"extraction failed: {type(e).__name__}: {e}"))
+                error = f"{type(e).__name__}: {e}"
+                failed.append((item.source_path or item.id, message("extraction_failed", error=error)))
         try:
             with store.transaction() as conn:
                 for key, reason in failed:
@@ -103,7 +107,8 @@ def ingest_paths(
                         except Exception as e:  # noqa: BLE001
                             store.forget_cache()
                             key = one[0].source_path or one[0].id
-                            reject(conn, key, f"internal error while storing: {type(e).__name__}: {e}")
+                            error = f"{type(e).__name__}: {e}"
+                            reject(conn, key, message("store_failed", error=error))
         except BaseException:
             store.forget_cache()
             raise
@@ -113,6 +118,8 @@ def ingest_paths(
         for path in iter_paths(paths):
             for item in read_path(path, max_bytes):
                 pending.append(item)
+                if len(pending) >= batch_size:
+                    flush()  # also inside a file: a JSONL file may hold 100,000 documents
             report.files += 1
             try:
                 report.bytes += path.stat().st_size

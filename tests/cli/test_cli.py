@@ -11,6 +11,7 @@ from sharedfiles import shared_dir
 from typer.testing import CliRunner
 
 from luoshi.cli.main import EXIT_REJECTED, app
+from luoshi.messages import message
 
 runner = CliRunner()
 TEXT = "{n}月{d}日,市委书记周明远在前海主持召开第{k}次专题会议,研究部署合作区建设。会议明确{k}项改革任务,要倒排工期。"
@@ -29,7 +30,7 @@ def test_ingest_exit_status_and_messages(tmp_path, db_path):
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db_path])
     assert result.exit_code == EXIT_REJECTED
-    assert "rejected" in result.output and "empty file" in result.output
+    assert "rejected" in result.output and message("empty_file") in result.output
     assert "3 documents added" in result.output
     (tmp_path / "in" / "empty.txt").unlink()
     result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db_path])
@@ -97,6 +98,10 @@ def test_eval_command_scores_dev_set():
 def test_demo_runs_and_reports_rejections(tmp_path):
     result = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
     assert result.exit_code == 0, result.output
-    assert "empty file" in result.output and "binary file (PNG image)" in result.output
-    assert "malformed JSON line" in result.output
+    assert message("empty_file") in result.output
+    assert message("binary_file", what=message("what_png")) in result.output
+    assert (
+        message("json_line_malformed", line=3, column=31, detail="Unterminated string starting at")
+        in result.output
+    )
     assert "top cited documents" in result.output

@@ -5,6 +5,7 @@ import pytest
 
 from luoshi.ingest import Rejection, decode_bytes, read_path
 from luoshi.ingest.decode import RejectedInput
+from luoshi.messages import message
 
 TEXT = "市委书记周明远在前海主持召开专题会议,研究部署全面深化前海合作区改革开放工作。会议强调,要倒排工期。"
 
@@ -24,10 +25,10 @@ def test_big5_decodes():
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"", "empty file"),
-        (b"  \n\t", "empty file"),
-        (b"%PDF-1.7 binary", "binary file (PDF document)"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file (PNG image)"),
+        (b"", message("empty_file")),
+        (b"  \n\t", message("empty_file")),
+        (b"%PDF-1.7 binary", message("binary_file", what=message("what_pdf"))),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", message("binary_file", what=message("what_png"))),
     ],
 )
 def test_rejections_have_specific_reasons(data, reason):
@@ -50,11 +51,13 @@ def test_oversize_and_unsupported(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text(TEXT * 10, encoding="utf-8")
     (out,) = _read(big, max_bytes=100)
-    assert isinstance(out, Rejection) and out.reason.startswith("file too large")
+    assert isinstance(out, Rejection) and out.reason == message(
+        "file_too_large", size=big.stat().st_size, limit=100
+    )
     odd = tmp_path / "x.docx"
     odd.write_bytes(b"PK\x03\x04")
     (out,) = _read(odd)
-    assert out.reason == "unsupported file type '.docx'"
+    assert out.reason == message("unsupported_type", suffix=".docx")
 
 
 def test_jsonl_keeps_good_records_and_reports_bad_line(tmp_path):
@@ -67,8 +70,11 @@ def test_jsonl_keeps_good_records_and_reports_bad_line(tmp_path):
     docs = [x for x in _read(path) if not isinstance(x, Rejection)]
     bad = [x for x in _read(path) if isinstance(x, Rejection)]
     assert len(docs) == 1 and docs[0].published == "2025-05-07" and docs[0].source_url == good["url"]
-    assert bad[0].key.endswith("#2") and bad[0].reason.startswith("malformed JSON line 2")
-    assert "no text" in bad[1].reason
+    assert bad[0].key.endswith("#2")
+    assert bad[0].reason == message(
+        "json_line_malformed", line=2, column=2, detail="Expecting property name enclosed in double quotes"
+    )
+    assert bad[1].reason == message("json_no_text", keys="text, content, body, article, html, 正文, 内容")
 
 
 def test_markdown_front_matter(tmp_path):

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from sharedfiles import shared_dir
 
+from luoshi.messages import message
 from luoshi.pipeline import ingest_paths
 from luoshi.store import open_store
 from luoshi.text import to_traditional
@@ -45,7 +46,7 @@ def test_rejections_are_recorded_and_nothing_half_written(tmp_path, db_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     store = open_store(db_path)
     report = ingest_paths(store, [tmp_path])
-    assert [r.reason for r in report.rejected] == ["empty file"]
+    assert [r.reason for r in report.rejected] == [message("empty_file")]
     counts = store.counts()
     assert counts["documents"] == 1 and counts["rejections"] == 1
 

@@ -4,6 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from webutil import PASSWORD, login
 
+from luoshi.messages import message
 from luoshi.web import create_app
 
 
@@ -173,8 +174,8 @@ def test_upload_reports_rejections(site):
     result = client.post("/api/documents", files=files, headers={"X-CSRF-Token": csrf}).json()
     assert result["added"] == ["good.txt"]
     assert {r["file"]: r["reason"] for r in result["rejected"]} == {
-        "empty.txt": "empty file",
-        "scan.pdf": "unsupported file type '.pdf'",
+        "empty.txt": message("empty_file"),
+        "scan.pdf": message("unsupported_type", suffix=".pdf"),
     }
     viewer, vcsrf = login(site, "viewer")
     assert viewer.post("/api/documents", files=files[:1], headers={"X-CSRF-Token": vcsrf}).status_code == 403

@@ -98,6 +98,8 @@ def ingest(
             console.print(f"[yellow]already stored[/] {key} (document {doc_id})")
         for rejection in report.rejected:
             console.print(f"[red]rejected[/] {rejection.key}: {rejection.reason}")
+        for key, warning in report.warnings:
+            console.print(f"[yellow]warning[/] {key}: {warning}")
     console.print(
         f"{report.files} files: {len(report.added)} documents added, "
         f"{len(report.duplicates)} already stored, {len(report.rejected)} rejected → {_db(db)}"
@@ -146,6 +148,8 @@ def extract(
             if jsonl:
                 print(json.dumps({"id": Path(item.key).stem, "error": item.reason}, ensure_ascii=False))
             continue
+        for warning in item.warnings:
+            err.print(f"warning {item.source_path}: {warning}")
         facts = run_extract(item)
         if jsonl:
             print(json.dumps(facts.to_gold_shape(), ensure_ascii=False))

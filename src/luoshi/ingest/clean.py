@@ -12,10 +12,18 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _GLOSS_TONED = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*[)）]")
 _GLOSS_PLAIN = re.compile(r"(?<=[\u3400-\u9fff])[(（](?:[bcdfghjklmnpqrstwxyz]?h?[aeiouü][a-z]{0,4})[)）]")
 
+# Characters that show nothing but split words for search and extraction: zero-width space,
+# non-joiner and joiner, word joiner and invisible operators, byte order marks inside the text,
+# soft hyphens, direction marks and embeddings, the Mongolian vowel separator. Deleted.
+INVISIBLE = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+# Spaces other than the ordinary one: no-break, ogham, en/em/thin/hair…, narrow no-break,
+# medium mathematical, ideographic. Folded to an ordinary space.
+UNICODE_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Runs of white space other than a single ordinary space (those need no change).
-_SPACES = re.compile(
-    r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff\u200b]{2,}|[\t\u00a0\u3000\u2002\u2003\u2009\ufeff\u200b]"
-)
+_SPACES = re.compile(f"[ \t{UNICODE_SPACES}]{{2,}}|[\t{UNICODE_SPACES}]")
+# Any character either of those patterns would change (one scan, the common case being none).
+_TO_FOLD = re.compile(f"[\t{UNICODE_SPACES}{INVISIBLE}]|  ")
 _CR = re.compile(r"\r\n?")
 _LINE_EDGE_SPACE = re.compile(r"(?m)^ +| +$")
 _MANY_BREAKS = re.compile(r"(?<=\n\n)\n+")
@@ -44,7 +52,6 @@ _FURNITURE_LINE = re.compile(
 
 # Substrings without which those patterns cannot match. ``in`` finds them far faster than the
 # regex engine scans a text (about 60 ns a character for these), and most texts need no change.
-_SPACE_NEEDLES = ("  ", "\t", "\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\ufeff", "\u200b")
 _EDGE_NEEDLES = ("\n ", " \n")
 
 
@@ -56,11 +63,21 @@ def _drop_extra_breaks(t: TrackedText) -> TrackedText:
     return t.delete(_MANY_BREAKS) if "\n\n\n" in t.text else t
 
 
+def remove_invisible(t: TrackedText) -> TrackedText:
+    """Delete invisible characters (the original keeps them; offsets still map back to it)."""
+    return t.delete(_INVISIBLE)
+
+
+def fold_invisible(s: str) -> str:
+    """A plain string (a title, say) without invisible characters and with ordinary spaces."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", s)).strip()
+
+
 def normalise_whitespace(t: TrackedText) -> TrackedText:
     if "\r" in t.text:
         t = t.replace(_CR, "\n")
-    if any(n in t.text for n in _SPACE_NEEDLES):
-        t = t.replace(_SPACES, " ")
+    if _TO_FOLD.search(t.text):
+        t = remove_invisible(t).replace(_SPACES, " ")
     if _has_edge_space(t.text):
         t = t.delete(_LINE_EDGE_SPACE)
     return _drop_extra_breaks(t)

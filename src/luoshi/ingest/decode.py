@@ -1,11 +1,19 @@
-"""Bytes → text: encoding detection per file, and the specific reasons a file is not text."""
+"""Bytes → text: encoding detection per file, and the specific reasons a file is not text.
+
+Text is kept wherever it can be: a character cut short at the end of a file becomes U+FFFD,
+stray control characters (NULs after each sentence, say) are removed; both are reported as
+warnings. UTF-16 without a byte order mark is accepted only when it reads as plausible text."""
 
 from __future__ import annotations
 
 import codecs
+import re
+import zlib
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
+
+from luoshi.messages import message
 
 
 class RejectedInput(Exception):
@@ -20,53 +28,98 @@ class RejectedInput(Exception):
 class Decoded:
     text: str
     encoding: str
+    warnings: tuple[str, ...] = ()
 
 
 _MAGIC: list[tuple[bytes, str]] = [
-    (b"%PDF", "PDF document"),
-    (b"\x89PNG", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
-    (b"PK\x03\x04", "ZIP archive (or Office document)"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"\xd0\xcf\x11\xe0", "legacy Office document"),
-    (b"\x7fELF", "executable"),
-    (b"SQLite format 3", "SQLite database"),
+    (b"%PDF", "what_pdf"),
+    (b"\x89PNG", "what_png"),
+    (b"\xff\xd8\xff", "what_jpeg"),
+    (b"GIF8", "what_gif"),
+    (b"PK\x03\x04", "what_zip"),
+    (b"\x1f\x8b", "what_gzip"),
+    (b"\xd0\xcf\x11\xe0", "what_ole"),
+    (b"\x7fELF", "what_elf"),
+    (b"SQLite format 3", "what_sqlite"),
 ]
 
 # Chinese text is decoded with these in mind first; a generic guess comes last.
 _CJK_CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16"]
 
+# C0 controls other than tab, line feed, form feed and carriage return, and DEL.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
+# Above this share of control characters a text is binary, not text with a few strays.
+MAX_CONTROL_SHARE = 0.20
+# UTF-16 text (ASCII-heavy) has a NUL in every other byte; UTF-8 text with stray NULs far fewer.
+_UTF16_NUL_SHARE = 0.2
+
 
 def decode_bytes(data: bytes) -> Decoded:
     """Decode ``data`` or raise ``RejectedInput`` with the reason."""
+    decoded = _decode(data)
+    if not decoded.text.strip(_BLANK):
+        raise RejectedInput(message("empty_file"))
+    return decoded
+
+
+# What an empty file may still hold: white space and byte order marks.
+_BLANK = " \t\n\r\f\v\u3000\u00a0\ufeff"
+
+
+def _decode(data: bytes) -> Decoded:
     if not data.strip():
-        raise RejectedInput("empty file")
+        raise RejectedInput(message("empty_file"))
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise RejectedInput(f"binary file ({what})")
+            raise RejectedInput(message("binary_file", what=message(what)))
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", bom=True)
+        bom = _utf8(data[3:], skipped=3) or Decoded(_strict(data[3:], "utf-8", skipped=3), "utf-8")
+        return _without_controls(Decoded(bom.text, "utf-8-bom", bom.warnings))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", bom=True)
-    if b"\x00" in data[:4096]:
-        return _utf16_without_bom(data)
+        return _without_controls(_utf16(data, "utf-16", bom=True))
+    if b"\x00" in data:
+        return _without_controls(_with_nuls(data))
+    decoded = _utf8(data)
+    if decoded is not None:
+        return _without_controls(decoded)
+    return _without_controls(_guess(data))
+
+
+def _utf8(data: bytes, skipped: int = 0) -> Decoded | None:
+    """UTF-8, tolerating a last character cut short (a download cut off); None if not UTF-8."""
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    return _guess(data)
-
-
-def _strict(data: bytes, encoding: str, bom: bool = False) -> Decoded:
-    try:
-        text = data.decode(encoding)
     except UnicodeDecodeError as e:
-        raise RejectedInput(f"undecodable bytes at offset {e.start} for {encoding}") from e
-    return Decoded(text, f"{encoding}{'-bom' if bom else ''}")
+        if e.end != len(data) or len(data) - e.start > 3 or "end of data" not in e.reason:
+            return None
+        text = data[: e.start].decode("utf-8") + "\ufffd"
+        return Decoded(text, "utf-8", (message("warn_truncated_utf8", offset=e.start + skipped),))
 
 
-def _utf16_without_bom(data: bytes) -> Decoded:
+def _strict(data: bytes, encoding: str, skipped: int = 0) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise RejectedInput(message("undecodable_at", offset=e.start + skipped, encoding=encoding)) from e
+
+
+def _utf16(data: bytes, encoding: str, bom: bool = False) -> Decoded:
+    """UTF-16 tolerating a final code unit or surrogate pair cut short."""
+    name = f"{encoding}{'-bom' if bom else ''}"
+    try:
+        return Decoded(data.decode(encoding), name)
+    except UnicodeDecodeError as e:
+        if e.end != len(data) or len(data) - e.start > 3:
+            raise RejectedInput(message("undecodable_at", offset=e.start, encoding=encoding)) from e
+        text = _strict(data[: e.start], encoding) + "\ufffd"
+        return Decoded(text, name, (message("warn_truncated_utf16", offset=e.start),))
+
+
+def _with_nuls(data: bytes) -> Decoded:
+    """Bytes with NULs: UTF-16 without a byte order mark, or UTF-8 with stray NULs."""
+    utf8 = _utf8(data)
+    if utf8 is not None and data.count(0) / len(data) < _UTF16_NUL_SHARE:
+        return utf8  # its NULs are removed with the other controls
     head = data[:4096]
     even_nul = head[0::2].count(0)
     odd_nul = head[1::2].count(0)
@@ -74,12 +127,56 @@ def _utf16_without_bom(data: bytes) -> Decoded:
     order = ["utf-16-le", "utf-16-be"] if odd_nul >= even_nul else ["utf-16-be", "utf-16-le"]
     for enc in order:
         try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
+            decoded = _utf16(data, enc)
+        except RejectedInput:
             continue
-        if _looks_like_text(text):
-            return Decoded(text, enc)
-    raise RejectedInput("binary file (NUL bytes, not UTF-16 text)")
+        if _looks_like_text(decoded.text) and _plausible_utf16(decoded.text):
+            return decoded
+    if utf8 is not None:
+        return utf8  # mostly NULs: the control share decides whether it is text at all
+    # Stray NULs in another encoding (GB18030, Big5): read the rest as if they were not there.
+    rest = data.replace(b"\x00", b"")
+    removed = len(data) - len(rest)
+    if rest.strip() and removed / len(data) <= MAX_CONTROL_SHARE:
+        try:
+            decoded = _guess(rest)
+        except RejectedInput:
+            pass
+        else:
+            warning = message("warn_nul_bytes_removed", count=removed, offset=data.index(0))
+            return Decoded(decoded.text, decoded.encoding, (warning,))
+    raise RejectedInput(message("binary_file", what=message("what_nul")))
+
+
+# Characters a Chinese text read correctly is made of; UTF-8 bytes misread as UTF-16 give
+# mostly Hangul, rare CJK extensions, private use and unassigned code points instead.
+_PLAUSIBLE = re.compile(
+    r"[\t\n\r\f\x20-\x7e\xa0-\xff\u2000-\u206f\u2100-\u214f\u2460-\u24ff\u2500-\u25ff"
+    r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\ufeff]"
+)
+
+
+def _plausible_utf16(text: str) -> bool:
+    sample = text[:8192]
+    good = len(_PLAUSIBLE.findall(sample))
+    return good / len(sample) >= 0.9
+
+
+def _without_controls(decoded: Decoded) -> Decoded:
+    """Remove stray control characters (with a warning); too many of them is a binary file."""
+    text = decoded.text
+    first = _CONTROLS.search(text)
+    if first is None:
+        return decoded
+    removed = sum(m.end() - m.start() for m in _CONTROLS.finditer(text))
+    if removed / len(text) > MAX_CONTROL_SHARE:
+        share = max(1, round(100 * removed / len(text)))
+        raise RejectedInput(message("binary_file", what=message("what_controls", percent=share)))
+    clean = _CONTROLS.sub("", text)
+    if not clean.strip():
+        raise RejectedInput(message("empty_file"))
+    warning = message("warn_controls_removed", count=removed, offset=first.start())
+    return Decoded(clean, decoded.encoding, (*decoded.warnings, warning))
 
 
 def _guess(data: bytes) -> Decoded:
@@ -88,10 +185,10 @@ def _guess(data: bytes) -> Decoded:
     if best is None:
         best = from_bytes(data).best()
     if best is None:
-        raise RejectedInput("undecodable bytes (no known encoding reads this file)")
+        raise RejectedInput(message("no_encoding"))
     text = str(best)
     if not _looks_like_text(text):
-        raise RejectedInput(f"binary or garbled content (best reading {best.encoding})")
+        raise RejectedInput(message("garbled", encoding=best.encoding))
     return Decoded(text, best.encoding.replace("_", "-"))
 
 
@@ -101,3 +198,29 @@ def _looks_like_text(text: str) -> bool:
     sample = text[:8192]
     bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
     return bad / len(sample) < 0.02
+
+
+def gunzip(data: bytes, limit: int) -> tuple[bytes, tuple[str, ...]]:
+    """Decompress gzip ``data`` (all its members) to at most ``limit`` bytes; beyond that the
+    file is rejected, never inflated further. A stream cut short keeps what it held."""
+    out: list[bytes] = []
+    total = 0
+    warnings: tuple[str, ...] = ()
+    pending = data
+    try:
+        while pending:
+            inflater = zlib.decompressobj(wbits=31)
+            while not inflater.eof:
+                chunk = inflater.decompress(pending, limit + 1 - total)
+                total += len(chunk)
+                if total > limit:
+                    raise RejectedInput(message("gzip_too_large", limit=limit))
+                out.append(chunk)
+                pending = inflater.unconsumed_tail
+                if not chunk and not pending:
+                    warnings = (message("warn_gzip_truncated"),)
+                    break
+            pending = inflater.unused_data.lstrip(b"\x00") if inflater.eof else b""
+    except zlib.error as e:
+        raise RejectedInput(message("gzip_corrupt")) from e
+    return b"".join(out), warnings

@@ -6,17 +6,19 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from luoshi.ingest.clean import normalise_whitespace, remove_furniture, remove_glosses
-from luoshi.ingest.decode import RejectedInput, decode_bytes
+from luoshi.ingest.clean import fold_invisible, normalise_whitespace, remove_furniture, remove_glosses
+from luoshi.ingest.decode import RejectedInput, decode_bytes, gunzip
 from luoshi.ingest.formats import SUPPORTED, RawRecord, RejectedRecord, records_from_text
 from luoshi.ingest.html import html_to_tracked
 from luoshi.ingest.metadata import HEADER_CHARS, headline, parse_date_value, published_in_text, source_site
-from luoshi.model import Document
+from luoshi.messages import message
+from luoshi.model import WARNINGS_KEY, Document
 from luoshi.text.fold import detect_script, to_simplified
 from luoshi.text.offsets import TrackedText
 
@@ -45,35 +47,75 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             yield path
 
 
+GZIP_SUFFIX = ".gz"
+
+
 def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Rejection]:
-    """Read one file into Documents, or Rejections saying why not."""
-    key = str(path)
+    """Read one file into Documents, or Rejections saying why not. A ``.gz`` file of a
+    supported type is decompressed to at most ``max_bytes``."""
+    key = printable_name(str(path))
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield Rejection(key, f"file too large ({size:,} bytes > limit {max_bytes:,})")
-            return
         suffix = path.suffix.lower()
+        gzipped = suffix == GZIP_SUFFIX
+        if gzipped:
+            suffix = Path(path.stem).suffix.lower()
         if suffix not in SUPPORTED:
-            yield Rejection(key, f"unsupported file type '{suffix or '(none)'}'")
+            reason = "gzip_inner_unsupported" if gzipped else "unsupported_type"
+            yield Rejection(key, message(reason, suffix=suffix or message("no_suffix")))
             return
-        decoded = decode_bytes(path.read_bytes())
+        data = _read_bounded(path, max_bytes)
+        warnings: tuple[str, ...] = ()
+        if gzipped:
+            data, warnings = gunzip(data, max_bytes)
+        decoded = decode_bytes(data)
+        del data
+        fmt = suffix.lstrip(".") + (GZIP_SUFFIX if gzipped else "")
         for record in records_from_text(key, suffix, decoded.text):
             if isinstance(record, RejectedRecord):
                 yield Rejection(record.key, record.reason)
                 continue
+            record.warnings[:0] = [*warnings, *decoded.warnings]
             try:
-                yield build_document(record, decoded.encoding, path)
+                yield build_document(record, decoded.encoding, path, fmt)
             except RejectedInput as e:
                 yield Rejection(record.key, e.reason)
     except RejectedInput as e:
         yield Rejection(key, e.reason)
     except FileNotFoundError:
-        yield Rejection(key, "no such file")
+        yield Rejection(key, message("no_such_file"))
     except PermissionError:
-        yield Rejection(key, "permission denied")
+        yield Rejection(key, message("permission_denied"))
     except IsADirectoryError:
-        yield Rejection(key, "is a directory")
+        yield Rejection(key, message("is_directory"))
+    except OSError as e:
+        yield Rejection(key, message("read_error", error=e.strerror or type(e).__name__))
+
+
+def printable_name(name: str) -> str:
+    """A file name as text that can be stored and shown: bytes that are not UTF-8 (kept by
+    Python as lone surrogates) become U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (read no further, whatever the
+    file system says of its size: devices and growing files declare anything)."""
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise RejectedInput(message("is_directory"))
+    if not stat.S_ISREG(info.st_mode):
+        raise RejectedInput(message("not_regular_file"))
+    if info.st_size > max_bytes:
+        raise RejectedInput(message("file_too_large", size=info.st_size, limit=max_bytes))
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise RejectedInput(message("file_too_large", size=len(data), limit=max_bytes))
+    return data
 
 
 def read_paths(
@@ -88,7 +130,7 @@ def document_from_text(text: str, doc_id: str = "text", kind: str = "text") -> D
     return build_document(RawRecord(doc_id, text, kind), "utf-8", None)
 
 
-def build_document(record: RawRecord, encoding: str, path: Path | None) -> Document:
+def build_document(record: RawRecord, encoding: str, path: Path | None, fmt: str | None = None) -> Document:
     original = record.original
     body = original[record.body_start :]
     if record.kind == "html":
@@ -102,14 +144,12 @@ def build_document(record: RawRecord, encoding: str, path: Path | None) -> Docum
     tracked = remove_furniture(tracked)
     text = tracked.text
     if not text.strip():
-        raise RejectedInput("no text left after removing markup and page furniture")
+        raise RejectedInput(message("no_text_left"))
     simplified = to_simplified(text)
     header_text = header.text
     # Datelines and stamps are read before furniture removal (they often sit in it).
     header_simplified = simplified if header is tracked else to_simplified(header_text[:HEADER_CHARS])
-    title = record.title or page_title
-    if not title:
-        title = headline(text)
+    title = fold_invisible(record.title or page_title or "") or headline(text)
     published = published_in_text(header_simplified[:HEADER_CHARS], parse_date_value(record.date))
     doc_id = _doc_id(record.key, path)
     return Document(
@@ -123,12 +163,21 @@ def build_document(record: RawRecord, encoding: str, path: Path | None) -> Docum
         source_url=record.url,
         source_site=record.site or source_site(header_text),
         source_path=record.key,
-        source_format=(path.suffix.lower().lstrip(".") if path else record.kind) or "txt",
+        source_format=fmt or (path.suffix.lower().lstrip(".") if path else record.kind) or "txt",
         encoding=encoding,
         script=detect_script(text, simplified),
         content_hash=content_hash(simplified),
-        metadata=dict(record.meta),
+        metadata=_metadata(record),
     )
+
+
+def _metadata(record: RawRecord) -> dict[str, object]:
+    """The record's metadata, and its warnings under ``WARNINGS_KEY`` (a field of that name in
+    the input is not ours, and is dropped)."""
+    meta: dict[str, object] = {k: v for k, v in record.meta.items() if k != WARNINGS_KEY}
+    if record.warnings:
+        meta[WARNINGS_KEY] = list(record.warnings)
+    return meta
 
 
 _HASH_DROP = re.compile(r"[\s\u200b]+")
@@ -143,5 +192,5 @@ def content_hash(simplified: str) -> str:
 def _doc_id(key: str, path: Path | None) -> str:
     if path is None:
         return key
-    suffix = key[len(str(path)) :]  # "#12" for a record inside a container
-    return path.stem + suffix
+    suffix = key[len(printable_name(str(path))) :]  # "#12" for a record inside a container
+    return printable_name(path.stem) + suffix

@@ -6,7 +6,7 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError
 
-from luoshi.messages import message
+from luoshi.messages import language, message_in
 
 
 class StoreError(RuntimeError):
@@ -18,7 +18,7 @@ class StoreError(RuntimeError):
         self.params = params
 
     def __str__(self) -> str:
-        return message(self.key, **self.params)
+        return message_in(language(), self.key, self.params)
 
 
 class StoreBusy(StoreError):
