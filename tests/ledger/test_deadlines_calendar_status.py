@@ -90,12 +90,12 @@ def test_status_rules_each_case():
     assert compute_status(_state(100, last, done=date(2026, 12, 1)), date(2027, 1, 5)).status == "done"
     assert compute_status(_state(100, last, done=date(2027, 1, 3)), date(2027, 1, 5)).status == "done_late"
     past = compute_status(_state(90, last), date(2027, 1, 1))
-    assert past.status == "overdue" and "past the deadline" in past.rule
+    assert past.status == "overdue" and "已超过完成时限（2026-12-31）未完成" in past.rule
     near = compute_status(_state(99, last), date(2026, 12, 28))
-    assert near.status == "at_risk" and "reminder window" in near.rule
+    assert near.status == "at_risk" and "提醒期" in near.rule
     assert compute_status(_state(99, last), date(2026, 12, 27)).status == "on_track"
     stale = compute_status(_state(60, date(2026, 5, 1)), date(2026, 7, 1))
-    assert stale.status == "at_risk" and "no progress report" in stale.rule
+    assert stale.status == "at_risk" and "未报送进展" in stale.rule
     assert compute_status(_state(), date(2026, 1, 20)).status == "not_started"
     assert compute_status(_state(kind="ongoing", deadline=None), date(2026, 5, 1)).status == "ongoing"
 

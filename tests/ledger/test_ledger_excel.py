@@ -90,13 +90,16 @@ def test_bad_rows_are_listed_and_nothing_is_imported(ledger, tmp_path):
     with pytest.raises(SheetImportError) as e:
         import_sheet(ledger, path)
     assert [str(x) for x in e.value.errors] == [
-        "row 5: cannot understand the deadline '尽快吧'",
-        "row 6: no task text (任务 and 具体举措 are empty) in a row holding '3'",
-        "row 7: cannot read the number 'x3' (expected 1 / 1. / (1) / 1.2)",
-        "row 8: number 1.1 appears twice",
-        "row 3: category '金融开放' declares 3 tasks, found 1",
+        "第5行：无法理解完成时限“尽快吧”",
+        "第6行：该行没有任务内容（任务列为空），内容为“3”",
+        "第7行：无法识别序号“x3”（应为 1 / 1. / （1） / 1.2）",
+        "第8行：序号1.1重复",
     ]
+    assert str(e.value) == "有4行无法识别，未导入任何内容"
     assert _count(ledger, TaskRow) == 0
+    # The declared count is checked and warned about, not a reason to refuse the sheet.
+    result = import_sheet(ledger, path, partial=True)
+    assert "第3行：类别“金融开放”标明3项，实际1项" in [str(w) for w in result.warnings]
 
 
 def test_partial_import_keeps_the_good_rows(ledger, tmp_path):
@@ -110,12 +113,12 @@ def test_partial_import_keeps_the_good_rows(ledger, tmp_path):
 def test_not_a_workbook_and_no_header(ledger, tmp_path):
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a zip")
-    with pytest.raises(LedgerError, match=r"cannot read junk\.xlsx as an Excel workbook"):
+    with pytest.raises(LedgerError, match=r"无法将junk\.xlsx读作Excel工作簿"):
         import_sheet(ledger, junk)
     wb = Workbook()
     wb.active.append(["随便", "什么"])
     wb.save(tmp_path / "nohead.xlsx")
-    with pytest.raises(LedgerError, match="no header row found"):
+    with pytest.raises(LedgerError, match="前30行中未找到表头"):
         import_sheet(ledger, tmp_path / "nohead.xlsx")
 
 

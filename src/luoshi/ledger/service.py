@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from luoshi.ledger.deadlines import parse_deadline
+from luoshi.ledger.deadlines import Deadline, parse_deadline
 from luoshi.ledger.schema import (
     AuditRow,
     MilestoneRow,
@@ -32,7 +32,7 @@ from luoshi.store.schema import DirectiveRow, DocumentRow
 GRADES = ("优秀", "良好", "合格", "不合格")
 TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_text", "deadline_kind",
                "deadline", "original_deadline", "start_date", "state", "done_date", "grade",
-               "status_text", "notes", "parent_id")  # fmt: skip
+               "status_text", "notes", "parent_id", "leader", "contact", "seq_text", "sheet_date")  # fmt: skip
 
 
 class LedgerError(ValueError):
@@ -55,6 +55,17 @@ class NewTask:
     progress_text: str | None = None
     notes: str | None = None
     source: dict[str, Any] = field(default_factory=dict)
+    leader: str | None = None  # 责任领导 / 分管领导
+    contact: str | None = None  # 责任人 / 联系人
+    seq_text: str | None = None  # 序号 as written
+    sheet_date: date | None = None  # the date the sheet speaks of (its status and progress)
+    done_date: date | None = None  # 完成时间 as written
+    percent: int | None = None  # 完成比例 as written
+    # Dated progress ("1-10月推进情况", "1-11月推进情况"): (date or None for the sheet's date, text).
+    reports: list[tuple[date | None, str]] = field(default_factory=list)
+    # What the deadline text means when the text alone would mislead ("3天" from the sheet's date,
+    # "5月底前动工" a start milestone, not the deadline).
+    deadline_override: Deadline | None = None
 
 
 @dataclass
@@ -81,10 +92,21 @@ class TaskView:
     notes: str | None = None
     status_text: str | None = None
     parent_id: int | None = None
+    leader: str | None = None
+    contact: str | None = None
+    seq_text: str | None = None
+    sheet_date: str | None = None
+
+    @property
+    def sheet_status(self) -> str | None:
+        """The office's own status word (完成状态 as written)."""
+        return self.status_text
 
     def to_json(self) -> dict[str, Any]:
         out = {k: v for k, v in vars(self).items() if k != "status"}
-        out.update(status=self.status.status, colour=self.status.colour, rule=self.status.rule)
+        out.update(status=self.status.status, colour=self.status.colour, rule=self.status.rule,
+                   status_reason=self.status.rule, status_flag=self.status.flag, sheet_status=self.status_text,
+                   progress=self.progress_text, updated=self.last_report)  # fmt: skip
         return out
 
 
@@ -174,7 +196,7 @@ class Ledger:
         for t in tasks:
             if conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.code)):
                 raise LedgerError(f"task {t.code} already exists in {programme}")
-            dl = parse_deadline(t.deadline_text, year)
+            dl = t.deadline_override or parse_deadline(t.deadline_text, year)
             parent_id = ids.get(t.parent_code or "") or (
                 conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.parent_code))
                 if t.parent_code else None
@@ -187,6 +209,8 @@ class Ledger:
                 "deadline": _iso(dl.date), "original_deadline": _iso(dl.date),
                 "start_date": _iso(t.start_date or (date(year, 1, 1) if year else None)),
                 "state": t.state, "status_text": t.status_text, "notes": t.notes, "source": t.source,
+                "leader": t.leader, "contact": t.contact, "seq_text": t.seq_text, "sheet_date": _iso(t.sheet_date),
+                "done_date": _iso(t.done_date),
             }  # fmt: skip
             tid = new_id(conn.execute(insert(TaskRow).values(**values)))
             for position, name in enumerate(t.co_units):
@@ -203,9 +227,16 @@ class Ledger:
                     conn.execute(insert(TaskUnitRow).values(task_id=tid, unit_id=uid, position=position))
             self.audit(conn, "task", tid, "create", None,
                        {k: v for k, v in values.items() if k != "source"} | {"co_units": t.co_units})  # fmt: skip
-            if t.progress_text:
-                conn.execute(insert(ProgressRow).values(task_id=tid, date=values["start_date"] or date.today().isoformat(),
-                                                        text=t.progress_text, reporter=self.actor))  # fmt: skip
+            reports = list(t.reports)
+            if t.progress_text and not reports:
+                reports.append((None, t.progress_text))
+            for i, (day, text) in enumerate(reports):
+                # A progress text is a report on the sheet's date (not on 1 January); the percent
+                # written beside it goes with the latest one.
+                on = day or t.sheet_date or t.start_date or (date(year, 1, 1) if year else date.today())
+                percent = t.percent if i == len(reports) - 1 else None
+                conn.execute(insert(ProgressRow).values(task_id=tid, date=on.isoformat(), text=text,
+                                                        percent=percent, reporter=self.actor))  # fmt: skip
             ids[t.code] = tid
             out.append(tid)
         return out
@@ -374,9 +405,9 @@ class Ledger:
               include_drafts: bool = False, include_rejected: bool = False) -> list[TaskView]:  # fmt: skip
         rules = rules or PRESETS["supervision-office"]
         with self.store.engine.connect() as conn:
-            stmt = select(TaskRow, ProgrammeRow.name.label("programme_name")).join(
-                ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id
-            )
+            stmt = select(
+                TaskRow, ProgrammeRow.name.label("programme_name"), ProgrammeRow.year.label("year")
+            ).join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
             if programme:
                 stmt = stmt.where(ProgrammeRow.name == programme)
             rows = conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id)).all()
@@ -406,12 +437,14 @@ class Ledger:
             percent = best_percent.get(t.id)
             done = _date(t.done_date) if t.done_date and t.done_date <= as_of.isoformat() else None
             state = TaskState(t.deadline_kind, _date(t.deadline), _date(t.original_deadline), _date(t.start_date),
-                              done, percent, _date(last[0]) if last else None)  # fmt: skip
+                              done, percent, _date(last[0]) if last else None, t.status_text,
+                              _date(t.sheet_date), row.year)  # fmt: skip
             out.append(TaskView(
                 t.id, row.programme_name, t.code, t.title, t.area, t.measures, units.get(t.lead_unit_id),
                 co.get(t.id, []), t.deadline_text, t.deadline, t.original_deadline, t.state, t.done_date, percent,
                 last[0] if last else None, last[2] if last else None,
                 compute_status(state, as_of, rules), t.notes, t.status_text, t.parent_id,
+                t.leader, t.contact, t.seq_text, t.sheet_date,
             ))  # fmt: skip
         return out
 

@@ -1,0 +1,157 @@
+"""Words the ledger says to people: status reasons, import errors and warnings, CLI lines.
+
+Chinese (zh-CN) first, English when asked (``set_language("en")``, the CLI's ``--lang en`` or
+``LUOSHI_LANG=en``). Each key holds (zh, en) templates formatted with ``str.format``. This module
+sits at the bottom of the import order so that ledger, services, CLI and web can all speak
+through it; the web's interface labels (luoshi.web.i18n) are meant to join it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # -- status reasons (luoshi.ledger.status) -------------------------------------------------
+    "status.done": ("已于{done}完成{deadline_part}", "completed {done}{deadline_part}"),
+    "status.done.deadline_part": ("（完成时限{deadline}）", " (deadline {deadline})"),
+    "status.done_late": (
+        "{done}完成，晚于完成时限（{deadline}）",
+        "completed {done} after the deadline {deadline}",
+    ),
+    "status.sheet_done": ("表内填报“{word}”{on}", "the sheet reports “{word}”{on}"),
+    "status.sheet_done.on": ("（截至{date}）", " (as of {date})"),
+    "status.stale": (
+        "已{days}天未报送进展（超过{limit}天）",
+        "no progress report for {days} days (> {limit})",
+    ),
+    "status.ongoing": ("长期推进事项，无固定完成时限", "ongoing work without a fixed deadline"),
+    "status.no_deadline": ("完成时限未能确定日期", "no dated deadline"),
+    "status.recurring": ("定期事项，无固定完成时限", "recurring work without a fixed deadline"),
+    "status.overdue": (
+        "已超过完成时限（{deadline}）未完成",
+        "past the deadline {deadline} and not completed",
+    ),
+    "status.behind_red": (
+        "落后序时进度{behind}个百分点（实际{actual}%，序时{expected}%；超过{limit}个百分点为红灯）",
+        "{behind} points behind 序时进度 ({actual}% vs {expected}%; red beyond {limit})",
+    ),
+    "status.behind_yellow": (
+        "落后序时进度{behind}个百分点（实际{actual}%，序时{expected}%；{limit}个百分点起为黄灯）",
+        "{behind} points behind 序时进度 ({actual}% vs {expected}%; yellow from {limit})",
+    ),
+    "status.reminder": (
+        "距完成时限（{deadline}）还有{days}天（提醒期{window}天）",
+        "deadline {deadline} in {days} days (reminder window {window} days)",
+    ),
+    "status.not_started": ("尚未报送进展", "no progress reported yet"),
+    "status.on_track": ("进度达到序时进度", "progress keeps pace with 序时进度"),
+    "status.reported": ("已报送进展，完成时限未到", "reported, deadline ahead"),
+    "status.sheet_behind": ("表内填报“{word}”", "the sheet reports “{word}” (behind)"),
+    "status.sheet_not_started": ("表内填报“{word}”", "the sheet reports “{word}” (not started)"),
+    "status.sheet_in_progress": ("表内填报“{word}”", "the sheet reports “{word}” (in progress)"),
+    "status.year_end": (
+        "未写完成时限，按{year}年度任务于{deadline}到期",
+        "no deadline written: an annual task of {year}, due {deadline}",
+    ),
+    "flag.done_without_date": (
+        "表内填报已完成但无完成日期",
+        "the sheet says done but gives no completion date",
+    ),
+    "flag.ok_but_overdue": (
+        "表内填报正常但已超期",
+        "the sheet says it is on course but the deadline has passed",
+    ),
+    "flag.done_but_computed": (
+        "表内填报“{word}”，按规则计算为“{computed}”",
+        "the sheet says “{word}”, the rules say “{computed}”",
+    ),
+    # -- sheet import (luoshi.ledger.excel) ----------------------------------------------------
+    "import.row": ("第{row}行：{reason}", "row {row}: {reason}"),
+    "import.failed": (
+        "有{count}行无法识别，未导入任何内容",
+        "{count} rows could not be understood; nothing was imported",
+    ),
+    "import.not_a_workbook": (
+        "无法将{name}读作Excel工作簿：{error}",
+        "cannot read {name} as an Excel workbook: {error}",
+    ),
+    "import.no_header": (
+        "前{rows}行中未找到表头（应含序号、任务、牵头单位、完成时限等列）；看到的内容：{seen}",
+        "no header row found (looked for 序号, 任务, 牵头单位, 完成时限… in the first {rows} rows); seen: {seen}",
+    ),
+    "import.no_task_column": (
+        "表头中没有任务列（如“重点任务”“工作任务”“民生实事”“存在问题”“事项”）；识别到的列：{seen}；缺少：任务列",
+        "the header has no task column (重点任务, 工作任务, 民生实事, 存在问题, 事项…); columns seen: {seen}; "
+        "missing: the task column",
+    ),
+    "import.no_sheet": (
+        "工作簿中没有名为“{sheet}”的工作表（现有：{names}）",
+        "no worksheet {sheet!r} (there are: {names})",
+    ),
+    "import.no_task_text": (
+        "该行没有任务内容（任务列为空），内容为“{first}”",
+        "no task text in a row holding {first!r}",
+    ),
+    "import.bad_number": (
+        "无法识别序号“{seq}”（应为 1 / 1. / （1） / 1.2）",
+        "cannot read the number {seq!r} (expected 1 / 1. / (1) / 1.2)",
+    ),
+    "import.sub_before_top": (
+        "子项{seq}出现在任何编号任务之前",
+        "sub-item {seq} comes before any numbered task",
+    ),
+    "import.duplicate": ("序号{code}重复", "number {code} appears twice"),
+    "import.bad_deadline": ("无法理解完成时限“{text}”", "cannot understand the deadline {text!r}"),
+    "import.bad_date": ("日期不存在：“{text}”", "no such date: {text!r}"),
+    "import.declared": (
+        "类别“{area}”标明{declared}项，实际{found}项",
+        "category '{area}' declares {declared} tasks, found {found}",
+    ),
+    "import.footer": (
+        "表格下方的说明、来源或落款已略过：“{text}”",
+        "note, source or signature under the table skipped: {text!r}",
+    ),
+    "import.relative_no_date": (
+        "完成时限“{text}”是相对时间，表中没有可推算的日期，未定具体日期",
+        "deadline {text!r} is relative and the sheet gives no date to count from; left undated",
+    ),
+    "import.start_milestone": (
+        "“{text}”是开工/启动节点，不作为完成时限",
+        "{text!r} is a start milestone, not the completion deadline",
+    ),
+    "import.too_big": (
+        "工作表“{sheet}”声明的范围过大（{dimensions}，超过{limit}个单元格），已拒绝",
+        "worksheet {sheet!r} declares too large a range ({dimensions}, over {limit} cells); refused",
+    ),
+    "import.sheet_skipped": (
+        "工作表“{sheet}”不是台账，已略过：{reason}",
+        "worksheet {sheet!r} is not a ledger, skipped: {reason}",
+    ),
+    "import.warning": ("提示", "warning"),
+    "import.done": (
+        "已导入{count}项任务到“{programme}”",
+        "imported {count} tasks into programme {programme!r}",
+    ),
+    "import.skipped": ("已跳过", "skipped"),
+    "export.done": ("已导出{count}项任务到{file}", "wrote {count} tasks to {file}"),
+    # -- column names the export writes ---------------------------------------------------------
+    "col.seq": ("序号", "序号"),
+}
+
+_LANG = {"lang": os.environ.get("LUOSHI_LANG", "zh")}
+
+
+def set_language(lang: str) -> None:
+    """``zh`` (default) or ``en``, for everything said after this call."""
+    _LANG["lang"] = "en" if lang.lower().startswith("en") else "zh"
+
+
+def language() -> str:
+    return _LANG["lang"]
+
+
+def msg(key: str, lang: str | None = None, **values: Any) -> str:
+    """The message ``key`` in the current language, filled with ``values``."""
+    pair = MESSAGES[key]
+    template = pair[1] if (lang or _LANG["lang"]) == "en" else pair[0]
+    return template.format(**values)
