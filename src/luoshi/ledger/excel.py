@@ -471,7 +471,8 @@ def _read_rows(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name: s
             contact=_text(get(r, "contact")) or None, seq_text=seq, sheet_date=parsed.sheet_date,
             start_date=parsed.issue_date, done_date=done_day, percent=_percent(get(r, "percent")),
             reports=reports, deadline_override=override,
-            source={"kind": "excel", "file": source_name, "sheet": parsed.sheet, "row": r},
+            source={"kind": "excel", "file": source_name, "sheet": parsed.sheet, "row": r}
+            | ({"category": category_no} if category_no and not _text(get(r, "area")) else {}),
         )))  # fmt: skip
     close_category()
 
@@ -614,8 +615,8 @@ def _reparse(path: Path, parsed: ParsedSheet, year: int | None) -> ParsedSheet:
 
 
 EXPORT_COLUMNS = ["序号", "任务", "具体举措", "牵头单位", "配合单位", "完成时限", "责任领导", "责任人",
-                  "进展情况", "完成比例", "完成状态", "完成日期", "备注", "督查研判"]  # fmt: skip
-_WIDTHS = (8, 36, 40, 18, 24, 16, 12, 12, 36, 10, 12, 12, 16, 12)
+                  "进展情况", "完成比例", "完成状态", "完成日期", "备注", "领域", "督查研判"]  # fmt: skip
+_WIDTHS = (8, 36, 40, 18, 24, 16, 12, 12, 36, 10, 12, 12, 16, 16, 12)
 HEADERS = EXPORT_COLUMNS
 
 
@@ -647,7 +648,7 @@ def export_sheet(views: list[TaskView], path: Path, title: str, issue_line: str 
     for t in views:
         by_area.setdefault(t.area, []).append(t)
     # Category rows only where the codes were numbered by category ("2.3" under "二、").
-    numbered = all(t.area for t in views) and all("." in t.code for t in views)
+    numbered = all(t.area and t.from_category for t in views)
     for index, (area, tasks) in enumerate(by_area.items(), 1):
         if area and numbered:
             ws.append([f"{cn2an.an2cn(index)}、{area}"])
@@ -663,7 +664,7 @@ def export_sheet(views: list[TaskView], path: Path, title: str, issue_line: str 
                 "" if later_part else seq, t.title, t.measures or "", t.lead_unit or "", "、".join(t.co_units),
                 t.deadline_text or "", t.leader or "", t.contact or "", t.progress_text or "",
                 t.percent if t.percent is not None else "", t.status_text or "", t.done_date or "", t.notes or "",
-                LABELS_ZH[t.status.status],
+                "" if numbered else t.area or "", LABELS_ZH[t.status.status],
             ])  # fmt: skip
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str) and cell.value.startswith("="):

@@ -96,6 +96,7 @@ class TaskView:
     contact: str | None = None
     seq_text: str | None = None
     sheet_date: str | None = None
+    from_category: bool = False  # its area is a category row of the sheet ("一、金融开放"), not a column
 
     @property
     def sheet_status(self) -> str | None:
@@ -444,7 +445,7 @@ class Ledger:
                 co.get(t.id, []), t.deadline_text, t.deadline, t.original_deadline, t.state, t.done_date, percent,
                 last[0] if last else None, last[2] if last else None,
                 compute_status(state, as_of, rules), t.notes, t.status_text, t.parent_id,
-                t.leader, t.contact, t.seq_text, t.sheet_date,
+                t.leader, t.contact, t.seq_text, t.sheet_date, bool((t.source or {}).get("category")),
             ))  # fmt: skip
         return out
 
