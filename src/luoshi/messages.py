@@ -129,13 +129,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.warning": ("提示", "warning"),
     "import.done": (
-        "已导入{count}项任务到“{programme}”",
-        "imported {count} tasks into programme {programme!r}",
+        "已导入{count}项任务到“{programme}”（新增{added}项，更新{updated}项）",
+        "imported {count} tasks into programme {programme!r} ({added} added, {updated} updated)",
     ),
+    "import.changed": ("已更新 {code} {title}：{what}", "updated {code} {title}: {what}"),
     "import.skipped": ("已跳过", "skipped"),
     "export.done": ("已导出{count}项任务到{file}", "wrote {count} tasks to {file}"),
     # -- column names the export writes ---------------------------------------------------------
-    "col.seq": ("序号", "序号"),
+    "col.seq": ("序号", "code"),
+    "col.task": ("任务", "task"),
+    "col.lead": ("牵头单位", "lead unit"),
+    "col.deadline": ("完成时限", "deadline"),
+    "col.sheet_status": ("表内状态", "sheet status"),
+    "col.status": ("研判状态", "status"),
+    "col.rule": ("依据", "rule"),
 }
 
 _LANG = {"lang": os.environ.get("LUOSHI_LANG", "zh")}

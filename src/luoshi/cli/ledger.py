@@ -15,6 +15,7 @@ from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report, render
 from luoshi.ledger.service import Ledger, LedgerError
 from luoshi.ledger.status import LABELS_ZH, PRESETS
+from luoshi.messages import msg, set_language
 from luoshi.store import default_db_path, open_store
 
 app = typer.Typer(help="The implementation ledger (台账): tasks, progress, status.", no_args_is_help=True)
@@ -26,6 +27,18 @@ ActorOption = Annotated[str, typer.Option("--as", help="Who makes the change (re
 ProgrammeOption = Annotated[str | None, typer.Option("--programme", "-p", help="Programme name.")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")]
 RulesOption = Annotated[str, typer.Option("--rules", help=f"Status rules preset: {', '.join(PRESETS)}.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.callback()
+def _language(
+    lang: Annotated[str, typer.Option("--lang", help="zh (default) or en, for every message.")] = "zh",
+) -> None:
+    set_language(lang)
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _ledger(db: str | None, actor: str = "cli") -> Ledger:
@@ -54,13 +67,17 @@ def import_(
     file: Annotated[Path, typer.Argument(help="The 台账 workbook (.xlsx).", exists=True, dir_okay=False)],
     programme: ProgrammeOption = None,
     partial: Annotated[bool, typer.Option(help="Import the good rows even when some rows are bad.")] = False,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Only this worksheet (default: every ledger sheet).")
+    ] = None,
     db: DbOption = None,
     actor: ActorOption = "cli",
 ) -> None:
-    """Import an Excel 台账 (all or nothing unless --partial)."""
+    """Import an Excel 台账 (all or nothing unless --partial). Importing an updated sheet into its
+    programme again updates the tasks and prints what changed."""
     ledger = _ledger(db, actor)
     try:
-        result = import_sheet(ledger, file, programme, partial)
+        result = import_sheet(ledger, file, programme, partial, sheet)
     except SheetImportError as e:
         for row_error in e.errors:
             err.print(f"[red]{row_error}[/]")
@@ -69,9 +86,22 @@ def import_(
     except LedgerError as e:
         _fail(e)
         return
+    for warning in result.warnings:
+        err.print(f"[yellow]{msg('import.warning')}[/] {warning}", markup=True, highlight=False)
     for row_error in result.errors:
-        err.print(f"[yellow]skipped[/] {row_error}")
-    console.print(f"imported {len(result.imported)} tasks into programme {result.programme!r}")
+        err.print(f"[yellow]{msg('import.skipped')}[/] {row_error}", highlight=False)
+    for change in result.changes:
+        if change["action"] == "updated":
+            what = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in change["changes"].items())
+            console.print(
+                msg("import.changed", code=change["code"], title=change["title"][:30], what=what),
+                markup=False,
+            )
+    added = sum(1 for c in result.changes if c["action"] == "added")
+    updated = sum(1 for c in result.changes if c["action"] == "updated")
+    for name in result.programmes:
+        console.print(msg("import.done", count=len(result.imported), programme=name, added=added, updated=updated),
+                      markup=False)  # fmt: skip
     if result.errors:
         raise typer.Exit(3)
 
@@ -86,8 +116,8 @@ def export(
     """Export the ledger in the conventional 台账 layout (importing it back gives the same ledger)."""
     ledger = _ledger(db)
     views = ledger.tasks(_day(as_of), programme)
-    export_sheet(views, file, programme or "台账")
-    console.print(f"wrote {len(views)} tasks to {file}")
+    export_sheet(views, file, programme or (views[0].programme if views else "台账"))
+    console.print(msg("export.done", count=len(views), file=file), markup=False)
 
 
 @app.command()
@@ -239,7 +269,13 @@ def schedule(
 
 
 @app.command()
-def show(task: str, as_of: AsOfOption = None, programme: ProgrammeOption = None, db: DbOption = None) -> None:
+def show(
+    task: str,
+    as_of: AsOfOption = None,
+    programme: ProgrammeOption = None,
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json/--no-json", help="JSON (the default).")] = True,
+) -> None:
     """A task with its status (and the rule behind it), milestones, progress and requests."""
     ledger = _ledger(db)
     try:
@@ -267,21 +303,34 @@ def history(task: str, programme: ProgrammeOption = None, db: DbOption = None) -
 
 @app.command("list")
 def list_(as_of: AsOfOption = None, programme: ProgrammeOption = None, rules: RulesOption = "supervision-office",
-          db: DbOption = None) -> None:  # fmt: skip
-    """Tasks with their status as of a date."""
-    table = Table("code", "task", "lead unit", "deadline", "status", "rule")
-    for t in _ledger(db).tasks(_day(as_of), programme, PRESETS[rules]):
-        table.add_row(t.code, t.title[:30], t.lead_unit or "—", t.deadline_text or "—",
-                      LABELS_ZH[t.status.status], t.status.rule)  # fmt: skip
+          db: DbOption = None, as_json: JsonOption = False) -> None:  # fmt: skip
+    """Tasks with their status as of a date, beside the status the sheet itself gives."""
+    views = _ledger(db).tasks(_day(as_of), programme, PRESETS[rules])
+    if as_json:
+        _print_json([t.to_json() for t in views])
+        return
+    table = Table(
+        *(msg(f"col.{k}") for k in ("seq", "task", "lead", "deadline", "sheet_status", "status", "rule"))
+    )
+    for t in views:
+        rule = t.status.rule + (f"（{t.status.flag}）" if t.status.flag else "")
+        table.add_row(t.code, t.title[:30], t.lead_unit or "—", t.deadline_text or "—", t.status_text or "—",
+                      LABELS_ZH[t.status.status], rule)  # fmt: skip
     console.print(table)
 
 
 @app.command()
 def reminders(
-    as_of: AsOfOption = None, rules: RulesOption = "supervision-office", db: DbOption = None
+    as_of: AsOfOption = None,
+    rules: RulesOption = "supervision-office",
+    db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Per unit: what is overdue, due soon, or awaits a report (催办)."""
     found = _ledger(db).reminders(_day(as_of), PRESETS[rules])
+    if as_json:
+        _print_json({u: {k: [t.to_json() for t in v] for k, v in b.items()} for u, b in found.items()})
+        return
     if not found:
         console.print("nothing to remind")
     for unit, buckets in found.items():
@@ -298,9 +347,13 @@ def diff(
     until: Annotated[str | None, typer.Argument(help="Later date (default today).")] = None,
     programme: ProgrammeOption = None,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """What changed between two dates: status, deadline and progress, task by task."""
     changes = _ledger(db).changes(_day(since), _day(until), programme)
+    if as_json:
+        _print_json(changes)
+        return
     if not changes:
         console.print("no changes")
     for c in changes:

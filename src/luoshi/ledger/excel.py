@@ -76,6 +76,8 @@ class ImportResult:
     warnings: list[RowError] = field(default_factory=list)
     written: bool = False
     programmes: list[str] = field(default_factory=list)  # one per imported worksheet
+    # Per task: added, or updated with what changed (an updated sheet imported again).
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 class SheetImportError(LedgerError):
@@ -604,7 +606,8 @@ def import_sheet(
         raise SheetImportError(errors)
     with ledger.store.transaction() as conn:
         for parsed, name in zip(sheets, names, strict=True):
-            ledger.add_tasks(conn, name, _programme_year(parsed, name), [t for _, t in parsed.tasks])
+            tasks = [t for _, t in parsed.tasks]
+            result.changes += ledger.merge_tasks(conn, name, _programme_year(parsed, name), tasks)
     result.imported = [t.code for p in sheets for _, t in p.tasks]
     result.written = True
     return result

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from luoshi.ledger.deadlines import Deadline, parse_deadline
 from luoshi.ledger.schema import (
@@ -198,6 +198,7 @@ class Ledger:
             if conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.code)):
                 raise LedgerError(f"task {t.code} already exists in {programme}")
             dl = t.deadline_override or parse_deadline(t.deadline_text, year)
+            lead_id = self.unit_id(conn, t.lead_unit) if t.lead_unit else None
             parent_id = ids.get(t.parent_code or "") or (
                 conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.parent_code))
                 if t.parent_code else None
@@ -205,7 +206,7 @@ class Ledger:
             values = {
                 "programme_id": pid, "parent_id": parent_id, "code": t.code, "area": t.area, "title": t.title,
                 "measures": t.measures,
-                "lead_unit_id": self.unit_id(conn, t.lead_unit) if t.lead_unit else None,
+                "lead_unit_id": lead_id,
                 "deadline_text": t.deadline_text, "deadline_kind": dl.kind,
                 "deadline": _iso(dl.date), "original_deadline": _iso(dl.date),
                 "start_date": _iso(t.start_date or (date(year, 1, 1) if year else None)),
@@ -214,18 +215,7 @@ class Ledger:
                 "done_date": _iso(t.done_date),
             }  # fmt: skip
             tid = new_id(conn.execute(insert(TaskRow).values(**values)))
-            for position, name in enumerate(t.co_units):
-                uid = self.unit_id(conn, name)
-                if (
-                    uid != values["lead_unit_id"]
-                    and uid is not None
-                    and not conn.scalar(
-                        select(TaskUnitRow.unit_id).where(
-                            TaskUnitRow.task_id == tid, TaskUnitRow.unit_id == uid
-                        )
-                    )
-                ):
-                    conn.execute(insert(TaskUnitRow).values(task_id=tid, unit_id=uid, position=position))
+            self._add_co_units(conn, tid, lead_id, t.co_units)
             self.audit(conn, "task", tid, "create", None,
                        {k: v for k, v in values.items() if k != "source"} | {"co_units": t.co_units})  # fmt: skip
             reports = list(t.reports)
@@ -241,6 +231,97 @@ class Ledger:
             ids[t.code] = tid
             out.append(tid)
         return out
+
+    def merge_tasks(
+        self, conn: Connection, programme: str, year: int | None, tasks: Iterable[NewTask]
+    ) -> list[dict[str, Any]]:
+        """The monthly loop: units fill in the same sheet again. Tasks already in the programme
+        (matched by code and title, else by title) are updated where the sheet changed, the rest
+        are added; what changed is returned and kept in the audit log. The programme is reused."""
+        pid = self.programme_id(conn, programme, year)
+        existing = {
+            r["code"]: dict(r)
+            for r in conn.execute(select(TaskRow).where(TaskRow.programme_id == pid)).mappings()
+        }
+        by_title = {r["title"]: r for r in existing.values()}
+        units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}  # those tasks use
+        changes: list[dict[str, Any]] = []
+        new: list[NewTask] = []
+        for t in tasks:
+            old = existing.get(t.code)
+            if old is None or old["title"] != t.title:
+                old = by_title.get(t.title)
+            if old is None:
+                new.append(t)
+                changes.append({"code": t.code, "title": t.title, "action": "added", "changes": {}})
+                continue
+            co_ids = list(conn.scalars(select(TaskUnitRow.unit_id).where(TaskUnitRow.task_id == old["id"])
+                                       .order_by(TaskUnitRow.position)))  # fmt: skip
+            co = [units[u] for u in co_ids]
+            lead = units.get(old["lead_unit_id"]) if old["lead_unit_id"] else None
+            # Units compare by identity: "市发改委" is the unit stored as "深圳市发展和改革委员会".
+            lead_id = self.unit_id(conn, t.lead_unit) if t.lead_unit else None
+            new_co_ids = list(dict.fromkeys(u for u in (self.unit_id(conn, n) for n in t.co_units)
+                                            if u is not None and u != lead_id))  # fmt: skip
+            diff: dict[str, list[Any]] = {}
+            values: dict[str, Any] = {}
+            for name, before, after in (
+                ("code", old["code"], t.code), ("measures", old["measures"], t.measures),
+                ("deadline_text", old["deadline_text"], t.deadline_text), ("leader", old["leader"], t.leader),
+                ("contact", old["contact"], t.contact), ("status_text", old["status_text"], t.status_text),
+                ("notes", old["notes"], t.notes), ("seq_text", old["seq_text"], t.seq_text),
+                ("sheet_date", old["sheet_date"], _iso(t.sheet_date)),
+            ):  # fmt: skip
+                if before != after:
+                    diff[name], values[name] = [before, after], after
+            if t.done_date and old["done_date"] != _iso(t.done_date):
+                diff["done_date"], values["done_date"] = (
+                    [old["done_date"], _iso(t.done_date)],
+                    _iso(t.done_date),
+                )
+            if "deadline_text" in values:
+                dl = t.deadline_override or parse_deadline(t.deadline_text, year)
+                values.update(deadline_kind=dl.kind, deadline=_iso(dl.date))
+            if lead_id != old["lead_unit_id"]:
+                diff["lead_unit"] = [lead, t.lead_unit]
+                values["lead_unit_id"] = lead_id
+            if values:
+                conn.execute(update(TaskRow).where(TaskRow.id == old["id"]).values(**values))
+                self.audit(conn, "task", old["id"], "update", {k: old.get(k) for k in values}, values)
+            if new_co_ids != co_ids:
+                diff["co_units"] = [co, t.co_units]
+                conn.execute(delete(TaskUnitRow).where(TaskUnitRow.task_id == old["id"]))
+                self._add_co_units(
+                    conn, old["id"], values.get("lead_unit_id", old["lead_unit_id"]), t.co_units
+                )
+            latest = conn.execute(select(ProgressRow.text, ProgressRow.percent).where(ProgressRow.task_id == old["id"])
+                                  .order_by(ProgressRow.date.desc(), ProgressRow.id.desc())).first()  # fmt: skip
+            for day, text in t.reports:
+                if latest is None or latest.text != text:
+                    on = day or t.sheet_date or date.today()
+                    conn.execute(insert(ProgressRow).values(task_id=old["id"], date=on.isoformat(), text=text,
+                                                            percent=t.percent, reporter=self.actor))  # fmt: skip
+                    self.audit(
+                        conn, "progress", old["id"], "report", None, {"date": on.isoformat(), "text": text}
+                    )
+                    diff["progress"] = [latest.text if latest else None, text]
+            if diff:
+                changes.append({"code": t.code, "title": t.title, "action": "updated", "changes": diff})
+        self.add_tasks(conn, programme, year, new)
+        self.audit(conn, "programme", pid, "sheet-import", None, {"changes": changes})
+        return changes
+
+    def _add_co_units(self, conn: Connection, tid: int, lead_id: int | None, names: list[str]) -> None:
+        for position, name in enumerate(names):
+            uid = self.unit_id(conn, name)
+            if (
+                uid != lead_id
+                and uid is not None
+                and not conn.scalar(
+                    select(TaskUnitRow.unit_id).where(TaskUnitRow.task_id == tid, TaskUnitRow.unit_id == uid)
+                )
+            ):
+                conn.execute(insert(TaskUnitRow).values(task_id=tid, unit_id=uid, position=position))
 
     def task_id(self, conn: Connection, ref: str | int, programme: str | None = None) -> int:
         """A task by id or by code (unique within a programme)."""
