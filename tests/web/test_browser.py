@@ -135,4 +135,4 @@ def test_excel_export_downloads(browser, server):
     from openpyxl import load_workbook
 
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[1][0] == "序号" and any(r[0] == "3.1" for r in rows)
+    assert rows[1][0] == "序号" and any(r[0] == "三、营商环境" for r in rows)  # numbering as written

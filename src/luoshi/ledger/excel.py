@@ -278,6 +278,11 @@ def _deadline(
     if not text:
         return "", None
     compact = re.sub(r"\s", "", text)
+    for m in _MONTH_DAY.finditer(compact):
+        date(year or 2024, int(m.group(1)), int(m.group(2)))  # "2月30日" is no date: ValueError, a row error
+    for m in re.finditer(r"(\d{1,2})\s*月", compact):
+        if not 1 <= int(m.group(1)) <= 12:
+            raise ValueError(text)  # "2026年13月"
     rel = _RELATIVE.match(compact)
     if rel:
         n = _cn_int(rel.group(1))

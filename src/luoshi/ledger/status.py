@@ -120,6 +120,11 @@ def compute_status(
         return Status(
             "done", msg("status.sheet_done", word=word, on=on), computed.expected, computed.actual, flag
         )
+    behind = (computed.expected or 0) - (computed.actual or 0)
+    if computed.expected is not None and state.percent is None and behind >= rules.yellow_behind:
+        # Behind 序时进度 only because no share was reported: the office's own word is better evidence.
+        verdict = {"in_progress": "on_track", "behind": "at_risk", "not_started": "not_started"}[said]
+        return Status(verdict, msg(f"status.sheet_{said}", word=word), computed.expected, computed.actual)
     if computed.status == "overdue":
         flag = msg("flag.ok_but_overdue") if said == "in_progress" else None
         return Status("overdue", computed.rule, computed.expected, computed.actual, flag)
@@ -140,6 +145,18 @@ def compute_status(
 
 
 def _computed_status(state: TaskState, as_of: date, rules: StatusRules) -> Status:
+    status = _dated_status(state, as_of, rules)
+    implied = state.deadline is None and state.deadline_kind == "none" and state.year
+    if implied and status.status not in ("done", "done_late") and "status.year_end" not in status.rule:
+        note = msg("status.year_end", year=state.year, deadline=date(state.year, 12, 31))  # type: ignore[arg-type]
+        if note not in status.rule:
+            status = Status(
+                status.status, f"{status.rule}（{note}）", status.expected, status.actual, status.flag
+            )
+    return status
+
+
+def _dated_status(state: TaskState, as_of: date, rules: StatusRules) -> Status:
     deadline = (
         state.original_deadline
         if rules.assess_original_deadline and state.original_deadline
