@@ -123,6 +123,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "工作表“{sheet}”声明的范围过大（{dimensions}，超过{limit}个单元格），已拒绝",
         "worksheet {sheet!r} declares too large a range ({dimensions}, over {limit} cells); refused",
     ),
+    "import.zip_bomb": (
+        "{name}解压后超过{limit} MB，已拒绝（可能是压缩炸弹）",
+        "{name} inflates to more than {limit} MB; refused (a zip bomb?)",
+    ),
     "import.sheet_skipped": (
         "工作表“{sheet}”不是台账，已略过：{reason}",
         "worksheet {sheet!r} is not a ledger, skipped: {reason}",

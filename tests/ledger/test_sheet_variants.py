@@ -257,3 +257,44 @@ def test_an_updated_sheet_updates_its_programme(ledger, tmp_path):
         logged = list(conn.scalars(select(AuditRow.after).where(AuditRow.action == "sheet-import")))
     assert logged[-1]["changes"] == result.changes
     assert [t.code for t in ledger.tasks(date(2026, 6, 1))] == ["1", "2", "3"]
+
+
+def _patched(src: Path, dest: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, change(item.filename, data))
+    return dest
+
+
+def test_a_tiny_file_declaring_a_huge_merged_range_is_refused(ledger, tmp_path):
+    src = _sheet(tmp_path / "small.xlsx", [["序号", "任务"], ["1", "修路"]])
+
+    def huge_merge(name: str, data: bytes) -> bytes:
+        if name.startswith("xl/worksheets/sheet"):
+            return data.replace(
+                b"</sheetData>",
+                b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+            )
+        return data
+
+    bomb = _patched(src, tmp_path / "merge.xlsx", huge_merge)
+    assert bomb.stat().st_size < 10_000
+    with pytest.raises(LedgerError, match="声明的范围过大"):
+        import_sheet(ledger, bomb)
+
+
+def test_a_zip_bomb_is_refused(ledger, tmp_path):
+    import zipfile
+
+    src = _sheet(tmp_path / "small.xlsx", [["序号", "任务"], ["1", "修路"]])
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename))
+        zout.writestr("xl/media/padding.bin", b"\0" * (80 * 2**20))
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(LedgerError, match="可能是压缩炸弹"):
+        import_sheet(ledger, bomb)

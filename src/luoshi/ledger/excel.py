@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ import cn2an  # type: ignore[import-untyped]
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.ledger.columns import REPEATABLE, meaning
@@ -33,7 +35,10 @@ from luoshi.ledger.workdays import shift_workdays
 from luoshi.messages import msg
 
 HEADER_SEARCH_ROWS = 30
-MAX_CELLS = 2_000_000  # rows × columns a sheet may declare before it is refused
+MAX_CELLS = 2_000_000  # rows × columns a sheet or a merged range may span before it is refused
+MAX_MERGED_CELLS = 200_000  # cells under merged ranges (openpyxl makes an object for each)
+MAX_UNPACKED = 64 * 2**20  # bytes a workbook may inflate to (a 5,000-row 台账 is a few MB)
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)"')
 
 _CN_DIGITS = "一二三四五六七八九十百"
 _CATEGORY = re.compile(rf"^\s*([{_CN_DIGITS}]+)\s*[、.．]\s*(.+?)\s*$")
@@ -542,7 +547,38 @@ def _read_matrix(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name:
         )))  # fmt: skip
 
 
+def _check_package(path: Path) -> None:
+    """Refuse, before openpyxl expands anything, what would exhaust memory: members that inflate
+    beyond MAX_UNPACKED (zip bombs) and merged ranges over more than MAX_CELLS cells (a 5 KB file
+    declaring A1:XFD1048576). Reads are bounded: zipfile stops at each member's declared size."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise LedgerError(msg("import.not_a_workbook", name=path.name, error=e)) from e
+    with zf:
+        members = zf.infolist()
+        if sum(i.file_size for i in members) > MAX_UNPACKED:
+            raise LedgerError(msg("import.zip_bomb", name=path.name, limit=MAX_UNPACKED // 2**20))
+        for info in members:
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                continue
+            tail, merged = b"", 0
+            with zf.open(info) as f:
+                while chunk := f.read(1 << 20):
+                    text = tail + chunk
+                    for m in _MERGE_REF.finditer(text):
+                        rng = CellRange(m.group(1).decode("ascii", "replace"))
+                        merged += rng.size["rows"] * rng.size["columns"]
+                        if merged > MAX_MERGED_CELLS:
+                            raise LedgerError(msg("import.too_big", sheet=info.filename, dimensions=rng.coord,
+                                                  limit=MAX_MERGED_CELLS))  # fmt: skip
+                    tail = text[-200:]
+                    # A ref cut by the chunk boundary is seen whole in the next round; one seen
+                    # whole twice is counted twice, which errs on the side of refusing.
+
+
 def _open(path: Path) -> Any:
+    _check_package(path)
     try:
         return load_workbook(path, data_only=False)
     except Exception as e:
