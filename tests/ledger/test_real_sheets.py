@@ -4,6 +4,7 @@ it (NAME.expect.json), and exporting then importing gives the same ledger."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,17 @@ def test_real_sheet_export_then_import_gives_the_same_ledger(name, tmp_path):
     _, after = _load(tmp_path, out, "after")
     assert {t.programme for t in after} == {before[0].programme}
     assert _shape(after) == _shape(before)
+
+
+def test_the_report_on_a_real_progress_sheet_keeps_what_the_office_reported(tmp_path):
+    from luoshi.ledger.report import build_report, render
+
+    folder = shared_dir("eval", "ledgers")
+    ledger, views = _load(tmp_path, folder / "chengxiang_2022_shishi.xlsx")
+    report = build_report(ledger, date(2022, 8, 31), views[0].programme)
+    assert report.counts["done"] == 12 and report.counts["at_risk"] == 5
+    text = render(report, "md")
+    assert "表内填报与研判不一致（12）" in text and "表内填报已完成但无完成日期" in text
+    assert "表内填报“滞后”" in text
+    # No English words of ours in the Chinese report (the office's own "HPV" stays).
+    assert re.findall(r"[A-Za-z_]{3,}", text) == ["HPV"] * text.count("HPV")
