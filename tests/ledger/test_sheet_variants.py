@@ -98,6 +98,8 @@ def test_a_header_over_two_rows_and_dated_progress_columns(ledger, tmp_path):
     assert tasks["1"].status.status == "on_track"  # 是: keeps pace
     assert tasks["2"].status.status == "at_risk" and "表内填报“否”" in tasks["2"].status.rule
     _round_trip(ledger, tmp_path)
+    again = import_sheet(ledger, tmp_path / "b.xlsx")  # the same sheet again: nothing changed
+    assert again.imported == ["1", "2"] and again.changes == []
 
 
 def test_a_sheet_with_only_numbers_and_tasks(ledger, tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -684,55 +685,55 @@ def export_sheet(views: list[TaskView], path: Path, title: str, issue_line: str 
         ws.append([issue_line])
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     ws.append(EXPORT_COLUMNS)
-    head = ws.max_row
+    head = row = 3 if issue_line else 2  # (ws.max_row scans every cell: quadratic over a big sheet)
     for c in range(1, width + 1):
         ws.cell(head, c).font = Font(bold=True)
         ws.cell(head, c).fill = PatternFill("solid", fgColor="DDEBF7")
     by_area: dict[str | None, list[TaskView]] = {}
     for t in views:
         by_area.setdefault(t.area, []).append(t)
-    # Category rows only where the codes were numbered by category ("2.3" under "二、").
+    # Category rows only where the areas were category rows of the sheet ("二、公共服务").
     numbered = all(t.area and t.from_category for t in views)
+    # Parts of one task: top-level codes N.1, N.2 … written under one 序号.
+    shared = Counter(
+        (t.code.rsplit(".", 1)[0], t.seq_text) for t in views if t.parent_id is None and "." in t.code
+    )
+    merges: list[tuple[int, int]] = []
     for index, (area, tasks) in enumerate(by_area.items(), 1):
         if area and numbered:
             ws.append([f"{cn2an.an2cn(index)}、{area}"])
-            ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
-            ws.cell(ws.max_row, 1).font = Font(bold=True)
-        group_start: tuple[int, str] | None = None  # (row, code base) of a task written in parts
+            row += 1
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            ws.cell(row, 1).font = Font(bold=True)
+        group: tuple[int, str] | None = None  # (first row, code base) of a task written in parts
         for t in tasks:
             seq = t.seq_text if t.seq_text is not None else t.code.rsplit(".", 1)[-1] if numbered else t.code
             base = t.code.rsplit(".", 1)[0]
-            part = _is_part(t, tasks)
-            later_part = part and group_start is not None and group_start[1] == base
-            ws.append([
+            part = bool(seq) and t.parent_id is None and "." in t.code and shared[(base, t.seq_text)] > 1
+            later_part = part and group is not None and group[1] == base
+            values: list[Any] = [
                 "" if later_part else seq, t.title, t.measures or "", t.lead_unit or "", "、".join(t.co_units),
                 t.deadline_text or "", t.leader or "", t.contact or "", t.progress_text or "",
                 t.percent if t.percent is not None else "", t.status_text or "", t.done_date or "", t.notes or "",
                 "" if numbered else t.area or "", LABELS_ZH[t.status.status],
-            ])  # fmt: skip
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text as written, never a live formula in the office's Excel
-            if later_part and group_start is not None:
-                ws.merge_cells(start_row=group_start[0], start_column=1, end_row=ws.max_row, end_column=1)
+            ]  # fmt: skip
+            ws.append(values)
+            row += 1
+            for col, value in enumerate(values, 1):
+                if isinstance(value, str) and value.startswith("="):
+                    ws.cell(row, col).data_type = "s"  # text as written, never a live formula
+            if later_part and group is not None:
+                merges[-1] = (group[0], row)
             else:
-                group_start = (ws.max_row, base) if part else None
+                group = (row, base) if part else None
+                if part:
+                    merges.append((row, row))
+    for first, last in merges:
+        if last > first:
+            ws.merge_cells(start_row=first, start_column=1, end_row=last, end_column=1)
     for col, w in enumerate(_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(col)].width = w
     for row in ws.iter_rows(min_row=head + 1):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
     wb.save(path)
-
-
-def _is_part(t: TaskView, tasks: list[TaskView]) -> bool:
-    """Whether t is one of several parts sharing one 序号 (codes N.1, N.2 … written with one seq)."""
-    if t.parent_id is not None or not t.seq_text or "." not in t.code:
-        return False
-    base = t.code.rsplit(".", 1)[0]
-    same = [
-        o
-        for o in tasks
-        if o.parent_id is None and o.seq_text == t.seq_text and o.code.rsplit(".", 1)[0] == base
-    ]
-    return len(same) > 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -128,8 +128,9 @@ class Ledger:
 
     def audit(self, conn: Connection, entity: str, entity_id: int | None, action: str,
               before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:  # fmt: skip
-        conn.execute(insert(AuditRow).values(actor=self.actor, entity=entity, entity_id=entity_id,
-                                             action=action, before=before, after=after))  # fmt: skip
+        # Parameters, not .values(): one compiled statement for every row of a 5,000-row import.
+        conn.execute(insert(AuditRow), {"actor": self.actor, "entity": entity, "entity_id": entity_id,
+                                        "action": action, "before": before, "after": after})  # fmt: skip
 
     def history(self, task_id: int) -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
@@ -194,11 +195,20 @@ class Ledger:
         pid = self.programme_id(conn, programme, year)
         ids: dict[str, int] = {}
         out = []
+        taken = set(conn.scalars(select(TaskRow.code).where(TaskRow.programme_id == pid)))
+        units: dict[str, int | None] = {}  # names met in this batch (a 5,000-row sheet names a few dozen)
+
+        def unit(name: str) -> int | None:
+            if name not in units:
+                units[name] = self.unit_id(conn, name)
+            return units[name]
+
         for t in tasks:
-            if conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.code)):
+            if t.code in taken:
                 raise LedgerError(f"task {t.code} already exists in {programme}")
+            taken.add(t.code)
             dl = t.deadline_override or parse_deadline(t.deadline_text, year)
-            lead_id = self.unit_id(conn, t.lead_unit) if t.lead_unit else None
+            lead_id = unit(t.lead_unit) if t.lead_unit else None
             parent_id = ids.get(t.parent_code or "") or (
                 conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.parent_code))
                 if t.parent_code else None
@@ -214,8 +224,8 @@ class Ledger:
                 "leader": t.leader, "contact": t.contact, "seq_text": t.seq_text, "sheet_date": _iso(t.sheet_date),
                 "done_date": _iso(t.done_date),
             }  # fmt: skip
-            tid = new_id(conn.execute(insert(TaskRow).values(**values)))
-            self._add_co_units(conn, tid, lead_id, t.co_units)
+            tid = new_id(conn.execute(insert(TaskRow), values))
+            self._add_co_units(conn, tid, lead_id, t.co_units, unit)
             self.audit(conn, "task", tid, "create", None,
                        {k: v for k, v in values.items() if k != "source"} | {"co_units": t.co_units})  # fmt: skip
             reports = list(t.reports)
@@ -226,8 +236,8 @@ class Ledger:
                 # written beside it goes with the latest one.
                 on = day or t.sheet_date or t.start_date or (date(year, 1, 1) if year else date.today())
                 percent = t.percent if i == len(reports) - 1 else None
-                conn.execute(insert(ProgressRow).values(task_id=tid, date=on.isoformat(), text=text,
-                                                        percent=percent, reporter=self.actor))  # fmt: skip
+                conn.execute(insert(ProgressRow), {"task_id": tid, "date": on.isoformat(), "text": text,
+                                                   "percent": percent, "reporter": self.actor})  # fmt: skip
             ids[t.code] = tid
             out.append(tid)
         return out
@@ -245,6 +255,25 @@ class Ledger:
         }
         by_title = {r["title"]: r for r in existing.values()}
         units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}  # those tasks use
+        ids = [r["id"] for r in existing.values()]
+        co_of: dict[int, list[int]] = {}
+        texts_of: dict[int, list[str]] = {}
+        for start in range(0, len(ids), 500):  # bulk reads, not two queries per task
+            chunk = ids[start : start + 500]
+            for tid, uid in conn.execute(select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
+                                         .where(TaskUnitRow.task_id.in_(chunk)).order_by(TaskUnitRow.position)):  # fmt: skip
+                co_of.setdefault(tid, []).append(uid)
+            for tid, text in conn.execute(select(ProgressRow.task_id, ProgressRow.text)
+                                          .where(ProgressRow.task_id.in_(chunk))
+                                          .order_by(ProgressRow.date, ProgressRow.id)):  # fmt: skip
+                texts_of.setdefault(tid, []).append(text)
+        unit_ids: dict[str, int | None] = {}
+
+        def unit(name: str) -> int | None:
+            if name not in unit_ids:
+                unit_ids[name] = self.unit_id(conn, name)
+            return unit_ids[name]
+
         changes: list[dict[str, Any]] = []
         new: list[NewTask] = []
         for t in tasks:
@@ -255,13 +284,12 @@ class Ledger:
                 new.append(t)
                 changes.append({"code": t.code, "title": t.title, "action": "added", "changes": {}})
                 continue
-            co_ids = list(conn.scalars(select(TaskUnitRow.unit_id).where(TaskUnitRow.task_id == old["id"])
-                                       .order_by(TaskUnitRow.position)))  # fmt: skip
+            co_ids = co_of.get(old["id"], [])
             co = [units[u] for u in co_ids]
             lead = units.get(old["lead_unit_id"]) if old["lead_unit_id"] else None
             # Units compare by identity: "市发改委" is the unit stored as "深圳市发展和改革委员会".
-            lead_id = self.unit_id(conn, t.lead_unit) if t.lead_unit else None
-            new_co_ids = list(dict.fromkeys(u for u in (self.unit_id(conn, n) for n in t.co_units)
+            lead_id = unit(t.lead_unit) if t.lead_unit else None
+            new_co_ids = list(dict.fromkeys(u for u in (unit(n) for n in t.co_units)
                                             if u is not None and u != lead_id))  # fmt: skip
             diff: dict[str, list[Any]] = {}
             values: dict[str, Any] = {}
@@ -292,36 +320,33 @@ class Ledger:
                 diff["co_units"] = [co, t.co_units]
                 conn.execute(delete(TaskUnitRow).where(TaskUnitRow.task_id == old["id"]))
                 self._add_co_units(
-                    conn, old["id"], values.get("lead_unit_id", old["lead_unit_id"]), t.co_units
+                    conn, old["id"], values.get("lead_unit_id", old["lead_unit_id"]), t.co_units, unit
                 )
-            latest = conn.execute(select(ProgressRow.text, ProgressRow.percent).where(ProgressRow.task_id == old["id"])
-                                  .order_by(ProgressRow.date.desc(), ProgressRow.id.desc())).first()  # fmt: skip
+            known = texts_of.get(old["id"], [])
             for day, text in t.reports:
-                if latest is None or latest.text != text:
+                if text not in known:  # a report the sheet adds (each dated column once)
                     on = day or t.sheet_date or date.today()
                     conn.execute(insert(ProgressRow).values(task_id=old["id"], date=on.isoformat(), text=text,
                                                             percent=t.percent, reporter=self.actor))  # fmt: skip
                     self.audit(
                         conn, "progress", old["id"], "report", None, {"date": on.isoformat(), "text": text}
                     )
-                    diff["progress"] = [latest.text if latest else None, text]
+                    diff["progress"] = [known[-1] if known else None, text]
             if diff:
                 changes.append({"code": t.code, "title": t.title, "action": "updated", "changes": diff})
         self.add_tasks(conn, programme, year, new)
         self.audit(conn, "programme", pid, "sheet-import", None, {"changes": changes})
         return changes
 
-    def _add_co_units(self, conn: Connection, tid: int, lead_id: int | None, names: list[str]) -> None:
+    def _add_co_units(self, conn: Connection, tid: int, lead_id: int | None, names: list[str],
+                      unit: Callable[[str], int | None] | None = None) -> None:  # fmt: skip
+        """Co-operating units of a task that has none yet, in order, each once, never the lead."""
+        seen = {lead_id, None}
         for position, name in enumerate(names):
-            uid = self.unit_id(conn, name)
-            if (
-                uid != lead_id
-                and uid is not None
-                and not conn.scalar(
-                    select(TaskUnitRow.unit_id).where(TaskUnitRow.task_id == tid, TaskUnitRow.unit_id == uid)
-                )
-            ):
-                conn.execute(insert(TaskUnitRow).values(task_id=tid, unit_id=uid, position=position))
+            uid = unit(name) if unit else self.unit_id(conn, name)
+            if uid not in seen:
+                seen.add(uid)
+                conn.execute(insert(TaskUnitRow), {"task_id": tid, "unit_id": uid, "position": position})
 
     def task_id(self, conn: Connection, ref: str | int, programme: str | None = None) -> int:
         """A task by id or by code (unique within a programme)."""
