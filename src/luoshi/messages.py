@@ -65,6 +65,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "表内填报“{word}”，按规则计算为“{computed}”",
         "the sheet says “{word}”, the rules say “{computed}”",
     ),
+    # -- working days (luoshi.ledger.workdays) -------------------------------------------------
+    "calendar.assumed": (
+        "{year}年尚无国务院节假日安排数据，工作日按周一至周五计算（可用 luoshi calendar load 补充）",
+        "no official holidays for {year}: working days assumed Monday to Friday (add them with luoshi calendar load)",
+    ),
+    "calendar.bad_line": (
+        "{name}第{line}行无法识别：“{text}”（应为 YYYY-MM-DD,休 或 YYYY-MM-DD,班）",
+        "{name} line {line} not understood: {text!r} (expected YYYY-MM-DD,休 or YYYY-MM-DD,班)",
+    ),
+    "calendar.empty": ("{name}中没有日期", "{name} holds no dates"),
+    "calendar.loaded": ("已加载{years}年节假日安排", "loaded the holidays of {years}"),
     # -- sheet import (luoshi.ledger.excel) ----------------------------------------------------
     "import.row": ("第{row}行：{reason}", "row {row}: {reason}"),
     "import.failed": (

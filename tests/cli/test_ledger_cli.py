@@ -95,3 +95,19 @@ def test_user_commands(db_path):
     )
     assert _run("user", "passwd", "ann", "--password", "short", "--db", db_path).exit_code == 1
     assert _run("user", "role", "ann", "viewer", "--db", db_path).exit_code == 0
+
+
+def test_calendar_load_adds_a_year(tmp_path, monkeypatch):
+    from luoshi.ledger import workdays
+
+    monkeypatch.setenv("LUOSHI_CALENDAR_DIR", str(tmp_path / "calendar"))
+    monkeypatch.setattr(workdays, "_LOADED", {})
+    monkeypatch.setattr(workdays, "_SCANNED", set())
+    source = tmp_path / "holidays.csv"
+    source.write_text("2098-10-01,休\n2098-10-02,休\n2098-09-27,班\n", encoding="utf-8")
+    r = _run("calendar", "load", str(source))
+    assert r.exit_code == 0 and "已加载2098年节假日安排" in r.output
+    assert (tmp_path / "calendar" / "2098.csv").exists()
+    source.write_text("十月一日,休\n", encoding="utf-8")
+    r = _run("calendar", "load", str(source))
+    assert r.exit_code == 1 and "第1行无法识别" in r.output

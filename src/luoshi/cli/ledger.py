@@ -15,6 +15,7 @@ from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report, render
 from luoshi.ledger.service import Ledger, LedgerError
 from luoshi.ledger.status import LABELS_ZH, PRESETS
+from luoshi.ledger.workdays import CalendarOutOfRange, assumption, load_calendar
 from luoshi.messages import msg, set_language
 from luoshi.store import default_db_path, open_store
 
@@ -266,6 +267,9 @@ def schedule(
         return
     for name, day in dates.items():
         console.print(f"{name}: {day}")
+    for year in sorted({d.year for d in dates.values()}):
+        if note := assumption(year):
+            err.print(f"[yellow]{note}[/]", highlight=False)
 
 
 @app.command()
@@ -397,3 +401,30 @@ def report(
         console.print(f"wrote {output}")
     else:
         print(text)
+
+
+calendar_app = typer.Typer(
+    help="Working-day calendar: holidays and 调休 working days by year.", no_args_is_help=True
+)
+
+
+@calendar_app.callback()
+def _calendar_language(
+    lang: Annotated[str, typer.Option("--lang", help="zh (default) or en, for every message.")] = "zh",
+) -> None:
+    set_language(lang)
+
+
+@calendar_app.command("load")
+def calendar_load(
+    file: Annotated[
+        Path, typer.Argument(help="CSV lines YYYY-MM-DD,休 or YYYY-MM-DD,班.", exists=True, dir_okay=False)
+    ],
+) -> None:
+    """Add a year's holidays when the State Council publishes them (kept for later runs)."""
+    try:
+        years = load_calendar(file)
+    except CalendarOutOfRange as e:
+        _fail(e)
+        return
+    console.print(msg("calendar.loaded", years="、".join(map(str, years))), markup=False)

@@ -29,6 +29,7 @@ err = Console(stderr=True)
 from luoshi.cli import ledger as ledger_cli  # noqa: E402
 
 app.add_typer(ledger_cli.app, name="ledger")
+app.add_typer(ledger_cli.calendar_app, name="calendar")
 app.command("report")(ledger_cli.report)
 
 EXIT_REJECTED = 3  # some inputs were rejected (the others were ingested)

@@ -15,6 +15,7 @@ from openpyxl.chart import BarChart, Reference
 
 from luoshi.ledger.service import Ledger, TaskView
 from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES, StatusRules
+from luoshi.ledger.workdays import assumption
 
 _HEX = {"green": "#2e7d32", "red": "#c62828", "yellow": "#f9a825", "grey": "#9e9e9e", "blue": "#1565c0"}
 
@@ -33,6 +34,7 @@ class Report:
     changes: list[dict[str, Any]]
     disagreements: list[TaskView] = field(default_factory=list)  # the sheet's own status and the rules differ
     at_risk: list[TaskView] = field(default_factory=list)  # 滞后 / 黄灯
+    notes: list[str] = field(default_factory=list)  # assumptions the figures rest on
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class Report:
             "changes_since_last_report": self.changes,
             "sheet_disagreements": [t.to_json() for t in self.disagreements],
             "at_risk": [t.to_json() for t in self.at_risk],
+            "notes": self.notes,
         }
 
 
@@ -82,7 +85,8 @@ def build_report(ledger: Ledger, as_of: date, programme: str | None = None, rule
                   sorted((t for t in tasks if t.status.status == "overdue"), key=lambda t: t.deadline or ""),
                   sorted(due_soon, key=lambda t: t.deadline or ""), done, sorted(open_units - reported),
                   completion, changes, [t for t in tasks if t.status.flag],
-                  [t for t in tasks if t.status.status == "at_risk"])  # fmt: skip
+                  [t for t in tasks if t.status.status == "at_risk"],
+                  [n for y in sorted({int(t.deadline[:4]) for t in tasks if t.deadline}) if (n := assumption(y))])  # fmt: skip
 
 
 def _task_line(t: TaskView) -> str:
@@ -115,6 +119,8 @@ def render_markdown(r: Report) -> str:
         lines += [f"- {_task_line(t)}" for t in items] or ["- 无"]
     lines += ["", f"## 未报送进展的单位（{len(r.silent_units)}）", ""]
     lines += [f"- {u}" for u in r.silent_units] or ["- 无"]
+    if r.notes:
+        lines += ["", "## 说明", ""] + [f"- {n}" for n in r.notes]
     lines += ["", "## 变化情况", ""]
     lines += [f"- {c['task']} {c['title']}：" + "；".join(
         f"{_FIELDS.get(k, k)} {_change_value(k, v[0])} → {_change_value(k, v[1])}" for k, v in c["changes"].items())
