@@ -76,6 +76,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "calendar.empty": ("{name}中没有日期", "{name} holds no dates"),
     "calendar.loaded": ("已加载{years}年节假日安排", "loaded the holidays of {years}"),
+    # -- ledger service (luoshi.ledger.service) ------------------------------------------------
+    "ledger.no_programme": ("没有名为“{name}”的台账", "no programme named {name!r}"),
+    "ledger.alias_taken": ("“{alias}”已是另一个单位的名称", "{alias!r} already names another unit"),
+    "ledger.task_exists": ("任务{code}已在“{programme}”中", "task {code} already exists in {programme}"),
+    "ledger.no_task": ("没有任务{ref}", "no task {ref}"),
+    "ledger.ambiguous": (
+        "任务序号{ref}在多个台账中出现，请用 --programme 指明",
+        "task code {ref!r} is in several programmes: name one with --programme",
+    ),
+    "ledger.cannot_change": ("不能修改：{fields}", "cannot change {fields}"),
+    "ledger.bad_percent": ("完成比例应在0–100之间，而不是{percent}", "percent must be 0–100, not {percent}"),
+    "ledger.no_progress_state": (
+        "任务{code}处于{state}状态，不能报送进展",
+        "task {code} is {state}: no progress can be reported",
+    ),
+    "ledger.no_deadline_to_schedule": (
+        "任务{code}没有具体的完成日期，无法倒排",
+        "task {code} has no dated deadline to schedule back from",
+    ),
+    "ledger.extension_needs_date": (
+        "延期申请需写明新的完成时限",
+        "an extension request needs the new deadline",
+    ),
+    "ledger.unknown_request": ("未知的申请类型：{kind}", "unknown request kind {kind!r}"),
+    "ledger.no_request": ("没有申请{id}", "no request {id}"),
+    "ledger.already_decided": (
+        "申请{id}已经处理过（{decision}）",
+        "request {id} was already decided ({decision})",
+    ),
+    "ledger.needs_grade": ("销号需要评定等次：{grades}", "closing (销号) needs a grade: one of {grades}"),
+    "ledger.no_document": ("没有文件{id}", "no document {id}"),
+    "ledger.no_directives": (
+        "文件{id}中没有可生成任务的部署要求",
+        "document {id} has no directives to propose",
+    ),
+    "ledger.not_a_proposal": (
+        "任务{code}不是待确认任务（状态：{state}）",
+        "task {code} is not a proposal (state {state})",
+    ),
+    "ledger.extension_late": (
+        "{on}申请延期已晚于完成时限（{deadline}），延期须在时限前申请",
+        "extension asked on {on}, after the deadline {deadline}: it must be asked before",
+    ),
     # -- sheet import (luoshi.ledger.excel) ----------------------------------------------------
     "import.row": ("第{row}行：{reason}", "row {row}: {reason}"),
     "import.failed": (

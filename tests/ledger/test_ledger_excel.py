@@ -137,17 +137,17 @@ def test_progress_extension_closure_and_audit(ledger, sheet):
     audit_before = _count(ledger, AuditRow)
     task = _id(ledger, "3.1")
     ledger.report_progress(task, date(2026, 4, 1), "完成系统开发", 60)
-    with pytest.raises(LedgerError, match="after the deadline"):
+    with pytest.raises(LedgerError, match="晚于完成时限"):
         ledger.request(task, "extension", date(2026, 6, 5), "来不及", date(2026, 8, 31))
     rid = ledger.request(task, "extension", date(2026, 5, 20), "等待省级系统对接", date(2026, 8, 31))
     ledger.decide(rid, True, date(2026, 5, 22))
-    with pytest.raises(LedgerError, match="already decided"):
+    with pytest.raises(LedgerError, match="已经处理过"):
         ledger.decide(rid, False, date(2026, 5, 23))
     view = next(t for t in ledger.tasks(date(2026, 6, 10)) if t.id == task)
     assert view.deadline == "2026-08-31" and view.original_deadline == "2026-05-31"
     ledger.report_progress(task, date(2026, 8, 20), "全程电子化上线", 100)
     closure = ledger.request(task, "closure", date(2026, 8, 21), "办结报告")
-    with pytest.raises(LedgerError, match="needs a grade"):
+    with pytest.raises(LedgerError, match="销号需要评定等次"):
         ledger.decide(closure, True, date(2026, 8, 25))
     ledger.decide(closure, True, date(2026, 8, 25), grade="良好")
     detail = ledger.task_detail(task, date(2026, 9, 1))
@@ -181,7 +181,7 @@ def test_proposals_from_a_document(ledger):
     ledger.decide_proposal(ids[0], True)
     ledger.decide_proposal(ids[1], False)
     assert [t.id for t in ledger.tasks(date(2026, 3, 5))] == [ids[0]]
-    with pytest.raises(LedgerError, match="not a proposal"):
+    with pytest.raises(LedgerError, match="不是待确认任务"):
         ledger.decide_proposal(ids[0], False)
     assert ledger.propose(doc_id, "2026年专题会议部署事项") == []  # proposing again adds nothing
 

@@ -300,3 +300,19 @@ def test_a_zip_bomb_is_refused(ledger, tmp_path):
     assert bomb.stat().st_size < 1_000_000
     with pytest.raises(LedgerError, match="可能是压缩炸弹"):
         import_sheet(ledger, bomb)
+
+
+def test_the_demo_sheet_and_a_mixed_ledger_round_trip(ledger, tmp_path):
+    import_sheet(ledger, write_example_sheet(tmp_path / "demo.xlsx"))
+    _round_trip(ledger, tmp_path)
+    # A second programme without categories: the export cannot write category rows, so it
+    # writes the codes, and importing it still gives the same tasks.
+    import_sheet(
+        ledger, _sheet(tmp_path / "plain.xlsx", [["序号", "事项"], [1, "修缮村史馆"]]), programme="另一台账"
+    )
+    views = ledger.tasks(date(2026, 6, 1))
+    out = tmp_path / "mixed.xlsx"
+    export_sheet(views, out, "合并导出")
+    other = Ledger(open_store(str(tmp_path / "mixed.db")))
+    import_sheet(other, out)
+    assert [(t.code, t.title) for t in other.tasks(date(2026, 6, 1))] == [(t.code, t.title) for t in views]

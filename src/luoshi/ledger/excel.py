@@ -707,7 +707,10 @@ def export_sheet(views: list[TaskView], path: Path, title: str, issue_line: str 
             ws.cell(row, 1).font = Font(bold=True)
         group: tuple[int, str] | None = None  # (first row, code base) of a task written in parts
         for t in tasks:
-            seq = t.seq_text if t.seq_text is not None else t.code.rsplit(".", 1)[-1] if numbered else t.code
+            # Numbering as written, where the written numbers rebuild the codes: under category rows,
+            # or for tasks that had none; otherwise (categories not written) the code itself.
+            as_written = t.seq_text is not None and (numbered or not t.from_category)
+            seq = t.seq_text if as_written else t.code.rsplit(".", 1)[-1] if numbered else t.code
             base = t.code.rsplit(".", 1)[0]
             part = bool(seq) and t.parent_id is None and "." in t.code and shared[(base, t.seq_text)] > 1
             later_part = part and group is not None and group[1] == base

@@ -25,6 +25,7 @@ from luoshi.ledger.schema import (
 from luoshi.ledger.status import PRESETS, Status, StatusRules, TaskState, compute_status
 from luoshi.ledger.units import local_key, unit_key
 from luoshi.ledger.workdays import backward_schedule
+from luoshi.messages import msg
 from luoshi.store import Store
 from luoshi.store.db import new_id
 from luoshi.store.schema import DirectiveRow, DocumentRow
@@ -146,7 +147,7 @@ class Ledger:
         pid = conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == name))
         if pid is None:
             if not create:
-                raise LedgerError(f"no programme named {name!r}")
+                raise LedgerError(msg("ledger.no_programme", name=name))
             pid = new_id(conn.execute(insert(ProgrammeRow).values(name=name, year=year)))
             self.audit(conn, "programme", pid, "create", None, {"name": name, "year": year})
         return int(pid)
@@ -182,7 +183,7 @@ class Ledger:
             key = unit_key(alias)
             existing = conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == key))
             if existing is not None and existing != uid:
-                raise LedgerError(f"{alias!r} already names another unit")
+                raise LedgerError(msg("ledger.alias_taken", alias=alias))
             if existing is None:
                 conn.execute(insert(UnitAliasRow).values(alias=key, unit_id=uid))
                 self.audit(conn, "unit", uid, "alias", None, {"alias": alias})
@@ -205,7 +206,7 @@ class Ledger:
 
         for t in tasks:
             if t.code in taken:
-                raise LedgerError(f"task {t.code} already exists in {programme}")
+                raise LedgerError(msg("ledger.task_exists", code=t.code, programme=programme))
             taken.add(t.code)
             dl = t.deadline_override or parse_deadline(t.deadline_text, year)
             lead_id = unit(t.lead_unit) if t.lead_unit else None
@@ -361,21 +362,21 @@ class Ledger:
             )
         found = list(conn.scalars(stmt))
         if not found:
-            raise LedgerError(f"no task {ref!r}")
+            raise LedgerError(msg("ledger.no_task", ref=ref))
         if len(found) > 1:
-            raise LedgerError(f"task code {ref!r} is in several programmes: name one with --programme")
+            raise LedgerError(msg("ledger.ambiguous", ref=ref))
         return int(found[0])
 
     def _task_row(self, conn: Connection, task_id: int) -> dict[str, Any]:
         row = conn.execute(select(TaskRow).where(TaskRow.id == task_id)).mappings().first()
         if row is None:
-            raise LedgerError(f"no task {task_id}")
+            raise LedgerError(msg("ledger.no_task", ref=task_id))
         return dict(row)
 
     def update_task(self, task_id: int, **changes: Any) -> None:
         unknown = set(changes) - set(TASK_FIELDS)
         if unknown:
-            raise LedgerError(f"cannot change {', '.join(sorted(unknown))}")
+            raise LedgerError(msg("ledger.cannot_change", fields="、".join(sorted(unknown))))
         with self.store.transaction() as conn:
             before = self._task_row(conn, task_id)
             conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(**changes))
@@ -384,11 +385,11 @@ class Ledger:
     def report_progress(self, task_id: int, on: date, text: str, percent: int | None = None,
                         unit: str | None = None, evidence: str | None = None) -> int:  # fmt: skip
         if percent is not None and not 0 <= percent <= 100:
-            raise LedgerError(f"percent must be 0–100, not {percent}")
+            raise LedgerError(msg("ledger.bad_percent", percent=percent))
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if task["state"] in ("rejected", "draft"):
-                raise LedgerError(f"task {task['code']} is {task['state']}: no progress can be reported")
+                raise LedgerError(msg("ledger.no_progress_state", code=task["code"], state=task["state"]))
             uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
             values = {"task_id": task_id, "date": on.isoformat(), "unit_id": uid, "text": text,
                       "percent": percent, "evidence": evidence, "reporter": self.actor}  # fmt: skip
@@ -406,7 +407,7 @@ class Ledger:
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if not task["deadline"]:
-                raise LedgerError(f"task {task['code']} has no dated deadline to schedule back from")
+                raise LedgerError(msg("ledger.no_deadline_to_schedule", code=task["code"]))
             dates = backward_schedule(date.fromisoformat(task["deadline"]), offsets)
             for title, due in dates.items():
                 values = {"task_id": task_id, "title": title, "workdays_before_deadline": offsets[title],
@@ -422,12 +423,11 @@ class Ledger:
             task = self._task_row(conn, task_id)
             if kind == "extension":
                 if new_deadline is None:
-                    raise LedgerError("an extension request needs the new deadline")
+                    raise LedgerError(msg("ledger.extension_needs_date"))
                 if task["deadline"] and on > date.fromisoformat(task["deadline"]):
-                    raise LedgerError(f"extension asked on {on}, after the deadline {task['deadline']}: "
-                                      "it must be asked before")  # fmt: skip
+                    raise LedgerError(msg("ledger.extension_late", on=on, deadline=task["deadline"]))
             elif kind != "closure":
-                raise LedgerError(f"unknown request kind {kind!r}")
+                raise LedgerError(msg("ledger.unknown_request", kind=kind))
             values = {"task_id": task_id, "kind": kind, "date": on.isoformat(), "text": text,
                       "new_deadline": _iso(new_deadline), "actor": self.actor}  # fmt: skip
             rid = new_id(conn.execute(insert(RequestRow).values(**values)))
@@ -438,11 +438,11 @@ class Ledger:
         with self.store.transaction() as conn:
             req = conn.execute(select(RequestRow).where(RequestRow.id == request_id)).mappings().first()
             if req is None:
-                raise LedgerError(f"no request {request_id}")
+                raise LedgerError(msg("ledger.no_request", id=request_id))
             if req["decision"] != "pending":
-                raise LedgerError(f"request {request_id} was already decided ({req['decision']})")
+                raise LedgerError(msg("ledger.already_decided", id=request_id, decision=req["decision"]))
             if req["kind"] == "closure" and accept and grade not in GRADES:
-                raise LedgerError(f"closing (销号) needs a grade: one of {'/'.join(GRADES)}")
+                raise LedgerError(msg("ledger.needs_grade", grades="/".join(GRADES)))
             decision = ("approved" if accept else "refused") if req["kind"] == "extension" else (
                 "accepted" if accept else "returned")  # fmt: skip
             conn.execute(update(RequestRow).where(RequestRow.id == request_id)
@@ -468,11 +468,11 @@ class Ledger:
             doc = conn.execute(select(DocumentRow.id, DocumentRow.name, DocumentRow.event_date, DocumentRow.published)
                                .where(DocumentRow.id == document_id)).first()  # fmt: skip
             if doc is None:
-                raise LedgerError(f"no document {document_id}")
+                raise LedgerError(msg("ledger.no_document", id=document_id))
             directives = conn.execute(select(DirectiveRow).where(DirectiveRow.document_id == document_id)
                                       .order_by(DirectiveRow.start)).mappings().all()  # fmt: skip
             if not directives:
-                raise LedgerError(f"document {document_id} has no directives to propose")
+                raise LedgerError(msg("ledger.no_directives", id=document_id))
             day = doc.event_date or doc.published
             year = int(day[:4]) if day else None
             existing = conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == programme))
@@ -499,7 +499,7 @@ class Ledger:
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if task["state"] != "draft":
-                raise LedgerError(f"task {task['code']} is not a proposal (state {task['state']})")
+                raise LedgerError(msg("ledger.not_a_proposal", code=task["code"], state=task["state"]))
             state = "active" if accept else "rejected"
             conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(state=state))
             self.audit(
@@ -559,7 +559,7 @@ class Ledger:
         everything = self.tasks(as_of, include_drafts=True, include_rejected=True)
         view = next((t for t in everything if t.id == task_id), None)
         if view is None:
-            raise LedgerError(f"no task {task_id}")
+            raise LedgerError(msg("ledger.no_task", ref=task_id))
         with self.store.engine.connect() as conn:
             task = self._task_row(conn, task_id)
             milestones = [dict(r) for r in conn.execute(select(MilestoneRow).where(MilestoneRow.task_id == task_id)
