@@ -46,13 +46,13 @@ def test_ledger_commands_end_to_end(tmp_path, db_path):
     history = _run("ledger", "history", "3.1", *db).output
     assert "市市场监管局 progress report" in history
     reminders = _run("ledger", "reminders", "--as-of", "2026-05-28", *db).output
-    assert "市市场监管局" in reminders and "due soon: 3.1" in reminders
+    assert "市市场监管局" in reminders and "临期：3.1" in reminders
     report = json.loads(_run("report", "--as-of", "2026-05-28", "--format", "json", *db).output)
     assert sum(report["counts"].values()) == 9
     out = tmp_path / "r.html"
     assert _run("report", "--as-of", "2026-05-28", "--format", "html", "-o", str(out), *db).exit_code == 0
     assert "<svg" in out.read_text(encoding="utf-8")
-    assert "status" in _run("ledger", "diff", "2026-01-15", "2026-05-28", *db).output
+    assert "状态" in _run("ledger", "diff", "2026-01-15", "2026-05-28", *db).output
     exported = tmp_path / "out.xlsx"
     assert "已导出9项任务" in _run("ledger", "export", str(exported), *db).output
     # Importing the same sheet again into its programme duplicates nothing and changes nothing.

@@ -54,7 +54,7 @@ def _day(value: str | None) -> date:
 
 
 def _fail(e: Exception) -> None:
-    err.print(f"[red]error[/]: {e}")
+    err.print(f"[red]{msg('cli.error')}[/]：{e}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -137,9 +137,9 @@ def propose(
         return
     for view in ledger.tasks(date.today(), programme, include_drafts=True):
         if view.id in ids:
-            console.print(f"draft {view.id} [{view.code}] lead {view.lead_unit or '—'}, deadline "
-                          f"{view.deadline_text or '—'}: {view.title[:60]}")  # fmt: skip
-    console.print(f"{len(ids)} draft tasks proposed; decide with `luoshi ledger accept/reject ID`")
+            console.print(msg("cli.draft", id=view.id, code=view.code, lead=view.lead_unit or "—",
+                              deadline=view.deadline_text or "—", title=view.title[:60]), markup=False)  # fmt: skip
+    console.print(msg("cli.proposed", count=len(ids)), markup=False)
 
 
 def _decide_proposal(ids: list[str], accept: bool, db: str | None, actor: str, programme: str | None) -> None:
@@ -149,7 +149,7 @@ def _decide_proposal(ids: list[str], accept: bool, db: str | None, actor: str, p
             ledger.decide_proposal(_task(ledger, ref, programme), accept)
         except LedgerError as e:
             _fail(e)
-        console.print(f"{'accepted' if accept else 'rejected'} {ref}")
+        console.print(msg("cli.accepted" if accept else "cli.rejected", ref=ref), markup=False)
 
 
 @app.command()
@@ -186,7 +186,7 @@ def progress(
         ledger.report_progress(_task(ledger, task, programme), _day(on), text, percent, unit, evidence)
     except LedgerError as e:
         _fail(e)
-    console.print(f"progress recorded for {task}")
+    console.print(msg("cli.progress", task=task), markup=False)
 
 
 @app.command()
@@ -224,7 +224,7 @@ def _request(db: str | None, actor: str, task: str, programme: str | None, kind:
     except LedgerError as e:
         _fail(e)
         return
-    console.print(f"{kind} request {rid} recorded")
+    console.print(msg(f"cli.{kind}_recorded", id=rid), markup=False)
 
 
 @app.command()
@@ -241,7 +241,7 @@ def decide(
         _ledger(db, actor).decide(request, approve, _day(on), grade)
     except LedgerError as e:
         _fail(e)
-    console.print(f"request {request} decided")
+    console.print(msg("cli.decided", id=request), markup=False)
 
 
 @app.command()
@@ -336,13 +336,13 @@ def reminders(
         _print_json({u: {k: [t.to_json() for t in v] for k, v in b.items()} for u, b in found.items()})
         return
     if not found:
-        console.print("nothing to remind")
+        console.print(msg("cli.nothing_to_remind"))
     for unit, buckets in found.items():
         console.print(f"[bold]{unit}[/]")
-        for label, items in (("overdue", buckets["overdue"]), ("due soon", buckets["due_soon"]),
-                             ("awaiting a report", buckets["awaiting_report"])):  # fmt: skip
-            for t in items:
-                console.print(f"  {label}: {t.code} {t.title[:40]} (deadline {t.deadline_text or '—'})")
+        for key in ("overdue", "due_soon", "awaiting_report"):
+            for t in buckets[key]:
+                console.print("  " + msg("cli.reminder", label=msg(f"cli.{key}"), code=t.code, title=t.title[:40],
+                                         deadline=t.deadline_text or "—"), markup=False)  # fmt: skip
 
 
 @app.command()
@@ -359,9 +359,9 @@ def diff(
         _print_json(changes)
         return
     if not changes:
-        console.print("no changes")
+        console.print(msg("cli.no_changes"))
     for c in changes:
-        what = "; ".join(f"{k} {v[0]} → {v[1]}" for k, v in c["changes"].items())
+        what = "；".join(f"{msg('field.' + k)} {v[0]} → {v[1]}" for k, v in c["changes"].items())
         console.print(f"{c['task']} {c['title'][:40]}: {what}", markup=False)
 
 
@@ -374,7 +374,7 @@ def alias(unit: str, names: list[str], db: DbOption = None, actor: ActorOption =
             ledger.add_alias(unit, name)
         except LedgerError as e:
             _fail(e)
-    console.print(f"{unit}: {len(names)} aliases")
+    console.print(msg("cli.aliases", unit=unit, count=len(names)), markup=False)
 
 
 def report(
