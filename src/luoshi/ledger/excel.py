@@ -133,11 +133,17 @@ class _Grid:
             raise LedgerError(
                 msg("import.too_big", sheet=ws.title, dimensions=ws.dimensions, limit=MAX_CELLS)
             )
+        # The cells the sheet holds, read once; asking openpyxl for an empty cell would create it.
+        self.values: dict[tuple[int, int], Any] = {
+            key: cell.value
+            for key, cell in ws._cells.items()  # openpyxl keeps them here (no public view)
+            if cell.value is not None
+        }
         self.filled: dict[tuple[int, int], Any] = {}
         self.anchor: dict[tuple[int, int], tuple[int, int, int, int]] = {}  # cell → (r0, c0, r1, c1)
         for rng in ws.merged_cells.ranges:
             r1, c1 = min(rng.max_row, self.rows), min(rng.max_col, self.width)
-            value = ws.cell(rng.min_row, rng.min_col).value
+            value = self.values.get((rng.min_row, rng.min_col))
             for r in range(rng.min_row, r1 + 1):
                 for c in range(rng.min_col, c1 + 1):
                     self.filled[(r, c)] = value
@@ -147,7 +153,7 @@ class _Grid:
         """Row r, column c (both 1-based)."""
         if (r, c) in self.filled:
             return self.filled[(r, c)]
-        return self.ws.cell(r, c).value
+        return self.values.get((r, c))
 
     def text(self, r: int, c: int) -> str:
         return _text(self.value(r, c))
