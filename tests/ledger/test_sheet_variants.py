@@ -316,3 +316,17 @@ def test_the_demo_sheet_and_a_mixed_ledger_round_trip(ledger, tmp_path):
     other = Ledger(open_store(str(tmp_path / "mixed.db")))
     import_sheet(other, out)
     assert [(t.code, t.title) for t in other.tasks(date(2026, 6, 1))] == [(t.code, t.title) for t in views]
+
+
+def test_a_huge_declared_dimension_is_not_believed(ledger, tmp_path):
+    src = _sheet(tmp_path / "small.xlsx", [["序号", "任务"], ["1", "修路"]])
+
+    def huge_dimension(name: str, data: bytes) -> bytes:
+        if name.startswith("xl/worksheets/sheet"):
+            import re
+
+            return re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+        return data
+
+    declared = _patched(src, tmp_path / "dimension.xlsx", huge_dimension)
+    assert import_sheet(ledger, declared).imported == ["1"]  # read as the two rows it holds
