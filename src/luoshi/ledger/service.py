@@ -277,6 +277,7 @@ class Ledger:
 
         changes: list[dict[str, Any]] = []
         new: list[NewTask] = []
+        renames: list[tuple[int, str, str]] = []
         for t in tasks:
             old = existing.get(t.code)
             if old is None or old["title"] != t.title:
@@ -303,6 +304,8 @@ class Ledger:
             ):  # fmt: skip
                 if before != after:
                     diff[name], values[name] = [before, after], after
+            if "code" in values:  # renumbered: codes change after the loop, when every old code is free
+                renames.append((old["id"], old["code"], values.pop("code")))
             if t.done_date and old["done_date"] != _iso(t.done_date):
                 diff["done_date"], values["done_date"] = (
                     [old["done_date"], _iso(t.done_date)],
@@ -335,6 +338,11 @@ class Ledger:
                     diff["progress"] = [known[-1] if known else None, text]
             if diff:
                 changes.append({"code": t.code, "title": t.title, "action": "updated", "changes": diff})
+        for tid, _, _ in renames:
+            conn.execute(update(TaskRow).where(TaskRow.id == tid).values(code=f"~{tid}"))
+        for tid, before_code, after_code in renames:
+            conn.execute(update(TaskRow).where(TaskRow.id == tid).values(code=after_code))
+            self.audit(conn, "task", tid, "update", {"code": before_code}, {"code": after_code})
         self.add_tasks(conn, programme, year, new)
         self.audit(conn, "programme", pid, "sheet-import", None, {"changes": changes})
         return changes
