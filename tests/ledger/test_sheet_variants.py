@@ -335,9 +335,9 @@ def test_a_huge_declared_dimension_is_not_believed(ledger, tmp_path):
 def test_an_updated_sheet_with_a_task_inserted_above_renumbers_the_rest(ledger, tmp_path):
     head = [["2026年重点任务"], ["序号", "任务", "牵头单位"]]
     import_sheet(
-        ledger, _sheet(tmp_path / "m1.xlsx", head + [["1", "修路", "县交通局"], ["2", "建桥", "县交通局"]])
+        ledger, _sheet(tmp_path / "m1.xlsx", [*head, ["1", "修路", "县交通局"], ["2", "建桥", "县交通局"]])
     )
-    rows = head + [["1", "治水", "县水利局"], ["2", "修路", "县交通局"], ["3", "建桥", "县交通局"]]
+    rows = [*head, ["1", "治水", "县水利局"], ["2", "修路", "县交通局"], ["3", "建桥", "县交通局"]]
     result = import_sheet(ledger, _sheet(tmp_path / "m2.xlsx", rows))
     assert {c["code"]: c["action"] for c in result.changes} == {"1": "added", "2": "updated", "3": "updated"}
     assert [(t.code, t.title) for t in ledger.tasks(date(2026, 6, 1))] == [
