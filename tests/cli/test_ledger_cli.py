@@ -4,6 +4,7 @@ from typer.testing import CliRunner
 
 from luoshi.cli.main import app
 from luoshi.demo.ledger_sheet import write_example_sheet
+from luoshi.messages import set_language
 
 runner = CliRunner()
 
@@ -15,7 +16,7 @@ def _run(*args: str):
 def test_ledger_commands_end_to_end(tmp_path, db_path):
     sheet = write_example_sheet(tmp_path / "台账.xlsx")
     db = ["--db", db_path]
-    assert "imported 9 tasks" in _run("ledger", "import", str(sheet), *db).output
+    assert "已导入9项任务" in _run("ledger", "import", str(sheet), *db).output
     r = _run(
         "ledger",
         "progress",
@@ -45,18 +46,25 @@ def test_ledger_commands_end_to_end(tmp_path, db_path):
     history = _run("ledger", "history", "3.1", *db).output
     assert "市市场监管局 progress report" in history
     reminders = _run("ledger", "reminders", "--as-of", "2026-05-28", *db).output
-    assert "市市场监管局" in reminders and "due soon: 3.1" in reminders
+    assert "市市场监管局" in reminders and "临期：3.1" in reminders
     report = json.loads(_run("report", "--as-of", "2026-05-28", "--format", "json", *db).output)
     assert sum(report["counts"].values()) == 9
     out = tmp_path / "r.html"
     assert _run("report", "--as-of", "2026-05-28", "--format", "html", "-o", str(out), *db).exit_code == 0
     assert "<svg" in out.read_text(encoding="utf-8")
-    assert "status" in _run("ledger", "diff", "2026-01-15", "2026-05-28", *db).output
+    assert "状态" in _run("ledger", "diff", "2026-01-15", "2026-05-28", *db).output
     exported = tmp_path / "out.xlsx"
-    assert "wrote 9 tasks" in _run("ledger", "export", str(exported), *db).output
-    # Importing the same tasks again into the same programme is refused, and nothing changes.
+    assert "已导出9项任务" in _run("ledger", "export", str(exported), *db).output
+    # Importing the same sheet again into its programme duplicates nothing and changes nothing.
     again = _run("ledger", "import", str(sheet), *db)
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 0 and "新增0项，更新0项" in again.output
+    listed = json.loads(_run("ledger", "list", "--json", "--as-of", "2026-05-28", *db).output)
+    assert len(listed) == 9
+    assert {"code", "title", "measures", "lead_unit", "co_units", "leader", "contact", "deadline", "deadline_text",
+            "status", "status_reason", "sheet_status", "progress", "percent", "updated"} <= set(listed[0])  # fmt: skip
+    done = next(t for t in listed if t["code"] == "1.3")
+    assert done["sheet_status"] == "已完成" and done["status"] == "done"
+    assert "已于" not in done["status_reason"] and "表内填报“已完成”" in done["status_reason"]
 
 
 def test_bad_sheet_exit_status_and_rows(tmp_path, db_path):
@@ -68,9 +76,14 @@ def test_bad_sheet_exit_status_and_rows(tmp_path, db_path):
     wb.active.append(["2", "乙", "市商务局", "某天"])
     wb.save(tmp_path / "bad.xlsx")
     r = _run("ledger", "import", str(tmp_path / "bad.xlsx"), "--db", db_path)
-    assert r.exit_code == 2 and "row 3: cannot understand the deadline '某天'" in r.output
+    assert r.exit_code == 2 and "第3行：无法理解完成时限“某天”" in r.output
     r = _run("ledger", "import", str(tmp_path / "bad.xlsx"), "--partial", "--db", db_path)
-    assert r.exit_code == 3 and "imported 1 tasks" in r.output
+    assert r.exit_code == 3 and "已导入1项任务" in r.output
+    try:
+        english = _run("ledger", "--lang", "en", "import", str(tmp_path / "bad.xlsx"), "--db", db_path)
+    finally:
+        set_language("zh")  # the language is process-wide; later tests speak Chinese
+    assert "row 3: cannot understand the deadline '某天'" in english.output
 
 
 def test_user_commands(db_path):
@@ -82,3 +95,19 @@ def test_user_commands(db_path):
     )
     assert _run("user", "passwd", "ann", "--password", "short", "--db", db_path).exit_code == 1
     assert _run("user", "role", "ann", "viewer", "--db", db_path).exit_code == 0
+
+
+def test_calendar_load_adds_a_year(tmp_path, monkeypatch):
+    from luoshi.ledger import workdays
+
+    monkeypatch.setenv("LUOSHI_CALENDAR_DIR", str(tmp_path / "calendar"))
+    monkeypatch.setattr(workdays, "_LOADED", {})
+    monkeypatch.setattr(workdays, "_SCANNED", set())
+    source = tmp_path / "holidays.csv"
+    source.write_text("2098-10-01,休\n2098-10-02,休\n2098-09-27,班\n", encoding="utf-8")
+    r = _run("calendar", "load", str(source))
+    assert r.exit_code == 0 and "已加载2098年节假日安排" in r.output
+    assert (tmp_path / "calendar" / "2098.csv").exists()
+    source.write_text("十月一日,休\n", encoding="utf-8")
+    r = _run("calendar", "load", str(source))
+    assert r.exit_code == 1 and "第1行无法识别" in r.output

@@ -63,9 +63,51 @@ def test_backward_schedule_from_a_deadline_on_a_holiday():
     assert dates["征求意见"] == date(2026, 2, 12)
 
 
-def test_calendar_out_of_range_is_a_clear_error():
-    with pytest.raises(CalendarOutOfRange, match="no official holiday calendar for 2099"):
-        is_workday(date(2099, 1, 1))
+@pytest.fixture
+def calendar_home(tmp_path, monkeypatch):
+    """Loaded years live in a folder of their own for the test, and are forgotten after it."""
+    from luoshi.ledger import workdays
+
+    monkeypatch.setenv("LUOSHI_CALENDAR_DIR", str(tmp_path / "calendar"))
+    monkeypatch.setattr(workdays, "_LOADED", {})
+    monkeypatch.setattr(workdays, "_SCANNED", set())
+    return tmp_path / "calendar"
+
+
+def test_a_year_without_official_data_falls_back_to_weekdays_and_says_so(calendar_home):
+    from luoshi.ledger.workdays import assumption, official
+
+    assert not official(2099) and is_workday(date(2099, 1, 1))  # a Thursday, holiday or not
+    assert not is_workday(date(2099, 1, 3))  # a Saturday
+    assert shift_workdays(date(2099, 1, 2), 1) == date(2099, 1, 5)
+    assert (
+        assumption(2099)
+        == "2099年尚无国务院节假日安排数据，工作日按周一至周五计算（可用 luoshi calendar load 补充）"
+    )
+    assert assumption(2026) is None
+
+
+def test_a_loaded_year_counts_its_holidays_and_make_up_days(calendar_home, tmp_path):
+    from luoshi.ledger import workdays
+    from luoshi.ledger.workdays import load_calendar, official
+
+    source = tmp_path / "2099.csv"
+    source.write_text("# 元旦\n2099-01-01,休\n2099-01-02,休\n2099-01-03,班\n", encoding="utf-8")
+    assert load_calendar(source) == [2099]
+    assert official(2099) and not is_workday(date(2099, 1, 1)) and is_workday(date(2099, 1, 3))
+    # Kept for later runs: a fresh process reads it from the calendar folder.
+    workdays._LOADED.clear()
+    workdays._SCANNED.clear()
+    assert (calendar_home / "2099.csv").exists() and not is_workday(date(2099, 1, 2))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("2099-01-01,休\n2099-13-01,休\n", encoding="utf-8")
+    with pytest.raises(CalendarOutOfRange, match=r"bad\.csv第2行无法识别"):
+        load_calendar(bad)
+
+
+def test_scheduling_a_task_due_in_a_year_without_data_is_no_traceback(calendar_home):
+    dates = backward_schedule(date(2099, 6, 30), {"报批": 5})
+    assert dates["报批"] == date(2099, 6, 23)
 
 
 def _state(percent=None, last=None, done=None, kind="date", deadline=date(2026, 12, 31), original=None):
@@ -90,12 +132,12 @@ def test_status_rules_each_case():
     assert compute_status(_state(100, last, done=date(2026, 12, 1)), date(2027, 1, 5)).status == "done"
     assert compute_status(_state(100, last, done=date(2027, 1, 3)), date(2027, 1, 5)).status == "done_late"
     past = compute_status(_state(90, last), date(2027, 1, 1))
-    assert past.status == "overdue" and "past the deadline" in past.rule
+    assert past.status == "overdue" and "已超过完成时限（2026-12-31）未完成" in past.rule
     near = compute_status(_state(99, last), date(2026, 12, 28))
-    assert near.status == "at_risk" and "reminder window" in near.rule
+    assert near.status == "at_risk" and "提醒期" in near.rule
     assert compute_status(_state(99, last), date(2026, 12, 27)).status == "on_track"
     stale = compute_status(_state(60, date(2026, 5, 1)), date(2026, 7, 1))
-    assert stale.status == "at_risk" and "no progress report" in stale.rule
+    assert stale.status == "at_risk" and "未报送进展" in stale.rule
     assert compute_status(_state(), date(2026, 1, 20)).status == "not_started"
     assert compute_status(_state(kind="ongoing", deadline=None), date(2026, 5, 1)).status == "ongoing"
 

@@ -90,13 +90,16 @@ def test_bad_rows_are_listed_and_nothing_is_imported(ledger, tmp_path):
     with pytest.raises(SheetImportError) as e:
         import_sheet(ledger, path)
     assert [str(x) for x in e.value.errors] == [
-        "row 5: cannot understand the deadline '尽快吧'",
-        "row 6: no task text (任务 and 具体举措 are empty) in a row holding '3'",
-        "row 7: cannot read the number 'x3' (expected 1 / 1. / (1) / 1.2)",
-        "row 8: number 1.1 appears twice",
-        "row 3: category '金融开放' declares 3 tasks, found 1",
+        "第5行：无法理解完成时限“尽快吧”",
+        "第6行：该行没有任务内容（任务列为空），内容为“3”",
+        "第7行：无法识别序号“x3”（应为 1 / 1. / （1） / 1.2）",
+        "第8行：序号1.1重复",
     ]
+    assert str(e.value) == "有4行无法识别，未导入任何内容"
     assert _count(ledger, TaskRow) == 0
+    # The declared count is checked and warned about, not a reason to refuse the sheet.
+    result = import_sheet(ledger, path, partial=True)
+    assert "第3行：类别“金融开放”标明3项，实际1项" in [str(w) for w in result.warnings]
 
 
 def test_partial_import_keeps_the_good_rows(ledger, tmp_path):
@@ -110,12 +113,12 @@ def test_partial_import_keeps_the_good_rows(ledger, tmp_path):
 def test_not_a_workbook_and_no_header(ledger, tmp_path):
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a zip")
-    with pytest.raises(LedgerError, match=r"cannot read junk\.xlsx as an Excel workbook"):
+    with pytest.raises(LedgerError, match=r"无法将junk\.xlsx读作Excel工作簿"):
         import_sheet(ledger, junk)
     wb = Workbook()
     wb.active.append(["随便", "什么"])
     wb.save(tmp_path / "nohead.xlsx")
-    with pytest.raises(LedgerError, match="no header row found"):
+    with pytest.raises(LedgerError, match="前30行中未找到表头"):
         import_sheet(ledger, tmp_path / "nohead.xlsx")
 
 
@@ -134,17 +137,17 @@ def test_progress_extension_closure_and_audit(ledger, sheet):
     audit_before = _count(ledger, AuditRow)
     task = _id(ledger, "3.1")
     ledger.report_progress(task, date(2026, 4, 1), "完成系统开发", 60)
-    with pytest.raises(LedgerError, match="after the deadline"):
+    with pytest.raises(LedgerError, match="晚于完成时限"):
         ledger.request(task, "extension", date(2026, 6, 5), "来不及", date(2026, 8, 31))
     rid = ledger.request(task, "extension", date(2026, 5, 20), "等待省级系统对接", date(2026, 8, 31))
     ledger.decide(rid, True, date(2026, 5, 22))
-    with pytest.raises(LedgerError, match="already decided"):
+    with pytest.raises(LedgerError, match="已经处理过"):
         ledger.decide(rid, False, date(2026, 5, 23))
     view = next(t for t in ledger.tasks(date(2026, 6, 10)) if t.id == task)
     assert view.deadline == "2026-08-31" and view.original_deadline == "2026-05-31"
     ledger.report_progress(task, date(2026, 8, 20), "全程电子化上线", 100)
     closure = ledger.request(task, "closure", date(2026, 8, 21), "办结报告")
-    with pytest.raises(LedgerError, match="needs a grade"):
+    with pytest.raises(LedgerError, match="销号需要评定等次"):
         ledger.decide(closure, True, date(2026, 8, 25))
     ledger.decide(closure, True, date(2026, 8, 25), grade="良好")
     detail = ledger.task_detail(task, date(2026, 9, 1))
@@ -178,7 +181,7 @@ def test_proposals_from_a_document(ledger):
     ledger.decide_proposal(ids[0], True)
     ledger.decide_proposal(ids[1], False)
     assert [t.id for t in ledger.tasks(date(2026, 3, 5))] == [ids[0]]
-    with pytest.raises(LedgerError, match="not a proposal"):
+    with pytest.raises(LedgerError, match="不是待确认任务"):
         ledger.decide_proposal(ids[0], False)
     assert ledger.propose(doc_id, "2026年专题会议部署事项") == []  # proposing again adds nothing
 

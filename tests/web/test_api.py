@@ -193,7 +193,7 @@ def test_ledger_import_via_api(site):
     response = client.post("/api/ledger/import", files={"file": ("bad.xlsx", buf.getvalue())},
                            headers={"X-CSRF-Token": csrf})  # fmt: skip
     assert response.status_code == 422
-    assert response.json()["detail"]["rows"] == ["row 2: cannot understand the deadline '不知道何时'"]
+    assert response.json()["detail"]["rows"] == ["第2行：无法理解完成时限“不知道何时”"]
 
 
 def test_pages_render_for_each_role(site):

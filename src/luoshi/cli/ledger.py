@@ -15,6 +15,8 @@ from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report, render
 from luoshi.ledger.service import Ledger, LedgerError
 from luoshi.ledger.status import LABELS_ZH, PRESETS
+from luoshi.ledger.workdays import CalendarOutOfRange, assumption, load_calendar
+from luoshi.messages import message, set_language
 from luoshi.store import Store, default_db_path, open_store
 
 app = typer.Typer(help="The implementation ledger (台账): tasks, progress, status.", no_args_is_help=True)
@@ -26,6 +28,18 @@ ActorOption = Annotated[str, typer.Option("--as", help="Who makes the change (re
 ProgrammeOption = Annotated[str | None, typer.Option("--programme", "-p", help="Programme name.")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")]
 RulesOption = Annotated[str, typer.Option("--rules", help=f"Status rules preset: {', '.join(PRESETS)}.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.callback()
+def _language(
+    lang: Annotated[str, typer.Option("--lang", help="zh (default) or en, for every message.")] = "zh",
+) -> None:
+    set_language(lang)
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 _opened: list[str] = []  # the store this command opened, named if the driver fails on it later
@@ -55,7 +69,7 @@ def _day(value: str | None) -> date:
 
 
 def _fail(e: Exception) -> None:
-    err.print(f"[red]error[/]: {e}")
+    err.print(f"[red]{message('cli.error')}[/]：{e}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -69,13 +83,17 @@ def import_(
     file: Annotated[Path, typer.Argument(help="The 台账 workbook (.xlsx).", exists=True, dir_okay=False)],
     programme: ProgrammeOption = None,
     partial: Annotated[bool, typer.Option(help="Import the good rows even when some rows are bad.")] = False,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Only this worksheet (default: every ledger sheet).")
+    ] = None,
     db: DbOption = None,
     actor: ActorOption = "cli",
 ) -> None:
-    """Import an Excel 台账 (all or nothing unless --partial)."""
+    """Import an Excel 台账 (all or nothing unless --partial). Importing an updated sheet into its
+    programme again updates the tasks and prints what changed."""
     ledger = _ledger(db, actor)
     try:
-        result = import_sheet(ledger, file, programme, partial)
+        result = import_sheet(ledger, file, programme, partial, sheet)
     except SheetImportError as e:
         for row_error in e.errors:
             err.print(f"[red]{row_error}[/]")
@@ -84,9 +102,22 @@ def import_(
     except LedgerError as e:
         _fail(e)
         return
+    for warning in result.warnings:
+        err.print(f"[yellow]{message('import.warning')}[/] {warning}", markup=True, highlight=False)
     for row_error in result.errors:
-        err.print(f"[yellow]skipped[/] {row_error}")
-    console.print(f"imported {len(result.imported)} tasks into programme {result.programme!r}")
+        err.print(f"[yellow]{message('import.skipped')}[/] {row_error}", highlight=False)
+    for change in result.changes:
+        if change["action"] == "updated":
+            what = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in change["changes"].items())
+            console.print(
+                message("import.changed", code=change["code"], title=change["title"][:30], what=what),
+                markup=False,
+            )
+    added = sum(1 for c in result.changes if c["action"] == "added")
+    updated = sum(1 for c in result.changes if c["action"] == "updated")
+    for name in result.programmes:
+        console.print(message("import.done", count=len(result.imported), programme=name, added=added, updated=updated),
+                      markup=False)  # fmt: skip
     if result.errors:
         raise typer.Exit(3)
 
@@ -101,8 +132,8 @@ def export(
     """Export the ledger in the conventional 台账 layout (importing it back gives the same ledger)."""
     ledger = _ledger(db, create=False)
     views = ledger.tasks(_day(as_of), programme)
-    export_sheet(views, file, programme or "台账")
-    console.print(f"wrote {len(views)} tasks to {file}")
+    export_sheet(views, file, programme or (views[0].programme if views else "台账"))
+    console.print(message("export.done", count=len(views), file=file), markup=False)
 
 
 @app.command()
@@ -121,9 +152,9 @@ def propose(
         return
     for view in ledger.tasks(date.today(), programme, include_drafts=True):
         if view.id in ids:
-            console.print(f"draft {view.id} [{view.code}] lead {view.lead_unit or '—'}, deadline "
-                          f"{view.deadline_text or '—'}: {view.title[:60]}")  # fmt: skip
-    console.print(f"{len(ids)} draft tasks proposed; decide with `luoshi ledger accept/reject ID`")
+            console.print(message("cli.draft", id=view.id, code=view.code, lead=view.lead_unit or "—",
+                              deadline=view.deadline_text or "—", title=view.title[:60]), markup=False)  # fmt: skip
+    console.print(message("cli.proposed", count=len(ids)), markup=False)
 
 
 def _decide_proposal(ids: list[str], accept: bool, db: str | None, actor: str, programme: str | None) -> None:
@@ -133,7 +164,7 @@ def _decide_proposal(ids: list[str], accept: bool, db: str | None, actor: str, p
             ledger.decide_proposal(_task(ledger, ref, programme), accept)
         except LedgerError as e:
             _fail(e)
-        console.print(f"{'accepted' if accept else 'rejected'} {ref}")
+        console.print(message("cli.accepted" if accept else "cli.rejected", ref=ref), markup=False)
 
 
 @app.command()
@@ -170,7 +201,7 @@ def progress(
         ledger.report_progress(_task(ledger, task, programme), _day(on), text, percent, unit, evidence)
     except LedgerError as e:
         _fail(e)
-    console.print(f"progress recorded for {task}")
+    console.print(message("cli.progress", task=task), markup=False)
 
 
 @app.command()
@@ -208,7 +239,7 @@ def _request(db: str | None, actor: str, task: str, programme: str | None, kind:
     except LedgerError as e:
         _fail(e)
         return
-    console.print(f"{kind} request {rid} recorded")
+    console.print(message(f"cli.{kind}_recorded", id=rid), markup=False)
 
 
 @app.command()
@@ -225,7 +256,7 @@ def decide(
         _ledger(db, actor).decide(request, approve, _day(on), grade)
     except LedgerError as e:
         _fail(e)
-    console.print(f"request {request} decided")
+    console.print(message("cli.decided", id=request), markup=False)
 
 
 @app.command()
@@ -251,10 +282,19 @@ def schedule(
         return
     for name, day in dates.items():
         console.print(f"{name}: {day}")
+    for year in sorted({d.year for d in dates.values()}):
+        if note := assumption(year):
+            err.print(f"[yellow]{note}[/]", highlight=False)
 
 
 @app.command()
-def show(task: str, as_of: AsOfOption = None, programme: ProgrammeOption = None, db: DbOption = None) -> None:
+def show(
+    task: str,
+    as_of: AsOfOption = None,
+    programme: ProgrammeOption = None,
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json/--no-json", help="JSON (the default).")] = True,
+) -> None:
     """A task with its status (and the rule behind it), milestones, progress and requests."""
     ledger = _ledger(db, create=False)
     try:
@@ -282,29 +322,42 @@ def history(task: str, programme: ProgrammeOption = None, db: DbOption = None) -
 
 @app.command("list")
 def list_(as_of: AsOfOption = None, programme: ProgrammeOption = None, rules: RulesOption = "supervision-office",
-          db: DbOption = None) -> None:  # fmt: skip
-    """Tasks with their status as of a date."""
-    table = Table("code", "task", "lead unit", "deadline", "status", "rule")
-    for t in _ledger(db, create=False).tasks(_day(as_of), programme, PRESETS[rules]):
-        table.add_row(t.code, t.title[:30], t.lead_unit or "—", t.deadline_text or "—",
-                      LABELS_ZH[t.status.status], t.status.rule)  # fmt: skip
+          db: DbOption = None, as_json: JsonOption = False) -> None:  # fmt: skip
+    """Tasks with their status as of a date, beside the status the sheet itself gives."""
+    views = _ledger(db, create=False).tasks(_day(as_of), programme, PRESETS[rules])
+    if as_json:
+        _print_json([t.to_json() for t in views])
+        return
+    table = Table(
+        *(message(f"col.{k}") for k in ("seq", "task", "lead", "deadline", "sheet_status", "status", "rule"))
+    )
+    for t in views:
+        rule = t.status.rule + (f"（{t.status.flag}）" if t.status.flag else "")
+        table.add_row(t.code, t.title[:30], t.lead_unit or "—", t.deadline_text or "—", t.status_text or "—",
+                      LABELS_ZH[t.status.status], rule)  # fmt: skip
     console.print(table)
 
 
 @app.command()
 def reminders(
-    as_of: AsOfOption = None, rules: RulesOption = "supervision-office", db: DbOption = None
+    as_of: AsOfOption = None,
+    rules: RulesOption = "supervision-office",
+    db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Per unit: what is overdue, due soon, or awaits a report (催办)."""
     found = _ledger(db, create=False).reminders(_day(as_of), PRESETS[rules])
+    if as_json:
+        _print_json({u: {k: [t.to_json() for t in v] for k, v in b.items()} for u, b in found.items()})
+        return
     if not found:
-        console.print("nothing to remind")
+        console.print(message("cli.nothing_to_remind"))
     for unit, buckets in found.items():
         console.print(f"[bold]{unit}[/]")
-        for label, items in (("overdue", buckets["overdue"]), ("due soon", buckets["due_soon"]),
-                             ("awaiting a report", buckets["awaiting_report"])):  # fmt: skip
-            for t in items:
-                console.print(f"  {label}: {t.code} {t.title[:40]} (deadline {t.deadline_text or '—'})")
+        for key in ("overdue", "due_soon", "awaiting_report"):
+            for t in buckets[key]:
+                console.print("  " + message("cli.reminder", label=message(f"cli.{key}"), code=t.code, title=t.title[:40],
+                                         deadline=t.deadline_text or "—"), markup=False)  # fmt: skip
 
 
 @app.command()
@@ -313,13 +366,17 @@ def diff(
     until: Annotated[str | None, typer.Argument(help="Later date (default today).")] = None,
     programme: ProgrammeOption = None,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """What changed between two dates: status, deadline and progress, task by task."""
     changes = _ledger(db, create=False).changes(_day(since), _day(until), programme)
+    if as_json:
+        _print_json(changes)
+        return
     if not changes:
-        console.print("no changes")
+        console.print(message("cli.no_changes"))
     for c in changes:
-        what = "; ".join(f"{k} {v[0]} → {v[1]}" for k, v in c["changes"].items())
+        what = "；".join(f"{message('field.' + k)} {v[0]} → {v[1]}" for k, v in c["changes"].items())
         console.print(f"{c['task']} {c['title'][:40]}: {what}", markup=False)
 
 
@@ -332,7 +389,7 @@ def alias(unit: str, names: list[str], db: DbOption = None, actor: ActorOption =
             ledger.add_alias(unit, name)
         except LedgerError as e:
             _fail(e)
-    console.print(f"{unit}: {len(names)} aliases")
+    console.print(message("cli.aliases", unit=unit, count=len(names)), markup=False)
 
 
 def report(
@@ -359,3 +416,30 @@ def report(
         console.print(f"wrote {output}")
     else:
         print(text)
+
+
+calendar_app = typer.Typer(
+    help="Working-day calendar: holidays and 调休 working days by year.", no_args_is_help=True
+)
+
+
+@calendar_app.callback()
+def _calendar_language(
+    lang: Annotated[str, typer.Option("--lang", help="zh (default) or en, for every message.")] = "zh",
+) -> None:
+    set_language(lang)
+
+
+@calendar_app.command("load")
+def calendar_load(
+    file: Annotated[
+        Path, typer.Argument(help="CSV lines YYYY-MM-DD,休 or YYYY-MM-DD,班.", exists=True, dir_okay=False)
+    ],
+) -> None:
+    """Add a year's holidays when the State Council publishes them (kept for later runs)."""
+    try:
+        years = load_calendar(file)
+    except CalendarOutOfRange as e:
+        _fail(e)
+        return
+    console.print(message("calendar.loaded", years="、".join(map(str, years))), markup=False)

@@ -57,6 +57,7 @@ from luoshi.cli import ledger as ledger_cli  # noqa: E402
 from luoshi.cli.ledger import open_db  # noqa: E402
 
 app.add_typer(ledger_cli.app, name="ledger")
+app.add_typer(ledger_cli.calendar_app, name="calendar")
 app.command("report")(ledger_cli.report)
 
 DbOption = Annotated[

@@ -1,6 +1,7 @@
 """An example 台账 sheet of ours, written the way real ones look: a title row, merged category
 cells with declared counts, 1. / (1) numbering, a blank row, an extra column, deadlines as text
-and as Excel dates, and one 责任单位 column instead of lead and co-operating columns."""
+and as Excel dates, one 责任单位 column instead of lead and co-operating columns, and the office's
+own status words (推进中, 已完成) in its 完成状态 column."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ ROWS: list[list[object]] = [
         "前海管理局、市发改委",
         "2026年3月",
         "论证报告已上报",
-        "",
+        "已完成",
         "需省里协调",
         "",
     ],

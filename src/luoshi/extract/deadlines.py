@@ -100,7 +100,7 @@ def parse_deadline(
     explicit_year = ym is not None
     if ym:
         y = _num(ym[1])
-    elif "明年" in s or "次年" in s:
+    elif "明年" in s or "次年" in s or "翌年" in s:
         y = base_year + 1
     elif "后年" in s:
         y = base_year + 2

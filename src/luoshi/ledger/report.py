@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from openpyxl.chart import BarChart, Reference
 
 from luoshi.ledger.service import Ledger, TaskView
 from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES, StatusRules
+from luoshi.ledger.workdays import assumption
 
 _HEX = {"green": "#2e7d32", "red": "#c62828", "yellow": "#f9a825", "grey": "#9e9e9e", "blue": "#1565c0"}
 
@@ -31,6 +32,9 @@ class Report:
     silent_units: list[str]
     completion: list[tuple[str, int, int]]  # (month end, done, total)
     changes: list[dict[str, Any]]
+    disagreements: list[TaskView] = field(default_factory=list)  # the sheet's own status and the rules differ
+    at_risk: list[TaskView] = field(default_factory=list)  # 滞后 / 黄灯
+    notes: list[str] = field(default_factory=list)  # assumptions the figures rest on
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +49,9 @@ class Report:
             "units_not_reported": self.silent_units,
             "completion_over_time": [{"date": d, "done": n, "total": t} for d, n, t in self.completion],
             "changes_since_last_report": self.changes,
+            "sheet_disagreements": [t.to_json() for t in self.disagreements],
+            "at_risk": [t.to_json() for t in self.at_risk],
+            "notes": self.notes,
         }
 
 
@@ -77,29 +84,47 @@ def build_report(ledger: Ledger, as_of: date, programme: str | None = None, rule
     return Report(as_of, programme, counts, dict(sorted(by_unit.items())),
                   sorted((t for t in tasks if t.status.status == "overdue"), key=lambda t: t.deadline or ""),
                   sorted(due_soon, key=lambda t: t.deadline or ""), done, sorted(open_units - reported),
-                  completion, changes)  # fmt: skip
+                  completion, changes, [t for t in tasks if t.status.flag],
+                  [t for t in tasks if t.status.status == "at_risk"],
+                  [n for y in sorted({int(t.deadline[:4]) for t in tasks if t.deadline}) if (n := assumption(y))])  # fmt: skip
 
 
 def _task_line(t: TaskView) -> str:
-    return f"{t.code} {t.title}（{t.lead_unit or '—'}，时限 {t.deadline_text or '—'}）：{t.status.rule}"
+    said = f"，表内填报“{t.status_text}”" if t.status_text else ""
+    flag = f"【{t.status.flag}】" if t.status.flag else ""
+    return f"{t.code} {t.title}（{t.lead_unit or '—'}，时限 {t.deadline_text or '—'}{said}）：{t.status.rule}{flag}"
+
+
+_FIELDS = {"status": "状态", "deadline": "完成时限", "percent": "完成比例"}
+
+
+def _change_value(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    return LABELS_ZH.get(value, str(value)) if name == "status" else str(value)
 
 
 def render_markdown(r: Report) -> str:
     total = sum(r.counts.values())
     lines = [f"# 督查通报 {r.programme or '全部事项'}（截至 {r.as_of}）", "",
              f"共 {total} 项任务。", "", "| 状态 | 数量 |", "| --- | --- |"]  # fmt: skip
-    lines += [f"| {LABELS_ZH[s]} ({s}) | {n} |" for s, n in r.counts.items()]
+    lines += [f"| {LABELS_ZH[s]} | {n} |" for s, n in r.counts.items()]
     lines += ["", "## 各单位情况", "", "| 牵头单位 | " + " | ".join(LABELS_ZH[s] for s in STATUSES) + " |",
               "| --- |" + " --- |" * len(STATUSES)]  # fmt: skip
     lines += [f"| {u} | " + " | ".join(str(c[s]) for s in STATUSES) + " |" for u, c in r.by_unit.items()]
-    for heading, items in (("逾期事项", r.overdue), ("临期事项", r.due_soon), ("近期完成", r.recently_done)):
+    for heading, items in (("逾期事项", r.overdue), ("滞后事项", r.at_risk), ("临期事项", r.due_soon),
+                           ("近期完成", r.recently_done),
+                           ("表内填报与研判不一致", r.disagreements)):  # fmt: skip
         lines += ["", f"## {heading}（{len(items)}）", ""]
         lines += [f"- {_task_line(t)}" for t in items] or ["- 无"]
     lines += ["", f"## 未报送进展的单位（{len(r.silent_units)}）", ""]
     lines += [f"- {u}" for u in r.silent_units] or ["- 无"]
+    if r.notes:
+        lines += ["", "## 说明", ""] + [f"- {n}" for n in r.notes]
     lines += ["", "## 变化情况", ""]
-    lines += [f"- {c['task']} {c['title']}: " + "; ".join(f"{k} {v[0]} → {v[1]}" for k, v in c["changes"].items())
-              for c in r.changes] or ["- 无"]  # fmt: skip
+    lines += [f"- {c['task']} {c['title']}：" + "；".join(
+        f"{_FIELDS.get(k, k)} {_change_value(k, v[0])} → {_change_value(k, v[1])}" for k, v in c["changes"].items())
+        for c in r.changes] or ["- 无"]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -157,9 +182,11 @@ def render_html(r: Report) -> str:
             return "<p>无</p>"
         rows = "".join(
             f"<tr><td>{esc(t.code)}</td><td>{esc(t.title)}</td><td>{esc(t.lead_unit or '—')}</td>"
-            f"<td>{esc(t.deadline_text or '—')}</td><td>{esc(LABELS_ZH[t.status.status])}</td>"
-            f"<td>{esc(t.status.rule)}</td></tr>" for t in items)  # fmt: skip
-        return ("<table><tr><th>序号</th><th>任务</th><th>牵头单位</th><th>完成时限</th><th>状态</th>"
+            f"<td>{esc(t.deadline_text or '—')}</td><td>{esc(t.status_text or '—')}</td>"
+            f"<td>{esc(LABELS_ZH[t.status.status])}</td>"
+            f"<td>{esc(t.status.rule)}{esc('【' + t.status.flag + '】' if t.status.flag else '')}</td></tr>"
+            for t in items)  # fmt: skip
+        return ("<table><tr><th>序号</th><th>任务</th><th>牵头单位</th><th>完成时限</th><th>表内状态</th><th>研判状态</th>"
                 f"<th>依据</th></tr>{rows}</table>")  # fmt: skip
 
     silent = "".join(f"<li>{esc(u)}</li>" for u in r.silent_units) or "<li>无</li>"
@@ -175,6 +202,7 @@ td,th{{border:1px solid #ddd;padding:4px 6px;font-size:14px;vertical-align:top}}
 <h2>逾期事项（{len(r.overdue)}）</h2>{table(r.overdue)}
 <h2>临期事项（{len(r.due_soon)}）</h2>{table(r.due_soon)}
 <h2>近期完成（{len(r.recently_done)}）</h2>{table(r.recently_done)}
+<h2>表内填报与研判不一致（{len(r.disagreements)}）</h2>{table(r.disagreements)}
 <h2>未报送进展的单位（{len(r.silent_units)}）</h2><ul>{silent}</ul>
 </body></html>
 """
@@ -199,13 +227,13 @@ def render_xlsx(r: Report, path: Path) -> None:
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(units, min_col=1, min_row=2, max_row=1 + len(r.by_unit)))
         units.add_chart(chart, f"A{len(r.by_unit) + 4}")
-    for name, items in (("逾期", r.overdue), ("临期", r.due_soon), ("近期完成", r.recently_done)):
+    for name, items in (("逾期", r.overdue), ("临期", r.due_soon), ("近期完成", r.recently_done),
+                        ("表内填报不一致", r.disagreements)):  # fmt: skip
         sheet = wb.create_sheet(name)
-        sheet.append(["序号", "任务", "牵头单位", "完成时限", "状态", "依据"])
+        sheet.append(["序号", "任务", "牵头单位", "完成时限", "表内状态", "研判状态", "依据", "不一致"])
         for t in items:
-            sheet.append(
-                [t.code, t.title, t.lead_unit, t.deadline_text, LABELS_ZH[t.status.status], t.status.rule]
-            )
+            sheet.append([t.code, t.title, t.lead_unit, t.deadline_text, t.status_text, LABELS_ZH[t.status.status],
+                          t.status.rule, t.status.flag])  # fmt: skip
     wb.save(path)
 
 

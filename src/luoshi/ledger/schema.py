@@ -58,6 +58,10 @@ class TaskRow(Base):
     grade: Mapped[str | None] = mapped_column(String(8))  # 优秀 / 良好 / 合格 / 不合格
     status_text: Mapped[str | None] = mapped_column(Text)  # 完成状态 as written in a sheet
     notes: Mapped[str | None] = mapped_column(Text)  # 备注
+    leader: Mapped[str | None] = mapped_column(String(200))  # 责任领导 / 分管领导
+    contact: Mapped[str | None] = mapped_column(String(200))  # 责任人 / 联系人
+    seq_text: Mapped[str | None] = mapped_column(String(40))  # 序号 as written ("1.", "（3）", "")
+    sheet_date: Mapped[str | None] = mapped_column(String(10))  # the date the sheet's status speaks of
     source: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
-from luoshi.ledger.deadlines import parse_deadline
+from luoshi.ledger.deadlines import Deadline, parse_deadline
 from luoshi.ledger.schema import (
     AuditRow,
     MilestoneRow,
@@ -25,6 +25,7 @@ from luoshi.ledger.schema import (
 from luoshi.ledger.status import PRESETS, Status, StatusRules, TaskState, compute_status
 from luoshi.ledger.units import local_key, unit_key
 from luoshi.ledger.workdays import backward_schedule
+from luoshi.messages import message
 from luoshi.store import Store
 from luoshi.store.db import new_id
 from luoshi.store.schema import DirectiveRow, DocumentRow
@@ -32,7 +33,7 @@ from luoshi.store.schema import DirectiveRow, DocumentRow
 GRADES = ("优秀", "良好", "合格", "不合格")
 TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_text", "deadline_kind",
                "deadline", "original_deadline", "start_date", "state", "done_date", "grade",
-               "status_text", "notes", "parent_id")  # fmt: skip
+               "status_text", "notes", "parent_id", "leader", "contact", "seq_text", "sheet_date")  # fmt: skip
 
 
 class LedgerError(ValueError):
@@ -55,6 +56,17 @@ class NewTask:
     progress_text: str | None = None
     notes: str | None = None
     source: dict[str, Any] = field(default_factory=dict)
+    leader: str | None = None  # 责任领导 / 分管领导
+    contact: str | None = None  # 责任人 / 联系人
+    seq_text: str | None = None  # 序号 as written
+    sheet_date: date | None = None  # the date the sheet speaks of (its status and progress)
+    done_date: date | None = None  # 完成时间 as written
+    percent: int | None = None  # 完成比例 as written
+    # Dated progress ("1-10月推进情况", "1-11月推进情况"): (date or None for the sheet's date, text).
+    reports: list[tuple[date | None, str]] = field(default_factory=list)
+    # What the deadline text means when the text alone would mislead ("3天" from the sheet's date,
+    # "5月底前动工" a start milestone, not the deadline).
+    deadline_override: Deadline | None = None
 
 
 @dataclass
@@ -81,10 +93,22 @@ class TaskView:
     notes: str | None = None
     status_text: str | None = None
     parent_id: int | None = None
+    leader: str | None = None
+    contact: str | None = None
+    seq_text: str | None = None
+    sheet_date: str | None = None
+    from_category: bool = False  # its area is a category row of the sheet ("一、金融开放"), not a column
+
+    @property
+    def sheet_status(self) -> str | None:
+        """The office's own status word (完成状态 as written)."""
+        return self.status_text
 
     def to_json(self) -> dict[str, Any]:
         out = {k: v for k, v in vars(self).items() if k != "status"}
-        out.update(status=self.status.status, colour=self.status.colour, rule=self.status.rule)
+        out.update(status=self.status.status, colour=self.status.colour, rule=self.status.rule,
+                   status_reason=self.status.rule, status_flag=self.status.flag, sheet_status=self.status_text,
+                   progress=self.progress_text, updated=self.last_report)  # fmt: skip
         return out
 
 
@@ -105,8 +129,9 @@ class Ledger:
 
     def audit(self, conn: Connection, entity: str, entity_id: int | None, action: str,
               before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:  # fmt: skip
-        conn.execute(insert(AuditRow).values(actor=self.actor, entity=entity, entity_id=entity_id,
-                                             action=action, before=before, after=after))  # fmt: skip
+        # Parameters, not .values(): one compiled statement for every row of a 5,000-row import.
+        conn.execute(insert(AuditRow), {"actor": self.actor, "entity": entity, "entity_id": entity_id,
+                                        "action": action, "before": before, "after": after})  # fmt: skip
 
     def history(self, task_id: int) -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
@@ -122,7 +147,7 @@ class Ledger:
         pid = conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == name))
         if pid is None:
             if not create:
-                raise LedgerError(f"no programme named {name!r}")
+                raise LedgerError(message("ledger.no_programme", name=name))
             pid = new_id(conn.execute(insert(ProgrammeRow).values(name=name, year=year)))
             self.audit(conn, "programme", pid, "create", None, {"name": name, "year": year})
         return int(pid)
@@ -158,7 +183,7 @@ class Ledger:
             key = unit_key(alias)
             existing = conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == key))
             if existing is not None and existing != uid:
-                raise LedgerError(f"{alias!r} already names another unit")
+                raise LedgerError(message("ledger.alias_taken", alias=alias))
             if existing is None:
                 conn.execute(insert(UnitAliasRow).values(alias=key, unit_id=uid))
                 self.audit(conn, "unit", uid, "alias", None, {"alias": alias})
@@ -171,11 +196,21 @@ class Ledger:
         pid = self.programme_id(conn, programme, year)
         ids: dict[str, int] = {}
         out = []
+        taken = set(conn.scalars(select(TaskRow.code).where(TaskRow.programme_id == pid)))
+        units: dict[str, int | None] = {}  # names met in this batch (a 5,000-row sheet names a few dozen)
+
+        def unit(name: str) -> int | None:
+            if name not in units:
+                units[name] = self.unit_id(conn, name)
+            return units[name]
+
         for t in tasks:
-            if conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.code)):
-                raise LedgerError(f"task {t.code} already exists in {programme}")
+            if t.code in taken:
+                raise LedgerError(message("ledger.task_exists", code=t.code, programme=programme))
+            taken.add(t.code)
             # The same reading as extraction's: relative phrases ("月底前") against the start day.
-            dl = parse_deadline(t.deadline_text, year, reference=t.start_date)
+            dl = t.deadline_override or parse_deadline(t.deadline_text, year, reference=t.start_date)
+            lead_id = unit(t.lead_unit) if t.lead_unit else None
             parent_id = ids.get(t.parent_code or "") or (
                 conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.parent_code))
                 if t.parent_code else None
@@ -183,33 +218,145 @@ class Ledger:
             values = {
                 "programme_id": pid, "parent_id": parent_id, "code": t.code, "area": t.area, "title": t.title,
                 "measures": t.measures,
-                "lead_unit_id": self.unit_id(conn, t.lead_unit) if t.lead_unit else None,
+                "lead_unit_id": lead_id,
                 "deadline_text": t.deadline_text, "deadline_kind": dl.kind,
                 "deadline": _iso(dl.date), "original_deadline": _iso(dl.date),
                 "start_date": _iso(t.start_date or (date(year, 1, 1) if year else None)),
                 "state": t.state, "status_text": t.status_text, "notes": t.notes, "source": t.source,
+                "leader": t.leader, "contact": t.contact, "seq_text": t.seq_text, "sheet_date": _iso(t.sheet_date),
+                "done_date": _iso(t.done_date),
             }  # fmt: skip
-            tid = new_id(conn.execute(insert(TaskRow).values(**values)))
-            for position, name in enumerate(t.co_units):
-                uid = self.unit_id(conn, name)
-                if (
-                    uid != values["lead_unit_id"]
-                    and uid is not None
-                    and not conn.scalar(
-                        select(TaskUnitRow.unit_id).where(
-                            TaskUnitRow.task_id == tid, TaskUnitRow.unit_id == uid
-                        )
-                    )
-                ):
-                    conn.execute(insert(TaskUnitRow).values(task_id=tid, unit_id=uid, position=position))
+            tid = new_id(conn.execute(insert(TaskRow), values))
+            self._add_co_units(conn, tid, lead_id, t.co_units, unit)
             self.audit(conn, "task", tid, "create", None,
                        {k: v for k, v in values.items() if k != "source"} | {"co_units": t.co_units})  # fmt: skip
-            if t.progress_text:
-                conn.execute(insert(ProgressRow).values(task_id=tid, date=values["start_date"] or date.today().isoformat(),
-                                                        text=t.progress_text, reporter=self.actor))  # fmt: skip
+            reports = list(t.reports)
+            if t.progress_text and not reports:
+                reports.append((None, t.progress_text))
+            for i, (day, text) in enumerate(reports):
+                # A progress text is a report on the sheet's date (not on 1 January); the percent
+                # written beside it goes with the latest one.
+                on = day or t.sheet_date or t.start_date or (date(year, 1, 1) if year else date.today())
+                percent = t.percent if i == len(reports) - 1 else None
+                conn.execute(insert(ProgressRow), {"task_id": tid, "date": on.isoformat(), "text": text,
+                                                   "percent": percent, "reporter": self.actor})  # fmt: skip
             ids[t.code] = tid
             out.append(tid)
         return out
+
+    def merge_tasks(
+        self, conn: Connection, programme: str, year: int | None, tasks: Iterable[NewTask]
+    ) -> list[dict[str, Any]]:
+        """The monthly loop: units fill in the same sheet again. Tasks already in the programme
+        (matched by code and title, else by title) are updated where the sheet changed, the rest
+        are added; what changed is returned and kept in the audit log. The programme is reused."""
+        pid = self.programme_id(conn, programme, year)
+        existing = {
+            r["code"]: dict(r)
+            for r in conn.execute(select(TaskRow).where(TaskRow.programme_id == pid)).mappings()
+        }
+        by_title = {r["title"]: r for r in existing.values()}
+        units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}  # those tasks use
+        ids = [r["id"] for r in existing.values()]
+        co_of: dict[int, list[int]] = {}
+        texts_of: dict[int, list[str]] = {}
+        for start in range(0, len(ids), 500):  # bulk reads, not two queries per task
+            chunk = ids[start : start + 500]
+            for tid, uid in conn.execute(select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
+                                         .where(TaskUnitRow.task_id.in_(chunk)).order_by(TaskUnitRow.position)):  # fmt: skip
+                co_of.setdefault(tid, []).append(uid)
+            for tid, text in conn.execute(select(ProgressRow.task_id, ProgressRow.text)
+                                          .where(ProgressRow.task_id.in_(chunk))
+                                          .order_by(ProgressRow.date, ProgressRow.id)):  # fmt: skip
+                texts_of.setdefault(tid, []).append(text)
+        unit_ids: dict[str, int | None] = {}
+
+        def unit(name: str) -> int | None:
+            if name not in unit_ids:
+                unit_ids[name] = self.unit_id(conn, name)
+            return unit_ids[name]
+
+        changes: list[dict[str, Any]] = []
+        new: list[NewTask] = []
+        renames: list[tuple[int, str, str]] = []
+        for t in tasks:
+            old = existing.get(t.code)
+            if old is None or old["title"] != t.title:
+                old = by_title.get(t.title)
+            if old is None:
+                new.append(t)
+                changes.append({"code": t.code, "title": t.title, "action": "added", "changes": {}})
+                continue
+            co_ids = co_of.get(old["id"], [])
+            co = [units[u] for u in co_ids]
+            lead = units.get(old["lead_unit_id"]) if old["lead_unit_id"] else None
+            # Units compare by identity: "市发改委" is the unit stored as "深圳市发展和改革委员会".
+            lead_id = unit(t.lead_unit) if t.lead_unit else None
+            new_co_ids = list(dict.fromkeys(u for u in (unit(n) for n in t.co_units)
+                                            if u is not None and u != lead_id))  # fmt: skip
+            diff: dict[str, list[Any]] = {}
+            values: dict[str, Any] = {}
+            for name, before, after in (
+                ("code", old["code"], t.code), ("measures", old["measures"], t.measures),
+                ("deadline_text", old["deadline_text"], t.deadline_text), ("leader", old["leader"], t.leader),
+                ("contact", old["contact"], t.contact), ("status_text", old["status_text"], t.status_text),
+                ("notes", old["notes"], t.notes), ("seq_text", old["seq_text"], t.seq_text),
+                ("sheet_date", old["sheet_date"], _iso(t.sheet_date)),
+            ):  # fmt: skip
+                if before != after:
+                    diff[name], values[name] = [before, after], after
+            if "code" in values:  # renumbered: codes change after the loop, when every old code is free
+                renames.append((old["id"], old["code"], values.pop("code")))
+            if t.done_date and old["done_date"] != _iso(t.done_date):
+                diff["done_date"], values["done_date"] = (
+                    [old["done_date"], _iso(t.done_date)],
+                    _iso(t.done_date),
+                )
+            if "deadline_text" in values:
+                dl = t.deadline_override or parse_deadline(t.deadline_text, year)
+                values.update(deadline_kind=dl.kind, deadline=_iso(dl.date))
+            if lead_id != old["lead_unit_id"]:
+                diff["lead_unit"] = [lead, t.lead_unit]
+                values["lead_unit_id"] = lead_id
+            if values:
+                conn.execute(update(TaskRow).where(TaskRow.id == old["id"]).values(**values))
+                self.audit(conn, "task", old["id"], "update", {k: old.get(k) for k in values}, values)
+            if new_co_ids != co_ids:
+                diff["co_units"] = [co, t.co_units]
+                conn.execute(delete(TaskUnitRow).where(TaskUnitRow.task_id == old["id"]))
+                self._add_co_units(
+                    conn, old["id"], values.get("lead_unit_id", old["lead_unit_id"]), t.co_units, unit
+                )
+            known = texts_of.get(old["id"], [])
+            for day, text in t.reports:
+                if text not in known:  # a report the sheet adds (each dated column once)
+                    on = day or t.sheet_date or date.today()
+                    conn.execute(insert(ProgressRow).values(task_id=old["id"], date=on.isoformat(), text=text,
+                                                            percent=t.percent, reporter=self.actor))  # fmt: skip
+                    self.audit(
+                        conn, "progress", old["id"], "report", None, {"date": on.isoformat(), "text": text}
+                    )
+                    diff["progress"] = [known[-1] if known else None, text]
+            if diff:
+                changes.append({"code": t.code, "title": t.title, "action": "updated", "changes": diff})
+        for tid, _, _ in renames:
+            conn.execute(update(TaskRow).where(TaskRow.id == tid).values(code=f"~{tid}"))
+        for tid, before_code, after_code in renames:
+            conn.execute(update(TaskRow).where(TaskRow.id == tid).values(code=after_code))
+            self.audit(conn, "task", tid, "update", {"code": before_code}, {"code": after_code})
+        self.add_tasks(conn, programme, year, new)
+        self.audit(conn, "programme", pid, "sheet-import", None, {"changes": changes})
+        return changes
+
+    def _add_co_units(self, conn: Connection, tid: int, lead_id: int | None, names: list[str],
+                      unit: Callable[[str], int | None] | None = None) -> None:  # fmt: skip
+        """Co-operating units of a task that has none yet, in order, each once, never the lead."""
+        seen = {lead_id, None}
+        for position, name in enumerate(names):
+            uid = unit(name) if unit else self.unit_id(conn, name)
+            if uid not in seen:
+                seen.add(uid)
+                conn.execute(insert(TaskUnitRow), {"task_id": tid, "unit_id": uid, "position": position})
 
     def task_id(self, conn: Connection, ref: str | int, programme: str | None = None) -> int:
         """A task by id or by code (unique within a programme)."""
@@ -224,21 +371,21 @@ class Ledger:
             )
         found = list(conn.scalars(stmt))
         if not found:
-            raise LedgerError(f"no task {ref!r}")
+            raise LedgerError(message("ledger.no_task", ref=ref))
         if len(found) > 1:
-            raise LedgerError(f"task code {ref!r} is in several programmes: name one with --programme")
+            raise LedgerError(message("ledger.ambiguous", ref=ref))
         return int(found[0])
 
     def _task_row(self, conn: Connection, task_id: int) -> dict[str, Any]:
         row = conn.execute(select(TaskRow).where(TaskRow.id == task_id)).mappings().first()
         if row is None:
-            raise LedgerError(f"no task {task_id}")
+            raise LedgerError(message("ledger.no_task", ref=task_id))
         return dict(row)
 
     def update_task(self, task_id: int, **changes: Any) -> None:
         unknown = set(changes) - set(TASK_FIELDS)
         if unknown:
-            raise LedgerError(f"cannot change {', '.join(sorted(unknown))}")
+            raise LedgerError(message("ledger.cannot_change", fields="、".join(sorted(unknown))))
         with self.store.transaction() as conn:
             before = self._task_row(conn, task_id)
             conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(**changes))
@@ -247,11 +394,11 @@ class Ledger:
     def report_progress(self, task_id: int, on: date, text: str, percent: int | None = None,
                         unit: str | None = None, evidence: str | None = None) -> int:  # fmt: skip
         if percent is not None and not 0 <= percent <= 100:
-            raise LedgerError(f"percent must be 0–100, not {percent}")
+            raise LedgerError(message("ledger.bad_percent", percent=percent))
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if task["state"] in ("rejected", "draft"):
-                raise LedgerError(f"task {task['code']} is {task['state']}: no progress can be reported")
+                raise LedgerError(message("ledger.no_progress_state", code=task["code"], state=task["state"]))
             uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
             values = {"task_id": task_id, "date": on.isoformat(), "unit_id": uid, "text": text,
                       "percent": percent, "evidence": evidence, "reporter": self.actor}  # fmt: skip
@@ -269,7 +416,7 @@ class Ledger:
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if not task["deadline"]:
-                raise LedgerError(f"task {task['code']} has no dated deadline to schedule back from")
+                raise LedgerError(message("ledger.no_deadline_to_schedule", code=task["code"]))
             dates = backward_schedule(date.fromisoformat(task["deadline"]), offsets)
             for title, due in dates.items():
                 values = {"task_id": task_id, "title": title, "workdays_before_deadline": offsets[title],
@@ -285,12 +432,11 @@ class Ledger:
             task = self._task_row(conn, task_id)
             if kind == "extension":
                 if new_deadline is None:
-                    raise LedgerError("an extension request needs the new deadline")
+                    raise LedgerError(message("ledger.extension_needs_date"))
                 if task["deadline"] and on > date.fromisoformat(task["deadline"]):
-                    raise LedgerError(f"extension asked on {on}, after the deadline {task['deadline']}: "
-                                      "it must be asked before")  # fmt: skip
+                    raise LedgerError(message("ledger.extension_late", on=on, deadline=task["deadline"]))
             elif kind != "closure":
-                raise LedgerError(f"unknown request kind {kind!r}")
+                raise LedgerError(message("ledger.unknown_request", kind=kind))
             values = {"task_id": task_id, "kind": kind, "date": on.isoformat(), "text": text,
                       "new_deadline": _iso(new_deadline), "actor": self.actor}  # fmt: skip
             rid = new_id(conn.execute(insert(RequestRow).values(**values)))
@@ -301,11 +447,11 @@ class Ledger:
         with self.store.transaction() as conn:
             req = conn.execute(select(RequestRow).where(RequestRow.id == request_id)).mappings().first()
             if req is None:
-                raise LedgerError(f"no request {request_id}")
+                raise LedgerError(message("ledger.no_request", id=request_id))
             if req["decision"] != "pending":
-                raise LedgerError(f"request {request_id} was already decided ({req['decision']})")
+                raise LedgerError(message("ledger.already_decided", id=request_id, decision=req["decision"]))
             if req["kind"] == "closure" and accept and grade not in GRADES:
-                raise LedgerError(f"closing (销号) needs a grade: one of {'/'.join(GRADES)}")
+                raise LedgerError(message("ledger.needs_grade", grades="/".join(GRADES)))
             decision = ("approved" if accept else "refused") if req["kind"] == "extension" else (
                 "accepted" if accept else "returned")  # fmt: skip
             conn.execute(update(RequestRow).where(RequestRow.id == request_id)
@@ -331,11 +477,11 @@ class Ledger:
             doc = conn.execute(select(DocumentRow.id, DocumentRow.name, DocumentRow.event_date, DocumentRow.published)
                                .where(DocumentRow.id == document_id)).first()  # fmt: skip
             if doc is None:
-                raise LedgerError(f"no document {document_id}")
+                raise LedgerError(message("ledger.no_document", id=document_id))
             directives = conn.execute(select(DirectiveRow).where(DirectiveRow.document_id == document_id)
                                       .order_by(DirectiveRow.start)).mappings().all()  # fmt: skip
             if not directives:
-                raise LedgerError(f"document {document_id} has no directives to propose")
+                raise LedgerError(message("ledger.no_directives", id=document_id))
             day = doc.event_date or doc.published
             year = int(day[:4]) if day else None
             existing = conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == programme))
@@ -362,7 +508,7 @@ class Ledger:
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if task["state"] != "draft":
-                raise LedgerError(f"task {task['code']} is not a proposal (state {task['state']})")
+                raise LedgerError(message("ledger.not_a_proposal", code=task["code"], state=task["state"]))
             state = "active" if accept else "rejected"
             conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(state=state))
             self.audit(
@@ -375,9 +521,9 @@ class Ledger:
               include_drafts: bool = False, include_rejected: bool = False) -> list[TaskView]:  # fmt: skip
         rules = rules or PRESETS["supervision-office"]
         with self.store.engine.connect() as conn:
-            stmt = select(TaskRow, ProgrammeRow.name.label("programme_name")).join(
-                ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id
-            )
+            stmt = select(
+                TaskRow, ProgrammeRow.name.label("programme_name"), ProgrammeRow.year.label("year")
+            ).join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
             if programme:
                 stmt = stmt.where(ProgrammeRow.name == programme)
             rows = conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id)).all()
@@ -407,12 +553,14 @@ class Ledger:
             percent = best_percent.get(t.id)
             done = _date(t.done_date) if t.done_date and t.done_date <= as_of.isoformat() else None
             state = TaskState(t.deadline_kind, _date(t.deadline), _date(t.original_deadline), _date(t.start_date),
-                              done, percent, _date(last[0]) if last else None)  # fmt: skip
+                              done, percent, _date(last[0]) if last else None, t.status_text,
+                              _date(t.sheet_date), row.year)  # fmt: skip
             out.append(TaskView(
                 t.id, row.programme_name, t.code, t.title, t.area, t.measures, units.get(t.lead_unit_id),
                 co.get(t.id, []), t.deadline_text, t.deadline, t.original_deadline, t.state, t.done_date, percent,
                 last[0] if last else None, last[2] if last else None,
                 compute_status(state, as_of, rules), t.notes, t.status_text, t.parent_id,
+                t.leader, t.contact, t.seq_text, t.sheet_date, bool((t.source or {}).get("category")),
             ))  # fmt: skip
         return out
 
@@ -420,7 +568,7 @@ class Ledger:
         everything = self.tasks(as_of, include_drafts=True, include_rejected=True)
         view = next((t for t in everything if t.id == task_id), None)
         if view is None:
-            raise LedgerError(f"no task {task_id}")
+            raise LedgerError(message("ledger.no_task", ref=task_id))
         with self.store.engine.connect() as conn:
             task = self._task_row(conn, task_id)
             milestones = [dict(r) for r in conn.execute(select(MilestoneRow).where(MilestoneRow.task_id == task_id)
