@@ -448,9 +448,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 _CHOSEN: dict[str, str] = {}
 
 
-def set_language(lang: str) -> None:
-    """``zh`` (default) or ``en``, for everything said after this call in this process."""
-    _CHOSEN["lang"] = "en" if lang.lower().startswith("en") else "zh"
+def set_language(lang: str | None) -> None:
+    """``zh`` or ``en`` for everything said after this call in this process; None goes back to
+    ``LUOSHI_LANG`` (else zh)."""
+    if lang is None:
+        _CHOSEN.pop("lang", None)
+    else:
+        _CHOSEN["lang"] = "en" if lang.lower().startswith("en") else "zh"
 
 
 def language() -> str:

@@ -82,7 +82,7 @@ def test_bad_sheet_exit_status_and_rows(tmp_path, db_path):
     try:
         english = _run("ledger", "--lang", "en", "import", str(tmp_path / "bad.xlsx"), "--db", db_path)
     finally:
-        set_language("zh")  # the language is process-wide; later tests speak Chinese
+        set_language(None)  # the language is process-wide: back to $LUOSHI_LANG for later tests
     assert "row 3: cannot understand the deadline '某天'" in english.output
 
 

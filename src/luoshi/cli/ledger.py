@@ -5,21 +5,46 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
-from luoshi.ledger.report import build_report, render
-from luoshi.ledger.service import Ledger, LedgerError
 from luoshi.ledger.status import LABELS_ZH, PRESETS
-from luoshi.ledger.workdays import CalendarOutOfRange, assumption, load_calendar
 from luoshi.messages import message, set_language
-from luoshi.store import Store, default_db_path, open_store
+from luoshi.settings import default_db_path
 
-app = typer.Typer(help="The implementation ledger (台账): tasks, progress, status.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
+    from luoshi.ledger.report import build_report, render
+    from luoshi.ledger.service import Ledger, LedgerError
+    from luoshi.ledger.workdays import CalendarOutOfRange, assumption, load_calendar
+    from luoshi.store import Store, open_store
+
+
+def load_services() -> None:
+    """Bind the services the commands call (SQLAlchemy, Alembic, openpyxl, the calendar…) when a
+    command runs: ``luoshi --help`` and argument errors do not wait for them to import."""
+    if "Ledger" in globals():
+        return
+    from luoshi.ledger import excel, report, service, workdays
+    from luoshi.store import Store, open_store
+
+    globals().update(
+        SheetImportError=excel.SheetImportError, export_sheet=excel.export_sheet,
+        import_sheet=excel.import_sheet, build_report=report.build_report, render=report.render,
+        Ledger=service.Ledger, LedgerError=service.LedgerError,
+        CalendarOutOfRange=workdays.CalendarOutOfRange, assumption=workdays.assumption,
+        load_calendar=workdays.load_calendar, Store=Store, open_store=open_store,
+    )  # fmt: skip
+
+
+app = typer.Typer(
+    rich_markup_mode=None,
+    help="The implementation ledger (台账): tasks, progress, status.",
+    no_args_is_help=True,
+)
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -33,9 +58,13 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 @app.callback()
 def _language(
-    lang: Annotated[str, typer.Option("--lang", help="zh (default) or en, for every message.")] = "zh",
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="zh or en, for every message (default: $LUOSHI_LANG, else zh)."),
+    ] = None,
 ) -> None:
     set_language(lang)
+    load_services()
 
 
 def _print_json(data: object) -> None:
@@ -46,6 +75,7 @@ _opened: list[str] = []  # the store this command opened, named if the driver fa
 
 
 def open_db(db: str | None, create: bool = True) -> Store:
+    load_services()
     """The store of ``--db`` (default $LUOSHI_DB or ./luoshi.db). Commands that only read pass
     ``create=False``: a missing store is refused with a message instead of being created."""
     target = db or default_db_path()
@@ -419,15 +449,21 @@ def report(
 
 
 calendar_app = typer.Typer(
-    help="Working-day calendar: holidays and 调休 working days by year.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Working-day calendar: holidays and 调休 working days by year.",
+    no_args_is_help=True,
 )
 
 
 @calendar_app.callback()
 def _calendar_language(
-    lang: Annotated[str, typer.Option("--lang", help="zh (default) or en, for every message.")] = "zh",
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="zh or en, for every message (default: $LUOSHI_LANG, else zh)."),
+    ] = None,
 ) -> None:
     set_language(lang)
+    load_services()
 
 
 @calendar_app.command("load")

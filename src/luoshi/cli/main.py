@@ -7,21 +7,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
-from luoshi.accounts.service import AccountError, Accounts
-from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_paths
 from luoshi.messages import message
-from luoshi.store import default_db_path
-from luoshi.store.db import display_name
-from luoshi.store.errors import StoreError, translate
+from luoshi.settings import DEFAULT_MAX_BYTES, default_db_path
+
+if TYPE_CHECKING:
+    from luoshi.accounts.service import Accounts
 
 EXIT_REJECTED = 3  # some inputs were rejected (the others were ingested)
 EXIT_STORE = 4  # the database cannot be used: missing, not a database, a folder, unreadable, newer schema
@@ -37,7 +33,16 @@ class _Commands(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
         try:
             return super().invoke(ctx)
-        except (StoreError, DBAPIError) as e:
+        except Exception as e:
+            if "luoshi.store" not in sys.modules:
+                raise  # no store was opened, so the failure is not the store's
+            from sqlalchemy.exc import DBAPIError
+
+            from luoshi.store.db import display_name
+            from luoshi.store.errors import StoreError, translate
+
+            if not isinstance(e, StoreError | DBAPIError):
+                raise
             found = translate(e, display_name(ledger_cli.opened_db()))
             if found is None:
                 raise
@@ -46,6 +51,7 @@ class _Commands(TyperGroup):
 
 
 app = typer.Typer(
+    rich_markup_mode=None,
     cls=_Commands,
     help="luoshi (落实): from meeting readouts to an implementation ledger.",
     epilog=message("exit_statuses"),
@@ -81,6 +87,9 @@ def ingest(
 
     Exit status: 0 when every input was ingested (or was already stored), 3 when some inputs
     were rejected (each is listed with its reason and recorded in the database)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from luoshi.ingest import iter_paths
     from luoshi.pipeline import ingest_paths
 
     store = open_db(db)
@@ -140,6 +149,7 @@ def extract(
 ) -> None:
     """Extract officials, posts, cited documents, task batches, dates, directives (no database)."""
     from luoshi.extract import extract as run_extract
+    from luoshi.ingest import Rejection, read_paths
 
     rejected = 0
     for item in read_paths(paths):
@@ -161,6 +171,8 @@ def extract(
 
 
 def _print_facts(doc, facts) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
     console.rule(f"[bold]{doc.id}[/] {doc.title or ''}")
     console.print(f"event {facts.event_date or '—'}  published {facts.published or '—'}  script {doc.script}")
     table = Table(show_header=True, header_style="bold", expand=True)
@@ -196,6 +208,7 @@ def evaluate(
     """Run extraction over DOCS and score it against GOLD (the figures of shared/eval/score.py)."""
     from luoshi.evaluate import load_jsonl, score
     from luoshi.extract import extract as run_extract
+    from luoshi.ingest import Rejection, read_paths
 
     predictions = []
     for item in read_paths(docs):
@@ -219,6 +232,8 @@ def summary(db: DbOption = None) -> None:
 
 
 def _print_summary(db: str) -> None:
+    from rich.table import Table
+
     s = open_db(db, create=False).summary()
     console.print(
         f"[bold]{s['documents']}[/] documents, {s['persons']} persons, {s['citations']} citations, "
@@ -295,7 +310,9 @@ def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
 
 
 user_app = typer.Typer(
-    help="Local accounts: admin, supervisor, unit (member of a unit), viewer.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Local accounts: admin, supervisor, unit (member of a unit), viewer.",
+    no_args_is_help=True,
 )
 app.add_typer(user_app, name="user")
 
@@ -303,6 +320,8 @@ app.add_typer(user_app, name="user")
 @contextmanager
 def _accounts(db: str | None) -> Iterator[Accounts]:
     """The account service; an AccountError becomes a message and exit status 1."""
+    from luoshi.accounts.service import AccountError, Accounts
+
     try:
         yield Accounts(open_db(db))
     except AccountError as e:

@@ -19,10 +19,9 @@ from luoshi.ingest.html import html_to_tracked
 from luoshi.ingest.metadata import HEADER_CHARS, headline, parse_date_value, published_in_text, source_site
 from luoshi.messages import message
 from luoshi.model import WARNINGS_KEY, Document
+from luoshi.settings import DEFAULT_MAX_BYTES
 from luoshi.text.fold import detect_script, to_simplified
 from luoshi.text.offsets import TrackedText
-
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, CursorResult, Engine, create_engine, func, in
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
+from luoshi.settings import default_db_path
 from luoshi.store import fts
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError, translate
@@ -32,8 +33,6 @@ from luoshi.store.writers import configure_sqlite, write_transaction
 from luoshi.text.fold import to_simplified
 from luoshi.text.offsets import OffsetMap
 
-DEFAULT_DB = "luoshi.db"
-
 
 def new_id(result: CursorResult[Any]) -> int:
     """The primary key of the row an INSERT just wrote."""
@@ -41,10 +40,6 @@ def new_id(result: CursorResult[Any]) -> int:
     if key is None:
         raise RuntimeError("the statement inserted no row")
     return int(key[0])
-
-
-def default_db_path() -> str:
-    return os.environ.get("LUOSHI_DB", DEFAULT_DB)
 
 
 def database_url(db: str) -> str:
