@@ -1,0 +1,71 @@
+"""The architecture as a test: imports only go down the layers, and parts use each other's public
+names (the package, not its private modules)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "luoshi"
+
+# Lower number = lower layer. A module may import its own part and any lower layer.
+LAYERS = {
+    "settings": 0, "messages": 0, "text": 0,
+    "model": 1,
+    "": 2,  # the package itself: re-exports the model
+    "ingest": 2, "extract": 2, "link": 2,
+    "store": 3,
+    "ledger": 4, "accounts": 4,
+    "pipeline": 5, "evaluate": 5, "services": 5, "demo": 5,
+    "web": 6, "cli": 6,
+}  # fmt: skip
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _imports() -> list[tuple[str, str, int]]:
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        module = ("luoshi." + ".".join(path.relative_to(SRC).with_suffix("").parts)).removesuffix(".__init__")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            found.extend((module, t, node.lineno) for t in targets if t.startswith("luoshi."))
+    return found
+
+
+def test_every_part_has_a_layer():
+    parts = {p.stem if p.is_file() else p.name for p in SRC.iterdir() if p.name != "__init__.py"}
+    parts -= {"__pycache__", "py"}
+    assert parts <= LAYERS.keys(), parts - LAYERS.keys()
+
+
+def test_imports_only_go_down():
+    upward = [
+        f"{module}:{line} imports {target}"
+        for module, target, line in _imports()
+        if _part(module) != _part(target) and LAYERS[_part(target)] >= LAYERS[_part(module)]
+    ]
+    assert not upward, "\n".join(upward)
+
+
+def test_the_command_line_starts_without_loading_the_services():
+    probe = (
+        "import sys; from luoshi.cli.main import app; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'opencc', 'openpyxl', 'cn2an', 'argon2') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
