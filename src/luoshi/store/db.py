@@ -663,9 +663,12 @@ def open_store(db: str | None = None, migrate: bool = True, create: bool = True)
         engine = create_engine(url, pool_size=32, max_overflow=32, json_serializer=_to_json)
         configure_sqlite(engine)
     else:
+        # UTF-8 on the wire whatever the database's encoding, so that one which cannot hold
+        # Chinese can still be asked about it (``_check_postgresql``) and refused in a sentence.
         engine = create_engine(
-            url, pool_size=8, max_overflow=24, pool_pre_ping=True, json_serializer=_to_json
-        )
+            url, pool_size=8, max_overflow=24, pool_pre_ping=True, json_serializer=_to_json,
+            client_encoding="utf8",
+        )  # fmt: skip
     try:
         if engine.dialect.name == "postgresql":
             _check_postgresql(engine, shown)
