@@ -59,6 +59,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据库 {db} 一直被其他写入程序占用，多次等待后仍未轮到，请稍后再试。",
         "The database {db} stayed locked by other writers after every wait; try again later.",
     ),
+    "db_pg_no_chinese": (
+        "PostgreSQL 数据库 {db} 无法存储和检索中文（编码 {encoding}，字符分类 {ctype}）。请新建一个 UTF8 "
+        "编码的数据库，例如 createdb -E UTF8 --locale=C.UTF-8 -T template0 luoshi，再用 --db 指向它。",
+        "The PostgreSQL database {db} cannot store and index Chinese (encoding {encoding}, ctype "
+        "{ctype}). Create a UTF8 database, e.g. createdb -E UTF8 --locale=C.UTF-8 -T template0 luoshi, "
+        "and point --db at it.",
+    ),
     # ``luoshi --help`` and the README list the same exit statuses.
     "exit_statuses": (
         "退出状态：0 成功；1 操作无法按要求完成（原因见提示）；2 参数错误，或台账中有错误行（未导入）；"

@@ -15,6 +15,7 @@ from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_path
 from luoshi.messages import message
 from luoshi.model import Document, Facts
 from luoshi.store import IngestOutcome, Store
+from luoshi.store.writers import is_conflict
 
 
 @dataclass
@@ -62,19 +63,6 @@ def ingest_paths(
     report = IngestReport()
     pending: list[Document | Rejection] = []
 
-    def reject(conn: Connection, key: str, reason: str) -> None:
-        store.add_rejection(conn, key, reason)
-        report.rejected.append(Rejection(key, reason))
-
-    def record(items: list[tuple[Document, Facts | None]], outcomes: list[IngestOutcome]) -> None:
-        for (doc, _), outcome in zip(items, outcomes, strict=True):
-            key = doc.source_path or doc.id
-            if outcome.new:
-                report.added.append(key)
-                report.warnings.extend((key, warning) for warning in doc.warnings)
-            else:
-                report.duplicates.append((key, outcome.document_id))
-
     def flush() -> None:
         if not pending:
             return
@@ -91,27 +79,56 @@ def ingest_paths(
             except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
                 error = f"{type(e).__name__}: {e}"
                 failed.append((item.source_path or item.id, message("extraction_failed", error=error)))
+
+        def write(conn: Connection) -> IngestReport:
+            # Run again from its start when PostgreSQL aborts it for a conflict with another
+            # writer: what it found is kept apart and added to the report once it is committed.
+            done = IngestReport()
+
+            def reject(key: str, reason: str) -> None:
+                store.add_rejection(conn, key, reason)
+                done.rejected.append(Rejection(key, reason))
+
+            def record(items: list[tuple[Document, Facts | None]], outcomes: list[IngestOutcome]) -> None:
+                for (doc, _), outcome in zip(items, outcomes, strict=True):
+                    key = doc.source_path or doc.id
+                    if outcome.new:
+                        done.added.append(key)
+                        done.warnings.extend((key, warning) for warning in doc.warnings)
+                    else:
+                        done.duplicates.append((key, outcome.document_id))
+
+            for key, reason in failed:
+                reject(key, reason)
+            try:
+                with conn.begin_nested():
+                    record(items, store.add_documents(conn, items))
+            except Exception as e:  # find the culprit one document at a time
+                if is_conflict(e):
+                    raise
+                store.forget_cache()
+                for one in items:
+                    try:
+                        with conn.begin_nested():
+                            record([one], store.add_documents(conn, [one]))
+                    except Exception as e:
+                        if is_conflict(e):
+                            raise
+                        store.forget_cache()
+                        key = one[0].source_path or one[0].id
+                        error = f"{type(e).__name__}: {e}"
+                        reject(key, message("store_failed", error=error))
+            return done
+
         try:
-            with store.transaction() as conn:
-                for key, reason in failed:
-                    reject(conn, key, reason)
-                try:
-                    with conn.begin_nested():
-                        record(items, store.add_documents(conn, items))
-                except Exception:  # noqa: BLE001 - find the culprit one document at a time
-                    store.forget_cache()
-                    for one in items:
-                        try:
-                            with conn.begin_nested():
-                                record([one], store.add_documents(conn, [one]))
-                        except Exception as e:  # noqa: BLE001
-                            store.forget_cache()
-                            key = one[0].source_path or one[0].id
-                            error = f"{type(e).__name__}: {e}"
-                            reject(conn, key, message("store_failed", error=error))
+            done = store.run(write)
         except BaseException:
             store.forget_cache()
             raise
+        report.added.extend(done.added)
+        report.warnings.extend(done.warnings)
+        report.duplicates.extend(done.duplicates)
+        report.rejected.extend(done.rejected)
         pending.clear()
 
     with fewer_collections():

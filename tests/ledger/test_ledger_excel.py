@@ -16,8 +16,8 @@ from luoshi.store import open_store
 
 
 @pytest.fixture
-def ledger(db_path) -> Ledger:
-    return Ledger(open_store(db_path), actor="督查室")
+def ledger(db) -> Ledger:
+    return Ledger(open_store(db), actor="督查室")
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_import_reads_a_realistic_sheet(ledger, sheet):
     assert tasks["1.3"].notes == "需省里协调"
 
 
-def test_export_then_import_gives_the_same_ledger(ledger, sheet, tmp_path, db_path):
+def test_export_then_import_gives_the_same_ledger(ledger, sheet, tmp_path, db):
     import_sheet(ledger, sheet)
     before = ledger.tasks(date(2026, 5, 1))
     out = tmp_path / "export.xlsx"

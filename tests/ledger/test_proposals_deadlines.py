@@ -18,8 +18,8 @@ READOUT = (
 
 
 @pytest.fixture
-def ledger(db_path) -> Ledger:
-    return Ledger(open_store(db_path), actor="督查室")
+def ledger(db) -> Ledger:
+    return Ledger(open_store(db), actor="督查室")
 
 
 def test_proposed_deadlines_are_the_extracted_ones(ledger):

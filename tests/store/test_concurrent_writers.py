@@ -13,6 +13,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from backends import is_sqlite, query
+
 from luoshi.demo.ledger_sheet import TITLE, write_example_sheet
 from luoshi.ledger.excel import import_sheet
 from luoshi.ledger.service import Ledger
@@ -43,8 +45,20 @@ def _report_progress(db: str, task_ids: list[int], writer: int) -> int:
     return REPORTS
 
 
-def test_concurrent_ingests_and_ledger_writers_all_succeed(tmp_path, db_path):
-    store = open_store(db_path)
+def _index_rows(db: str) -> int:
+    return query(db, f"SELECT count(*) FROM {'document_fts' if is_sqlite(db) else 'document_terms'}")[0][0]
+
+
+def _whole(db: str) -> None:
+    """SQLite's own check of the file (PostgreSQL keeps its files whole by itself)."""
+    if is_sqlite(db):
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_concurrent_ingests_and_ledger_writers_all_succeed(tmp_path, db):
+    store = open_store(db)
     ledger = Ledger(store, actor="setup")
     import_sheet(ledger, write_example_sheet(tmp_path / "台账.xlsx"))
     with store.engine.connect() as conn:
@@ -54,13 +68,13 @@ def test_concurrent_ingests_and_ledger_writers_all_succeed(tmp_path, db_path):
     for n, folder in enumerate(folders):
         _corpus(folder, (n + 1) * 10_000)
 
-    cmd = [sys.executable, "-m", "luoshi.cli", "ingest", "--db", db_path, "-q"]
+    cmd = [sys.executable, "-m", "luoshi.cli", "ingest", "--db", db, "-q"]
     ingests = [
         subprocess.Popen([*cmd, str(f)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for f in folders
     ]
     with multiprocessing.get_context("spawn").Pool(4) as pool:
-        written = pool.starmap(_report_progress, [(db_path, task_ids, w) for w in range(4)])
+        written = pool.starmap(_report_progress, [(db, task_ids, w) for w in range(4)])
     outputs = [p.communicate(timeout=300) for p in ingests]
     for p, (out, error) in zip(ingests, outputs, strict=True):
         assert p.returncode == 0, out + error
@@ -68,32 +82,30 @@ def test_concurrent_ingests_and_ledger_writers_all_succeed(tmp_path, db_path):
 
     assert written == [REPORTS] * 4
     expected = SHARED + 3 * (FILES - SHARED)
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        docs, hashes = conn.execute("SELECT count(*), count(DISTINCT content_hash) FROM documents").fetchone()
-        assert (docs, hashes) == (expected, expected)
-        assert conn.execute("SELECT count(*) FROM document_fts").fetchone()[0] == expected
-        assert conn.execute("SELECT count(*) FROM rejections").fetchone()[0] == 0
-        reports = conn.execute(
-            "SELECT count(*) FROM progress_reports WHERE reporter LIKE 'writer-%'"
-        ).fetchone()[0]
-        assert reports == 4 * REPORTS
+    _whole(db)
+    assert query(db, "SELECT count(*), count(DISTINCT content_hash) FROM documents") == [(expected, expected)]
+    assert _index_rows(db) == expected
+    assert query(db, "SELECT count(*) FROM rejections") == [(0,)]
+    assert query(db, "SELECT count(*) FROM progress_reports WHERE reporter LIKE 'writer-%'") == [
+        (4 * REPORTS,)
+    ]
+    persons = query(db, "SELECT count(*), count(DISTINCT name) FROM persons")[0]
+    assert persons[0] == persons[1] == len(WHO)
 
 
-def test_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path, db_path):
+def test_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path, db):
     folders = [tmp_path / name for name in ("a", "b", "c")]
     for n, folder in enumerate(folders):
         folder.mkdir()
         (folder / "r.txt").write_text(TEXT.format(m=1, d=n + 1, who=WHO[n], k=n + 2, what=WHAT[n]), "utf-8")
-    cmd = [sys.executable, "-m", "luoshi.cli", "ingest", "--db", db_path, "-q"]
+    cmd = [sys.executable, "-m", "luoshi.cli", "ingest", "--db", db, "-q"]
     procs = [subprocess.Popen([*cmd, str(f)], stderr=subprocess.PIPE, text=True) for f in folders]
     errors = [p.communicate(timeout=300)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], errors
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
-        assert conn.execute("SELECT count(*) FROM documents").fetchone() == (3,)
+    _whole(db)
+    assert query(db, "SELECT count(*) FROM alembic_version") == [(1,)]
+    assert query(db, "SELECT count(*) FROM documents") == [(3,)]
+    assert _index_rows(db) == 3
 
 
 def _big_sheet(path: Path, rows: int) -> Path:

@@ -15,11 +15,11 @@ def _write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> None:
     (folder / name).write_bytes(text.encode(encoding))
 
 
-def test_same_document_in_other_script_or_encoding_is_stored_once(tmp_path, db_path):
+def test_same_document_in_other_script_or_encoding_is_stored_once(tmp_path, db):
     _write(tmp_path, "a.txt", SIMP)
     _write(tmp_path, "b.txt", to_traditional(SIMP))
     _write(tmp_path, "c.txt", SIMP, "gbk")
-    store = open_store(db_path)
+    store = open_store(db)
     report = ingest_paths(store, [tmp_path])
     assert len(report.added) == 1 and len(report.duplicates) == 2
     again = ingest_paths(store, [tmp_path])
@@ -27,10 +27,10 @@ def test_same_document_in_other_script_or_encoding_is_stored_once(tmp_path, db_p
     assert store.counts()["documents"] == 1
 
 
-def test_search_finds_either_script_with_short_and_long_queries(tmp_path, db_path):
+def test_search_finds_either_script_with_short_and_long_queries(tmp_path, db):
     _write(tmp_path, "simp.txt", SIMP)
     _write(tmp_path, "trad.txt", to_traditional(SIMP.replace("横琴", "前海").replace("96", "54")))
-    store = open_store(db_path)
+    store = open_store(db)
     ingest_paths(store, [tmp_path])
     for query in ("前海", "前", "專題會議", "专题会议", "年度工作任务", "横琴 96"):
         hits = store.search(query)
@@ -41,19 +41,19 @@ def test_search_finds_either_script_with_short_and_long_queries(tmp_path, db_pat
     assert store.search("不存在的词") == []
 
 
-def test_rejections_are_recorded_and_nothing_half_written(tmp_path, db_path):
+def test_rejections_are_recorded_and_nothing_half_written(tmp_path, db):
     _write(tmp_path, "good.txt", SIMP)
     (tmp_path / "empty.txt").write_bytes(b"")
-    store = open_store(db_path)
+    store = open_store(db)
     report = ingest_paths(store, [tmp_path])
     assert [r.reason for r in report.rejected] == [message("empty_file")]
     counts = store.counts()
     assert counts["documents"] == 1 and counts["rejections"] == 1
 
 
-def test_seeds_ingest_and_search_both_scripts(db_path):
+def test_seeds_ingest_and_search_both_scripts(db):
     seeds = shared_dir("seeds")
-    store = open_store(db_path)
+    store = open_store(db)
     report = ingest_paths(store, [seeds])
     assert len(report.added) == 5 and not report.rejected
     simp = {h.document_id for h in store.search("前海", limit=50)}
@@ -64,8 +64,8 @@ def test_seeds_ingest_and_search_both_scripts(db_path):
     }
 
 
-def test_repeated_search_sees_new_documents(tmp_path, db_path):
-    store = open_store(db_path)
+def test_repeated_search_sees_new_documents(tmp_path, db):
+    store = open_store(db)
     _write(tmp_path, "a.txt", SIMP)
     ingest_paths(store, [tmp_path / "a.txt"])
     assert len(store.search("专题会议")) == 1
@@ -74,7 +74,7 @@ def test_repeated_search_sees_new_documents(tmp_path, db_path):
     assert len(store.search("专题会议")) == 2  # the cached answer is not reused after an ingest
 
 
-def test_phrases_do_not_match_across_punctuation_and_every_character_is_findable(tmp_path, db_path):
+def test_phrases_do_not_match_across_punctuation_and_every_character_is_findable(tmp_path, db):
     docs = {
         "comma": "深化改革，开放合作。",  # 改革开放 only across a comma
         "joined": "坚持改革开放不动摇",
@@ -84,7 +84,7 @@ def test_phrases_do_not_match_across_punctuation_and_every_character_is_findable
     }
     for name, text in docs.items():
         _write(tmp_path, f"{name}.txt", text)
-    store = open_store(db_path)
+    store = open_store(db)
     ingest_paths(store, [tmp_path])
 
     def names(query: str) -> set[str]:
@@ -101,11 +101,11 @@ def test_phrases_do_not_match_across_punctuation_and_every_character_is_findable
     assert names("议") == {"spaces"}  # the last character of a text
 
 
-def test_record_fields_of_any_json_value_are_kept(tmp_path, db_path):
+def test_record_fields_of_any_json_value_are_kept(tmp_path, db):
     # Integers beyond 64 bits are valid JSON; the fast serializer refuses them, the store must not.
     record = {"title": "专题会议", "content": SIMP, "serial": 2**70 + 1, "source": "市政府网站"}
     (tmp_path / "records.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
-    store = open_store(db_path)
+    store = open_store(db)
     report = ingest_paths(store, [tmp_path])
     assert len(report.added) == 1 and not report.rejected
     doc = store.load_document(1)

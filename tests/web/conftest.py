@@ -17,9 +17,10 @@ from luoshi.store import open_store
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def site(tmp_path_factory: pytest.TempPathFactory, module_db: str) -> dict:
+    """A store with a readout, the example ledger and one user per role, on each backend."""
     folder = tmp_path_factory.mktemp("site")
-    db = str(folder / "web.db")
+    db = module_db
     store = open_store(db)
     doc = document_from_text(READOUT, "readout")
     with store.transaction() as conn:

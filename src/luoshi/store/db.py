@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
@@ -29,9 +30,12 @@ from luoshi.store.schema import (
     RejectionRow,
     TaskBatchRow,
 )
-from luoshi.store.writers import configure_sqlite, write_transaction
+from luoshi.store.writers import configure_sqlite, retrying, write_transaction
 from luoshi.text.fold import to_simplified
 from luoshi.text.offsets import OffsetMap
+
+T = TypeVar("T")
+_NO_ID = 2**31 - 1  # above every document id (an integer column)
 
 
 def new_id(result: CursorResult[Any]) -> int:
@@ -111,6 +115,25 @@ def insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: li
     )
 
 
+def _insert_new_pg(conn: Connection, values: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, int]]:
+    """Insert documents on PostgreSQL, skipping any that a concurrent writer stored first (it
+    waits for that writer's transaction instead of failing). The ids of the inserted ones and of
+    the skipped ones, by content hash."""
+    stmt = pg_insert(DocumentRow).on_conflict_do_nothing(index_elements=[DocumentRow.content_hash])
+    result = conn.execute(stmt.returning(DocumentRow.content_hash, DocumentRow.id), values)
+    inserted = {h: int(i) for h, i in result}
+    skipped = [v["content_hash"] for v in values if v["content_hash"] not in inserted]
+    raced: dict[str, int] = {}
+    if skipped:
+        raced = {
+            h: int(i)
+            for h, i in conn.execute(
+                select(DocumentRow.content_hash, DocumentRow.id).where(DocumentRow.content_hash.in_(skipped))
+            )
+        }
+    return inserted, raced
+
+
 def _document_row(doc: Document, facts: Facts | None) -> dict[str, Any]:
     return {
         "name": doc.id,
@@ -171,6 +194,16 @@ class Store:
         with write_transaction(self.engine) as conn:
             yield conn
 
+    def run(self, work: Callable[[Connection], T]) -> T:
+        """``work`` in a write transaction; run again from its start when PostgreSQL aborts it
+        for a deadlock or a serialization failure (see ``luoshi.store.writers.retrying``). Ids
+        cached during a transaction that did not commit are forgotten."""
+        try:
+            return retrying(self.engine, work, on_failure=self.forget_cache)
+        except BaseException:
+            self.forget_cache()
+            raise
+
     def find_by_hash(self, conn: Connection, content_hash: str) -> int | None:
         return conn.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == content_hash))
 
@@ -193,21 +226,29 @@ class Store:
         }
         # First the new documents (the first of any in-batch duplicates), inserted in one statement.
         fresh: list[tuple[Document, Facts | None]] = []
-        first_of: dict[str, int] = {}
+        seen: set[str] = set()
         for doc, facts in items:
-            if doc.content_hash not in known and doc.content_hash not in first_of:
-                first_of[doc.content_hash] = len(fresh)
+            if doc.content_hash not in known and doc.content_hash not in seen:
+                seen.add(doc.content_hash)
                 fresh.append((doc, facts))
-        ids: list[int] = []
+        new_ids: dict[str, int] = {}
         if fresh:
-            result = conn.execute(
-                insert(DocumentRow).returning(DocumentRow.id, sort_by_parameter_order=True),
-                [_document_row(doc, facts) for doc, facts in fresh],
-            )
-            ids = [int(i) for i in result.scalars()]
+            values = [_document_row(doc, facts) for doc, facts in fresh]
+            if self.is_sqlite:
+                result = conn.execute(
+                    insert(DocumentRow).returning(DocumentRow.id, sort_by_parameter_order=True), values
+                )
+                new_ids = dict(
+                    zip((doc.content_hash for doc, _ in fresh), map(int, result.scalars()), strict=True)
+                )
+            else:
+                new_ids, raced = _insert_new_pg(conn, values)
+                known.update(raced)  # stored meanwhile by a concurrent writer
+                fresh = [(doc, facts) for doc, facts in fresh if doc.content_hash in new_ids]
         rows = _FactRows()
         person_ids = self._person_ids_for(conn, {p.name for _, f in fresh if f for p in f.persons})
-        for (doc, facts), doc_id in zip(fresh, ids, strict=True):
+        for doc, facts in fresh:
+            doc_id = new_ids[doc.content_hash]
             rows.fts.append({"id": doc_id, **fts.index_row(doc.title, doc.text, doc.simplified)})
             if facts:
                 _collect_facts(doc_id, facts, person_ids, rows)
@@ -215,13 +256,15 @@ class Store:
         added: set[str] = set()
         for doc, _ in items:
             h = doc.content_hash
-            if h in first_of and h not in added:
+            if h in new_ids and h not in added:
                 added.add(h)
-                outcomes.append(IngestOutcome(ids[first_of[h]], True))
+                outcomes.append(IngestOutcome(new_ids[h], True))
             else:
-                outcomes.append(IngestOutcome(known.get(h) or ids[first_of[h]], False))
+                outcomes.append(IngestOutcome(known.get(h) or new_ids[h], False))
         if rows.fts and self.is_sqlite:
             conn.execute(text(fts.INSERT), rows.fts)
+        elif rows.fts:
+            conn.exec_driver_sql(fts.PG_INSERT, [(r["id"], *fts.pg_terms(r)) for r in rows.fts])
         for table, columns in _FACT_COLUMNS.items():
             insert_many(conn, table, columns, rows.tables[table])
         return outcomes
@@ -235,7 +278,14 @@ class Store:
             ):
                 self._person_ids[name] = int(pid)
             new = [name for name in missing if name not in self._person_ids]
-            if new:
+            if new and not self.is_sqlite:  # concurrent writers may add the same person
+                stmt = pg_insert(PersonRow).on_conflict_do_nothing(index_elements=[PersonRow.name])
+                conn.execute(stmt, [{"name": name} for name in new])
+                for name, pid in conn.execute(
+                    select(PersonRow.name, PersonRow.id).where(PersonRow.name.in_(new))
+                ):
+                    self._person_ids[name] = int(pid)
+            elif new:
                 result = conn.execute(
                     insert(PersonRow).returning(PersonRow.id, sort_by_parameter_order=True),
                     [{"name": name} for name in new],
@@ -304,16 +354,7 @@ class Store:
         columns = (DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published,
                    DocumentRow.event_date, DocumentRow.text)  # fmt: skip
         with self.engine.connect() as conn:
-            if self.is_sqlite:
-                ranked, rows = self._search_fts(conn, fts.query_words(query), columns, offset, limit)
-            else:
-                ranked = self._search_like(conn, terms, limit, offset)
-                rows = {}
-            missing = [i for i, _ in ranked if i not in rows]
-            if missing:
-                rows.update(
-                    {r.id: r for r in conn.execute(select(*columns).where(DocumentRow.id.in_(missing)))}
-                )
+            ranked, rows = self._search_fts(conn, fts.query_words(query), columns, offset, limit)
         hits = []
         for doc_id, score in ranked:
             row = rows[doc_id]
@@ -328,18 +369,44 @@ class Store:
 
     RANK_WINDOW = 300
 
-    def _newest_matches(self, conn: Connection, expression: str, window: int) -> list[int]:
-        """Ids of the newest ``window`` matches: FTS5 walks a match list newest first and
-        stops there, so this costs little even for a word in every document."""
-        return list(
-            conn.scalars(
-                text(
-                    "SELECT rowid FROM document_fts WHERE document_fts MATCH :q "
-                    "ORDER BY rowid DESC LIMIT :window"
-                ),
-                {"q": expression, "window": window},
+    def _newest_matches(self, conn: Connection, words: list[str], window: int) -> list[int]:
+        """Ids of the newest ``window`` documents holding every word: both indexes are walked
+        newest first and stop there, so this costs little even for a word in every document."""
+        if self.is_sqlite:
+            return list(
+                conn.scalars(
+                    text(
+                        "SELECT rowid FROM document_fts WHERE document_fts MATCH :q "
+                        "ORDER BY rowid DESC LIMIT :window"
+                    ),
+                    {"q": " AND ".join(map(fts.word_expression, words)), "window": window},
+                )
             )
-        )
+        # PostgreSQL: the tsvector answers for the pairs; candidates that may still lack a word
+        # (longer words, documents indexed by characters only) are checked on their text.
+        check = fts.needs_check(words)
+        found: list[int] = []
+        before = _NO_ID
+        while len(found) < window:
+            batch = conn.execute(
+                text(
+                    "SELECT id, partial FROM document_terms WHERE terms @@ CAST(:q AS tsquery) "
+                    "AND id < :before ORDER BY id DESC LIMIT :window"
+                ),
+                {"q": fts.pg_query(words), "before": before, "window": window},
+            ).all()
+            doubtful = [i for i, partial in batch if check or partial]
+            ok: set[int] = set()
+            if doubtful:
+                columns = (DocumentRow.id, DocumentRow.title, DocumentRow.text)
+                for r in conn.execute(select(*columns).where(DocumentRow.id.in_(doubtful))):
+                    if fts.contains(words, r.title, r.text):
+                        ok.add(r.id)
+            found.extend(i for i, partial in batch if not (check or partial) or i in ok)
+            if len(batch) < window:
+                break
+            before = batch[-1][0]
+        return found[:window]
 
     def _search_fts(
         self, conn: Connection, words: list[str], columns: tuple[Any, ...], offset: int, limit: int
@@ -354,7 +421,7 @@ class Store:
         first, last = offset // window, (offset + max(limit, 1) - 1) // window  # windows this page needs
         if not words:
             return [], {}
-        ids = self._newest_matches(conn, " AND ".join(map(fts.word_expression, words)), (last + 1) * window)
+        ids = self._newest_matches(conn, words, (last + 1) * window)
         if len(ids) <= first * window:
             return [], {}
         total = ids[0]  # ids are assigned in order: the newest match bounds the corpus closely enough
@@ -362,7 +429,7 @@ class Store:
         if len(set(words)) > 1:  # with one word its weight is the same for every document
             total = max(total, conn.scalar(select(func.max(DocumentRow.id))) or 0)
             for word in set(words):
-                own = self._newest_matches(conn, fts.word_expression(word), window)
+                own = self._newest_matches(conn, [word], window)
                 full = len(own) >= window
                 frequency[word] = len(own) * total / (total - own[-1] + 1) if full else len(own)
         ids = ids[first * window :]
@@ -374,20 +441,6 @@ class Store:
             ranked.extend(sorted(scores.items(), key=lambda item: (-item[1], -item[0])))
         start = offset - first * window
         return ranked[start : start + limit], rows
-
-    def _search_like(
-        self, conn: Connection, terms: list[str], limit: int, offset: int
-    ) -> list[tuple[int, float]]:
-        """Portable fallback (PostgreSQL without an FTS index yet): both scripts, LIKE."""
-        from luoshi.text.fold import to_traditional
-
-        stmt = select(DocumentRow.id)
-        for term in terms:
-            stmt = stmt.where(
-                DocumentRow.text.contains(term) | DocumentRow.text.contains(to_traditional(term))
-            )
-        stmt = stmt.order_by(DocumentRow.published.desc()).limit(limit).offset(offset)
-        return [(int(i), 0.0) for i in conn.scalars(stmt)]
 
     def list_documents(
         self, *, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
@@ -567,6 +620,26 @@ def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
         raise StoreError("db_not_luoshi", db=shown)  # live in its write-ahead log until a checkpoint)
 
 
+def _check_postgresql(engine: Engine, shown: str) -> None:
+    """Refuse a PostgreSQL database that cannot hold and index Chinese: its encoding must be
+    UTF8, and a probe of the index (Chinese tokens in, a query for them out) must answer."""
+    probe = fts.pg_terms(fts.index_row("", "前海合作"))[0]
+    with engine.connect() as conn:
+        encoding, ctype = conn.execute(
+            text("SELECT current_setting('server_encoding'), current_setting('lc_ctype')")
+        ).one()
+        found = False
+        if encoding == "UTF8":
+            found = bool(
+                conn.scalar(
+                    text("SELECT array_to_tsvector(string_to_array(:t, ' ')) @@ CAST(:q AS tsquery)"),
+                    {"t": probe, "q": fts.pg_query(["海合", "作"])},
+                )
+            )
+    if not found:
+        raise StoreError("db_pg_no_chinese", db=shown, encoding=encoding, ctype=ctype)
+
+
 def display_name(db: str) -> str:
     """``db`` as messages name it: the path as given, or the URL without its password."""
     return db if "://" not in db else make_url(db).render_as_string(hide_password=True)
@@ -586,8 +659,15 @@ def open_store(db: str | None = None, migrate: bool = True, create: bool = True)
         engine = create_engine(url, pool_size=32, max_overflow=32, json_serializer=_to_json)
         configure_sqlite(engine)
     else:
-        engine = create_engine(url, json_serializer=_to_json)
+        # UTF-8 on the wire whatever the database's encoding, so that one which cannot hold
+        # Chinese can still be asked about it (``_check_postgresql``) and refused in a sentence.
+        engine = create_engine(
+            url, pool_size=8, max_overflow=24, pool_pre_ping=True, json_serializer=_to_json,
+            client_encoding="utf8",
+        )  # fmt: skip
     try:
+        if engine.dialect.name == "postgresql":
+            _check_postgresql(engine, shown)
         if not create and current_revision(engine) is None:
             raise StoreError("db_not_luoshi", db=shown)
         if migrate:

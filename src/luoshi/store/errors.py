@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from luoshi.messages import language, message_in
 
@@ -41,6 +41,16 @@ _SQLITE_CODES = {
 }
 
 
+def _cannot_connect(orig: BaseException) -> bool:
+    """A PostgreSQL server that cannot be reached, or refuses the login or the database name."""
+    module = type(orig).__module__
+    if not module.startswith("psycopg"):
+        return False
+    state = getattr(orig, "sqlstate", None)
+    # no state: the server was not reached; 08: connection; 28: login; 3D000: no such database
+    return state is None or state.startswith(("08", "28")) or state == "3D000"
+
+
 def translate(error: BaseException, db: str) -> StoreError | None:
     """The StoreError that a database driver's error means, if it is about the database itself
     (not a constraint or a statement of ours)."""
@@ -52,5 +62,7 @@ def translate(error: BaseException, db: str) -> StoreError | None:
         key = _SQLITE_CODES.get(code & 0xFF) if code is not None else None
         return StoreError(key, db=db) if key else None
     if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return StoreError("db_cannot_open", db=db)
+    if isinstance(error, OperationalError) and orig is not None and _cannot_connect(orig):
         return StoreError("db_cannot_open", db=db)
     return None

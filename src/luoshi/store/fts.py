@@ -1,4 +1,4 @@
-"""Full-text search over both scripts with SQLite FTS5.
+"""Full-text search over both scripts: SQLite FTS5, and the same tokens in PostgreSQL.
 
 Text is folded to simplified script and indexed twice: one token per character (column
 ``uni``, for one-character queries) and one token per overlapping character pair (column ``bi``,
@@ -86,6 +86,92 @@ def rebuild(bind: Any, tokenizer: str = TOKENIZER, batch: int = 500) -> None:
             return
         bind.execute(sa.text(INSERT), [{"id": i, **index_row(title, body)} for i, title, body in rows])
         last = rows[-1][0]
+
+
+# -- PostgreSQL --------------------------------------------------------------------------------
+# The same character and pair tokens, stored per document as a stripped tsvector (lexemes only,
+# no positions) in ``document_terms`` under a GIN index. The tsvector is built from the token
+# list with ``array_to_tsvector`` and queries are tsquery literals, so no text-search parser or
+# dictionary (and no extension) is involved: the database's ctype does not change what is
+# indexed. A stripped tsvector cannot answer phrases, so a word of three or more characters is
+# asked for as the AND of its pairs and each candidate is checked for the word itself
+# (``contains``). A tsvector holds at most 1 MB of lexemes: a document with more distinct pairs
+# than fit keeps its characters only, marked ``partial``; a query reaches it through its
+# characters and the check.
+
+PG_INSERT = (
+    "INSERT INTO document_terms (id, terms, partial) "
+    "VALUES (%s, array_to_tsvector(string_to_array(%s, ' ')), %s)"
+)
+PG_TERMS_LIMIT = 900_000  # bytes of lexemes, under PostgreSQL's 1 MB per tsvector
+PARTIAL = "<~>"  # a lexeme no query asks for (tokens are at most two characters)
+
+
+def pg_terms(row: dict[str, str]) -> tuple[str, bool]:
+    """The lexemes of an ``index_row`` as PostgreSQL stores them (distinct, space-separated), and
+    whether the pairs had to be left out."""
+    chars = set(row["tuni"].split()) | set(row["uni"].split())
+    pairs = (set(row["tbi"].split()) | set(row["bi"].split())) - chars
+    terms = " ".join(chars | pairs)
+    if len(terms.encode()) + 8 * (len(chars) + len(pairs)) <= PG_TERMS_LIMIT:
+        return terms, False
+    return " ".join(chars) + " " + PARTIAL, True
+
+
+def rebuild_pg(bind: Any, batch: int = 500) -> None:
+    """(Re)create PostgreSQL's index and fill it from the documents table, a batch at a time."""
+    bind.execute(sa.text("DROP TABLE IF EXISTS document_terms"))
+    bind.execute(
+        sa.text(
+            "CREATE TABLE document_terms (id integer PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE, "
+            "terms tsvector NOT NULL, partial boolean NOT NULL DEFAULT false)"
+        )
+    )
+    bind.execute(sa.text("CREATE INDEX ix_document_terms ON document_terms USING gin (terms)"))
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.text("SELECT id, title, text FROM documents WHERE id > :last ORDER BY id LIMIT :n"),
+            {"last": last, "n": batch},
+        ).all()
+        if not rows:
+            return
+        bind.exec_driver_sql(PG_INSERT, [(i, *pg_terms(index_row(title, body))) for i, title, body in rows])
+        last = rows[-1][0]
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def pg_query(words: list[str]) -> str:
+    """A tsquery (text form) for documents holding every word: a word's pairs (its character
+    when it has one), or, in documents indexed by characters only, its characters."""
+    pairs: list[str] = []
+    chars: list[str] = []
+    for word in words:
+        pairs.extend([word] if len(word) == 1 else map(add, word, word[1:]))
+        chars.extend(word)
+    full = " & ".join(map(_lexeme, dict.fromkeys(pairs)))
+    only = " & ".join(map(_lexeme, [PARTIAL, *dict.fromkeys(chars)]))
+    return f"({full}) | ({only})"
+
+
+def needs_check(words: list[str]) -> bool:
+    """Whether a match of the pairs may still lack a word (a word of three characters or more)."""
+    return any(len(w) > 2 for w in words)
+
+
+def contains(words: list[str], title: str | None, text: str) -> bool:
+    """Whether every word (as ``query_words`` gives them) occurs in the title or the text, as the
+    index sees them: simplified and lower-cased. The words in either script are tried first;
+    only when that fails is the document folded."""
+    head, body = (title or "").lower(), text.lower()
+    missing = [w for w in words if not any(f in body or f in head for f in (w, to_traditional(w)))]
+    if not missing:
+        return True
+    head, body = to_simplified(head), to_simplified(body)
+    return all(w in body or w in head for w in missing)
 
 
 def query_terms(query: str) -> list[str]:

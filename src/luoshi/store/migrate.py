@@ -8,12 +8,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from luoshi.store.errors import StoreError
 from luoshi.store.writers import write_transaction
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x6C756F736869  # PostgreSQL advisory lock held while migrating ("luoshi")
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -33,6 +35,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     opening a new store at once one migrates and the others find it done."""
     cfg = alembic_config(engine)
     with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":  # SQLite's write lock, on PostgreSQL
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

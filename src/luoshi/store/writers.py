@@ -11,19 +11,24 @@ pysqlite's own transaction handling is switched off (``isolation_level = None``)
 ``begin`` event decides how each transaction begins: ``BEGIN IMMEDIATE`` on connections of the
 writer engine (``writer(engine)``), a plain deferred ``BEGIN`` for reads (readers never block
 writers in WAL mode). The CLI, the web server and the pipeline all write through
-``write_transaction`` (``Store.transaction`` and the migrations use it)."""
+``write_transaction`` (``Store.transaction`` and the migrations use it).
+
+On PostgreSQL writers do not wait for one another as a whole: transactions are PostgreSQL's own
+(read committed), rows a concurrent writer may add too are inserted with ``ON CONFLICT DO
+NOTHING``, and a transaction that PostgreSQL aborts for a deadlock or a serialization failure is
+run again from its start (``retrying``, the same bounded pauses)."""
 
 from __future__ import annotations
 
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from luoshi.store.errors import StoreBusy
 
@@ -63,6 +68,40 @@ def is_busy(error: BaseException) -> bool:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     text = str(orig)
     return "locked" in text or "busy" in text
+
+
+def is_conflict(error: BaseException) -> bool:
+    """A PostgreSQL transaction aborted for a deadlock or a serialization failure: running it
+    again is the remedy PostgreSQL prescribes."""
+    orig = error.orig if isinstance(error, DBAPIError) else error
+    return getattr(orig, "sqlstate", None) in ("40001", "40P01")
+
+
+T = TypeVar("T")
+
+
+def retrying(
+    engine: Engine,
+    work: Callable[[Connection], T],
+    attempts: int | None = None,
+    on_failure: Callable[[], None] | None = None,
+) -> T:
+    """``work`` in a write transaction, run again from the start (after a pause) when the
+    database aborts it for a conflict with another writer; ``work`` must be safe to run again
+    (it records its results only through its connection, or after it returned)."""
+    attempts = attempts or WRITE_ATTEMPTS
+    for attempt in range(attempts):
+        try:
+            with write_transaction(engine) as conn:
+                return work(conn)
+        except DBAPIError as e:
+            if on_failure:
+                on_failure()
+            if not is_conflict(e) or attempt == attempts - 1:
+                raise
+            pause = min(_MAX_PAUSE, _PAUSE * 2**attempt)
+            time.sleep(pause * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
 
 
 @contextmanager
