@@ -30,6 +30,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest_search.py
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_writers.py
+	$(BIN)/python benchmarks/bench_sheet_import.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm
