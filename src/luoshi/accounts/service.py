@@ -13,9 +13,8 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, insert, select, update
 
 from luoshi.accounts.schema import SessionRow, UserRow
-from luoshi.ledger.schema import UnitRow
-from luoshi.ledger.service import Ledger
-from luoshi.store import Store
+from luoshi.store import Store, registry
+from luoshi.store.schema import UnitRow
 
 ROLES = ("admin", "supervisor", "unit", "viewer")
 SESSION_HOURS = 12
@@ -65,11 +64,12 @@ class Accounts:
         with self.store.transaction() as conn:
             if conn.scalar(select(UserRow.id).where(UserRow.name == name)):
                 raise AccountError(f"user {name!r} exists already")
-            ledger = Ledger(self.store, actor="accounts")
-            unit_id = ledger.unit_id(conn, unit) if unit else None
+            unit_id = registry.unit_id(conn, unit, actor="accounts") if unit else None
             conn.execute(insert(UserRow).values(name=name, password_hash=password_hash, role=role,
                                                 unit_id=unit_id))  # fmt: skip
-            ledger.audit(conn, "user", None, "create", None, {"name": name, "role": role, "unit": unit})
+            registry.audit(
+                conn, "accounts", "user", None, "create", None, {"name": name, "role": role, "unit": unit}
+            )
         user = self.get(name)
         assert user is not None
         return user
@@ -85,7 +85,7 @@ class Accounts:
         values: dict[str, object] = {"role": role}
         if unit:
             with self.store.transaction() as conn:
-                values["unit_id"] = Ledger(self.store).unit_id(conn, unit)
+                values["unit_id"] = registry.unit_id(conn, unit)
         self._update(name, **values)
 
     def _update(self, name: str, **values: object) -> None:
@@ -94,9 +94,7 @@ class Accounts:
             if not done.rowcount:
                 raise AccountError(f"no user {name!r}")
             shown = {k: v for k, v in values.items() if k != "password_hash"} or {"password": "changed"}
-            Ledger(self.store, actor="accounts").audit(
-                conn, "user", None, "update", None, {"name": name, **shown}
-            )
+            registry.audit(conn, "accounts", "user", None, "update", None, {"name": name, **shown})
 
     def get(self, name: str) -> User | None:
         with self.store.engine.connect() as conn:

@@ -1,4 +1,6 @@
-"""Ledger (台账) tables: programmes, units, tasks, milestones, progress, requests, audit."""
+"""Ledger (台账) tables: programmes, tasks, milestones, progress, requests, snapshots.
+
+Units and the audit log are shared with accounts and live in the store (re-exported here)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,20 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from luoshi.store.schema import Base, utcnow
+from luoshi.store.schema import AuditRow, Base, UnitAliasRow, UnitRow, utcnow
+
+__all__ = [
+    "AuditRow",
+    "MilestoneRow",
+    "ProgrammeRow",
+    "ProgressRow",
+    "RequestRow",
+    "SnapshotRow",
+    "TaskRow",
+    "TaskUnitRow",
+    "UnitAliasRow",
+    "UnitRow",
+]
 
 
 class ProgrammeRow(Base):
@@ -17,23 +32,6 @@ class ProgrammeRow(Base):
     name: Mapped[str] = mapped_column(String(300), unique=True)
     year: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str | None] = mapped_column(Text)
-
-
-class UnitRow(Base):
-    """An organisation that owns tasks, in a hierarchy (province → city → district / bureau)."""
-
-    __tablename__ = "units"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-
-
-class UnitAliasRow(Base):
-    __tablename__ = "unit_aliases"
-
-    alias: Mapped[str] = mapped_column(String(200), primary_key=True)  # normalised key
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
 
 
 class TaskRow(Base):
@@ -126,18 +124,3 @@ class SnapshotRow(Base):
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
     as_of: Mapped[str] = mapped_column(String(10), index=True)
     data: Mapped[dict[str, object]] = mapped_column(JSON)
-
-
-class AuditRow(Base):
-    """Append-only: who changed what, when, before and after."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    actor: Mapped[str] = mapped_column(String(100))
-    entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    action: Mapped[str] = mapped_column(String(40))
-    before: Mapped[dict[str, object] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, object] | None] = mapped_column(JSON)

@@ -23,10 +23,10 @@ from luoshi.ledger.schema import (
     UnitRow,
 )
 from luoshi.ledger.status import PRESETS, Status, StatusRules, TaskState, compute_status
-from luoshi.ledger.units import local_key, unit_key
+from luoshi.ledger.units import unit_key
 from luoshi.ledger.workdays import backward_schedule
 from luoshi.messages import message
-from luoshi.store import Store
+from luoshi.store import Store, registry
 from luoshi.store.db import new_id
 from luoshi.store.schema import DirectiveRow, DocumentRow
 
@@ -129,9 +129,7 @@ class Ledger:
 
     def audit(self, conn: Connection, entity: str, entity_id: int | None, action: str,
               before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:  # fmt: skip
-        # Parameters, not .values(): one compiled statement for every row of a 5,000-row import.
-        conn.execute(insert(AuditRow), {"actor": self.actor, "entity": entity, "entity_id": entity_id,
-                                        "action": action, "before": before, "after": after})  # fmt: skip
+        registry.audit(conn, self.actor, entity, entity_id, action, before, after)
 
     def history(self, task_id: int) -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
@@ -155,27 +153,7 @@ class Ledger:
     def unit_id(
         self, conn: Connection, name: str, create: bool = True, parent: str | None = None
     ) -> int | None:
-        key = unit_key(name)
-        for candidate in (key, local_key(key)):
-            uid = (
-                conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == candidate))
-                if candidate
-                else None
-            )
-            if uid is not None:
-                return int(uid)
-        if not create:
-            return None
-        parent_id = self.unit_id(conn, parent) if parent else None
-        created = conn.execute(insert(UnitRow).values(name=name.strip(), parent_id=parent_id))
-        uid = new_id(created)
-        conn.execute(insert(UnitAliasRow).values(alias=key, unit_id=uid))
-        # "深圳市发展和改革委员会" is also what "市发改委" means inside Shenzhen's own ledger.
-        local = local_key(key)
-        if local and conn.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == local)) is None:
-            conn.execute(insert(UnitAliasRow).values(alias=local, unit_id=uid))
-        self.audit(conn, "unit", uid, "create", None, {"name": name, "parent": parent})
-        return uid
+        return registry.unit_id(conn, name, create=create, parent=parent, actor=self.actor)
 
     def add_alias(self, unit: str, alias: str) -> None:
         with self.store.transaction() as conn:

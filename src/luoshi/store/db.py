@@ -328,7 +328,7 @@ class Store:
     def data_version(self) -> tuple[int, int]:
         """Changes whenever a document is added or anything in the ledger changes (every
         ledger change is in the audit log)."""
-        from luoshi.ledger.schema import AuditRow
+        from luoshi.store.schema import AuditRow
 
         with self.engine.connect() as conn:
             return (

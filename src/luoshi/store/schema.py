@@ -105,3 +105,38 @@ class RejectionRow(Base):
     key: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# Shared records: organisational units and the audit log, used by the ledger and by accounts.
+
+
+class UnitRow(Base):
+    """An organisation that owns tasks, in a hierarchy (province → city → district / bureau)."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+
+class UnitAliasRow(Base):
+    __tablename__ = "unit_aliases"
+
+    alias: Mapped[str] = mapped_column(String(200), primary_key=True)  # normalised key
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+
+
+class AuditRow(Base):
+    """Append-only: who changed what, when, before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON)
