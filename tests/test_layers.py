@@ -69,3 +69,13 @@ def test_the_command_line_starts_without_loading_the_services():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_opening_a_current_store_does_not_load_alembic(tmp_path):
+    db = tmp_path / "s.db"
+    subprocess.run(
+        [sys.executable, "-c", f"from luoshi.store import open_store; open_store({str(db)!r})"], check=True
+    )
+    probe = f"import sys; from luoshi.store import open_store; open_store({str(db)!r}); print('alembic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -32,3 +32,14 @@ def test_index_is_rebuilt_with_the_stored_documents(db_path):
         "核算 营商环境": {"a"}, "工作": {"b"}, "议研": set(),
     }.items():  # fmt: skip
         assert {h.name for h in store.search(query, use_cache=False)} == names, query
+
+
+def test_the_revisions_read_from_the_files_are_alembics():
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    from luoshi.store.migrate import alembic_config, head_revision, revisions
+
+    scripts = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
+    assert head_revision() == scripts.get_current_head()
+    assert revisions() == {s.revision: s.down_revision for s in scripts.walk_revisions()}

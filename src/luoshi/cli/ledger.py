@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from luoshi.ledger.report import build_report, render
     from luoshi.ledger.service import Ledger, LedgerError
     from luoshi.ledger.workdays import CalendarOutOfRange, assumption, load_calendar
-    from luoshi.store import Store, open_store
+    from luoshi.store import Store
 
 
 def load_services() -> None:
@@ -29,14 +29,13 @@ def load_services() -> None:
     if "Ledger" in globals():
         return
     from luoshi.ledger import excel, report, service, workdays
-    from luoshi.store import Store, open_store
 
     globals().update(
         SheetImportError=excel.SheetImportError, export_sheet=excel.export_sheet,
         import_sheet=excel.import_sheet, build_report=report.build_report, render=report.render,
         Ledger=service.Ledger, LedgerError=service.LedgerError,
         CalendarOutOfRange=workdays.CalendarOutOfRange, assumption=workdays.assumption,
-        load_calendar=workdays.load_calendar, Store=Store, open_store=open_store,
+        load_calendar=workdays.load_calendar,
     )  # fmt: skip
 
 
@@ -75,7 +74,8 @@ _opened: list[str] = []  # the store this command opened, named if the driver fa
 
 
 def open_db(db: str | None, create: bool = True) -> Store:
-    load_services()
+    from luoshi.store import open_store
+
     """The store of ``--db`` (default $LUOSHI_DB or ./luoshi.db). Commands that only read pass
     ``create=False``: a missing store is refused with a message instead of being created."""
     target = db or default_db_path()
@@ -88,6 +88,7 @@ def opened_db() -> str:
 
 
 def _ledger(db: str | None, actor: str = "cli", create: bool = True) -> Ledger:
+    load_services()
     return Ledger(open_db(db, create), actor=actor)
 
 

@@ -20,7 +20,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import cn2an  # type: ignore[import-untyped]
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -34,6 +33,7 @@ from luoshi.ledger.status import LABELS_ZH, sheet_status
 from luoshi.ledger.units import split_units
 from luoshi.ledger.workdays import shift_workdays
 from luoshi.messages import message
+from luoshi.text import chinese_numeral, parse_number
 
 HEADER_SEARCH_ROWS = 30
 MAX_CELLS = 2_000_000  # rows × columns a sheet or a merged range may span before it is refused
@@ -115,7 +115,10 @@ def _text(value: Any) -> str:
 
 
 def _cn_int(raw: str) -> int:
-    return int(raw) if raw.isdigit() else int(cn2an.cn2an(raw, "smart"))
+    value = parse_number(raw)
+    if value is None:
+        raise ValueError(f"not a number: {raw!r}")
+    return value
 
 
 def _month_end(y: int, m: int) -> date:
@@ -707,7 +710,7 @@ def export_sheet(views: list[TaskView], path: Path, title: str, issue_line: str 
     merges: list[tuple[int, int]] = []
     for index, (area, tasks) in enumerate(by_area.items(), 1):
         if area and numbered:
-            ws.append([f"{cn2an.an2cn(index)}、{area}"])
+            ws.append([f"{chinese_numeral(index)}、{area}"])
             row += 1
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
             ws.cell(row, 1).font = Font(bold=True)
