@@ -241,3 +241,15 @@ def test_the_left_edge_of_a_post_is_where_the_post_phrase_starts():
     for text, role in cases.items():
         for script in (text, to_traditional(text)):
             assert [(r.name, r.post) for r in _facts(script).roles] == [role], script
+
+
+def test_lists_of_attendees_after_a_qualifier_or_before_a_verb():
+    cases = {
+        "出席会议的有王小明、李大伟、陈国栋、刘海洋。": ["王小明", "李大伟", "陈国栋", "刘海洋"],
+        "参加座谈的还有：王小明、李大伟。": ["王小明", "李大伟"],
+        "王小明、李大伟、陈国栋等参加调研。": ["王小明", "李大伟", "陈国栋"],
+        "市发改委、市财政局、市商务局等参加调研。": [],
+    }
+    for text, names in cases.items():
+        for script in (text, to_traditional(text)):
+            assert [p.name for p in _facts(script).persons] == names, script
