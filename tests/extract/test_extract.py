@@ -199,6 +199,9 @@ def test_event_and_publication_dates_against_stamps_datelines_and_running_dates(
          "2022-07-12", "2022-07-12"),
         ("11月11日，全市2024-2025年采暖季供热工作部署会召开。", None, "2024-11-11"),
         ("1月12日，自治区党委召开常委会议，研究部署2014年度考核工作。", None, None),
+        ("2024-05-20 08:00 来源：本网\n昨日，市委常委会召开会议。", "2024-05-20", "2024-05-19"),
+        ("2024-05-20 08:00 来源：本网\n日前，市委常委会召开会议。", "2024-05-20", None),
+        ("本报讯 5月19日上午，市委常委会召开会议。\n2024年5月21日 星期二", None, "2024-05-19"),
     ]  # fmt: skip
     for text, published, event in cases:
         for script in (text, to_traditional(text)):

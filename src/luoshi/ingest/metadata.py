@@ -19,7 +19,7 @@ _DATELINE_MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})月(\d{1,2})日\s*(?:
 _DMY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?![\d.])")
 _STAMP_YMD = re.compile(_YMD)
 # "2024年11月23日 星期六": a site's running date, not the article's.
-_RUNNING_DATE = re.compile(r"^\s*(?:星期|周|礼拜)[一二三四五六日天]")
+_RUNNING_DATE = re.compile(r"\s*(?:星期|周|礼拜)[一二三四五六日天]")
 _NUMERIC = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?!\d)")
 _SOURCE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*([^\s|│]{2,30})")
 
