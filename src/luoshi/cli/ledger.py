@@ -55,13 +55,13 @@ RulesOption = Annotated[str, typer.Option("--rules", help=f"Status rules preset:
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="zh or en, for every message (default: $LUOSHI_LANG, else zh).")
+]
+
+
 @app.callback()
-def _language(
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="zh or en, for every message (default: $LUOSHI_LANG, else zh)."),
-    ] = None,
-) -> None:
+def _language(lang: LangOption = None) -> None:
     set_language(lang)
     load_services()
 
@@ -456,15 +456,7 @@ calendar_app = typer.Typer(
 )
 
 
-@calendar_app.callback()
-def _calendar_language(
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="zh or en, for every message (default: $LUOSHI_LANG, else zh)."),
-    ] = None,
-) -> None:
-    set_language(lang)
-    load_services()
+calendar_app.callback()(_language)
 
 
 @calendar_app.command("load")

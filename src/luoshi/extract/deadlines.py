@@ -22,7 +22,7 @@ from datetime import date
 
 from luoshi.extract.scan import first_each
 from luoshi.model import DeadlinePhrase, Span
-from luoshi.text import parse_number, to_simplified
+from luoshi.text import require_number, to_simplified
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,7 @@ def _num(raw: str) -> int:
         return int(raw)
     if len(raw) == 4 and all(c in "〇零一二三四五六七八九" for c in raw):
         return int("".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in raw))
-    value = parse_number(raw)
-    if value is None:
-        raise ValueError(f"not a number: {raw!r}")
-    return value
+    return require_number(raw)
 
 
 def _month_end(y: int, m: int) -> date:

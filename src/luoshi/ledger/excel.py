@@ -33,7 +33,7 @@ from luoshi.ledger.status import LABELS_ZH, sheet_status
 from luoshi.ledger.units import split_units
 from luoshi.ledger.workdays import shift_workdays
 from luoshi.messages import message
-from luoshi.text import chinese_numeral, parse_number
+from luoshi.text import chinese_numeral, require_number
 
 HEADER_SEARCH_ROWS = 30
 MAX_CELLS = 2_000_000  # rows × columns a sheet or a merged range may span before it is refused
@@ -112,13 +112,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def _cn_int(raw: str) -> int:
-    value = parse_number(raw)
-    if value is None:
-        raise ValueError(f"not a number: {raw!r}")
-    return value
 
 
 def _month_end(y: int, m: int) -> date:
@@ -300,7 +293,7 @@ def _deadline(
             raise ValueError(text)  # "2026年13月"
     rel = _RELATIVE.match(compact)
     if rel:
-        n = _cn_int(rel.group(1))
+        n = require_number(rel.group(1))
         if base is None:
             warnings.append(RowError(row, message("import.relative_no_date", text=text)))
             return text, Deadline(text, "none")
@@ -386,9 +379,9 @@ def _read_rows(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name: s
             # "一、金融开放（4项）" in one (merged) cell, or "一、" in 序号 and the heading beside it.
             heading = title_text if seq and title_text and seq != title_text else cat.group(2)
             dm = _DECLARED.search(heading)
-            declared = _cn_int(dm.group(1)) if dm else None
+            declared = require_number(dm.group(1)) if dm else None
             area = _DECLARED.sub("", heading).strip()
-            category_no = _cn_int(cat.group(1))
+            category_no = require_number(cat.group(1))
             category_row, top_in_category, last_top, last_top_style = r, 0, None, None
             used_tops = set()
             continue
@@ -417,7 +410,7 @@ def _read_rows(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name: s
             code, parent = f"{last_top}.{paren.group(1)}", last_top
         elif paren or (number and "." not in number.group(1)) or (cn_number and not cat):
             raw = paren.group(1) if paren else number.group(1) if number else cn_number.group(1)  # type: ignore[union-attr]
-            top = _cn_int(raw)
+            top = require_number(raw)
             code, last_top, last_top_style = (
                 prefix + str(top),
                 prefix + str(top),

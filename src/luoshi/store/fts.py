@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from operator import add
 from typing import Any
 
@@ -67,6 +68,17 @@ def index_row(title: str | None, text: str, simplified: str | None = None) -> di
     return {"tuni": unigrams(t), "tbi": bigrams(t), "uni": unigrams(s), "bi": bigrams(s)}
 
 
+def _document_batches(bind: Any, batch: int) -> Iterator[list[Any]]:
+    """(id, title, text) of every stored document, ``batch`` rows at a time, in id order."""
+    last = 0
+    while rows := bind.execute(
+        sa.text("SELECT id, title, text FROM documents WHERE id > :last ORDER BY id LIMIT :n"),
+        {"last": last, "n": batch},
+    ).all():
+        yield rows
+        last = rows[-1][0]
+
+
 def rebuild(bind: Any, tokenizer: str = TOKENIZER, batch: int = 500) -> None:
     """(Re)create the index and fill it from the documents table, a batch at a time (used by
     migrations; a store may hold more text than fits in memory)."""
@@ -76,16 +88,8 @@ def rebuild(bind: Any, tokenizer: str = TOKENIZER, batch: int = 500) -> None:
             f"CREATE VIRTUAL TABLE document_fts USING fts5({', '.join(COLUMNS)}, content='', tokenize='{tokenizer}')"
         )
     )
-    last = 0
-    while True:
-        rows = bind.execute(
-            sa.text("SELECT id, title, text FROM documents WHERE id > :last ORDER BY id LIMIT :n"),
-            {"last": last, "n": batch},
-        ).all()
-        if not rows:
-            return
+    for rows in _document_batches(bind, batch):
         bind.execute(sa.text(INSERT), [{"id": i, **index_row(title, body)} for i, title, body in rows])
-        last = rows[-1][0]
 
 
 # -- PostgreSQL --------------------------------------------------------------------------------
@@ -128,16 +132,8 @@ def rebuild_pg(bind: Any, batch: int = 500) -> None:
         )
     )
     bind.execute(sa.text("CREATE INDEX ix_document_terms ON document_terms USING gin (terms)"))
-    last = 0
-    while True:
-        rows = bind.execute(
-            sa.text("SELECT id, title, text FROM documents WHERE id > :last ORDER BY id LIMIT :n"),
-            {"last": last, "n": batch},
-        ).all()
-        if not rows:
-            return
+    for rows in _document_batches(bind, batch):
         bind.exec_driver_sql(PG_INSERT, [(i, *pg_terms(index_row(title, body))) for i, title, body in rows])
-        last = rows[-1][0]
 
 
 def _lexeme(token: str) -> str:

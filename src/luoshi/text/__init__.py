@@ -1,7 +1,7 @@
 """Script folding and offset bookkeeping shared by every part."""
 
 from luoshi.text.fold import detect_script, to_simplified, to_traditional
-from luoshi.text.numerals import chinese_numeral, parse_number
+from luoshi.text.numerals import chinese_numeral, parse_number, require_number
 from luoshi.text.offsets import OffsetMap, TrackedText
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "chinese_numeral",
     "detect_script",
     "parse_number",
+    "require_number",
     "to_simplified",
     "to_traditional",
 ]

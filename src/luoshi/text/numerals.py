@@ -25,6 +25,14 @@ def parse_number(raw: str) -> int | None:
         return None
 
 
+def require_number(raw: str) -> int:
+    """Like ``parse_number``, for text a pattern already matched as a numeral: ValueError if not."""
+    value = parse_number(raw)
+    if value is None:
+        raise ValueError(f"not a number: {raw!r}")
+    return value
+
+
 def chinese_numeral(value: int) -> str:
     """3 → ``"三"``, as offices number their categories ("三、…")."""
     return str(_cn2an().an2cn(value))
