@@ -172,9 +172,12 @@ def _head_at(s: str, i: int) -> bool:
     return i < len(s) and s.startswith(_HEADS_BY_FIRST.get(s[i], ()), i)
 
 
+# Words before a post that are not part of it. The one-character ones (由, 向…) not where they
+# are parts of words (自由贸易试验区, 经济技术开发区, 对外联络部, 依据).
 _LEAD_NOISE = re.compile(
     r"^.*?(?:认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
-    r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|向|由|经|据|对)(?=[^、]{2,})"
+    r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|(?<![面方导走动意去取志倾])向|(?<![自理缘经])由|"
+    r"经(?![济贸营信])|(?<![依根数证])据|对(?![外台口]))(?=[^、]{2,})"
 )
 _SEGMENT_STOP = set('，,。；;：:、\n “”"《》！？!?「」 　')
 _BYLINE = re.compile(
