@@ -261,6 +261,8 @@ def test_lists_of_attendees_after_a_qualifier_or_before_a_verb():
         "参加座谈的还有：王小明、李大伟。": ["王小明", "李大伟"],
         "王小明、李大伟、陈国栋等参加调研。": ["王小明", "李大伟", "陈国栋"],
         "市发改委、市财政局、市商务局等参加调研。": [],
+        "会上，王伟中、孟凡利分别讲话。": ["王伟中", "孟凡利"],
+        "陈国基、林定国先后发言。": ["陈国基", "林定国"],
     }
     for text, names in cases.items():
         for script in (text, to_traditional(text)):

@@ -386,7 +386,9 @@ def _is_reference(s: str, mention: _Mention) -> bool:
     return _in_reported_speech(s, first, mention.end)
 
 
-_ATTENDS = re.compile(r"(?:等)?(?:同志)?(?:出席|列席|参加|陪同|先后发言|分别发言|在主席台就座)")
+_ATTENDS = re.compile(
+    r"(?:等)?(?:同志)?(?:出席|列席|参加|陪同|在主席台就座|(?:分别|先后|共同)(?:讲话|发言|致辞|作报告|主持|签署|见证))"
+)
 _BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}")
 
 
