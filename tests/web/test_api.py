@@ -14,7 +14,8 @@ def test_everything_needs_a_login(site):
         assert client.get(path).status_code == 401, path
     page = client.get("/ledger", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == "/login?next=/ledger"
-    assert client.get("/openapi.json").status_code == 200
+    assert client.get("/openapi.json").status_code == 401  # the API's description too
+    assert client.get("/docs", follow_redirects=False).headers["location"] == "/login?next=/docs"
 
 
 def test_login_cookie_flags_and_wrong_password(site):

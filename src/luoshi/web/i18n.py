@@ -60,7 +60,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "programme": ("台账名称", "Programme"),
     "date": ("日期", "Date"),
     "submit": ("提交", "Submit"),
+    "error_400": ("请求有误", "Bad request"),
+    "error_401": ("请先登录", "Please log in"),
+    "error_403": ("无权限", "Not allowed"),
+    "error_404": ("页面不存在", "Page not found"),
+    "error_405": ("不支持该操作", "Method not allowed"),
+    "error_409": ("与当前状态冲突", "Conflict with the current state"),
+    "error_413": ("文件过大", "Too large"),
+    "error_422": ("输入有误，请检查后重试", "Invalid input"),
+    "error_429": ("尝试过多，请稍后再试", "Too many attempts"),
+    "error_500": ("系统内部错误", "Internal error"),
+    "error_503": ("系统暂时不可用，请稍后再试", "Temporarily unavailable"),
+    "error_other": ("出错了", "Error"),
+    "back_home": ("返回总览", "Back to the dashboard"),
+    "api_docs": ("接口说明", "API reference"),
+    "api_docs_note": ("以下为本系统的 JSON 接口，完整定义见", "The JSON endpoints of this system; full schema:"),
+    "method": ("方法", "Method"),
+    "path": ("路径", "Path"),
+    "summary": ("说明", "Summary"),
 }
+ERROR_KEYS = frozenset(k for k in STRINGS if k.startswith("error_"))
 
 
 def translator(lang: str):  # type: ignore[no-untyped-def]

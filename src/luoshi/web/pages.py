@@ -7,6 +7,7 @@ import html
 import secrets
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,8 +19,8 @@ from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES
 from luoshi.web.api import _lead_unit, login_response, saved_sheet
 from luoshi.web.deps import ingest_uploads, language, ledger_for, page_user, parse_day, request_folder
-from luoshi.web.i18n import translator
-from luoshi.web.security import SESSION_COOKIE, check_csrf
+from luoshi.web.i18n import ERROR_KEYS, translator
+from luoshi.web.security import SESSION_COOKIE, check_csrf, same_site
 
 router = APIRouter()
 LOGIN_CSRF = "luoshi_login_csrf"
@@ -30,7 +31,7 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
     templates = request.app.state.templates
     return templates.TemplateResponse(request, name, {
         "user": user, "t": translator(lang), "lang": lang, "csrf": getattr(request.state, "csrf", ""),
-        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, **context,
+        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS, **context,
     })  # fmt: skip
 
 
@@ -40,8 +41,9 @@ def _form_csrf(request: Request, token: str) -> None:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/", error: str | None = None) -> HTMLResponse:
-    token = secrets.token_urlsafe(16)
-    response = render(request, "login.html", None, next=next, error=error, login_csrf=token)
+    # One token per browser, not per page: logging in from a second tab keeps the first one's valid.
+    token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(16)
+    response = render(request, "login.html", None, next=same_site(next, None), error=error, login_csrf=token)
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict")
     return response
 
@@ -50,12 +52,12 @@ def login_page(request: Request, next: str = "/", error: str | None = None) -> H
 def login_form(request: Request, name: str = Form(...), password: str = Form(...), csrf_token: str = Form(""),
                next: str = Form("/")) -> Response:  # fmt: skip
     check_csrf(request.cookies.get(LOGIN_CSRF, "-"), csrf_token)
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    target = same_site(next, None)
     response = RedirectResponse(target, status_code=303)
     try:
         login_response(request, response, name, password)
     except HTTPException as e:
-        return RedirectResponse(f"/login?error={e.status_code}&next={target}", status_code=303)
+        return RedirectResponse(f"/login?{urlencode({'error': e.status_code, 'next': target})}", status_code=303)
     return response
 
 
@@ -70,7 +72,8 @@ def logout_form(request: Request, csrf_token: str = Form(""), user: User = Depen
 
 @router.get("/lang/{code}")
 def set_language(code: str, request: Request) -> Response:
-    response = RedirectResponse(request.headers.get("referer", "/"), status_code=303)
+    """Switch the language and go back to the page the link was on, if it is on this site."""
+    response = RedirectResponse(same_site(request.headers.get("referer"), request.headers.get("host")), 303)
     response.set_cookie("lang", "en" if code == "en" else "zh", samesite="lax")
     return response
 
