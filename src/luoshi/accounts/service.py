@@ -85,7 +85,9 @@ class Accounts:
         kept = _token_hash(keep_session) if keep_session else ""
         with self.store.transaction() as conn:
             user_id = conn.scalar(select(UserRow.id).where(UserRow.name == name))
-            conn.execute(delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.token_hash != kept))
+            conn.execute(
+                delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.token_hash != kept)
+            )
         self._cache = {k: v for k, v in self._cache.items() if k == kept or v[1][0].name != name}
 
     def set_role(self, name: str, role: str, unit: str | None = None) -> None:
@@ -157,7 +159,9 @@ class Accounts:
         now = datetime.now(UTC)
         if expires < now:
             return None
-        if expires < now + self.idle - timedelta(minutes=1):  # used: the idle deadline moves on
+        if expires < now + self.idle - min(
+            timedelta(minutes=1), self.idle / 4
+        ):  # used: the deadline moves on
             with self.store.transaction() as conn:
                 conn.execute(update(SessionRow).where(SessionRow.token_hash == _token_hash(token))
                              .values(expires=now + self.idle))  # fmt: skip

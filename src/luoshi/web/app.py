@@ -49,7 +49,9 @@ def wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
 
 
-def error_page(request: Request, status: int, detail: Any, headers: Mapping[str, str] | None = None) -> Response:
+def error_page(
+    request: Request, status: int, detail: Any, headers: Mapping[str, str] | None = None
+) -> Response:
     """JSON for the API and other clients; for browsers a page from the (escaping) template, in
     the user's language: the reason is shown when it is written in that language."""
     if not wants_html(request):

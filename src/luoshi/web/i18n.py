@@ -74,7 +74,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error_other": ("出错了", "Error"),
     "back_home": ("返回总览", "Back to the dashboard"),
     "api_docs": ("接口说明", "API reference"),
-    "api_docs_note": ("以下为本系统的 JSON 接口，完整定义见", "The JSON endpoints of this system; full schema:"),
+    "api_docs_note": (
+        "以下为本系统的 JSON 接口，完整定义见",
+        "The JSON endpoints of this system; full schema:",
+    ),
     "method": ("方法", "Method"),
     "path": ("路径", "Path"),
     "summary": ("说明", "Summary"),

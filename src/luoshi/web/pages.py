@@ -57,7 +57,9 @@ def login_form(request: Request, name: str = Form(...), password: str = Form(...
     try:
         login_response(request, response, name, password)
     except HTTPException as e:
-        return RedirectResponse(f"/login?{urlencode({'error': e.status_code, 'next': target})}", status_code=303)
+        return RedirectResponse(
+            f"/login?{urlencode({'error': e.status_code, 'next': target})}", status_code=303
+        )
     return response
 
 

@@ -43,7 +43,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() != b"cache-control" or static]
+                headers = [
+                    h for h in message.get("headers", []) if h[0].lower() != b"cache-control" or static
+                ]
                 headers += HEADERS
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
