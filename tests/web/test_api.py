@@ -90,8 +90,8 @@ CHANGES = {
 EXPECTED = {
     "admin": {"progress_own": 200, "progress_other": 200, "propose": 200, "report": 200},
     "super": {"progress_own": 200, "progress_other": 200, "propose": 200, "report": 200},
-    "market": {"progress_own": 200, "progress_other": 403, "propose": 403, "report": 403},
-    "justice": {"progress_own": 403, "progress_other": 200, "propose": 403, "report": 403},
+    "market": {"progress_own": 200, "progress_other": 403, "propose": 403, "report": 200},
+    "justice": {"progress_own": 403, "progress_other": 200, "propose": 403, "report": 200},
     "viewer": {"progress_own": 403, "progress_other": 403, "propose": 403, "report": 200},
 }
 

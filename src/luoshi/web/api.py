@@ -23,6 +23,7 @@ from luoshi.web.deps import (
     ingest_uploads,
     language,
     ledger_for,
+    may_read_report,
     parse_day,
     request_folder,
     supervisor,
@@ -221,8 +222,7 @@ def propose(
 @router.get("/report")
 def report(request: Request, as_of: str | None = None, programme: str | None = None,
            user: User = Depends(api_user)) -> dict[str, Any]:  # fmt: skip
-    if user.role == "unit":
-        raise HTTPException(403, "reports are for supervisors, admins and viewers")
+    may_read_report(user)
     return build_report(ledger_for(request, user), parse_day(as_of), programme).to_json()
 
 

@@ -81,6 +81,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "method": ("方法", "Method"),
     "path": ("路径", "Path"),
     "summary": ("说明", "Summary"),
+    "report": ("督查通报", "Supervision report"),
+    "as_of": ("截至日期", "As of"),
+    "rules": ("研判规则", "Status rules"),
+    "rules_supervision-office": ("督查室标准", "Supervision office"),
+    "rules_strict": ("从严", "Strict"),
+    "rules_lenient": ("从宽", "Lenient"),
+    "all_programmes": ("全部台账", "All programmes"),
+    "show": ("生成", "Show"),
+    "download_html": ("下载网页版", "Download HTML"),
+    "download_xlsx": ("下载 Excel", "Download Excel"),
 }
 ERROR_KEYS = frozenset(k for k in STRINGS if k.startswith("error_"))
 
