@@ -22,9 +22,16 @@ def test_every_role_reads_the_report_page(site, who):
     assert page.status_code == 200, page.text
     text = page.text
     assert "督查通报" in text and "截至 2026-05-28" in text and "<svg" in text and "逾期事项" in text
-    assert 'name="as_of"' in text and 'value="2026-05-28"' in text and f"<option value=\"{TITLE}\" selected>" in text
+    assert (
+        'name="as_of"' in text
+        and 'value="2026-05-28"' in text
+        and f'<option value="{TITLE}" selected>' in text
+    )
     assert "督查室标准" in text and "从严" in text  # rule presets by their Chinese names
-    assert '/report.xlsx?as_of=2026-05-28&amp;programme=%' in text and '/report.html?as_of=2026-05-28&amp;' in text
+    assert (
+        "/report.xlsx?as_of=2026-05-28&amp;programme=%" in text
+        and "/report.html?as_of=2026-05-28&amp;" in text
+    )
     assert '<a class="brand"' in text  # inside the site's layout
     assert "<style>" not in text and 'style="' not in text  # nothing the page's CSP would block
     assert 'href="/report' in client.get("/", headers=HTML).text  # linked from the dashboard
@@ -41,7 +48,9 @@ def test_the_date_and_the_rules_change_the_figures(site):
 
     assert overdue(early) < overdue(late)
     strict = client.get("/report", params={"as_of": "2026-05-28", "programme": TITLE, "rules": "strict"}).text
-    lenient = client.get("/report", params={"as_of": "2026-05-28", "programme": TITLE, "rules": "lenient"}).text
+    lenient = client.get(
+        "/report", params={"as_of": "2026-05-28", "programme": TITLE, "rules": "lenient"}
+    ).text
     assert overdue(strict) >= overdue(lenient)
     bad = client.get("/report", params={"rules": "nonsense"}, headers=HTML)
     assert bad.status_code == 422
@@ -52,7 +61,9 @@ def test_downloads_as_html_and_xlsx(site):
     params = {"as_of": "2026-05-28", "programme": TITLE}
     page = client.get("/report.html", params=params)
     assert page.status_code == 200 and "attachment" in page.headers["content-disposition"]
-    assert page.text.startswith("<!DOCTYPE html>") and "截至 2026-05-28" in page.text and "<style>" in page.text
+    assert (
+        page.text.startswith("<!DOCTYPE html>") and "截至 2026-05-28" in page.text and "<style>" in page.text
+    )
     sheet = client.get("/report.xlsx", params=params)
     assert sheet.status_code == 200 and ".xlsx" in sheet.headers["content-disposition"]
     book = load_workbook(io.BytesIO(sheet.content))
