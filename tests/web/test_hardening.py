@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import socket
+import subprocess
+import sys
 import time
 
+import httpx
 from fastapi.testclient import TestClient
 from webutil import PASSWORD, login
 
@@ -27,6 +32,10 @@ def test_browsers_get_escaped_html_error_pages_and_the_api_gets_json(site):
     page = client.get("/?as_of=<script>alert(1)</script>", headers=HTML)
     assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
     assert "<script>alert" not in page.text and "输入有误" in page.text
+    en = client.get("/?as_of=<script>alert(1)</script>", headers=HTML, cookies={"lang": "en"})
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in en.text and "<script>alert" not in en.text
+    )  # shown, escaped
     missing = client.get("/no/such/page", headers=HTML)
     assert missing.status_code == 404 and "页面不存在" in missing.text and "<html" in missing.text
     assert client.get("/api/no-such", headers=HTML).json() == {"detail": "Not Found"}
@@ -168,3 +177,31 @@ def test_sessions_end_when_idle_and_last_while_used(site):
         time.sleep(0.8)
         assert accounts.session(used) is not None  # used every 0.8 s: lives past its 2 s
     assert accounts.session(idle) is None
+
+
+def test_served_behind_no_proxy_the_forwarded_address_is_not_believed(site):
+    """`luoshi serve` without --forwarded-allow-ips: X-Forwarded-For does not make new clients
+    (uvicorn's own default would believe it from loopback)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-c", "from luoshi.cli.main import main; main()", "serve", "--db", site["db"],
+               "--port", str(port)]  # fmt: skip
+    server = subprocess.Popen(command, env=os.environ.copy())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        for i in range(5):
+            httpx.post(base + "/api/login", json={"name": "super", "password": "wrong-pass"},
+                       headers={"x-forwarded-for": f"10.9.0.{i}"})  # fmt: skip
+        again = httpx.post(base + "/api/login", json={"name": "super", "password": PASSWORD},
+                           headers={"x-forwarded-for": "10.9.0.99"})  # fmt: skip
+        assert again.status_code == 429
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
