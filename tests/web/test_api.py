@@ -14,7 +14,8 @@ def test_everything_needs_a_login(site):
         assert client.get(path).status_code == 401, path
     page = client.get("/ledger", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == "/login?next=/ledger"
-    assert client.get("/openapi.json").status_code == 200
+    assert client.get("/openapi.json").status_code == 401  # the API's description too
+    assert client.get("/docs", follow_redirects=False).headers["location"] == "/login?next=/docs"
 
 
 def test_login_cookie_flags_and_wrong_password(site):
@@ -89,8 +90,8 @@ CHANGES = {
 EXPECTED = {
     "admin": {"progress_own": 200, "progress_other": 200, "propose": 200, "report": 200},
     "super": {"progress_own": 200, "progress_other": 200, "propose": 200, "report": 200},
-    "market": {"progress_own": 200, "progress_other": 403, "propose": 403, "report": 403},
-    "justice": {"progress_own": 403, "progress_other": 200, "propose": 403, "report": 403},
+    "market": {"progress_own": 200, "progress_other": 403, "propose": 403, "report": 200},
+    "justice": {"progress_own": 403, "progress_other": 200, "propose": 403, "report": 200},
     "viewer": {"progress_own": 403, "progress_other": 403, "propose": 403, "report": 200},
 }
 

@@ -137,3 +137,23 @@ def test_excel_export_downloads(browser, server):
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     # 3.1 as a code, or 1 under the category row "三、营商环境" when only the example is in the ledger
     assert rows[1][0] == "序号" and any(r[0] in ("3.1", "三、营商环境") for r in rows)
+
+
+def test_office_produces_the_report_and_downloads_the_xlsx(browser, server):
+    page = _page(browser, server, "super")
+    page.goto(server + "/")
+    page.click("a.report-link")
+    page.wait_for_selector("article.report h1")
+    page.fill("input[name=as_of]", "2026-05-28")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**/report?as_of=2026-05-28**")
+    assert "截至 2026-05-28" in page.locator("article.report").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    with page.expect_download() as info:
+        page.click("a[href^='/report.xlsx']")
+    path = ARTIFACTS / "report.xlsx"
+    info.value.save_as(path)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    assert "汇总" in book.sheetnames and info.value.suggested_filename.endswith("2026-05-28.xlsx")

@@ -17,7 +17,8 @@ from luoshi.store import Store, registry
 from luoshi.store.schema import UnitRow
 
 ROLES = ("admin", "supervisor", "unit", "viewer")
-SESSION_HOURS = 12
+SESSION_HOURS = 12  # the cookie's lifetime
+IDLE_HOURS = 8.0  # a session unused this long ends (``Accounts(idle_hours=…)``)
 _hasher = PasswordHasher()
 
 
@@ -49,8 +50,9 @@ def _token_hash(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, idle_hours: float = IDLE_HOURS) -> None:
         self.store = store
+        self.idle = timedelta(hours=idle_hours)
         self._cache: dict[str, tuple[float, tuple[User, str]]] = {}
 
     def add(self, name: str, password: str, role: str, unit: str | None = None) -> User:
@@ -74,10 +76,19 @@ class Accounts:
         assert user is not None
         return user
 
-    def set_password(self, name: str, password: str) -> None:
+    def set_password(self, name: str, password: str, keep_session: str | None = None) -> None:
+        """A new password; every session of the user ends except ``keep_session`` (the token of
+        the session the change was made from, if any)."""
         if len(password) < 8:
             raise AccountError("passwords need at least 8 characters")
         self._update(name, password_hash=_hasher.hash(password))
+        kept = _token_hash(keep_session) if keep_session else ""
+        with self.store.transaction() as conn:
+            user_id = conn.scalar(select(UserRow.id).where(UserRow.name == name))
+            conn.execute(
+                delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.token_hash != kept)
+            )
+        self._cache = {k: v for k, v in self._cache.items() if k == kept or v[1][0].name != name}
 
     def set_role(self, name: str, role: str, unit: str | None = None) -> None:
         if role not in ROLES:
@@ -120,7 +131,7 @@ class Accounts:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self.store.transaction() as conn:
             conn.execute(insert(SessionRow).values(token_hash=_token_hash(token), user_id=user.id, csrf=csrf,
-                                                   expires=datetime.now(UTC) + timedelta(hours=SESSION_HOURS)))  # fmt: skip
+                                                   expires=datetime.now(UTC) + self.idle))  # fmt: skip
         return token, csrf
 
     CACHE_SECONDS = 5.0  # how long a process may reuse a session lookup (logout elsewhere: ≤ 5 s)
@@ -145,8 +156,15 @@ class Accounts:
         if row is None:
             return None
         expires = row.expires if row.expires.tzinfo else row.expires.replace(tzinfo=UTC)
-        if expires < datetime.now(UTC):
+        now = datetime.now(UTC)
+        if expires < now:
             return None
+        if expires < now + self.idle - min(
+            timedelta(minutes=1), self.idle / 4
+        ):  # used: the deadline moves on
+            with self.store.transaction() as conn:
+                conn.execute(update(SessionRow).where(SessionRow.token_hash == _token_hash(token))
+                             .values(expires=now + self.idle))  # fmt: skip
         user = self.get(row.name)
         return (user, row.csrf) if user else None
 

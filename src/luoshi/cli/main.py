@@ -373,6 +373,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(help="Proxies (comma-separated addresses) whose X-Forwarded-For is believed."),
+    ] = None,
 ) -> None:
     """Run the web application and JSON API (OpenAPI at /docs)."""
     import os
@@ -381,7 +385,9 @@ def serve(
 
     open_db(db).engine.dispose()  # a store that cannot be used: one sentence, before the server starts
     os.environ["LUOSHI_DB"] = _db(db)
-    uvicorn.run("luoshi.web.asgi:app", host=host, port=port, workers=workers, log_level="warning")
+    # X-Forwarded-For names the client (for login throttling) only when it comes from a named proxy.
+    uvicorn.run("luoshi.web.asgi:app", host=host, port=port, workers=workers, log_level="warning",
+                proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or "")  # fmt: skip
 
 
 def main() -> None:  # pragma: no cover

@@ -171,11 +171,14 @@ def _line_svg(r: Report) -> str:
             f'points="{path}"/>{labels}</svg>')  # fmt: skip
 
 
-def render_html(r: Report) -> str:
+def render_html_body(r: Report) -> str:
+    """The report's content (no page around it, no styles): the site's report page shows it in
+    its layout, ``render_html`` makes a document of it."""
     esc = html.escape
     total = sum(r.counts.values())
-    cards = "".join(f'<div class="card" style="border-color:{_HEX[COLOURS[s]]}"><b>{n}</b><br>{LABELS_ZH[s]}</div>'
-                    for s, n in r.counts.items())  # fmt: skip
+    cards = "".join(
+        f'<div class="card {COLOURS[s]}"><b>{n}</b><br>{LABELS_ZH[s]}</div>' for s, n in r.counts.items()
+    )
 
     def table(items: list[TaskView]) -> str:
         if not items:
@@ -190,21 +193,26 @@ def render_html(r: Report) -> str:
                 f"<th>依据</th></tr>{rows}</table>")  # fmt: skip
 
     silent = "".join(f"<li>{esc(u)}</li>" for u in r.silent_units) or "<li>无</li>"
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>督查通报 {esc(r.programme or "")} {r.as_of}</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:1100px}} .card{{display:inline-block;border-left:6px solid;
-padding:.5em 1em;margin:.3em;background:#fafafa}} table{{border-collapse:collapse;width:100%}}
-td,th{{border:1px solid #ddd;padding:4px 6px;font-size:14px;vertical-align:top}} th{{background:#eef}}</style></head>
-<body><h1>督查通报：{esc(r.programme or "全部事项")}</h1><p>截至 {r.as_of}，共 {total} 项任务。</p>
-<section>{cards}</section>
-<h2>各单位任务状态</h2>{_bar_svg(r)}
-<h2>完成情况趋势</h2>{_line_svg(r)}
+    return f"""<h1>督查通报：{esc(r.programme or "全部事项")}</h1><p>截至 {r.as_of}，共 {total} 项任务。</p>
+<section class="cards">{cards}</section>
+<h2>各单位任务状态</h2><div class="chart">{_bar_svg(r)}</div>
+<h2>完成情况趋势</h2><div class="chart">{_line_svg(r)}</div>
 <h2>逾期事项（{len(r.overdue)}）</h2>{table(r.overdue)}
 <h2>临期事项（{len(r.due_soon)}）</h2>{table(r.due_soon)}
 <h2>近期完成（{len(r.recently_done)}）</h2>{table(r.recently_done)}
 <h2>表内填报与研判不一致（{len(r.disagreements)}）</h2>{table(r.disagreements)}
 <h2>未报送进展的单位（{len(r.silent_units)}）</h2><ul>{silent}</ul>
-</body></html>
+"""
+
+
+def render_html(r: Report) -> str:
+    colours = "".join(f".card.{c}{{border-color:{h}}}" for c, h in _HEX.items())
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>督查通报 {html.escape(r.programme or "")} {r.as_of}</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:1100px}} .card{{display:inline-block;border-left:6px solid;
+padding:.5em 1em;margin:.3em;background:#fafafa}} {colours} table{{border-collapse:collapse;width:100%}}
+td,th{{border:1px solid #ddd;padding:4px 6px;font-size:14px;vertical-align:top}} th{{background:#eef}}</style></head>
+<body>{render_html_body(r)}</body></html>
 """
 
 

@@ -584,6 +584,11 @@ class Ledger:
 
     # -- snapshots and change ------------------------------------------------------------------
 
+    def programmes(self) -> list[str]:
+        """The names of every programme (台账), in name order."""
+        with self.store.engine.connect() as conn:
+            return list(conn.scalars(select(ProgrammeRow.name).order_by(ProgrammeRow.name)))
+
     def snapshot(self, as_of: date, programme: str | None = None) -> dict[str, Any]:
         data = {str(t.id): {"code": t.code, "status": t.status.status, "deadline": t.deadline, "percent": t.percent}
                 for t in self.tasks(as_of, programme)}  # fmt: skip

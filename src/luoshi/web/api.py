@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from luoshi.accounts.service import User
+from luoshi.accounts.service import AccountError, User
 from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report
 from luoshi.ledger.schema import TaskRow
@@ -23,12 +23,13 @@ from luoshi.web.deps import (
     ingest_uploads,
     language,
     ledger_for,
+    may_read_report,
     parse_day,
     request_folder,
     supervisor,
     upload_name,
 )
-from luoshi.web.security import SESSION_COOKIE
+from luoshi.web.security import CSRF_HEADER, SESSION_COOKIE, check_csrf, client_address, current
 
 router = APIRouter(prefix="/api")
 
@@ -50,12 +51,16 @@ class ProposeIn(BaseModel):
 
 
 def login_response(request: Request, response: Response, name: str, password: str) -> User:
-    """Shared by the API and the login form: throttled, then a session cookie."""
+    """Shared by the API and the login form: throttled (except for someone already logged in as
+    ``name``, in another tab), at most a few passwords hashed at once, then a session cookie."""
     throttle = request.app.state.throttle
-    address = request.client.host if request.client else "?"
-    if throttle.blocked(address, name):
-        raise HTTPException(429, "too many failed logins; try again in a few minutes")
-    user = request.app.state.accounts.authenticate(name, password)
+    address = client_address(request)
+    known = current(request)
+    if not (known and known[0].name == name) and throttle.blocked(address, name):
+        raise HTTPException(429, "too many failed logins; try again in a few minutes",
+                            headers={"Retry-After": str(max(1, round(throttle.wait(address, name))))})  # fmt: skip
+    with request.app.state.hashing:
+        user = request.app.state.accounts.authenticate(name, password)
     if user is None:
         throttle.failed(address, name)
         raise HTTPException(401, "wrong user name or password")
@@ -78,6 +83,26 @@ def logout(request: Request, response: Response, user: User = Depends(api_change
     request.app.state.accounts.close_session(request.cookies.get(SESSION_COOKIE, ""))
     response.delete_cookie(SESSION_COOKIE)
     return {"status": "logged out"}
+
+
+class PasswordIn(BaseModel):
+    old: str
+    new: str
+
+
+@router.post("/password")
+def change_password(body: PasswordIn, request: Request, user: User = Depends(api_user)) -> dict[str, str]:
+    """A user's own new password (any role); the user's other sessions end, this one stays."""
+    check_csrf(request.state.csrf, request.headers.get(CSRF_HEADER))
+    accounts = request.app.state.accounts
+    with request.app.state.hashing:
+        if accounts.authenticate(user.name, body.old) is None:
+            raise HTTPException(403, "wrong password")
+    try:
+        accounts.set_password(user.name, body.new, keep_session=request.cookies.get(SESSION_COOKIE))
+    except AccountError as e:
+        raise HTTPException(422, str(e)) from e
+    return {"status": "changed"}
 
 
 @router.get("/me")
@@ -197,8 +222,7 @@ def propose(
 @router.get("/report")
 def report(request: Request, as_of: str | None = None, programme: str | None = None,
            user: User = Depends(api_user)) -> dict[str, Any]:  # fmt: skip
-    if user.role == "unit":
-        raise HTTPException(403, "reports are for supervisors, admins and viewers")
+    may_read_report(user)
     return build_report(ledger_for(request, user), parse_day(as_of), programme).to_json()
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request, UploadFile
 
-from luoshi.accounts.service import Accounts, User
+from luoshi.accounts.service import ROLES, Accounts, User
 from luoshi.ledger.service import Ledger
+from luoshi.ledger.status import PRESETS, StatusRules
 from luoshi.messages import message_in
 from luoshi.pipeline import ingest_paths
 from luoshi.store import Store
@@ -176,6 +177,13 @@ def supervisor(user: User = Depends(api_change)) -> User:
     return user
 
 
+def may_read_report(user: User) -> User:
+    """Who sees the 督查通报: every role, read-only (the dashboard shows its figures to everyone)."""
+    if user.role not in ROLES:
+        raise HTTPException(403, "no role that may read the report")
+    return user
+
+
 def page_user(request: Request) -> User:
     found = current(request)
     if found is None:
@@ -191,6 +199,13 @@ def ledger_for(request: Request, user: User) -> Ledger:
 def language(request: Request) -> str:
     """The user's language: the ``lang`` cookie (zh unless en)."""
     return "en" if request.cookies.get("lang") == "en" else "zh"
+
+
+def rules_preset(name: str | None) -> StatusRules:
+    """A status rules preset by name (the default one when none is given)."""
+    if name and name not in PRESETS:
+        raise HTTPException(422, f"unknown rules preset {name!r} (one of {', '.join(PRESETS)})")
+    return PRESETS[name or "supervision-office"]
 
 
 def parse_day(value: str | None) -> date:

@@ -6,22 +6,36 @@ from __future__ import annotations
 import html
 import secrets
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from luoshi.accounts.service import User
 from luoshi.ledger.excel import SheetImportError, import_sheet
-from luoshi.ledger.report import _bar_svg, build_report
+from luoshi.ledger.report import _bar_svg, build_report, render_html, render_html_body, render_xlsx
 from luoshi.ledger.service import LedgerError
-from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES
+from luoshi.ledger.status import COLOURS, LABELS_ZH, PRESETS, STATUSES
 from luoshi.web.api import _lead_unit, login_response, saved_sheet
-from luoshi.web.deps import ingest_uploads, language, ledger_for, page_user, parse_day, request_folder
-from luoshi.web.i18n import translator
-from luoshi.web.security import SESSION_COOKIE, check_csrf
+from luoshi.web.deps import (
+    ingest_uploads,
+    language,
+    ledger_for,
+    may_read_report,
+    page_user,
+    parse_day,
+    request_folder,
+    rules_preset,
+)
+from luoshi.web.i18n import ERROR_KEYS, translator
+from luoshi.web.security import SESSION_COOKIE, check_csrf, same_site
 
 router = APIRouter()
+PRESET_DEFAULT = "supervision-office"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOGIN_CSRF = "luoshi_login_csrf"
 
 
@@ -30,7 +44,7 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
     templates = request.app.state.templates
     return templates.TemplateResponse(request, name, {
         "user": user, "t": translator(lang), "lang": lang, "csrf": getattr(request.state, "csrf", ""),
-        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, **context,
+        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS, **context,
     })  # fmt: skip
 
 
@@ -40,8 +54,9 @@ def _form_csrf(request: Request, token: str) -> None:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/", error: str | None = None) -> HTMLResponse:
-    token = secrets.token_urlsafe(16)
-    response = render(request, "login.html", None, next=next, error=error, login_csrf=token)
+    # One token per browser, not per page: logging in from a second tab keeps the first one's valid.
+    token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(16)
+    response = render(request, "login.html", None, next=same_site(next, None), error=error, login_csrf=token)
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict")
     return response
 
@@ -50,12 +65,14 @@ def login_page(request: Request, next: str = "/", error: str | None = None) -> H
 def login_form(request: Request, name: str = Form(...), password: str = Form(...), csrf_token: str = Form(""),
                next: str = Form("/")) -> Response:  # fmt: skip
     check_csrf(request.cookies.get(LOGIN_CSRF, "-"), csrf_token)
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    target = same_site(next, None)
     response = RedirectResponse(target, status_code=303)
     try:
         login_response(request, response, name, password)
     except HTTPException as e:
-        return RedirectResponse(f"/login?error={e.status_code}&next={target}", status_code=303)
+        return RedirectResponse(
+            f"/login?{urlencode({'error': e.status_code, 'next': target})}", status_code=303
+        )
     return response
 
 
@@ -70,7 +87,8 @@ def logout_form(request: Request, csrf_token: str = Form(""), user: User = Depen
 
 @router.get("/lang/{code}")
 def set_language(code: str, request: Request) -> Response:
-    response = RedirectResponse(request.headers.get("referer", "/"), status_code=303)
+    """Switch the language and go back to the page the link was on, if it is on this site."""
+    response = RedirectResponse(same_site(request.headers.get("referer"), request.headers.get("host")), 303)
     response.set_cookie("lang", "en" if code == "en" else "zh", samesite="lax")
     return response
 
@@ -87,6 +105,42 @@ def dashboard(request: Request, as_of: str | None = None, user: User = Depends(p
     # The same figures for everyone until a document or anything in the ledger changes.
     report, chart, recent = request.app.state.dashboard_cache.get(day, store.data_version(), compute)
     return render(request, "dashboard.html", user, report=report, as_of=day, chart=chart, recent=recent)
+
+
+def _report(request: Request, user: User, as_of: str | None, programme: str, rules: str) -> Any:
+    may_read_report(user)
+    return build_report(ledger_for(request, user), parse_day(as_of), programme or None, rules_preset(rules))
+
+
+@router.get("/report")
+def report_page(request: Request, as_of: str | None = None, programme: str = "", rules: str = "",
+                user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+    """督查通报 in the site's layout, with its pickers and downloads."""
+    r = _report(request, user, as_of, programme, rules)
+    query = urlencode(
+        {"as_of": r.as_of.isoformat(), "programme": programme, "rules": rules or PRESET_DEFAULT}
+    )
+    return render(request, "report.html", user, report=r, body=Markup(render_html_body(r)), query=query,
+                  programme=programme, rules=rules or PRESET_DEFAULT, presets=list(PRESETS),
+                  programmes=ledger_for(request, user).programmes())  # fmt: skip
+
+
+@router.get("/report.{fmt}")
+def report_download(request: Request, fmt: str, as_of: str | None = None, programme: str = "", rules: str = "",
+                    user: User = Depends(page_user)) -> Response:  # fmt: skip
+    """The same report as a printable HTML file or an xlsx workbook."""
+    if fmt not in ("html", "xlsx"):
+        raise HTTPException(404, f"no report format {fmt!r}")
+    r = _report(request, user, as_of, programme, rules)
+    name = f"督查通报-{programme or '全部'}-{r.as_of.isoformat()}.{fmt}"
+    headers = {"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"}
+    if fmt == "html":
+        return HTMLResponse(render_html(r), headers=headers)
+    with request_folder("export") as tmp:
+        path = Path(tmp) / "report.xlsx"
+        render_xlsx(r, path)
+        content = path.read_bytes()
+    return Response(content, media_type=XLSX, headers=headers)
 
 
 @router.get("/documents")
