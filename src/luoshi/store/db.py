@@ -15,7 +15,7 @@ from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, f
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
-from luoshi.store import fts
+from luoshi.store import fts, stories
 from luoshi.store.cache import VersionedCache
 from luoshi.store.migrate import upgrade
 from luoshi.store.schema import (
@@ -173,6 +173,7 @@ class Store:
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._person_ids: dict[str, int] = {}
         self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
+        self._links_reprints: bool | None = None  # whether the store has the stories tables
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -234,6 +235,10 @@ class Store:
             conn.execute(text(fts.INSERT), rows.fts)
         for table, columns in _FACT_COLUMNS.items():
             insert_many(conn, table, columns, rows.tables[table])
+        if self._links_reprints is None:
+            self._links_reprints = stories.installed(conn)
+        if fresh and self._links_reprints:
+            stories.link(conn, [(doc_id, doc) for (doc, _), doc_id in zip(fresh, ids, strict=True)])
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
