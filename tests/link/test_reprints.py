@@ -1,4 +1,4 @@
-"""Reprints folded into stories, scored on the labelled set of tests/link/reprint_set.py, and
+"""Reprints folded into stories, scored on the labelled set of tests/reprint_set.py, and
 the parts they rest on: signatures, verification, union-find, the canonical copy."""
 
 from __future__ import annotations

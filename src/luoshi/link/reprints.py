@@ -152,25 +152,28 @@ class Similarity:
 
 def verbatim_share(ordered: Hashes, other: Hashes, run: int = RUN) -> float:
     """The share of the pieces ``ordered`` (in text order) that lie in runs of consecutive pieces
-    all found in the set ``other``, the runs covering at least ``run`` characters."""
-    if ordered.size == 0:
+    all found in the sorted set ``other``, the runs covering at least ``run`` characters."""
+    if ordered.size == 0 or other.size == 0:
         return 0.0
-    held = np.isin(ordered, other, assume_unique=False, kind="sort").astype(np.int8)
-    edges = np.diff(np.concatenate(([0], held, [0])).astype(np.int8))
+    at = np.searchsorted(other, ordered)
+    held = np.zeros(ordered.size + 2, dtype=np.int8)  # a 0 either side closes every run
+    held[1:-1] = other[np.minimum(at, other.size - 1)] == ordered
+    edges = held[1:] - held[:-1]
     lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
-    long = lengths[lengths >= max(run - SHINGLE + 1, 1)]
-    return float(long.sum()) / ordered.size
+    return float(lengths[lengths >= max(run - SHINGLE + 1, 1)].sum()) / ordered.size
 
 
 def similarity(a: Fingerprint, b: Fingerprint) -> Similarity:
-    """Exact Jaccard similarity, containment and verbatim share of two documents."""
+    """Exact Jaccard similarity, containment and verbatim share of two documents (the verbatim
+    share is only measured for a pair close enough to need it; 0 otherwise)."""
     if a.shingles.size == 0 or b.shingles.size == 0:
         return Similarity(0.0, 0.0, 0.0)
     common = np.intersect1d(a.shingles, b.shingles, assume_unique=True).size
     small, large = (a, b) if a.shingles.size <= b.shingles.size else (b, a)
     containment = common / small.shingles.size if small.shingles.size >= MIN_EXCERPT_SHINGLES else 0.0
     jaccard = common / (a.shingles.size + b.shingles.size - common)
-    verbatim = verbatim_share(small.pieces, large.shingles) if common else 0.0
+    close = jaccard >= MIN_JACCARD or containment >= MIN_CONTAINMENT
+    verbatim = verbatim_share(small.pieces, large.shingles) if close else 0.0
     return Similarity(jaccard, containment, verbatim)
 
 

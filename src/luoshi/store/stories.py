@@ -15,14 +15,17 @@ Tables (plain indexed columns, the same on SQLite and PostgreSQL, shared by ever
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import (
     BigInteger,
     Connection,
+    Engine,
     Float,
     ForeignKey,
     Integer,
@@ -49,6 +52,10 @@ from luoshi.store.schema import Base, DocumentRow
 from luoshi.text.fold import to_simplified
 
 CHUNK = 500  # parameters per IN (…) list: well inside SQLite's and PostgreSQL's limits
+LOOKUP_CHUNK = 100  # band keys per lookup statement (SQLite allows 500 terms in a compound SELECT)
+PER_KEY = 16  # the newest documents read for each band key
+MAX_CANDIDATES = 100  # per new document: the candidates sharing most bands
+MAX_COMPARED = 8  # per new document: the candidates compared exactly, the highest estimates
 REBUILD_BATCH = 500  # documents read at a time by ``rebuild``
 # A candidate whose signature agrees on fewer values than this share is not read and compared:
 # at Jaccard 0.5 (the lowest similarity a reprint has) the estimate from 128 values falls below
@@ -143,36 +150,52 @@ def link(conn: Connection, documents: Iterable[tuple[int, Document]]) -> LinkRep
     return link_fingerprints(conn, [(i, Fingerprint.of(doc.simplified)) for i, doc in documents])
 
 
+@cache
+def _lookup_sql(paramstyle: str, n: int) -> str:
+    """``n`` band keys → the newest PER_KEY documents holding each: one index range read,
+    backwards, per key (a key that many documents share — template, not a story — costs no more
+    than a rare one)."""
+    mark = "?" if paramstyle == "qmark" else "%s"
+    one = (
+        "SELECT band_key, document_id FROM (SELECT band_key, document_id FROM reprint_bands "
+        f"WHERE band_key = {mark} ORDER BY document_id DESC LIMIT {PER_KEY}) AS k{{i}}"
+    )
+    return " UNION ALL ".join(one.format(i=i) for i in range(n))
+
+
 def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
-    """Stored documents sharing one of ``keys``: band key → document ids."""
+    """Stored documents sharing one of ``keys`` (the newest PER_KEY for each): key → ids."""
     found: dict[int, list[int]] = {}
-    for chunk in _chunks(sorted(set(keys))):
-        for key, doc_id in conn.execute(
-            select(ReprintBandRow.band_key, ReprintBandRow.document_id).where(
-                ReprintBandRow.band_key.in_(chunk)
-            )
-        ):
-            found.setdefault(key, []).append(doc_id)
+    for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
+        sql = _lookup_sql(conn.dialect.paramstyle, len(chunk))
+        for key, doc_id in conn.exec_driver_sql(sql, tuple(chunk)):
+            found.setdefault(int(key), []).append(int(doc_id))
     return found
 
 
 def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) -> LinkReport:
+    """Link documents (ids ascending, their fingerprints) to the stored ones and to each other.
+    Work per document is bounded whatever the corpus: at most MAX_CANDIDATES candidates (those
+    sharing most bands) have their signatures compared, and at most MAX_COMPARED of them (the
+    highest estimates at or above MIN_ESTIMATE) are read and compared exactly."""
     report = LinkReport()
     if not items:
         return report
     new = dict(items)
     stored = candidates(conn, (k for _, fp in items for k in fp.keys))
     in_batch: dict[int, list[int]] = {}
-    pairs: set[tuple[int, int]] = set()
-    for doc_id, fp in items:  # ids ascend: each is paired with earlier documents only
-        for key in fp.keys:
-            pairs.update((other, doc_id) for other in stored.get(key, ()) if other != doc_id)
+    chosen: dict[int, list[int]] = {}
+    for doc_id, fp in items:  # each is paired with earlier documents only
+        shared: Counter[int] = Counter()
+        for key in set(fp.keys):
+            shared.update(other for other in stored.get(key, ()) if other != doc_id)
             peers = in_batch.setdefault(key, [])
-            pairs.update((other, doc_id) for other in peers)
+            shared.update(peers[-PER_KEY:])
             peers.append(doc_id)
-    report.candidates = len(pairs)
+        chosen[doc_id] = sorted(shared, key=lambda other: (-shared[other], -other))[:MAX_CANDIDATES]
+        report.candidates += len(chosen[doc_id])
     signatures = {i: fp.signature for i, fp in items}
-    old_ids = sorted({a for a, _ in pairs} - new.keys())
+    old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
     for chunk in _chunks(old_ids):
         for doc_id, blob in conn.execute(
             select(ReprintSignatureRow.document_id, ReprintSignatureRow.signature).where(
@@ -180,9 +203,13 @@ def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) ->
             )
         ):
             signatures[doc_id] = _signature_of(blob)
-    likely = sorted(
-        (a, b) for a, b in pairs if float(np.mean(signatures[a] == signatures[b])) >= MIN_ESTIMATE
-    )
+    likely: list[tuple[int, int]] = []
+    for doc_id, others in chosen.items():
+        if not others:
+            continue
+        estimates = (np.stack([signatures[o] for o in others]) == signatures[doc_id]).mean(axis=1)
+        order = np.argsort(-estimates, kind="stable")[:MAX_COMPARED]
+        likely.extend((others[k], doc_id) for k in order if estimates[k] >= MIN_ESTIMATE)
     report.compared = len(likely)
     fingerprints = dict(new)
     for chunk in _chunks(sorted({a for a, _ in likely} - new.keys())):
@@ -190,7 +217,7 @@ def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) ->
             select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(chunk))
         ):
             fingerprints[doc_id] = Fingerprint.of(to_simplified(text_))
-    for a, b in likely:
+    for a, b in sorted(likely):
         sim = similarity(fingerprints[a], fingerprints[b])
         if sim.reprint:
             report.pairs.append((a, b, sim))
@@ -354,3 +381,48 @@ def list_stories(conn: Connection, limit: int = 100, offset: int = 0) -> tuple[i
     )
     loaded = _load_stories(conn, ids)
     return total, [loaded[i] for i in ids]
+
+
+class _Searchable(Protocol):
+    engine: Engine
+
+    def search(self, query: str, limit: int = 10, offset: int = 0, use_cache: bool = True) -> list[Any]: ...
+
+
+@dataclass
+class StoryHit:
+    hit: Any  # a luoshi.store.SearchHit: the best-ranked copy of its story
+    story: Story | None  # None: the document has no reprint
+
+    @property
+    def others(self) -> int:
+        return self.story.size - 1 if self.story else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.hit.to_json(), "story": self.story.to_json() if self.story else None}
+
+
+def search(store: _Searchable, query: str, limit: int = 10, show_all: bool = False) -> list[StoryHit]:
+    """Ranked hits, one per story (the best-ranked copy stands for it) unless ``show_all``.
+    Reads further pages of hits until ``limit`` stories are found or the matches run out."""
+    out: list[StoryHit] = []
+    shown: set[int] = set()
+    page = max(limit, 1) * 2
+    offset = 0
+    while len(out) < limit:
+        hits = store.search(query, limit=page, offset=offset)
+        with store.engine.connect() as conn:
+            found = stories_of(conn, [h.document_id for h in hits])
+        for hit in hits:
+            story = found.get(hit.document_id)
+            if story and not show_all:
+                if story.id in shown:
+                    continue
+                shown.add(story.id)
+            out.append(StoryHit(hit, story))
+            if len(out) == limit:
+                break
+        if len(hits) < page:
+            break
+        offset += page
+    return out
