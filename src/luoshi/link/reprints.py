@@ -88,9 +88,20 @@ def pieces(simplified: str, k: int = SHINGLE) -> Hashes:
     return _mix(h)
 
 
+def unique(hashes: Hashes) -> Hashes:
+    """Sorted unique values (np.unique without its general machinery: a third of the time)."""
+    ordered = np.sort(hashes)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def shingles(simplified: str, k: int = SHINGLE) -> Hashes:
     """The shingle set: sorted unique hashes of the pieces."""
-    return np.unique(pieces(simplified, k))
+    return unique(pieces(simplified, k))
 
 
 def signature(hashes: Hashes) -> npt.NDArray[np.uint32]:
@@ -133,7 +144,7 @@ class Fingerprint:
     @classmethod
     def of(cls, simplified: str) -> Fingerprint:
         ordered = pieces(simplified)
-        hashes = np.unique(ordered)
+        hashes = unique(ordered)
         sig = signature(hashes)
         return cls(ordered, hashes, sig, tuple(band_keys(sig)) if hashes.size else ())
 

@@ -54,13 +54,15 @@ from luoshi.text.fold import to_simplified
 CHUNK = 500  # parameters per IN (…) list: well inside SQLite's and PostgreSQL's limits
 LOOKUP_CHUNK = 100  # band keys per lookup statement (SQLite allows 500 terms in a compound SELECT)
 PER_KEY = 16  # the newest documents read for each band key
-MAX_CANDIDATES = 100  # per new document: the candidates sharing most bands
-MAX_COMPARED = 8  # per new document: the candidates compared exactly, the highest estimates
+MAX_CANDIDATES = 32  # per new document: the candidates sharing most bands
+MAX_COMPARED = 4  # per new document: the candidates compared exactly, the highest estimates
 REBUILD_BATCH = 500  # documents read at a time by ``rebuild``
 # A candidate whose signature agrees on fewer values than this share is not read and compared:
-# at Jaccard 0.5 (the lowest similarity a reprint has) the estimate from 128 values falls below
-# 0.3 with probability 3·10⁻⁶; a pure excerpt (containment 0.8, Jaccard ≥ 0.4) below it with 1%.
-MIN_ESTIMATE = 0.3
+# at Jaccard 0.5 (the lowest similarity a reprint pair needs) the estimate from 128 values falls
+# below 0.4 with probability 1.2%, at 0.55 (a 60% excerpt) 0.03%, at 0.8 (furniture) never; the
+# copies of one story are joined through any of their pairs, so a story rarely loses a copy.
+# Readouts of one template (Jaccard about 0.3) mostly stay below it and cost no reading.
+MIN_ESTIMATE = 0.4
 
 
 class ReprintBandRow(Base):
@@ -166,10 +168,16 @@ def _lookup_sql(paramstyle: str, n: int) -> str:
 def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
     """Stored documents sharing one of ``keys`` (the newest PER_KEY for each): key → ids."""
     found: dict[int, list[int]] = {}
-    for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
-        sql = _lookup_sql(conn.dialect.paramstyle, len(chunk))
-        for key, doc_id in conn.exec_driver_sql(sql, tuple(chunk)):
-            found.setdefault(int(key), []).append(int(doc_id))
+    # On the driver's own cursor, inside the connection's transaction: SQLAlchemy's result
+    # processing cost more than the query (a row is two plain integers).
+    cursor = conn.connection.cursor()
+    try:
+        for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
+            cursor.execute(_lookup_sql(conn.dialect.paramstyle, len(chunk)), tuple(chunk))
+            for key, doc_id in cursor.fetchall():
+                found.setdefault(int(key), []).append(int(doc_id))
+    finally:
+        cursor.close()
     return found
 
 
