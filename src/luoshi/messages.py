@@ -450,6 +450,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.sheet_status": ("表内状态", "sheet status"),
     "col.status": ("研判状态", "status"),
     "col.rule": ("依据", "rule"),
+    # reprints (stories)
+    "reprints.more": ("另有{n}个转载", "{n} more reprints"),
+    "reprints.canonical": ("原文", "canonical copy"),
+    "reprints.copies": ("其他转载", "Other copies"),
+    "reprints.story": ("报道 {id}：{size}份", "story {id}: {size} copies"),
+    "reprints.none": ("没有转载（重复）的文件", "no reprinted documents"),
+    "reprints.total": ("共{n}组转载", "{n} stories with reprints"),
+    "reprints.rebuilt": ("已重新比对{n}份文件", "{n} documents linked again"),
+    "reprints.site_unknown": ("来源不详", "source unknown"),
+    "search.no_match": ("没有与“{query}”匹配的文件", "no document matches {query!r}"),
 }
 
 _CHOSEN: dict[str, str] = {}

@@ -124,20 +124,62 @@ def search(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="Number of results.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Every copy of a reprinted story.")] = False,
 ) -> None:
-    """Full-text search over both scripts, ranked, with highlighted snippets."""
+    """Full-text search over both scripts, ranked, with highlighted snippets; the copies of one
+    story (reprints) are one hit unless --all."""
+    from luoshi.store import stories
+
     store = open_db(db, create=False)
-    hits = store.search(query, limit=limit)
+    found = stories.search(store, query, limit=limit, show_all=show_all)
     if as_json:
-        console.print_json(json.dumps([h.to_json() for h in hits], ensure_ascii=False))
+        console.print_json(json.dumps([h.to_json() for h in found], ensure_ascii=False))
         return
-    if not hits:
-        console.print(f"no document matches {query!r}")
+    if not found:
+        console.print(message("search.no_match", query=query), markup=False)
         return
-    for hit in hits:
+    for item in found:
+        hit = item.hit
         date = hit.event_date or hit.published or "—"
         console.print(f"[bold]{hit.document_id}[/] {date} [cyan]{hit.title or hit.name}[/]")
         console.print("   " + hit.snippet.replace("【", "[reverse]").replace("】", "[/reverse]"))
+        if item.others and not show_all:
+            console.print("   [dim]" + message("reprints.more", n=item.others) + "[/]")
+
+
+@app.command()
+def duplicates(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    limit: Annotated[int, typer.Option(help="Number of stories (the largest first).")] = 100,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Compare every stored document again first.")
+    ] = False,
+) -> None:
+    """Stories with reprints: each with its copies, the canonical copy first."""
+    from luoshi.store import stories
+
+    store = open_db(db, create=False)
+    if rebuild:
+        with store.transaction() as conn:
+            err.print(message("reprints.rebuilt", n=stories.rebuild(conn)))
+    with store.engine.connect() as conn:
+        total, listed = stories.list_stories(conn, limit=limit)
+    if as_json:
+        payload = {"total": total, "stories": [s.to_json() for s in listed]}
+        console.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    if not listed:
+        console.print(message("reprints.none"))
+        return
+    console.print(message("reprints.total", n=total))
+    for story in listed:
+        console.print(f"[bold]{message('reprints.story', id=story.id, size=story.size)}[/]")
+        for d in story.documents:
+            mark = f" [green]({message('reprints.canonical')})[/]" if d["canonical"] else ""
+            site = d["source_site"] or message("reprints.site_unknown")
+            console.print(f"  {d['id']} {d['published'] or '—'} {site} {d['source_url'] or ''}{mark}")
+            console.print(f"     [cyan]{d['title']}[/]")
 
 
 @app.command()

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
 from luoshi.settings import default_db_path
-from luoshi.store import fts
+from luoshi.store import fts, stories
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError, translate
 from luoshi.store.migrate import current_revision, ensure_current
@@ -184,6 +184,7 @@ class Store:
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._person_ids: dict[str, int] = {}
         self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
+        self._links_reprints: bool | None = None  # whether the store has the stories tables
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -267,6 +268,10 @@ class Store:
             conn.exec_driver_sql(fts.PG_INSERT, [(r["id"], *fts.pg_terms(r)) for r in rows.fts])
         for table, columns in _FACT_COLUMNS.items():
             insert_many(conn, table, columns, rows.tables[table])
+        if self._links_reprints is None:
+            self._links_reprints = stories.installed(conn)
+        if fresh and self._links_reprints:
+            stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh])
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:

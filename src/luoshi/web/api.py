@@ -17,6 +17,7 @@ from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report
 from luoshi.ledger.schema import TaskRow
 from luoshi.ledger.service import LedgerError
+from luoshi.store import stories
 from luoshi.web.deps import (
     api_change,
     api_user,
@@ -127,11 +128,15 @@ def documents(request: Request, date_from: str | None = None, date_to: str | Non
 
 @router.get("/documents/{doc_id}")
 def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> dict[str, Any]:
-    doc = request.app.state.store.load_document(doc_id)
+    store = request.app.state.store
+    doc = store.load_document(doc_id)
     if doc is None:
         raise HTTPException(404, f"no document {doc_id}")
+    with store.engine.connect() as conn:
+        story = stories.stories_of(conn, [doc_id]).get(doc_id)
     return {"id": doc_id, "name": doc.id, "title": doc.title, "published": doc.published, "script": doc.script,
-            "text": doc.text, "facts": request.app.state.store.document_facts(doc_id)}  # fmt: skip
+            "text": doc.text, "facts": store.document_facts(doc_id),
+            "story": story.to_json() if story else None}  # fmt: skip
 
 
 @router.post("/documents")

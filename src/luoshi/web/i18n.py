@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from luoshi.messages import MESSAGES
+
 STRINGS: dict[str, tuple[str, str]] = {
     "app": ("落实 · 政策落实台账", "luoshi · implementation ledger"),
     "dashboard": ("总览", "Dashboard"),
@@ -99,7 +101,7 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
     index = 1 if lang == "en" else 0
 
     def t(key: str) -> str:
-        pair = STRINGS.get(key)
+        pair = STRINGS.get(key) or MESSAGES.get(key)
         return pair[index] if pair else key
 
     return t

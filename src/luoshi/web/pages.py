@@ -19,6 +19,7 @@ from luoshi.ledger.excel import SheetImportError, import_sheet
 from luoshi.ledger.report import _bar_svg, build_report, render_html, render_html_body, render_xlsx
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, LABELS_ZH, PRESETS, STATUSES
+from luoshi.store import stories
 from luoshi.web.api import _lead_unit, login_response, saved_sheet
 from luoshi.web.deps import (
     ingest_uploads,
@@ -194,9 +195,13 @@ def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> 
     if doc is None:
         raise HTTPException(404, f"no document {doc_id}")
     facts = store.document_facts(doc_id) or {}
+    with store.engine.connect() as conn:
+        story = stories.stories_of(conn, [doc_id]).get(doc_id)
+    copies = [d for d in story.documents if d["id"] != doc_id] if story else []
     return render(
-        request, "document.html", user, doc=doc, doc_id=doc_id, facts=facts, body=highlighted(doc.text, facts)
-    )
+        request, "document.html", user, doc=doc, doc_id=doc_id, facts=facts, body=highlighted(doc.text, facts),
+        copies=copies,
+    )  # fmt: skip
 
 
 @router.get("/people/{name}")

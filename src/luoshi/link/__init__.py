@@ -1,0 +1,1 @@
+"""Links between documents: reprints of one story (``reprints``)."""

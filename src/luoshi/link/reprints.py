@@ -1,0 +1,284 @@
+"""Reprints: the same readout republished with other page furniture, another headline, a cut or
+a sentence changed. Pure functions over the clean simplified text; the store keeps the results.
+
+A document's *shingles* are the hashes of its overlapping 5-character pieces, after NFKC and
+without white space (line breaks and spacing differ from site to site). Its *signature* is a
+MinHash of 128 permutations of those hashes, computed with numpy for all shingles at once; the
+signature is cut into ``BANDS`` bands of ``ROWS`` values and each band hashed to one 64-bit
+*band key*. Two documents sharing a band key are candidates; a candidate pair is a reprint when
+the exact Jaccard similarity of the shingle sets is at least ``MIN_JACCARD``, or when the smaller
+set is contained in the larger to ``MIN_CONTAINMENT`` (an excerpt) — and when it is a copy:
+at least ``MIN_VERBATIM`` of the smaller text lies in passages of ``RUN`` characters or more that
+the other text holds word for word. Different meetings of one series (the same template with
+other names, dates and tasks) can share half their shingles, but only in short stretches broken
+by the names and numbers; a reprint shares whole paragraphs. Stories are the connected
+components of the reprint pairs (``UnionFind``).
+
+With 42 bands of 3 rows, a pair of Jaccard similarity s shares a band with probability
+1 - (1 - s³)⁴²: 0.996 at 0.5, 0.9995 at 0.55 (a 60% excerpt), 0.29 at 0.2, 0.04 at 0.1."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import numpy.typing as npt
+
+SHINGLE = 5
+PERMUTATIONS = 128
+ROWS = 3
+BANDS = PERMUTATIONS // ROWS  # 42 bands use 126 of the 128 values
+MIN_JACCARD = 0.5
+MIN_CONTAINMENT = 0.8
+MIN_EXCERPT_SHINGLES = 60  # containment alone is no evidence for a text of a few lines
+RUN = 34  # characters: a passage shorter than this may be template ("研究部署贯彻落实工作")
+MIN_VERBATIM = 0.55
+
+Hashes = npt.NDArray[np.uint64]
+
+_MASK64 = (1 << 64) - 1
+_BASE = np.uint64(1_000_003)
+
+
+def _mix(x: Hashes) -> Hashes:
+    """splitmix64's finaliser, element-wise (uint64 arithmetic wraps)."""
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _permutations(seed: int = 20261206) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """128 fixed permutations x → a·x + b (mod 2³²), a odd, of the shingles' 32-bit prints.
+    Fixed for ever: stored band keys depend on them."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    a = rng.integers(0, 1 << 31, PERMUTATIONS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = rng.integers(0, 1 << 32, PERMUTATIONS, dtype=np.uint32)
+    return a, b
+
+
+_A, _B = _permutations()
+# One odd multiplier per row of a band and a salt per band: a band's values are summed as
+# Σ cⱼ·vⱼ + saltᵢ (mod 2⁶⁴) and mixed once.
+_ROW_MULT = _mix(np.arange(101, 101 + ROWS, dtype=np.uint64)) | np.uint64(1)
+_BAND_SALT = _mix(np.arange(1, BANDS + 1, dtype=np.uint64))
+
+
+def normalise(simplified: str) -> str:
+    """The text shingled: NFKC (full- and half-width punctuation alike), no white space."""
+    return "".join(unicodedata.normalize("NFKC", simplified).split())
+
+
+def pieces(simplified: str, k: int = SHINGLE) -> Hashes:
+    """64-bit hashes of the ``k``-character pieces of the normalised text, in text order (a
+    text shorter than ``k`` is one piece; an empty text has none)."""
+    text = normalise(simplified)
+    if not text:
+        return np.empty(0, dtype=np.uint64)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    n = max(len(points) - k + 1, 1)
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(min(k, len(points))):
+        h = h * _BASE + points[j : j + n]
+    return _mix(h)
+
+
+def unique(hashes: Hashes) -> Hashes:
+    """Sorted unique values (np.unique without its general machinery: a third of the time)."""
+    ordered = np.sort(hashes)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def shingles(simplified: str, k: int = SHINGLE) -> Hashes:
+    """The shingle set: sorted unique hashes of the pieces."""
+    return unique(pieces(simplified, k))
+
+
+def signature(hashes: Hashes) -> npt.NDArray[np.uint32]:
+    """MinHash of 128 permutations over the shingles' low 32 bits (all-ones for a text without
+    shingles). 32-bit arithmetic halves the memory traffic of the (shingles × 128) products;
+    the exact comparison of candidates uses the full 64-bit shingles."""
+    out = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
+    if hashes.size == 0:
+        return out
+    prints = hashes.astype(np.uint32)  # the low 32 bits
+    step = 1024  # blocks of shingles keep the (block × 128) products in the cache
+    buf = np.empty((min(step, prints.size), PERMUTATIONS), dtype=np.uint32)
+    for start in range(0, prints.size, step):
+        block = prints[start : start + step, None]
+        products = buf[: block.shape[0]]
+        np.multiply(block, _A, out=products)
+        products += _B
+        np.minimum(out, products.min(axis=0), out=out)
+    return out
+
+
+def band_keys(sig: npt.NDArray[np.uint32]) -> list[int]:
+    """One signed 64-bit key per band (signed: a BIGINT in SQLite and PostgreSQL alike); the
+    band's number is mixed in, so equal values in different bands give different keys."""
+    rows = sig[: BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
+    key = _mix((rows * _ROW_MULT).sum(axis=1, dtype=np.uint64) + _BAND_SALT)
+    return key.view(np.int64).tolist()  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What linking needs of one document: its pieces in text order, its shingle set, its
+    signature and its band keys (none for a text without shingles)."""
+
+    pieces: Hashes
+    shingles: Hashes
+    signature: npt.NDArray[np.uint32]
+    keys: tuple[int, ...]
+
+    @classmethod
+    def of(cls, simplified: str) -> Fingerprint:
+        ordered = pieces(simplified)
+        hashes = unique(ordered)
+        sig = signature(hashes)
+        return cls(ordered, hashes, sig, tuple(band_keys(sig)) if hashes.size else ())
+
+
+@dataclass(frozen=True)
+class Similarity:
+    jaccard: float
+    containment: float  # of the smaller set in the larger (0 below MIN_EXCERPT_SHINGLES)
+    verbatim: float  # share of the smaller text in passages of RUN characters held by the other
+
+    @property
+    def reprint(self) -> bool:
+        close = self.jaccard >= MIN_JACCARD or self.containment >= MIN_CONTAINMENT
+        return close and self.verbatim >= MIN_VERBATIM
+
+
+def verbatim_share(ordered: Hashes, other: Hashes, run: int = RUN) -> float:
+    """The share of the pieces ``ordered`` (in text order) that lie in runs of consecutive pieces
+    all found in the sorted set ``other``, the runs covering at least ``run`` characters."""
+    if ordered.size == 0 or other.size == 0:
+        return 0.0
+    at = np.searchsorted(other, ordered)
+    held = np.zeros(ordered.size + 2, dtype=np.int8)  # a 0 either side closes every run
+    held[1:-1] = other[np.minimum(at, other.size - 1)] == ordered
+    edges = held[1:] - held[:-1]
+    lengths = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+    return float(lengths[lengths >= max(run - SHINGLE + 1, 1)].sum()) / ordered.size
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> Similarity:
+    """Exact Jaccard similarity, containment and verbatim share of two documents (the verbatim
+    share is only measured for a pair close enough to need it; 0 otherwise)."""
+    if a.shingles.size == 0 or b.shingles.size == 0:
+        return Similarity(0.0, 0.0, 0.0)
+    common = np.intersect1d(a.shingles, b.shingles, assume_unique=True).size
+    small, large = (a, b) if a.shingles.size <= b.shingles.size else (b, a)
+    containment = common / small.shingles.size if small.shingles.size >= MIN_EXCERPT_SHINGLES else 0.0
+    jaccard = common / (a.shingles.size + b.shingles.size - common)
+    close = jaccard >= MIN_JACCARD or containment >= MIN_CONTAINMENT
+    verbatim = verbatim_share(small.pieces, large.shingles) if close else 0.0
+    return Similarity(jaccard, containment, verbatim)
+
+
+class UnionFind:
+    """Disjoint sets over hashable items; each set's root is its smallest item."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = parent.setdefault(x, x)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> int:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            ra, rb = min(ra, rb), max(ra, rb)
+            self.parent[rb] = ra
+        return ra
+
+    def groups(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for x in self.parent:
+            out.setdefault(self.find(x), []).append(x)
+        return {root: sorted(members) for root, members in out.items()}
+
+
+def clusters(pairs: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    """Connected components of ``pairs``, keyed by their smallest member."""
+    uf = UnionFind()
+    for a, b in pairs:
+        uf.union(a, b)
+    return uf.groups()
+
+
+# -- the canonical copy of a story -------------------------------------------------------------
+
+UNKNOWN_TIER = 2
+
+
+@dataclass(frozen=True)
+class SourceRule:
+    tier: int
+    field: str  # host | name
+    pattern: str
+
+
+@cache
+def source_rules() -> tuple[SourceRule, ...]:
+    """The preference of sources, from ``sources.tsv`` beside this module."""
+    rules = []
+    for number, line in enumerate(
+        (Path(__file__).with_name("sources.tsv")).read_text(encoding="utf-8").splitlines(), 1
+    ):
+        if not line.strip() or line.startswith("#"):
+            continue
+        tier, field_, pattern = line.split("\t")
+        if field_ not in ("host", "name"):
+            raise ValueError(f"sources.tsv line {number}: field must be host or name, not {field_!r}")
+        rules.append(SourceRule(int(tier), field_, pattern.strip()))
+    return tuple(rules)
+
+
+def source_tier(url: str | None, site: str | None) -> int:
+    """0 for an official body, 1 for news media, 3 for commercial portals, 2 otherwise."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    tiers = [
+        rule.tier
+        for rule in source_rules()
+        if (rule.field == "host" and host and (host == rule.pattern or host.endswith("." + rule.pattern)))
+        or (rule.field == "name" and site and rule.pattern in site)
+    ]
+    return min(tiers, default=UNKNOWN_TIER)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """What the choice of a canonical copy looks at."""
+
+    document_id: int
+    published: str | None
+    source_url: str | None
+    source_site: str | None
+
+
+def canonical(copies: Iterable[Copy]) -> int:
+    """The document id of the canonical copy: official sources first, then the earliest
+    publication (a copy without a date comes after the dated ones), then the first stored."""
+    return min(
+        copies,
+        key=lambda c: (source_tier(c.source_url, c.source_site), c.published or "9999-99-99", c.document_id),
+    ).document_id

@@ -1,0 +1,436 @@
+"""Stories: the copies of one readout, stored. Linking runs in the store's write path for each
+batch of new documents (``link``), and over a whole store for stores written before it
+(``rebuild``, run by migration 0010).
+
+Tables (plain indexed columns, the same on SQLite and PostgreSQL, shared by every worker):
+
+- ``reprint_bands`` — (band key, document): the LSH index. A new document's candidates are
+  the documents sharing one of its 42 keys.
+- ``reprint_signatures`` — each document's MinHash (128 × 32 bits): a candidate whose estimated
+  similarity is far below the thresholds is dropped before its text is read.
+- ``reprint_pairs`` — the verified pairs with their exact similarity.
+- ``stories`` / ``story_members`` — the connected components of the pairs (documents without a
+  reprint have no row): the story's id is its first stored document's id; its canonical copy
+  follows ``luoshi.link.reprints.canonical``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Protocol
+
+import numpy as np
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Select,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from luoshi.link.reprints import (
+    Copy,
+    Fingerprint,
+    Similarity,
+    UnionFind,
+    canonical,
+    similarity,
+)
+from luoshi.model import Document
+from luoshi.store.schema import Base, DocumentRow
+from luoshi.text.fold import to_simplified
+
+CHUNK = 500  # parameters per IN (…) list: well inside SQLite's and PostgreSQL's limits
+LOOKUP_CHUNK = 100  # band keys per lookup statement (SQLite allows 500 terms in a compound SELECT)
+PER_KEY = 16  # the newest documents read for each band key
+MAX_CANDIDATES = 32  # per new document: the candidates sharing most bands
+MAX_COMPARED = 4  # per new document: the candidates compared exactly, the highest estimates
+REBUILD_BATCH = 500  # documents read at a time by ``rebuild``
+# A candidate whose signature agrees on fewer values than this share is not read and compared:
+# at Jaccard 0.5 (the lowest similarity a reprint pair needs) the estimate from 128 values falls
+# below 0.4 with probability 1.2%, at 0.55 (a 60% excerpt) 0.03%, at 0.8 (furniture) never; the
+# copies of one story are joined through any of their pairs, so a story rarely loses a copy.
+# Readouts of one template (Jaccard about 0.3) mostly stay below it and cost no reading.
+MIN_ESTIMATE = 0.4
+
+
+class ReprintBandRow(Base):
+    __tablename__ = "reprint_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+
+class ReprintSignatureRow(Base):
+    __tablename__ = "reprint_signatures"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReprintPairRow(Base):
+    __tablename__ = "reprint_pairs"
+
+    first_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    second_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    jaccard: Mapped[float] = mapped_column(Float)
+    containment: Mapped[float] = mapped_column(Float)
+    verbatim: Mapped[float] = mapped_column(Float)
+
+
+class StoryRow(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    canonical_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class StoryMemberRow(Base):
+    __tablename__ = "story_members"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+
+
+TABLES = (ReprintBandRow, ReprintSignatureRow, ReprintPairRow, StoryMemberRow, StoryRow)
+
+
+def installed(conn: Connection) -> bool:
+    """Whether the store has the tables (a store not yet migrated links nothing; migration 0010
+    links its documents then)."""
+    return inspect(conn).has_table(StoryMemberRow.__tablename__)
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _pairs(conn: Connection, stmt: Select[int, int]) -> dict[int, int]:
+    return {int(a): int(b) for a, b in conn.execute(stmt)}
+
+
+def _signature_of(blob: bytes) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    return np.frombuffer(blob, dtype="<u4")
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkReport:
+    pairs: list[tuple[int, int, Similarity]] = field(default_factory=list)
+    candidates: int = 0  # pairs that shared a band
+    compared: int = 0  # pairs compared exactly
+
+
+def link(conn: Connection, documents: Iterable[tuple[int, Document]]) -> LinkReport:
+    """Link newly stored documents (ids with their Documents) to the stored ones and to each
+    other: index them, compare them with their candidates, join or merge their stories."""
+    return link_fingerprints(conn, [(i, Fingerprint.of(doc.simplified)) for i, doc in documents])
+
+
+@cache
+def _lookup_sql(paramstyle: str, n: int) -> str:
+    """``n`` band keys → the newest PER_KEY documents holding each: one index range read,
+    backwards, per key (a key that many documents share — template, not a story — costs no more
+    than a rare one)."""
+    mark = "?" if paramstyle == "qmark" else "%s"
+    one = (
+        "SELECT band_key, document_id FROM (SELECT band_key, document_id FROM reprint_bands "
+        f"WHERE band_key = {mark} ORDER BY document_id DESC LIMIT {PER_KEY}) AS k{{i}}"
+    )
+    return " UNION ALL ".join(one.format(i=i) for i in range(n))
+
+
+def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
+    """Stored documents sharing one of ``keys`` (the newest PER_KEY for each): key → ids."""
+    found: dict[int, list[int]] = {}
+    # On the driver's own cursor, inside the connection's transaction: SQLAlchemy's result
+    # processing cost more than the query (a row is two plain integers).
+    cursor = conn.connection.cursor()
+    try:
+        for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
+            cursor.execute(_lookup_sql(conn.dialect.paramstyle, len(chunk)), tuple(chunk))
+            for key, doc_id in cursor.fetchall():
+                found.setdefault(int(key), []).append(int(doc_id))
+    finally:
+        cursor.close()
+    return found
+
+
+def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) -> LinkReport:
+    """Link documents (ids ascending, their fingerprints) to the stored ones and to each other.
+    Work per document is bounded whatever the corpus: at most MAX_CANDIDATES candidates (those
+    sharing most bands) have their signatures compared, and at most MAX_COMPARED of them (the
+    highest estimates at or above MIN_ESTIMATE) are read and compared exactly."""
+    report = LinkReport()
+    if not items:
+        return report
+    new = dict(items)
+    stored = candidates(conn, (k for _, fp in items for k in fp.keys))
+    in_batch: dict[int, list[int]] = {}
+    chosen: dict[int, list[int]] = {}
+    for doc_id, fp in items:  # each is paired with earlier documents only
+        shared: Counter[int] = Counter()
+        for key in set(fp.keys):
+            shared.update(other for other in stored.get(key, ()) if other != doc_id)
+            peers = in_batch.setdefault(key, [])
+            shared.update(peers[-PER_KEY:])
+            peers.append(doc_id)
+        chosen[doc_id] = sorted(shared, key=lambda other: (-shared[other], -other))[:MAX_CANDIDATES]
+        report.candidates += len(chosen[doc_id])
+    signatures = {i: fp.signature for i, fp in items}
+    old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
+    for chunk in _chunks(old_ids):
+        for doc_id, blob in conn.execute(
+            select(ReprintSignatureRow.document_id, ReprintSignatureRow.signature).where(
+                ReprintSignatureRow.document_id.in_(chunk)
+            )
+        ):
+            signatures[doc_id] = _signature_of(blob)
+    likely: list[tuple[int, int]] = []
+    for doc_id, others in chosen.items():
+        if not others:
+            continue
+        estimates = (np.stack([signatures[o] for o in others]) == signatures[doc_id]).mean(axis=1)
+        order = np.argsort(-estimates, kind="stable")[:MAX_COMPARED]
+        likely.extend((others[k], doc_id) for k in order if estimates[k] >= MIN_ESTIMATE)
+    report.compared = len(likely)
+    fingerprints = dict(new)
+    for chunk in _chunks(sorted({a for a, _ in likely} - new.keys())):
+        for doc_id, text_ in conn.execute(
+            select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(chunk))
+        ):
+            fingerprints[doc_id] = Fingerprint.of(to_simplified(text_))
+    for a, b in sorted(likely):
+        sim = similarity(fingerprints[a], fingerprints[b])
+        if sim.reprint:
+            report.pairs.append((a, b, sim))
+    bands = [{"band_key": k, "document_id": i} for i, fp in items for k in set(fp.keys)]
+    if bands:
+        conn.execute(insert(ReprintBandRow), bands)
+    conn.execute(
+        insert(ReprintSignatureRow),
+        [{"document_id": i, "signature": fp.signature.astype("<u4").tobytes()} for i, fp in items],
+    )
+    if report.pairs:
+        conn.execute(
+            insert(ReprintPairRow),
+            [
+                {"first_id": a, "second_id": b, "jaccard": round(s.jaccard, 4),
+                 "containment": round(s.containment, 4), "verbatim": round(s.verbatim, 4)}
+                for a, b, s in report.pairs
+            ],
+        )  # fmt: skip
+        _join_stories(conn, [(a, b) for a, b, _ in report.pairs])
+    return report
+
+
+def _join_stories(conn: Connection, pairs: list[tuple[int, int]]) -> None:
+    """Union the pairs with the stories their documents are in already; each resulting story is
+    rewritten whole (its id: its smallest document id; its canonical copy chosen again)."""
+    involved = sorted({x for pair in pairs for x in pair})
+    story_of: dict[int, int] = {}
+    for chunk in _chunks(involved):
+        story_of.update(
+            _pairs(
+                conn,
+                select(StoryMemberRow.document_id, StoryMemberRow.story_id).where(
+                    StoryMemberRow.document_id.in_(chunk)
+                ),
+            )
+        )
+    touched = sorted(set(story_of.values()))
+    members: dict[int, list[int]] = {}
+    for chunk in _chunks(touched):
+        for doc_id, story_id in conn.execute(
+            select(StoryMemberRow.document_id, StoryMemberRow.story_id).where(
+                StoryMemberRow.story_id.in_(chunk)
+            )
+        ):
+            members.setdefault(story_id, []).append(doc_id)
+    uf = UnionFind()
+    for story_id, docs in members.items():
+        for doc_id in docs:
+            uf.union(story_id, doc_id)
+    for a, b in pairs:
+        uf.union(a, b)
+    groups = uf.groups()
+    for chunk in _chunks(touched):
+        conn.execute(delete(StoryMemberRow).where(StoryMemberRow.story_id.in_(chunk)))
+        conn.execute(delete(StoryRow).where(StoryRow.id.in_(chunk)))
+    everyone = sorted({d for docs in groups.values() for d in docs})
+    copies: dict[int, Copy] = {}
+    for chunk in _chunks(everyone):
+        for row in conn.execute(
+            select(
+                DocumentRow.id, DocumentRow.published, DocumentRow.source_url, DocumentRow.source_site
+            ).where(DocumentRow.id.in_(chunk))
+        ):
+            copies[row.id] = Copy(row.id, row.published, row.source_url, row.source_site)
+    conn.execute(
+        insert(StoryRow),
+        [{"id": root, "canonical_id": canonical(copies[d] for d in docs), "size": len(docs)}
+         for root, docs in groups.items()],
+    )  # fmt: skip
+    conn.execute(
+        insert(StoryMemberRow),
+        [{"document_id": d, "story_id": root} for root, docs in groups.items() for d in docs],
+    )
+
+
+def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
+    """Link every stored document again, ``batch`` documents at a time in the order they were
+    stored (memory holds one batch and its candidates). Returns the number of documents."""
+    for table in TABLES:
+        conn.execute(delete(table))
+    done, last = 0, 0
+    while True:
+        rows = conn.execute(
+            select(DocumentRow.id, DocumentRow.text)
+            .where(DocumentRow.id > last)
+            .order_by(DocumentRow.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return done
+        link_fingerprints(conn, [(row.id, Fingerprint.of(to_simplified(row.text))) for row in rows])
+        done += len(rows)
+        last = rows[-1].id
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Story:
+    id: int
+    canonical_id: int
+    documents: list[dict[str, Any]]  # id, title, published, source_site, source_url, canonical
+
+    @property
+    def size(self) -> int:
+        return len(self.documents)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "canonical": self.canonical_id, "size": self.size, "documents": self.documents}
+
+
+def stories_of(conn: Connection, doc_ids: Iterable[int]) -> dict[int, Story]:
+    """The story of each of ``doc_ids`` that has reprints (documents without one are absent)."""
+    story_ids: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(doc_ids))):
+        story_ids.update(
+            _pairs(
+                conn,
+                select(StoryMemberRow.document_id, StoryMemberRow.story_id).where(
+                    StoryMemberRow.document_id.in_(chunk)
+                ),
+            )
+        )
+    loaded = _load_stories(conn, sorted(set(story_ids.values())))
+    return {doc_id: loaded[story_id] for doc_id, story_id in story_ids.items()}
+
+
+def _load_stories(conn: Connection, story_ids: list[int]) -> dict[int, Story]:
+    out: dict[int, Story] = {}
+    for chunk in _chunks(story_ids):
+        for sid, canonical_id in conn.execute(
+            select(StoryRow.id, StoryRow.canonical_id).where(StoryRow.id.in_(chunk))
+        ):
+            out[sid] = Story(sid, canonical_id, [])
+        rows = conn.execute(
+            select(StoryMemberRow.story_id, DocumentRow.id, DocumentRow.title, DocumentRow.name,
+                   DocumentRow.published, DocumentRow.source_site, DocumentRow.source_url)
+            .join(DocumentRow, DocumentRow.id == StoryMemberRow.document_id)
+            .where(StoryMemberRow.story_id.in_(chunk))
+            .order_by(StoryMemberRow.story_id, DocumentRow.published, DocumentRow.id)
+        )  # fmt: skip
+        for sid, doc_id, title, name, published, site, url in rows:
+            story = out[sid]
+            story.documents.append({"id": doc_id, "title": title or name, "published": published,
+                                    "source_site": site, "source_url": url,
+                                    "canonical": doc_id == story.canonical_id})  # fmt: skip
+    for story in out.values():  # the canonical copy first
+        story.documents.sort(key=lambda d: not d["canonical"])
+    return out
+
+
+def list_stories(conn: Connection, limit: int = 100, offset: int = 0) -> tuple[int, list[Story]]:
+    """(how many stories, one page of them, the largest first)."""
+    total = conn.scalar(select(func.count(StoryRow.id))) or 0
+    ids = list(
+        conn.scalars(
+            select(StoryRow.id).order_by(StoryRow.size.desc(), StoryRow.id).limit(limit).offset(offset)
+        )
+    )
+    loaded = _load_stories(conn, ids)
+    return total, [loaded[i] for i in ids]
+
+
+class _Searchable(Protocol):
+    engine: Engine
+
+    def search(self, query: str, limit: int = 10, offset: int = 0, use_cache: bool = True) -> list[Any]: ...
+
+
+@dataclass
+class StoryHit:
+    hit: Any  # a luoshi.store.SearchHit: the best-ranked copy of its story
+    story: Story | None  # None: the document has no reprint
+
+    @property
+    def others(self) -> int:
+        return self.story.size - 1 if self.story else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.hit.to_json(), "story": self.story.to_json() if self.story else None}
+
+
+def search(store: _Searchable, query: str, limit: int = 10, show_all: bool = False) -> list[StoryHit]:
+    """Ranked hits, one per story (the best-ranked copy stands for it) unless ``show_all``.
+    Reads further pages of hits until ``limit`` stories are found or the matches run out."""
+    out: list[StoryHit] = []
+    shown: set[int] = set()
+    page = max(limit, 1) * 2
+    offset = 0
+    while len(out) < limit:
+        hits = store.search(query, limit=page, offset=offset)
+        with store.engine.connect() as conn:
+            found = stories_of(conn, [h.document_id for h in hits])
+        for hit in hits:
+            story = found.get(hit.document_id)
+            if story and not show_all:
+                if story.id in shown:
+                    continue
+                shown.add(story.id)
+            out.append(StoryHit(hit, story))
+            if len(out) == limit:
+                break
+        if len(hits) < page:
+            break
+        offset += page
+    return out

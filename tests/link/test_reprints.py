@@ -1,0 +1,176 @@
+"""Reprints folded into stories, scored on the labelled set of tests/reprint_set.py, and
+the parts they rest on: signatures, verification, union-find, the canonical copy."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from itertools import combinations
+
+import numpy as np
+import pytest
+from reprint_set import Copy, build, pairs
+
+from luoshi.demo.generate import readout
+from luoshi.ingest import document_from_text
+from luoshi.link import reprints
+from luoshi.link.reprints import Fingerprint, UnionFind, canonical, clusters, similarity, source_tier
+from luoshi.model import Document
+from luoshi.store import open_store
+from luoshi.store.stories import list_stories, stories_of
+
+
+def _document(copy: Copy, key: str) -> Document:
+    doc = document_from_text(copy.text, key)
+    return dataclasses.replace(doc, source_url=copy.url, source_site=copy.site)
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[Copy]:
+    return build()
+
+
+@pytest.fixture(scope="module")
+def linked(labelled, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The labelled set stored through the real write path, in batches of 64 (so that copies
+    meet both earlier batches in the store and peers in their own batch)."""
+    store = open_store(str(tmp_path_factory.mktemp("reprints") / "r.db"))
+    ids: list[int] = []
+    docs = [_document(c, f"copy-{i}") for i, c in enumerate(labelled)]
+    for start in range(0, len(docs), 64):
+        with store.transaction() as conn:
+            outcomes = store.add_documents(conn, [(d, None) for d in docs[start : start + 64]])
+        ids.extend(o.document_id for o in outcomes)
+    return store, ids
+
+
+def test_the_labelled_set_is_as_large_and_as_hard_as_promised(labelled):
+    same, other = pairs(labelled)
+    assert len(same) >= 200 and len(other) >= 2000
+    kinds = {c.kind for c in labelled}
+    assert {"furniture", "excerpt", "edited", "traditional", "other"} <= kinds
+    series = [(i, j) for i, j in other if labelled[i].text.split("\n")[0] == labelled[j].text.split("\n")[0]]
+    assert len(series) >= 200  # different meetings of the same series: same template, other content
+    excerpts = [c for c in labelled if c.kind == "excerpt"]
+    assert all(len(c.text) < 0.85 * len(labelled[0].text) + 200 for c in excerpts)
+
+
+def test_pair_precision_and_recall_on_the_labelled_set(labelled, linked):
+    store, ids = linked
+    with store.engine.connect() as conn:
+        story = {doc_id: s.id for doc_id, s in stories_of(conn, ids).items()}
+    same, other = pairs(labelled)
+    predicted = {
+        (i, j) for i, j in same | other if ids[i] in story and story.get(ids[i]) == story.get(ids[j])
+    }
+    true_positives = len(predicted & same)
+    precision = true_positives / len(predicted)
+    recall = true_positives / len(same)
+    print(f"reprint pairs: precision {precision:.4f} recall {recall:.4f} ({len(same)} / {len(other)} pairs)")
+    assert precision >= 0.99
+    assert recall >= 0.97
+
+
+def test_each_story_has_one_canonical_copy_preferring_official_sources(labelled, linked):
+    store, _ids = linked
+    with store.engine.connect() as conn:
+        total, listed = list_stories(conn, limit=1000)
+    assert total == len(listed) == len({c.story for c in labelled if c.kind != "other"})
+    for story in listed:
+        tiers = {d["id"]: source_tier(d["source_url"], d["source_site"]) for d in story.documents}
+        flagged = [d for d in story.documents if d["canonical"]]
+        assert len(flagged) == 1 and flagged[0]["id"] == story.canonical_id == story.documents[0]["id"]
+        assert tiers[story.canonical_id] == min(tiers.values())
+
+
+def test_a_document_stored_later_joins_its_story_and_a_bridge_merges_two(db_path):
+    rng = random.Random(7)
+    r = readout(rng, 0)
+    body = f"{r.title}\n{r.body}"
+    half = len(r.body) // 2
+    first = document_from_text(f"来源：某某网\n{r.title}\n{r.body[: half + 40]}", "first-half")
+    second = document_from_text(f"{r.body[half - 40 :]}\n责任编辑：林海涛", "second-half")
+    store = open_store(db_path)
+    with store.transaction() as conn:
+        a, b = (o.document_id for o in store.add_documents(conn, [(first, None), (second, None)]))
+    with store.engine.connect() as conn:
+        assert stories_of(conn, [a, b]) == {}  # two halves are not one story …
+    with store.transaction() as conn:
+        (c,) = (o.document_id for o in store.add_documents(conn, [(document_from_text(body, "whole"), None)]))
+    with store.engine.connect() as conn:
+        found = stories_of(conn, [a, b, c])
+    assert {found[x].id for x in (a, b, c)} == {a}  # … the whole readout joins them
+    assert found[c].size == 3
+
+
+def test_shingles_signature_and_keys_are_deterministic_and_script_blind():
+    r = readout(random.Random(3), 1)
+    from luoshi.text.fold import to_simplified, to_traditional
+
+    simplified = Fingerprint.of(r.body)
+    folded = Fingerprint.of(to_simplified(to_traditional(r.body)))
+    assert simplified.keys == folded.keys and len(simplified.keys) == reprints.BANDS
+    assert np.array_equal(simplified.shingles, np.unique(reprints.pieces(" \n".join(r.body.split("\n")))))
+    assert Fingerprint.of("").keys == () and similarity(Fingerprint.of(""), simplified).jaccard == 0.0
+
+
+def test_signature_estimates_jaccard():
+    rng = random.Random(11)
+    texts = [readout(rng, i).body for i in range(40)]
+    fps = [Fingerprint.of(t) for t in texts]
+    errors = [
+        abs(float(np.mean(a.signature == b.signature)) - similarity(a, b).jaccard)
+        for a, b in combinations(fps, 2)
+    ]
+    assert np.mean(errors) < 0.04 and max(errors) < 0.2
+
+
+def test_template_alone_is_not_a_reprint_but_a_copied_excerpt_is():
+    rng = random.Random(5)
+    docs = [readout(rng, i) for i in range(200)]
+    series = [(a, b) for a, b in combinations(docs, 2) if a.title == b.title]
+    close = [
+        (a, b) for a, b in series if similarity(Fingerprint.of(a.body), Fingerprint.of(b.body)).jaccard >= 0.5
+    ]
+    assert close, "the generator's series should hold pairs that share half their shingles"
+    for a, b in close:
+        sim = similarity(Fingerprint.of(a.body), Fingerprint.of(b.body))
+        assert sim.verbatim < reprints.MIN_VERBATIM and not sim.reprint
+    whole = docs[0].body
+    cut = whole[: int(len(whole) * 0.6)]
+    sim = similarity(Fingerprint.of(whole), Fingerprint.of(cut))
+    assert sim.containment >= reprints.MIN_CONTAINMENT and sim.reprint
+
+
+def test_union_find_groups_by_smallest_member():
+    assert clusters([(5, 9), (9, 2), (7, 8)]) == {2: [2, 5, 9], 7: [7, 8]}
+    uf = UnionFind()
+    assert uf.find(4) == 4 and uf.union(4, 3) == 3 and uf.groups() == {3: [3, 4]}
+
+
+@pytest.mark.parametrize(
+    ("url", "site", "tier"),
+    [
+        ("https://www.sz.gov.cn/a.html", None, 0),
+        (None, "深圳市人民政府办公厅", 0),
+        ("https://epaper.szdaily.com.cn/1.html", "深圳特区报", 2),
+        (None, "南方日报", 1),
+        ("https://www.sohu.com/a/1", "搜狐新闻", 3),
+        ("https://gov.cn.example.com/1", None, 2),
+        (None, None, 2),
+    ],
+)
+def test_source_tiers(url, site, tier):
+    assert source_tier(url, site) == tier
+
+
+def test_canonical_prefers_official_then_earliest_then_first_stored():
+    copies = [
+        reprints.Copy(1, "2026-03-02", "https://www.sohu.com/a/1", "搜狐新闻"),
+        reprints.Copy(2, "2026-03-03", "https://www.gd.gov.cn/1", "广东省人民政府"),
+        reprints.Copy(3, "2026-03-01", None, "南方日报"),
+    ]
+    assert canonical(copies) == 2
+    assert canonical(copies[::2]) == 3
+    assert canonical([reprints.Copy(4, None, None, None), reprints.Copy(5, "2026-01-01", None, None)]) == 5
+    assert canonical([reprints.Copy(6, None, None, None), reprints.Copy(5, None, None, None)]) == 5
