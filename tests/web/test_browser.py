@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-from webutil import PASSWORD, login
+from webutil import PASSWORD, free_port, login, wait_until_serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -23,25 +20,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(site):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "LUOSHI_DB": site["db"]}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "luoshi.web.asgi:app", "--port", str(port),
                              "--log-level", "warning"], env=env)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/login", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    wait_until_serving(base)
     yield base
     proc.terminate()
     proc.wait(timeout=10)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 from fastapi.testclient import TestClient
-from webutil import PASSWORD, login
+from webutil import PASSWORD, free_port, login, wait_until_serving
 
 from luoshi.accounts.service import Accounts
 from luoshi.store import open_store
@@ -182,20 +181,13 @@ def test_sessions_end_when_idle_and_last_while_used(site):
 def test_served_behind_no_proxy_the_forwarded_address_is_not_believed(site):
     """`luoshi serve` without --forwarded-allow-ips: X-Forwarded-For does not make new clients
     (uvicorn's own default would believe it from loopback)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-c", "from luoshi.cli.main import main; main()", "serve", "--db", site["db"],
                "--port", str(port)]  # fmt: skip
     server = subprocess.Popen(command, env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_serving(base)
         for i in range(5):
             httpx.post(base + "/api/login", json={"name": "super", "password": "wrong-pass"},
                        headers={"x-forwarded-for": f"10.9.0.{i}"})  # fmt: skip

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from backends import is_sqlite, query
-from webutil import login
+from webutil import free_port, login
 
 from luoshi.messages import message_in
 from luoshi.store import writers
@@ -204,7 +204,6 @@ def test_killed_server_during_an_upload_leaves_whole_documents_only(tmp_path):
     same files again stores each once."""
     import os
     import signal
-    import socket
     import threading
     import time
 
@@ -217,9 +216,7 @@ def test_killed_server_during_an_upload_leaves_whole_documents_only(tmp_path):
     server_tmp = tmp_path / "server-tmp"
     server_tmp.mkdir()
     Accounts(open_store(db)).add("admin", "correct-horse-1", "admin")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "luoshi.cli", "serve", "--db", db, "--port", str(port)]
     files = [("files", (f"k{k:04d}.txt", _text(5000 + k), "text/plain")) for k in range(600)]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
+import httpx
 from fastapi.testclient import TestClient
 
 from luoshi.web import create_app
@@ -18,3 +22,23 @@ def login(site: dict, name: str) -> tuple[TestClient, str]:
     response = client.post("/api/login", json={"name": name, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return client, response.json()["csrf"]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for a server started by a test)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_serving(base: str, seconds: float = 15.0) -> None:
+    """Return once the server at ``base`` answers; fail the test if it never does."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(base + "/login", timeout=1)
+            return
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no server answered at {base} within {seconds:.0f} s") from None
+            time.sleep(0.1)
