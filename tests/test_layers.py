@@ -79,3 +79,21 @@ def test_opening_a_current_store_does_not_load_alembic(tmp_path):
     probe = f"import sys; from luoshi.store import open_store; open_store({str(db)!r}); print('alembic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_search_loads_neither_numpy_nor_the_s2t_dictionaries(tmp_path):
+    """Start-up of ``luoshi search`` (issue 11): numpy is for linking reprints at ingest, and
+    OpenCC's s2t (45 ms) only for counting a word in a traditional text."""
+    db = tmp_path / "s.db"
+    doc = tmp_path / "a.txt"
+    doc.write_text("市委全面深化改革委员会召开会议,研究部署改革任务。", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "luoshi.cli", "ingest", str(doc), "--db", str(db), "-q"], check=True
+    )
+    probe = (
+        "import sys; from luoshi.store import open_store; from luoshi.text import fold; "
+        f"hits = open_store({str(db)!r}).search('改革'); "
+        "print(len(hits), 'numpy' in sys.modules, fold._s2t.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["1", "False", "0"]

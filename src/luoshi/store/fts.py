@@ -208,10 +208,21 @@ def bm25(
 ) -> dict[int, float]:
     """Scores of ``docs`` (id, simplified title, clean text in either script) for ``words``;
     ``frequency`` holds each word's number of matching documents (estimated) out of ``total``.
-    Title occurrences weigh WEIGHTS[0] times body ones."""
+    Title occurrences weigh WEIGHTS[0] times body ones. A text counts a word in the script it is
+    written in: the traditional form only where the word itself is absent (so a search over
+    simplified texts never loads OpenCC's s2t dictionaries, 45 ms)."""
     if not docs:
         return {}
-    forms = {w: {w, to_traditional(w)} for w in words}
+    traditional: dict[str, str] = {}  # a word's traditional form, folded when a text lacks the word
+
+    def count(body: str, w: str) -> int:
+        n = body.count(w)
+        if n:
+            return n
+        if w not in traditional:
+            traditional[w] = to_traditional(w)
+        return body.count(traditional[w]) if traditional[w] != w else 0
+
     cased = any(w != w.upper() for w in words)  # Latin letters: compare case-insensitively
     average = sum(len(text) for _, _, text in docs) / len(docs) or 1.0
     idf = {w: math.log(1 + (total - frequency.get(w, 1) + 0.5) / (frequency.get(w, 1) + 0.5)) for w in words}
@@ -221,7 +232,7 @@ def bm25(
         norm = K1 * (1 - B + B * len(text) / average)
         score = 0.0
         for w in words:
-            tf = WEIGHTS[0] * head.count(w) + sum(body.count(f) for f in forms[w])
+            tf = WEIGHTS[0] * head.count(w) + count(body, w)
             score += idf[w] * tf * (K1 + 1) / (tf + norm) if tf else 0.0
         scores[doc_id] = score
     return scores

@@ -19,9 +19,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
 from sqlalchemy import (
     BigInteger,
     Connection,
@@ -50,6 +49,9 @@ from luoshi.link.reprints import (
 from luoshi.model import Document
 from luoshi.store.schema import Base, DocumentRow
 from luoshi.text.fold import to_simplified
+
+if TYPE_CHECKING:  # numpy loads when documents are linked, not when stories are read
+    import numpy as np
 
 CHUNK = 500  # parameters per IN (…) list: well inside SQLite's and PostgreSQL's limits
 LOOKUP_CHUNK = 100  # band keys per lookup statement (SQLite allows 500 terms in a compound SELECT)
@@ -133,6 +135,8 @@ def _pairs(conn: Connection, stmt: Select[int, int]) -> dict[int, int]:
 
 
 def _signature_of(blob: bytes) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    import numpy as np
+
     return np.frombuffer(blob, dtype="<u4")
 
 
@@ -186,6 +190,8 @@ def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) ->
     Work per document is bounded whatever the corpus: at most MAX_CANDIDATES candidates (those
     sharing most bands) have their signatures compared, and at most MAX_COMPARED of them (the
     highest estimates at or above MIN_ESTIMATE) are read and compared exactly."""
+    import numpy as np
+
     report = LinkReport()
     if not items:
         return report
