@@ -186,6 +186,7 @@ class Store:
         self._person_ids: dict[str, int] = {}
         self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
         self._links_reprints: bool | None = None  # whether the store has the stories tables
+        self._recent_prints = stories.RecentFingerprints()
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -272,7 +273,7 @@ class Store:
         if self._links_reprints is None:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:
-            stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh])
+            stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh], self._recent_prints)
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
