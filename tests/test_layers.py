@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "luoshi"
 
 # Lower number = lower layer. A module may import its own part and any lower layer.
 LAYERS = {
-    "settings": 0, "messages": 0, "text": 0,
+    "settings": 0, "messages": 0, "errors": 0, "text": 0,
     "model": 1,
     "": 2,  # the package itself: re-exports the model
     "ingest": 2, "extract": 2, "link": 2,
@@ -97,3 +97,27 @@ def test_a_search_loads_neither_numpy_nor_the_s2t_dictionaries(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["1", "False", "0"]
+
+
+def test_every_error_luoshi_raises_is_in_the_one_tree():
+    """Callers catch ``LuoshiError`` (luoshi/errors.py) and show its sentence; an exception class
+    outside the tree would escape them. Private classes (control flow inside a module) and the
+    web layer's login redirect are not errors shown to anyone."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import luoshi
+    from luoshi.errors import LuoshiError
+
+    outside = []
+    for info in pkgutil.walk_packages(luoshi.__path__, "luoshi."):
+        if ".migrations" in info.name or info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != info.name or not issubclass(cls, BaseException) or name.startswith("_"):
+                continue
+            if not issubclass(cls, LuoshiError) and f"{info.name}.{name}" != "luoshi.web.deps.LoginRequired":
+                outside.append(f"{info.name}.{name}")
+    assert not outside, outside
