@@ -7,12 +7,25 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, func, insert, select, text
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
@@ -29,6 +42,7 @@ from luoshi.store.schema import (
     PersonRow,
     RejectionRow,
     TaskBatchRow,
+    WrittenBatchRow,
 )
 from luoshi.store.writers import configure_sqlite, retrying, write_transaction
 from luoshi.text.fold import to_simplified
@@ -304,6 +318,33 @@ class Store:
 
     def add_rejection(self, conn: Connection, key: str, reason: str) -> None:
         conn.execute(insert(RejectionRow).values(key=key, reason=reason))
+
+    def claim_batch(self, conn: Connection, run: str, part: int, batch: int) -> dict[str, Any] | None:
+        """Mark batch ``batch`` of partition ``part`` of distributed ingest run ``run`` as written
+        by this transaction, or, when a committed transaction wrote it already (a task run again
+        after its worker died), the report that one left. A concurrent writer of the same batch
+        waits here for the first to commit or roll back."""
+        key = {"run": run, "part": part, "batch": batch}
+        claim = (sqlite_insert if self.is_sqlite else pg_insert)(WrittenBatchRow).values(**key)
+        if conn.execute(claim.on_conflict_do_nothing().returning(WrittenBatchRow.run)).first():
+            return None
+        found = conn.scalar(select(WrittenBatchRow.report).filter_by(**key))
+        return dict(found or {})
+
+    def settle_batch(self, conn: Connection, run: str, part: int, batch: int, report: dict[str, Any]) -> None:
+        """Keep the report of a batch claimed in this transaction (``claim_batch``)."""
+        conn.execute(update(WrittenBatchRow).filter_by(run=run, part=part, batch=batch).values(report=report))
+
+    def forget_batches(self, run: str, older_than: datetime | None = None) -> None:
+        """Drop the marks of run ``run`` (it ended), and those older than ``older_than`` (runs
+        whose client died)."""
+        stmt = delete(WrittenBatchRow).where(WrittenBatchRow.run == run)
+        if older_than is not None:
+            stmt = delete(WrittenBatchRow).where(
+                (WrittenBatchRow.run == run) | (WrittenBatchRow.at < older_than)
+            )
+        with self.transaction() as conn:
+            conn.execute(stmt)
 
     # -- reading -----------------------------------------------------------------------------
 
