@@ -398,8 +398,8 @@ def written_partition(url: str, run: str, partition: Partition, options: Options
 @contextmanager
 def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A ``distributed.Client``: of the cluster at ``scheduler`` (``tcp://host:port``), or of a
-    new ``LocalCluster`` of ``workers`` worker processes (one thread each, no dashboard),
-    closed when the block ends."""
+    new ``LocalCluster`` of ``workers`` worker processes (one thread each, no dashboard; a
+    nanny restarts a worker that dies), closed when the block ends."""
     import logging
 
     from distributed import Client, LocalCluster
@@ -416,6 +416,8 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         LocalCluster(
             n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None,
             silence_logs=logging.ERROR,
+            # no dashboard; the scheduler's own HTTP routes (health, metrics) on a free local port
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         ) as cluster,
         Client(cluster) as client,
     ):  # fmt: skip

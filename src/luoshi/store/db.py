@@ -50,6 +50,7 @@ from luoshi.text.offsets import OffsetMap
 
 T = TypeVar("T")
 _NO_ID = 2**31 - 1  # above every document id (an integer column)
+LINK_LOCK = 0x6C756F7368692D6C  # PostgreSQL advisory lock held by a transaction linking reprints
 
 
 def new_id(result: CursorResult[Any]) -> int:
@@ -285,6 +286,11 @@ class Store:
         if self._links_reprints is None:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:
+            if not self.is_sqlite:
+                # One linker at a time, to the commit: a reprint written by a concurrent
+                # transaction (another worker of a distributed ingest) is then committed, and
+                # found, before this batch looks for its candidates.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINK_LOCK})
             stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh])
         return outcomes
 
