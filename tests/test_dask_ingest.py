@@ -75,7 +75,7 @@ def bad_files(folder: Path) -> Path:
     (folder / "d-scan.pdf").write_bytes(b"%PDF-1.4\n")
     (folder / "e-cut.txt.gz").write_bytes(gzip.compress(good)[:40])
     (folder / "f-feed.jsonl").write_text('{"text": "一行好的。会议强调要抓好落实。"}\n{broken\n', "utf-8")
-    (folder / "g-copy.txt").write_bytes(good)  # the same content again: already stored
+    (folder / "a-good-copy.txt").write_bytes(good)  # the same content, first: a-good.txt is a duplicate
     (folder / os.fsdecode(b"h-\xff\xfe-name.txt")).write_bytes(good.replace("会议".encode(), "会上".encode()))
     (folder / "i-only-markup.html").write_text("<html><body><script>x</script></body></html>", "utf-8")
     return folder
@@ -172,7 +172,26 @@ def test_bad_files_inside_a_partition_are_rejected_with_the_serial_reasons_in_th
     reasons = " | ".join(r.reason for r in on_dask.rejected)
     for words in ("empty file", "binary", "unsupported", "JSON", "no text"):
         assert words in reasons, reasons
-    assert len(on_dask.added) == 3 and [k for k, _ in on_dask.duplicates] == [str(folder / "g-copy.txt")]
+    assert len(on_dask.added) == 3 and [k for k, _ in on_dask.duplicates] == [str(folder / "a-good.txt")]
+
+
+def test_the_same_content_in_two_partitions_is_stored_once(client, db, tmp_path):
+    """Serially the first in input order is kept; on PostgreSQL, where workers write at once,
+    whichever commits first (the other is reported as already stored, with the kept one's id)."""
+    good = (corpus_path() / "readout-01.txt").read_text("utf-8")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        for i in range(PARTITION_FILES):
+            text = good if i == 0 else f"第{folder}{i}号。" + good[: 200 + 50 * i]
+            (tmp_path / folder / f"{i}.txt").write_text(text, "utf-8")
+    report = ingest(db, [tmp_path / "a", tmp_path / "b"], client, with_facts=False)
+    copies = {str(tmp_path / "a" / "0.txt"), str(tmp_path / "b" / "0.txt")}
+    ((duplicate, kept_id),) = report.duplicates
+    (kept,) = copies - {duplicate}
+    assert kept in report.added and len(report.added) == 2 * PARTITION_FILES - 1
+    assert query(db, "SELECT id, source_path FROM documents WHERE id = :i", i=kept_id) == [(kept_id, kept)]
+    if is_sqlite(db):
+        assert kept == str(tmp_path / "a" / "0.txt")
 
 
 def test_reprints_written_by_concurrent_workers_are_linked_into_stories(client, two_dbs, tmp_path):

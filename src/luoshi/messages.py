@@ -8,7 +8,8 @@ words (``luoshi.web.i18n``) fall back to it, so one sentence is written once."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # The store cannot be used (luoshi exits with status 4, or 5 when it stays locked).
@@ -487,6 +488,17 @@ def set_language(lang: str | None) -> None:
         _CHOSEN.pop("lang", None)
     else:
         _CHOSEN["lang"] = "en" if lang.lower().startswith("en") else "zh"
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """``set_language(lang)`` for the block only (a Dask worker answering a client's task)."""
+    before = _CHOSEN.get("lang")
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def language() -> str:

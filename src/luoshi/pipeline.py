@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from luoshi.extract import extract
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_path
-from luoshi.messages import language, message, set_language
+from luoshi.messages import language, message, speaking
 from luoshi.model import Document, Facts
 from luoshi.store import IngestOutcome, Store, open_store
 from luoshi.store.writers import is_conflict
@@ -167,6 +167,9 @@ def process_partition(partition: Partition, options: Options) -> Iterator[Batch]
     for name in partition.paths:
         source = name if name.is_absolute() else folder / name
         for item in read_path(source, options.max_bytes, name=name):
+            if len(batch.items) + len(batch.failed) >= options.batch_size:
+                yield batch  # also inside a file: a JSONL file may hold 100,000 documents
+                batch = Batch()
             if isinstance(item, Rejection):
                 batch.failed.append(item)
             else:
@@ -176,14 +179,14 @@ def process_partition(partition: Partition, options: Options) -> Iterator[Batch]
                     error = f"{type(e).__name__}: {e}"
                     key = item.source_path or item.id
                     batch.failed.append(Rejection(key, message("extraction_failed", error=error)))
-            if len(batch.items) + len(batch.failed) >= options.batch_size:
-                yield batch  # also inside a file: a JSONL file may hold 100,000 documents
-                batch = Batch()
         batch.files += 1
         try:
             batch.bytes += source.stat().st_size
         except OSError:
             pass
+        if len(batch.items) + len(batch.failed) >= options.batch_size:
+            yield batch
+            batch = Batch()
     if batch.items or batch.failed or batch.files:
         yield batch
 
@@ -363,8 +366,7 @@ def ingest_on_cluster(
 
 def processed_partition(partition: Partition, options: Options) -> list[Batch]:
     """A Dask task: ``partition`` processed (its batches go back to the client, which writes)."""
-    set_language(options.lang)
-    with fewer_collections():
+    with speaking(options.lang), fewer_collections():
         return list(process_partition(partition, options))
 
 
@@ -386,10 +388,9 @@ def written_partition(url: str, run: str, partition: Partition, options: Options
     """A Dask task: ``partition`` processed and written by this worker through its own
     connections; each batch is marked written with it, so that running the task again (its
     worker died) stores nothing twice and reports the same."""
-    set_language(options.lang)
     store = worker_store(url)
     report = IngestReport()
-    with fewer_collections():
+    with speaking(options.lang), fewer_collections():
         for number, batch in enumerate(process_partition(partition, options)):
             report.merge(write_batch(store, batch, (run, partition.index, number)))
     return report

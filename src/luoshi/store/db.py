@@ -122,6 +122,13 @@ def insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: li
     if not rows:
         return
     quote = conn.dialect.identifier_preparer.quote
+    if conn.dialect.name == "postgresql":
+        # COPY: a tenth of the time of psycopg's executemany for ingest's fact rows
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
     conn.exec_driver_sql(
         f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
