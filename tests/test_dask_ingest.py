@@ -56,7 +56,9 @@ def client() -> Iterator[Any]:
 
 
 @pytest.fixture(params=BACKENDS)
-def two_dbs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def two_dbs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
     """Two new stores on one backend: one for the serial run, one for the Dask run."""
     with (
         database(request.param, tmp_path_factory.mktemp("serial")) as serial,
@@ -120,7 +122,9 @@ def stored_rows(db: str) -> dict[str, Any]:
     rows["persons"] = sorted(r[0] for r in query(db, "SELECT name FROM persons"))
     rows["rejections"] = sorted(query(db, "SELECT key, reason FROM rejections"))
     rows["written_batches"] = query(db, "SELECT count(*) FROM written_batches")  # none left behind
-    members = query(db, "SELECT m.story_id, d.content_hash FROM story_members m JOIN documents d ON d.id = m.document_id")
+    members = query(
+        db, "SELECT m.story_id, d.content_hash FROM story_members m JOIN documents d ON d.id = m.document_id"
+    )
     by_story: dict[int, set[str]] = {}
     for story, content in members:
         by_story.setdefault(story, set()).add(content)
@@ -138,7 +142,9 @@ def comparable(report: IngestReport, db: str) -> dict[str, Any]:
 def ingest(db: str, paths: list[Path], client: Any = None, **kw: Any) -> IngestReport:
     store = open_store(db)
     try:
-        return ingest_paths(store, paths, client=client, partition_files=PARTITION_FILES, batch_size=BATCH, **kw)
+        return ingest_paths(
+            store, paths, client=client, partition_files=PARTITION_FILES, batch_size=BATCH, **kw
+        )
     finally:
         store.engine.dispose()
 
@@ -290,7 +296,11 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
     if env.get("PYTHONPATH"):  # (a worktree's src first, wherever the command runs)
         env["PYTHONPATH"] = os.pathsep.join(map(os.path.abspath, env["PYTHONPATH"].split(os.pathsep)))
     return subprocess.run(
-        [sys.executable, "-m", "luoshi.cli", "ingest", *args], capture_output=True, text=True, env=env, cwd=cwd
+        [sys.executable, "-m", "luoshi.cli", "ingest", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
     )
 
 
@@ -308,7 +318,9 @@ def test_the_command_starts_its_own_workers(tmp_path):
     dev = shared_dir("eval", "dev", "docs")
     result = _cli(str(dev), "--db", str(tmp_path / "w.db"), "--workers", "2", "-q")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"{len(list(dev.iterdir()))} files: {len(list(dev.iterdir()))} documents added")
+    assert result.stdout.startswith(
+        f"{len(list(dev.iterdir()))} files: {len(list(dev.iterdir()))} documents added"
+    )
     assert result.stderr == ""
 
 

@@ -275,6 +275,7 @@ def ingest_paths(
     partitions = iter_partitions(paths, partition_files)
     report = IngestReport()
     with fewer_collections():
+        reports: Iterator[IngestReport]
         if client is None:
             reports = (write_batch(store, b) for part in partitions for b in process_partition(part, options))
         else:
