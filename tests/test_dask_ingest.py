@@ -181,6 +181,16 @@ def test_bad_files_inside_a_partition_are_rejected_with_the_serial_reasons_in_th
     assert len(on_dask.added) == 3 and [k for k, _ in on_dask.duplicates] == [str(folder / "a-good.txt")]
 
 
+def test_a_file_that_breaks_the_reader_is_a_rejection_and_the_batch_goes_on(client, db, tmp_path):
+    good = tmp_path / "good.txt"
+    shutil.copy(corpus_path() / "readout-02.txt", good)
+    paths = [tmp_path / "bad\0name.txt", good]  # (the reader's stat raises ValueError)
+    for report in (ingest(str(tmp_path / "serial.db"), paths), ingest(db, paths, client)):
+        assert report.added == [str(good)] and report.files == 2
+        ((key, reason),) = [(r.key, r.reason) for r in report.rejected]
+        assert key == str(tmp_path / "bad\ufffdname.txt") and "ValueError" in reason
+
+
 def test_the_same_content_in_two_partitions_is_stored_once(client, db, tmp_path):
     """Serially the first in input order is kept; on PostgreSQL, where workers write at once,
     whichever commits first (the other is reported as already stored, with the kept one's id)."""

@@ -472,6 +472,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "running again stores only the rest): {error}",
     ),
     "cluster_workers_invalid": ("--workers 必须至少为 1", "--workers must be at least 1"),
+    "read_failed": ("读取时内部错误：{error}", "internal error while reading: {error}"),
     "cluster_both": (
         "--workers 与 --scheduler 只能二选一",
         "give --workers or --scheduler, not both",

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from luoshi.extract import extract
-from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_path
+from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, printable_name, read_path
 from luoshi.messages import language, message, speaking
 from luoshi.model import Document, Facts
 from luoshi.store import IngestOutcome, Store, open_store
@@ -145,8 +145,8 @@ def iter_partitions(
     for path in iter_paths(paths):
         try:
             length = path.stat().st_size
-        except OSError:
-            length = 0  # read_path says why
+        except (OSError, ValueError):  # (ValueError: a NUL in the name)
+            length = 0  # reading it says why
         if chunk and (len(chunk) >= files or total + length > size):
             yield Partition(index, tuple(chunk), folder)
             index += 1
@@ -166,7 +166,16 @@ def process_partition(partition: Partition, options: Options) -> Iterator[Batch]
     folder = Path(partition.folder)
     for name in partition.paths:
         source = name if name.is_absolute() else folder / name
-        for item in read_path(source, options.max_bytes, name=name):
+        items = read_path(source, options.max_bytes, name=name)
+        while True:
+            try:
+                item = next(items, None)
+            except Exception as e:  # noqa: BLE001 - one bad file must not stop a batch
+                error = f"{type(e).__name__}: {e}"
+                batch.failed.append(Rejection(printable_name(str(name)), message("read_failed", error=error)))
+                break
+            if item is None:
+                break
             if len(batch.items) + len(batch.failed) >= options.batch_size:
                 yield batch  # also inside a file: a JSONL file may hold 100,000 documents
                 batch = Batch()
@@ -182,7 +191,7 @@ def process_partition(partition: Partition, options: Options) -> Iterator[Batch]
         batch.files += 1
         try:
             batch.bytes += source.stat().st_size
-        except OSError:
+        except (OSError, ValueError):
             pass
         if len(batch.items) + len(batch.failed) >= options.batch_size:
             yield batch
@@ -301,12 +310,12 @@ def ingest_on_cluster(
     On SQLite the workers send back their batches and this process writes them (SQLite has one
     writer at a time); on PostgreSQL each worker writes its own through its own connections,
     marking each batch written in the same transaction (``Store.claim_batch``), and sends back
-    only its report. At most a few partitions per worker are in flight or waiting for their
-    turn, so neither the workers nor this process hold more than that of the corpus."""
+    only its report. At most three partitions per worker thread (at least four) are in flight
+    or waiting for their turn, so neither the workers nor this process hold more than that of
+    the corpus."""
     from distributed import as_completed
 
-    workers = max(1, len(client.scheduler_info().get("workers", {})))
-    window = max(4, 3 * workers)
+    window = max(4, 3 * sum(client.nthreads().values()))  # tasks that can run at once, three times
     here = store.is_sqlite
     run = uuid.uuid4().hex
     url = store.engine.url.render_as_string(hide_password=False)

@@ -97,7 +97,9 @@ def read_path(
 
 def printable_name(name: str) -> str:
     """A file name as text that can be stored and shown: bytes that are not UTF-8 (kept by
-    Python as lone surrogates) become U+FFFD."""
+    Python as lone surrogates) become U+FFFD, and so does a NUL (no file system has one in a
+    name, and PostgreSQL cannot store it)."""
+    name = name.replace("\0", "\ufffd")
     try:
         name.encode("utf-8")
         return name
