@@ -64,7 +64,7 @@ def test_imports_only_go_down():
 def test_the_command_line_starts_without_loading_the_services():
     probe = (
         "import sys; from luoshi.cli.main import app; "
-        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'opencc', 'openpyxl', 'cn2an', 'argon2') "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'opencc', 'openpyxl', 'cn2an', 'argon2', 'dask', 'distributed') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout

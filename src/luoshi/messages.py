@@ -8,7 +8,8 @@ words (``luoshi.web.i18n``) fall back to it, so one sentence is written once."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # The store cannot be used (luoshi exits with status 4, or 5 when it stays locked).
@@ -460,6 +461,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reprints.rebuilt": ("已重新比对{n}份文件", "{n} documents linked again"),
     "reprints.site_unknown": ("来源不详", "source unknown"),
     "search.no_match": ("没有与“{query}”匹配的文件", "no document matches {query!r}"),
+    # --- dask ---
+    "cluster_unreachable": (
+        "无法连接 Dask 调度器 {scheduler}：{error}",
+        "cannot reach the Dask scheduler {scheduler}: {error}",
+    ),
+    "cluster_worker_died": (
+        "Dask 工作进程处理同一批文件时多次退出，已停止（已存储的文件保留，重新运行只存储其余文件）：{error}",
+        "Dask workers died several times on the same files; stopped (what was stored is kept, and "
+        "running again stores only the rest): {error}",
+    ),
+    "cluster_workers_invalid": ("--workers 必须至少为 1", "--workers must be at least 1"),
+    "read_failed": ("读取时内部错误：{error}", "internal error while reading: {error}"),
+    "cluster_both": (
+        "--workers 与 --scheduler 只能二选一",
+        "give --workers or --scheduler, not both",
+    ),
 }
 
 _CHOSEN: dict[str, str] = {}
@@ -472,6 +489,17 @@ def set_language(lang: str | None) -> None:
         _CHOSEN.pop("lang", None)
     else:
         _CHOSEN["lang"] = "en" if lang.lower().startswith("en") else "zh"
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """``set_language(lang)`` for the block only (a Dask worker answering a client's task)."""
+    before = _CHOSEN.get("lang")
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def language() -> str:

@@ -1,21 +1,40 @@
-"""The main job, once: files → Documents → Facts → store. Used by ``luoshi ingest`` and the demo."""
+"""The main job, once: files → Documents → Facts → store. Used by ``luoshi ingest``, uploads
+through the web application and the demo.
+
+The files are cut into partitions (``iter_partitions``: a few hundred files, a few megabytes).
+``process_partition`` reads, decodes, cleans, folds, hashes and extracts one partition into
+batches; ``write_batch`` stores one batch in one transaction. There is one path, run in two
+places: without a Dask client every partition is processed and written in this process; with one
+(``luoshi ingest --workers N`` or ``--scheduler``) the same ``process_partition`` runs on the
+workers, and the same ``write_batch`` stores what they made — here for SQLite (one writer at a
+time), on the workers through their own connections for PostgreSQL. Either way the batches are
+the same, results are taken in input order, and the report is the same."""
 
 from __future__ import annotations
 
 import gc
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
 from luoshi.extract import extract
-from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, read_path
-from luoshi.messages import message
+from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, printable_name, read_path
+from luoshi.messages import language, message, speaking
 from luoshi.model import Document, Facts
-from luoshi.store import IngestOutcome, Store
+from luoshi.store import IngestOutcome, Store, open_store
 from luoshi.store.writers import is_conflict
+
+BATCH_SIZE = 200  # documents (and rejections) written in one transaction
+PARTITION_FILES = 200  # files in one partition: one task on a Dask worker (1–3 ms of overhead each)
+PARTITION_BYTES = 8 * 1024 * 1024  # and at most this many bytes of input, unless one file is larger
+MARKS_KEPT = timedelta(days=7)  # marks of distributed runs whose client died are dropped after this
 
 
 @dataclass
@@ -30,6 +49,36 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+    def merge(self, other: IngestReport) -> None:
+        """Add ``other`` (the report of a later batch) to this one."""
+        self.added.extend(other.added)
+        self.duplicates.extend(other.duplicates)
+        self.rejected.extend(other.rejected)
+        self.warnings.extend(other.warnings)
+        self.files += other.files
+        self.bytes += other.bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "duplicates": [list(d) for d in self.duplicates],
+            "rejected": [[r.key, r.reason] for r in self.rejected],
+            "warnings": [list(w) for w in self.warnings],
+            "files": self.files,
+            "bytes": self.bytes,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> IngestReport:
+        return cls(
+            added=list(data.get("added", [])),
+            duplicates=[(k, int(i)) for k, i in data.get("duplicates", [])],
+            rejected=[Rejection(k, r) for k, r in data.get("rejected", [])],
+            warnings=[(k, w) for k, w in data.get("warnings", [])],
+            files=int(data.get("files", 0)),
+            bytes=int(data.get("bytes", 0)),
+        )
 
 
 ProgressCallback = Callable[[int, int], None]  # (files done, bytes done)
@@ -49,102 +98,338 @@ def fewer_collections(young: int = 20_000) -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+# -- partitions and batches --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Files to process together: one task on a Dask worker. ``paths`` are as the user gave
+    them (they name the documents and the rejections); relative ones are read from ``folder``,
+    the working folder of the process that made the partition."""
+
+    index: int
+    paths: tuple[Path, ...]
+    folder: str
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a partition is processed, the same wherever it runs (``lang``: the language of the
+    reasons, so that a worker gives them in the client's)."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    with_facts: bool = True
+    batch_size: int = BATCH_SIZE
+    lang: str = "zh"
+
+
+@dataclass
+class Batch:
+    """Documents with their facts, and the inputs refused on the way, in input order; written
+    in one transaction. ``files`` and ``bytes``: the files finished with this batch."""
+
+    items: list[tuple[Document, Facts | None]] = field(default_factory=list)
+    failed: list[Rejection] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+
+
+def iter_partitions(
+    paths: Iterable[str | os.PathLike[str]], files: int = PARTITION_FILES, size: int = PARTITION_BYTES
+) -> Iterator[Partition]:
+    """The files below ``paths`` in partitions of at most ``files`` files and ``size`` bytes
+    (a larger file is a partition of its own)."""
+    folder = os.getcwd()
+    chunk: list[Path] = []
+    total = index = 0
+    for path in iter_paths(paths):
+        try:
+            length = path.stat().st_size
+        except (OSError, ValueError):  # (ValueError: a NUL in the name)
+            length = 0  # reading it says why
+        if chunk and (len(chunk) >= files or total + length > size):
+            yield Partition(index, tuple(chunk), folder)
+            index += 1
+            chunk, total = [], 0
+        chunk.append(path)
+        total += length
+    if chunk:
+        yield Partition(index, tuple(chunk), folder)
+
+
+def process_partition(partition: Partition, options: Options) -> Iterator[Batch]:
+    """Read, decode, clean, fold, hash and extract the files of ``partition``: batches of at most
+    ``options.batch_size`` documents and rejections (a file of many records is cut into several,
+    so that no more than a batch is held at once). One bad file or document is a rejection with
+    its reason; it never stops the batch."""
+    batch = Batch()
+    folder = Path(partition.folder)
+    for name in partition.paths:
+        source = name if name.is_absolute() else folder / name
+        items = read_path(source, options.max_bytes, name=name)
+        while True:
+            try:
+                item = next(items, None)
+            except Exception as e:  # noqa: BLE001 - one bad file must not stop a batch
+                error = f"{type(e).__name__}: {e}"
+                batch.failed.append(Rejection(printable_name(str(name)), message("read_failed", error=error)))
+                break
+            if item is None:
+                break
+            if len(batch.items) + len(batch.failed) >= options.batch_size:
+                yield batch  # also inside a file: a JSONL file may hold 100,000 documents
+                batch = Batch()
+            if isinstance(item, Rejection):
+                batch.failed.append(item)
+            else:
+                try:
+                    batch.items.append((item, extract(item) if options.with_facts else None))
+                except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
+                    error = f"{type(e).__name__}: {e}"
+                    key = item.source_path or item.id
+                    batch.failed.append(Rejection(key, message("extraction_failed", error=error)))
+        batch.files += 1
+        try:
+            batch.bytes += source.stat().st_size
+        except (OSError, ValueError):
+            pass
+        if len(batch.items) + len(batch.failed) >= options.batch_size:
+            yield batch
+            batch = Batch()
+    if batch.items or batch.failed or batch.files:
+        yield batch
+
+
+BatchMark = tuple[str, int, int]  # (run, partition, batch) of a distributed run's worker write
+
+
+def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> IngestReport:
+    """Store ``batch`` in one transaction: each document unless one with the same content hash
+    is stored (so writing a batch again stores nothing twice), its facts, and the rejections.
+    With ``mark`` (a worker writing for a distributed run) the batch is marked written in the
+    same transaction, and a batch found marked is not written again: its report is returned."""
+
+    def write(conn: Connection) -> IngestReport:
+        # Run again from its start when PostgreSQL aborts it for a conflict with another
+        # writer: what it found is kept apart and added to the report once it is committed.
+        if mark is not None:
+            found = store.claim_batch(conn, *mark)
+            if found is not None:
+                return IngestReport.from_json(found)
+        done = IngestReport(files=batch.files, bytes=batch.bytes)
+
+        def reject(key: str, reason: str) -> None:
+            store.add_rejection(conn, key, reason)
+            done.rejected.append(Rejection(key, reason))
+
+        def record(items: list[tuple[Document, Facts | None]], outcomes: list[IngestOutcome]) -> None:
+            for (doc, _), outcome in zip(items, outcomes, strict=True):
+                key = doc.source_path or doc.id
+                if outcome.new:
+                    done.added.append(key)
+                    done.warnings.extend((key, warning) for warning in doc.warnings)
+                else:
+                    done.duplicates.append((key, outcome.document_id))
+
+        for failed in batch.failed:
+            reject(failed.key, failed.reason)
+        try:
+            with conn.begin_nested():
+                record(batch.items, store.add_documents(conn, batch.items))
+        except Exception as e:  # find the culprit one document at a time
+            if is_conflict(e):
+                raise
+            store.forget_cache()
+            for one in batch.items:
+                try:
+                    with conn.begin_nested():
+                        record([one], store.add_documents(conn, [one]))
+                except Exception as e:
+                    if is_conflict(e):
+                        raise
+                    store.forget_cache()
+                    key = one[0].source_path or one[0].id
+                    error = f"{type(e).__name__}: {e}"
+                    reject(key, message("store_failed", error=error))
+        if mark is not None:
+            store.settle_batch(conn, *mark, done.to_json())
+        return done
+
+    try:
+        return store.run(write)
+    except BaseException:
+        store.forget_cache()
+        raise
+
+
+# -- the job -----------------------------------------------------------------------------------
+
+
 def ingest_paths(
     store: Store,
     paths: Iterable[str | os.PathLike[str]],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    batch_size: int = 200,
+    batch_size: int = BATCH_SIZE,
     with_facts: bool = True,
     progress: ProgressCallback | None = None,
+    client: Any = None,
+    partition_files: int = PARTITION_FILES,
 ) -> IngestReport:
     """Ingest every file below ``paths``. Documents are committed in batches: a run killed
-    half-way leaves whole documents only, and re-running it stores each document once."""
+    half-way leaves whole documents only, and re-running it stores each document once. With
+    ``client`` (a ``distributed.Client``) the partitions are processed on its cluster's workers
+    (``ingest_on_cluster``)."""
+    options = Options(max_bytes, with_facts, batch_size, language())
+    partitions = iter_partitions(paths, partition_files)
     report = IngestReport()
-    pending: list[Document | Rejection] = []
-
-    def flush() -> None:
-        if not pending:
-            return
-        # Extraction runs before the write transaction begins: the write lock is held only
-        # while rows are written, so concurrent writers (other ingests, the web server) wait little.
-        items: list[tuple[Document, Facts | None]] = []
-        failed: list[tuple[str, str]] = []
-        for item in pending:
-            if isinstance(item, Rejection):
-                failed.append((item.key, item.reason))
-                continue
-            try:
-                items.append((item, extract(item) if with_facts else None))
-            except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
-                error = f"{type(e).__name__}: {e}"
-                failed.append((item.source_path or item.id, message("extraction_failed", error=error)))
-
-        def write(conn: Connection) -> IngestReport:
-            # Run again from its start when PostgreSQL aborts it for a conflict with another
-            # writer: what it found is kept apart and added to the report once it is committed.
-            done = IngestReport()
-
-            def reject(key: str, reason: str) -> None:
-                store.add_rejection(conn, key, reason)
-                done.rejected.append(Rejection(key, reason))
-
-            def record(items: list[tuple[Document, Facts | None]], outcomes: list[IngestOutcome]) -> None:
-                for (doc, _), outcome in zip(items, outcomes, strict=True):
-                    key = doc.source_path or doc.id
-                    if outcome.new:
-                        done.added.append(key)
-                        done.warnings.extend((key, warning) for warning in doc.warnings)
-                    else:
-                        done.duplicates.append((key, outcome.document_id))
-
-            for key, reason in failed:
-                reject(key, reason)
-            try:
-                with conn.begin_nested():
-                    record(items, store.add_documents(conn, items))
-            except Exception as e:  # find the culprit one document at a time
-                if is_conflict(e):
-                    raise
-                store.forget_cache()
-                for one in items:
-                    try:
-                        with conn.begin_nested():
-                            record([one], store.add_documents(conn, [one]))
-                    except Exception as e:
-                        if is_conflict(e):
-                            raise
-                        store.forget_cache()
-                        key = one[0].source_path or one[0].id
-                        error = f"{type(e).__name__}: {e}"
-                        reject(key, message("store_failed", error=error))
-            return done
-
-        try:
-            done = store.run(write)
-        except BaseException:
-            store.forget_cache()
-            raise
-        report.added.extend(done.added)
-        report.warnings.extend(done.warnings)
-        report.duplicates.extend(done.duplicates)
-        report.rejected.extend(done.rejected)
-        pending.clear()
-
     with fewer_collections():
-        for path in iter_paths(paths):
-            for item in read_path(path, max_bytes):
-                pending.append(item)
-                if len(pending) >= batch_size:
-                    flush()  # also inside a file: a JSONL file may hold 100,000 documents
-            report.files += 1
-            try:
-                report.bytes += path.stat().st_size
-            except OSError:
-                pass
-            if len(pending) >= batch_size:
-                flush()
+        reports: Iterator[IngestReport]
+        if client is None:
+            reports = (write_batch(store, b) for part in partitions for b in process_partition(part, options))
+        else:
+            reports = ingest_on_cluster(client, store, partitions, options)
+        for done in reports:
+            report.merge(done)
             if progress:
                 progress(report.files, report.bytes)
-        flush()
     return report
+
+
+# -- on a Dask cluster -------------------------------------------------------------------------
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot do the job; ``str()`` is a sentence of the message catalogue."""
+
+
+def ingest_on_cluster(
+    client: Any, store: Store, partitions: Iterable[Partition], options: Options
+) -> Iterator[IngestReport]:
+    """The reports of ``partitions`` processed on the workers of ``client``, in input order.
+    On SQLite the workers send back their batches and this process writes them (SQLite has one
+    writer at a time); on PostgreSQL each worker writes its own through its own connections,
+    marking each batch written in the same transaction (``Store.claim_batch``), and sends back
+    only its report. At most three partitions per worker thread (at least four) are in flight
+    or waiting for their turn, so neither the workers nor this process hold more than that of
+    the corpus."""
+    from distributed import as_completed
+
+    window = max(4, 3 * sum(client.nthreads().values()))  # tasks that can run at once, three times
+    here = store.is_sqlite
+    run = uuid.uuid4().hex
+    url = store.engine.url.render_as_string(hide_password=False)
+    if not here:
+        store.forget_batches(run, older_than=datetime.now(UTC) - MARKS_KEPT)
+    source = iter(partitions)
+    index_of: dict[str, int] = {}
+    finished: dict[int, Any] = {}
+    running = as_completed(loop=client.loop)
+    queued = 0  # submitted and not yet taken in order
+
+    def submit() -> bool:
+        part = next(source, None)
+        if part is None:
+            return False
+        key = f"luoshi-ingest-{run}-{part.index}"
+        if here:
+            future = client.submit(processed_partition, part, options, key=key, pure=False)
+        else:
+            future = client.submit(written_partition, url, run, part, options, key=key, pure=False)
+        index_of[future.key] = part.index
+        running.add(future)
+        return True
+
+    more = True
+    taken = 0
+    try:
+        while more and queued < window:
+            more = submit()
+            queued += more
+        for future in running:
+            try:
+                finished[index_of.pop(future.key)] = future.result()
+            except Exception as e:
+                if type(e).__name__ == "KilledWorker":
+                    raise ClusterError(message("cluster_worker_died", error=str(e))) from e
+                raise
+            future.release()
+            while taken in finished:
+                result = finished.pop(taken)
+                taken += 1
+                queued -= 1
+                if here:
+                    for batch in result:
+                        yield write_batch(store, batch)
+                else:
+                    yield result
+                while more and queued < window:
+                    more = submit()
+                    queued += more
+    finally:
+        for future in list(running.futures):
+            future.cancel()
+        running.clear()
+        if not here:
+            store.forget_batches(run)
+
+
+def processed_partition(partition: Partition, options: Options) -> list[Batch]:
+    """A Dask task: ``partition`` processed (its batches go back to the client, which writes)."""
+    with speaking(options.lang), fewer_collections():
+        return list(process_partition(partition, options))
+
+
+_WORKER_STORES: dict[str, Store] = {}  # per worker process, by database URL
+_WORKER_STORES_KEPT = 4
+
+
+def worker_store(url: str) -> Store:
+    """The store at ``url``, opened once per worker process."""
+    store = _WORKER_STORES.get(url)
+    if store is None:
+        while len(_WORKER_STORES) >= _WORKER_STORES_KEPT:
+            _WORKER_STORES.pop(next(iter(_WORKER_STORES))).engine.dispose()
+        store = _WORKER_STORES[url] = open_store(url)
+    return store
+
+
+def written_partition(url: str, run: str, partition: Partition, options: Options) -> IngestReport:
+    """A Dask task: ``partition`` processed and written by this worker through its own
+    connections; each batch is marked written with it, so that running the task again (its
+    worker died) stores nothing twice and reports the same."""
+    store = worker_store(url)
+    report = IngestReport()
+    with speaking(options.lang), fewer_collections():
+        for number, batch in enumerate(process_partition(partition, options)):
+            report.merge(write_batch(store, batch, (run, partition.index, number)))
+    return report
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A ``distributed.Client``: of the cluster at ``scheduler`` (``tcp://host:port``), or of a
+    new ``LocalCluster`` of ``workers`` worker processes (one thread each, no dashboard; a
+    nanny restarts a worker that dies), closed when the block ends."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as e:
+            raise ClusterError(message("cluster_unreachable", scheduler=scheduler, error=str(e))) from e
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=logging.ERROR,
+            # no dashboard; the scheduler's own HTTP routes (health, metrics) on a free local port
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        ) as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+        yield client

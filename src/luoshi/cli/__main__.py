@@ -1,3 +1,4 @@
 from luoshi.cli.main import app
 
-app()
+if __name__ == "__main__":  # not when a Dask worker process imports it
+    app()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -82,6 +83,14 @@ def ingest(
     max_bytes: Annotated[int, typer.Option(help="Reject files larger than this.")] = DEFAULT_MAX_BYTES,
     facts: Annotated[bool, typer.Option(help="Extract and store facts too.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Read and extract on a local Dask cluster of this many worker processes."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Read and extract on the workers of the Dask cluster at tcp://HOST:PORT."),
+    ] = None,
 ) -> None:
     """Ingest readouts (txt, html, md with front matter, json, jsonl) into the store.
 
@@ -90,19 +99,33 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from luoshi.ingest import iter_paths
-    from luoshi.pipeline import ingest_paths
+    from luoshi.pipeline import ClusterError, dask_client, ingest_paths
 
+    if workers is not None and scheduler:
+        err.print(message("cluster_both"), markup=False)
+        raise typer.Exit(2)
+    if workers is not None and workers < 1:
+        err.print(message("cluster_workers_invalid"), markup=False)
+        raise typer.Exit(2)
     store = open_db(db)
     total = sum(1 for _ in iter_paths(paths))
-    with Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=quiet or total < 20, transient=True,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("files", total=total)
-        report = ingest_paths(
-            store, paths, max_bytes=max_bytes, with_facts=facts,
-            progress=lambda files, _bytes: progress.update(task, completed=files),
-        )  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        try:
+            client = stack.enter_context(dask_client(workers, scheduler)) if workers or scheduler else None
+            progress = stack.enter_context(
+                Progress(
+                    TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, disable=quiet or total < 20, transient=True,
+                )
+            )  # fmt: skip
+            task = progress.add_task("files", total=total)
+            report = ingest_paths(
+                store, paths, max_bytes=max_bytes, with_facts=facts, client=client,
+                progress=lambda files, _bytes: progress.update(task, completed=files),
+            )  # fmt: skip
+        except ClusterError as e:
+            err.print(str(e), markup=False, highlight=False)
+            raise typer.Exit(1) from None
     if not quiet:
         for key, doc_id in report.duplicates:
             console.print(f"[yellow]already stored[/] {key} (document {doc_id})")

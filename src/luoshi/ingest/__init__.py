@@ -7,6 +7,7 @@ from luoshi.ingest.pipeline import (
     content_hash,
     document_from_text,
     iter_paths,
+    printable_name,
     read_path,
     read_paths,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "decode_bytes",
     "document_from_text",
     "iter_paths",
+    "printable_name",
     "read_path",
     "read_paths",
 ]

@@ -49,15 +49,20 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
 GZIP_SUFFIX = ".gz"
 
 
-def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Rejection]:
+def read_path(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, name: Path | None = None
+) -> Iterator[Document | Rejection]:
     """Read one file into Documents, or Rejections saying why not. A ``.gz`` file of a
-    supported type is decompressed to at most ``max_bytes``."""
-    key = printable_name(str(path))
+    supported type is decompressed to at most ``max_bytes``. Keys, document names and the
+    format come from ``name`` when given (the path as the user gave it, where ``path`` is where
+    this process finds the file)."""
+    shown = name or path
+    key = printable_name(str(shown))
     try:
-        suffix = path.suffix.lower()
+        suffix = shown.suffix.lower()
         gzipped = suffix == GZIP_SUFFIX
         if gzipped:
-            suffix = Path(path.stem).suffix.lower()
+            suffix = Path(shown.stem).suffix.lower()
         if suffix not in SUPPORTED:
             reason = "gzip_inner_unsupported" if gzipped else "unsupported_type"
             yield Rejection(key, message(reason, suffix=suffix or message("no_suffix")))
@@ -75,7 +80,7 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Docume
                 continue
             record.warnings[:0] = [*warnings, *decoded.warnings]
             try:
-                yield build_document(record, decoded.encoding, path, fmt)
+                yield build_document(record, decoded.encoding, shown, fmt)
             except RejectedInput as e:
                 yield Rejection(record.key, e.reason)
     except RejectedInput as e:
@@ -92,7 +97,9 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Docume
 
 def printable_name(name: str) -> str:
     """A file name as text that can be stored and shown: bytes that are not UTF-8 (kept by
-    Python as lone surrogates) become U+FFFD."""
+    Python as lone surrogates) become U+FFFD, and so does a NUL (no file system has one in a
+    name, and PostgreSQL cannot store it)."""
+    name = name.replace("\0", "\ufffd")
     try:
         name.encode("utf-8")
         return name

@@ -7,11 +7,23 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, func, insert, select, text
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
@@ -28,6 +40,7 @@ from luoshi.store.schema import (
     PersonRow,
     RejectionRow,
     TaskBatchRow,
+    WrittenBatchRow,
 )
 from luoshi.store.writers import configure_sqlite, retrying, write_transaction
 from luoshi.text.fold import to_simplified
@@ -35,6 +48,7 @@ from luoshi.text.offsets import OffsetMap
 
 T = TypeVar("T")
 _NO_ID = 2**31 - 1  # above every document id (an integer column)
+LINK_LOCK = 0x6C756F7368692D6C  # PostgreSQL advisory lock held by a transaction linking reprints
 
 
 def new_id(result: CursorResult[Any]) -> int:
@@ -106,6 +120,13 @@ def insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: li
     if not rows:
         return
     quote = conn.dialect.identifier_preparer.quote
+    if conn.dialect.name == "postgresql":
+        # COPY: a tenth of the time of psycopg's executemany for ingest's fact rows
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
     conn.exec_driver_sql(
         f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
@@ -273,6 +294,11 @@ class Store:
         if self._links_reprints is None:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:
+            if not self.is_sqlite:
+                # One linker at a time, to the commit: a reprint written by a concurrent
+                # transaction (another worker of a distributed ingest) is then committed, and
+                # found, before this batch looks for its candidates.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINK_LOCK})
             stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh], self._recent_prints)
         return outcomes
 
@@ -308,6 +334,35 @@ class Store:
 
     def add_rejection(self, conn: Connection, key: str, reason: str) -> None:
         conn.execute(insert(RejectionRow).values(key=key, reason=reason))
+
+    def claim_batch(self, conn: Connection, run: str, part: int, batch: int) -> dict[str, Any] | None:
+        """Mark batch ``batch`` of partition ``part`` of distributed ingest run ``run`` as written
+        by this transaction, or, when a committed transaction wrote it already (a task run again
+        after its worker died), the report that one left. A concurrent writer of the same batch
+        waits here for the first to commit or roll back."""
+        from sqlalchemy.dialects import postgresql, sqlite  # loaded by a distributed ingest only
+
+        key = {"run": run, "part": part, "batch": batch}
+        claim = (sqlite.insert if self.is_sqlite else postgresql.insert)(WrittenBatchRow).values(**key)
+        if conn.execute(claim.on_conflict_do_nothing().returning(WrittenBatchRow.run)).first():
+            return None
+        found = conn.scalar(select(WrittenBatchRow.report).filter_by(**key))
+        return dict(found or {})
+
+    def settle_batch(self, conn: Connection, run: str, part: int, batch: int, report: dict[str, Any]) -> None:
+        """Keep the report of a batch claimed in this transaction (``claim_batch``)."""
+        conn.execute(update(WrittenBatchRow).filter_by(run=run, part=part, batch=batch).values(report=report))
+
+    def forget_batches(self, run: str, older_than: datetime | None = None) -> None:
+        """Drop the marks of run ``run`` (it ended), and those older than ``older_than`` (runs
+        whose client died)."""
+        stmt = delete(WrittenBatchRow).where(WrittenBatchRow.run == run)
+        if older_than is not None:
+            stmt = delete(WrittenBatchRow).where(
+                (WrittenBatchRow.run == run) | (WrittenBatchRow.at < older_than)
+            )
+        with self.transaction() as conn:
+            conn.execute(stmt)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -107,6 +107,21 @@ class RejectionRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class WrittenBatchRow(Base):
+    """A batch that a worker of a distributed ingest run wrote, with the report of what it
+    stored. Written in the same transaction as the batch: a task run again after its worker
+    died (perhaps after that commit) finds it and stores nothing twice (``Store.claim_batch``).
+    The run's client deletes its rows when the run ends."""
+
+    __tablename__ = "written_batches"
+
+    run: Mapped[str] = mapped_column(String(32), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    batch: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    report: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # Shared records: organisational units and the audit log, used by the ledger and by accounts.
 
 

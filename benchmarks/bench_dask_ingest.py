@@ -1,0 +1,151 @@
+"""The whole ``luoshi ingest`` command, serial beside Dask (``--workers 1``, ``--workers 2``), as
+processes, on a generated corpus of ~5 KB readouts; rounds interleave the commands.
+
+    python benchmarks/bench_dask_ingest.py [--docs 3000] [--rounds 3] [--pg URL]
+
+Timed from the start of the process to its exit: start-up, the LocalCluster's start and stop,
+reading, extraction and writing. Peak memory is the largest sum of the resident memory of the
+command and every process below it (its workers and nannies), sampled every 50 ms. With --pg
+the same commands write to new databases on that PostgreSQL server (the workers write there
+through their own connections). Ratios are against the serial command of the same round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import sqlalchemy as sa
+from bench_ingest_search import write_corpus
+from sqlalchemy.engine import make_url
+
+COMMANDS = {"serial": [], "workers_1": ["--workers", "1"], "workers_2": ["--workers", "2"]}
+
+
+def peak_tree_mb(proc: subprocess.Popen[bytes], stop: threading.Event, found: list[float]) -> None:
+    top = psutil.Process(proc.pid)
+    peak = 0
+    while not stop.is_set():
+        try:
+            procs = [top, *top.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+        except psutil.Error:
+            pass
+        stop.wait(0.05)
+    found.append(peak / 2**20)
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Wall-clock seconds and peak memory (MB) of one command."""
+    stop, found = threading.Event(), []
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "luoshi.cli", "ingest", *args, "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    sampler = threading.Thread(target=peak_tree_mb, args=(proc, stop, found))
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{args}: exit {proc.returncode}\n{out.decode()}\n{err.decode()}")
+    return wall, found[0]
+
+
+class Databases:
+    """New store locations: SQLite files in ``work``, or databases on a PostgreSQL server."""
+
+    def __init__(self, work: Path, pg: str | None) -> None:
+        self.work, self.pg, self.made = work, pg, []
+        self.server = (
+            sa.create_engine(make_url(pg).set(database="postgres"), isolation_level="AUTOCOMMIT")
+            if pg
+            else None
+        )
+
+    def new(self, label: str) -> str:
+        if self.server is None:
+            path = self.work / f"{label}.db"
+            for stale in self.work.glob(f"{label}.db*"):
+                stale.unlink()
+            return str(path)
+        name = f"luoshi_bench_{uuid.uuid4().hex[:10]}"
+        with self.server.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
+        self.made.append(name)
+        return make_url(self.pg).set(database=name).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        if self.server is None:
+            return
+        with self.server.connect() as conn:
+            for name in self.made:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self.server.dispose()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=3000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--pg", default=os.environ.get("LUOSHI_BENCH_PG"), help="PostgreSQL URL (server).")
+    ap.add_argument("--workdir", type=Path, default=None)
+    args = ap.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="luoshi-bench-dask-"))
+    corpus = work / "corpus"
+    size = write_corpus(corpus, args.docs, parts=4, seed=1)
+    backends = {"sqlite": Databases(work, None)}
+    if args.pg:
+        backends["postgresql"] = Databases(work, args.pg)
+    out: dict[str, object] = {
+        "documents": args.docs, "avg_kb": round(size / args.docs / 1024, 2), "rounds": args.rounds,
+        "cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()],
+    }  # fmt: skip
+    try:
+        for backend, dbs in backends.items():
+            times: dict[str, list[tuple[float, float]]] = {label: [] for label in COMMANDS}
+            for r in range(args.rounds):
+                for label, extra in COMMANDS.items():
+                    times[label].append(run([str(corpus), "--db", dbs.new(f"{label}-{r}"), *extra]))
+            result: dict[str, object] = {}
+            serial = [w for w, _ in times["serial"]]
+            for label, runs in times.items():
+                walls = [w for w, _ in runs]
+                result[label] = {
+                    "docs_per_s_each_round": [round(args.docs / w, 1) for w in walls],
+                    "docs_per_s_median": round(args.docs / statistics.median(walls), 1),
+                    "ratio_to_serial_each_round": [
+                        round(s / w, 3) for s, w in zip(serial, walls, strict=True)
+                    ],
+                    "ratio_to_serial_median": round(
+                        statistics.median(s / w for s, w in zip(serial, walls, strict=True)), 3
+                    ),
+                    "peak_memory_mb_max": round(max(m for _, m in runs), 1),
+                }
+            out[backend] = result
+            print(json.dumps({backend: result}, ensure_ascii=False), flush=True)
+    finally:
+        for dbs in backends.values():
+            dbs.drop()
+    out["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result_dir = Path(__file__).with_name("out")
+    result_dir.mkdir(exist_ok=True)
+    (result_dir / "dask_ingest.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
