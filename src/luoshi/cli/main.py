@@ -66,6 +66,12 @@ app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(ledger_cli.calendar_app, name="calendar")
 app.command("report")(ledger_cli.report)
 
+from luoshi.cli import people as people_cli  # noqa: E402
+
+app.command("people")(people_cli.people)
+app.command("person")(people_cli.person)
+app.add_typer(people_cli.evaluate_app, name="evaluate")
+
 DbOption = Annotated[
     str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
 ]
@@ -91,6 +97,7 @@ def ingest(
 
     from luoshi.ingest import iter_paths
     from luoshi.pipeline import ingest_paths
+    from luoshi.services import people
 
     store = open_db(db)
     total = sum(1 for _ in iter_paths(paths))
@@ -103,6 +110,7 @@ def ingest(
             store, paths, max_bytes=max_bytes, with_facts=facts,
             progress=lambda files, _bytes: progress.update(task, completed=files),
         )  # fmt: skip
+    people.refresh(store)  # the new documents' names, clustered into people again
     if not quiet:
         for key, doc_id in report.duplicates:
             console.print(f"[yellow]already stored[/] {key} (document {doc_id})")

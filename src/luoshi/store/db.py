@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from luoshi.model import Document, Facts
 from luoshi.settings import default_db_path
 from luoshi.store import fts, stories
+from luoshi.store import people as people_tables
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError, translate
 from luoshi.store.migrate import current_revision, ensure_current
@@ -185,6 +186,7 @@ class Store:
         self._person_ids: dict[str, int] = {}
         self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
         self._links_reprints: bool | None = None  # whether the store has the stories tables
+        self._queues_people: bool | None = None  # whether the store has the people tables
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -272,6 +274,10 @@ class Store:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:
             stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh])
+        if self._queues_people is None:
+            self._queues_people = people_tables.installed(conn)
+        if fresh and self._queues_people:  # read into people by luoshi.services.people
+            people_tables.queue(conn, [new_ids[doc.content_hash] for doc, _ in fresh])
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
