@@ -493,29 +493,6 @@ class Store:
         with self.engine.connect() as conn:
             return conn.scalar(select(DocumentRow.facts).where(DocumentRow.id == doc_id))
 
-    def person(self, name: str) -> dict[str, Any]:
-        """A person's posts over time and the documents (meetings) they appear in."""
-        name = to_simplified(name)
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(MentionRow.post, DocumentRow.id, DocumentRow.title, DocumentRow.name,
-                       func.coalesce(DocumentRow.event_date, DocumentRow.published).label("day"))
-                .join(PersonRow, PersonRow.id == MentionRow.person_id)
-                .join(DocumentRow, DocumentRow.id == MentionRow.document_id)
-                .where(PersonRow.name == name)
-                .order_by(text("day"), DocumentRow.id)
-            ).all()  # fmt: skip
-        posts: dict[str, dict[str, Any]] = {}
-        documents: dict[int, dict[str, Any]] = {}
-        for post, doc_id, title, doc_name, day in rows:
-            documents.setdefault(doc_id, {"id": doc_id, "title": title or doc_name, "date": day})
-            if post:
-                seen = posts.setdefault(post, {"post": post, "first": day, "last": day, "documents": 0})
-                seen["first"] = min(filter(None, (seen["first"], day)), default=None)
-                seen["last"] = max(filter(None, (seen["last"], day)), default=None)
-                seen["documents"] += 1
-        return {"name": name, "posts": list(posts.values()), "documents": list(documents.values())}
-
     def citing(self, title: str) -> list[dict[str, Any]]:
         """Documents that cite ``title``, oldest first (a timeline)."""
         with self.engine.connect() as conn:
