@@ -183,6 +183,18 @@ class PeopleGold:
         return {d for d, _, _ in self.mentions}
 
 
+def _reads_as_name(name: str) -> bool:
+    """A surname of the gazetteer and one to four more characters."""
+    from luoshi.extract.gazetteer import surnames
+
+    single, compound = surnames()
+    return (
+        2 <= len(name) <= 6
+        and all("\u3400" <= c <= "\u9fff" for c in name)
+        and (name[0] in single or name[:2] in compound)
+    )
+
+
 def load_people_gold(folder: str | Path) -> PeopleGold:
     """``gold.json`` beside ``docs/``: {"people": {person: [[document, [start, end]], …]},
     "incompatible": [[person, person], …]}; a document is a file of ``docs/`` named without its
@@ -199,7 +211,7 @@ def load_people_gold(folder: str | Path) -> PeopleGold:
             if document not in texts:
                 raise ValueError(f"{person}: no document {document!r} in {folder / 'docs'}")
             name = to_simplified(texts[document][start:end])
-            if not 2 <= len(name) <= 6 or not all("\u3400" <= c <= "\u9fff" for c in name):
+            if not _reads_as_name(name):
                 raise ValueError(f"{person}: {document} [{start}, {end}) holds {name!r}, not a name")
             if owner.setdefault((document, name), person) != person:
                 raise ValueError(f"{document}: {name} given to {owner[(document, name)]} and {person}")

@@ -159,6 +159,7 @@ class PostReader:
     def __init__(self, heads: Iterable[str]) -> None:
         self.heads = frozenset(heads)
         self._lengths = sorted({len(h) for h in self.heads}, reverse=True)
+        self._read: dict[tuple[str, tuple[tuple[str, str], ...]], Post] = {}
 
     def head_of(self, post: str) -> str:
         for n in self._lengths:
@@ -167,6 +168,17 @@ class PostReader:
         return ""
 
     def read(self, written: str, home: Mapping[str, str] | None = None) -> Post:
+        """``written`` read in a document about ``home`` (tier → place). Answers are kept: one
+        corpus writes a few thousand distinct posts, each thousands of times."""
+        key = (written, tuple(sorted(home.items())) if home else ())
+        found = self._read.get(key)
+        if found is None:
+            if len(self._read) > 200_000:
+                self._read.clear()
+            found = self._read[key] = self._parse(written, home)
+        return found
+
+    def _parse(self, written: str, home: Mapping[str, str] | None) -> Post:
         s = to_simplified(written).strip().removeprefix("中共")
         for word in _FORMER:
             s = s.removeprefix(word)
@@ -496,13 +508,18 @@ class _Group:
             mine.starts.extend(held.starts)
             mine.ends.extend(held.ends)
 
-    def seats_near(self, day: int | None, days: int = SAME_MONTH) -> set[tuple[str, str]]:
-        """The seats of the posts seen held within ``days`` of ``day`` (every seat if undated)."""
-        out: set[tuple[str, str]] = set()
+    def seats_around(self, day: int | None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        """The seats of the posts seen held within a month of ``day``, and within
+        ``SAME_PLACE_YEARS`` (every seat when undated)."""
+        month: set[tuple[str, str]] = set()
+        years: set[tuple[str, str]] = set()
         for h in self.held.values():
-            if day is None or not h.days or min(abs(d - day) for d in h.days) < days:
-                out.update(h.post.seats)
-        return out
+            near = min((abs(d - day) for d in h.days), default=0) if day is not None else 0
+            if near < SAME_MONTH:
+                month.update(h.post.seats)
+            if near <= SAME_PLACE_YEARS * 366:
+                years.update(h.post.seats)
+        return month, years
 
     def distance(self, day: int | None) -> int:
         days = [d for h in self.held.values() for d in h.days]
@@ -553,12 +570,19 @@ def _cluster_name(reader: PostReader, name: str, sightings: list[Sighting], deci
             i = parent[i]
         return i
 
+    refused: set[tuple[int, int, int, int]] = set()  # pairs of groups (as they were) that clash
+
     def join(i: int, j: int, forced: bool = False) -> bool:
         a, b = root(i), root(j)
         if a == b:
             return True
-        if not forced and groups[a].clashes_with(groups[b]):
-            return False
+        if not forced:
+            state = (a, b, len(groups[a].members), len(groups[b].members))
+            if state in refused:
+                return False
+            if groups[a].clashes_with(groups[b]):
+                refused.add(state)
+                return False
         a, b = min(a, b), max(a, b)
         groups[a].absorb(groups[b])
         parent[b] = a
@@ -583,17 +607,15 @@ def _cluster_name(reader: PostReader, name: str, sightings: list[Sighting], deci
         day = _ordinal(s.day)
         home_seats = set(s.home.items())
         best: tuple[int, int, int] | None = None
-        for g in anchored:
-            g = root(g)
-            if groups[g].clashes_with(groups[r]) or (
-                day is not None and _home_conflicts(home_seats, groups[g].seats_near(day))
-            ):
+        targets = sorted({root(g) for g in anchored})
+        for g in targets:
+            month, years = groups[g].seats_around(day)
+            if (day is not None and _home_conflicts(home_seats, month)) or groups[g].clashes_with(groups[r]):
                 continue
-            score = 2 if home_seats & groups[g].seats_near(day, SAME_PLACE_YEARS * 366) else 1
-            candidate = (score, -groups[g].distance(day), g)
+            candidate = (2 if home_seats & years else 1, -groups[g].distance(day), g)
             if best is None or candidate > best:
                 best = candidate
-        single = len({root(g) for g in anchored}) == 1 and not common_name(name)
+        single = len(targets) == 1 and not common_name(name)
         if best and (best[0] >= 2 or single) and join(best[2], r):
             continue
         place = _widest(s.home)

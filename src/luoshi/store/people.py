@@ -33,6 +33,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
     insert,
@@ -252,12 +253,11 @@ def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Caree
     ]  # fmt: skip
     if records:
         conn.execute(insert(PostRecordRow), records)
-    by_person: dict[int, list[int]] = {}
-    for c in careers:
-        by_person[c.ref] = [s.ref for s in c.sightings]
-    for person, refs in by_person.items():
-        for chunk in _chunks(refs):
-            conn.execute(update(SightingRow).where(SightingRow.id.in_(chunk)).values(person_id=person))
+    conn.execute(
+        update(SightingRow).where(SightingRow.id == bindparam("ref")).values(person_id=bindparam("person")),
+        [{"ref": s.ref, "person": c.ref} for c in careers for s in c.sightings],
+        execution_options={"synchronize_session": False},
+    )
 
 
 def people_named(conn: Connection, name: str) -> list[dict[str, Any]]:
