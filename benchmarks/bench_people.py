@@ -86,14 +86,21 @@ def bench_generated(folder: Path, n: int, more: int, db: str | None) -> dict[str
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--more", type=int, default=200)
-    parser.add_argument("--db", help="a PostgreSQL URL for the generated corpus (default: SQLite in a temp folder)")
+    parser.add_argument(
+        "--db", help="a PostgreSQL URL for the generated corpus (default: SQLite in a temp folder)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        out = {"demo": bench_demo(folder, None), "generated": bench_generated(folder, args.docs, args.more, args.db)}
+        out = {
+            "demo": bench_demo(folder, None),
+            "generated": bench_generated(folder, args.docs, args.more, args.db),
+        }
     json.dump(out, sys.stdout, indent=2)
     print()
 

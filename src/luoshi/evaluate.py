@@ -202,7 +202,9 @@ def load_people_gold(folder: str | Path) -> PeopleGold:
     people in one document, is refused."""
     folder = Path(folder)
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / "docs").iterdir()) if p.is_file()}
+    texts = {
+        p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / "docs").iterdir()) if p.is_file()
+    }
     mentions: dict[tuple[str, int, int], str] = {}
     names: dict[tuple[str, int, int], str] = {}
     owner: dict[tuple[str, str], str] = {}
@@ -257,12 +259,18 @@ def score_people(gold: PeopleGold, assigned: dict[tuple[str, str], Any]) -> Peop
     pred_size = Counter(predicted.values())
     gold_size = Counter(gold.mentions.values())
     n = len(gold.mentions) or 1
-    precision = sum(both[(predicted[i], gold.mentions[i])] / pred_size[predicted[i]] for i in gold.mentions) / n
-    recall = sum(both[(predicted[i], gold.mentions[i])] / gold_size[gold.mentions[i]] for i in gold.mentions) / n
+    precision = (
+        sum(both[(predicted[i], gold.mentions[i])] / pred_size[predicted[i]] for i in gold.mentions) / n
+    )
+    recall = (
+        sum(both[(predicted[i], gold.mentions[i])] / gold_size[gold.mentions[i]] for i in gold.mentions) / n
+    )
     members: dict[Any, set[str]] = {}
     for item, person in predicted.items():
         members.setdefault(person, set()).add(gold.mentions[item])
     bad = [(a, b) for a, b in gold.incompatible if any({a, b} <= m for m in members.values())]
     wrong = sorted((str(p), sorted(m)) for p, m in members.items() if len(m) > 1)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return PeopleScore(precision, recall, f1, len(gold.mentions), len(gold_size), len(pred_size), missed, bad, wrong)
+    return PeopleScore(
+        precision, recall, f1, len(gold.mentions), len(gold_size), len(pred_size), missed, bad, wrong
+    )

@@ -499,7 +499,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{id}　{name}　{label}　{first} 至 {last}　{documents}份文件",
         "{id}  {name}  {label}  {first} to {last}  {documents} documents",
     ),
-    "people.merged": ("已合并为人物 {id}（操作人：{actor}，已记录）", "merged into person {id} (by {actor}, recorded)"),
+    "people.merged": (
+        "已合并为人物 {id}（操作人：{actor}，已记录）",
+        "merged into person {id} (by {actor}, recorded)",
+    ),
     "people.split_done": (
         "已拆分为人物 {part} 与人物 {rest}（操作人：{actor}，已记录）",
         "split into persons {part} and {rest} (by {actor}, recorded)",
@@ -521,6 +524,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "merges of people who held incompatible posts at once: {n}",
     ),
     "people.eval_wrong": ("人物 {person} 合并了标注中的 {gold}", "person {person} joins gold people {gold}"),
+    "people.eval_bad_gold": ("标注集无法读取：{error}", "the gold set cannot be read: {error}"),
     "people.eval_below": ("F1 {f:.3f} 低于要求的 {min:.3f}", "F1 {f:.3f} is below the required {min:.3f}"),
     "people.succession": ("该职务（{post}）现由{name}担任", "this post ({post}) is now held by {name}"),
     "people.succession_seen": ("{first}起见于文件", "in the documents from {first}"),
@@ -543,7 +547,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "people.last_document": ("末见文件", "Last document"),
     "people.evidence": ("依据", "Evidence"),
     "people.appearances": ("出现的文件", "Appears in"),
-    "people.same_name": ("同名人物{n}人，按任职地点与时间区分", "{n} persons of this name, told apart by place and time"),
+    "people.same_name": (
+        "同名人物{n}人，按任职地点与时间区分",
+        "{n} persons of this name, told apart by place and time",
+    ),
     "people.person_heading": ("人物 {id}", "Person {id}"),
     "people.previous": ("上一页", "Previous"),
     "people.next": ("下一页", "Next"),

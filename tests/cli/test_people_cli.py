@@ -33,7 +33,11 @@ def test_person_timeline_in_chinese_and_json(ingested):
     text = runner.invoke(app, ["person", "覃建國", "--db", ingested]).output
     assert "覃建国：共1人" in text
     lines = [line.strip() for line in text.splitlines()]
-    posts = [line.split("　")[1] for line in lines if " 至 " in line and "　" in line and not line.startswith("人物")]
+    posts = [
+        line.split("　")[1]
+        for line in lines
+        if " 至 " in line and "　" in line and not line.startswith("人物")
+    ]
     assert posts == ["深圳市委副书记", "深圳市市长", "深圳市委书记"]  # in date order
     assert "离任：2022-11-20（免去）" in text and "任职：2022-11-20（任）" in text
     assert "首见《深圳市委常委会召开会议》" in text
@@ -44,15 +48,24 @@ def test_person_timeline_in_chinese_and_json(ingested):
 
 
 def test_people_index_with_paging(ingested):
-    page = json.loads(runner.invoke(app, ["people", "--db", ingested, "--json", "--limit", "2", "--offset", "1"]).output)
+    page = json.loads(
+        runner.invoke(app, ["people", "--db", ingested, "--json", "--limit", "2", "--offset", "1"]).output
+    )
     assert page["total"] == 6 and page["offset"] == 1 and len(page["people"]) == 2
     text = runner.invoke(app, ["people", "--db", ingested, "--query", "张立新"]).output
     assert "共2人" in text and "深圳市副市长" in text and "杭州市发展改革委主任" in text
 
 
 def test_merge_and_split_from_the_command_line(ingested):
-    ids = [p["id"] for p in json.loads(runner.invoke(app, ["person", "张立新", "--db", ingested, "--json"]).output)["people"]]
-    merged = runner.invoke(app, ["person", "merge", str(ids[0]), str(ids[1]), "--db", ingested, "--as", "督查室"])
+    ids = [
+        p["id"]
+        for p in json.loads(runner.invoke(app, ["person", "张立新", "--db", ingested, "--json"]).output)[
+            "people"
+        ]
+    ]
+    merged = runner.invoke(
+        app, ["person", "merge", str(ids[0]), str(ids[1]), "--db", ingested, "--as", "督查室"]
+    )
     assert merged.exit_code == 0 and f"已合并为人物 {min(ids)}" in merged.output and "督查室" in merged.output
     split = runner.invoke(app, ["person", "split", str(min(ids)), "--post", "杭州市发展改革委主任", "--db", ingested,
                                 "--json"])  # fmt: skip

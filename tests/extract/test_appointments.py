@@ -60,7 +60,10 @@ def test_facts_carry_the_changes_and_name_their_persons():
     text = "2022年11月20日，中共广东省委决定：覃建国同志任深圳市委书记，免去其深圳市市长职务。"
     facts = extract(document_from_text(text, "notice"))
     assert [p.name for p in facts.persons] == ["覃建国"]  # named only in the notice, still a person
-    assert [(a.post, a.change) for a in facts.appointments] == [("深圳市委书记", "start"), ("深圳市市长", "end")]
+    assert [(a.post, a.change) for a in facts.appointments] == [
+        ("深圳市委书记", "start"),
+        ("深圳市市长", "end"),
+    ]
     stored = facts.to_gold_shape()["appointments"]
     assert stored[0] == {"name": "覃建国", "post": "深圳市委书记", "change": "start", "word": "任",
                          "span": [facts.appointments[0].span.start, facts.appointments[0].span.end],

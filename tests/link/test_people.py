@@ -62,13 +62,17 @@ def test_a_documents_home_is_where_its_posts_and_places_are():
     assert document_home(READER, [], []) == {}
 
 
-def seen(doc: int, name: str, day: str | None, *posts: str | tuple[str, str, str], home: dict | None = None) -> Sighting:
+def seen(
+    doc: int, name: str, day: str | None, *posts: str | tuple[str, str, str], home: dict | None = None
+) -> Sighting:
     shown = [Shown(p, (0, len(p))) if isinstance(p, str) else Shown(p[0], (0, 1), p[1], p[2]) for p in posts]
     return Sighting(doc, name, day, shown, dict(home or {}), (0, len(name)), ref=doc)
 
 
 def people_of(sightings: list[Sighting], decisions: Decisions | None = None) -> list[set[int]]:
-    return sorted(({s.document_id for s in c.sightings} for c in cluster(READER, sightings, decisions)), key=min)
+    return sorted(
+        ({s.document_id for s in c.sightings} for c in cluster(READER, sightings, decisions)), key=min
+    )
 
 
 def test_same_name_and_post_within_years_is_one_person():
@@ -115,7 +119,10 @@ def test_transfer_words_link_the_old_post_and_the_new():
 
 
 def test_promotion_within_a_place_and_within_a_province():
-    same_city = [seen(1, "林晓峰", "2021-01-01", "佛山市市长"), seen(2, "林晓峰", "2023-05-01", "佛山市委书记")]
+    same_city = [
+        seen(1, "林晓峰", "2021-01-01", "佛山市市长"),
+        seen(2, "林晓峰", "2023-05-01", "佛山市委书记"),
+    ]
     assert people_of(same_city) == [{1, 2}]
     up = [seen(1, "孟立新", "2020-01-01", "深圳市委书记"), seen(2, "孟立新", "2022-12-01", "广东省省长")]
     assert people_of(up) == [{1, 2}]
@@ -124,9 +131,15 @@ def test_promotion_within_a_place_and_within_a_province():
 
 
 def test_common_names_need_the_same_post():
-    promoted = [seen(1, "刘洋", "2021-01-01", "福州市副市长"), seen(2, "刘洋", "2022-01-01", "福州市发展改革委主任")]
+    promoted = [
+        seen(1, "刘洋", "2021-01-01", "福州市副市长"),
+        seen(2, "刘洋", "2022-01-01", "福州市发展改革委主任"),
+    ]
     assert people_of(promoted) == [{1}, {2}]
-    same = [seen(1, "刘洋", "2021-01-01", "福州市副市长"), seen(2, "刘洋", "2022-01-01", "副市长", home={"市": "福州"})]
+    same = [
+        seen(1, "刘洋", "2021-01-01", "福州市副市长"),
+        seen(2, "刘洋", "2022-01-01", "副市长", home={"市": "福州"}),
+    ]
     assert people_of(same) == [{1, 2}]
     moved = [seen(1, "刘洋", "2021-01-01", "福州市副市长"),
              seen(2, "刘洋", "2021-03-01", ("福州市委常委", START, "任"))]  # fmt: skip
@@ -148,8 +161,10 @@ def test_mentions_without_posts_join_the_person_of_their_place():
 
 
 def test_decisions_override_the_evidence():
-    a, b, c = seen(1, "赵明", "2021-01-01", "济南市市长"), seen(2, "赵明", "2021-01-10", "罗湖区区长"), seen(
-        3, "赵明", "2022-01-01", "济南市市长"
+    a, b, c = (
+        seen(1, "赵明", "2021-01-01", "济南市市长"),
+        seen(2, "赵明", "2021-01-10", "罗湖区区长"),
+        seen(3, "赵明", "2022-01-01", "济南市市长"),
     )
     assert people_of([a, b, c]) == [{1, 3}, {2}]
     merged = Decisions(together=((a.key, b.key),))
@@ -190,7 +205,10 @@ def test_sightings_from_stored_facts():
     found = {s.name: s for s in sightings_from_facts(READER, 5, "2022-11-20", facts)}
     assert set(found) == {"孟立新", "覃建国", "张立新"}
     assert found["孟立新"].home == SHENZHEN and found["孟立新"].span == (10, 13)
-    assert [(x.written, x.change, x.word) for x in found["覃建国"].shown] == [("市长", "held", ""), ("深圳市委书记", "start", "任")]
+    assert [(x.written, x.change, x.word) for x in found["覃建国"].shown] == [
+        ("市长", "held", ""),
+        ("深圳市委书记", "start", "任"),
+    ]
     assert found["张立新"].shown == []
     again = Sighting.from_row(11, 5, "覃建国", "2022-11-20", found["覃建国"].data())
     assert again.shown == found["覃建国"].shown and again.home == SHENZHEN and again.ref == 11
@@ -211,3 +229,21 @@ def test_two_character_names_are_common(name):
     from luoshi.link.people import common_name
 
     assert common_name(name) and not common_name("王伟中")
+
+
+def test_a_post_without_its_place_is_read_in_the_persons_other_posts_first():
+    facts = {
+        "persons": ["钟国华", "孙海涛"],
+        "spans": {"persons": [["钟国华", 6, 9], ["孙海涛", 20, 23]],
+                  "roles": [["钟国华", "省委书记", 2, 6], ["孙海涛", "温州市市长", 15, 20], ["孙海涛", "市长", 40, 42]]},
+        "places": [{"name": "厦门", "kind": "admin", "span": [0, 2]}],
+    }  # fmt: skip
+    found = {s.name: s for s in sightings_from_facts(READER, 1, "2020-11-03", facts)}
+    guest = found["孙海涛"]  # "温州市市长孙海涛…孙海涛市长" in a readout of 厦门
+    assert [READER.read(x.written, dict(x.context) or guest.home).text for x in guest.shown] == [
+        "温州市市长"
+    ] * 2
+    host = found["钟国华"].shown[0]
+    assert READER.read(host.written, dict(host.context) or found["钟国华"].home).text == "福建省委书记"
+    (career,) = [c for c in cluster(READER, list(found.values())) if c.name == "孙海涛"]
+    assert [r.post.text for r in career.records] == ["温州市市长"]

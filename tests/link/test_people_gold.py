@@ -38,11 +38,23 @@ def test_the_gold_set_is_what_the_issue_asks():
         names[gold.names[item]].add(person)
     shared = {name: people for name, people in names.items() if len(people) > 1}
     places = {pid: {s.place for s in make.PEOPLE[pid][1]} for pid in make.PEOPLE}
-    pairs = [(a, b) for people in shared.values() for a in people for b in people if a < b and places[a] != places[b]]
+    pairs = [
+        (a, b)
+        for people in shared.values()
+        for a in people
+        for b in people
+        if a < b and places[a] != places[b]
+    ]
     assert len(pairs) >= 6  # the same name in different places
-    several = [pid for pid, (_, stints) in make.PEOPLE.items() if len({s.post for s in stints} | {s.place for s in stints}) > 2]
+    several = [
+        pid
+        for pid, (_, stints) in make.PEOPLE.items()
+        if len({s.post for s in stints} | {s.place for s in stints}) > 2
+    ]
     assert len(several) >= 10  # several posts over the years
-    assert len(gold.incompatible) >= 6 and all(a in gold.people and b in gold.people for a, b in gold.incompatible)
+    assert len(gold.incompatible) >= 6 and all(
+        a in gold.people and b in gold.people for a, b in gold.incompatible
+    )
     assert any("traditional" in d for d in gold.documents)
 
 
@@ -68,7 +80,11 @@ def test_bcubed_scores():
     # gold: A in documents 1 and 2, B in documents 3 and 4 (all named 张三)
     gold = _gold({("d1", 0, 2): "A", ("d2", 0, 2): "A", ("d3", 0, 2): "B", ("d4", 0, 2): "B"}, [("A", "B")])
     perfect = score_people(gold, {("d1", "张三"): 1, ("d2", "张三"): 1, ("d3", "张三"): 2, ("d4", "张三"): 2})
-    assert (perfect.precision, perfect.recall, perfect.f1) == (1.0, 1.0, 1.0) and not perfect.incompatible_merges
+    assert (perfect.precision, perfect.recall, perfect.f1) == (
+        1.0,
+        1.0,
+        1.0,
+    ) and not perfect.incompatible_merges
     lumped = score_people(gold, {(d, "张三"): 1 for d in ("d1", "d2", "d3", "d4")})
     assert (lumped.precision, lumped.recall) == (0.5, 1.0) and lumped.incompatible_merges == [("A", "B")]
     assert lumped.wrong == [("1", ["A", "B"])]
@@ -83,6 +99,8 @@ def test_a_gold_file_that_does_not_hold_names_is_refused(tmp_path):
     (tmp_path / "gold.json").write_text(json.dumps({"people": {"P1": [["a", [0, 2]]]}}), encoding="utf-8")
     with pytest.raises(ValueError, match="not a name"):
         load_people_gold(tmp_path)
-    (tmp_path / "gold.json").write_text(json.dumps({"people": {"P1": [["a", [2, 5]]], "P2": [["a", [2, 5]]]}}))
+    (tmp_path / "gold.json").write_text(
+        json.dumps({"people": {"P1": [["a", [2, 5]]], "P2": [["a", [2, 5]]]}})
+    )
     with pytest.raises(ValueError, match="given to P1 and P2"):
         load_people_gold(tmp_path)

@@ -31,7 +31,10 @@ def test_careers_from_stored_readouts(db):
         ("深圳市委书记", "2022-11-20", "2024-01-10", "2022-11-20", None),
     ]
     mayor = qin["posts"][1]
-    assert mayor["first_document"]["id"] == ids["sz-2021"] and mayor["last_document"]["id"] == ids["sz-2022-notice"]
+    assert (
+        mayor["first_document"]["id"] == ids["sz-2021"]
+        and mayor["last_document"]["id"] == ids["sz-2022-notice"]
+    )
     assert {e["word"] for e in mayor["evidence"]} == {"", "辞去", "免去"}
     assert qin["label"] == "深圳市委书记" and qin["documents"] == 5
     assert [a["document_id"] for a in qin["appearances"]] == [
@@ -101,12 +104,17 @@ def test_the_successor_of_a_tasks_leader(db):
     store = open_store(db)
     ids = add(store, READOUTS)
     # a task from the directive 覃建国 gave as mayor in 2021: 深圳市市长 is now 周正清's
-    task = {"leader": None, "source": {"kind": "document", "document_id": ids["sz-2021"], "speaker": "覃建国"}}
+    task = {
+        "leader": None,
+        "source": {"kind": "document", "document_id": ids["sz-2021"], "speaker": "覃建国"},
+    }
     found = people.task_successor(store, task)
     assert found and found["post"] == "深圳市市长" and found["successor"]["name"] == "周正清"
     assert found["successor"]["first_seen"] == "2022-11-09"
     # a 责任领导 cell names the leader
-    assert people.task_successor(store, {"leader": "市长覃建国", "source": {}})["successor"]["name"] == "周正清"  # type: ignore[index]
+    assert (
+        people.task_successor(store, {"leader": "市长覃建国", "source": {}})["successor"]["name"] == "周正清"
+    )  # type: ignore[index]
     # the holder now has no successor; a name the documents do not know has none either
     assert people.task_successor(store, {"leader": "周正清", "source": {}}) is None
     assert people.task_successor(store, {"leader": "无名氏", "source": {}}) is None
@@ -124,4 +132,6 @@ def test_stores_written_before_migration_0011_are_read(db_path):
     store = open_store(db_path)  # migrates: every stored document queued
     assert people.counts(store)["pending"] == len(READOUTS)
     (qin,) = people.person(store, "覃建国")["people"]
-    assert [r["post"] for r in qin["posts"]][-1] == "深圳市委书记" and qin["posts"][-1]["began"] == "2022-11-20"
+    assert [r["post"] for r in qin["posts"]][-1] == "深圳市委书记" and qin["posts"][-1][
+        "began"
+    ] == "2022-11-20"

@@ -25,7 +25,9 @@ def people_site(module_db: str) -> dict:
     ledger = Ledger(store, actor="setup")
     proposed = ledger.propose(ids["sz-2021"], "营商环境改革")  # 覃建国's directive as mayor
     with store.transaction() as conn:
-        (plain,) = ledger.add_tasks(conn, "营商环境改革", 2022, [NewTask(code="X1", title="无责任领导的任务")])
+        (plain,) = ledger.add_tasks(
+            conn, "营商环境改革", 2022, [NewTask(code="X1", title="无责任领导的任务")]
+        )
     Accounts(store).add("viewer", PASSWORD, "viewer", None)
     return {"db": module_db, "ids": ids, "directive_task": proposed[0], "plain_task": plain}
 
@@ -36,7 +38,11 @@ def test_person_page_is_a_career_timeline(people_site):
     assert page.status_code == 200
     html = page.text
     assert "<h1>覃建国</h1>" in html
-    assert re.findall(r'<b class="post-name">([^<]+)</b>', html) == ["深圳市委副书记", "深圳市市长", "深圳市委书记"]
+    assert re.findall(r'<b class="post-name">([^<]+)</b>', html) == [
+        "深圳市委副书记",
+        "深圳市市长",
+        "深圳市委书记",
+    ]
     assert "2021-03-05 — 2022-11-20" in html and "离任 2022-11-20" in html
     assert f'href="/documents/{people_site["ids"]["sz-2021"]}"' in html
     two = client.get(f"/people/{quote('张立新')}").text
@@ -48,7 +54,9 @@ def test_person_page_is_a_career_timeline(people_site):
 def test_people_index_lists_persons_with_counts(people_site):
     client, _ = login(people_site, "viewer")
     html = client.get("/people").text
-    assert "共6人，第1至6人" in html and html.index(">覃建国<") < html.index(">孟立新<")  # most documented first
+    assert "共6人，第1至6人" in html and html.index(">覃建国<") < html.index(
+        ">孟立新<"
+    )  # most documented first
     assert re.search(r'<a href="/people/%E8%A6%83%E5%BB%BA%E5%9B%BD#p\d+">覃建国</a>', html)
     filtered = client.get("/people", params={"q": "发展改革委"}).text
     assert "共1人" in filtered and "杭州市发展改革委主任" in filtered

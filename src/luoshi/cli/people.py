@@ -23,11 +23,11 @@ evaluate_app = typer.Typer(
 )
 
 
-def _say(key: str, **params: object) -> None:
+def _say(key: str, **params: Any) -> None:
     console.print(message(key, **params), markup=False)
 
 
-def _fail(key: str, code: int = 1, **params: object) -> typer.Exit:
+def _fail(key: str, code: int = 1, **params: Any) -> typer.Exit:
     err.print(message(key, **params), markup=False)
     return typer.Exit(code)
 
@@ -41,8 +41,12 @@ def people(
     as_json: JsonOption = False,
     limit: Annotated[int, typer.Option(help="Persons per page.")] = 50,
     offset: Annotated[int, typer.Option(help="Persons to skip (paging).")] = 0,
-    query: Annotated[str | None, typer.Option("--query", "-q", help="Only names or posts containing this.")] = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Read every document and cluster every name again.")] = False,
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Only names or posts containing this.")
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Read every document and cluster every name again.")
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """The index of persons (one name may be several persons), the most documented first."""
@@ -52,13 +56,21 @@ def people(
     store = open_db(db, create=False)
     if rebuild:
         report = service.rebuild(store)
-        err.print(message("people.refreshed", **{**report.to_json(), "seconds": f"{report.seconds:.2f}"}), markup=False)
+        err.print(
+            message("people.refreshed", **{**report.to_json(), "seconds": f"{report.seconds:.2f}"}),
+            markup=False,
+        )
     page = service.index(store, limit=limit, offset=offset, query=query)
     if as_json:
         _print_json(page)
         return
     shown = page["people"]
-    _say("people.total", total=page["total"], start=page["offset"] + 1 if shown else 0, end=page["offset"] + len(shown))
+    _say(
+        "people.total",
+        total=page["total"],
+        start=page["offset"] + 1 if shown else 0,
+        end=page["offset"] + len(shown),
+    )
     unknown = message("people.unknown_day")
     for p in shown:
         _say("people.index_line", id=p["id"], name=p["name"], label=p["label"] or "—",
@@ -66,12 +78,20 @@ def people(
 
 
 def person(
-    words: Annotated[list[str], typer.Argument(help="NAME, or: merge ID ID, or: split ID.", show_default=False)],
+    words: Annotated[
+        list[str], typer.Argument(help="NAME, or: merge ID ID, or: split ID.", show_default=False)
+    ],
     db: DbOption = None,
     as_json: JsonOption = False,
-    post: Annotated[list[str] | None, typer.Option("--post", help="split: the mentions showing this post.")] = None,
-    document: Annotated[list[int] | None, typer.Option("--document", help="split: the mentions in this document.")] = None,
-    actor: Annotated[str | None, typer.Option("--as", help="Who decides (recorded; default: your login).")] = None,
+    post: Annotated[
+        list[str] | None, typer.Option("--post", help="split: the mentions showing this post.")
+    ] = None,
+    document: Annotated[
+        list[int] | None, typer.Option("--document", help="split: the mentions in this document.")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="Who decides (recorded; default: your login).")
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Why (recorded with the decision).")] = None,
     lang: LangOption = None,
 ) -> None:
@@ -80,8 +100,10 @@ def person(
     from luoshi.services import people as service
 
     set_language(lang)
-    if not words or (words[0] in ("merge", "split") and len(words) != (3 if words[0] == "merge" else 2)) or (
-        words[0] not in ("merge", "split") and len(words) != 1
+    if (
+        not words
+        or (words[0] in ("merge", "split") and len(words) != (3 if words[0] == "merge" else 2))
+        or (words[0] not in ("merge", "split") and len(words) != 1)
     ):
         raise _fail("people.usage", 2)
     who = actor or getpass.getuser()
@@ -137,7 +159,9 @@ def _print_timelines(found: dict[str, Any]) -> None:
                                          last=r["last_seen"] or unknown, post=r["post"]), markup=False)  # fmt: skip
             for change, day in (("start", r["began"]), ("end", r["ended"])):
                 if day:
-                    word = next((e["word"] for e in r["evidence"] if e["change"] == change and e["date"] == day), "")
+                    word = next(
+                        (e["word"] for e in r["evidence"] if e["change"] == change and e["date"] == day), ""
+                    )
                     console.print("      " + message("people.post_change", change=message(f"people.change_{change}"),
                                                      day=day, word=word or "—"), markup=False)  # fmt: skip
             first, last = r["first_document"], r["last_document"]
@@ -150,7 +174,9 @@ def _print_timelines(found: dict[str, Any]) -> None:
 def evaluate_people(
     gold: Annotated[Path, typer.Argument(help="A folder with gold.json and docs/ (tests/link/people_set).")],
     as_json: JsonOption = False,
-    errors: Annotated[bool, typer.Option("--errors", help="List the persons that join several gold people.")] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List the persons that join several gold people.")
+    ] = False,
     min_f1: Annotated[float | None, typer.Option(help="Exit 1 when B-cubed F1 is below this.")] = None,
     lang: LangOption = None,
 ) -> None:
@@ -162,7 +188,10 @@ def evaluate_people(
     from luoshi.services import people as service
 
     set_language(lang)
-    truth = load_people_gold(gold)
+    try:
+        truth = load_people_gold(gold)
+    except (OSError, ValueError, KeyError) as e:
+        raise _fail("people.eval_bad_gold", 2, error=str(e)) from None
     with tempfile.TemporaryDirectory(prefix="luoshi-people-") as tmp:
         store = open_db(str(Path(tmp) / "gold.db"))
         ingest_paths(store, [gold / "docs"])

@@ -23,7 +23,7 @@ from luoshi.model import Appointment, Person, Span
 
 _HEADS = frozenset(post_heads())
 _HEAD_LENGTHS = sorted({len(h) for h in _HEADS}, reverse=True)
-_STOP = "，,。；;：:！？!?\n（()）“”\"《》 　"
+_STOP = '，,。；;：:！？!?\n（()）“”"《》 　'
 _POST_END = re.compile(r"职务|候选人|的(?:请求|辞职)|等职|[" + re.escape(_STOP) + "]")
 _MAX_POSTS = 60  # characters a run of posts may cover
 
@@ -115,7 +115,9 @@ def find_appointments(s: str, persons: list[Person]) -> list[Appointment]:
     def add(name: tuple[int, int], word: str, change: str, at: int) -> None:
         nonlocal last_name
         for post, a, b in _posts_at(s, at):
-            found.setdefault((a, b), Appointment(s[name[0] : name[1]], post, change, word, Span(a, b), Span(*name)))
+            found.setdefault(
+                (a, b), Appointment(s[name[0] : name[1]], post, change, word, Span(a, b), Span(*name))
+            )
         last_name = (s[name[0] : name[1]], *name)
 
     events: list[tuple[int, str, re.Match[str]]] = []

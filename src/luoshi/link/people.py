@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -71,7 +71,9 @@ _ACTING = ("代理", "代")
 _FORMER = ("原任", "原", "前任", "时任")
 _SESSION = re.compile(r"^第?[〇零一二三四五六七八九十百0-9]+届")  # "十二届省政协副主席": the post itself
 # Words that end in a tier character without being a place ("自治区", "全国").
-_NOT_PLACES = frozenset({"自治", "特别行政", "全国", "中央", "地方", "全省", "全市", "各省", "各市", "本市", "本省"})
+_NOT_PLACES = frozenset(
+    {"自治", "特别行政", "全国", "中央", "地方", "全省", "全市", "各省", "各市", "本市", "本省"}
+)
 _GENERIC_PLACE = re.compile(r"([\u4e00-\u9fff]{2,5}?)(" + "|".join(_SUFFIXES) + ")")
 # Heads held by one person at a time at a place (a successor can be named); deputies and
 # members are many.
@@ -264,33 +266,39 @@ def _suffix_of(place: str, fallback: str) -> str:
 
 
 def former_word(written: str) -> bool:
-    """"原深圳市市长": a post the person held before."""
+    """ "原深圳市市长": a post the person held before."""
     return to_simplified(written).startswith(_FORMER)
 
 
 def document_home(reader: PostReader, posts: Iterable[str], places: Iterable[str]) -> dict[str, str]:
-    """The places a document is about, per tier: the places of its posts (counted twice), then
-    the administrative places it names, the most frequent first (ties: the first written); a
-    city's province where the text names none."""
+    """The places a document is about, per tier. A readout writes its own place's posts short
+    ("市长") and names the place early (its dateline, its first sentence), while guests' posts
+    carry their places ("温州市市长…"): the first administrative place named counts 3, every
+    other place named and every place written in a post 1. The city is chosen first (ties: the
+    first named), the province is the city's where it has one, else chosen the same way."""
     score: dict[tuple[str, str], float] = defaultdict(float)
     order: dict[tuple[str, str], int] = {}
-    for k, written in enumerate(posts):
-        post = reader.read(written)
-        for i, seat in enumerate(post.seats):
-            score[seat] += 2 if i == 0 else 1
-            order.setdefault(seat, k)
     known = admin_places()
-    for k, name in enumerate(places):
-        if name in known:
-            for seat in _ancestors(name, known[name].tier)[:1]:
-                score[seat] += 1
-                order.setdefault(seat, 1000 + k)
+    for k, name in enumerate(n for n in places if n in known):
+        seat = (known[name].tier, name)
+        score[seat] += 3 if k == 0 else 1
+        order.setdefault(seat, k)
+    for written in posts:
+        post = reader.read(written)
+        if post.seats:
+            score[post.seats[0]] += 1
+            order.setdefault(post.seats[0], 1000)
+    ranked = sorted(score, key=lambda seat: (-score[seat], order[seat]))
     home: dict[str, str] = {}
-    for (tier, place), _ in sorted(score.items(), key=lambda kv: (-kv[1], order[kv[0]])):
-        home.setdefault(tier, place)
-    if "市" in home and "省" not in home:
-        for tier, place in _ancestors(home["市"], "市")[1:]:
-            home.setdefault(tier, place)
+    for tier in ("市", "县", "省"):
+        if tier in home:
+            continue
+        chosen = next((place for t, place in ranked if t == tier), None)
+        if chosen is None:
+            continue
+        home[tier] = chosen
+        for up_tier, up in _ancestors(chosen, tier)[1:]:
+            home.setdefault(up_tier, up)
     return home
 
 
@@ -305,14 +313,16 @@ class Shown:
     span: tuple[int, int]
     change: str = HELD  # held | start | end | former | nominated
     word: str = ""  # the transfer word (任命, 免去…)
+    context: tuple[tuple[str, str], ...] = ()  # (tier, place) that a post without a place is read in
 
     def to_json(self) -> list[Any]:
-        return [self.written, list(self.span), self.change, self.word]
+        return [self.written, list(self.span), self.change, self.word, [list(c) for c in self.context]]
 
     @classmethod
     def from_json(cls, value: Sequence[Any]) -> Shown:
-        written, span, change, word = value
-        return cls(str(written), (int(span[0]), int(span[1])), str(change), str(word))
+        written, span, change, word, *rest = value
+        context = tuple((str(t), str(p)) for t, p in rest[0]) if rest else ()
+        return cls(str(written), (int(span[0]), int(span[1])), str(change), str(word), context)
 
 
 @dataclass
@@ -337,7 +347,9 @@ class Sighting:
                 "span": list(self.span) if self.span else None}  # fmt: skip
 
     @classmethod
-    def from_row(cls, ref: int, document_id: int, name: str, day: str | None, data: Mapping[str, Any]) -> Sighting:
+    def from_row(
+        cls, ref: int, document_id: int, name: str, day: str | None, data: Mapping[str, Any]
+    ) -> Sighting:
         span = data.get("span")
         return cls(document_id, name, day, [Shown.from_json(x) for x in data.get("shown") or []],
                    dict(data.get("home") or {}), (int(span[0]), int(span[1])) if span else None, ref)  # fmt: skip
@@ -358,9 +370,32 @@ def sightings_from_facts(
     first = {to_simplified(n): (int(a), int(b)) for n, a, b in spans.get("persons") or []}
     places = [p["name"] for p in facts.get("places") or [] if p.get("kind") == "admin"]
     home = document_home(reader, [s.written for found in shown.values() for s in found], places)
+    for name, found in shown.items():
+        shown[name] = _in_context(reader, found, home)
     names = list(dict.fromkeys(to_simplified(n) for n in facts.get("persons") or []))
     names += [n for n in shown if n not in names]
     return [Sighting(document_id, name, day, shown.get(name, []), home, first.get(name)) for name in names]
+
+
+def _in_context(reader: PostReader, mine: list[Shown], home: Mapping[str, str]) -> list[Shown]:
+    """Each post without a place of its own, with the places it is read in: those of the
+    person's other posts in the document ("省委副书记、深圳市委书记": 广东; "温州市市长某某…某某市长"
+    in a readout of 厦门: 温州), then the document's home."""
+    own: dict[str, str] = {}
+    for s in mine:
+        for tier, place in reader.read(s.written).seats:
+            own.setdefault(tier, place)
+    out = []
+    for s in mine:
+        bare = reader.read(s.written)
+        if bare.place or not bare.tier:
+            out.append(s)
+            continue
+        context = dict(own)
+        for tier, place in home.items():
+            context.setdefault(tier, place)
+        out.append(replace(s, context=tuple(sorted(context.items()))) if context != dict(home) else s)
+    return out
 
 
 # -- careers -----------------------------------------------------------------------------------
@@ -475,7 +510,9 @@ def _clash(a: _Held, b: _Held) -> bool:
 
 
 class _Group:
-    def __init__(self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]) -> None:
+    def __init__(
+        self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]
+    ) -> None:
         self.members = [sighting]
         self.labels = set(labels)
         self.held: dict[str, _Held] = {}
@@ -539,7 +576,9 @@ def common_name(name: str) -> bool:
     return len(name) <= COMMON_NAME_LENGTH
 
 
-def cluster(reader: PostReader, sightings: Sequence[Sighting], decisions: Decisions | None = None) -> list[Career]:
+def cluster(
+    reader: PostReader, sightings: Sequence[Sighting], decisions: Decisions | None = None
+) -> list[Career]:
     """The people behind ``sightings`` (any names; each name is clustered apart), largest
     career first within a name."""
     by_name: dict[str, list[Sighting]] = defaultdict(list)
@@ -551,7 +590,9 @@ def cluster(reader: PostReader, sightings: Sequence[Sighting], decisions: Decisi
     return out
 
 
-def _cluster_name(reader: PostReader, name: str, sightings: list[Sighting], decisions: Decisions) -> list[Career]:
+def _cluster_name(
+    reader: PostReader, name: str, sightings: list[Sighting], decisions: Decisions
+) -> list[Career]:
     sightings = sorted(sightings, key=lambda s: (s.day or "9999", s.document_id))
     index = {s.key: i for i, s in enumerate(sightings)}
     labels: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -634,7 +675,7 @@ def _cluster_name(reader: PostReader, name: str, sightings: list[Sighting], deci
 def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
     """The posts of a sighting, read; a bare head ("书记" in "王伟中书记") is dropped where the
     same document shows a fuller post with that head ("深圳市委书记")."""
-    read = [(shown, reader.read(shown.written, s.home)) for shown in s.shown]
+    read = [(shown, reader.read(shown.written, dict(shown.context) or s.home)) for shown in s.shown]
     return [
         (shown, post) for shown, post in read
         if post.tier or post.unit or post.place or not any(o.head == post.head and o is not post for _, o in read)
@@ -675,8 +716,8 @@ def _candidates(
             if post.single_holder:
                 single.add(post.text)
             if post.tier:
-                key = ("kind", post.tier, post.unit, post.head)
-                mine[key] = max(mine.get(key, 0), 0 if post.place else 1)
+                kind: tuple[str | None, ...] = ("kind", post.tier, post.unit, post.head)
+                mine[kind] = max(mine.get(kind, 0), 0 if post.place else 1)
             for seat in post.seats:
                 mine[("at", *seat)] = 2
         for key, strength in mine.items():
@@ -715,7 +756,9 @@ def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Po
             record = records.setdefault(post.text, PostRecord(post))
             if post.place and not post.inferred and record.post.inferred:
                 record.post = post  # the written place is the better description
-            record.evidence.append(Evidence(s.document_id, shown.span, shown.written, s.day, shown.change, shown.word))
+            record.evidence.append(
+                Evidence(s.document_id, shown.span, shown.written, s.day, shown.change, shown.word)
+            )
             if not s.day or shown.change in (FORMER, NOMINATED):
                 continue
             record.first = min(filter(None, (record.first, s.day)))

@@ -34,7 +34,7 @@ PAGE = 50
 class PeopleError(Exception):
     """A merge or split that cannot be done as asked; the message says why."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, **params: Any) -> None:
         self.key, self.params = key, params
         super().__init__(message(key, **params))
 
@@ -172,7 +172,10 @@ def person(store: Store, name: str) -> dict[str, Any]:
         doc_ids = {e["document_id"] for rs in records.values() for r in rs for e in r["evidence"]}
         doc_ids |= {s["document_id"] for ss in seen.values() for s in ss}
         documents = _documents(conn, doc_ids)
-    return {"name": name, "people": [_person_json(r, records[r["id"]], seen[r["id"]], documents) for r in rows]}
+    return {
+        "name": name,
+        "people": [_person_json(r, records[r["id"]], seen[r["id"]], documents) for r in rows],
+    }
 
 
 def person_by_id(store: Store, person_id: int) -> dict[str, Any] | None:
@@ -191,7 +194,10 @@ def index(store: Store, limit: int = PAGE, offset: int = 0, query: str | None = 
     limit, offset = max(1, min(limit, 500)), max(0, offset)
     with store.engine.connect() as conn:
         total, rows = tables.index(conn, limit, offset, to_simplified(query.strip()) if query else None)
-    people = [{k: r[k] for k in ("id", "name", "label", "first_seen", "last_seen", "documents", "posts")} for r in rows]
+    people = [
+        {k: r[k] for k in ("id", "name", "label", "first_seen", "last_seen", "documents", "posts")}
+        for r in rows
+    ]
     return {"total": total, "limit": limit, "offset": offset, "people": people}
 
 
@@ -260,7 +266,9 @@ def split(
         def chosen(s: Sighting) -> bool:
             if s.document_id in in_documents:
                 return True
-            shown = {to_simplified(x.written) for x in s.shown} | {reader().read(x.written, s.home).text for x in s.shown}
+            shown = {to_simplified(x.written) for x in s.shown} | {
+                reader().read(x.written, s.home).text for x in s.shown
+            }
             return bool(shown & wanted)
 
         part = [s for s in mine if chosen(s)]
@@ -322,7 +330,9 @@ def task_successor(store: Store, task: Mapping[str, Any]) -> dict[str, Any] | No
                 person_id = int(found[0]["id"])
             records = tables.records_of(conn, [person_id])[person_id]
             if doc_id:
-                records = [r for r in records if any(e["document_id"] == doc_id for e in r["evidence"])] or records
+                records = [
+                    r for r in records if any(e["document_id"] == doc_id for e in r["evidence"])
+                ] or records
             for r in sorted(records, key=lambda r: r["last_seen"] or "", reverse=True):
                 if not r["single_holder"]:
                     continue

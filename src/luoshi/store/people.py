@@ -151,7 +151,9 @@ def queue(conn: Connection, document_ids: Iterable[int]) -> None:
         return
     known: set[int] = set()
     for chunk in _chunks(ids):
-        known.update(conn.scalars(select(PeoplePendingRow.document_id).where(PeoplePendingRow.document_id.in_(chunk))))
+        known.update(
+            conn.scalars(select(PeoplePendingRow.document_id).where(PeoplePendingRow.document_id.in_(chunk)))
+        )
     rows = [{"document_id": i} for i in ids if i not in known]
     if rows:
         conn.execute(insert(PeoplePendingRow), rows)
@@ -169,7 +171,9 @@ def has_pending(conn: Connection) -> bool:
 
 def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
     """Up to ``limit`` queued documents (id, day, stored facts, text), removed from the queue."""
-    ids = list(conn.scalars(select(PeoplePendingRow.document_id).order_by(PeoplePendingRow.document_id).limit(limit)))
+    ids = list(
+        conn.scalars(select(PeoplePendingRow.document_id).order_by(PeoplePendingRow.document_id).limit(limit))
+    )
     if not ids:
         return []
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
@@ -183,13 +187,17 @@ def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, di
 # -- sightings ---------------------------------------------------------------------------------
 
 
-def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: Sequence[Sighting]) -> set[str]:
+def replace_sightings(
+    conn: Connection, document_ids: Sequence[int], sightings: Sequence[Sighting]
+) -> set[str]:
     """The sightings of ``document_ids`` become ``sightings`` (a sighting that stays keeps its
     id); the names whose people must be clustered again."""
     old: dict[tuple[int, str], int] = {}
     for chunk in _chunks(document_ids):
         for i, doc, name in conn.execute(
-            select(SightingRow.id, SightingRow.document_id, SightingRow.name).where(SightingRow.document_id.in_(chunk))
+            select(SightingRow.id, SightingRow.document_id, SightingRow.name).where(
+                SightingRow.document_id.in_(chunk)
+            )
         ):
             old[(int(doc), name)] = int(i)
     names = {name for _, name in old} | {s.name for s in sightings}
@@ -318,7 +326,9 @@ def assignments(conn: Connection) -> dict[tuple[str, str], int]:
     return {(d, n): int(p) for d, n, p in rows if p is not None}
 
 
-def index(conn: Connection, limit: int, offset: int, query: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+def index(
+    conn: Connection, limit: int, offset: int, query: str | None = None
+) -> tuple[int, list[dict[str, Any]]]:
     """(how many people, one page of them: the most documented first)."""
     stmt = select(PersonCareerRow)
     count = select(func.count()).select_from(PersonCareerRow)

@@ -46,7 +46,7 @@ def person_page(request: Request, name: str, user: User = Depends(page_user)) ->
 
 
 def leader_successor(request: Request, task: dict[str, Any]) -> str:
-    """"该职务（深圳市市长）现由某某担任" for the task page, or "" (a Jinja global)."""
+    """ "该职务（深圳市市长）现由某某担任" for the task page, or "" (a Jinja global)."""
     found = service.task_successor(request.app.state.store, task)
     if not found:
         return ""

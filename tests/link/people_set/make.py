@@ -227,7 +227,9 @@ def city_meeting(rng: random.Random, city: str, day: str) -> Text:
 
 def province_meeting(rng: random.Random, province: str, day: str) -> Text:
     cast = holders(province, day)
-    leaders = sorted(cast, key=lambda c: ("书记" not in c[1].post, c[1].post != "省长", "副" in c[1].post, c[0]))
+    leaders = sorted(
+        cast, key=lambda c: ("书记" not in c[1].post, c[1].post != "省长", "副" in c[1].post, c[0])
+    )
     t = Text().add(f"{province}省委常委会召开会议\n\n")
     t.add(f"{_date_cn(day)}，{province}省委常委会召开会议，研究{rng.choice(TOPICS)}等工作。")
     chair = leaders[0]
@@ -260,7 +262,9 @@ def signing(first: str, second: str, day: str) -> Text:
     t = Text().add(f"{first}市与{second}市签署战略合作协议\n\n")
     t.add(f"{_date_cn(day)}，{first}市与{second}市在{first}签署战略合作框架协议。")
     heads = [{s.post: pid for pid, s in holders(city, day)} for city in (first, second)]
-    secretaries = [(city, h["市委书记"]) for city, h in zip((first, second), heads, strict=True) if "市委书记" in h]
+    secretaries = [
+        (city, h["市委书记"]) for city, h in zip((first, second), heads, strict=True) if "市委书记" in h
+    ]
     for k, (city, pid) in enumerate(secretaries):
         t.add("、" if k else "").add(f"{city}市委书记").name(pid)
     if secretaries:
@@ -282,7 +286,9 @@ def notice_begin(pid: str, s: Stint, before: Stint | None, day: str) -> Text:
         body = f"{s.place}{'省' if s.place == province else '市'}人大常委会"
         t.add(f"{body}举行会议 表决通过人事任免事项\n\n")
         acting = full(s).replace(s.post, "代理" + s.post) if word == "决定任命" else full(s)
-        t.add(f"{_date_cn(day)}，{body}举行会议，表决通过人事任免事项。会议{word}").name(pid).add(f"为{acting}")
+        t.add(f"{_date_cn(day)}，{body}举行会议，表决通过人事任免事项。会议{word}").name(pid).add(
+            f"为{acting}"
+        )
         if before and before.ended:
             t.add("；免去").name(pid).add(f"的{full(before)}职务")
         for q, x in holders(s.place, _before(s.start)):
@@ -306,13 +312,38 @@ def notice_begin(pid: str, s: Stint, before: Stint | None, day: str) -> Text:
             t.name(pid).add(f"不再担任{full(before)}职务。")
     elif word == "提名":
         t.add(f"{s.place}市人大常委会召开会议\n\n")
-        t.add(f"{_date_cn(day)}，{s.place}市人大常委会召开会议，市委提名").name(pid).add(f"为{full(s)}候选人。")
+        t.add(f"{_date_cn(day)}，{s.place}市人大常委会召开会议，市委提名").name(pid).add(
+            f"为{full(s)}候选人。"
+        )
     return t
 
 
 def _before(month: str) -> str:
     """A day of the month before ``month``."""
     return _shift(month, -1) + "-15"
+
+
+def _by_hand() -> list[tuple[str, Text]]:
+    """Documents of other shapes: a delegation in another province's readout, titles after
+    names, a page of leaders without a date, a forum with a guest from another province."""
+    out = []
+    t = Text().add("广东省党政代表团到江苏考察\n\n2021年6月8日，广东省党政代表团到苏州考察。江苏省委书记")
+    t.name("P12").add("会见代表团。广东省委书记").name("P01").add("，省委副书记、深圳市委书记").name("P04")
+    t.add("，副省长").name("P39").add("参加考察。苏州市委书记").name("P14").add("陪同。\n").name("P01")
+    t.add("表示，粤苏两省合作基础深厚。").name("P04").add("书记介绍了深圳营商环境改革情况。")
+    out.append(("2021-06-08", t))
+    t = Text().add("深圳市人民政府领导\n\n市长").name("P07").add("\n副市长").name("P25").add("、").name("P40")
+    t.add("\n（本页面信息由深圳市人民政府办公厅维护）")
+    out.append(("", t))
+    t = Text().add("两岸经贸合作论坛在厦门举行\n\n2020年11月3日，两岸经贸合作论坛在厦门举行。福建省委书记")
+    t.name("P43").add("出席并致辞。厦门市委书记").name("P23").add("主持开幕式，温州市市长").name("P37").add(
+        "作交流发言。\n"
+    ).name("P37").add("市长介绍了温州民营经济发展经验。")
+    out.append(("2020-11-03", t))
+    t = Text().add("刘晓东市长调研科技城建设\n\n2022年3月15日，").name("P20").add("市长到科技城调研，")
+    t.add("强调要加快重大项目建设。绵阳市领导").name("P20").add("在调研中指出，要优化营商环境。")
+    out.append(("2022-03-15", t))
+    return out
 
 
 def _shift(month: str, months: int) -> str:
@@ -358,11 +389,14 @@ def build() -> list[tuple[str, str, list[tuple[str, int, int]]]]:
     for day in ("2020-09-15", "2021-11-10"):
         t = Text().add("罗湖区召开营商环境改革推进会\n\n")
         t.add(f"{_date_cn(day)}，深圳市罗湖区召开营商环境改革推进会。深圳市副市长").name("P25")
-        t.add("出席会议并讲话，罗湖区区长").name("P35").add(f"主持会议。\n").name("P35").add(f"表示，{rng.choice(SAYINGS)}。")
+        t.add("出席会议并讲话，罗湖区区长").name("P35").add("主持会议。\n").name("P35").add(
+            f"表示，{rng.choice(SAYINGS)}。"
+        )
         docs.append((day, t))
+    docs.extend(_by_hand())
     docs.sort(key=lambda d: d[0])
     out = []
-    for k, (day, t) in enumerate(docs):
+    for k, (_day, t) in enumerate(docs):
         traditional = k % 9 == 4
         text, spans = t.render(traditional)
         out.append((f"people-{k + 1:03d}{'-traditional' if traditional else ''}", text + "\n", spans))
@@ -382,8 +416,12 @@ def main() -> None:
             gold[pid].append([name, [a, b]])
     payload = {"people": {pid: spans for pid, spans in gold.items() if spans},
                "incompatible": [list(p) for p in INCOMPATIBLE]}  # fmt: skip
-    (HERE / "gold.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(docs)} documents, {sum(map(len, gold.values()))} mentions of {len(payload['people'])} people")
+    (HERE / "gold.json").write_text(
+        json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    print(
+        f"{len(docs)} documents, {sum(map(len, gold.values()))} mentions of {len(payload['people'])} people"
+    )
 
 
 if __name__ == "__main__":
