@@ -33,6 +33,7 @@ Clustering, per name (simplified, variants folded):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -516,6 +517,7 @@ class _Group:
         self.members = [sighting]
         self.labels = set(labels)
         self.held: dict[str, _Held] = {}
+        self.seated = any(post.seats for _, post in posts)  # whether a post of it has a place
         day = _ordinal(sighting.day)
         for shown, post in posts:
             held = self.held.setdefault(post.text, _Held(post))
@@ -534,33 +536,47 @@ class _Group:
     def clashes_with(self, other: _Group) -> bool:
         if any((i, 1 - side) in other.labels for i, side in self.labels):
             return True
+        if not (self.seated and other.seated):
+            return False  # only posts with places clash
         return any(_clash(a, b) for a in self.held.values() for b in other.held.values())
 
     def absorb(self, other: _Group) -> None:
         self.members.extend(other.members)
         self.labels |= other.labels
+        self.seated = self.seated or other.seated
         for text, held in other.held.items():
             mine = self.held.setdefault(text, _Held(held.post))
             mine.days.extend(held.days)
             mine.starts.extend(held.starts)
             mine.ends.extend(held.ends)
 
-    def seats_around(self, day: int | None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-        """The seats of the posts seen held within a month of ``day``, and within
-        ``SAME_PLACE_YEARS`` (every seat when undated)."""
-        month: set[tuple[str, str]] = set()
-        years: set[tuple[str, str]] = set()
-        for h in self.held.values():
-            near = min((abs(d - day) for d in h.days), default=0) if day is not None else 0
-            if near < SAME_MONTH:
-                month.update(h.post.seats)
-            if near <= SAME_PLACE_YEARS * 366:
-                years.update(h.post.seats)
-        return month, years
+
+class _Where:
+    """Where a person sat when (for mentions without posts to be placed): their posts' seats by
+    day, read from the group once."""
+
+    def __init__(self, group: _Group) -> None:
+        dated = sorted((d, h.post.seats) for h in group.held.values() for d in h.days if h.post.seats)
+        self.days = [d for d, _ in dated]
+        self.seats = [seats for _, seats in dated]
+        self.always = {seat for h in group.held.values() if not h.days for seat in h.post.seats}
+
+    def around(self, day: int | None, days: int) -> set[tuple[str, str]]:
+        """The seats held within ``days`` of ``day`` (all of them when ``day`` is unknown)."""
+        if day is None:
+            return {seat for seats in self.seats for seat in seats} | self.always
+        found = set(self.always)
+        for seats in self.seats[
+            bisect_left(self.days, day - days + 1) : bisect_right(self.days, day + days - 1)
+        ]:
+            found.update(seats)
+        return found
 
     def distance(self, day: int | None) -> int:
-        days = [d for h in self.held.values() for d in h.days]
-        return min((abs(d - day) for d in days), default=10**6) if day is not None else 10**6
+        if day is None or not self.days:
+            return 10**6
+        k = bisect_left(self.days, day)
+        return min(abs(self.days[i] - day) for i in (k - 1, k) if 0 <= i < len(self.days))
 
 
 @dataclass(frozen=True)
@@ -641,6 +657,7 @@ def _cluster_name(
     # Mentions without a post of their own join the person the document's home points to.
     roots = sorted({root(i) for i in range(len(sightings))})
     anchored = [r for r in roots if groups[r].anchored]
+    places = {r: _Where(groups[r]) for r in anchored}  # joining posts without places moves no seat
     loose = [r for r in roots if not groups[r].anchored]
     waiting: dict[tuple[str, str] | None, int] = {}
     for r in loose:
@@ -648,15 +665,17 @@ def _cluster_name(
         day = _ordinal(s.day)
         home_seats = set(s.home.items())
         best: tuple[int, int, int] | None = None
-        targets = sorted({root(g) for g in anchored})
-        for g in targets:
-            month, years = groups[g].seats_around(day)
-            if (day is not None and _home_conflicts(home_seats, month)) or groups[g].clashes_with(groups[r]):
+        for g in anchored:  # anchored groups are not joined to each other here: g names one still
+            where = places[g]
+            if (day is not None and _home_conflicts(home_seats, where.around(day, SAME_MONTH))) or groups[
+                root(g)
+            ].clashes_with(groups[root(r)]):
                 continue
-            candidate = (2 if home_seats & years else 1, -groups[g].distance(day), g)
+            near = home_seats & where.around(day, SAME_PLACE_YEARS * 366 + 1)
+            candidate = (2 if near else 1, -where.distance(day), g)
             if best is None or candidate > best:
                 best = candidate
-        single = len(targets) == 1 and not common_name(name)
+        single = len(anchored) == 1 and not common_name(name)
         if best and (best[0] >= 2 or single) and join(best[2], r):
             continue
         place = _widest(s.home)
