@@ -33,7 +33,7 @@ Clustering, per name (simplified, variants folded):
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -473,14 +473,15 @@ class _Held:
     days: list[int] = field(default_factory=list)  # held, begun or ended
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
+    first: int | None = None  # min(days), kept as days are added (a hot name has thousands)
+    last: int | None = None
 
-    @property
-    def first(self) -> int | None:
-        return min(self.days) if self.days else None
-
-    @property
-    def last(self) -> int | None:
-        return max(self.days) if self.days else None
+    def add(self, days: list[int]) -> None:
+        if days:
+            self.days.extend(days)
+            low, high = min(days), max(days)
+            self.first = low if self.first is None else min(self.first, low)
+            self.last = high if self.last is None else max(self.last, high)
 
 
 def _incompatible(a: Post, b: Post) -> bool:
@@ -523,7 +524,7 @@ class _Group:
             held = self.held.setdefault(post.text, _Held(post))
             if day is None or shown.change in (FORMER, NOMINATED):
                 continue
-            held.days.append(day)
+            held.add([day])
             if shown.change == START:
                 held.starts.append(day)
             elif shown.change == END:
@@ -546,30 +547,35 @@ class _Group:
         self.seated = self.seated or other.seated
         for text, held in other.held.items():
             mine = self.held.setdefault(text, _Held(held.post))
-            mine.days.extend(held.days)
+            mine.add(held.days)
             mine.starts.extend(held.starts)
             mine.ends.extend(held.ends)
 
 
 class _Where:
-    """Where a person sat when (for mentions without posts to be placed): their posts' seats by
-    day, read from the group once."""
+    """Where a person sat when (for mentions without posts to be placed): for each seat, the
+    days it was seen held, sorted; read from the group once."""
 
     def __init__(self, group: _Group) -> None:
-        dated = sorted((d, h.post.seats) for h in group.held.values() for d in h.days if h.post.seats)
-        self.days = [d for d, _ in dated]
-        self.seats = [seats for _, seats in dated]
-        self.always = {seat for h in group.held.values() if not h.days for seat in h.post.seats}
+        by_seat: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.always: set[tuple[str, str]] = set()  # seats of posts seen without a day
+        for h in group.held.values():
+            for seat in h.post.seats:
+                by_seat[seat].extend(h.days)
+                if not h.days:
+                    self.always.add(seat)
+        self.by_seat = {seat: sorted(days) for seat, days in by_seat.items()}
+        self.days = sorted({d for days in self.by_seat.values() for d in days})
 
     def around(self, day: int | None, days: int) -> set[tuple[str, str]]:
         """The seats held within ``days`` of ``day`` (all of them when ``day`` is unknown)."""
         if day is None:
-            return {seat for seats in self.seats for seat in seats} | self.always
+            return set(self.by_seat)
         found = set(self.always)
-        for seats in self.seats[
-            bisect_left(self.days, day - days + 1) : bisect_right(self.days, day + days - 1)
-        ]:
-            found.update(seats)
+        for seat, seen in self.by_seat.items():
+            k = bisect_left(seen, day - days + 1)
+            if k < len(seen) and seen[k] <= day + days - 1:
+                found.add(seat)
         return found
 
     def distance(self, day: int | None) -> int:

@@ -28,6 +28,7 @@ from luoshi.store.schema import DocumentRow
 from luoshi.text.fold import to_simplified
 
 BATCH = 2000  # documents read into sightings per transaction
+NAMES = 2000  # names clustered per transaction
 PAGE = 50
 
 
@@ -74,43 +75,55 @@ def recluster(conn: Connection, names: Iterable[str]) -> int:
     return len(careers)
 
 
-def refresh(store: Store, wait: bool = True, batch: int = BATCH) -> RefreshReport:
-    """Read the queued documents into sightings and cluster their names again. Without
-    ``wait``, returns at once when another process is doing it."""
+def refresh(store: Store, wait: bool = True, batch: int = BATCH, names_at_once: int = NAMES) -> RefreshReport:
+    """Read the queued documents into sightings, then cluster again the names whose sightings
+    are new or changed, a transaction per batch (a run killed half-way is taken up by the next:
+    what waits stays marked). Without ``wait``, returns at once when another process is at it."""
     report = RefreshReport()
     began = time.perf_counter()
-    while True:
 
-        def work(conn: Connection) -> tuple[int, int, int] | None:
-            if not tables.lock(conn, wait):
-                return None
-            taken = tables.take_pending(conn, batch)
-            if not taken:
-                return 0, 0, 0
-            found = [s for doc_id, day, facts, text in taken for s in _sightings(doc_id, day, facts, text)]
-            names = tables.replace_sightings(conn, [t[0] for t in taken], found)
-            return len(taken), len(names), recluster(conn, names)
+    def read(conn: Connection) -> int | None:
+        if not tables.lock(conn, wait):
+            return None
+        taken = tables.take_pending(conn, batch)
+        found = [s for doc_id, day, facts, text in taken for s in _sightings(doc_id, day, facts, text)]
+        tables.replace_sightings(conn, [t[0] for t in taken], found)
+        return len(taken)
 
-        done = store.run(work)
-        if not done or not done[0]:
-            break
-        report.documents += done[0]
-        report.names += done[1]
-        report.people += done[2]
+    clustered: set[str] = set()
+
+    def cluster_some(conn: Connection) -> tuple[int, int] | None:
+        if not tables.lock(conn, wait):
+            return None
+        names = [n for n in tables.dirty_names(conn, names_at_once) if n not in clustered]
+        clustered.update(names)  # (a name is clustered once per run, whatever happens)
+        return len(names), recluster(conn, names)
+
+    while read_some := store.run(read):
+        report.documents += read_some
+    while (done := store.run(cluster_some)) and done[0]:
+        report.names += done[0]
+        report.people += done[1]
     report.seconds = time.perf_counter() - began
     return report
 
 
 def rebuild(store: Store) -> RefreshReport:
     """Read every stored document again and cluster every name (after a change of the rules)."""
-    store.run(tables.queue_all)
+
+    def again(conn: Connection) -> None:
+        tables.lock(conn)
+        tables.queue_all(conn)
+        tables.forget_people(conn)
+
+    store.run(again)
     return refresh(store)
 
 
 def current(store: Store) -> None:
     """Cluster what is queued before answering (skipped while another process is at it)."""
     with store.engine.connect() as conn:
-        if not tables.installed(conn) or not tables.has_pending(conn):
+        if not tables.installed(conn) or not (tables.has_pending(conn) or tables.dirty_names(conn, 1)):
             return
     refresh(store, wait=False)
 
@@ -220,8 +233,8 @@ def _keys_of(conn: Connection, person_id: int) -> tuple[str, list[Sighting]]:
     row = tables.person_row(conn, person_id)
     if row is None:
         raise PeopleError("people.no_person", id=person_id)
-    mine = [s for s in tables.sightings_named(conn, [row["name"]]) if s.ref in _refs(conn, person_id)]
-    return row["name"], mine
+    refs = _refs(conn, person_id)
+    return row["name"], [s for s in tables.sightings_named(conn, [row["name"]]) if s.ref in refs]
 
 
 def _refs(conn: Connection, person_id: int) -> set[int]:

@@ -187,23 +187,21 @@ def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, di
 # -- sightings ---------------------------------------------------------------------------------
 
 
-def replace_sightings(
-    conn: Connection, document_ids: Sequence[int], sightings: Sequence[Sighting]
-) -> set[str]:
-    """The sightings of ``document_ids`` become ``sightings`` (a sighting that stays keeps its
-    id); the names whose people must be clustered again."""
-    old: dict[tuple[int, str], int] = {}
+def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: Sequence[Sighting]) -> None:
+    """The sightings of ``document_ids`` become ``sightings``. A sighting that stays keeps its id,
+    and its person unless what it shows changed; new and changed ones wait without a person
+    (``dirty_names``), as do the other sightings of a name that lost one."""
+    old: dict[tuple[int, str], tuple[int, str | None, dict[str, Any]]] = {}
     for chunk in _chunks(document_ids):
-        for i, doc, name in conn.execute(
-            select(SightingRow.id, SightingRow.document_id, SightingRow.name).where(
-                SightingRow.document_id.in_(chunk)
-            )
-        ):
-            old[(int(doc), name)] = int(i)
-    names = {name for _, name in old} | {s.name for s in sightings}
+        rows = conn.execute(
+            select(SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data)
+            .where(SightingRow.document_id.in_(chunk))
+        )  # fmt: skip
+        for i, doc, name, day, data in rows:
+            old[(int(doc), name)] = (int(i), day, data)
     new_keys = {s.key for s in sightings}
-    gone = [i for key, i in old.items() if key not in new_keys]
-    for chunk in _chunks(gone):
+    gone = {key: found[0] for key, found in old.items() if key not in new_keys}
+    for chunk in _chunks(list(gone.values())):
         conn.execute(delete(SightingRow).where(SightingRow.id.in_(chunk)))
     fresh = [s for s in sightings if s.key not in old]
     if fresh:
@@ -211,12 +209,34 @@ def replace_sightings(
             {"document_id": s.document_id, "name": s.name, "day": s.day, "data": s.data(), "person_id": None}
             for s in fresh
         ])  # fmt: skip
-    for s in sightings:
-        if s.key in old:
-            conn.execute(
-                update(SightingRow).where(SightingRow.id == old[s.key]).values(day=s.day, data=s.data())
-            )
-    return names
+    changed = [
+        {"ref": old[s.key][0], "day": s.day, "data": s.data()} for s in sightings
+        if s.key in old and (old[s.key][1], old[s.key][2]) != (s.day, s.data())
+    ]  # fmt: skip
+    if changed:
+        conn.execute(
+            update(SightingRow).where(SightingRow.id == bindparam("ref"))
+            .values(day=bindparam("day"), data=bindparam("data"), person_id=None),
+            changed, execution_options={"synchronize_session": False},
+        )  # fmt: skip
+    lost = sorted({name for _, name in gone})
+    if lost:
+        for chunk in _chunks(lost):
+            conn.execute(update(SightingRow).where(SightingRow.name.in_(chunk)).values(person_id=None))
+        left = set(conn.scalars(select(SightingRow.name).where(SightingRow.name.in_(lost)).distinct()))
+        write_people(conn, [n for n in lost if n not in left], [])  # names no document names any more
+
+
+def dirty_names(conn: Connection, limit: int) -> list[str]:
+    """Names with sightings that wait for a person: they must be clustered again."""
+    return list(
+        conn.scalars(select(SightingRow.name).where(SightingRow.person_id.is_(None)).distinct().limit(limit))
+    )
+
+
+def forget_people(conn: Connection) -> None:
+    """Every sighting waits for a person again (the rules changed: cluster every name)."""
+    conn.execute(update(SightingRow).values(person_id=None))
 
 
 def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
