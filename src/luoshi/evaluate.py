@@ -160,3 +160,117 @@ def score(gold: dict[str, dict[str, Any]], predictions: Iterable[dict[str, Any]]
             else:
                 result.errors.append((doc_id, k, [p.get(k)], [g.get(k)]))
     return result
+
+
+# -- people: one person across documents (B-cubed) ----------------------------------------------
+
+
+@dataclass
+class PeopleGold:
+    """A gold set of people: each mention (document, name span in the file's text) with the
+    person it is, and the pairs of people of one name who held incompatible posts at once."""
+
+    mentions: dict[tuple[str, int, int], str]  # (document, start, end) → person
+    names: dict[tuple[str, int, int], str]  # the name at each mention, simplified
+    incompatible: list[tuple[str, str]]
+
+    @property
+    def people(self) -> set[str]:
+        return set(self.mentions.values())
+
+    @property
+    def documents(self) -> set[str]:
+        return {d for d, _, _ in self.mentions}
+
+
+def _reads_as_name(name: str) -> bool:
+    """A surname of the gazetteer and one to four more characters."""
+    from luoshi.extract.gazetteer import surnames
+
+    single, compound = surnames()
+    return (
+        2 <= len(name) <= 6
+        and all("\u3400" <= c <= "\u9fff" for c in name)
+        and (name[0] in single or name[:2] in compound)
+    )
+
+
+def load_people_gold(folder: str | Path) -> PeopleGold:
+    """``gold.json`` beside ``docs/``: {"people": {person: [[document, [start, end]], …]},
+    "incompatible": [[person, person], …]}; a document is a file of ``docs/`` named without its
+    extension, a span is in the file's text. A span that holds no name, or one name given to two
+    people in one document, is refused."""
+    folder = Path(folder)
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    texts = {
+        p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / "docs").iterdir()) if p.is_file()
+    }
+    mentions: dict[tuple[str, int, int], str] = {}
+    names: dict[tuple[str, int, int], str] = {}
+    owner: dict[tuple[str, str], str] = {}
+    for person, spans in gold["people"].items():
+        for document, (start, end) in spans:
+            if document not in texts:
+                raise ValueError(f"{person}: no document {document!r} in {folder / 'docs'}")
+            name = to_simplified(texts[document][start:end])
+            if not _reads_as_name(name):
+                raise ValueError(f"{person}: {document} [{start}, {end}) holds {name!r}, not a name")
+            if owner.setdefault((document, name), person) != person:
+                raise ValueError(f"{document}: {name} given to {owner[(document, name)]} and {person}")
+            mentions[(document, start, end)] = person
+            names[(document, start, end)] = name
+    incompatible = [(str(a), str(b)) for a, b in gold.get("incompatible", [])]
+    return PeopleGold(mentions, names, incompatible)
+
+
+@dataclass
+class PeopleScore:
+    precision: float
+    recall: float
+    f1: float
+    mentions: int
+    people: int  # in the gold
+    predicted: int  # predicted persons over the gold's mentions
+    missed: int  # gold mentions with no predicted person (the name was not found)
+    incompatible_merges: list[tuple[str, str]]
+    wrong: list[tuple[str, list[str]]]  # predicted persons joining several gold people
+
+    def to_json(self) -> dict[str, Any]:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "mentions": self.mentions, "people": self.people, "predicted": self.predicted,
+                "missed": self.missed, "incompatible_merges": [list(p) for p in self.incompatible_merges],
+                "wrong": [[p, g] for p, g in self.wrong]}  # fmt: skip
+
+
+def score_people(gold: PeopleGold, assigned: dict[tuple[str, str], Any]) -> PeopleScore:
+    """B-cubed precision and recall over the gold's mentions: ``assigned`` maps (document,
+    name) to a predicted person; a mention with none is a person of its own."""
+    from collections import Counter
+
+    predicted: dict[tuple[str, int, int], Any] = {}
+    missed = 0
+    for item in gold.mentions:
+        found = assigned.get((item[0], gold.names[item]))
+        if found is None:
+            missed += 1
+            found = ("missed", item)
+        predicted[item] = found
+    both = Counter((predicted[i], gold.mentions[i]) for i in gold.mentions)
+    pred_size = Counter(predicted.values())
+    gold_size = Counter(gold.mentions.values())
+    n = len(gold.mentions) or 1
+    precision = (
+        sum(both[(predicted[i], gold.mentions[i])] / pred_size[predicted[i]] for i in gold.mentions) / n
+    )
+    recall = (
+        sum(both[(predicted[i], gold.mentions[i])] / gold_size[gold.mentions[i]] for i in gold.mentions) / n
+    )
+    members: dict[Any, set[str]] = {}
+    for item, person in predicted.items():
+        members.setdefault(person, set()).add(gold.mentions[item])
+    bad = [(a, b) for a, b in gold.incompatible if any({a, b} <= m for m in members.values())]
+    wrong = sorted((str(p), sorted(m)) for p, m in members.items() if len(m) > 1)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PeopleScore(
+        precision, recall, f1, len(gold.mentions), len(gold_size), len(pred_size), missed, bad, wrong
+    )

@@ -83,6 +83,25 @@ class Role:
 
 
 @dataclass
+class Appointment:
+    """A change of post written in the text: a person appointed, elected or nominated to a post
+    ("任命…为", "调任", "当选为", "提名…为…候选人") or leaving one ("免去…职务", "不再担任", "辞去").
+    ``change`` is ``start``, ``end`` or ``nominated``; ``word`` the transfer word as written
+    (simplified); ``span`` the post's span, ``name_span`` the name's."""
+
+    name: str
+    post: str
+    change: str
+    word: str
+    span: Span
+    name_span: Span
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "post": self.post, "change": self.change, "word": self.word,
+                "span": self.span.to_list(), "name_span": self.name_span.to_list()}  # fmt: skip
+
+
+@dataclass
 class CitedDocument:
     title: str  # simplified, without brackets
     span: Span
@@ -173,6 +192,7 @@ class Facts:
     chair: list[Person] = field(default_factory=list)  # each span is the name beside 主持
     addressees: list[Addressee] = field(default_factory=list)
     deadlines: list[DeadlinePhrase] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
 
     def to_gold_shape(self) -> dict[str, Any]:
         """The keys scored by ``shared/eval/score.py`` plus the spans and the richer facts."""
@@ -199,4 +219,5 @@ class Facts:
             "meetings": [m.to_json() for m in self.meetings],
             "directives": [d.to_json() for d in self.directives],
             "places": [p.to_json() for p in self.places],
+            "appointments": [a.to_json() for a in self.appointments],
         }

@@ -43,7 +43,7 @@ def test_read_routes_for_a_viewer(site):
     assert client.get("/api/documents").json()[0]["id"] == doc_id
     doc = client.get(f"/api/documents/{doc_id}").json()
     assert doc["facts"]["persons"] == ["周明远"]
-    assert client.get("/api/people/周明远").json()["posts"][0]["post"] == "市委书记"
+    assert client.get("/api/people/周明远").json()["people"][0]["posts"][0]["post"] == "市委书记"
     assert client.get("/api/cited", params={"title": "前海合作区条例"}).json()[0]["id"] == doc_id
     tasks = client.get("/api/tasks", params={"as_of": "2026-05-01"}).json()
     assert len(tasks) == 9 and {"status", "colour", "rule"} <= set(tasks[0])
@@ -206,6 +206,7 @@ def test_pages_render_for_each_role(site):
             "/documents?q=前海",
             f"/documents/{site['doc_id']}",
             "/people/周明远",
+            "/people",
             "/cited?title=前海合作区条例",
             "/ledger",
             f"/ledger/tasks/{site['tasks']['3.1']}",

@@ -143,3 +143,18 @@ def test_office_produces_the_report_and_downloads_the_xlsx(browser, server):
 
     book = load_workbook(path)
     assert "汇总" in book.sheetnames and info.value.suggested_filename.endswith("2026-05-28.xlsx")
+
+
+def test_people_index_and_career_page(browser, server):
+    page = _page(browser, server, "viewer")
+    page.goto(server + "/people")
+    page.wait_for_selector("table.people a")
+    page.click("table.people a")
+    page.wait_for_selector(".career-posts li")
+    assert page.locator("h1").inner_text() == "周明远"
+    assert page.locator(".career-posts .post-name").first.inner_text() == "市委书记"
+    for path in ("/people", page.url.removeprefix(server)):
+        page.goto(server + path)
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    page.screenshot(path=str(ARTIFACTS / "person.png"), full_page=True)

@@ -67,6 +67,12 @@ app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(ledger_cli.calendar_app, name="calendar")
 app.command("report")(ledger_cli.report)
 
+from luoshi.cli import people as people_cli  # noqa: E402
+
+app.command("people")(people_cli.people)
+app.command("person")(people_cli.person)
+app.add_typer(people_cli.evaluate_app, name="evaluate")
+
 DbOption = Annotated[
     str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
 ]
@@ -100,6 +106,7 @@ def ingest(
 
     from luoshi.ingest import iter_paths
     from luoshi.pipeline import ClusterError, dask_client, ingest_paths
+    from luoshi.services import people
 
     if workers is not None and scheduler:
         err.print(message("cluster_both"), markup=False)
@@ -126,6 +133,7 @@ def ingest(
         except ClusterError as e:
             err.print(str(e), markup=False, highlight=False)
             raise typer.Exit(1) from None
+    people.refresh(store)  # the new documents' names, clustered into people again
     if not quiet:
         for key, doc_id in report.duplicates:
             console.print(f"[yellow]already stored[/] {key} (document {doc_id})")

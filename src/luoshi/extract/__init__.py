@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from luoshi.extract.addressees import find_addressee_mentions
+from luoshi.extract.appointments import find_appointments
 from luoshi.extract.batches import find_batches
 from luoshi.extract.chair import find_chairs
 from luoshi.extract.citations import find_citations
@@ -18,7 +19,7 @@ from luoshi.extract.directives import find_directives, find_meetings
 from luoshi.extract.names import find_people
 from luoshi.extract.places import find_places
 from luoshi.extract.scan import first_each
-from luoshi.model import Document, Facts
+from luoshi.model import Appointment, Document, Facts, Person
 
 __all__ = ["extract"]
 
@@ -26,6 +27,8 @@ __all__ = ["extract"]
 def extract(document: Document) -> Facts:
     s = document.simplified
     persons, roles = find_people(s)
+    appointments = find_appointments(s, persons)
+    persons = _with_appointed(s, persons, appointments)
     for person in persons:
         person.name_original = document.text[person.span.start : person.span.end]
     documents = find_citations(s)
@@ -53,4 +56,20 @@ def extract(document: Document) -> Facts:
         chair=chair,
         addressees=first_each(addressees, lambda a: a.name),
         deadlines=limits(deadlines),
+        appointments=appointments,
     )
+
+
+def _with_appointed(s: str, persons: list[Person], appointments: list[Appointment]) -> list[Person]:
+    """``persons`` and, in their order of first appearance, the persons named only as the object
+    or subject of an appointment ("陈海涛同志任珠海市委书记")."""
+    out = list(persons)
+    known = {p.name for p in persons}
+    for a in appointments:
+        if a.name in known:
+            continue
+        known.add(a.name)
+        first = s.find(a.name)
+        at = next((k for k, p in enumerate(out) if s.find(p.name) > first), len(out))
+        out.insert(at, Person(a.name, a.name_span))
+    return out

@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from luoshi.model import Document, Facts
 from luoshi.settings import default_db_path
 from luoshi.store import fts, stories
+from luoshi.store import people as people_tables
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError, translate
 from luoshi.store.migrate import current_revision, ensure_current
@@ -208,6 +209,7 @@ class Store:
         self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
         self._links_reprints: bool | None = None  # whether the store has the stories tables
         self._recent_prints = stories.RecentFingerprints()
+        self._queues_people: bool | None = None  # whether the store has the people tables
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -300,6 +302,10 @@ class Store:
                 # found, before this batch looks for its candidates.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINK_LOCK})
             stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh], self._recent_prints)
+        if self._queues_people is None:
+            self._queues_people = people_tables.installed(conn)
+        if fresh and self._queues_people:  # read into people by luoshi.services.people
+            people_tables.queue(conn, [new_ids[doc.content_hash] for doc, _ in fresh])
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
@@ -545,29 +551,6 @@ class Store:
     def document_facts(self, doc_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             return conn.scalar(select(DocumentRow.facts).where(DocumentRow.id == doc_id))
-
-    def person(self, name: str) -> dict[str, Any]:
-        """A person's posts over time and the documents (meetings) they appear in."""
-        name = to_simplified(name)
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(MentionRow.post, DocumentRow.id, DocumentRow.title, DocumentRow.name,
-                       func.coalesce(DocumentRow.event_date, DocumentRow.published).label("day"))
-                .join(PersonRow, PersonRow.id == MentionRow.person_id)
-                .join(DocumentRow, DocumentRow.id == MentionRow.document_id)
-                .where(PersonRow.name == name)
-                .order_by(text("day"), DocumentRow.id)
-            ).all()  # fmt: skip
-        posts: dict[str, dict[str, Any]] = {}
-        documents: dict[int, dict[str, Any]] = {}
-        for post, doc_id, title, doc_name, day in rows:
-            documents.setdefault(doc_id, {"id": doc_id, "title": title or doc_name, "date": day})
-            if post:
-                seen = posts.setdefault(post, {"post": post, "first": day, "last": day, "documents": 0})
-                seen["first"] = min(filter(None, (seen["first"], day)), default=None)
-                seen["last"] = max(filter(None, (seen["last"], day)), default=None)
-                seen["documents"] += 1
-        return {"name": name, "posts": list(posts.values()), "documents": list(documents.values())}
 
     def citing(self, title: str) -> list[dict[str, Any]]:
         """Documents that cite ``title``, oldest first (a timeline)."""

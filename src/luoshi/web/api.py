@@ -146,11 +146,6 @@ def upload(
     return ingest_uploads(request.app.state.store, files, language(request))
 
 
-@router.get("/people/{name}")
-def person(request: Request, name: str, user: User = Depends(api_user)) -> dict[str, Any]:
-    return request.app.state.store.person(name)
-
-
 @router.get("/cited")
 def cited(request: Request, title: str, user: User = Depends(api_user)) -> list[dict[str, Any]]:
     return request.app.state.store.citing(title)

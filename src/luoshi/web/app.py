@@ -24,7 +24,7 @@ from luoshi.messages import message_in
 from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError
-from luoshi.web import api, pages
+from luoshi.web import api, pages, people
 from luoshi.web.deps import LoginRequired, api_user, language, page_user, remove_orphaned_folders
 from luoshi.web.security import HEADERS, LoginThrottle, SecurityHeaders
 
@@ -81,6 +81,7 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    people.install(app)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/openapi.json", include_in_schema=False)

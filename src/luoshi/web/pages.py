@@ -204,11 +204,6 @@ def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> 
     )  # fmt: skip
 
 
-@router.get("/people/{name}")
-def person(request: Request, name: str, user: User = Depends(page_user)) -> HTMLResponse:
-    return render(request, "person.html", user, person=request.app.state.store.person(name))
-
-
 @router.get("/cited")
 def cited(request: Request, title: str, user: User = Depends(page_user)) -> HTMLResponse:
     return render(request, "cited.html", user, title=title, citing=request.app.state.store.citing(title))

@@ -1,0 +1,110 @@
+"""People: what clustering costs after ingest, beside the ingest it follows (measured in the
+same run).
+
+    python benchmarks/bench_people.py [--docs 2000] [--more 200] [--db URL]
+
+1. The demo corpus (luoshi.demo): ingest (read, extract, store), then the people service's
+   ``refresh`` (read the new documents' facts into sightings, cluster their names, write the
+   careers).
+2. --docs generated readouts (luoshi.demo.generate: fictional officials drawn from 384 names
+   across six cities and four years, so one name is many people — the hard case for the
+   clustering) stored the same way, then ``refresh``; then --more new readouts and the
+   incremental ``refresh`` (only their names are clustered again) against ``rebuild`` (every
+   document read and every name clustered again).
+
+Reported: seconds, milliseconds per document, and each cost as a share of the ingest it follows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from luoshi.demo import corpus_path
+from luoshi.demo.generate import readout
+from luoshi.extract import extract
+from luoshi.ingest import document_from_text
+from luoshi.pipeline import ingest_paths
+from luoshi.services import people
+from luoshi.store import Store, open_store
+
+
+def _add(store: Store, rng: random.Random, n: int, start: int) -> float:
+    began = time.perf_counter()
+    docs = []
+    for i in range(start, start + n):
+        r = readout(rng, i)
+        doc = document_from_text(f"{r.title}\n\n{r.body}\n", f"gen-{i:06d}")
+        docs.append((doc, extract(doc)))
+    for k in range(0, len(docs), 200):
+        with store.transaction() as conn:
+            store.add_documents(conn, docs[k : k + 200])
+    return time.perf_counter() - began
+
+
+def bench_demo(folder: Path, db: str | None) -> dict[str, float]:
+    store = open_store(db or str(folder / "demo.db"))
+    began = time.perf_counter()
+    report = ingest_paths(store, [corpus_path()])
+    ingest = time.perf_counter() - began
+    refresh = people.refresh(store)
+    counts = people.counts(store)
+    return {
+        "documents": len(report.added), "ingest_s": round(ingest, 3), "refresh_s": round(refresh.seconds, 3),
+        "refresh_share_of_ingest": round(refresh.seconds / ingest, 3), "people": counts["people"],
+        "names": counts["names"],
+    }  # fmt: skip
+
+
+def bench_generated(folder: Path, n: int, more: int, db: str | None) -> dict[str, float]:
+    store = open_store(db or str(folder / "generated.db"))
+    rng = random.Random(7)
+    ingest = _add(store, rng, n, 0)
+    first = people.refresh(store)
+    counts = people.counts(store)
+    ingest_more = _add(store, rng, more, n)
+    incremental = people.refresh(store)
+    began = time.perf_counter()
+    people.rebuild(store)
+    rebuild = time.perf_counter() - began
+    after = people.counts(store)
+    return {
+        "documents": n, "ingest_s": round(ingest, 3), "ingest_ms_per_doc": round(ingest / n * 1000, 3),
+        "refresh_s": round(first.seconds, 3), "refresh_ms_per_doc": round(first.seconds / n * 1000, 3),
+        "refresh_share_of_ingest": round(first.seconds / ingest, 3),
+        "sightings": counts["sightings"], "names": counts["names"], "people": counts["people"],
+        "more_documents": more, "ingest_more_s": round(ingest_more, 3),
+        "incremental_refresh_s": round(incremental.seconds, 3), "incremental_names": incremental.names,
+        "incremental_share_of_ingest": round(incremental.seconds / ingest_more, 3),
+        "people_after": after["people"], "rebuild_s": round(rebuild, 3),
+        "incremental_vs_rebuild": round(incremental.seconds / rebuild, 3),
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--more", type=int, default=200)
+    parser.add_argument(
+        "--db", help="a PostgreSQL URL for the generated corpus (default: SQLite in a temp folder)"
+    )
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        out = {
+            "demo": bench_demo(folder, None),
+            "generated": bench_generated(folder, args.docs, args.more, args.db),
+        }
+    json.dump(out, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()

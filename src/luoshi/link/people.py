@@ -1,0 +1,828 @@
+"""People across documents: which mentions of a name are one person, and that person's career.
+
+Pure: sightings in, careers out (no store). The service (``luoshi.services.people``) reads the
+sightings from the store, passes the post heads of the extract gazetteer, applies the office's
+decisions and writes the careers back.
+
+A *sighting* is one name in one document (a document names one person by one name), with the
+posts the text shows for it: held ("深圳市市长张三"), begun ("任命张三为…", "调任", "当选"),
+ended ("免去张三的…职务", "不再担任", "辞去"), former ("原…") or a candidacy ("提名…候选人"),
+and the places the document is about (its *home*: "省长" in a 广东 readout is 广东省省长).
+
+Posts are read into place + tier + unit + head ("深圳" 市 "" 市长 → 深圳市市长; "省委书记" in a 广东
+readout → 广东省委书记): the variants of one post become one. A post with a place occupies a
+*seat* at its tier and at the tiers of the places containing it (深圳 → 市 深圳, 省 广东;
+``admin_places.tsv``). One person sits in one place per tier at a time, so two posts whose
+seats differ at some tier cannot be held in the same month (mayor of two cities; 省长 of two
+provinces), nor can the heads of two governments be (a 副省长 and a 副市长), unless a transfer
+word marks the change between them.
+
+Clustering, per name (simplified, variants folded):
+
+1. the office's decisions first: mentions it merged are one person; mentions it split apart
+   never meet again;
+2. candidate pairs, each mention with its next few in time, that share evidence: the same post
+   (weight 3, within ``SAME_POST_YEARS``; a post without a place 2, a bare "市委书记" with no
+   known place 1), the same place at the same tier (2) or a city inside a province the other
+   one served (2), sibling cities of one province (1), within ``SAME_PLACE_YEARS``; strongest
+   and closest first, each merged unless the merged career would hold incompatible posts at
+   once. A name of two characters is common: it needs weight 3 (the same post), other names 2;
+3. mentions without posts join the person whose places match the document's home near in
+   time; failing that the only person of a rare name; else one person per home province."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from luoshi.text.fold import to_simplified
+
+SAME_MONTH = 31  # days: posts that cannot be held at once, seen closer than this, are two people
+SAME_POST_YEARS = 6  # one post held by many (副市长): mentions this far apart may be one person
+SAME_SINGLE_POST_YEARS = 10  # a post one person holds at a time (市长 of a city)
+SAME_PLACE_YEARS = 3
+NEIGHBOURS = 3  # each sighting is compared with the next few sharing a piece of evidence
+COMMON_NAME_LENGTH = 2  # names this short are shared by many: they need the same post to join
+
+HELD, START, END, FORMER, NOMINATED = "held", "start", "end", "former", "nominated"
+CHANGES = (HELD, START, END, FORMER, NOMINATED)
+
+_SUFFIX_TIER = {
+    "壮族自治区": "省", "回族自治区": "省", "维吾尔自治区": "省", "自治区": "省", "特别行政区": "省",
+    "省": "省", "自治州": "市", "市": "市", "州": "市", "盟": "市", "区": "县", "县": "县", "旗": "县",
+}  # fmt: skip
+_SUFFIXES = sorted(_SUFFIX_TIER, key=len, reverse=True)
+_TIER_CHARS = {"省": "省", "市": "市", "区": "县", "县": "县"}
+# What follows a place inside a post: its organs ("深圳市委", "广东省人大常委会").
+_ORGANS = ("委", "人大", "政协", "政府", "人民政府", "纪委", "监委", "中级人民法院", "人民法院", "法院",
+           "人民检察院", "检察院", "党委", "党工委", "工委")  # fmt: skip
+# Words that start with a tier character without naming the tier ("市场监管局").
+_NOT_TIER = ("市场", "市民", "市政设施", "区域", "区块", "县域", "省级", "市级", "区级", "县级")
+# Heads that carry their tier: 省长 of the province, 区长 of the district.
+_GOVERNMENT = {"省长": "省", "市长": "市", "区长": "县", "县长": "县", "州长": "市"}
+_DEPUTY = ("常务副", "副")
+_ACTING = ("代理", "代")
+_FORMER = ("原任", "原", "前任", "时任")
+_SESSION = re.compile(r"^第?[〇零一二三四五六七八九十百0-9]+届")  # "十二届省政协副主席": the post itself
+# Words that end in a tier character without being a place ("自治区", "全国").
+_NOT_PLACES = frozenset(
+    {"自治", "特别行政", "全国", "中央", "地方", "全省", "全市", "各省", "各市", "本市", "本省"}
+)
+_GENERIC_PLACE = re.compile(r"([\u4e00-\u9fff]{2,5}?)(" + "|".join(_SUFFIXES) + ")")
+# Heads held by one person at a time at a place (a successor can be named); deputies and
+# members are many.
+_MANY = ("常委", "委员", "候补委员", "党组成员", "成员", "参事", "巡视员", "一级巡视员", "二级巡视员", "专员")
+
+
+# -- places ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminPlace:
+    name: str
+    tier: str  # 省 | 市 | 县
+    suffix: str  # written after the name in a full post
+    parent: str | None
+
+
+@cache
+def admin_places() -> dict[str, AdminPlace]:
+    """``admin_places.tsv``: provinces, cities and districts with the place containing each."""
+    out: dict[str, AdminPlace] = {}
+    for line in (Path(__file__).with_name("admin_places.tsv")).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, tier, suffix, parent = line.split("\t")
+        out[name] = AdminPlace(name, tier, suffix, None if parent == "-" or parent == name else parent)
+    return out
+
+
+@cache
+def _places_by_first() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in admin_places():
+        groups[name[0]].append(name)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in groups.items()}
+
+
+def _ancestors(place: str, tier: str) -> list[tuple[str, str]]:
+    """The seats of ``place`` at ``tier`` and of the places containing it."""
+    seats = [(tier, place)]
+    known = admin_places()
+    if _known_tier(place) != tier:
+        return seats  # a place of another tier with the same name (吉林市)
+    parent = known[place].parent
+    if place in known and known[place].tier == "市" and known[place].parent is None and tier == "市":
+        seats.append(("省", place))  # a municipality is its own province
+    while parent and parent in known and len(seats) < 4:
+        up = known[parent]
+        seats.append((up.tier, up.name))
+        if up.tier == "市" and up.parent is None:
+            seats.append(("省", up.name))
+        parent = up.parent
+    return seats
+
+
+# -- posts -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post read into its parts; ``text`` is its one written form ("广东省省长")."""
+
+    text: str
+    place: str | None
+    tier: str | None
+    unit: str
+    head: str
+    seats: tuple[tuple[str, str], ...] = ()
+    inferred: bool = False  # the place comes from the document's home, not from the post
+
+    @property
+    def single_holder(self) -> bool:
+        """One person at a time (a successor can be named): a principal post with a place."""
+        return bool(self.place) and not self.head.startswith(_DEPUTY) and self.head not in _MANY
+
+    @property
+    def specific(self) -> bool:
+        """Whether two people holding it are likely one: it names a place or a unit."""
+        return bool(self.place) or self.unit not in ("", "委", "政府")
+
+
+class PostReader:
+    """Reads posts as written into ``Post``; built with the gazetteer's post heads."""
+
+    def __init__(self, heads: Iterable[str]) -> None:
+        self.heads = frozenset(heads)
+        self._lengths = sorted({len(h) for h in self.heads}, reverse=True)
+        self._read: dict[tuple[str, tuple[tuple[str, str], ...]], Post] = {}
+
+    def head_of(self, post: str) -> str:
+        for n in self._lengths:
+            if n <= len(post) and post[-n:] in self.heads:
+                return post[-n:]
+        return ""
+
+    def read(self, written: str, home: Mapping[str, str] | None = None) -> Post:
+        """``written`` read in a document about ``home`` (tier → place). Answers are kept: one
+        corpus writes a few thousand distinct posts, each thousands of times."""
+        key = (written, tuple(sorted(home.items())) if home else ())
+        found = self._read.get(key)
+        if found is None:
+            if len(self._read) > 200_000:
+                self._read.clear()
+            found = self._read[key] = self._parse(written, home)
+        return found
+
+    def _parse(self, written: str, home: Mapping[str, str] | None) -> Post:
+        s = to_simplified(written).strip().removeprefix("中共")
+        for word in _FORMER:
+            s = s.removeprefix(word)
+        s = _SESSION.sub("", s)
+        head = self.head_of(s)
+        rest = s[: len(s) - len(head)]
+        for acting in _ACTING:
+            if head.startswith(acting) and head[len(acting) :] in self.heads:
+                head = head[len(acting) :]
+            rest = rest.removesuffix(acting)
+        place, tier, suffix = self._place(rest, head)
+        inferred = False
+        if place is not None:
+            rest = rest[len(place) + len(suffix) :]
+            if _known_tier(place) == tier:
+                suffix = _suffix_of(place, suffix)  # 广东省长 and 广东省省长 are one post
+        else:
+            if rest[:1] in _TIER_CHARS and not rest.startswith(_NOT_TIER):
+                tier, suffix, rest = _TIER_CHARS[rest[0]], rest[0], rest[1:]
+            elif not rest and _government_tier(head):
+                tier = _government_tier(head)
+                suffix = {"省": "省", "市": "市", "县": head_tier_char(head)}[tier or "市"]
+            if tier and home and home.get(tier):
+                place, inferred = home[tier], True
+                suffix = _suffix_of(place, suffix)
+        unit = rest
+        if _government_tier(head) and unit in ("政府", "人民政府"):
+            unit = ""
+        unit = unit.replace("人民政府", "政府") if unit.startswith("人民政府") else unit
+        unit = "委" if unit == "党委" else unit
+        if place:
+            text = place + suffix + unit + head
+            seats = tuple(_ancestors(place, tier or "市"))
+        else:
+            marker = suffix if tier and not (not unit and _government_tier(head)) else ""
+            text = marker + unit + head
+            seats = ()
+        return Post(text or s, place, tier, unit, head or s, seats, inferred)
+
+    def _place(self, rest: str, head: str) -> tuple[str | None, str | None, str]:
+        """(place, tier, suffix as written) at the start of ``rest``, or Nones."""
+        known = admin_places()
+        for name in _places_by_first().get(rest[:1], ()):
+            if not rest.startswith(name):
+                continue
+            after = rest[len(name) :]
+            suffix = next((x for x in _SUFFIXES if after.startswith(x)), "")
+            place = known[name]
+            if suffix:
+                if suffix in ("区", "县") and place.tier != "县" and after[1:2] not in ("", "委", "政", "人"):
+                    return name, place.tier, ""  # "深圳市区…": not a district
+                return name, _SUFFIX_TIER[suffix], suffix  # 吉林市 is a city, 吉林省 a province
+            if place.tier != "县" or after.startswith(_ORGANS) or (not after and _government_tier(head)):
+                return name, place.tier, ""
+        m = _GENERIC_PLACE.match(rest)
+        if m and m.group(1)[:1] not in _TIER_CHARS and m.group(1) not in _NOT_PLACES:
+            after = rest[m.end() :]
+            if not after or after.startswith(_ORGANS):
+                return m.group(1), _SUFFIX_TIER[m.group(2)], m.group(2)
+        return None, None, ""
+
+
+def _government_tier(head: str) -> str | None:
+    core = head
+    for prefix in (*_DEPUTY, *_ACTING):
+        core = core.removeprefix(prefix)
+    return _GOVERNMENT.get(core)
+
+
+def head_tier_char(head: str) -> str:
+    """区 or 县 for a district or county head (区长, 副县长)."""
+    return "县" if "县" in head else "区"
+
+
+def _known_tier(place: str) -> str | None:
+    known = admin_places().get(place)
+    return known.tier if known else None
+
+
+def _suffix_of(place: str, fallback: str) -> str:
+    known = admin_places().get(place)
+    return known.suffix if known else fallback
+
+
+def former_word(written: str) -> bool:
+    """ "原深圳市市长": a post the person held before."""
+    return to_simplified(written).startswith(_FORMER)
+
+
+def document_home(reader: PostReader, posts: Iterable[str], places: Iterable[str]) -> dict[str, str]:
+    """The places a document is about, per tier. A readout writes its own place's posts short
+    ("市长") and names the place early (its dateline, its first sentence), while guests' posts
+    carry their places ("温州市市长…"): the first administrative place named counts 3, every
+    other place named and every place written in a post 1. The city is chosen first (ties: the
+    first named), the province is the city's where it has one, else chosen the same way."""
+    score: dict[tuple[str, str], float] = defaultdict(float)
+    order: dict[tuple[str, str], int] = {}
+    known = admin_places()
+    for k, name in enumerate(n for n in places if n in known):
+        seat = (known[name].tier, name)
+        score[seat] += 3 if k == 0 else 1
+        order.setdefault(seat, k)
+    for written in posts:
+        post = reader.read(written)
+        if post.seats:
+            score[post.seats[0]] += 1
+            order.setdefault(post.seats[0], 1000)
+    ranked = sorted(score, key=lambda seat: (-score[seat], order[seat]))
+    home: dict[str, str] = {}
+    for tier in ("市", "县", "省"):
+        if tier in home:
+            continue
+        chosen = next((place for t, place in ranked if t == tier), None)
+        if chosen is None:
+            continue
+        home[tier] = chosen
+        for up_tier, up in _ancestors(chosen, tier)[1:]:
+            home.setdefault(up_tier, up)
+    return home
+
+
+# -- sightings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A post as one document shows it for a name."""
+
+    written: str
+    span: tuple[int, int]
+    change: str = HELD  # held | start | end | former | nominated
+    word: str = ""  # the transfer word (任命, 免去…)
+    context: tuple[tuple[str, str], ...] = ()  # (tier, place) that a post without a place is read in
+
+    def to_json(self) -> list[Any]:
+        return [self.written, list(self.span), self.change, self.word, [list(c) for c in self.context]]
+
+    @classmethod
+    def from_json(cls, value: Sequence[Any]) -> Shown:
+        written, span, change, word, *rest = value
+        context = tuple((str(t), str(p)) for t, p in rest[0]) if rest else ()
+        return cls(str(written), (int(span[0]), int(span[1])), str(change), str(word), context)
+
+
+@dataclass
+class Sighting:
+    """One name in one document."""
+
+    document_id: int
+    name: str  # simplified
+    day: str | None  # YYYY-MM-DD: the event's, else the publication's
+    shown: list[Shown] = field(default_factory=list)
+    home: dict[str, str] = field(default_factory=dict)
+    span: tuple[int, int] | None = None  # the name's first mention
+    ref: int = 0  # a stable id given by the store (the person's id is its smallest)
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return self.document_id, self.name
+
+    def data(self) -> dict[str, Any]:
+        """What the store keeps beside the document id, name and day."""
+        return {"shown": [s.to_json() for s in self.shown], "home": self.home,
+                "span": list(self.span) if self.span else None}  # fmt: skip
+
+    @classmethod
+    def from_row(
+        cls, ref: int, document_id: int, name: str, day: str | None, data: Mapping[str, Any]
+    ) -> Sighting:
+        span = data.get("span")
+        return cls(document_id, name, day, [Shown.from_json(x) for x in data.get("shown") or []],
+                   dict(data.get("home") or {}), (int(span[0]), int(span[1])) if span else None, ref)  # fmt: skip
+
+
+def sightings_from_facts(
+    reader: PostReader, document_id: int, day: str | None, facts: Mapping[str, Any]
+) -> list[Sighting]:
+    """The sightings of one document from its stored facts (``Facts.to_gold_shape``): every
+    person, with the posts the text attaches (roles) and the changes of post (appointments)."""
+    spans = facts.get("spans") or {}
+    shown: dict[str, list[Shown]] = defaultdict(list)
+    for name, post, start, end in spans.get("roles") or []:
+        change = FORMER if former_word(post) else HELD
+        shown[to_simplified(name)].append(Shown(post, (int(start), int(end)), change))
+    for a in facts.get("appointments") or []:
+        shown[to_simplified(a["name"])].append(Shown(a["post"], tuple(a["span"]), a["change"], a["word"]))  # type: ignore[arg-type]
+    first = {to_simplified(n): (int(a), int(b)) for n, a, b in spans.get("persons") or []}
+    places = [p["name"] for p in facts.get("places") or [] if p.get("kind") == "admin"]
+    home = document_home(reader, [s.written for found in shown.values() for s in found], places)
+    for name, found in shown.items():
+        shown[name] = _in_context(reader, found, home)
+    names = list(dict.fromkeys(to_simplified(n) for n in facts.get("persons") or []))
+    names += [n for n in shown if n not in names]
+    return [Sighting(document_id, name, day, shown.get(name, []), home, first.get(name)) for name in names]
+
+
+def _in_context(reader: PostReader, mine: list[Shown], home: Mapping[str, str]) -> list[Shown]:
+    """Each post without a place of its own, with the places it is read in: those of the
+    person's other posts in the document ("省委副书记、深圳市委书记": 广东; "温州市市长某某…某某市长"
+    in a readout of 厦门: 温州), then the document's home."""
+    own: dict[str, str] = {}
+    for s in mine:
+        for tier, place in reader.read(s.written).seats:
+            own.setdefault(tier, place)
+    out = []
+    for s in mine:
+        bare = reader.read(s.written)
+        if bare.place or not bare.tier:
+            out.append(s)
+            continue
+        context = dict(own)
+        for tier, place in home.items():
+            context.setdefault(tier, place)
+        out.append(replace(s, context=tuple(sorted(context.items()))) if context != dict(home) else s)
+    return out
+
+
+# -- careers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    document_id: int
+    span: tuple[int, int]
+    written: str
+    day: str | None
+    change: str
+    word: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "span": list(self.span), "written": self.written,
+                "day": self.day, "change": self.change, "word": self.word}  # fmt: skip
+
+
+@dataclass
+class PostRecord:
+    """One post of one person: when the documents show it held, and where."""
+
+    post: Post
+    first: str | None = None  # first day seen held (or begun)
+    last: str | None = None  # last day seen held (or ended)
+    began: str | None = None  # the day a document says it began (任命, 当选…)
+    ended: str | None = None  # the day a document says it ended (免去, 不再担任…)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[int]:
+        return sorted({e.document_id for e in self.evidence})
+
+
+@dataclass
+class Career:
+    """One person: the sightings that are them and their posts in date order."""
+
+    ref: int  # the smallest sighting ref: stable while that mention stays theirs
+    name: str
+    sightings: list[Sighting]
+    records: list[PostRecord]
+
+    @property
+    def first(self) -> str | None:
+        return min((s.day for s in self.sightings if s.day), default=None)
+
+    @property
+    def last(self) -> str | None:
+        return max((s.day for s in self.sightings if s.day), default=None)
+
+    @property
+    def label(self) -> str:
+        """The latest post, the way the person is told apart from others of the name."""
+        dated = [r for r in self.records if r.last or r.first]
+        if dated:
+            return max(dated, key=lambda r: (r.last or r.first or "", r.first or "")).post.text
+        return self.records[0].post.text if self.records else ""
+
+
+def _ordinal(day: str | None) -> int | None:
+    if not day:
+        return None
+    try:
+        return date.fromisoformat(day).toordinal()
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Held:
+    post: Post
+    days: list[int] = field(default_factory=list)  # held, begun or ended
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    first: int | None = None  # min(days), kept as days are added (a hot name has thousands)
+    last: int | None = None
+
+    def add(self, days: list[int]) -> None:
+        if days:
+            self.days.extend(days)
+            low, high = min(days), max(days)
+            self.first = low if self.first is None else min(self.first, low)
+            self.last = high if self.last is None else max(self.last, high)
+
+
+def _incompatible(a: Post, b: Post) -> bool:
+    """Posts one person cannot hold at once: seats in different places at one tier (mayor of
+    two cities), or the heads of two governments (a 副省长 is no 副市长)."""
+    mine = dict(a.seats)
+    if any(tier in mine and mine[tier] != place for tier, place in b.seats):
+        return True
+    return bool(
+        a.place and b.place and _government_tier(a.head) and _government_tier(b.head)
+        and (a.tier, a.place) != (b.tier, b.place)
+    )  # fmt: skip
+
+
+def _clash(a: _Held, b: _Held) -> bool:
+    """Whether one person cannot have held both: incompatible seats seen within a month of
+    each other (or overlapping), with no transfer word marking the change between them."""
+    if not _incompatible(a.post, b.post):
+        return False
+    if a.first is None or b.first is None:
+        return False
+    if a.first > b.first:
+        a, b = b, a
+    assert a.last is not None and b.first is not None
+    if b.first - a.last >= SAME_MONTH:
+        return False
+    return not any(a.last <= t + SAME_MONTH and b.first >= t - SAME_MONTH for t in (*a.ends, *b.starts))
+
+
+class _Group:
+    def __init__(
+        self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]
+    ) -> None:
+        self.members = [sighting]
+        self.labels = set(labels)
+        self.held: dict[str, _Held] = {}
+        self.seated = any(post.seats for _, post in posts)  # whether a post of it has a place
+        day = _ordinal(sighting.day)
+        for shown, post in posts:
+            held = self.held.setdefault(post.text, _Held(post))
+            if day is None or shown.change in (FORMER, NOMINATED):
+                continue
+            held.add([day])
+            if shown.change == START:
+                held.starts.append(day)
+            elif shown.change == END:
+                held.ends.append(day)
+
+    @property
+    def anchored(self) -> bool:
+        return any(h.post.specific for h in self.held.values())
+
+    def clashes_with(self, other: _Group) -> bool:
+        if any((i, 1 - side) in other.labels for i, side in self.labels):
+            return True
+        if not (self.seated and other.seated):
+            return False  # only posts with places clash
+        return any(_clash(a, b) for a in self.held.values() for b in other.held.values())
+
+    def absorb(self, other: _Group) -> None:
+        self.members.extend(other.members)
+        self.labels |= other.labels
+        self.seated = self.seated or other.seated
+        for text, held in other.held.items():
+            mine = self.held.setdefault(text, _Held(held.post))
+            mine.add(held.days)
+            mine.starts.extend(held.starts)
+            mine.ends.extend(held.ends)
+
+
+class _Where:
+    """Where a person sat when (for mentions without posts to be placed): for each seat, the
+    days it was seen held, sorted; read from the group once."""
+
+    def __init__(self, group: _Group) -> None:
+        by_seat: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.always: set[tuple[str, str]] = set()  # seats of posts seen without a day
+        for h in group.held.values():
+            for seat in h.post.seats:
+                by_seat[seat].extend(h.days)
+                if not h.days:
+                    self.always.add(seat)
+        self.by_seat = {seat: sorted(days) for seat, days in by_seat.items()}
+        self.days = sorted({d for days in self.by_seat.values() for d in days})
+
+    def around(self, day: int | None, days: int) -> set[tuple[str, str]]:
+        """The seats held within ``days`` of ``day`` (all of them when ``day`` is unknown)."""
+        if day is None:
+            return set(self.by_seat)
+        found = set(self.always)
+        for seat, seen in self.by_seat.items():
+            k = bisect_left(seen, day - days + 1)
+            if k < len(seen) and seen[k] <= day + days - 1:
+                found.add(seat)
+        return found
+
+    def distance(self, day: int | None) -> int:
+        if day is None or not self.days:
+            return 10**6
+        k = bisect_left(self.days, day)
+        return min(abs(self.days[i] - day) for i in (k - 1, k) if 0 <= i < len(self.days))
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The office's decisions, as sets of mentions: each group in ``together`` is one person;
+    in each pair of ``apart`` no mention of one side is the same person as one of the other."""
+
+    together: tuple[tuple[tuple[int, str], ...], ...] = ()
+    apart: tuple[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]], ...] = ()
+
+
+def common_name(name: str) -> bool:
+    return len(name) <= COMMON_NAME_LENGTH
+
+
+def cluster(
+    reader: PostReader, sightings: Sequence[Sighting], decisions: Decisions | None = None
+) -> list[Career]:
+    """The people behind ``sightings`` (any names; each name is clustered apart), largest
+    career first within a name."""
+    by_name: dict[str, list[Sighting]] = defaultdict(list)
+    for s in sightings:
+        by_name[s.name].append(s)
+    out: list[Career] = []
+    for name in sorted(by_name):
+        out.extend(_cluster_name(reader, name, by_name[name], decisions or Decisions()))
+    return out
+
+
+def _cluster_name(
+    reader: PostReader, name: str, sightings: list[Sighting], decisions: Decisions
+) -> list[Career]:
+    sightings = sorted(sightings, key=lambda s: (s.day or "9999", s.document_id))
+    index = {s.key: i for i, s in enumerate(sightings)}
+    labels: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for k, (left, right) in enumerate(decisions.apart):
+        for side, keys in enumerate((left, right)):
+            for key in keys:
+                if key in index:
+                    labels[index[key]].add((k, side))
+    posts = [_fuller(reader, s) for s in sightings]
+    groups = [_Group(s, posts[i], labels[i]) for i, s in enumerate(sightings)]
+    parent = list(range(len(sightings)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    refused: set[tuple[int, int, int, int]] = set()  # pairs of groups (as they were) that clash
+
+    def join(i: int, j: int, forced: bool = False) -> bool:
+        a, b = root(i), root(j)
+        if a == b:
+            return True
+        if not forced:
+            state = (a, b, len(groups[a].members), len(groups[b].members))
+            if state in refused:
+                return False
+            if groups[a].clashes_with(groups[b]):
+                refused.add(state)
+                return False
+        a, b = min(a, b), max(a, b)
+        groups[a].absorb(groups[b])
+        parent[b] = a
+        return True
+
+    for together in decisions.together:
+        members = [index[k] for k in together if k in index]
+        for i in members[1:]:
+            join(members[0], i, forced=True)
+
+    need = 3 if common_name(name) else 2
+    for _weight, _gap, i, j in _candidates(sightings, posts, need):
+        join(i, j)
+
+    # Mentions without a post of their own join the person the document's home points to.
+    roots = sorted({root(i) for i in range(len(sightings))})
+    anchored = [r for r in roots if groups[r].anchored]
+    places = {r: _Where(groups[r]) for r in anchored}  # joining posts without places moves no seat
+    loose = [r for r in roots if not groups[r].anchored]
+    waiting: dict[tuple[str, str] | None, int] = {}
+    for r in loose:
+        s = groups[r].members[0]
+        day = _ordinal(s.day)
+        home_seats = set(s.home.items())
+        best: tuple[int, int, int] | None = None
+        for g in anchored:  # anchored groups are not joined to each other here: g names one still
+            where = places[g]
+            if (day is not None and _home_conflicts(home_seats, where.around(day, SAME_MONTH))) or groups[
+                root(g)
+            ].clashes_with(groups[root(r)]):
+                continue
+            near = home_seats & where.around(day, SAME_PLACE_YEARS * 366 + 1)
+            candidate = (2 if near else 1, -where.distance(day), g)
+            if best is None or candidate > best:
+                best = candidate
+        single = len(anchored) == 1 and not common_name(name)
+        if best and (best[0] >= 2 or single) and join(best[2], r):
+            continue
+        place = _widest(s.home)
+        if place in waiting and join(waiting[place], r):
+            continue
+        waiting.setdefault(place, root(r))
+
+    careers: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(sightings)):
+        careers[root(i)].append(i)
+    built = [_career(name, [sightings[i] for i in members], [posts[i] for i in members])
+             for members in careers.values()]  # fmt: skip
+    return sorted(built, key=lambda c: (-len(c.sightings), c.ref))
+
+
+def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
+    """The posts of a sighting, read; a bare head ("书记" in "王伟中书记") is dropped where the
+    same document shows a fuller post with that head ("深圳市委书记")."""
+    read = [(shown, reader.read(shown.written, dict(shown.context) or s.home)) for shown in s.shown]
+    return [
+        (shown, post) for shown, post in read
+        if post.tier or post.unit or post.place or not any(o.head == post.head and o is not post for _, o in read)
+    ]  # fmt: skip
+
+
+def _home_conflicts(home: set[tuple[str, str]], seats: set[tuple[str, str]]) -> bool:
+    mine = dict(seats)
+    return any(tier in mine and mine[tier] != place for tier, place in home)
+
+
+def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
+    """The province a document is about (else its city): mentions without posts of one name in
+    one province are one person unless a post tells them apart."""
+    for tier in ("省", "市", "县"):
+        if tier in home:
+            return tier, home[tier]
+    return None
+
+
+def _candidates(
+    sightings: list[Sighting], posts: list[list[tuple[Shown, Post]]], need: int
+) -> list[tuple[int, int, int, int]]:
+    """(weight, gap in days, i, j) for pairs of sightings that share evidence at least ``need``
+    strong, strongest and closest first. Each sighting is paired with the next ``NEIGHBOURS``
+    in time that share a piece of evidence:
+
+    - the same post: 3 with a place, 2 without one but with a unit, 1 bare ("市委书记");
+    - the same kind of post where one of them has no known place ("省长", "安徽省省长"): 2;
+    - a place both served in, at one tier (the same city; a city and its province; two cities
+      of one province): 2, and 3 when a transfer word marks the move between them."""
+    shared: dict[tuple[str | None, ...], list[tuple[int, int]]] = defaultdict(list)  # → (i, placeless)
+    single: set[str] = set()
+    for i, found in enumerate(posts):
+        mine: dict[tuple[str | None, ...], int] = {}
+        for _shown, post in found:
+            mine[("post", post.text)] = 3 if post.place else 2 if post.specific else 1
+            if post.single_holder:
+                single.add(post.text)
+            if post.tier:
+                kind: tuple[str | None, ...] = ("kind", post.tier, post.unit, post.head)
+                mine[kind] = max(mine.get(kind, 0), 0 if post.place else 1)
+            for seat in post.seats:
+                mine[("at", *seat)] = 2
+        for key, strength in mine.items():
+            shared[key].append((i, strength))
+    days = [_ordinal(s.day) for s in sightings]
+    begins = [any(shown.change == START for shown, _ in found) for found in posts]
+    ends = [any(shown.change == END for shown, _ in found) for found in posts]
+    out: list[tuple[int, int, int, int]] = []
+    for key, members in shared.items():
+        if key[0] == "post":
+            years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
+        else:
+            years = SAME_PLACE_YEARS
+        for k, (i, a) in enumerate(members):
+            for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
+                if key[0] == "post":
+                    weight = a
+                elif key[0] == "kind":
+                    weight = 2 if a or b else 0  # both placed: either one post or two places
+                else:  # i is the earlier of the two
+                    weight = 3 if begins[j] or ends[i] else 2
+                if weight < need:
+                    continue
+                di, dj = days[i], days[j]
+                gap = abs(di - dj) if di is not None and dj is not None else 0
+                if gap <= years * 366:
+                    out.append((weight, gap, i, j))
+    out.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
+    return out
+
+
+def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Post]]]) -> Career:
+    records: dict[str, PostRecord] = {}
+    for s, found in zip(members, posts, strict=True):
+        for shown, post in found:
+            record = records.setdefault(post.text, PostRecord(post))
+            if post.place and not post.inferred and record.post.inferred:
+                record.post = post  # the written place is the better description
+            record.evidence.append(
+                Evidence(s.document_id, shown.span, shown.written, s.day, shown.change, shown.word)
+            )
+            if not s.day or shown.change in (FORMER, NOMINATED):
+                continue
+            record.first = min(filter(None, (record.first, s.day)))
+            record.last = max(filter(None, (record.last, s.day)))
+            if shown.change == START:
+                record.began = min(filter(None, (record.began, s.day)))
+            elif shown.change == END:
+                record.ended = max(filter(None, (record.ended, s.day)))
+    for record in records.values():
+        record.evidence.sort(key=lambda e: (e.day or "9999", e.document_id, e.span))
+    ordered = sorted(records.values(), key=lambda r: (r.first or r.evidence[0].day or "9999", r.post.text))
+    return Career(min(s.ref for s in members), name, sorted(members, key=lambda s: (s.day or "9999", s.document_id)),
+                  ordered)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One person's record of one post, as the store lists the holders of a post."""
+
+    person: int
+    name: str
+    post: str
+    first: str | None
+    last: str | None
+    ended: str | None = None
+
+
+def successor(holdings: Iterable[Holding], person: int) -> Holding | None:
+    """Of the holders of one post (one person at a time holds it), the one who holds it now as
+    far as the documents show: the latest seen in it who began there after ``person`` did and
+    was seen there no earlier than ``person`` last was. None when ``person`` is that one."""
+    holdings = list(holdings)
+    mine = [h for h in holdings if h.person == person]
+    if not mine:
+        return None
+    since = min((h.first for h in mine if h.first), default=None)
+    until = max((h.ended or h.last or "" for h in mine), default="")
+    later = [
+        h for h in holdings
+        if h.person != person and h.first and h.last and (since is None or h.first > since) and h.last >= until
+    ]  # fmt: skip
+    return max(later, key=lambda h: (h.last or "", h.first or "", h.person)) if later else None

@@ -1,0 +1,359 @@
+"""People across documents: read the stored facts into sightings, cluster them into persons
+with careers (``luoshi.link.people``), apply and record the office's merges and splits, and
+answer the pages and commands (a name's persons with their timelines, the index, the successor
+of a task's leader).
+
+Clustering runs after ingest over the names the new documents carry (``refresh``; the
+documents wait in ``people_pending``, written with them). Readers call ``current`` first, so a
+store filled by any path (the pipeline, the API, a test) answers with its people clustered."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from luoshi.extract.appointments import find_appointments
+from luoshi.extract.gazetteer import post_heads
+from luoshi.link.people import Holding, PostReader, Sighting, cluster, sightings_from_facts, successor
+from luoshi.messages import message
+from luoshi.model import Person, Span
+from luoshi.store import Store
+from luoshi.store import people as tables
+from luoshi.store.schema import DocumentRow
+from luoshi.text.fold import to_simplified
+
+BATCH = 2000  # documents read into sightings per transaction
+NAMES = 2000  # names clustered per transaction
+PAGE = 50
+
+
+class PeopleError(Exception):
+    """A merge or split that cannot be done as asked; the message says why."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key, self.params = key, params
+        super().__init__(message(key, **params))
+
+
+@cache
+def reader() -> PostReader:
+    return PostReader(post_heads())
+
+
+@dataclass
+class RefreshReport:
+    documents: int = 0  # documents read into sightings
+    names: int = 0  # names clustered again
+    people: int = 0  # persons those names now make
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"documents": self.documents, "names": self.names, "people": self.people,
+                "seconds": round(self.seconds, 3)}  # fmt: skip
+
+
+def _sightings(doc_id: int, day: str | None, facts: Mapping[str, Any] | None, text: str) -> list[Sighting]:
+    facts = dict(facts or {})
+    if facts and "appointments" not in facts:  # stored before changes of post were read
+        persons = [Person(to_simplified(n), Span(0, 0)) for n in facts.get("persons") or []]
+        facts["appointments"] = [a.to_json() for a in find_appointments(to_simplified(text), persons)]
+    return sightings_from_facts(reader(), doc_id, day, facts)
+
+
+def recluster(conn: Connection, names: Iterable[str]) -> int:
+    """Cluster the sightings of ``names`` again, with the office's decisions; the persons they make."""
+    names = sorted(set(names))
+    if not names:
+        return 0
+    careers = cluster(reader(), tables.sightings_named(conn, names), tables.decisions_for(conn, names))
+    tables.write_people(conn, names, careers)
+    return len(careers)
+
+
+def refresh(store: Store, wait: bool = True, batch: int = BATCH, names_at_once: int = NAMES) -> RefreshReport:
+    """Read the queued documents into sightings, then cluster again the names whose sightings
+    are new or changed, a transaction per batch (a run killed half-way is taken up by the next:
+    what waits stays marked). Without ``wait``, returns at once when another process is at it."""
+    report = RefreshReport()
+    began = time.perf_counter()
+
+    def read(conn: Connection) -> int | None:
+        if not tables.lock(conn, wait):
+            return None
+        taken = tables.take_pending(conn, batch)
+        found = [s for doc_id, day, facts, text in taken for s in _sightings(doc_id, day, facts, text)]
+        tables.replace_sightings(conn, [t[0] for t in taken], found)
+        return len(taken)
+
+    clustered: set[str] = set()
+
+    def cluster_some(conn: Connection) -> tuple[int, int] | None:
+        if not tables.lock(conn, wait):
+            return None
+        names = [n for n in tables.dirty_names(conn, names_at_once) if n not in clustered]
+        clustered.update(names)  # (a name is clustered once per run, whatever happens)
+        return len(names), recluster(conn, names)
+
+    while read_some := store.run(read):
+        report.documents += read_some
+    while (done := store.run(cluster_some)) and done[0]:
+        report.names += done[0]
+        report.people += done[1]
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def rebuild(store: Store) -> RefreshReport:
+    """Read every stored document again and cluster every name (after a change of the rules)."""
+
+    def again(conn: Connection) -> None:
+        tables.lock(conn)
+        tables.queue_all(conn)
+        tables.forget_people(conn)
+
+    store.run(again)
+    return refresh(store)
+
+
+def current(store: Store) -> None:
+    """Cluster what is queued before answering (skipped while another process is at it)."""
+    with store.engine.connect() as conn:
+        if not tables.installed(conn) or not (tables.has_pending(conn) or tables.dirty_names(conn, 1)):
+            return
+    refresh(store, wait=False)
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def _documents(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    ids = sorted(set(ids))
+    out: dict[int, dict[str, Any]] = {}
+    day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
+    for start in range(0, len(ids), tables.CHUNK):
+        rows = conn.execute(
+            select(DocumentRow.id, DocumentRow.title, DocumentRow.name, day).where(
+                DocumentRow.id.in_(ids[start : start + tables.CHUNK])
+            )
+        )
+        for i, title, name, d in rows:
+            out[int(i)] = {"id": int(i), "title": title or name, "date": d}
+    return out
+
+
+def _person_json(row: Mapping[str, Any], records: list[dict[str, Any]], seen: list[dict[str, Any]],
+                 documents: Mapping[int, dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+    posts = []
+    for r in records:
+        evidence = [{**documents.get(e["document_id"], {"id": e["document_id"]}), "document_id": e["document_id"],
+                     "span": e["span"], "written": e["written"], "change": e["change"], "word": e["word"]}
+                    for e in r["evidence"]]  # fmt: skip
+        dated = [e for e in evidence if e.get("date")] or evidence
+        posts.append({
+            "post": r["post"], "place": r["place"], "tier": r["tier"], "unit": r["unit"], "head": r["head"],
+            "first_seen": r["first_seen"], "last_seen": r["last_seen"], "began": r["began"], "ended": r["ended"],
+            "single_holder": r["single_holder"],
+            "first_document": _brief(dated[0]) if dated else None,
+            "last_document": _brief(max(dated, key=lambda e: (e.get("date") or "", e["document_id"]))) if dated else None,
+            "evidence": evidence,
+        })  # fmt: skip
+    appearances = [{**documents.get(s["document_id"], {}), "document_id": s["document_id"],
+                    "span": (s["data"] or {}).get("span")} for s in seen]  # fmt: skip
+    return {"id": row["id"], "name": row["name"], "label": row["label"], "first_seen": row["first_seen"],
+            "last_seen": row["last_seen"], "documents": row["documents"], "posts": posts,
+            "appearances": appearances}  # fmt: skip
+
+
+def _brief(evidence: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": evidence["document_id"], "title": evidence.get("title"), "date": evidence.get("date")}
+
+
+def person(store: Store, name: str) -> dict[str, Any]:
+    """Every person of ``name`` (either script) with their posts in date order."""
+    name = to_simplified(name.strip())
+    current(store)
+    with store.engine.connect() as conn:
+        rows = tables.people_named(conn, name)
+        ids = [int(r["id"]) for r in rows]
+        records = tables.records_of(conn, ids)
+        seen = tables.sightings_of(conn, ids)
+        doc_ids = {e["document_id"] for rs in records.values() for r in rs for e in r["evidence"]}
+        doc_ids |= {s["document_id"] for ss in seen.values() for s in ss}
+        documents = _documents(conn, doc_ids)
+    return {
+        "name": name,
+        "people": [_person_json(r, records[r["id"]], seen[r["id"]], documents) for r in rows],
+    }
+
+
+def person_by_id(store: Store, person_id: int) -> dict[str, Any] | None:
+    current(store)
+    with store.engine.connect() as conn:
+        row = tables.person_row(conn, person_id)
+    if row is None:
+        return None
+    found = person(store, row["name"])
+    return next((p for p in found["people"] if p["id"] == person_id), None)
+
+
+def index(store: Store, limit: int = PAGE, offset: int = 0, query: str | None = None) -> dict[str, Any]:
+    """One page of people, the most documented first, with the total."""
+    current(store)
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    with store.engine.connect() as conn:
+        total, rows = tables.index(conn, limit, offset, to_simplified(query.strip()) if query else None)
+    people = [
+        {k: r[k] for k in ("id", "name", "label", "first_seen", "last_seen", "documents", "posts")}
+        for r in rows
+    ]
+    return {"total": total, "limit": limit, "offset": offset, "people": people}
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        return tables.counts(conn)
+
+
+def assignments(store: Store) -> dict[tuple[str, str], int]:
+    """(document name, person name) → person id for every sighting (to score a gold set)."""
+    current(store)
+    with store.engine.connect() as conn:
+        return tables.assignments(conn)
+
+
+# -- the office's decisions --------------------------------------------------------------------
+
+
+def _keys_of(conn: Connection, person_id: int) -> tuple[str, list[Sighting]]:
+    row = tables.person_row(conn, person_id)
+    if row is None:
+        raise PeopleError("people.no_person", id=person_id)
+    refs = _refs(conn, person_id)
+    return row["name"], [s for s in tables.sightings_named(conn, [row["name"]]) if s.ref in refs]
+
+
+def _refs(conn: Connection, person_id: int) -> set[int]:
+    return set(conn.scalars(select(tables.SightingRow.id).where(tables.SightingRow.person_id == person_id)))
+
+
+def merge(store: Store, first: int, second: int, actor: str, note: str | None = None) -> int:
+    """Record that persons ``first`` and ``second`` are one; the id of that person now."""
+    if first == second:
+        raise PeopleError("people.merge_same", id=first)
+    current(store)
+
+    def work(conn: Connection) -> int:
+        tables.lock(conn)
+        name_a, a = _keys_of(conn, first)
+        name_b, b = _keys_of(conn, second)
+        if name_a != name_b:
+            raise PeopleError("people.merge_names", a=name_a, b=name_b)
+        tables.add_decision(conn, name_a, "merge", [s.key for s in a + b], [], actor, note)
+        recluster(conn, [name_a])
+        return int(tables.person_of(conn, *a[0].key) or first)
+
+    return store.run(work)
+
+
+def split(
+    store: Store, person_id: int, posts: Iterable[str] = (), documents: Iterable[int] = (), actor: str = "system",
+    note: str | None = None,
+) -> tuple[int, int]:  # fmt: skip
+    """Record that the mentions of ``person_id`` showing one of ``posts`` (as written or in
+    their one written form) or in one of ``documents`` are another person; the ids of the two."""
+    wanted = {to_simplified(p.strip()) for p in posts if p.strip()}
+    in_documents = set(documents)
+    if not wanted and not in_documents:
+        raise PeopleError("people.split_nothing")
+    current(store)
+
+    def work(conn: Connection) -> tuple[int, int]:
+        tables.lock(conn)
+        name, mine = _keys_of(conn, person_id)
+
+        def chosen(s: Sighting) -> bool:
+            if s.document_id in in_documents:
+                return True
+            shown = {to_simplified(x.written) for x in s.shown} | {
+                reader().read(x.written, s.home).text for x in s.shown
+            }
+            return bool(shown & wanted)
+
+        part = [s for s in mine if chosen(s)]
+        rest = [s for s in mine if not chosen(s)]
+        if not part or not rest:
+            raise PeopleError("people.split_all" if part else "people.split_none", id=person_id)
+        tables.add_decision(conn, name, "split", [s.key for s in part], [s.key for s in rest], actor, note)
+        recluster(conn, [name])
+        return int(tables.person_of(conn, *part[0].key) or 0), int(tables.person_of(conn, *rest[0].key) or 0)
+
+    return store.run(work)
+
+
+def decisions(store: Store, name: str | None = None) -> list[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        rows = tables.decisions_list(conn, to_simplified(name) if name else None)
+    return [{**r, "at": r["at"].isoformat() if r.get("at") else None} for r in rows]
+
+
+# -- the successor of a task's leader -----------------------------------------------------------
+
+
+def _leader_candidates(conn: Connection, text: str) -> list[str]:
+    """Names of stored people written in a 责任领导 cell ("市政府副市长张三", "张三（副市长）")."""
+    out: list[str] = []
+    folded = to_simplified(text)
+    for part in _split_cell(folded):
+        for n in (4, 3, 2):
+            for candidate in {part[:n], part[-n:]}:
+                if len(candidate) == n and candidate not in out and tables.people_named(conn, candidate):
+                    out.append(candidate)
+    return out
+
+
+def _split_cell(text: str) -> list[str]:
+    for sep in "、，,；;（）() 　/":
+        text = text.replace(sep, "|")
+    return [p for p in text.split("|") if p]
+
+
+def task_successor(store: Store, task: Mapping[str, Any]) -> dict[str, Any] | None:
+    """For a task whose leader (the 责任领导, else the speaker of the directive it came from)
+    held a post that the documents later show someone else holding: the post and that person."""
+    source = task.get("source") or {}
+    doc_id = source.get("document_id") if source.get("kind") == "document" else None
+    current(store)
+    with store.engine.connect() as conn:
+        if not tables.installed(conn):
+            return None
+        names = _leader_candidates(conn, task.get("leader") or "") if task.get("leader") else []
+        if not names and source.get("speaker"):
+            names = [to_simplified(source["speaker"])]
+        for name in names:
+            person_id = tables.person_of(conn, int(doc_id), name) if doc_id else None
+            if person_id is None:
+                found = tables.people_named(conn, name)
+                if len(found) != 1:
+                    continue
+                person_id = int(found[0]["id"])
+            records = tables.records_of(conn, [person_id])[person_id]
+            if doc_id:
+                records = [
+                    r for r in records if any(e["document_id"] == doc_id for e in r["evidence"])
+                ] or records
+            for r in sorted(records, key=lambda r: r["last_seen"] or "", reverse=True):
+                if not r["single_holder"]:
+                    continue
+                holdings = [Holding(int(h["person_id"]), h["name"], h["post"], h["first_seen"], h["last_seen"],
+                                    h["ended"]) for h in tables.holders(conn, r["post"])]  # fmt: skip
+                after = successor(holdings, person_id)
+                if after:
+                    return {"person_id": person_id, "name": name, "post": r["post"],
+                            "successor": {"id": after.person, "name": after.name, "first_seen": after.first,
+                                          "last_seen": after.last}}  # fmt: skip
+    return None

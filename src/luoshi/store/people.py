@@ -1,0 +1,452 @@
+"""People as clustered across documents: the tables and their queries (the clustering itself
+is ``luoshi.link.people``; ``luoshi.services.people`` runs it over these tables).
+
+Tables (plain columns, the same on SQLite and PostgreSQL):
+
+- ``people_pending`` — documents whose names are not yet read into sightings: written by
+  ``Store.add_documents`` with each new document (and for every stored document by migration
+  0011); the service empties it.
+- ``person_sightings`` — one row per name per document (id, document, name, day, the posts the
+  text shows for it and the document's home places), with ``person_id``: the person it belongs
+  to after the last clustering of its name. A sighting's id never changes.
+- ``people`` — the persons: id (the smallest id of their sightings), name, the post that tells
+  them apart, first and last day seen, counts. Rewritten, for a name, each time it is clustered.
+- ``person_posts`` — career records: person, post (its one written form), place, tier, unit,
+  head, first and last day seen held, the days a document says it began or ended, and the
+  evidence (document, span, the post as written, the transfer word).
+- ``person_decisions`` — merges and splits ordered by the office, kept as the mentions they
+  join or part (so they outlive any re-clustering), with who and when; also in the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from luoshi.link.people import Career, Decisions, Sighting
+from luoshi.store.schema import AuditRow, Base, DocumentRow, utcnow
+
+CHUNK = 500  # parameters per IN (…) list
+PEOPLE_LOCK = 0x6C756F7368692D70  # PostgreSQL advisory lock held while people are clustered
+
+
+class PeoplePendingRow(Base):
+    __tablename__ = "people_pending"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+
+class SightingRow(Base):
+    __tablename__ = "person_sightings"
+    __table_args__ = (UniqueConstraint("document_id", "name", name="uq_person_sightings_document_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    day: Mapped[str | None] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class PersonCareerRow(Base):
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_documents", "documents", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    first_seen: Mapped[str | None] = mapped_column(String(10))
+    last_seen: Mapped[str | None] = mapped_column(String(10))
+    documents: Mapped[int] = mapped_column(Integer)
+    posts: Mapped[int] = mapped_column(Integer)
+
+
+class PostRecordRow(Base):
+    __tablename__ = "person_posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    post: Mapped[str] = mapped_column(String(200), index=True)
+    place: Mapped[str | None] = mapped_column(String(40))
+    tier: Mapped[str | None] = mapped_column(String(4))
+    unit: Mapped[str] = mapped_column(String(200))
+    head: Mapped[str] = mapped_column(String(200))
+    single_holder: Mapped[bool] = mapped_column(Boolean)
+    first_seen: Mapped[str | None] = mapped_column(String(10))
+    last_seen: Mapped[str | None] = mapped_column(String(10))
+    began: Mapped[str | None] = mapped_column(String(10))
+    ended: Mapped[str | None] = mapped_column(String(10))
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class PersonDecisionRow(Base):
+    __tablename__ = "person_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # merge | split
+    together: Mapped[list[list[Any]]] = mapped_column(JSON)  # mentions that are one person
+    apart: Mapped[list[list[Any]]] = mapped_column(JSON)  # split: mentions never with ``together``
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str | None] = mapped_column(String(400))
+
+
+TABLES = (PeoplePendingRow, SightingRow, PersonCareerRow, PostRecordRow, PersonDecisionRow)
+
+
+def installed(conn: Connection) -> bool:
+    """Whether the store has the tables (a store not yet migrated to 0011 queues nothing)."""
+    return inspect(conn).has_table(PeoplePendingRow.__tablename__)
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def lock(conn: Connection, wait: bool = True) -> bool:
+    """Hold the clustering lock for the rest of the transaction (PostgreSQL; SQLite's write
+    transaction is one already). Without ``wait``, False when another process holds it."""
+    if conn.dialect.name != "postgresql":
+        return True
+    if wait:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK})
+        return True
+    return bool(conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK}))
+
+
+# -- the queue of documents --------------------------------------------------------------------
+
+
+def queue(conn: Connection, document_ids: Iterable[int]) -> None:
+    """Documents to read into sightings (new ones, or all of them for a rebuild)."""
+    ids = sorted(set(document_ids))
+    if not ids:
+        return
+    known: set[int] = set()
+    for chunk in _chunks(ids):
+        known.update(
+            conn.scalars(select(PeoplePendingRow.document_id).where(PeoplePendingRow.document_id.in_(chunk)))
+        )
+    rows = [{"document_id": i} for i in ids if i not in known]
+    if rows:
+        conn.execute(insert(PeoplePendingRow), rows)
+
+
+def queue_all(conn: Connection) -> int:
+    conn.execute(delete(PeoplePendingRow))
+    conn.execute(text("INSERT INTO people_pending (document_id) SELECT id FROM documents"))
+    return int(conn.scalar(select(func.count()).select_from(PeoplePendingRow)) or 0)
+
+
+def has_pending(conn: Connection) -> bool:
+    return conn.scalar(select(PeoplePendingRow.document_id).limit(1)) is not None
+
+
+def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
+    """Up to ``limit`` queued documents (id, day, stored facts, text), removed from the queue."""
+    ids = list(
+        conn.scalars(select(PeoplePendingRow.document_id).order_by(PeoplePendingRow.document_id).limit(limit))
+    )
+    if not ids:
+        return []
+    day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
+    rows = conn.execute(
+        select(DocumentRow.id, day, DocumentRow.facts, DocumentRow.text).where(DocumentRow.id.in_(ids))
+    ).all()
+    conn.execute(delete(PeoplePendingRow).where(PeoplePendingRow.document_id.in_(ids)))
+    return [(int(i), d, f, t) for i, d, f, t in sorted(rows, key=lambda r: int(r[0]))]
+
+
+# -- sightings ---------------------------------------------------------------------------------
+
+
+def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: Sequence[Sighting]) -> None:
+    """The sightings of ``document_ids`` become ``sightings``. A sighting that stays keeps its id,
+    and its person unless what it shows changed; new and changed ones wait without a person
+    (``dirty_names``), as do the other sightings of a name that lost one."""
+    old: dict[tuple[int, str], tuple[int, str | None, dict[str, Any]]] = {}
+    for chunk in _chunks(document_ids):
+        rows = conn.execute(
+            select(SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data)
+            .where(SightingRow.document_id.in_(chunk))
+        )  # fmt: skip
+        for i, doc, name, day, data in rows:
+            old[(int(doc), name)] = (int(i), day, data)
+    new_keys = {s.key for s in sightings}
+    gone = {key: found[0] for key, found in old.items() if key not in new_keys}
+    for chunk in _chunks(list(gone.values())):
+        conn.execute(delete(SightingRow).where(SightingRow.id.in_(chunk)))
+    fresh = [s for s in sightings if s.key not in old]
+    if fresh:
+        conn.execute(insert(SightingRow), [
+            {"document_id": s.document_id, "name": s.name, "day": s.day, "data": s.data(), "person_id": None}
+            for s in fresh
+        ])  # fmt: skip
+    changed = [
+        {"ref": old[s.key][0], "day": s.day, "data": s.data()} for s in sightings
+        if s.key in old and (old[s.key][1], old[s.key][2]) != (s.day, s.data())
+    ]  # fmt: skip
+    if changed:
+        conn.execute(
+            update(SightingRow).where(SightingRow.id == bindparam("ref"))
+            .values(day=bindparam("day"), data=bindparam("data"), person_id=None),
+            changed, execution_options={"synchronize_session": False},
+        )  # fmt: skip
+    lost = sorted({name for _, name in gone})
+    if lost:
+        for chunk in _chunks(lost):
+            conn.execute(update(SightingRow).where(SightingRow.name.in_(chunk)).values(person_id=None))
+        left = set(conn.scalars(select(SightingRow.name).where(SightingRow.name.in_(lost)).distinct()))
+        write_people(conn, [n for n in lost if n not in left], [])  # names no document names any more
+
+
+def dirty_names(conn: Connection, limit: int) -> list[str]:
+    """Names with sightings that wait for a person: they must be clustered again."""
+    return list(
+        conn.scalars(select(SightingRow.name).where(SightingRow.person_id.is_(None)).distinct().limit(limit))
+    )
+
+
+def forget_people(conn: Connection) -> None:
+    """Every sighting waits for a person again (the rules changed: cluster every name)."""
+    conn.execute(update(SightingRow).values(person_id=None))
+
+
+def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
+    out: list[Sighting] = []
+    for chunk in _chunks(sorted(set(names))):
+        rows = conn.execute(
+            select(SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data)
+            .where(SightingRow.name.in_(chunk))
+        )  # fmt: skip
+        out.extend(Sighting.from_row(int(i), int(d), n, day, data or {}) for i, d, n, day, data in rows)
+    return out
+
+
+def sighting_names(conn: Connection) -> list[str]:
+    return list(conn.scalars(select(SightingRow.name).distinct()))
+
+
+# -- people ------------------------------------------------------------------------------------
+
+
+def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Career]) -> None:
+    """The people of ``names`` become ``careers`` (every sighting of those names is in one)."""
+    names = sorted(set(names))
+    for chunk in _chunks(names):
+        old = list(conn.scalars(select(PersonCareerRow.id).where(PersonCareerRow.name.in_(chunk))))
+        for ids in _chunks(old):
+            conn.execute(delete(PostRecordRow).where(PostRecordRow.person_id.in_(ids)))
+        conn.execute(delete(PersonCareerRow).where(PersonCareerRow.name.in_(chunk)))
+    if not careers:
+        return
+    conn.execute(insert(PersonCareerRow), [
+        {"id": c.ref, "name": c.name, "label": c.label[:200], "first_seen": c.first, "last_seen": c.last,
+         "documents": len({s.document_id for s in c.sightings}), "posts": len(c.records)}
+        for c in careers
+    ])  # fmt: skip
+    records = [
+        {"person_id": c.ref, "position": k, "post": r.post.text[:200], "place": r.post.place, "tier": r.post.tier,
+         "unit": r.post.unit[:200], "head": r.post.head[:200], "single_holder": r.post.single_holder,
+         "first_seen": r.first, "last_seen": r.last, "began": r.began, "ended": r.ended,
+         "evidence": [e.to_json() for e in r.evidence]}
+        for c in careers for k, r in enumerate(c.records)
+    ]  # fmt: skip
+    if records:
+        conn.execute(insert(PostRecordRow), records)
+    conn.execute(
+        update(SightingRow).where(SightingRow.id == bindparam("ref")).values(person_id=bindparam("person")),
+        [{"ref": s.ref, "person": c.ref} for c in careers for s in c.sightings],
+        execution_options={"synchronize_session": False},
+    )
+
+
+def people_named(conn: Connection, name: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(PersonCareerRow).where(PersonCareerRow.name == name).order_by(PersonCareerRow.documents.desc(),
+                                                                            PersonCareerRow.id)
+    ).mappings()  # fmt: skip
+    return [dict(r) for r in rows]
+
+
+def person_row(conn: Connection, person_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(PersonCareerRow).where(PersonCareerRow.id == person_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def records_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in person_ids}
+    for chunk in _chunks(person_ids):
+        rows = conn.execute(
+            select(PostRecordRow).where(PostRecordRow.person_id.in_(chunk)).order_by(PostRecordRow.person_id,
+                                                                                    PostRecordRow.position)
+        ).mappings()  # fmt: skip
+        for r in rows:
+            out[int(r["person_id"])].append(dict(r))
+    return out
+
+
+def sightings_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each person's sightings with their document's title and day, oldest first."""
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in person_ids}
+    day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
+    for chunk in _chunks(person_ids):
+        rows = conn.execute(
+            select(SightingRow.id, SightingRow.person_id, SightingRow.document_id, SightingRow.name,
+                   SightingRow.data, DocumentRow.title, DocumentRow.name.label("document_name"), day.label("day"))
+            .join(DocumentRow, DocumentRow.id == SightingRow.document_id)
+            .where(SightingRow.person_id.in_(chunk))
+            .order_by(day, SightingRow.document_id)
+        ).mappings()  # fmt: skip
+        for r in rows:
+            out[int(r["person_id"])].append(dict(r))
+    return out
+
+
+def person_of(conn: Connection, document_id: int, name: str) -> int | None:
+    return conn.scalar(
+        select(SightingRow.person_id).where(SightingRow.document_id == document_id, SightingRow.name == name)
+    )
+
+
+def assignments(conn: Connection) -> dict[tuple[str, str], int]:
+    """(document name, person name) → person id, for every sighting (scoring a gold set)."""
+    rows = conn.execute(
+        select(DocumentRow.name, SightingRow.name, SightingRow.person_id).join(
+            DocumentRow, DocumentRow.id == SightingRow.document_id
+        )
+    )
+    return {(d, n): int(p) for d, n, p in rows if p is not None}
+
+
+def index(
+    conn: Connection, limit: int, offset: int, query: str | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many people, one page of them: the most documented first)."""
+    stmt = select(PersonCareerRow)
+    count = select(func.count()).select_from(PersonCareerRow)
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(PersonCareerRow.name.like(like) | PersonCareerRow.label.like(like))
+        count = count.where(PersonCareerRow.name.like(like) | PersonCareerRow.label.like(like))
+    total = int(conn.scalar(count) or 0)
+    rows = conn.execute(
+        stmt.order_by(PersonCareerRow.documents.desc(), PersonCareerRow.name, PersonCareerRow.id)
+        .limit(limit).offset(offset)
+    ).mappings()  # fmt: skip
+    return total, [dict(r) for r in rows]
+
+
+def holders(conn: Connection, post: str) -> list[dict[str, Any]]:
+    """Every career record of ``post`` with its person's name."""
+    rows = conn.execute(
+        select(PostRecordRow, PersonCareerRow.name)
+        .join(PersonCareerRow, PersonCareerRow.id == PostRecordRow.person_id)
+        .where(PostRecordRow.post == post)
+    ).mappings()  # fmt: skip
+    return [dict(r) for r in rows]
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    return {
+        "people": int(conn.scalar(select(func.count()).select_from(PersonCareerRow)) or 0),
+        "sightings": int(conn.scalar(select(func.count()).select_from(SightingRow)) or 0),
+        "names": int(conn.scalar(select(func.count(func.distinct(PersonCareerRow.name)))) or 0),
+        "pending": int(conn.scalar(select(func.count()).select_from(PeoplePendingRow)) or 0),
+    }
+
+
+# -- decisions ---------------------------------------------------------------------------------
+
+
+def _keys(value: Iterable[Sequence[Any]]) -> tuple[tuple[int, str], ...]:
+    return tuple((int(d), str(n)) for d, n in value)
+
+
+def decisions_for(conn: Connection, names: Iterable[str]) -> Decisions:
+    together: list[tuple[tuple[int, str], ...]] = []
+    apart: list[tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]] = []
+    for chunk in _chunks(sorted(set(names))):
+        rows = conn.execute(
+            select(PersonDecisionRow.kind, PersonDecisionRow.together, PersonDecisionRow.apart)
+            .where(PersonDecisionRow.name.in_(chunk), PersonDecisionRow.active.is_(True))
+            .order_by(PersonDecisionRow.id)
+        )  # fmt: skip
+        for kind, joined, parted in rows:
+            together.append(_keys(joined))
+            if kind == "split":
+                apart.append((_keys(joined), _keys(parted)))
+    return Decisions(tuple(together), tuple(apart))
+
+
+def add_decision(
+    conn: Connection, name: str, kind: str, together: Sequence[tuple[int, str]], apart: Sequence[tuple[int, str]],
+    actor: str, note: str | None = None,
+) -> int:  # fmt: skip
+    """Record a merge or a split; earlier decisions it contradicts stop applying. Audited."""
+    joined = {tuple(k) for k in together}
+    parted = {tuple(k) for k in apart}
+    rows = conn.execute(
+        select(PersonDecisionRow.id, PersonDecisionRow.kind, PersonDecisionRow.together, PersonDecisionRow.apart)
+        .where(PersonDecisionRow.name == name, PersonDecisionRow.active.is_(True))
+    ).all()  # fmt: skip
+    for i, old_kind, old_together, old_apart in rows:
+        a, b = set(_keys(old_together)), set(_keys(old_apart))
+        if kind == "merge" and old_kind == "split" and joined & a and joined & b:
+            contradicted = True  # what was parted is now joined
+        elif kind == "split":
+            contradicted = bool(a & joined and a & parted)  # what was joined is now parted
+        else:
+            contradicted = False
+        if contradicted:
+            conn.execute(update(PersonDecisionRow).where(PersonDecisionRow.id == i).values(active=False))
+    decision_id = int(
+        conn.execute(
+            insert(PersonDecisionRow).values(
+                name=name, kind=kind, together=[list(k) for k in together], apart=[list(k) for k in apart],
+                actor=actor, note=note,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+    )  # fmt: skip
+    conn.execute(
+        insert(AuditRow).values(
+            actor=actor, entity="person", entity_id=decision_id, action=kind,
+            after={"name": name, "together": [list(k) for k in together], "apart": [list(k) for k in apart],
+                   "note": note},
+        )
+    )  # fmt: skip
+    return decision_id
+
+
+def decisions_list(conn: Connection, name: str | None = None) -> list[dict[str, Any]]:
+    stmt = select(PersonDecisionRow).order_by(PersonDecisionRow.id)
+    if name:
+        stmt = stmt.where(PersonDecisionRow.name == name)
+    return [dict(r) for r in conn.execute(stmt).mappings()]

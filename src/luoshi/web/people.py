@@ -1,0 +1,62 @@
+"""People as careers: the index (/people), every person of a name with their posts in date
+order (/people/{name}), the same as JSON (/api/people, /api/people/{name}), and the line on a
+task's page naming who now holds the post of the task's leader. Thin over
+``luoshi.services.people``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse
+
+from luoshi.accounts.service import User
+from luoshi.services import people as service
+from luoshi.web.deps import api_user, page_user
+from luoshi.web.i18n import translator
+from luoshi.web.pages import render
+
+router = APIRouter()
+PAGE = 50
+
+
+@router.get("/api/people")
+def people_json(request: Request, q: str = "", limit: int = Query(PAGE, ge=1, le=500), offset: int = Query(0, ge=0),
+                user: User = Depends(api_user)) -> dict[str, Any]:  # fmt: skip
+    """One page of people (the most documented first) with the total."""
+    return service.index(request.app.state.store, limit=limit, offset=offset, query=q or None)
+
+
+@router.get("/api/people/{name}")
+def person_json(request: Request, name: str, user: User = Depends(api_user)) -> dict[str, Any]:
+    """Every person of the name with their posts in date order and the documents showing each."""
+    return service.person(request.app.state.store, name)
+
+
+@router.get("/people")
+def people_page(request: Request, q: str = "", offset: int = Query(0, ge=0),
+                user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+    page = service.index(request.app.state.store, limit=PAGE, offset=offset, query=q or None)
+    return render(request, "people.html", user, page=page, q=q)
+
+
+@router.get("/people/{name}")
+def person_page(request: Request, name: str, user: User = Depends(page_user)) -> HTMLResponse:
+    return render(request, "person.html", user, found=service.person(request.app.state.store, name))
+
+
+def leader_successor(request: Request, task: dict[str, Any]) -> str:
+    """ "该职务（深圳市市长）现由某某担任" for the task page, or "" (a Jinja global)."""
+    found = service.task_successor(request.app.state.store, task)
+    if not found:
+        return ""
+    t = translator(request.cookies.get("lang", "zh"))
+    after = found["successor"]
+    line = t("people.succession").format(post=found["post"], name=after["name"])
+    return f"{line}（{t('people.succession_seen').format(first=after['first_seen'])}）"
+
+
+def install(app: FastAPI) -> None:
+    """Add the routes and the task page's successor line to ``app``."""
+    app.include_router(router)
+    app.state.templates.env.globals["leader_successor"] = leader_successor
