@@ -66,6 +66,11 @@ app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(ledger_cli.calendar_app, name="calendar")
 app.command("report")(ledger_cli.report)
 
+from luoshi.cli import citations as citations_cli  # noqa: E402
+
+app.command("cited")(citations_cli.cited)
+app.command("outcomes")(citations_cli.outcomes)
+
 DbOption = Annotated[
     str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
 ]

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
 from luoshi.settings import default_db_path
-from luoshi.store import fts, stories
+from luoshi.store import cited, fts, stories
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError, translate
 from luoshi.store.migrate import current_revision, ensure_current
@@ -185,6 +185,7 @@ class Store:
         self._person_ids: dict[str, int] = {}
         self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
         self._links_reprints: bool | None = None  # whether the store has the stories tables
+        self._indexes_citations: bool | None = None  # whether it has the tables of migration 0012
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -272,6 +273,10 @@ class Store:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:
             stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh])
+        if self._indexes_citations is None:
+            self._indexes_citations = cited.installed(conn)
+        if fresh and self._indexes_citations:
+            cited.write(conn, [cited.Indexed.of(new_ids[d.content_hash], d, f) for d, f in fresh if f])
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
@@ -509,17 +514,6 @@ class Store:
                 seen["last"] = max(filter(None, (seen["last"], day)), default=None)
                 seen["documents"] += 1
         return {"name": name, "posts": list(posts.values()), "documents": list(documents.values())}
-
-    def citing(self, title: str) -> list[dict[str, Any]]:
-        """Documents that cite ``title``, oldest first (a timeline)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(DocumentRow.id, DocumentRow.title, DocumentRow.name,
-                       func.coalesce(DocumentRow.event_date, DocumentRow.published).label("day"))
-                .join(CitationRow, CitationRow.document_id == DocumentRow.id)
-                .where(CitationRow.title == to_simplified(title)).distinct().order_by(text("day"))
-            ).all()  # fmt: skip
-        return [{"id": r.id, "title": r.title or r.name, "date": r.day} for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -209,11 +209,6 @@ def person(request: Request, name: str, user: User = Depends(page_user)) -> HTML
     return render(request, "person.html", user, person=request.app.state.store.person(name))
 
 
-@router.get("/cited")
-def cited(request: Request, title: str, user: User = Depends(page_user)) -> HTMLResponse:
-    return render(request, "cited.html", user, title=title, citing=request.app.state.store.citing(title))
-
-
 def _gantt(views: list[Any], as_of: date) -> str:
     dated = [v for v in views if v.deadline]
     if not dated:
