@@ -130,7 +130,7 @@ def test_titles_introduced_without_brackets():
 
 
 def test_a_generic_short_form_counts_in_its_document_only():
-    s, found = _citations(
+    _, found = _citations(
         "会议学习《横琴粤澳深度合作区建设总体方案》（以下简称《总体方案》），要求落实《总体方案》。"
     )
     assert {m.key for m in found.mentions} == {"横琴粤澳深度合作区建设总体方案"}
