@@ -51,14 +51,14 @@ def _indexed(row: Any) -> cited.Indexed:
 
 def _index_batch(conn: Connection, batch: int) -> int:
     below = cited.backfill_below(conn, lock=True)
-    if below <= 1:
+    if below <= 0:
         return 0
     rows = cited.stored_before(conn, below, batch)
     if not rows:
         cited.set_backfill_below(conn, 0)
         return 0
     cited.write(conn, [_indexed(row) for row in rows if row.facts])
-    cited.set_backfill_below(conn, min(row.id for row in rows))
+    cited.set_backfill_below(conn, min(row.id for row in rows) if len(rows) == batch else 0)
     return len(rows)
 
 
@@ -66,7 +66,7 @@ def catch_up(store: Store, batch: int = BACKFILL_BATCH) -> int:
     """Index the documents stored before migration 0012 (or before ``rebuild``); the number
     indexed. A killed run leaves whole batches; the next run goes on from there."""
     with store.engine.connect() as conn:
-        if cited.backfill_below(conn) <= 1:
+        if cited.backfill_below(conn) <= 0:
             return 0
     done = 0
     while n := store.run(lambda conn: _index_batch(conn, batch)):
@@ -143,18 +143,18 @@ def _build_index(store: Store) -> CitedIndex:
     with store.engine.connect() as conn:
         resolver = _resolver(conn)
         stats = conn.execute(
-            select(CitedMentionRow.key, CitedMentionRow.form == "quoted",
+            select(CitedMentionRow.key, CitedMentionRow.form,
                    func.count(func.distinct(CitedMentionRow.document_id)),
                    func.min(CitedMentionRow.day), func.max(CitedMentionRow.day))
-            .group_by(CitedMentionRow.key, CitedMentionRow.form == "quoted")
+            .group_by(CitedMentionRow.key, CitedMentionRow.form)
         ).all()  # fmt: skip
         stored = conn.execute(select(CitedTitleRow.id, CitedTitleRow.key, CitedTitleRow.title,
                                      CitedTitleRow.work_key)).all()  # fmt: skip
         groups: dict[str, list[tuple[int, str | None, str | None]]] = {}
         keys: dict[str, set[str]] = {}
-        for key, quoted, n, first, last in stats:
+        for key, form, n, first, last in stats:
             own = resolver.title(key)
-            if quoted and own == key:
+            if form == "quoted" and own == key:
                 continue  # a quoted phrase that is no known short form
             groups.setdefault(own, []).append((n, first, last))
             keys.setdefault(own, set()).add(key)

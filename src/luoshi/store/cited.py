@@ -142,5 +142,5 @@ def clear(conn: Connection) -> None:
     """Forget the index; every stored document is below the marker again (to be re-indexed)."""
     for table in TABLES:
         conn.execute(delete(table))
-    newest = conn.scalar(select(func.max(DocumentRow.id))) or 0
-    set_backfill_below(conn, newest + 1)
+    newest = conn.scalar(select(func.max(DocumentRow.id)))
+    set_backfill_below(conn, newest + 1 if newest is not None else 0)

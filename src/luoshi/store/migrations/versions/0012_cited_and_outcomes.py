@@ -84,7 +84,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name"),
     )
     op.execute(
-        "INSERT INTO fact_backfill (name, below) SELECT 'citations', COALESCE(MAX(id), 0) + 1 FROM documents"
+        "INSERT INTO fact_backfill (name, below) SELECT 'citations', COALESCE(MAX(id) + 1, 0) FROM documents"
     )
 
 
