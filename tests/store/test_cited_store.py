@@ -53,7 +53,12 @@ def test_citations_and_outcomes_are_indexed_as_documents_are_written(db):
         (HENGQIN, 2, "2025-06-02", "2025-08-31"),
     ]
     assert index.titles[0].aliases == ["前海方案"]
-    for asked in ("前海方案", "《前海方案》", "〈全面深化前海深港現代服務業合作區改革開放方案〉", "全面深化前海深港现代服务业合作区 改革开放方案"):
+    for asked in (
+        "前海方案",
+        "《前海方案》",
+        "〈全面深化前海深港現代服務業合作區改革開放方案〉",
+        "全面深化前海深港现代服务业合作区 改革开放方案",
+    ):
         assert [t.title for t in citations.find_titles(store, asked)] == [FULL], asked
     assert [t.title for t in index.search("橫琴")] == [HENGQIN]  # a part, in the other script
     page = citations.cited_page(store, index.titles[0].id)
@@ -62,11 +67,18 @@ def test_citations_and_outcomes_are_indexed_as_documents_are_written(db):
     assert [e["date"] for e in page.entries] == ["2025-03-09", "2025-06-02", "2025-08-31"]
     sentence = page.entries[2]["sentences"][0]
     x, y = sentence["mark"]
-    assert sentence["text"][x:y] == "「全面深化前海深港現代服務業合作區改革開放方案」"  # the document's own script
-    assert page.entries[1]["sentences"][0]["text"][slice(*page.entries[1]["sentences"][0]["mark"])] == "《前海方案》"
+    assert (
+        sentence["text"][x:y] == "「全面深化前海深港現代服務業合作區改革開放方案」"
+    )  # the document's own script
+    assert (
+        page.entries[1]["sentences"][0]["text"][slice(*page.entries[1]["sentences"][0]["mark"])]
+        == "《前海方案》"
+    )
     # stored rows: one title per key, the alias with the document that introduced it
     assert query(db, "SELECT short_key, full_key, document_id FROM cited_aliases") == [("前海方案", FULL, a)]
-    assert sorted(r[0] for r in query(db, "SELECT key FROM cited_titles")) == sorted([FULL, HENGQIN, "前海方案"])
+    assert sorted(r[0] for r in query(db, "SELECT key FROM cited_titles")) == sorted(
+        [FULL, HENGQIN, "前海方案"]
+    )
     total, found = citations.outcomes(store)
     assert total == 3
     assert [(o["title"], o["zone"], o["date"]) for o in found] == [
@@ -137,7 +149,9 @@ def test_rebuild_gives_the_same_index(db):
     before = [t.to_json() for t in citations.cited_index(store).titles]
     outcomes_before = [(o["title"], o["zone"]) for o in citations.outcomes(store)[1]]
     assert citations.rebuild(store) == 3
-    assert [{**t.to_json(), "id": 0} for t in citations.cited_index(store).titles] == [{**t, "id": 0} for t in before]
+    assert [{**t.to_json(), "id": 0} for t in citations.cited_index(store).titles] == [
+        {**t, "id": 0} for t in before
+    ]
     assert [(o["title"], o["zone"]) for o in citations.outcomes(store)[1]] == outcomes_before
 
 
