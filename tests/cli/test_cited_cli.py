@@ -40,7 +40,7 @@ def test_cited_lists_every_title_with_its_count(db):
     data = json.loads(runner.invoke(app, ["cited", "--db", db, "--json"]).output)
     by_title = {t["title"]: t for t in data["titles"]}
     assert data["total"] == 2 and by_title[FULL]["short_forms"] == ["前海方案"]
-    assert [t["title"] for t in data["titles"]][0] == "横琴粤澳深度合作区建设总体方案"  # cited last
+    assert data["titles"][0]["title"] == "横琴粤澳深度合作区建设总体方案"  # cited last
 
 
 def test_cited_title_gives_who_cited_it_when(db):

@@ -151,7 +151,7 @@ def test_outcomes_listed_by_zone(site):
     client = site["client"]
     data = client.get("/api/outcomes").json()
     assert data["total"] == 3
-    assert [(o["title"], o["zone"]) for o in data["outcomes"]][0] == ("澳门新街坊", "横琴粤澳深度合作区")
+    assert (data["outcomes"][0]["title"], data["outcomes"][0]["zone"]) == ("澳门新街坊", "横琴粤澳深度合作区")
     page = client.get("/outcomes", params={"zone": "横琴粤澳深度合作区"}).text
     assert "澳門新街坊" in page and "前海累计推出" not in page and "共1项成果" in page
     assert "一事三地" in page and not _words(page)
