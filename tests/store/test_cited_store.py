@@ -190,3 +190,26 @@ def test_a_deleted_document_takes_its_citations_and_outcomes_with_it(db):
     assert query(db, f"SELECT COUNT(*) FROM cited_mentions WHERE document_id = {a}") == [(0,)]
     assert query(db, "SELECT COUNT(*) FROM cited_aliases") == [(0,)]
     assert query(db, "SELECT COUNT(*) FROM outcomes") == [(0,)]
+
+
+def test_reprints_of_one_story_are_one_citing_entry(db):
+    import dataclasses
+
+    from reprint_set import build
+
+    copies = build(stories=1, singles=1, seed=5)
+    docs = [
+        dataclasses.replace(document_from_text(c.text, f"r{i}"), source_url=c.url, source_site=c.site)
+        for i, c in enumerate(copies)
+    ]
+    store = open_store(db)
+    with store.transaction() as conn:
+        ids = [o.document_id for o in store.add_documents(conn, [(d, extract(d)) for d in docs])]
+    story = [i for i, c in zip(ids, copies, strict=True) if c.kind != "other"]
+    title = citations.find_titles(store, extract(docs[0]).documents[0].title)[0]
+    page = citations.cited_page(store, title.id)
+    assert page is not None
+    members = [e for e in page.entries if e["document_id"] in story]
+    assert len(members) == 1  # the story's first copy, the others listed with it
+    assert sorted([members[0]["document_id"]] + [c["document_id"] for c in members[0]["copies"]]) == story
+    assert title.documents == len(story)  # the index counts every copy
