@@ -213,3 +213,22 @@ def test_reprints_of_one_story_are_one_citing_entry(db):
     assert len(members) == 1  # the story's first copy, the others listed with it
     assert sorted([members[0]["document_id"]] + [c["document_id"] for c in members[0]["copies"]]) == story
     assert title.documents == len(story)  # the index counts every copy
+
+
+def test_a_quoted_phrase_counts_only_as_a_known_short_form(db):
+    store = open_store(db)
+    cites = "会议一\n2025年2月2日讯 2月1日，会议研究落实《南沙方案》。"
+    quotes = "会议二\n2025年2月9日讯 2月8日，会议提出以“南沙方案”为牵引。"
+    _add(store, cites, quotes)
+    index = citations.cited_index(store)
+    assert [(t.title, t.documents, t.first, t.last) for t in index.titles] == [
+        ("南沙方案", 1, "2025-02-01", "2025-02-01")
+    ]
+    _add(
+        store,
+        "会议三\n2025年3月2日讯 3月1日，国务院印发广州南沙深化面向世界的粤港澳全面合作总体方案（简称“南沙方案”）。",
+    )
+    index = citations.cited_index(store)
+    assert [(t.title, t.documents) for t in index.titles] == [
+        ("广州南沙深化面向世界的粤港澳全面合作总体方案", 3)
+    ]
