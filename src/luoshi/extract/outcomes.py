@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from luoshi.extract.gazetteer import zones
-from luoshi.extract.scan import word_pattern
+from luoshi.extract.scan import finditer_near, windows, word_pattern
 from luoshi.model import Outcome, Span
 from luoshi.text import parse_number, sentence_of
 
@@ -31,7 +31,7 @@ _TRIGGERS = {
     "replicable": r"可复制(?:、|可|和|能)?推广|复制推广|(?:在|向)全(?:国|省)(?:范围内?)?推广",
 }
 _TRIGGER = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _TRIGGERS.items()))
-_ANCHOR = re.compile("三地|首创|制度创新|推广")
+_ANCHOR = re.compile("三地|首创|制度创新|推广")  # every trigger holds one: triggers are looked for near them
 _CLAUSE_END = frozenset("，,；;：:。！？!?\n")
 _NAMED = re.compile(r"[“「『‘\"]([^“”「」『』‘’\"\n，。；！？]{2,30})[”」』’\"]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -42,7 +42,7 @@ _WANTED = re.compile(
     r"(?<![重主纲摘只首概简])要(?![点求素闻件务害])|必须|务必|力争|争取|努力|更多|进一步|加快|持续|不断|着力|鼓励|推动|探索|积极|应当|希望|打造|一批"
 )
 _LEAD = re.compile(r"(?:其中|同时|此外|另外|并且|并|共|还|以及|和)")
-_GENERAL_BEFORE = ("全国", "全省", "各", "其他", "国家", "多个", "相关")
+_GENERAL_BEFORE = frozenset({"全国", "全省", "各", "其他", "国家", "多个", "相关"})
 _KIND_ONLY = re.compile(r"^(?:自由贸易|自贸|保税|综合保税)")
 
 
@@ -62,7 +62,8 @@ def _zones(s: str) -> list[tuple[int, str, bool]]:
     for m in _zone_pattern().finditer(s):
         if any(a <= m.start() < b for a, b in titles):
             continue
-        general = any(s.endswith(w, 0, m.start()) for w in _GENERAL_BEFORE)
+        at = m.start()
+        general = s[at - 2 : at] in _GENERAL_BEFORE or s[at - 1 : at] in _GENERAL_BEFORE
         out.append((m.start(), m.group(), general or bool(_KIND_ONLY.match(m.group()))))
     return out
 
@@ -80,16 +81,12 @@ def _zone_for(found: list[tuple[int, str, bool]], a: int, b: int) -> str | None:
     return None
 
 
+_CLAUSE = re.compile(r"[^，,；;：:。！？!?\n]+[，,；;：:。！？!?\n]?|[，,；;：:。！？!?\n]")
+
+
 def _clauses(s: str, a: int, b: int) -> list[tuple[int, int]]:
     """The clauses of ``s[a:b]``, each with its closing punctuation."""
-    out, start = [], a
-    for i in range(a, b):
-        if s[i] in _CLAUSE_END:
-            out.append((start, i + 1))
-            start = i + 1
-    if start < b:
-        out.append((start, b))
-    return out
+    return [m.span() for m in _CLAUSE.finditer(s, a, b)]
 
 
 def _named(s: str, a: int, b: int) -> list[tuple[str, int, int]]:
@@ -126,7 +123,7 @@ def find_outcomes(s: str, asked: Sequence[Span] = ()) -> list[Outcome]:
     out: list[Outcome] = []
     seen: set[str] = set()
     done_clauses: set[tuple[int, int]] = set()
-    for trigger in _TRIGGER.finditer(s):
+    for trigger in finditer_near(_TRIGGER, s, windows(s, _ANCHOR, before=10, after=8)):
         sa, sb = sentence_of(s, trigger.start(), trigger.end(), limit=200)
         clauses = _clauses(s, sa, sb)
         k = next(i for i, (a, b) in enumerate(clauses) if a <= trigger.start() < b)

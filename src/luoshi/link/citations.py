@@ -305,6 +305,7 @@ class Resolver:
             if bare and bare != key:
                 self._targets.setdefault(bare, set()).add(key)
         self._resolved: dict[str, str] = {}
+        self._aliases: dict[str, list[str]] | None = None
 
     def title(self, key: str) -> str:
         """The key of the title that ``key`` stands for (``key`` itself when none or several)."""
@@ -331,7 +332,13 @@ class Resolver:
 
     def aliases_of(self, key: str) -> list[str]:
         """The keys that stand for ``key``, sorted."""
-        return sorted(k for k in self._targets if k != key and self.title(k) == key)
+        if self._aliases is None:
+            self._aliases = {}
+            for short in sorted(self._targets):
+                full = self.title(short)
+                if full != short:
+                    self._aliases.setdefault(full, []).append(short)
+        return list(self._aliases.get(key, ()))
 
     def work(self, key: str) -> str:
         return work_key(self.title(key))

@@ -139,6 +139,25 @@ def _counted(keys: list[str], own: str) -> Any:
     return or_(mine, CitedMentionRow.key.in_(others)) if others else mine
 
 
+def _documents_of(conn: Connection, groups: dict[str, set[str]]) -> dict[str, set[int]]:
+    """The documents citing each title ``own`` through the keys ``groups[own]`` (as ``_counted``),
+    read from the covering index in one pass."""
+    owner = {key: own for own, keys in groups.items() for key in keys}
+    found: dict[str, set[int]] = {own: set() for own in groups}
+    listed = sorted(owner)
+    for start in range(0, len(listed), 500):
+        chunk = listed[start : start + 500]
+        for key, form, doc_id in conn.execute(
+            select(CitedMentionRow.key, CitedMentionRow.form, CitedMentionRow.document_id).where(
+                CitedMentionRow.key.in_(chunk)
+            )
+        ):
+            own = owner[key]
+            if key != own or form != "quoted":
+                found[own].add(doc_id)
+    return found
+
+
 def _build_index(store: Store) -> CitedIndex:
     with store.engine.connect() as conn:
         resolver = _resolver(conn)
@@ -159,18 +178,15 @@ def _build_index(store: Store) -> CitedIndex:
             groups.setdefault(own, []).append((n, first, last))
             keys.setdefault(own, set()).add(key)
         rows = {key: (i, title, work) for i, key, title, work in stored}
+        merged = {own for own, counts in groups.items() if len(counts) > 1 and own in rows}
+        exact = _documents_of(conn, {own: keys[own] for own in merged})
         titles: list[CitedTitle] = []
         for own, counts in groups.items():
             if own not in rows:
                 continue
             i, title, work = rows[own]
-            n = counts[0][0]
-            if len(counts) > 1:  # a document may cite a title in full and by a short form
-                n = conn.scalar(
-                    select(func.count(func.distinct(CitedMentionRow.document_id))).where(
-                        _counted(sorted(keys[own]), own)
-                    )
-                ) or 0  # fmt: skip
+            # a document may cite a title in full and by a short form: counted once
+            n = len(exact[own]) if own in merged else counts[0][0]
             days = [d for _, first, last in counts for d in (first, last) if d]
             aliases = sorted(keys[own] - {own} | set(resolver.aliases_of(own)))
             titles.append(
@@ -200,8 +216,8 @@ def find_titles(store: Store, text: str) -> list[CitedTitle]:
 @dataclass
 class CitedPage:
     title: CitedTitle
-    entries: list[dict[str, Any]]  # citing documents, oldest first, reprints folded
-    total: int  # citing documents (reprints folded) in all
+    entries: list[dict[str, Any]]  # one page of the citing documents, oldest first, reprints folded
+    total: int  # citing documents in all
     editions: list[CitedTitle]  # other titles of the same work
 
     def to_json(self) -> dict[str, Any]:
@@ -218,14 +234,27 @@ def resolve_id(store: Store, title_id: int) -> int | None:
     return found.id if found else None
 
 
-def _entries(conn: Connection, title: CitedTitle) -> list[dict[str, Any]]:
+def _entries(
+    conn: Connection, title: CitedTitle, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """(how many documents cite ``title``, one page of them oldest first): each with its citing
+    sentences; the reprints of one story on the page folded into its first copy."""
+    counted = _counted([title.key, *title.aliases], title.key)
+    day = func.min(CitedMentionRow.day)
+    citing = select(CitedMentionRow.document_id).where(counted).group_by(CitedMentionRow.document_id)
+    total = conn.scalar(select(func.count()).select_from(citing.subquery())) or 0
+    page = list(
+        conn.scalars(
+            citing.order_by(day.is_(None), day, CitedMentionRow.document_id).limit(limit).offset(offset)
+        )
+    )
     rows = conn.execute(
         select(CitedMentionRow.document_id, CitedMentionRow.start, CitedMentionRow.end, CitedMentionRow.form,
                CitedMentionRow.sentence_start, CitedMentionRow.sentence, CitedMentionRow.day,
                DocumentRow.title, DocumentRow.name, DocumentRow.source_site)
         .join(DocumentRow, DocumentRow.id == CitedMentionRow.document_id)
-        .where(_counted([title.key, *title.aliases], title.key))
-        .order_by(CitedMentionRow.day, CitedMentionRow.document_id, CitedMentionRow.start)
+        .where(counted, CitedMentionRow.document_id.in_(page))
+        .order_by(CitedMentionRow.document_id, CitedMentionRow.start)
     ).all()  # fmt: skip
     entries: dict[int, dict[str, Any]] = {}
     for r in rows:
@@ -235,13 +264,11 @@ def _entries(conn: Connection, title: CitedTitle) -> list[dict[str, Any]]:
         at = r.start - r.sentence_start
         entry["sentences"].append({"text": r.sentence, "mark": [at, at + r.end - r.start], "form": r.form,
                                    "span": [r.start, r.end]})  # fmt: skip
-    found = stories.stories_of(conn, list(entries))
+    found = stories.stories_of(conn, page)
     first_of_story: dict[int, dict[str, Any]] = {}
     out: list[dict[str, Any]] = []
-    for doc_id, entry in sorted(
-        entries.items(), key=lambda e: (e[1]["date"] is None, e[1]["date"] or "", e[0])
-    ):
-        story = found.get(doc_id)
+    for doc_id in page:
+        entry, story = entries[doc_id], found.get(doc_id)
         if story is not None and story.id in first_of_story:
             first_of_story[story.id]["copies"].append({"document_id": doc_id, "title": entry["title"],
                                                        "date": entry["date"], "site": entry["site"]})  # fmt: skip
@@ -249,22 +276,23 @@ def _entries(conn: Connection, title: CitedTitle) -> list[dict[str, Any]]:
         if story is not None:
             first_of_story[story.id] = entry
         out.append(entry)
-    return out
+    return total, out
 
 
 def cited_page(store: Store, title_id: int, limit: int = PAGE_ENTRIES, offset: int = 0) -> CitedPage | None:
-    """The page of the title ``title_id`` (None when it is not a cited title of its own: see
-    ``resolve_id`` for the title a short form stands for)."""
+    """The page of the title ``title_id``: the documents citing it, ``limit`` from ``offset``
+    (None when it is not a cited title of its own: see ``resolve_id`` for the title a short
+    form stands for)."""
     index = cited_index(store)
     key = index.keys_by_id.get(title_id)
     title = index.by_key.get(key) if key else None
     if title is None:
         return None
     with store.engine.connect() as conn:
-        entries = _entries(conn, title)
+        total, entries = _entries(conn, title, limit, offset)
     editions = [t for t in index.titles if t.work == title.work and t.key != title.key]
     editions.sort(key=lambda t: t.key)
-    return CitedPage(title, entries[offset : offset + limit], len(entries), editions)
+    return CitedPage(title, entries, total, editions)
 
 
 # -- the graph ----------------------------------------------------------------------------------

@@ -29,6 +29,19 @@ from luoshi.store.schema import (
 
 BACKFILL = "citations"  # the name of the marker row in fact_backfill
 TABLES = (CitedMentionRow, CitedAliasRow, CitedTitleRow, OutcomeRow)
+MENTION_COLUMNS = (
+    "document_id",
+    "key",
+    "form",
+    "start",
+    "end",
+    "sentence_start",
+    "sentence_end",
+    "sentence",
+    "day",
+)
+OUTCOME_COLUMNS = ("document_id", "kind", "title", "title_original", "zone", "count", "day", "start", "end",
+                   "sentence_start", "sentence_end")  # fmt: skip
 
 
 def installed(conn: Connection) -> bool:
@@ -74,10 +87,12 @@ def _insert_titles(conn: Connection, titles: dict[str, str]) -> None:
 
 def write(conn: Connection, documents: Iterable[Indexed]) -> None:
     """Index the citations and outcomes of ``documents`` (stored in this transaction or before)."""
+    from luoshi.store.db import insert_many  # the driver's executemany (db imports this module)
+
     titles: dict[str, str] = {}
-    mentions: list[dict[str, Any]] = []
+    mentions: list[tuple[Any, ...]] = []
     aliases: set[tuple[str, str, int]] = set()
-    outcomes: list[dict[str, Any]] = []
+    outcomes: list[tuple[Any, ...]] = []
     for doc in documents:
         found = document_citations(doc.simplified, doc.cited)
         for m in sorted(found.mentions, key=lambda m: m.form in ("short", "quoted")):
@@ -85,27 +100,17 @@ def write(conn: Connection, documents: Iterable[Indexed]) -> None:
                 titles.setdefault(m.key, m.title if m.form != "short" else m.key)
         for m in found.mentions:
             a, b = m.sentence
-            mentions.append({"document_id": doc.document_id, "key": m.key, "form": m.form, "start": m.start,
-                             "end": m.end, "sentence_start": a, "sentence_end": b, "sentence": doc.text[a:b],
-                             "day": doc.day})  # fmt: skip
+            mentions.append((doc.document_id, m.key, m.form, m.start, m.end, a, b, doc.text[a:b], doc.day))
         aliases.update((f.short, f.full, doc.document_id) for f in found.short_forms)
         outcomes.extend(
-            {"document_id": doc.document_id, "kind": o.kind, "title": o.title,
-             "title_original": o.title_original or doc.text[o.span.start : o.span.end], "zone": o.zone,
-             "count": o.count, "day": o.date or doc.day, "start": o.span.start, "end": o.span.end,
-             "sentence_start": o.sentence.start, "sentence_end": o.sentence.end}
+            (doc.document_id, o.kind, o.title, o.title_original or doc.text[o.span.start : o.span.end], o.zone,
+             o.count, o.date or doc.day, o.span.start, o.span.end, o.sentence.start, o.sentence.end)
             for o in doc.outcomes
         )  # fmt: skip
     _insert_titles(conn, titles)
-    if mentions:
-        conn.execute(insert(CitedMentionRow), mentions)
-    if aliases:
-        conn.execute(
-            insert(CitedAliasRow),
-            [{"short_key": s, "full_key": f, "document_id": d} for s, f, d in sorted(aliases)],
-        )
-    if outcomes:
-        conn.execute(insert(OutcomeRow), outcomes)
+    insert_many(conn, CitedMentionRow.__tablename__, MENTION_COLUMNS, mentions)
+    insert_many(conn, CitedAliasRow.__tablename__, ("short_key", "full_key", "document_id"), sorted(aliases))
+    insert_many(conn, OutcomeRow.__tablename__, OUTCOME_COLUMNS, outcomes)
 
 
 # -- the documents stored before migration 0012 -----------------------------------------------

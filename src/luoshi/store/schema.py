@@ -163,7 +163,8 @@ class CitedMentionRow(Base):
     """A citation in a document, with its sentence (``luoshi.link.citations.Mention``)."""
 
     __tablename__ = "cited_mentions"
-    __table_args__ = (Index("ix_cited_mentions_key", "key", "document_id"),)
+    # Covers the index of titles (counts and dates per key) and the documents citing a title.
+    __table_args__ = (Index("ix_cited_mentions_key", "key", "form", "document_id", "day"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)

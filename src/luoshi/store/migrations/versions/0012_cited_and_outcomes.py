@@ -47,7 +47,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_cited_mentions_document_id", "cited_mentions", ["document_id"])
-    op.create_index("ix_cited_mentions_key", "cited_mentions", ["key", "document_id"])
+    op.create_index("ix_cited_mentions_key", "cited_mentions", ["key", "form", "document_id", "day"])
     op.create_table(
         "cited_aliases",
         sa.Column("short_key", sa.String(length=300), nullable=False),
