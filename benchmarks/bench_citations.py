@@ -37,17 +37,17 @@ from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from citation_set import judge  # noqa: E402
+from citation_set import judge
 
-from luoshi.demo.generate import readout  # noqa: E402
-from luoshi.extract import extract  # noqa: E402
-from luoshi.extract.citations import find_citations  # noqa: E402
-from luoshi.extract.outcomes import find_outcomes  # noqa: E402
-from luoshi.ingest import document_from_text  # noqa: E402
-from luoshi.link.citations import document_citations, score_pairs  # noqa: E402
-from luoshi.services import citations  # noqa: E402
-from luoshi.store import open_store  # noqa: E402
-from luoshi.store.schema import CitedMentionRow, DocumentRow  # noqa: E402
+from luoshi.demo.generate import readout
+from luoshi.extract import extract
+from luoshi.extract.citations import find_citations
+from luoshi.extract.outcomes import find_outcomes
+from luoshi.ingest import document_from_text
+from luoshi.link.citations import document_citations, score_pairs
+from luoshi.services import citations
+from luoshi.store import open_store
+from luoshi.store.schema import CitedMentionRow, DocumentRow
 
 
 def timed(fn, rounds: int = 5) -> float:  # type: ignore[no-untyped-def]
@@ -207,7 +207,7 @@ def main() -> None:
             "recall": round(score.recall, 4),
             "same_pairs": score.true_positives + score.false_negatives,
             "different_pairs": score.false_positives + score.true_negatives,
-        },  # fmt: skip
+        },
         "per_document": bench_per_document(args.per_document),
         "write": bench_write(args.ingest, args.rounds),
         "read": bench_read(args.docs),
