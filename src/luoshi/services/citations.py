@@ -298,13 +298,24 @@ def cited_page(store: Store, title_id: int, limit: int = PAGE_ENTRIES, offset: i
 # -- the graph ----------------------------------------------------------------------------------
 
 
+_GRAPHS: VersionedCache[dict[str, Any]] = VersionedCache(32)
+
+
 def cited_graph(
     store: Store, limit: int = 20, per_title: int = 40, title_id: int | None = None
 ) -> dict[str, Any]:
     """Nodes (cited titles and the documents citing them) and edges (document → title, with
     the document's date): the ``limit`` most cited titles, or the title ``title_id`` and the
-    other editions of its work; each title with its newest ``per_title`` citing documents."""
+    other editions of its work; each title with its newest ``per_title`` citing documents.
+    Drawn once per version of the data."""
     index = cited_index(store)
+    key = (str(store.engine.url), limit, per_title, title_id)
+    return _GRAPHS.get(key, _version(store), lambda: _graph(store, index, limit, per_title, title_id))
+
+
+def _graph(
+    store: Store, index: CitedIndex, limit: int, per_title: int, title_id: int | None
+) -> dict[str, Any]:
     chosen = index.titles[:limit]
     if title_id is not None:
         own = index.by_key.get(index.keys_by_id.get(title_id, ""))
