@@ -232,3 +232,35 @@ def test_a_quoted_phrase_counts_only_as_a_known_short_form(db):
     assert [(t.title, t.documents) for t in index.titles] == [
         ("广州南沙深化面向世界的粤港澳全面合作总体方案", 3)
     ]
+
+
+def test_two_processes_catching_up_at_once_index_each_document_once(db):
+    """The second waits for the first's batch (its marker is held) and goes on below it."""
+    from luoshi.services.citations import _index_batch
+
+    store = open_store(db, migrate=False)
+    upgrade(store.engine, "0010")
+    texts = [DEFINES.replace("3月9日", f"3月{d}日") + f"（{d}）" for d in range(1, 21)]
+    docs = [document_from_text(t, f"p{i}") for i, t in enumerate(texts)]
+    with store.transaction() as conn:
+        store.add_documents(conn, [(d, extract(d)) for d in docs])
+    first, second = open_store(db), open_store(db)
+    holding, indexed = threading.Event(), []
+
+    def other() -> None:
+        holding.wait()
+        with second.transaction() as conn:
+            indexed.append(_index_batch(conn, 3))
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with first.transaction() as conn:
+        indexed.append(_index_batch(conn, 3))
+        holding.set()
+        thread.join(timeout=1.0)  # it cannot go on while this batch is not committed
+        assert thread.is_alive()
+    thread.join()
+    assert indexed == [3, 3]
+    assert citations.catch_up(first, batch=3) == 14
+    assert query(db, "SELECT COUNT(DISTINCT document_id), COUNT(*) FROM cited_aliases") == [(20, 20)]
+    assert query(db, "SELECT COUNT(*) FROM outcomes") == [(40,)]
