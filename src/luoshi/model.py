@@ -175,6 +175,34 @@ class DeadlinePhrase:
 
 
 @dataclass
+class Outcome:
+    """A replicable outcome the text reports: a 可复制可推广 experience, a 制度创新成果, a
+    首创性改革 or an 一事三地 / 一策三地 / 一规三地 item. ``title`` is the item's name as
+    written (simplified) or, for an item without a name, its clause; ``span`` is the title's,
+    ``sentence`` the sentence's span."""
+
+    kind: str  # replicable | innovation | pioneering | one_matter | one_policy | one_rule
+    title: str
+    span: Span
+    sentence: Span
+    zone: str | None = None  # from the gazetteer of zones: in the sentence, else the nearest before
+    count: int | None = None  # "等12项…": the number of items the sentence counts
+    date: str | None = None  # the document's event date, else its publication date
+    title_original: str = ""  # the title in the document's own script
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "title": self.title, "title_original": self.title_original,
+                "zone": self.zone, "count": self.count,
+                "date": self.date, "span": self.span.to_list(), "sentence": self.sentence.to_list()}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Outcome:
+        """The outcome that ``to_json`` wrote (as stored in a document's facts)."""
+        return cls(data["kind"], data["title"], Span(*data["span"]), Span(*data["sentence"]), data.get("zone"),
+                   data.get("count"), data.get("date"), data.get("title_original") or "")  # fmt: skip
+
+
+@dataclass
 class Facts:
     """Everything extracted from one Document; every fact carries its clean-text span."""
 
@@ -193,6 +221,7 @@ class Facts:
     addressees: list[Addressee] = field(default_factory=list)
     deadlines: list[DeadlinePhrase] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
 
     def to_gold_shape(self) -> dict[str, Any]:
         """The keys scored by ``shared/eval/score.py`` plus the spans and the richer facts."""
@@ -220,4 +249,5 @@ class Facts:
             "directives": [d.to_json() for d in self.directives],
             "places": [p.to_json() for p in self.places],
             "appointments": [a.to_json() for a in self.appointments],
+            "outcomes": [o.to_json() for o in self.outcomes],
         }

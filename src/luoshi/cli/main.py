@@ -72,6 +72,10 @@ from luoshi.cli import people as people_cli  # noqa: E402
 app.command("people")(people_cli.people)
 app.command("person")(people_cli.person)
 app.add_typer(people_cli.evaluate_app, name="evaluate")
+from luoshi.cli import citations as citations_cli  # noqa: E402
+
+app.command("cited")(citations_cli.cited)
+app.command("outcomes")(citations_cli.outcomes)
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")

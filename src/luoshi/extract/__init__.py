@@ -17,6 +17,7 @@ from luoshi.extract.dates import find_event_date
 from luoshi.extract.deadlines import find_deadline_mentions, limits
 from luoshi.extract.directives import find_directives, find_meetings
 from luoshi.extract.names import find_people
+from luoshi.extract.outcomes import find_outcomes
 from luoshi.extract.places import find_places
 from luoshi.extract.scan import first_each
 from luoshi.model import Appointment, Document, Facts, Person
@@ -41,6 +42,11 @@ def extract(document: Document) -> Facts:
     addressees = find_addressee_mentions(s)
     for person in (chair := find_chairs(s, persons)):
         person.name_original = document.text[person.span.start : person.span.end]
+    directives = find_directives(s, persons, addressees, deadlines)
+    outcomes = find_outcomes(s, [d.span for d in directives])
+    for outcome in outcomes:
+        outcome.title_original = document.text[outcome.span.start : outcome.span.end]
+        outcome.date = day
     return Facts(
         document_id=document.id,
         event_date=event_date,
@@ -50,13 +56,14 @@ def extract(document: Document) -> Facts:
         roles=roles,
         documents=documents,
         task_batches=find_batches(s),
-        directives=find_directives(s, persons, addressees, deadlines),
+        directives=directives,
         meetings=find_meetings(s, persons, event_date, chair),
         places=find_places(s),
         chair=chair,
         addressees=first_each(addressees, lambda a: a.name),
         deadlines=limits(deadlines),
         appointments=appointments,
+        outcomes=outcomes,
     )
 
 

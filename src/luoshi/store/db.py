@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
 from luoshi.settings import default_db_path
-from luoshi.store import fts, stories
+from luoshi.store import cited, fts, stories
 from luoshi.store import people as people_tables
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError, translate
@@ -210,6 +210,7 @@ class Store:
         self._links_reprints: bool | None = None  # whether the store has the stories tables
         self._recent_prints = stories.RecentFingerprints()
         self._queues_people: bool | None = None  # whether the store has the people tables
+        self._indexes_citations: bool | None = None  # whether it has the tables of migration 0012
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -306,6 +307,10 @@ class Store:
             self._queues_people = people_tables.installed(conn)
         if fresh and self._queues_people:  # read into people by luoshi.services.people
             people_tables.queue(conn, [new_ids[doc.content_hash] for doc, _ in fresh])
+        if self._indexes_citations is None:
+            self._indexes_citations = cited.installed(conn)
+        if fresh and self._indexes_citations:
+            cited.write(conn, [cited.Indexed.of(new_ids[d.content_hash], d, f) for d, f in fresh if f])
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
@@ -551,17 +556,6 @@ class Store:
     def document_facts(self, doc_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             return conn.scalar(select(DocumentRow.facts).where(DocumentRow.id == doc_id))
-
-    def citing(self, title: str) -> list[dict[str, Any]]:
-        """Documents that cite ``title``, oldest first (a timeline)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(DocumentRow.id, DocumentRow.title, DocumentRow.name,
-                       func.coalesce(DocumentRow.event_date, DocumentRow.published).label("day"))
-                .join(CitationRow, CitationRow.document_id == DocumentRow.id)
-                .where(CitationRow.title == to_simplified(title)).distinct().order_by(text("day"))
-            ).all()  # fmt: skip
-        return [{"id": r.id, "title": r.title or r.name, "date": r.day} for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -155,3 +155,81 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     before: Mapped[dict[str, object] | None] = mapped_column(JSON)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+# --- cited documents and replicable outcomes (migration 0012) ---
+
+
+class CitedTitleRow(Base):
+    """A cited title, one row per key (``luoshi.link.citations.title_key``): its id is the one
+    of its page. Which title a short form stands for is decided when it is read, from the
+    aliases that every document introduced (``luoshi.link.citations.Resolver``)."""
+
+    __tablename__ = "cited_titles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    title: Mapped[str] = mapped_column(Text)  # as first written, simplified
+    work_key: Mapped[str] = mapped_column(String(300), index=True)
+    bare_key: Mapped[str | None] = mapped_column(String(300), index=True)  # without its issuer
+
+
+class CitedMentionRow(Base):
+    """A citation in a document, with its sentence (``luoshi.link.citations.Mention``)."""
+
+    __tablename__ = "cited_mentions"
+    # Covers the index of titles (counts and dates per key) and the documents citing a title.
+    __table_args__ = (Index("ix_cited_mentions_key", "key", "form", "document_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(300))
+    form: Mapped[str] = mapped_column(String(8))  # cited | full | short | quoted
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence_start: Mapped[int] = mapped_column(Integer)
+    sentence_end: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text)  # in the document's own script
+    day: Mapped[str | None] = mapped_column(String(10))  # the document's event (or publication) date
+
+
+class CitedAliasRow(Base):
+    """A short form that a document introduced for a full title ("以下简称《前海方案》")."""
+
+    __tablename__ = "cited_aliases"
+
+    short_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    full_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class OutcomeRow(Base):
+    """A replicable outcome a document reports (``luoshi.model.Outcome``)."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)  # simplified
+    title_original: Mapped[str] = mapped_column(Text)
+    zone: Mapped[str | None] = mapped_column(String(60), index=True)
+    count: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[str | None] = mapped_column(String(10), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence_start: Mapped[int] = mapped_column(Integer)
+    sentence_end: Mapped[int] = mapped_column(Integer)
+
+
+class FactBackfillRow(Base):
+    """Documents stored before an index of facts existed are indexed later, a batch at a time:
+    those with ids below ``below`` (0 when none are left). Documents stored after are indexed as
+    they are written."""
+
+    __tablename__ = "fact_backfill"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    below: Mapped[int] = mapped_column(Integer)

@@ -146,11 +146,6 @@ def upload(
     return ingest_uploads(request.app.state.store, files, language(request))
 
 
-@router.get("/cited")
-def cited(request: Request, title: str, user: User = Depends(api_user)) -> list[dict[str, Any]]:
-    return request.app.state.store.citing(title)
-
-
 @router.get("/tasks")
 def tasks(request: Request, as_of: str | None = None, programme: str | None = None, unit: str | None = None,
           status: str | None = None, drafts: bool = False, user: User = Depends(api_user)) -> list[dict[str, Any]]:  # fmt: skip

@@ -204,11 +204,6 @@ def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> 
     )  # fmt: skip
 
 
-@router.get("/cited")
-def cited(request: Request, title: str, user: User = Depends(page_user)) -> HTMLResponse:
-    return render(request, "cited.html", user, title=title, citing=request.app.state.store.citing(title))
-
-
 def _gantt(views: list[Any], as_of: date) -> str:
     dated = [v for v in views if v.deadline]
     if not dated:
