@@ -3,11 +3,12 @@ programs using luoshi as a library) can catch ``LuoshiError`` and show ``str(err
 of the message catalogue, in the user's language.
 
     LuoshiError
-    ├── InputError          a file or a value that luoshi cannot take (RejectedInput, …)
+    ├── InputError          a file or a value that luoshi cannot take (RejectedInput, PeopleError…)
     ├── StoreError          the database cannot be opened or used now (StoreBusy, …)
     ├── LedgerError         a ledger operation that cannot be done as asked (SheetImportError,
     │                       CalendarOutOfRange, …)
-    └── AccountError        a login, user or password operation refused
+    ├── AccountError        a login, user or password operation refused
+    └── ClusterError        (luoshi.pipeline) the Dask cluster cannot do the job
 
 The classes live beside the code that raises them (``luoshi.store.StoreError``…) and derive from
 these bases; the bases keep the built-in classes callers caught before (``ValueError`` for input,

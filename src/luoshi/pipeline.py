@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from luoshi.errors import LuoshiError
 from luoshi.extract import extract
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, printable_name, read_path
 from luoshi.messages import language, message, speaking
@@ -299,7 +300,7 @@ def ingest_paths(
 # -- on a Dask cluster -------------------------------------------------------------------------
 
 
-class ClusterError(RuntimeError):
+class ClusterError(LuoshiError, RuntimeError):
     """The Dask cluster cannot do the job; ``str()`` is a sentence of the message catalogue."""
 
 

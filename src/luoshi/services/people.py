@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from luoshi.errors import InputError
 from luoshi.extract.appointments import find_appointments
 from luoshi.extract.gazetteer import post_heads
 from luoshi.link.people import Holding, PostReader, Sighting, cluster, sightings_from_facts, successor
@@ -32,7 +33,7 @@ NAMES = 2000  # names clustered per transaction
 PAGE = 50
 
 
-class PeopleError(Exception):
+class PeopleError(InputError):
     """A merge or split that cannot be done as asked; the message says why."""
 
     def __init__(self, key: str, **params: Any) -> None:
