@@ -62,9 +62,13 @@ app = typer.Typer(
 from luoshi.cli import ledger as ledger_cli  # noqa: E402
 from luoshi.cli.ledger import open_db  # noqa: E402
 
+from luoshi.cli import follow as follow_cli  # noqa: E402
+
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(ledger_cli.calendar_app, name="calendar")
 app.command("report")(ledger_cli.report)
+app.command("follow")(follow_cli.follow)
+app.command("eval-follow")(follow_cli.evaluate)
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
