@@ -161,9 +161,10 @@ def _targets(source: stored.SourceDocument, directives: list[stored.DirectiveInf
     ]  # fmt: skip
 
 
-def _candidates(store: Store, conn: Connection, source: stored.SourceDocument,
-                directives: list[stored.DirectiveInfo], targets: list[Target], stats: PhraseStats) -> list[int]:  # fmt: skip
-    """Later documents worth aligning: for each directive, those its searches find most often."""
+def _candidates(store: Store, conn: Connection, source: stored.SourceDocument, directives: list[stored.DirectiveInfo],
+                targets: list[Target], stats: PhraseStats, after: int = 0) -> list[int]:  # fmt: skip
+    """Later documents worth aligning (stored after document ``after``): for each directive,
+    those its searches find most often."""
     found: dict[int, Counter[int]] = {}
     for d, t in zip(directives, targets, strict=True):
         searches = [[p] for p in query_phrases(t.text, stats)]
@@ -174,9 +175,9 @@ def _candidates(store: Store, conn: Connection, source: stored.SourceDocument,
         searches.extend(batch_queries(t.text))
         hits: Counter[int] = Counter()
         for words in searches:
-            hits.update(store.newest_matches(conn, query_words(" ".join(words)), WINDOW))
+            hits.update(i for i in store.newest_matches(conn, query_words(" ".join(words)), WINDOW) if i > after)
         titles = stored.citations_within(conn, source.id, d.start, d.end) or stored.citations_within(conn, source.id)
-        hits.update(stored.citing(conn, titles, WINDOW))
+        hits.update(i for i in stored.citing(conn, titles, WINDOW) if i > after)
         found[d.id] = hits
     every = {i for hits in found.values() for i in hits}
     dated = stored.days(conn, every)
@@ -191,10 +192,10 @@ def _candidates(store: Store, conn: Connection, source: stored.SourceDocument,
 
 
 def _compute(store: Store, source: stored.SourceDocument, directives: list[stored.DirectiveInfo],
-             stats: PhraseStats) -> list[Mention]:  # fmt: skip
+             stats: PhraseStats, after: int = 0) -> list[Mention]:  # fmt: skip
     targets = _targets(source, directives)
     with store.engine.connect() as conn:
-        ids = _candidates(store, conn, source, directives, targets, stats)
+        ids = _candidates(store, conn, source, directives, targets, stats, after)
         later = stored.later_documents(conn, ids)
     candidates = [
         Candidate(i, doc.day, to_simplified(doc.title) if doc.title else None, to_simplified(doc.text))
@@ -205,22 +206,30 @@ def _compute(store: Store, source: stored.SourceDocument, directives: list[store
 
 def _mentions(store: Store, source: stored.SourceDocument, directives: list[stored.DirectiveInfo],
               use_cache: bool) -> dict[int, list[Mention]]:  # fmt: skip
-    """The mentions of a document's directives: stored ones when current, else computed and
-    stored."""
+    """The mentions of a document's directives: the stored ones while the store has no new
+    document; when it has, the stored ones and those among the new documents; computed
+    afresh when the phrase statistics were counted again (or ``use_cache`` is false)."""
     version, stats = phrase_stats(store)
     ids = [d.id for d in directives]
     with store.engine.connect() as conn:
         newest = stored.newest_document(conn)
-        if use_cache:
-            found = stored.cached(conn, ids, newest, version)
-            if found is not None:
-                return found
-    mentions = _compute(store, source, directives, stats)
+        done = stored.runs(conn, ids, version) if use_cache else {}
+        known = stored.mentions_of(conn, ids) if len(done) == len(ids) else None
+    points = set(done.values())
+    if known is not None and points == {newest}:
+        return known
+    after = points.pop() if known is not None and len(points) == 1 and max(points) < newest else None
+    mentions = _compute(store, source, directives, stats, after or 0)
     with store.transaction() as conn:
-        stored.save_mentions(conn, source.id, ids, mentions, newest, version)
+        stored.save_mentions(conn, source.id, ids, mentions, newest, version, after)
     out: dict[int, list[Mention]] = {i: [] for i in ids}
+    if after is not None and known is not None:
+        for i in ids:
+            out[i].extend(m for m in known[i] if m.document <= after)
     for m in mentions:
         out[m.target].append(m)
+    for found in out.values():
+        found.sort(key=lambda m: (m.day or "", m.document))
     return out
 
 

@@ -279,21 +279,22 @@ def later_documents(conn: Connection, ids: Iterable[int]) -> dict[int, LaterDocu
 # -- the cache of mentions -------------------------------------------------------------------------
 
 
-def cached(conn: Connection, directive_ids: list[int], newest: int, version: int) -> dict[int, list[Mention]] | None:
-    """The stored mentions of the directives, if every one of them is current (computed with
-    the store's newest document and the statistics' version); else None."""
+def runs(conn: Connection, directive_ids: list[int], version: int) -> dict[int, int]:
+    """For each directive with stored mentions counted with statistics ``version``: the newest
+    document the store held then."""
     if not directive_ids:
         return {}
-    runs = dict(
-        conn.execute(
-            select(FollowRunRow.directive_id, FollowRunRow.newest_id).where(
-                FollowRunRow.directive_id.in_(directive_ids), FollowRunRow.stats_version == version
-            )
-        ).all()
+    stmt = select(FollowRunRow.directive_id, FollowRunRow.newest_id).where(
+        FollowRunRow.directive_id.in_(directive_ids), FollowRunRow.stats_version == version
     )
-    if len(runs) < len(set(directive_ids)) or any(n != newest for n in runs.values()):
-        return None
+    return {int(d): int(n) for d, n in conn.execute(stmt)}
+
+
+def mentions_of(conn: Connection, directive_ids: list[int]) -> dict[int, list[Mention]]:
+    """The stored mentions of the directives, oldest first."""
     out: dict[int, list[Mention]] = {d: [] for d in directive_ids}
+    if not directive_ids:
+        return out
     rows = conn.execute(
         select(FollowMentionRow.directive_id, FollowMentionRow.document_id, FollowMentionRow.day,
                FollowMentionRow.label, FollowMentionRow.start, FollowMentionRow.end, FollowMentionRow.aligned,
@@ -310,10 +311,19 @@ def cached(conn: Connection, directive_ids: list[int], newest: int, version: int
 
 
 def save_mentions(conn: Connection, document_id: int, directive_ids: list[int], mentions: list[Mention],
-                  newest: int, version: int) -> None:  # fmt: skip
-    """Replace the stored mentions of the directives (of one document) with ``mentions``."""
+                  newest: int, version: int, after: int | None = None) -> None:  # fmt: skip
+    """Store the mentions of the directives (of one document) as computed with the store's
+    ``newest`` document: they replace the stored ones, or, with ``after``, add those found in
+    the documents after it to the stored ones (which must still be those of ``after``)."""
     _pg_lock(conn, document_id)
-    conn.execute(delete(FollowMentionRow).where(FollowMentionRow.directive_id.in_(directive_ids)))
+    if after is not None:
+        now = runs(conn, directive_ids, version)
+        if len(now) < len(directive_ids) or any(n != after for n in now.values()):
+            return  # another process stored newer results meanwhile
+        conn.execute(delete(FollowMentionRow).where(
+            FollowMentionRow.directive_id.in_(directive_ids), FollowMentionRow.document_id > after))  # fmt: skip
+    else:
+        conn.execute(delete(FollowMentionRow).where(FollowMentionRow.directive_id.in_(directive_ids)))
     conn.execute(delete(FollowRunRow).where(FollowRunRow.directive_id.in_(directive_ids)))
     conn.execute(
         insert(FollowRunRow),
