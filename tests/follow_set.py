@@ -32,4 +32,8 @@ def build(db: str) -> tuple[Store, dict[str, int]]:
 
 def expected(source: str) -> dict[str, dict[str, str]]:
     """The gold mentions of a source document's directives: {quote: {later document: label}}."""
-    return {d["quote"]: {m["doc"]: m["label"] for m in d["mentions"]} for d in gold()["directives"] if d["doc"] == source}
+    return {
+        d["quote"]: {m["doc"]: m["label"] for m in d["mentions"]}
+        for d in gold()["directives"]
+        if d["doc"] == source
+    }

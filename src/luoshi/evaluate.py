@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from luoshi.messages import message
 from luoshi.text.fold import to_simplified
 
 FIELDS = ("persons", "roles", "documents", "task_batches")
@@ -178,7 +179,9 @@ class FollowScore:
     fn: int = 0
     labels_right: int = 0
     confusion: dict[tuple[str, str], int] = field(default_factory=dict)  # (gold, predicted) → links
-    errors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (kind, directive, document, detail)
+    errors: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # (kind, directive, document, detail)
     not_extracted: list[tuple[str, str]] = field(default_factory=list)  # (document, quote)
     directives: int = 0  # gold directives with a mention
     links: int = 0  # gold links
@@ -202,12 +205,18 @@ class FollowScore:
         return self.labels_right / self.tp if self.tp else 1.0
 
     def table(self) -> str:
+        links = message("follow.eval.links")
         lines = [
-            f"gold: {self.directives} directives with mentions, {self.links} links, {self.later_documents} later documents",
+            message(
+                "follow.eval.gold", directives=self.directives, links=self.links, later=self.later_documents
+            ),
             f"{'':<10}{'P':>7}{'R':>7}{'F1':>7}",
-            f"{'links':<10}{self.precision:7.3f}{self.recall:7.3f}{self.f1:7.3f}   (tp {self.tp}, fp {self.fp}, fn {self.fn})",
-            f"label accuracy {self.label_accuracy:.3f} ({self.labels_right}/{self.tp})",
-            "gold \\ predicted " + " ".join(f"{x:>4}" for x in FOLLOW_LABELS),
+            f"{links:<10}{self.precision:7.3f}{self.recall:7.3f}{self.f1:7.3f}   "
+            + message("follow.eval.counts", tp=self.tp, fp=self.fp, fn=self.fn),
+            message(
+                "follow.eval.accuracy", accuracy=self.label_accuracy, right=self.labels_right, tp=self.tp
+            ),
+            message("follow.eval.confusion") + " " + " ".join(f"{x:>4}" for x in FOLLOW_LABELS),
         ]
         for g in FOLLOW_LABELS:
             row = " ".join(f"{self.confusion.get((g, p), 0):>6}" for p in FOLLOW_LABELS)

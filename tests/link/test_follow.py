@@ -30,7 +30,9 @@ def stats_of(*texts: str) -> F.PhraseStats:
     return F.PhraseStats(n, counts)
 
 
-def target(text: str = DIRECTIVE, key: int = 1, day: str = "2024-03-05", title: str = SOURCE_TITLE) -> F.Target:
+def target(
+    text: str = DIRECTIVE, key: int = 1, day: str = "2024-03-05", title: str = SOURCE_TITLE
+) -> F.Target:
     s = to_simplified(text)
     return F.Target(key, s, day, group=7, scope=F.scope_names(title), places=F.scope_names(title + s))
 
@@ -111,7 +113,9 @@ def test_the_same_work_in_another_place_is_not_a_follow_up():
     directive = "要开展涉企违规收费专项整治，8月底前完成自查自纠。"
     stats = stats_of(directive)
     home = later("东湖市涉企违规收费专项整治自查自纠工作全面完成。", 1, title="东湖市专项整治完成")
-    away = later("会议要求，要开展涉企违规收费专项整治，8月底前完成自查自纠。", 2, title="金溪市召开营商环境推进会")
+    away = later(
+        "会议要求，要开展涉企违规收费专项整治，8月底前完成自查自纠。", 2, title="金溪市召开营商环境推进会"
+    )
     found = F.follow([target(directive, title="东湖市召开优化营商环境专题会议")], [home, away], stats)
     assert [m.document for m in found] == [1]
     # A directive that names its place needs a document that names it.

@@ -27,7 +27,9 @@ def _mention_line(m: LaterMention) -> str:
 
 
 def _print_directive(d: DirectiveFollow) -> None:
-    console.print(f"[bold]{message('follow.directive', index=d.directive.index)}[/] {d.directive.text}", highlight=False)
+    console.print(
+        f"[bold]{message('follow.directive', index=d.directive.index)}[/] {d.directive.text}", highlight=False
+    )
     if not d.mentions:
         console.print(f"  [dim]{message('follow.none')}[/]")
     for m in d.mentions:
@@ -37,11 +39,15 @@ def _print_directive(d: DirectiveFollow) -> None:
 
 def follow(
     doc_id: Annotated[int | None, typer.Argument(help="A stored document's id.")] = None,
-    task: Annotated[str | None, typer.Option("--task", help="A task (id or code) proposed from a directive.")] = None,
+    task: Annotated[
+        str | None, typer.Option("--task", help="A task (id or code) proposed from a directive.")
+    ] = None,
     programme: ProgrammeOption = None,
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Compute again, not from the stored results.")] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Compute again, not from the stored results.")
+    ] = False,
 ) -> None:
     """Each directive of a document with the later documents that reiterate it (重申), report
     progress (进展), report it completed (完成) or revise it (调整); with --task, the task's
@@ -89,12 +95,16 @@ def follow(
 
 
 def evaluate(
-    gold_dir: Annotated[Path, typer.Argument(help="A gold directory: docs/ and gold.json.", exists=True, file_okay=False)],
+    gold_dir: Annotated[
+        Path, typer.Argument(help="A gold directory: docs/ and gold.json.", exists=True, file_okay=False)
+    ],
     db: Annotated[
         str | None, typer.Option("--db", help="An empty store to use (default: a temporary SQLite file).")
     ] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List every difference.")] = False,
-    min_precision: Annotated[float | None, typer.Option(help="Exit 1 when link precision is below this.")] = None,
+    min_precision: Annotated[
+        float | None, typer.Option(help="Exit 1 when link precision is below this.")
+    ] = None,
     min_recall: Annotated[float | None, typer.Option(help="Exit 1 when link recall is below this.")] = None,
 ) -> None:
     """Ingest a gold directory's documents, follow the directives of its source documents and
@@ -112,7 +122,8 @@ def evaluate(
         console.print(message("follow.eval.not_extracted", doc=doc, quote=quote), markup=False)
     if errors:
         for kind, directive, later, detail in result.errors:
-            console.print(f"  {kind:<7} {directive} → {later}: {detail}", markup=False, highlight=False)
+            shown = message(f"follow.eval.error.{kind}")
+            console.print(f"  {shown} {directive} → {later}: {detail}", markup=False, highlight=False)
     if (min_precision is not None and result.precision < min_precision) or (
         min_recall is not None and result.recall < min_recall
     ):
@@ -130,7 +141,7 @@ def _score(gold: dict[str, Any], docs: Path, db: str, score: Any) -> Any:
     store = open_db(db)
     report = ingest_paths(store, [docs])
     for rejection in report.rejected:
-        err.print(f"rejected {rejection.key}: {rejection.reason}", markup=False)
+        err.print(message("follow.eval.rejected", key=rejection.key, reason=rejection.reason), markup=False)
     with store.engine.connect() as conn:
         ids = {name: int(i) for name, i in conn.execute(select(DocumentRow.name, DocumentRow.id))}
     sources = list(dict.fromkeys(gold.get("sources") or [d["doc"] for d in gold["directives"]]))
@@ -143,7 +154,8 @@ def _score(gold: dict[str, Any], docs: Path, db: str, score: Any) -> Any:
         doc = store.load_document(ids[name])
         texts[name] = to_simplified(doc.text) if doc else ""
         predicted[name] = [
-            (d.directive.start, d.directive.end, {m.name: m.label for m in d.mentions}) for d in result.directives
+            (d.directive.start, d.directive.end, {m.name: m.label for m in d.mentions})
+            for d in result.directives
         ]
     store.engine.dispose()
     return score(gold, texts, predicted)

@@ -59,10 +59,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
+from luoshi.cli import follow as follow_cli  # noqa: E402
 from luoshi.cli import ledger as ledger_cli  # noqa: E402
 from luoshi.cli.ledger import open_db  # noqa: E402
-
-from luoshi.cli import follow as follow_cli  # noqa: E402
 
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(ledger_cli.calendar_app, name="calendar")

@@ -55,7 +55,9 @@ _HERE = Path(__file__).parent
 _WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]+")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _DATE = re.compile(r"\d+(?:\.\d+)?\s*[年月日号]")
-_OPENING = re.compile(r"^(?:[一二三四五六七八九十]+[要是]|第[一二三四五六七八九十]+[，,、]|[（(][一二三四五六七八九十\d]+[)）])")
+_OPENING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[要是]|第[一二三四五六七八九十]+[，,、]|[（(][一二三四五六七八九十\d]+[)）])"
+)
 # Chinese numerals of one character ("一条", "两个") are mostly not counts ("最后一条街巷").
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两零〇]{2,})"
 # A share that measures work done ("完成投资的62%", "覆盖率已达78%"), not growth ("增长38%").
@@ -81,7 +83,9 @@ def _cue_lines() -> dict[str, list[re.Pattern[str]]]:
 def _cues() -> dict[str, re.Pattern[str]]:
     """Each kind's lines as one pattern; ``quantity`` finds numbers with their unit."""
     lines = _cue_lines()
-    out = {kind: re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) for kind, patterns in lines.items()}
+    out = {
+        kind: re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) for kind, patterns in lines.items()
+    }
     units = "|".join(sorted(lines["unit"][0].pattern.split("|"), key=len, reverse=True))
     out["quantity"] = re.compile(rf"({_NUMERAL})\s*(?=({units}))")
     return out
@@ -396,7 +400,9 @@ def _goals(directive: str) -> list[re.Pattern[str]]:
     return [group for group in _cue_lines()["milestone"] if group.search(directive)]
 
 
-def label(directive: str, region: str, title: str | None = None, related: Sequence[str] = ()) -> tuple[str, str | None]:
+def label(
+    directive: str, region: str, title: str | None = None, related: Sequence[str] = ()
+) -> tuple[str, str | None]:
     """(label, the cue that decided it) for a mention ``region`` of ``directive``; ``related``
     are other sentences of the document on the same work (a revision said there counts)."""
     cues = _cues()
@@ -467,7 +473,9 @@ class _Window:
 
     def runs(self, heavier: float = 0.0) -> list[tuple[int, int]]:
         """The matched runs in the later text, those weighing at least ``heavier``."""
-        return [(self.origin + b, self.origin + b + size) for _, b, size, w in self.alignment.runs if w >= heavier]
+        return [
+            (self.origin + b, self.origin + b + size) for _, b, size, w in self.alignment.runs if w >= heavier
+        ]
 
 
 @dataclass
@@ -547,7 +555,11 @@ def _windows(target: Target, weights: Weights, clauses: Sequence[tuple[int, int]
                 break
         if best is not None:
             runs = best.runs(EVIDENCE) or best.runs()
-            held = [(s, e) for s, e in sentences if best.start <= s < best.end and any(s <= a < e for a, _ in runs)]
+            held = [
+                (s, e)
+                for s, e in sentences
+                if best.start <= s < best.end and any(s <= a < e for a, _ in runs)
+            ]
             if held:
                 best.start, best.end = held[0][0], held[-1][1]
             windows.append(best)
@@ -611,7 +623,9 @@ def follow(targets: Sequence[Target], candidates: Iterable[Candidate], stats: Ph
         kept: list[_Found] = []
         for f in found:
             mine = f.windows[0].runs(EVIDENCE)
-            if any(k.target.group == f.target.group and _overlap(k.windows[0].runs(EVIDENCE), mine) for k in kept):
+            if any(
+                k.target.group == f.target.group and _overlap(k.windows[0].runs(EVIDENCE), mine) for k in kept
+            ):
                 continue
             kept.append(f)
         for f in kept:

@@ -66,7 +66,11 @@ def _stale(state: stored.StatsState | None, newest: int) -> bool:
         return False
     # A small store is counted whole each time it changes; a large one from a sample, again
     # once it grew by a tenth (or lost documents).
-    return state.documents <= stored.SAMPLE or newest >= state.newest_id * REFRESH_GROWTH or newest < state.newest_id
+    return (
+        state.documents <= stored.SAMPLE
+        or newest >= state.newest_id * REFRESH_GROWTH
+        or newest < state.newest_id
+    )
 
 
 def count_phrases(store: Store) -> stored.StatsState:
@@ -77,7 +81,9 @@ def count_phrases(store: Store) -> stored.StatsState:
         total, texts = stored.sample_texts(conn)
         sample, counts = phrase_counts(texts)
     with store.transaction() as conn:
-        return stored.save_stats(conn, sample, total, newest, counts, BOILERPLATE_SHARE, BOILERPLATE_MIN_DOCUMENTS)
+        return stored.save_stats(
+            conn, sample, total, newest, counts, BOILERPLATE_SHARE, BOILERPLATE_MIN_DOCUMENTS
+        )
 
 
 def phrase_stats(store: Store) -> tuple[int, PhraseStats]:
@@ -175,8 +181,12 @@ def _candidates(store: Store, conn: Connection, source: stored.SourceDocument, d
         searches.extend(batch_queries(t.text))
         hits: Counter[int] = Counter()
         for words in searches:
-            hits.update(i for i in store.newest_matches(conn, query_words(" ".join(words)), WINDOW) if i > after)
-        titles = stored.citations_within(conn, source.id, d.start, d.end) or stored.citations_within(conn, source.id)
+            hits.update(
+                i for i in store.newest_matches(conn, query_words(" ".join(words)), WINDOW) if i > after
+            )
+        titles = stored.citations_within(conn, source.id, d.start, d.end) or stored.citations_within(
+            conn, source.id
+        )
         hits.update(i for i in stored.citing(conn, titles, WINDOW) if i > after)
         found[d.id] = hits
     every = {i for hits in found.values() for i in hits}
@@ -185,7 +195,11 @@ def _candidates(store: Store, conn: Connection, source: stored.SourceDocument, d
     copies = {c["id"] for c in story.documents} if story else set()
     chosen: set[int] = set()
     for hits in found.values():
-        later = [i for i in hits if i != source.id and i not in copies and source.day and (dated.get(i) or "") > source.day]
+        later = [
+            i
+            for i in hits
+            if i != source.id and i not in copies and source.day and (dated.get(i) or "") > source.day
+        ]
         later.sort(key=lambda i: (-hits[i], -i))
         chosen.update(later[:PER_DIRECTIVE])
     return sorted(chosen)
@@ -256,7 +270,9 @@ def follow_document(store: Store, doc_id: int, use_cache: bool = True) -> Docume
         directives = stored.directives_of(conn, doc_id)
     found = _mentions(store, source, directives, use_cache) if directives else {}
     shown = _shown(store, [m for d in directives for m in found.get(d.id, [])])
-    return DocumentFollow(source, [DirectiveFollow(d, [m for m in shown if m.directive_id == d.id]) for d in directives])
+    return DocumentFollow(
+        source, [DirectiveFollow(d, [m for m in shown if m.directive_id == d.id]) for d in directives]
+    )
 
 
 def follow_directive(store: Store, doc_id: int, index: int) -> tuple[stored.SourceDocument, DirectiveFollow]:
@@ -286,16 +302,18 @@ class TaskFollow:
             "task": self.task,
             "document": {"id": d.id, "name": d.name, "title": d.title, "date": d.day} if d else None,
             "directive": self.directive.directive.to_json() if self.directive else None,
-            "suggestions": [{**m.to_json(), "accepted": m.accepted, "percent": m.percent} for m in self.suggestions],
+            "suggestions": [
+                {**m.to_json(), "accepted": m.accepted, "percent": m.percent} for m in self.suggestions
+            ],
         }
 
 
 def _source_of(progress: dict[str, Any]) -> tuple[int, int, int] | None:
     src = progress.get("source") or {}
-    if src.get("kind") != "document":
+    span = src.get("span")
+    if src.get("kind") != "document" or not span or len(span) != 2:
         return None
-    start, end = src.get("span") or (None, None)
-    return int(src["document_id"]), int(start), int(end)
+    return int(src["document_id"]), int(span[0]), int(span[1])
 
 
 def follow_task(store: Store, ledger: Ledger, task_id: int) -> TaskFollow:
@@ -314,7 +332,9 @@ def follow_task(store: Store, ledger: Ledger, task_id: int) -> TaskFollow:
     result = follow_document(store, doc_id) if _exists(store, doc_id) else None
     if result is None:
         return TaskFollow(summary, None, None)
-    directive = next((d for d in result.directives if (d.directive.start, d.directive.end) == (start, end)), None)
+    directive = next(
+        (d for d in result.directives if (d.directive.start, d.directive.end) == (start, end)), None
+    )
     taken = {s for s in map(_source_of, progress) if s}
     if directive:
         for m in directive.mentions:
@@ -333,16 +353,22 @@ def accept(store: Store, ledger: Ledger, task_id: int, document_id: int, start: 
     as the text (with the label), 100% when it reports the work done, and the document and span
     as its source. Only a mention the linker found for this task's directive is accepted, once."""
     found = follow_task(store, ledger, task_id)
-    mention = next((m for m in found.suggestions if (m.document_id, *m.span) == (document_id, start, end)), None)
+    mention = next(
+        (m for m in found.suggestions if (m.document_id, *m.span) == (document_id, start, end)), None
+    )
     if mention is None or found.directive is None:
         raise FollowError(message("follow.no_suggestion", task=task_id))
     if mention.accepted:
         raise FollowError(message("follow.already_accepted", task=task_id))
     day = date.fromisoformat(mention.day) if mention.day else date.today()
-    text = message("follow.progress_text", label=mention.label, title=mention.title or mention.name, text=mention.text)
+    text = message(
+        "follow.progress_text", label=mention.label, title=mention.title or mention.name, text=mention.text
+    )
     source = {"kind": "document", "document_id": mention.document_id, "document": mention.name,
               "span": list(mention.span), "label": mention.label, "directive_id": found.directive.directive.id}  # fmt: skip
-    return ledger.report_progress(task_id, day, text, mention.percent, None, mention.source_url or mention.name, source)
+    return ledger.report_progress(
+        task_id, day, text, mention.percent, None, mention.source_url or mention.name, source
+    )
 
 
 __all__ = ["LABELS", "DirectiveFollow", "DocumentFollow", "FollowError", "LaterMention", "TaskFollow", "accept",

@@ -228,7 +228,9 @@ def directive_at(conn: Connection, doc_id: int, start: int, end: int) -> Directi
     return next((d for d in directives_of(conn, doc_id) if (d.start, d.end) == (start, end)), None)
 
 
-def citations_within(conn: Connection, doc_id: int, start: int | None = None, end: int | None = None) -> list[str]:
+def citations_within(
+    conn: Connection, doc_id: int, start: int | None = None, end: int | None = None
+) -> list[str]:
     """Titles the document cites (within ``[start, end)`` when given)."""
     stmt = select(CitationRow.title).where(CitationRow.document_id == doc_id)
     if start is not None and end is not None:
@@ -249,7 +251,9 @@ def days(conn: Connection, ids: Iterable[int]) -> dict[int, str | None]:
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
     out: dict[int, str | None] = {}
     for chunk in _chunks(sorted(set(ids))):
-        out.update({int(i): d for i, d in conn.execute(select(DocumentRow.id, day).where(DocumentRow.id.in_(chunk)))})
+        out.update(
+            {int(i): d for i, d in conn.execute(select(DocumentRow.id, day).where(DocumentRow.id.in_(chunk)))}
+        )
     return out
 
 

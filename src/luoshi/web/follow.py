@@ -46,11 +46,15 @@ def _may_accept(request: Request, user: User, task_id: int) -> None:
 
 def _accept(request: Request, user: User, task_id: int, document_id: int, start: int, end: int) -> int:
     _may_accept(request, user, task_id)
-    return service.accept(request.app.state.store, ledger_for(request, user), task_id, document_id, start, end)
+    return service.accept(
+        request.app.state.store, ledger_for(request, user), task_id, document_id, start, end
+    )
 
 
 @router.get("/documents/{doc_id}/directives/{index}")
-def directive_page(request: Request, doc_id: int, index: int, user: User = Depends(page_user)) -> HTMLResponse:
+def directive_page(
+    request: Request, doc_id: int, index: int, user: User = Depends(page_user)
+) -> HTMLResponse:
     """One directive and the timeline of its later mentions."""
     from luoshi.web.pages import render
 
@@ -98,7 +102,9 @@ class AcceptIn(BaseModel):
 
 
 @router.post("/api/tasks/{task_id}/follow/accept")
-def accept_json(request: Request, task_id: int, body: AcceptIn, user: User = Depends(api_change)) -> dict[str, int]:
+def accept_json(
+    request: Request, task_id: int, body: AcceptIn, user: User = Depends(api_change)
+) -> dict[str, int]:
     """Record a suggested later mention as a progress report; the new report's id."""
     try:
         return {"id": _accept(request, user, task_id, body.document_id, body.start, body.end)}
