@@ -50,6 +50,7 @@ MIN_ANCHOR = 2.5  # weight of the longest matched run (about two uncommon pairs)
 MAX_QUERIES = 4  # phrases of the directive searched for candidates
 NEIGHBOURS = 1  # a mention may span a sentence and the next one
 REORDERED_RUN = 3  # characters of a run matched out of order
+MIN_BATCH = 3  # a counted batch this large or larger identifies the work ("42项重点改革任务")
 
 _HERE = Path(__file__).parent
 _WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]+")
@@ -88,6 +89,25 @@ def _cues() -> dict[str, re.Pattern[str]]:
     }
     units = "|".join(sorted(lines["unit"][0].pattern.split("|"), key=len, reverse=True))
     out["quantity"] = re.compile(rf"({_NUMERAL})\s*(?=({units}))")
+    return out
+
+
+@cache
+def _heads() -> re.Pattern[str]:
+    words = next(line.split("\t", 1)[1].split() for line in (_HERE / "follow_scope.tsv").read_text(encoding="utf-8")
+                 .splitlines() if line.startswith("head\t"))  # fmt: skip
+    return re.compile("|".join(sorted(words, key=len, reverse=True)))
+
+
+def place_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Where ``text`` names the places: each name with the administrative head after it
+    ("海澄自贸片区", "白沙市")."""
+    heads = _heads()
+    out = []
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            head = heads.match(text, m.end())
+            out.append((m.start(), head.end() if head else m.end()))
     return out
 
 
@@ -238,12 +258,12 @@ def weigh(text: str, stats: PhraseStats, addressee: str | None = None, places: I
             if stats.is_boilerplate(w[i : i + SHINGLE]):
                 for k in range(base + i, base + i + SHINGLE):
                     boiler[k] = True
-    masked = list(_DATE.finditer(text))
-    for name in (addressee, *places):
-        if name:
-            masked.extend(re.finditer(re.escape(name), text))
-    for m in masked:
-        for k in range(m.start(), m.end()):
+    masked = [m.span() for m in _DATE.finditer(text)]
+    if addressee:
+        masked.extend(m.span() for m in re.finditer(re.escape(addressee), text))
+    masked.extend(place_spans(text, places))
+    for start, end in masked:
+        for k in range(start, end):
             boiler[k] = True
     opening = _OPENING.match(text)
     skip = opening.end() if opening else 0
@@ -511,7 +531,16 @@ def _qualifies(target: Target, weights: Weights, clauses: Sequence[tuple[int, in
     """Whether a window is a mention of the directive: enough of its weight matched (or of one
     of its clauses, or its counted batch named alike), one heavy run, nothing that names
     another instance."""
-    if found.anchor < MIN_ANCHOR or conflicts(target.text, window):
+    if conflicts(target.text, window):
+        return False
+    # The same counted batch ("42项重点改革任务") names the same work, however common its words.
+    batches = _identifiers(_COUNT, target.text, 2)
+    if batches:
+        theirs = _identifiers(_COUNT, window, 2)
+        if any(int(v) >= MIN_BATCH for key, values in batches.items() for v in values & theirs.get(key, set())
+               if v.isdigit()):  # fmt: skip
+            return True
+    if found.anchor < MIN_ANCHOR:
         return False
     if found.coverage >= MIN_COVERAGE:
         return True
@@ -521,11 +550,6 @@ def _qualifies(target: Target, weights: Weights, clauses: Sequence[tuple[int, in
             sum(weights.pairs[max(a, start) : min(a + size - 1, end - 1)]) for a, _, size, _ in found.runs
         )
         if own and matched >= CLAUSE_COVERAGE * own:
-            return True
-    batches = _identifiers(_COUNT, target.text, 2)
-    if batches:
-        theirs = _identifiers(_COUNT, window, 2)
-        if any(values & theirs.get(key, set()) for key, values in batches.items()):
             return True
     return False
 
