@@ -72,7 +72,7 @@ def fill(store, start: int, stop: int, gold: list, first_size: int, rng: random.
 
 def like_baseline(store, doc_id: int) -> float:  # type: ignore[no-untyped-def]
     """Seconds per directive when candidates come from LIKE scans instead of the index."""
-    version, stats = service.phrase_stats(store)
+    _, stats = service.phrase_stats(store)
     with store.engine.connect() as conn:
         source = stored.source_document(conn, doc_id)
         directives = stored.directives_of(conn, doc_id)
@@ -88,7 +88,9 @@ def like_baseline(store, doc_id: int) -> float:  # type: ignore[no-untyped-def]
                 )
                 ids.update(int(i) for (i,) in found)
         later = stored.later_documents(conn, ids)
-    candidates = [Candidate(i, d.day, to_simplified(d.title or ""), to_simplified(d.text)) for i, d in later.items()]
+    candidates = [
+        Candidate(i, d.day, to_simplified(d.title or ""), to_simplified(d.text)) for i, d in later.items()
+    ]
     follow([t for t in targets if weigh(t.text, stats).total], candidates, stats)
     return (time.perf_counter() - t0) / max(len(directives), 1)
 
@@ -118,7 +120,9 @@ def measure(store, gold_ids: dict[str, int], background: list[int], gold: dict, 
         out[f"{name}_cached_ms_per_directive_median"] = statistics.median(cached) * 1000
     base = [like_baseline(store, gold_ids[s]) for s in gold["sources"][:baseline_n]]
     out["baseline_like_ms_per_directive_median"] = statistics.median(base) * 1000
-    out["ratio_baseline_vs_luoshi"] = out["baseline_like_ms_per_directive_median"] / out["gold_ms_per_directive_median"]  # type: ignore[operator]
+    out["ratio_baseline_vs_luoshi"] = (
+        out["baseline_like_ms_per_directive_median"] / out["gold_ms_per_directive_median"]
+    )  # type: ignore[operator]
     texts, predicted = {}, {}
     for name in gold["sources"]:
         result = service.follow_document(store, gold_ids[name])
@@ -132,7 +136,9 @@ def measure(store, gold_ids: dict[str, int], background: list[int], gold: dict, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     parser.add_argument("--baseline-directives", type=int, default=5, help="source documents timed with LIKE")
     parser.add_argument("--db", help="keep the store here (default: a temporary folder)")
@@ -154,7 +160,11 @@ def main() -> None:
             with store.engine.connect() as conn:
                 ids = {n: int(i) for n, i in conn.execute(select(DocumentRow.name, DocumentRow.id))}
             background = [i for n, i in ids.items() if n.startswith("bg") and int(n[2:]) % 1000 == 7][:30]
-            result = {"readouts": size, "build_s": built, **measure(store, ids, background, gold, args.baseline_directives)}
+            result = {
+                "readouts": size,
+                "build_s": built,
+                **measure(store, ids, background, gold, args.baseline_directives),
+            }
             print(json.dumps(result, indent=1), file=sys.stderr)
             results.append(result)
     print(json.dumps(results, indent=1))

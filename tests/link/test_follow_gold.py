@@ -41,6 +41,17 @@ def test_link_precision_and_recall_on_the_gold_set(db):
     assert "未抽取到" not in result.output
 
 
+def test_the_held_out_set_inside_the_main_one(tmp_path):
+    """The set written after the algorithm was settled, scored with the main set as its archive."""
+    result = runner.invoke(
+        app,
+        ["eval-follow", str(GOLD / "heldout"), "--background", str(GOLD / "docs"), "--db", str(tmp_path / "h.db"),
+         "--errors", "--min-precision", "0.9", "--min-recall", "0.8"],
+    )  # fmt: skip
+    print(result.output)
+    assert result.exit_code == 0, result.output
+
+
 def test_the_gate_fails_when_the_bar_is_not_met(tmp_path):
     result = runner.invoke(
         app, ["eval-follow", str(GOLD), "--db", str(tmp_path / "g.db"), "--min-precision", "0.999"]

@@ -101,6 +101,13 @@ def evaluate(
     db: Annotated[
         str | None, typer.Option("--db", help="An empty store to use (default: a temporary SQLite file).")
     ] = None,
+    background: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--background",
+            help="More documents to hold in the store (not scored): an archive around the set.",
+        ),
+    ] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List every difference.")] = False,
     min_precision: Annotated[
         float | None, typer.Option(help="Exit 1 when link precision is below this.")
@@ -116,7 +123,9 @@ def evaluate(
     except (OSError, ValueError) as e:
         _fail(ValueError(message("follow.eval.bad_gold", reason=e)))
     with tempfile.TemporaryDirectory(prefix="luoshi-follow-") as tmp:
-        result = _score(gold, gold_dir / "docs", db or str(Path(tmp) / "gold.db"), score_follow)
+        result = _score(
+            gold, [gold_dir / "docs", *(background or [])], db or str(Path(tmp) / "gold.db"), score_follow
+        )
     console.print(result.table(), markup=False, highlight=False)
     for doc, quote in result.not_extracted:
         console.print(message("follow.eval.not_extracted", doc=doc, quote=quote), markup=False)
@@ -130,7 +139,7 @@ def evaluate(
         raise typer.Exit(1)
 
 
-def _score(gold: dict[str, Any], docs: Path, db: str, score: Any) -> Any:
+def _score(gold: dict[str, Any], docs: list[Path], db: str, score: Any) -> Any:
     from sqlalchemy import select
 
     from luoshi.pipeline import ingest_paths
@@ -139,7 +148,7 @@ def _score(gold: dict[str, Any], docs: Path, db: str, score: Any) -> Any:
     from luoshi.text.fold import to_simplified
 
     store = open_db(db)
-    report = ingest_paths(store, [docs])
+    report = ingest_paths(store, docs)
     for rejection in report.rejected:
         err.print(message("follow.eval.rejected", key=rejection.key, reason=rejection.reason), markup=False)
     with store.engine.connect() as conn:
