@@ -15,6 +15,7 @@ from webutil import PASSWORD
 
 from luoshi.accounts.service import Accounts
 from luoshi.ledger.service import Ledger
+from luoshi.store import open_store
 from luoshi.web import create_app
 
 USERS = {"super": ("supervisor", None), "lead": ("unit", "市交通运输局"), "other": ("unit", "市司法局"),
@@ -75,6 +76,14 @@ def test_the_task_page_offers_later_mentions_to_those_who_may_report(site):
         section = page[page.index('id="follow"') :]
         assert "滨江大道快速化改造主线正式通车" in html.unescape(section)
         assert (f'action="/ledger/tasks/{road}/follow/accept"' in section) is offered, name
+
+
+def test_a_proposal_not_yet_accepted_takes_no_progress(site):
+    draft = Ledger(open_store(site["db"]), actor="setup").propose(site["ids"]["s02"], "海澄港口")[0]
+    client, _ = client_for(site, "super")
+    page = client.get(f"/ledger/tasks/{draft}").text
+    section = page[page.index('id="follow"') :]
+    assert "集装箱码头四期" in section and "/follow/accept" not in section
 
 
 def test_accepting_a_suggestion_records_a_progress_report(site):
