@@ -1,4 +1,4 @@
-"""Scoring of extraction against a gold file, with the same figures as shared/eval/score.py."""
+"""Scoring against gold files: extraction (the figures of shared/eval/score.py) and follow-through."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from luoshi.messages import message
 from luoshi.text.fold import to_simplified
 
 FIELDS = ("persons", "roles", "documents", "task_batches")
@@ -274,3 +275,126 @@ def score_people(gold: PeopleGold, assigned: dict[tuple[str, str], Any]) -> Peop
     return PeopleScore(
         precision, recall, f1, len(gold.mentions), len(gold_size), len(pred_size), missed, bad, wrong
     )
+
+
+# -- follow-through ----------------------------------------------------------------------------
+# A gold directory holds the documents (``docs/``) and ``gold.json``: for each directive of the
+# source documents (its document's name and a quote that lies inside it), the later documents
+# that mention it with their label (重申 / 进展 / 完成 / 调整). Every directive found in a source
+# document and not listed is expected to have no mention.
+
+FOLLOW_LABELS = ("重申", "进展", "完成", "调整")
+
+
+@dataclass
+class FollowScore:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    labels_right: int = 0
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)  # (gold, predicted) → links
+    errors: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # (kind, directive, document, detail)
+    not_extracted: list[tuple[str, str]] = field(default_factory=list)  # (document, quote)
+    directives: int = 0  # gold directives with a mention
+    links: int = 0  # gold links
+    later_documents: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def label_accuracy(self) -> float:
+        return self.labels_right / self.tp if self.tp else 1.0
+
+    def table(self) -> str:
+        links = message("follow.eval.links")
+        lines = [
+            message(
+                "follow.eval.gold", directives=self.directives, links=self.links, later=self.later_documents
+            ),
+            f"{'':<10}{'P':>7}{'R':>7}{'F1':>7}",
+            f"{links:<10}{self.precision:7.3f}{self.recall:7.3f}{self.f1:7.3f}   "
+            + message("follow.eval.counts", tp=self.tp, fp=self.fp, fn=self.fn),
+            message(
+                "follow.eval.accuracy", accuracy=self.label_accuracy, right=self.labels_right, tp=self.tp
+            ),
+            message("follow.eval.confusion") + " " + " ".join(f"{x:>4}" for x in FOLLOW_LABELS),
+        ]
+        for g in FOLLOW_LABELS:
+            row = " ".join(f"{self.confusion.get((g, p), 0):>6}" for p in FOLLOW_LABELS)
+            lines.append(f"{g:<14}{row}")
+        return "\n".join(lines)
+
+
+def load_follow_gold(folder: str | Path) -> dict[str, Any]:
+    """``gold.json`` of a follow-through gold directory; ValueError when it is not usable."""
+    gold = json.loads((Path(folder) / "gold.json").read_text(encoding="utf-8"))
+    if not isinstance(gold, dict) or not isinstance(gold.get("directives"), list):
+        raise ValueError("gold.json needs a list of directives")
+    for d in gold["directives"]:
+        if not isinstance(d.get("doc"), str) or not isinstance(d.get("quote"), str):
+            raise ValueError(f"a directive needs doc and quote: {d!r}")
+        for m in d.get("mentions") or []:
+            if m.get("label") not in FOLLOW_LABELS:
+                raise ValueError(f"unknown label {m.get('label')!r} in {d['doc']} {d['quote']!r}")
+    return gold
+
+
+def score_follow(
+    gold: dict[str, Any],
+    texts: dict[str, str],
+    predicted: dict[str, list[tuple[int, int, dict[str, str]]]],
+) -> FollowScore:
+    """Score predicted mentions against the gold. ``texts``: each source document's simplified
+    text by name; ``predicted``: per source document, its directives as (start, end, {later
+    document: label}). A gold directive is the predicted one whose span holds its quote."""
+    result = FollowScore()
+    wanted: dict[tuple[str, int], dict[str, str]] = {}
+    for d in gold["directives"]:
+        mentions = {m["doc"]: m["label"] for m in d.get("mentions") or []}
+        if mentions:
+            result.directives += 1
+            result.links += len(mentions)
+        text = texts.get(d["doc"], "")
+        at = text.find(to_simplified(d["quote"]))
+        spans = predicted.get(d["doc"], [])
+        index = next((i for i, (s, e, _) in enumerate(spans) if at >= 0 and s <= at < e), None)
+        if index is None:
+            result.not_extracted.append((d["doc"], d["quote"]))
+            result.fn += len(mentions)
+            continue
+        wanted[(d["doc"], index)] = mentions
+    result.later_documents = len({m["doc"] for d in gold["directives"] for m in d.get("mentions") or []})
+    for doc, spans in predicted.items():
+        for index, (start, end, found) in enumerate(spans):
+            expected = wanted.get((doc, index), {})
+            name = f"{doc}[{start}:{end}] {texts.get(doc, '')[start:end][:24]}"
+            for later, label in found.items():
+                if later in expected:
+                    result.tp += 1
+                    right = expected[later]
+                    result.confusion[(right, label)] = result.confusion.get((right, label), 0) + 1
+                    if right == label:
+                        result.labels_right += 1
+                    else:
+                        result.errors.append(("label", name, later, f"{right} → {label}"))
+                else:
+                    result.fp += 1
+                    result.errors.append(("extra", name, later, label))
+            for later, label in expected.items():
+                if later not in found:
+                    result.fn += 1
+                    result.errors.append(("missed", name, later, label))
+    return result

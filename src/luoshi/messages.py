@@ -634,6 +634,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outcome.kind.one_matter": ("一事三地", "one matter, three places"),
     "outcome.kind.one_policy": ("一策三地", "one policy, three places"),
     "outcome.kind.one_rule": ("一规三地", "one rule, three places"),
+    # --- follow ---
+    "follow.no_document": ("没有编号为 {id} 的文件", "no document {id}"),
+    "follow.no_directive": ("文件 {id} 没有第 {index} 条部署要求", "document {id} has no directive {index}"),
+    "follow.no_suggestion": (
+        "该后续报道不在任务 {task} 的建议进展之中（文件可能已更新，请刷新后再试）",
+        "that later mention is not among the suggestions for task {task} (the documents may have "
+        "changed; reload and try again)",
+    ),
+    "follow.already_accepted": (
+        "该后续报道已作为任务 {task} 的进展记录",
+        "that mention is recorded as progress of task {task} already",
+    ),
+    "follow.progress_text": ("【{label}】《{title}》：{text}", "[{label}] {title}: {text}"),
+    "follow.later": ("后续报道", "Later mentions"),
+    "follow.none": ("暂无后续报道", "No later mentions yet"),
+    "follow.no_directives": ("该文件没有部署要求", "The document holds no directive"),
+    "follow.directive": ("第{index}条部署要求", "Directive {index}"),
+    "follow.label.重申": ("重申", "reiterated"),
+    "follow.label.进展": ("进展", "progress"),
+    "follow.label.完成": ("完成", "completed"),
+    "follow.label.调整": ("调整", "revised"),
+    "follow.cue": ("依据", "cue"),
+    "follow.suggested": (
+        "后续报道（建议进展，经确认后记入台账）",
+        "Later mentions (suggested progress, recorded once accepted)",
+    ),
+    "follow.accept": ("采纳为进展", "Accept as progress"),
+    "follow.accepted": ("已采纳", "Accepted"),
+    "follow.not_from_directive": (
+        "该任务不是由部署要求生成的，没有可跟踪的后续报道",
+        "The task was not proposed from a directive: nothing to follow",
+    ),
+    "follow.task_heading": ("任务 {code}：{title}", "Task {code}: {title}"),
+    "follow.source": ("来源：{title}（{date}）", "Source: {title} ({date})"),
+    "follow.task_needed": (
+        "请给出文件编号，或用 --task 给出任务",
+        "give a document id, or a task with --task",
+    ),
+    "follow.counted": (
+        "共{directives}条部署要求，{mentions}条后续报道",
+        "{directives} directives, {mentions} later mentions",
+    ),
+    "follow.eval.not_extracted": (
+        "未抽取到的部署要求：{doc}「{quote}」",
+        "directive not extracted: {doc} {quote!r}",
+    ),
+    "follow.eval.missing_doc": (
+        "金标准中的文件不存在：{doc}",
+        "the gold names a document that is not there: {doc}",
+    ),
+    "follow.eval.bad_gold": ("金标准文件有误：{reason}", "the gold file is not usable: {reason}"),
+    "follow.eval.rejected": ("未能导入 {key}：{reason}", "rejected {key}: {reason}"),
+    "follow.eval.gold": (
+        "金标准：{directives}条部署要求有后续报道，共{links}条链接，涉及{later}份后续文件",
+        "gold: {directives} directives with mentions, {links} links, {later} later documents",
+    ),
+    "follow.eval.links": ("链接", "links"),
+    "follow.eval.counts": ("（正确{tp}，多出{fp}，遗漏{fn}）", "(tp {tp}, fp {fp}, fn {fn})"),
+    "follow.eval.accuracy": (
+        "标签准确率 {accuracy:.3f}（{right}/{tp}）",
+        "label accuracy {accuracy:.3f} ({right}/{tp})",
+    ),
+    "follow.eval.confusion": ("金标准＼预测", "gold \\ predicted"),
+    "follow.eval.error.label": ("标签不同", "label"),
+    "follow.eval.error.extra": ("多出", "extra"),
+    "follow.eval.error.missed": ("遗漏", "missed"),
 }
 
 _CHOSEN: dict[str, str] = {}

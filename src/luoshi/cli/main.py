@@ -60,12 +60,15 @@ app = typer.Typer(
     add_completion=False,
 )
 
+from luoshi.cli import follow as follow_cli  # noqa: E402
 from luoshi.cli import ledger as ledger_cli  # noqa: E402
 from luoshi.cli.ledger import open_db  # noqa: E402
 
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(ledger_cli.calendar_app, name="calendar")
 app.command("report")(ledger_cli.report)
+app.command("follow")(follow_cli.follow)
+app.command("eval-follow")(follow_cli.evaluate)
 
 from luoshi.cli import people as people_cli  # noqa: E402
 

@@ -96,6 +96,9 @@ class ProgressRow(Base):
     percent: Mapped[int | None] = mapped_column(Integer)
     evidence: Mapped[str | None] = mapped_column(Text)
     reporter: Mapped[str | None] = mapped_column(String(100))
+    # Where the report comes from when it was not written by a unit: a later document's span
+    # ({"kind": "document", "document_id", "span", "label", "directive_id"}: follow-through).
+    source: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
 
 class RequestRow(Base):

@@ -351,6 +351,14 @@ class Ledger:
             raise LedgerError(message("ledger.ambiguous", ref=ref))
         return int(found[0])
 
+    def task_record(self, task_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A task's row (its source among the fields) and its progress reports, oldest first."""
+        with self.store.engine.connect() as conn:
+            task = self._task_row(conn, task_id)
+            progress = [dict(r) for r in conn.execute(select(ProgressRow).where(ProgressRow.task_id == task_id)
+                                                      .order_by(ProgressRow.date, ProgressRow.id)).mappings()]  # fmt: skip
+        return task, progress
+
     def _task_row(self, conn: Connection, task_id: int) -> dict[str, Any]:
         row = conn.execute(select(TaskRow).where(TaskRow.id == task_id)).mappings().first()
         if row is None:
@@ -367,7 +375,8 @@ class Ledger:
             self.audit(conn, "task", task_id, "update", {k: before[k] for k in changes}, changes)
 
     def report_progress(self, task_id: int, on: date, text: str, percent: int | None = None,
-                        unit: str | None = None, evidence: str | None = None) -> int:  # fmt: skip
+                        unit: str | None = None, evidence: str | None = None,
+                        source: dict[str, Any] | None = None) -> int:  # fmt: skip
         if percent is not None and not 0 <= percent <= 100:
             raise LedgerError(message("ledger.bad_percent", percent=percent))
         with self.store.transaction() as conn:
@@ -377,6 +386,8 @@ class Ledger:
             uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
             values = {"task_id": task_id, "date": on.isoformat(), "unit_id": uid, "text": text,
                       "percent": percent, "evidence": evidence, "reporter": self.actor}  # fmt: skip
+            if source is not None:
+                values["source"] = source
             rid = new_id(conn.execute(insert(ProgressRow).values(**values)))
             self.audit(conn, "progress", task_id, "report", None, values)
             if percent == 100 and not task["done_date"]:

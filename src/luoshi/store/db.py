@@ -444,6 +444,11 @@ class Store:
 
     RANK_WINDOW = 300
 
+    def newest_matches(self, conn: Connection, words: list[str], window: int) -> list[int]:
+        """Ids of the newest ``window`` documents holding every word (simplified, lower-cased:
+        ``fts.query_words``), newest first, without ranking or reading them."""
+        return self._newest_matches(conn, words, window) if words else []
+
     def _newest_matches(self, conn: Connection, words: list[str], window: int) -> list[int]:
         """Ids of the newest ``window`` documents holding every word: both indexes are walked
         newest first and stop there, so this costs little even for a word in every document."""

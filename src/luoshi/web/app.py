@@ -24,7 +24,7 @@ from luoshi.messages import message_in
 from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError
-from luoshi.web import api, citations, pages, people
+from luoshi.web import api, citations, follow, pages, people
 from luoshi.web.deps import LoginRequired, api_user, language, page_user, remove_orphaned_folders
 from luoshi.web.security import HEADERS, LoginThrottle, SecurityHeaders
 
@@ -81,6 +81,7 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(citations.router)
+    app.include_router(follow.router)
     app.include_router(pages.router)
     people.install(app)
     app.add_middleware(SecurityHeaders)

@@ -31,6 +31,7 @@ from luoshi.web.deps import (
     request_folder,
     rules_preset,
 )
+from luoshi.web.follow import document_follow, task_follow
 from luoshi.web.i18n import ERROR_KEYS, translator
 from luoshi.web.security import SESSION_COOKIE, check_csrf, same_site
 
@@ -200,7 +201,7 @@ def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> 
     copies = [d for d in story.documents if d["id"] != doc_id] if story else []
     return render(
         request, "document.html", user, doc=doc, doc_id=doc_id, facts=facts, body=highlighted(doc.text, facts),
-        copies=copies,
+        copies=copies, follow=document_follow(request, doc_id),
     )  # fmt: skip
 
 
@@ -262,7 +263,7 @@ def task_page(request: Request, task_id: int, as_of: str | None = None, error: s
         raise HTTPException(404, str(e)) from e
     can_report = user.can_change_task(_lead_unit(request, task_id)) and user.role != "viewer"
     return render(request, "task.html", user, task=detail, history=ledger.history(task_id), can_report=can_report,
-                  error=error, today=date.today().isoformat())  # fmt: skip
+                  error=error, today=date.today().isoformat(), follow=task_follow(request, user, task_id))  # fmt: skip
 
 
 @router.post("/ledger/tasks/{task_id}/progress")

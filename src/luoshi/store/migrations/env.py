@@ -3,7 +3,8 @@
 from alembic import context
 
 import luoshi.accounts.schema
-import luoshi.ledger.schema  # noqa: F401 - registers the ledger tables
+import luoshi.ledger.schema  # registers the ledger tables
+import luoshi.store.follow  # noqa: F401 - registers the follow-through tables
 from luoshi.store.schema import Base
 
 connection = context.config.attributes["connection"]

@@ -2,14 +2,14 @@
 so that a task run again after its worker died stores nothing twice.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0013
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
