@@ -8,6 +8,7 @@ of the message catalogue, in the user's language.
     ├── LedgerError         a ledger operation that cannot be done as asked (SheetImportError,
     │                       CalendarOutOfRange, …)
     ├── AccountError        a login, user or password operation refused
+    ├── NotFoundError       what was asked for does not exist (FollowError…)
     └── ClusterError        (luoshi.pipeline) the Dask cluster cannot do the job
 
 The classes live beside the code that raises them (``luoshi.store.StoreError``…) and derive from
@@ -16,7 +17,7 @@ ledger and account errors, ``RuntimeError`` for the store)."""
 
 from __future__ import annotations
 
-__all__ = ["AccountError", "InputError", "LedgerError", "LuoshiError", "StoreErrorBase"]
+__all__ = ["AccountError", "InputError", "LedgerError", "LuoshiError", "NotFoundError", "StoreErrorBase"]
 
 
 class LuoshiError(Exception):
@@ -25,6 +26,10 @@ class LuoshiError(Exception):
 
 class InputError(LuoshiError, ValueError):
     """A file or a value that luoshi cannot take."""
+
+
+class NotFoundError(LuoshiError, LookupError):
+    """What was asked for (a document, a directive, a task…) does not exist."""
 
 
 class StoreErrorBase(LuoshiError, RuntimeError):

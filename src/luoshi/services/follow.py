@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from luoshi.errors import NotFoundError
 from luoshi.ledger.service import Ledger, LedgerError
 from luoshi.link.follow import (
     BOILERPLATE_MIN_DOCUMENTS,
@@ -50,7 +51,7 @@ PER_DIRECTIVE = 30  # later documents compared for each directive, those found b
 REFRESH_GROWTH = 1.1  # phrase statistics of a large store are counted again when it grew by 10%
 
 
-class FollowError(LookupError):
+class FollowError(NotFoundError):
     """What was asked for does not exist or cannot be done (the message says which)."""
 
 
