@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
@@ -35,7 +35,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "script": (DocumentRow.script, DocumentRow.id),
 }
 MAX_PAGE = 500
-S = TypeVar("S", bound=Select[Unpack[tuple[Any, ...]]])
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 
 def facet_values(
