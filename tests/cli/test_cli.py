@@ -43,8 +43,9 @@ def test_search_json_and_traditional_query(tmp_path, db_path):
     runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db_path])
     result = runner.invoke(app, ["search", "專題會議", "--db", db_path, "--json", "--limit", "2"])
     assert result.exit_code == 0
-    hits = json.loads(result.output)
-    assert len(hits) == 2 and "【专题会议】" in hits[0]["snippet"]
+    found = json.loads(result.output)
+    hits = found["hits"]
+    assert found["total"] == 3 and len(hits) == 2 and "【专题会议】" in hits[0]["snippet"]
 
 
 def test_extract_jsonl_has_the_scored_keys(tmp_path):

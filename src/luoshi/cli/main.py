@@ -123,21 +123,39 @@ def search(
     query: Annotated[str, typer.Argument(help="Words in simplified or traditional script; all must match.")],
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="Number of results.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output: the total and the hits.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Every copy of a reprinted story.")] = False,
+    year: Annotated[
+        str | None, typer.Option("--year", help="Only documents of this year (e.g. 2026).")
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="Only documents about this place (深圳).")
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind of meeting (常务会议).")] = None,
+    script: Annotated[str | None, typer.Option("--script", help="simplified, traditional or mixed.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only documents from this source.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="From this day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Up to this day (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Full-text search over both scripts, ranked, with highlighted snippets; the copies of one
-    story (reprints) are one hit unless --all."""
+    """Full-text search over both scripts, ranked, with highlighted snippets, narrowed by the
+    same filters as the web's document list; the copies of one story (reprints) are one hit
+    unless --all. The total counts the matching documents."""
     from luoshi.store import stories
+    from luoshi.store.listing import DocumentFilters
 
     store = open_db(db, create=False)
-    found = stories.search(store, query, limit=limit, show_all=show_all)
+    filters = DocumentFilters.of({"q": query, "year": year, "place": place, "kind": kind, "script": script,
+                                  "source": source, "date_from": date_from, "date_to": date_to})  # fmt: skip
+    total = store.browse(filters, limit=1, facets=False).total
+    found = stories.search(store, query, limit=limit, show_all=show_all, filters=filters)
     if as_json:
-        console.print_json(json.dumps([h.to_json() for h in found], ensure_ascii=False))
+        body = {"total": total, "filters": filters.params(), "hits": [h.to_json() for h in found]}
+        console.print_json(json.dumps(body, ensure_ascii=False))
         return
     if not found:
         console.print(message("search.no_match", query=query), markup=False)
         return
+    console.print(message("cli.search_total", total=total), markup=False)
     for item in found:
         hit = item.hit
         date = hit.event_date or hit.published or "—"

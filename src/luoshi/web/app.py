@@ -23,7 +23,7 @@ from luoshi.messages import message_in
 from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError
-from luoshi.web import api, pages
+from luoshi.web import api, browse, pages
 from luoshi.web.deps import LoginRequired, api_user, language, page_user, remove_orphaned_folders
 from luoshi.web.security import HEADERS, LoginThrottle, SecurityHeaders
 
@@ -79,6 +79,7 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     app.state.templates.env.auto_reload = False  # templates ship with the package; no mtime checks
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(browse.router)
     app.include_router(pages.router)
     app.add_middleware(SecurityHeaders)
 
