@@ -26,18 +26,8 @@ router = APIRouter()
 PAGE = 20  # rows on a page of /documents
 EXPORT_MAX = 10_000  # rows in one export
 FILTER_NAMES = ("q", "date_from", "date_to", "year", "place", "kind", "script", "source")
-DOCUMENT_COLUMNS = (
-    "id",
-    "date",
-    "title",
-    "place",
-    "kind",
-    "script",
-    "source",
-    "published",
-    "event_date",
-    "name",
-)
+DOCUMENT_COLUMNS = ("id", "date", "year", "title", "place", "kind", "script", "source", "published", "event_date",
+                    "name", "snippet")  # fmt: skip
 TASK_COLUMNS = ("id", "programme", "code", "title", "lead_unit", "co_units", "deadline_text", "deadline",
                 "percent", "status", "status_label", "rule", "last_report", "progress")  # fmt: skip
 
