@@ -4,6 +4,7 @@ same services and permission checks as the API."""
 from __future__ import annotations
 
 import html
+import re
 import secrets
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from luoshi.ledger.excel import SheetImportError, import_sheet
 from luoshi.ledger.report import _bar_svg, build_report, render_html, render_html_body, render_xlsx
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, LABELS_ZH, PRESETS, STATUSES
+from luoshi.messages import MESSAGES, message_in
 from luoshi.store import stories
 from luoshi.web.api import _lead_unit, login_response, saved_sheet
 from luoshi.web.deps import (
@@ -45,7 +47,8 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
     templates = request.app.state.templates
     return templates.TemplateResponse(request, name, {
         "user": user, "t": translator(lang), "lang": lang, "csrf": getattr(request.state, "csrf", ""),
-        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS, **context,
+        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS,
+        "messages": MESSAGES, **context,
     })  # fmt: skip
 
 
@@ -253,7 +256,12 @@ def ledger_page(request: Request, unit: str = "", status: str = "", programme: s
     offset = max(0, offset)
     page = ledger.task_page(day, programme or None, unit or None, status or None, LEDGER_PAGE, offset)
     drafts = ledger.drafts(day) if user.can_supervise else []
-    query = {k: v for k, v in {"unit": unit, "status": status, "programme": programme, "as_of": as_of}.items() if v}
+    decided = re.fullmatch(r"(accept|reject)ed (\d+)", message)  # after a decision on a proposal
+    if decided:
+        message = message_in(language(request), f"cli.{decided[1]}ed", {"ref": decided[2]})
+    query = {
+        k: v for k, v in {"unit": unit, "status": status, "programme": programme, "as_of": as_of}.items() if v
+    }
     return render(request, "ledger.html", user, views=page.views, total=page.total, offset=offset,
                   limit=LEDGER_PAGE, query=urlencode(query), drafts=drafts, units=ledger.lead_units(programme or None),
                   unit=unit, status=status, programme=programme, as_of=day, gantt=_gantt(page.views, day),
