@@ -560,6 +560,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source_site": ("来源", "Source"),
     "title": ("标题", "Title"),
     "sort": ("排序", "Sort"),
+    "sort.default": ("默认（搜索按相关度，否则最新在前）", "Default (relevance for a search, else newest first)"),
     "sort.relevance": ("相关度", "Relevance"),
     "sort.-date": ("日期（新→旧）", "Date (newest first)"),
     "sort.date": ("日期（旧→新）", "Date (oldest first)"),

@@ -72,7 +72,8 @@ def documents(request: Request, user: User = Depends(page_user)) -> HTMLResponse
     """Documents, newest first, or the hits of a search; narrowed by any filters."""
     filters, listing = _listing(request, PAGE)
     context = {"filters": filters, "listing": listing, "facet_names": list(FACETS), "page_size": listing.limit,
-               "link": _link(filters, listing.sort, listing.limit), "searching": bool(filters.q.strip())}  # fmt: skip
+               "link": _link(filters, listing.sort, listing.limit), "searching": bool(filters.q.strip()),
+               "sort_asked": request.query_params.get("sort", "")}  # fmt: skip
     if request.headers.get("X-Partial"):
         return render(request, "_results.html", user, **context)
     return render(request, "documents.html", user, **context)
