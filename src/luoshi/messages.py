@@ -560,7 +560,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source_site": ("来源", "Source"),
     "title": ("标题", "Title"),
     "sort": ("排序", "Sort"),
-    "sort.default": ("默认（搜索按相关度，否则最新在前）", "Default (relevance for a search, else newest first)"),
+    "sort.default": (
+        "默认（搜索按相关度，否则最新在前）",
+        "Default (relevance for a search, else newest first)",
+    ),
     "sort.relevance": ("相关度", "Relevance"),
     "sort.-date": ("日期（新→旧）", "Date (newest first)"),
     "sort.date": ("日期（旧→新）", "Date (oldest first)"),
@@ -700,7 +703,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.fact.directive": ("部署要求", "directive"),
     "cli.meeting_detail": ("主持 {chair}，地点 {place}", "chair {chair}, place {place}"),
     "cli.directive_deadline": ("（时限 {deadline}）", " (deadline {deadline})"),
-    "cli.eval_error": ("  {id} {key}：多出 {extra}，缺少 {missed}", "  {id} {key}: extra {extra} missed {missed}"),
+    "cli.eval_error": (
+        "  {id} {key}：多出 {extra}，缺少 {missed}",
+        "  {id} {key}: extra {extra} missed {missed}",
+    ),
     "cli.summary_counts": (
         "{documents}份文件，{persons}位人物，{citations}处引用，{task_batches}个任务批次，{directives}条部署要求",
         "{documents} documents, {persons} persons, {citations} citations, {task_batches} task batches, "

@@ -39,7 +39,11 @@ def test_read_routes_for_a_viewer(site):
     client, _ = login(site, "viewer")
     doc_id, task_id = site["doc_id"], site["tasks"]["3.1"]
     hits = client.get("/api/search", params={"q": "專題會議"}).json()
-    assert hits["total"] == 1 and hits["rows"][0]["id"] == doc_id and "【专题会议】" in hits["rows"][0]["snippet"]
+    assert (
+        hits["total"] == 1
+        and hits["rows"][0]["id"] == doc_id
+        and "【专题会议】" in hits["rows"][0]["snippet"]
+    )
     assert client.get("/api/documents").json()["rows"][0]["id"] == doc_id
     doc = client.get(f"/api/documents/{doc_id}").json()
     assert doc["facts"]["persons"] == ["周明远"]

@@ -612,7 +612,12 @@ class Ledger:
     def drafts(self, as_of: date, limit: int = 200) -> list[TaskView]:
         """Proposed tasks awaiting a decision (the oldest first)."""
         with self.store.engine.connect() as conn:
-            stmt = self._task_select(None, None).where(TaskRow.state == "draft").order_by(TaskRow.id).limit(limit)
+            stmt = (
+                self._task_select(None, None)
+                .where(TaskRow.state == "draft")
+                .order_by(TaskRow.id)
+                .limit(limit)
+            )
             return self._views(conn, list(conn.execute(stmt)), as_of, None)
 
     def lead_units(self, programme: str | None = None) -> list[str]:
