@@ -508,7 +508,7 @@ class Store:
 
     def browse(
         self, filters: listing.DocumentFilters, sort: str = "", limit: int = 50, offset: int = 0,
-        facets: bool = True,
+        facets: bool = True, use_cache: bool = True,
     ) -> listing.Listing:  # fmt: skip
         """One page of the documents the filters (and their query, if any) select, in ``sort``
         order (``listing.SORTS``; relevance for a search), with the total and, if asked, the
@@ -517,6 +517,8 @@ class Store:
         limit, offset = max(1, min(limit, listing.MAX_PAGE)), max(0, offset)
         with self.engine.connect() as conn:
             newest = conn.scalar(select(func.max(DocumentRow.id))) or 0
+        if not use_cache:
+            return self._browse(filters, sort, limit, offset, facets, newest)
         return self._listing_cache.get(
             (filters, sort, limit, offset, facets), newest,
             lambda: self._browse(filters, sort, limit, offset, facets, newest),
