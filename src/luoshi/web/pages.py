@@ -129,7 +129,12 @@ def report_page(request: Request, as_of: str | None = None, programme: str = "",
     query = urlencode(
         {"as_of": r.as_of.isoformat(), "programme": programme, "rules": rules or PRESET_DEFAULT}
     )
-    return render(request, "report.html", user, report=r, body=Markup(render_html_body(r)), query=query,
+    # the report's HTML (hundreds of KB for 10,000 tasks) is rendered once per report, not per request
+    body = request.app.state.dashboard_cache.get(
+        ("report-body", r.as_of, programme, rules), request.app.state.store.data_version(),
+        lambda: Markup(render_html_body(r)),
+    )  # fmt: skip
+    return render(request, "report.html", user, report=r, body=body, query=query,
                   programme=programme, rules=rules or PRESET_DEFAULT, presets=list(PRESETS),
                   programmes=ledger_for(request, user).programmes())  # fmt: skip
 
