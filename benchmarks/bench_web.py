@@ -1,15 +1,20 @@
-"""Load on the web application: concurrent clients on loopback for a fixed time.
+"""Every page of the web application under concurrent clients, on loopback, for a fixed time.
 
-    python benchmarks/bench_web.py --db /path/to/large.db [--clients 50] [--seconds 60]
+    python benchmarks/bench_web.py --build 100000 --tasks 10000 [--db DIR/web.db] [--clients 50] [--seconds 60]
+    python benchmarks/bench_web.py --db DIR/large.db            # a store built before
 
-Starts `uvicorn luoshi.web.asgi:app` on 127.0.0.1 over the given store (build one with
-bench_ingest_search.py), logs a user in, and has each client loop over a search, a document page
-and the dashboard until the time is up. Reports p50/p95 latency and the error count.
-Traffic goes to 127.0.0.1 only and stops by itself.
+--build writes that many generated readouts (the demo generator, a third in traditional script)
+and ingests them with extraction, and --tasks adds a 台账 of that many tasks with progress
+(``bench_ledger.build``). Then a real `luoshi serve` starts on 127.0.0.1, a user logs in, and
+each of the clients (httpx, asyncio) loops over every page — dashboard, document list, search,
+search with filters, filters alone, a document, a person, a cited document, the ledger, the
+ledger by status, a task, the report, an export, /api/me — until the time is up. Reports p50/p95
+per page and the errors; /api/me (no work beyond the session) is the baseline of the same run.
 
---driver wrk (the default where Debian's wrk is installed) uses wrk, whose C event loop takes far
-less of the two cores away from the server being measured; --driver python drives the clients
-with httpx in this process and reports per route.
+Before the load, the same run times the old way beside the new one in this process: filtering
+documents by place by reading every document's facts (as /documents did) against the indexed
+column, and the ledger page computing every task's status against one page of tasks.
+Traffic goes to 127.0.0.1 only and stops by itself (bounded time, bounded clients).
 """
 
 from __future__ import annotations
@@ -19,24 +24,32 @@ import asyncio
 import json
 import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
+from bench_ingest_search import write_corpus
+from bench_ledger import build as build_ledger
 from sqlalchemy import func, select
 
 from luoshi.accounts.service import Accounts
+from luoshi.ledger.service import Ledger
+from luoshi.pipeline import ingest_paths
 from luoshi.store import open_store
-from luoshi.store.schema import DocumentRow
+from luoshi.store.listing import DocumentFilters
+from luoshi.store.schema import CitationRow, DocumentRow, PersonRow
+from luoshi.text.fold import to_simplified
 
 QUERIES = ["前海", "橫琴", "倒排工期", "年度工作任务", "營商環境", "口岸", "滨海新区", "督查督办"]
 PASSWORD = "bench-password-1"
+AS_OF = "2026-05-28"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -44,79 +57,145 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else 0.0
 
 
-async def client_loop(base: str, cookies: httpx.Cookies, deadline: float, max_doc: int, seed: int,
+def build(db: str, documents: int, tasks: int) -> dict[str, float]:
+    """A store of ``documents`` generated readouts and a ledger of ``tasks`` tasks."""
+    store = open_store(db)
+    out: dict[str, float] = {}
+    with store.engine.connect() as conn:
+        have = conn.scalar(select(func.count(DocumentRow.id))) or 0
+    if have < documents:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_corpus(Path(tmp), documents - have, 1, seed=have + 7)
+            t0 = time.perf_counter()
+            ingest_paths(store, [tmp])
+            out["ingest_s"] = round(time.perf_counter() - t0, 1)
+    ledger = Ledger(store, actor="bench")
+    if tasks and not ledger.programmes():
+        t0 = time.perf_counter()
+        build_ledger(ledger, tasks, random.Random(1))
+        out["ledger_s"] = round(time.perf_counter() - t0, 1)
+    return out
+
+
+def old_place_filter(store, place: str, limit: int = 20) -> list[int]:  # type: ignore[no-untyped-def]
+    """/documents before the facet columns: every document's facts read and tested in Python."""
+    day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
+    stmt = select(DocumentRow.id, DocumentRow.facts).order_by(day.desc(), DocumentRow.id.desc())
+    out: list[int] = []
+    with store.engine.connect() as conn:
+        for start in range(0, 10**9, 500):
+            rows = conn.execute(stmt.limit(500).offset(start)).all()
+            for row in rows:
+                if to_simplified(place) in [p["name"] for p in (row.facts or {}).get("places", [])]:
+                    out.append(row.id)
+            if len(rows) < 500:
+                break
+    return out[:limit]
+
+
+def before_and_after(db: str) -> dict[str, float]:
+    """The old ways beside the new, timed in this process on the same store (milliseconds)."""
+    store = open_store(db)
+    ledger = Ledger(store)
+    day = date.fromisoformat(AS_OF)
+    timings: dict[str, float] = {}
+
+    def timed(name: str, work) -> None:  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        work()
+        timings[name] = round((time.perf_counter() - t0) * 1000, 1)
+
+    timed("place_filter_old_python_scan_ms", lambda: old_place_filter(store, "深圳"))
+    timed("place_filter_new_indexed_ms", lambda: store.browse(DocumentFilters(place="深圳"), use_cache=False))
+    timed("ledger_old_every_status_ms", lambda: ledger.tasks(day))
+    timed("ledger_new_one_page_ms", lambda: ledger.task_page(day, limit=50))
+    timed("ledger_by_status_first_ms", lambda: ledger.task_page(day, status="overdue", limit=50))
+    timed("ledger_by_status_again_ms", lambda: ledger.task_page(day, status="overdue", limit=50))
+    return timings
+
+
+def pages(db: str, rng: random.Random) -> list[tuple[str, str]]:
+    """(name, path) of every page, with real ids, people and titles from the store."""
+    store = open_store(db)
+    with store.engine.connect() as conn:
+        max_doc = conn.scalar(select(func.max(DocumentRow.id))) or 1
+        people = list(conn.scalars(select(PersonRow.name).limit(50)))
+        cited = list(conn.scalars(select(CitationRow.title).distinct().limit(50)))
+    ledger = Ledger(store)
+    views = ledger.task_page(date.fromisoformat(AS_OF), limit=200).views
+    out = []
+    for _ in range(200):
+        q = quote(rng.choice(QUERIES))
+        out += [
+            ("dashboard", "/"),
+            ("documents", "/documents"),
+            ("search", f"/documents?q={q}"),
+            ("search_filtered", f"/documents?q={q}&year={rng.choice([2023, 2024, 2025, 2026])}&sort=-date"),
+            ("filtered", f"/documents?place={quote(rng.choice(['深圳', '天津', '珠海', '东莞']))}&offset=20"),
+            ("document", f"/documents/{rng.randint(1, max_doc)}"),
+            ("person", f"/people/{quote(rng.choice(people))}" if people else "/"),
+            ("cited", f"/cited?title={quote(rng.choice(cited))}" if cited else "/"),
+            ("ledger", f"/ledger?as_of={AS_OF}&offset={rng.choice([0, 50, 5000])}"),
+            (
+                "ledger_status",
+                f"/ledger?as_of={AS_OF}&status={rng.choice(['overdue', 'at_risk', 'on_track'])}",
+            ),
+            ("task", f"/ledger/tasks/{rng.choice(views).id}" if views else "/ledger"),
+            ("report", f"/report?as_of={AS_OF}"),
+            ("export_json", f"/documents.json?q={q}&limit=50"),
+            ("api_me", "/api/me"),
+        ]
+    return out
+
+
+async def client_loop(base: str, cookies: httpx.Cookies, deadline: float, paths: list[tuple[str, str]], seed: int,
                       timings: dict[str, list[float]], errors: list[str]) -> None:  # fmt: skip
     rng = random.Random(seed)
+    order = paths[:]
+    rng.shuffle(order)
     async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=30) as client:
+        i = 0
         while time.monotonic() < deadline:
-            for route, path in (("search", f"/documents?q={rng.choice(QUERIES)}"),
-                                ("document", f"/documents/{rng.randint(1, max_doc)}"), ("dashboard", "/")):  # fmt: skip
-                t0 = time.perf_counter()
-                try:
-                    r = await client.get(path, headers={"Accept": "text/html"})
-                    if r.status_code != 200:
-                        errors.append(f"{path}: {r.status_code}")
-                except httpx.HTTPError as e:
-                    errors.append(f"{path}: {type(e).__name__}")
-                timings[route].append((time.perf_counter() - t0) * 1000)
-
-
-WRK_SCRIPT = """
-local paths = {%s}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1], {["Cookie"] = "%s", ["Accept"] = "text/html"})
-end
-done = function(summary, latency, requests)
-  io.write(string.format('{"requests": %%d, "errors": %%d, "p50_ms": %%.1f, "p95_ms": %%.1f, "p99_ms": %%.1f}\\n',
-    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
-end
-"""
-
-
-def run_wrk(base: str, cookies: httpx.Cookies, args: argparse.Namespace, max_doc: int) -> dict[str, object]:
-    from urllib.parse import quote
-
-    rng = random.Random(1)
-    paths = []
-    for _ in range(300):
-        paths += [f"/documents?q={quote(rng.choice(QUERIES))}", f"/documents/{rng.randint(1, max_doc)}", "/"]
-    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    script = Path(tempfile.mkdtemp()) / "mix.lua"
-    script.write_text(WRK_SCRIPT % (", ".join(f'"{p}"' for p in paths), cookie))
-    result = subprocess.run(["wrk", "-t2", f"-c{args.clients}", f"-d{int(args.seconds)}s", "--timeout", "10s",
-                             "-s", str(script), base], capture_output=True, text=True, check=True)  # fmt: skip
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    return {"driver": "wrk", "documents": max_doc, "clients": args.clients, "seconds": args.seconds,
-            "workers": args.workers, **figures, "requests_per_s": round(figures["requests"] / args.seconds, 1)}  # fmt: skip
+            name, path = order[i % len(order)]
+            i += 1
+            t0 = time.perf_counter()
+            try:
+                r = await client.get(path, headers={"Accept": "text/html"})
+                if r.status_code != 200:
+                    errors.append(f"{path}: {r.status_code}")
+            except httpx.HTTPError as e:
+                errors.append(f"{path}: {type(e).__name__}")
+            timings.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--db", required=True)
+    ap.add_argument("--db", help="The store (built there with --build; a temporary one otherwise).")
+    ap.add_argument("--build", type=int, default=0, help="Generated documents the store should hold.")
+    ap.add_argument("--tasks", type=int, default=10_000, help="Tasks of the ledger built with --build.")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--driver", choices=("python", "wrk"), default="wrk" if shutil.which("wrk") else "python")
+    ap.add_argument("--warm", type=float, default=10, help="Seconds of load before the measured run.")
     args = ap.parse_args()
-    store = open_store(args.db)
+    db = args.db or str(Path(tempfile.mkdtemp()) / "web.db")
+    built = build(db, args.build, args.tasks) if args.build else {}
+    compared = before_and_after(db)
+    store = open_store(db)
     accounts = Accounts(store)
     if accounts.get("bench") is None:
-        accounts.add("bench", PASSWORD, "viewer")
+        accounts.add("bench", PASSWORD, "supervisor")
     with store.engine.connect() as conn:
-        max_doc = conn.scalar(select(func.max(DocumentRow.id))) or 1
+        documents = conn.scalar(select(func.count(DocumentRow.id))) or 0
+    paths = pages(db, random.Random(1))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "LUOSHI_DB": args.db}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "luoshi.web.asgi:app", "--port", str(port),
-                               "--workers", str(args.workers), "--log-level", "warning"], env=env)  # fmt: skip
+    server = subprocess.Popen([sys.executable, "-m", "luoshi.cli", "serve", "--db", db, "--port", str(port),
+                               "--workers", str(args.workers)], env={**os.environ})  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(600):
             try:
                 httpx.get(base + "/login", timeout=1)
                 break
@@ -124,37 +203,45 @@ def main() -> None:
                 time.sleep(0.1)
         login = httpx.post(base + "/api/login", json={"name": "bench", "password": PASSWORD})
         login.raise_for_status()
-        if args.driver == "wrk":
-            out = run_wrk(base, login.cookies, args, max_doc)
-            print(json.dumps(out, ensure_ascii=False, indent=2))
-            return
-        timings: dict[str, list[float]] = {"search": [], "document": [], "dashboard": []}
-        errors: list[str] = []
-        deadline = time.monotonic() + args.seconds
 
-        async def run() -> None:
-            await asyncio.gather(*(client_loop(base, login.cookies, deadline, max_doc, i, timings, errors)
-                                   for i in range(args.clients)))  # fmt: skip
+        def load(seconds: float) -> tuple[dict[str, list[float]], list[str], float]:
+            timings: dict[str, list[float]] = {}
+            errors: list[str] = []
+            deadline = time.monotonic() + seconds
 
-        t0 = time.perf_counter()
-        asyncio.run(run())
-        elapsed = time.perf_counter() - t0
+            async def run() -> None:
+                await asyncio.gather(*(client_loop(base, login.cookies, deadline, paths, i, timings, errors)
+                                       for i in range(args.clients)))  # fmt: skip
+
+            t0 = time.perf_counter()
+            asyncio.run(run())
+            return timings, errors, time.perf_counter() - t0
+
+        if args.warm:
+            load(args.warm)  # first answers computed (caches per data version), as on a server in use
+        timings, errors, elapsed = load(args.seconds)
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=30)
     every = [t for ts in timings.values() for t in ts]
+    baseline = percentile(timings.get("api_me", [0.0]), 0.95) or 1.0
+    per_page = {
+        name: {"n": len(v), "p50_ms": round(statistics.median(v), 1), "p95_ms": round(percentile(v, 0.95), 1),
+               "p95_vs_api_me": round(percentile(v, 0.95) / baseline, 1)}
+        for name, v in sorted(timings.items())
+    }  # fmt: skip
     out = {
-        "documents": max_doc, "clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers,
+        "documents": documents, "tasks": args.tasks if args.build else None, "built": built,
+        "clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers,
         "requests": len(every), "requests_per_s": round(len(every) / elapsed, 1), "errors": len(errors),
         "p50_ms": round(statistics.median(every), 1), "p95_ms": round(percentile(every, 0.95), 1),
-        "per_route": {k: {"n": len(v), "p50_ms": round(statistics.median(v), 1), "p95_ms": round(percentile(v, 0.95), 1)}
-                      for k, v in timings.items() if v},
-        "first_errors": errors[:5],
+        "worst_page_p95_ms": max(p["p95_ms"] for p in per_page.values()),
+        "per_page": per_page, "before_and_after_ms": compared, "first_errors": errors[:5],
     }  # fmt: skip
     print(json.dumps(out, ensure_ascii=False, indent=2))
     target = Path(__file__).with_name("out")
     target.mkdir(exist_ok=True)
-    (target / "web.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    (target / f"web-{documents}.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -30,12 +30,12 @@ def test_ingest_exit_status_and_messages(tmp_path, db_path):
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db_path])
     assert result.exit_code == EXIT_REJECTED
-    assert "rejected" in result.output and message("empty_file") in result.output
-    assert "3 documents added" in result.output
+    assert message("empty_file") in result.output
+    assert message("cli.ingested", files=4, added=3, duplicates=0, rejected=1, db=db_path) in result.output
     (tmp_path / "in" / "empty.txt").unlink()
     result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db_path])
     assert result.exit_code == 0, result.output
-    assert "0 documents added, 3 already stored" in result.output
+    assert message("cli.ingested", files=3, added=0, duplicates=3, rejected=0, db=db_path) in result.output
 
 
 def test_search_json_and_traditional_query(tmp_path, db_path):
@@ -43,8 +43,9 @@ def test_search_json_and_traditional_query(tmp_path, db_path):
     runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db_path])
     result = runner.invoke(app, ["search", "專題會議", "--db", db_path, "--json", "--limit", "2"])
     assert result.exit_code == 0
-    hits = json.loads(result.output)
-    assert len(hits) == 2 and "【专题会议】" in hits[0]["snippet"]
+    found = json.loads(result.output)
+    hits = found["hits"]
+    assert found["total"] == 3 and len(hits) == 2 and "【专题会议】" in hits[0]["snippet"]
 
 
 def test_extract_jsonl_has_the_scored_keys(tmp_path):
@@ -104,4 +105,4 @@ def test_demo_runs_and_reports_rejections(tmp_path):
         message("json_line_malformed", line=3, column=31, detail="Unterminated string starting at")
         in result.output
     )
-    assert "top cited documents" in result.output
+    assert message("cli.top_cited") in result.output

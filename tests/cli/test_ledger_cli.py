@@ -4,7 +4,7 @@ from typer.testing import CliRunner
 
 from luoshi.cli.main import app
 from luoshi.demo.ledger_sheet import write_example_sheet
-from luoshi.messages import set_language
+from luoshi.messages import message, set_language
 
 runner = CliRunner()
 
@@ -44,7 +44,7 @@ def test_ledger_commands_end_to_end(tmp_path, db_path):
     assert detail["deadline"] == "2026-12-31" and detail["original_deadline"] == "2026-10-31"
     assert len(detail["milestones"]) == 2
     history = _run("ledger", "history", "3.1", *db).output
-    assert "市市场监管局 progress report" in history
+    assert f"市市场监管局 {message('audit.progress')} {message('audit.report')}" in history
     reminders = _run("ledger", "reminders", "--as-of", "2026-05-28", *db).output
     assert "市市场监管局" in reminders and "临期：3.1" in reminders
     report = json.loads(_run("report", "--as-of", "2026-05-28", "--format", "json", *db).output)
@@ -87,7 +87,7 @@ def test_bad_sheet_exit_status_and_rows(tmp_path, db_path):
 
 
 def test_user_commands(db_path):
-    assert "added ann (unit, 市商务局)" in _run("user", "add", "ann", "--role", "unit", "--unit", "市商务局",
+    assert message("cli.user_added", name="ann", role="unit", unit="，市商务局") in _run("user", "add", "ann", "--role", "unit", "--unit", "市商务局",
                                               "--password", "long-enough-1", "--db", db_path).output  # fmt: skip
     assert (
         _run("user", "add", "bob", "--role", "boss", "--password", "long-enough-1", "--db", db_path).exit_code

@@ -29,10 +29,12 @@ def store_with_reprints(tmp_path, db_path, monkeypatch):
 
 def test_search_shows_one_hit_per_story_unless_all(store_with_reprints):
     db, copies = store_with_reprints
-    folded = json.loads(runner.invoke(app, ["search", "会议", "--db", db, "--json", "--limit", "50"]).output)
+    folded = json.loads(runner.invoke(app, ["search", "会议", "--db", db, "--json", "--limit", "50"]).output)[
+        "hits"
+    ]
     every = json.loads(
         runner.invoke(app, ["search", "会议", "--db", db, "--json", "--limit", "50", "--all"]).output
-    )
+    )["hits"]
     assert len(every) == len(copies)
     assert len(folded) == len({c.story for c in copies}) == 5
     stories = [h["story"] for h in folded if h["story"]]

@@ -102,4 +102,4 @@ def test_ingest_and_search_by_url_and_through_luoshi_db(tmp_path):
         assert result.exit_code == 0, result.output
         result = runner.invoke(app, ["search", "营商环境", "--json"], env={"LUOSHI_DB": url})
         assert result.exit_code == 0, result.output
-        assert [h["name"] for h in __import__("json").loads(result.output)] == ["a"]
+        assert [h["name"] for h in __import__("json").loads(result.output)["hits"]] == ["a"]

@@ -39,8 +39,12 @@ def test_read_routes_for_a_viewer(site):
     client, _ = login(site, "viewer")
     doc_id, task_id = site["doc_id"], site["tasks"]["3.1"]
     hits = client.get("/api/search", params={"q": "專題會議"}).json()
-    assert hits and hits[0]["document_id"] == doc_id
-    assert client.get("/api/documents").json()[0]["id"] == doc_id
+    assert (
+        hits["total"] == 1
+        and hits["rows"][0]["id"] == doc_id
+        and "【专题会议】" in hits["rows"][0]["snippet"]
+    )
+    assert client.get("/api/documents").json()["rows"][0]["id"] == doc_id
     doc = client.get(f"/api/documents/{doc_id}").json()
     assert doc["facts"]["persons"] == ["周明远"]
     assert client.get("/api/people/周明远").json()["people"][0]["posts"][0]["post"] == "市委书记"

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from luoshi.ledger.status import LABELS_ZH, PRESETS
-from luoshi.messages import message, set_language
+from luoshi.messages import MESSAGES, message, set_language
 from luoshi.settings import default_db_path
 
 if TYPE_CHECKING:
@@ -336,6 +336,11 @@ def show(
     console.print_json(json.dumps(detail, ensure_ascii=False, default=str))
 
 
+def _audit_word(word: str) -> str:
+    """An entity or action of the audit log in the catalogue's words (as written when it has none)."""
+    return message(f"audit.{word}") if f"audit.{word}" in MESSAGES else word
+
+
 @app.command()
 def history(task: str, programme: ProgrammeOption = None, db: DbOption = None) -> None:
     """The audit trail of a task: who changed what, when, before and after."""
@@ -346,7 +351,7 @@ def history(task: str, programme: ProgrammeOption = None, db: DbOption = None) -
         _fail(e)
         return
     for row in rows:
-        console.print(f"{row['at']:%Y-%m-%d %H:%M} {row['actor']} {row['entity']} {row['action']} "
+        console.print(f"{row['at']:%Y-%m-%d %H:%M} {row['actor']} {_audit_word(row['entity'])} {_audit_word(row['action'])} "
                       f"{json.dumps(row['before'], ensure_ascii=False)} → {json.dumps(row['after'], ensure_ascii=False)}",
                       markup=False)  # fmt: skip
 
@@ -441,10 +446,10 @@ def report(
     except ValueError as e:
         raise typer.BadParameter(str(e)) from e
     if text is None:
-        console.print(f"wrote {output}")
+        console.print(message("cli.wrote", path=output), markup=False)
     elif output:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {output}")
+        console.print(message("cli.wrote", path=output), markup=False)
     else:
         print(text)
 

@@ -143,15 +143,16 @@ def ingest(
     people.refresh(store)  # the new documents' names, clustered into people again
     if not quiet:
         for key, doc_id in report.duplicates:
-            console.print(f"[yellow]already stored[/] {key} (document {doc_id})")
+            console.print(message("cli.already_stored", key=key, id=doc_id), style="yellow", markup=False)
         for rejection in report.rejected:
-            console.print(f"[red]rejected[/] {rejection.key}: {rejection.reason}")
+            console.print(message("cli.rejected_input", key=rejection.key, reason=rejection.reason), style="red",
+                          markup=False)  # fmt: skip
         for key, warning in report.warnings:
-            console.print(f"[yellow]warning[/] {key}: {warning}")
-    console.print(
-        f"{report.files} files: {len(report.added)} documents added, "
-        f"{len(report.duplicates)} already stored, {len(report.rejected)} rejected → {_db(db)}"
-    )
+            console.print(
+                message("cli.warning_input", key=key, warning=warning), style="yellow", markup=False
+            )
+    console.print(message("cli.ingested", files=report.files, added=len(report.added), duplicates=len(report.duplicates),
+                          rejected=len(report.rejected), db=_db(db)), markup=False)  # fmt: skip
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
 
@@ -161,21 +162,39 @@ def search(
     query: Annotated[str, typer.Argument(help="Words in simplified or traditional script; all must match.")],
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="Number of results.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output: the total and the hits.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Every copy of a reprinted story.")] = False,
+    year: Annotated[
+        str | None, typer.Option("--year", help="Only documents of this year (e.g. 2026).")
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="Only documents about this place (深圳).")
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind of meeting (常务会议).")] = None,
+    script: Annotated[str | None, typer.Option("--script", help="simplified, traditional or mixed.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only documents from this source.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="From this day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Up to this day (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Full-text search over both scripts, ranked, with highlighted snippets; the copies of one
-    story (reprints) are one hit unless --all."""
+    """Full-text search over both scripts, ranked, with highlighted snippets, narrowed by the
+    same filters as the web's document list; the copies of one story (reprints) are one hit
+    unless --all. The total counts the matching documents."""
     from luoshi.store import stories
+    from luoshi.store.listing import DocumentFilters
 
     store = open_db(db, create=False)
-    found = stories.search(store, query, limit=limit, show_all=show_all)
+    filters = DocumentFilters.of({"q": query, "year": year, "place": place, "kind": kind, "script": script,
+                                  "source": source, "date_from": date_from, "date_to": date_to})  # fmt: skip
+    total = store.browse(filters, limit=1, facets=False).total
+    found = stories.search(store, query, limit=limit, show_all=show_all, filters=filters)
     if as_json:
-        console.print_json(json.dumps([h.to_json() for h in found], ensure_ascii=False))
+        body = {"total": total, "filters": filters.params(), "hits": [h.to_json() for h in found]}
+        console.print_json(json.dumps(body, ensure_ascii=False))
         return
     if not found:
         console.print(message("search.no_match", query=query), markup=False)
         return
+    console.print(message("cli.search_total", total=total), markup=False)
     for item in found:
         hit = item.hit
         date = hit.event_date or hit.published or "—"
@@ -235,12 +254,12 @@ def extract(
     for item in read_paths(paths):
         if isinstance(item, Rejection):
             rejected += 1
-            err.print(f"rejected {item.key}: {item.reason}")
+            err.print(message("cli.rejected_input", key=item.key, reason=item.reason), markup=False)
             if jsonl:
                 print(json.dumps({"id": Path(item.key).stem, "error": item.reason}, ensure_ascii=False))
             continue
         for warning in item.warnings:
-            err.print(f"warning {item.source_path}: {warning}")
+            err.print(message("cli.warning_input", key=item.source_path, warning=warning), markup=False)
         facts = run_extract(item)
         if jsonl:
             print(json.dumps(facts.to_gold_shape(), ensure_ascii=False))
@@ -254,27 +273,27 @@ def _print_facts(doc, facts) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
     console.rule(f"[bold]{doc.id}[/] {doc.title or ''}")
-    console.print(f"event {facts.event_date or '—'}  published {facts.published or '—'}  script {doc.script}")
+    console.print(message("cli.facts_header", event=facts.event_date or "—", published=facts.published or "—",
+                          script=message(f"script.{doc.script}")), markup=False)  # fmt: skip
     table = Table(show_header=True, header_style="bold", expand=True)
-    table.add_column("fact", no_wrap=True)
-    table.add_column("value")
-    table.add_column("context")
+    table.add_column(message("cli.fact"), no_wrap=True)
+    table.add_column(message("cli.value"))
+    table.add_column(message("cli.context"))
     for p in facts.persons:
         posts = "、".join(r.post for r in facts.roles if r.name == p.name)
-        table.add_row("person", f"{p.name} {posts}", doc.snippet(p.span, 12))
+        table.add_row(message("cli.fact.person"), f"{p.name} {posts}", doc.snippet(p.span, 12))
     for d in facts.documents:
-        table.add_row("document", d.title, doc.snippet(d.span, 8))
+        table.add_row(message("cli.fact.document"), d.title, doc.snippet(d.span, 8))
     for b in facts.task_batches:
-        table.add_row("batch", f"{b.count} {b.what}", doc.snippet(b.span, 12))
+        table.add_row(message("cli.fact.batch"), f"{b.count} {b.what}", doc.snippet(b.span, 12))
     for m in facts.meetings:
-        table.add_row(
-            "meeting", f"{m.kind}: {m.name or ''}", f"chair {m.chair or '—'}, place {m.place or '—'}"
-        )
+        detail = message("cli.meeting_detail", chair=m.chair or "—", place=m.place or "—")
+        table.add_row(message("cli.fact.meeting"), f"{m.kind}: {m.name or ''}", detail)
     for d in facts.directives:
         who = d.speaker or "—"
         extra = f" → {d.addressee}" if d.addressee else ""
-        extra += f" (deadline {d.deadline})" if d.deadline else ""
-        table.add_row("directive", f"{who}{extra}", d.text[:80])
+        extra += message("cli.directive_deadline", deadline=d.deadline) if d.deadline else ""
+        table.add_row(message("cli.fact.directive"), f"{who}{extra}", d.text[:80])
     console.print(table)
 
 
@@ -293,14 +312,16 @@ def evaluate(
     predictions = []
     for item in read_paths(docs):
         if isinstance(item, Rejection):
-            err.print(f"rejected {item.key}: {item.reason}")
+            err.print(message("cli.rejected_input", key=item.key, reason=item.reason), markup=False)
             continue
         predictions.append(run_extract(item).to_gold_shape())
     result = score(load_jsonl(gold), predictions)
     console.print(result.table(), markup=False)
     if errors:
         for doc_id, k, extra, missed in result.errors:
-            console.print(f"  {doc_id} {k}: extra {extra} missed {missed}", markup=False)
+            console.print(
+                message("cli.eval_error", id=doc_id, key=k, extra=extra, missed=missed), markup=False
+            )
     if min_f1 is not None and result.macro_f1 < min_f1:
         raise typer.Exit(1)
 
@@ -315,20 +336,19 @@ def _print_summary(db: str) -> None:
     from rich.table import Table
 
     s = open_db(db, create=False).summary()
-    console.print(
-        f"[bold]{s['documents']}[/] documents, {s['persons']} persons, {s['citations']} citations, "
-        f"{s['task_batches']} task batches, {s['directives']} directives"
-    )
+    console.print(message("cli.summary_counts", **{k: s[k] for k in ("documents", "persons", "citations",
+                                                                    "task_batches", "directives")}), markup=False)  # fmt: skip
     first, last = s["date_range"]
-    console.print(f"dates: {first or '—'} … {last or '—'}")
+    console.print(message("cli.summary_dates", first=first or "—", last=last or "—"), markup=False)
     if s["rejected"]:
-        console.print(f"[red]{len(s['rejected'])} rejected inputs[/]:")
+        console.print(message("cli.summary_rejected", n=len(s["rejected"])), style="red", markup=False)
         for key, reason in s["rejected"]:
-            console.print(f"  {key}: {reason}")
-    for label, rows in (("top cited documents", s["top_cited"]), ("top officials", s["top_officials"])):
+            console.print(f"  {key}: {reason}", markup=False)
+    for cited, label, rows in ((True, message("cli.top_cited"), s["top_cited"]),
+                               (False, message("cli.top_officials"), s["top_officials"])):  # fmt: skip
         table = Table(title=label, show_header=False)
         for name, n in rows:
-            table.add_row(f"《{name}》" if label.startswith("top cited") else name, str(n))
+            table.add_row(f"《{name}》" if cited else name, str(n))
         console.print(table)
 
 
@@ -343,14 +363,12 @@ def demo(
     store = open_db(db)
     report = ingest_paths(store, [corpus_path()])
     console.rule("[bold]luoshi demo")
-    console.print(
-        f"ingested {len(report.added)} documents, {len(report.duplicates)} already stored, "
-        f"{len(report.rejected)} rejected (with reasons below)"
-    )
+    console.print(message("cli.demo_ingested", added=len(report.added), duplicates=len(report.duplicates),
+                          rejected=len(report.rejected)), markup=False)  # fmt: skip
     _print_summary(db)
     for query in ("前海", "橫琴", "年度工作任务", "倒排工期"):
         hits = store.search(query, limit=3)
-        console.print(f"\n[bold]search[/] {query!r}: {len(hits)} shown")
+        console.print("\n" + message("cli.demo_search", query=query, n=len(hits)), markup=False)
         for hit in hits:
             console.print(f"  {hit.document_id} {hit.title or hit.name}: {hit.snippet}", markup=False)
     _demo_ledger(store)
@@ -371,9 +389,8 @@ def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
     if not any(t.programme == TITLE for t in ledger.tasks(date(2026, 1, 1))):
         with tempfile.TemporaryDirectory() as tmp:
             result = import_sheet(ledger, write_example_sheet(Path(tmp) / "台账.xlsx"))
-        console.print(
-            f"imported {len(result.imported)} tasks from the example sheet into {result.programme!r}"
-        )
+        console.print(message("cli.demo_imported", count=len(result.imported), programme=result.programme),
+                      markup=False)  # fmt: skip
         with store.engine.connect() as conn:
             ids = {code: ledger.task_id(conn, code, TITLE) for code in ("1.1.1", "1.3", "3.1", "2.1")}
         ledger.report_progress(ids["1.1.1"], date(2026, 3, 25), "新增试点企业52家", 100)
@@ -384,7 +401,7 @@ def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
         for name, day in ledger.schedule_milestones(
             ids["2.1"], {"方案初稿": 40, "征求意见": 20, "报批": 5}
         ).items():
-            console.print(f"  milestone for 2.1 — {name}: {day}")
+            console.print(message("cli.demo_milestone", name=name, day=day), markup=False)
     report = build_report(ledger, date(2026, 5, 28), TITLE)
     console.print(render(report, "md"), markup=False)
 
@@ -405,12 +422,12 @@ def _accounts(db: str | None) -> Iterator[Accounts]:
     try:
         yield Accounts(open_db(db))
     except AccountError as e:
-        err.print(f"[red]error[/]: {e}")
+        err.print(f"{message('cli.error')}: {e}", style="red", markup=False)
         raise typer.Exit(1) from None
 
 
 def _password(value: str | None) -> str:
-    return value or typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    return value or typer.prompt(message("cli.password_prompt"), hide_input=True, confirmation_prompt=True)
 
 
 @user_app.command("add")
@@ -424,7 +441,8 @@ def user_add(
     """Add a user."""
     with _accounts(db) as accounts:
         user = accounts.add(name, _password(password), role, unit)
-    console.print(f"added {user.name} ({user.role}{', ' + user.unit if user.unit else ''})")
+    unit_shown = f"，{user.unit}" if user.unit else ""
+    console.print(message("cli.user_added", name=user.name, role=user.role, unit=unit_shown), markup=False)
 
 
 @user_app.command("passwd")
@@ -434,7 +452,7 @@ def user_passwd(
     """Set a user's password."""
     with _accounts(db) as accounts:
         accounts.set_password(name, _password(password))
-    console.print(f"password of {name} changed")
+    console.print(message("cli.password_changed", name=name), markup=False)
 
 
 @user_app.command("role")
@@ -444,7 +462,7 @@ def user_role(
     """Change a user's role (and unit)."""
     with _accounts(db) as accounts:
         accounts.set_role(name, role, unit)
-    console.print(f"{name} is now {role}")
+    console.print(message("cli.role_changed", name=name, role=role), markup=False)
 
 
 @app.command()

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from importlib.resources import files
+
+from luoshi.text.fold import to_simplified
 
 _YMD = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED = re.compile(
@@ -93,16 +97,99 @@ def _stamped(head: str) -> str | None:
     return None
 
 
-def headline(text: str) -> str | None:
-    """The headline line at the top of a scraped page, if the page starts with one."""
-    for line in text.split("\n")[:3]:
-        line = line.strip()
-        if not line:
+# What a page's title or first line may be instead of a headline, by category:
+# an editorial-office byline or credit (本刊编辑部, 本报评论员, 本网原创),
+_BYLINE = re.compile(r"(?:编辑部|评论员|评论部|本网原创|原创|通讯员|记者)$")
+# a reporter's credit (深圳新闻网讯（深圳特区报记者 林捷兴）, 责任编辑：…) on a short line,
+_CREDIT = re.compile(
+    r"(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,3}(?=\s|[)）/、,，]|$)|[(（][^)）]*记者|责任编辑|编辑[:：]"
+)
+# a navigation trail or site furniture (首页 -> 头条, 旧版网站入口, 站内搜索),
+_NAVIGATION = re.compile(r"->|>>|›|»|网站入口|站内搜索|^首页")
+# a file or image name (dev-017, index.html, 湾区行_fororder_湾区行_副本),
+_FILE_NAME = re.compile(
+    r"^[\w.\-]+$|_副本|_fororder_|\.(?:jpe?g|png|gif|s?html?|pdf|docx?)$", re.ASCII | re.I
+)
+# and a line with no words besides a date (2024年11月23日 星期六 |).
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_HEAD_LINES = 8  # lines at the top of a page searched for its headline
+_LEAD_CHARS = 40  # a title made from the first sentence is cut here
+
+
+@lru_cache(maxsize=1)
+def media_names() -> frozenset[str]:
+    """Newspapers, sites and programmes (the extractors' word list ``extract/gazetteer/media.txt``,
+    read as data)."""
+    text = (files("luoshi") / "extract" / "gazetteer" / "media.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+def placeholder_title(title: str, stem: str | None = None) -> bool:
+    """Whether ``title`` names something other than the article: the file's own name, a
+    newspaper or site (香港商报, 香港商报网), an editorial office (本刊编辑部), a navigation trail,
+    a file or image name, or nothing but a date."""
+    plain = to_simplified(title.strip().strip("|｜-—_ ·"))
+    if not plain or (stem and plain.lower() == to_simplified(stem).lower()):
+        return True
+    undated = _RUNNING_DATE.sub("", _STAMP_YMD.sub("", plain))
+    if not _CJK.search(undated):
+        return True  # a date, a code, an English file name
+    media = media_names()
+    return bool(
+        plain in media
+        or re.sub(r"(?:网|客户端|官网|报社|电视台)$", "", plain) in media
+        or _BYLINE.search(plain)
+        or (len(plain) <= 40 and "。" not in plain and _CREDIT.search(plain))
+        or _NAVIGATION.search(plain)
+        or _FILE_NAME.search(plain)
+    )
+
+
+def headline(text: str, stem: str | None = None) -> str | None:
+    """The headline line at the top of a scraped page, if the page starts with one. Lines above
+    it that are no headline (a masthead, a byline, navigation, a file name, a date, a line of
+    fewer than four Chinese characters) are passed over; the first other line is the headline
+    when it looks like one (4–80 characters, no full stop, no dateline), else there is none."""
+    for line in [x.strip() for x in text.split("\n")[:40] if x.strip()][:_HEAD_LINES]:
+        if placeholder_title(line, stem) or len(_CJK.findall(line)) < 4:
             continue
         if 4 <= len(line) <= 80 and "。" not in line and not _DATELINE.search(line):
             return line
         return None
     return None
+
+
+_DATELINE_PREFIX = re.compile(
+    r"^.{0,40}?(?:讯|訊|电|電)(?:[】\]]|(?=\s|\d|[(（]|$))\s*(?:[(（][^)）]{0,40}[)）])?"
+)
+# dates, labels and punctuation before the first words of a lead ("date 2025-12-19 ", "12月5日")
+_LEADING = re.compile(
+    r"^(?:" + _YMD + r"|\d{1,2}月\d{1,2}日|(?:星期|周)[一二三四五六日天]|[^\w]|[A-Za-z_]|\d+(?![\d年]))+"
+)
+
+
+def lead_title(text: str, stem: str | None = None) -> str | None:
+    """A title for a text without a headline: the first clause of its first sentence that says
+    more than a date or a dateline ("12月5日，省委常委会召开会议，…" → 省委常委会召开会议), cut
+    at ``_LEAD_CHARS`` characters with "…"."""
+    for line in [x.strip() for x in text.split("\n")[:40] if x.strip()][:_HEAD_LINES]:
+        if placeholder_title(line, stem) or len(_CJK.findall(line)) < 4:
+            continue
+        for clause in re.split(r"[，。；！？,;]", line)[:4]:
+            words = _LEADING.sub("", _DATELINE_PREFIX.sub("", clause)).strip()
+            if len(_CJK.findall(words)) < 4 or _CREDIT.search(to_simplified(words)):
+                continue
+            return words[:_LEAD_CHARS] + "…" if len(words) > _LEAD_CHARS else words
+        return None
+    return None
+
+
+def title_of(declared: str | None, text: str, stem: str | None = None) -> str | None:
+    """The document's title: the declared one (record field or HTML <title>) unless it is a
+    placeholder (``placeholder_title``), else the headline of the text, else its lead."""
+    if declared and not placeholder_title(declared, stem):
+        return declared
+    return headline(text, stem) or lead_title(text, stem)
 
 
 def source_site(text: str) -> str | None:

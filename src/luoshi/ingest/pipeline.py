@@ -16,7 +16,7 @@ from luoshi.ingest.clean import fold_invisible, normalise_whitespace, remove_fur
 from luoshi.ingest.decode import RejectedInput, decode_bytes, gunzip
 from luoshi.ingest.formats import SUPPORTED, RawRecord, RejectedRecord, records_from_text
 from luoshi.ingest.html import html_to_tracked
-from luoshi.ingest.metadata import HEADER_CHARS, headline, parse_date_value, published_in_text, source_site
+from luoshi.ingest.metadata import HEADER_CHARS, parse_date_value, published_in_text, source_site, title_of
 from luoshi.messages import message
 from luoshi.model import WARNINGS_KEY, Document
 from luoshi.settings import DEFAULT_MAX_BYTES
@@ -155,9 +155,9 @@ def build_document(record: RawRecord, encoding: str, path: Path | None, fmt: str
     header_text = header.text
     # Datelines and stamps are read before furniture removal (they often sit in it).
     header_simplified = simplified if header is tracked else to_simplified(header_text[:HEADER_CHARS])
-    title = fold_invisible(record.title or page_title or "") or headline(text)
-    published = published_in_text(header_simplified[:HEADER_CHARS], parse_date_value(record.date))
     doc_id = _doc_id(record.key, path)
+    title = title_of(fold_invisible(record.title or page_title or ""), text, doc_id)
+    published = published_in_text(header_simplified[:HEADER_CHARS], parse_date_value(record.date))
     return Document(
         id=doc_id,
         original=original,

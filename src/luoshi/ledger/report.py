@@ -16,6 +16,7 @@ from openpyxl.chart import BarChart, Reference
 from luoshi.ledger.service import Ledger, TaskView
 from luoshi.ledger.status import COLOURS, LABELS_ZH, STATUSES, StatusRules
 from luoshi.ledger.workdays import assumption
+from luoshi.messages import message
 
 _HEX = {"green": "#2e7d32", "red": "#c62828", "yellow": "#f9a825", "grey": "#9e9e9e", "blue": "#1565c0"}
 
@@ -135,7 +136,7 @@ def _bar_svg(r: Report) -> str:
     top = max((sum(c.values()) for _, c in units), default=1) or 1
     height = len(units) * (bar_h + gap) + 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + width + 20}" height="{height}" '
-             'role="img" aria-label="status by unit">']  # fmt: skip
+             f'role="img" aria-label="{message("status_by_unit")}">']  # fmt: skip
     for i, (unit, counts) in enumerate(units):
         y = i * (bar_h + gap) + 10
         parts.append(
@@ -167,7 +168,7 @@ def _line_svg(r: Report) -> str:
                      f'<text x="{x:.1f}" y="{y - 6:.1f}" font-size="11" text-anchor="middle">{n}</text>'
                      for (x, y), (d, n, _) in zip(coords, points, strict=True))  # fmt: skip
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w + 60}" height="{h}" role="img" '
-            f'aria-label="completion over time"><polyline fill="none" stroke="#2e7d32" stroke-width="2" '
+            f'aria-label="{message("report.completion_chart")}"><polyline fill="none" stroke="#2e7d32" stroke-width="2" '
             f'points="{path}"/>{labels}</svg>')  # fmt: skip
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Select, delete, func, insert, select, update
 
 from luoshi.errors import LedgerError
 from luoshi.ledger.deadlines import Deadline, parse_deadline
@@ -28,6 +28,7 @@ from luoshi.ledger.units import unit_key
 from luoshi.ledger.workdays import backward_schedule
 from luoshi.messages import message
 from luoshi.store import Store, registry
+from luoshi.store.cache import VersionedCache
 from luoshi.store.db import new_id
 from luoshi.store.schema import DirectiveRow, DocumentRow
 
@@ -35,6 +36,11 @@ GRADES = ("优秀", "良好", "合格", "不合格")
 TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_text", "deadline_kind",
                "deadline", "original_deadline", "start_date", "state", "done_date", "grade",
                "status_text", "notes", "parent_id", "leader", "contact", "seq_text", "sheet_date")  # fmt: skip
+
+
+TaskSelect = Select[TaskRow, str, int | None]  # a task row, its programme's name and year
+HIDDEN = ("draft", "rejected")  # states a ledger page does not list among its tasks
+_STATUSES: VersionedCache[dict[int, str]] = VersionedCache(16)  # see Ledger.statuses
 
 
 @dataclass
@@ -107,6 +113,14 @@ class TaskView:
                    status_reason=self.status.rule, status_flag=self.status.flag, sheet_status=self.status_text,
                    progress=self.progress_text, updated=self.last_report)  # fmt: skip
         return out
+
+
+@dataclass
+class TaskPage:
+    """One page of tasks and how many there are in all."""
+
+    total: int
+    views: list[TaskView]
 
 
 def _iso(d: date | None) -> str | None:
@@ -505,36 +519,64 @@ class Ledger:
 
     def tasks(self, as_of: date, programme: str | None = None, rules: StatusRules | None = None,
               include_drafts: bool = False, include_rejected: bool = False) -> list[TaskView]:  # fmt: skip
-        rules = rules or PRESETS["supervision-office"]
+        """Every task (of ``programme``) with its status as of ``as_of``."""
+        hidden = (*(() if include_drafts else ("draft",)), *(() if include_rejected else ("rejected",)))
         with self.store.engine.connect() as conn:
-            stmt = select(
-                TaskRow, ProgrammeRow.name.label("programme_name"), ProgrammeRow.year.label("year")
-            ).join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
-            if programme:
-                stmt = stmt.where(ProgrammeRow.name == programme)
+            stmt = self._task_select(programme, None, hidden)
             rows = conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id)).all()
-            units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
-            co: dict[int, list[str]] = {}
-            for tid, uid in conn.execute(
-                select(TaskUnitRow.task_id, TaskUnitRow.unit_id).order_by(TaskUnitRow.position)
-            ):
+            return self._views(conn, rows, as_of, rules, everything=True)
+
+    @staticmethod
+    def _task_select(programme: str | None, unit: str | None, hidden: tuple[str, ...] = ()) -> TaskSelect:
+        """Tasks with their programme's name and year; of a programme, of a lead unit, without
+        the ``hidden`` states."""
+        stmt = select(
+            TaskRow, ProgrammeRow.name.label("programme_name"), ProgrammeRow.year.label("year")
+        ).join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
+        if programme:
+            stmt = stmt.where(ProgrammeRow.name == programme)
+        if unit:
+            stmt = stmt.where(TaskRow.lead_unit_id.in_(select(UnitRow.id).where(UnitRow.name == unit)))
+        if hidden:
+            stmt = stmt.where(TaskRow.state.not_in(hidden))
+        return stmt
+
+    def _views(self, conn: Connection, rows: Sequence[Any], as_of: date, rules: StatusRules | None,
+               everything: bool = False) -> list[TaskView]:  # fmt: skip
+        """The views of these task rows: their units, latest progress and status as of ``as_of``,
+        read for these tasks only (``everything``: the rows are every task; read all at once)."""
+        rules = rules or PRESETS["supervision-office"]
+        ids = [r.id for r in rows]
+        units: dict[int, str] = {}
+        co: dict[int, list[str]] = {}
+        latest: dict[int, tuple[str, int | None, str]] = {}
+        best_percent: dict[int, int | None] = {}
+        progress = select(ProgressRow.task_id, ProgressRow.date, ProgressRow.percent, ProgressRow.text).where(
+            ProgressRow.date <= as_of.isoformat()
+        )
+        co_units = select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
+        for chunk in [ids] if everything else [ids[k : k + 500] for k in range(0, len(ids), 500)]:
+            where_co = co_units if everything else co_units.where(TaskUnitRow.task_id.in_(chunk))
+            pairs = conn.execute(where_co.order_by(TaskUnitRow.position)).all()
+            wanted = {u for _, u in pairs} | {r.lead_unit_id for r in rows if r.lead_unit_id is not None}
+            missing = wanted - units.keys()
+            if everything:
+                units.update((int(i), n) for i, n in conn.execute(select(UnitRow.id, UnitRow.name)))
+            elif missing:
+                units.update((int(i), n) for i, n in conn.execute(select(UnitRow.id, UnitRow.name)
+                                                                   .where(UnitRow.id.in_(missing))))  # fmt: skip
+            for tid, uid in pairs:
                 co.setdefault(tid, []).append(units[uid])
-            latest: dict[int, tuple[str, int | None, str]] = {}
-            best_percent: dict[int, int | None] = {}
+            where_progress = progress if everything else progress.where(ProgressRow.task_id.in_(chunk))
             for tid, day, percent, text in conn.execute(
-                select(ProgressRow.task_id, ProgressRow.date, ProgressRow.percent, ProgressRow.text)
-                .where(ProgressRow.date <= as_of.isoformat()).order_by(ProgressRow.date, ProgressRow.id)
-            ):  # fmt: skip
+                where_progress.order_by(ProgressRow.date, ProgressRow.id)
+            ):
                 latest[tid] = (day, percent, text)
                 if percent is not None:
                     best_percent[tid] = percent
         out = []
         for row in rows:
             t = row
-            if (t.state == "rejected" and not include_rejected) or (
-                t.state == "draft" and not include_drafts
-            ):
-                continue
             last = latest.get(t.id)
             percent = best_percent.get(t.id)
             done = _date(t.done_date) if t.done_date and t.done_date <= as_of.isoformat() else None
@@ -550,12 +592,72 @@ class Ledger:
             ))  # fmt: skip
         return out
 
-    def task_detail(self, task_id: int, as_of: date) -> dict[str, Any]:
-        everything = self.tasks(as_of, include_drafts=True, include_rejected=True)
-        view = next((t for t in everything if t.id == task_id), None)
-        if view is None:
-            raise LedgerError(message("ledger.no_task", ref=task_id))
+    def task_page(
+        self, as_of: date, programme: str | None = None, unit: str | None = None, status: str | None = None,
+        limit: int = 50, offset: int = 0, rules: StatusRules | None = None, hidden: tuple[str, ...] = HIDDEN,
+    ) -> TaskPage:  # fmt: skip
+        """One page of tasks in ledger order, with the total: paged in SQL, statuses computed for
+        the rows of the page only. Filtering by status needs every task's status: those come
+        from a snapshot computed once per data version (``store.data_version``), as-of date and
+        rules, and only the page's rows are read in full."""
         with self.store.engine.connect() as conn:
+            stmt = self._task_select(programme, unit, hidden)
+            if status:
+                wanted = [tid for tid, s in self.statuses(as_of, programme, rules).items() if s == status]
+                if unit:
+                    wanted = self._ids(conn, stmt, wanted)
+                ids = wanted[offset : offset + limit]
+                rows = {r.id: r for r in conn.execute(stmt.where(TaskRow.id.in_(ids)))} if ids else {}
+                return TaskPage(
+                    len(wanted), self._views(conn, [rows[i] for i in ids if i in rows], as_of, rules)
+                )
+            total = conn.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            page = list(
+                conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id).limit(limit).offset(offset))
+            )
+            return TaskPage(total, self._views(conn, page, as_of, rules))
+
+    def drafts(self, as_of: date, limit: int = 200) -> list[TaskView]:
+        """Proposed tasks awaiting a decision (the oldest first)."""
+        with self.store.engine.connect() as conn:
+            stmt = (
+                self._task_select(None, None)
+                .where(TaskRow.state == "draft")
+                .order_by(TaskRow.id)
+                .limit(limit)
+            )
+            return self._views(conn, list(conn.execute(stmt)), as_of, None)
+
+    def lead_units(self, programme: str | None = None) -> list[str]:
+        """The names of the units that lead a listed task (of ``programme``), in name order."""
+        stmt = self._task_select(programme, None, HIDDEN).subquery()
+        with self.store.engine.connect() as conn:
+            return list(conn.scalars(select(UnitRow.name).where(UnitRow.id.in_(select(stmt.c.lead_unit_id)))
+                                     .order_by(UnitRow.name)))  # fmt: skip
+
+    @staticmethod
+    def _ids(conn: Connection, stmt: TaskSelect, among: list[int]) -> list[int]:
+        """Of ``among`` (in ledger order), those ``stmt`` selects."""
+        keep: set[int] = set()
+        for k in range(0, len(among), 500):
+            keep.update(r.id for r in conn.execute(stmt.where(TaskRow.id.in_(among[k : k + 500]))))
+        return [i for i in among if i in keep]
+
+    def statuses(
+        self, as_of: date, programme: str | None = None, rules: StatusRules | None = None
+    ) -> dict[int, str]:
+        """Every listed task's status as of ``as_of``, in ledger order; computed once per version
+        of the data (any change to the ledger or a new document makes a new one)."""
+        key = (id(self.store), as_of, programme, rules or PRESETS["supervision-office"])
+        return _STATUSES.get(key, self.store.data_version(),
+                             lambda: {v.id: v.status.status for v in self.tasks(as_of, programme, rules)})  # fmt: skip
+
+    def task_detail(self, task_id: int, as_of: date) -> dict[str, Any]:
+        with self.store.engine.connect() as conn:
+            found = conn.execute(self._task_select(None, None).where(TaskRow.id == task_id)).all()
+            if not found:
+                raise LedgerError(message("ledger.no_task", ref=task_id))
+            view = self._views(conn, found, as_of, None)[0]
             task = self._task_row(conn, task_id)
             milestones = [dict(r) for r in conn.execute(select(MilestoneRow).where(MilestoneRow.task_id == task_id)
                                                         .order_by(MilestoneRow.due)).mappings()]  # fmt: skip

@@ -13,13 +13,20 @@ from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
     Connection,
     CursorResult,
     Engine,
+    Integer,
+    any_,
+    cast,
+    column,
     create_engine,
     delete,
     func,
     insert,
+    inspect,
     select,
     text,
     update,
@@ -28,7 +35,7 @@ from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
 from luoshi.settings import default_db_path
-from luoshi.store import cited, fts, stories
+from luoshi.store import cited, fts, listing, stories
 from luoshi.store import people as people_tables
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError, translate
@@ -157,13 +164,16 @@ def _insert_new_pg(conn: Connection, values: list[dict[str, Any]]) -> tuple[dict
     return inserted, raced
 
 
-def _document_row(doc: Document, facts: Facts | None) -> dict[str, Any]:
+def _document_row(doc: Document, facts: Facts | None, with_facets: bool = True) -> dict[str, Any]:
+    stored = facts.to_gold_shape() if facts else None
+    event_date = facts.event_date if facts else None
+    facets = listing.facet_values(stored, event_date, doc.published) if with_facets else {}
     return {
         "name": doc.id,
         "content_hash": doc.content_hash,
         "title": doc.title,
         "published": doc.published,
-        "event_date": facts.event_date if facts else None,
+        "event_date": event_date,
         "source_url": doc.source_url,
         "source_site": doc.source_site,
         "source_path": doc.source_path,
@@ -174,7 +184,8 @@ def _document_row(doc: Document, facts: Facts | None) -> dict[str, Any]:
         "text": doc.text,
         "offsets": doc.offsets.to_json(),
         "meta": doc.metadata,
-        "facts": facts.to_gold_shape() if facts else None,
+        "facts": stored,
+        **facets,
     }
 
 
@@ -207,10 +218,13 @@ class Store:
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._person_ids: dict[str, int] = {}
         self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
+        self._listing_cache: VersionedCache[listing.Listing] = VersionedCache(256)
+        self._match_cache: VersionedCache[list[int]] = VersionedCache(32)  # every match of a query
         self._links_reprints: bool | None = None  # whether the store has the stories tables
         self._recent_prints = stories.RecentFingerprints()
         self._queues_people: bool | None = None  # whether the store has the people tables
         self._indexes_citations: bool | None = None  # whether it has the tables of migration 0012
+        self._has_facets: bool | None = None  # whether documents have the facet columns (0014)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -260,7 +274,9 @@ class Store:
                 fresh.append((doc, facts))
         new_ids: dict[str, int] = {}
         if fresh:
-            values = [_document_row(doc, facts) for doc, facts in fresh]
+            if self._has_facets is None:  # a store opened without migrating (before 0014) has none
+                self._has_facets = "year" in {c["name"] for c in inspect(conn).get_columns("documents")}
+            values = [_document_row(doc, facts, self._has_facets) for doc, facts in fresh]
             if self.is_sqlite:
                 result = conn.execute(
                     insert(DocumentRow).returning(DocumentRow.id, sort_by_parameter_order=True), values
@@ -411,25 +427,39 @@ class Store:
                 conn.scalar(select(func.max(AuditRow.id))) or 0,
             )
 
-    def search(self, query: str, limit: int = 10, offset: int = 0, use_cache: bool = True) -> list[SearchHit]:
-        """Ranked hits with snippets; repeated queries are answered from a cache until a
-        document is added (``use_cache=False`` always asks the index, e.g. to time it)."""
+    def search(
+        self, query: str, limit: int = 10, offset: int = 0, use_cache: bool = True,
+        filters: listing.DocumentFilters | None = None,
+    ) -> list[SearchHit]:  # fmt: skip
+        """Ranked hits with snippets, among the documents ``filters`` select (their query is not
+        used); repeated queries are answered from a cache until a document is added
+        (``use_cache=False`` always asks the index, e.g. to time it)."""
+        filters = filters if filters and filters.clauses() else None
         if not use_cache:
-            return self._search(query, limit, offset)
+            return self._search(query, limit, offset, filters)
         with self.engine.connect() as conn:
             newest = conn.scalar(select(func.max(DocumentRow.id))) or 0
         return self._search_cache.get(
-            (query, limit, offset), newest, lambda: self._search(query, limit, offset)
+            (query, limit, offset, filters), newest, lambda: self._search(query, limit, offset, filters)
         )
 
-    def _search(self, query: str, limit: int, offset: int) -> list[SearchHit]:
+    def _search(
+        self, query: str, limit: int, offset: int, filters: listing.DocumentFilters | None = None
+    ) -> list[SearchHit]:
         terms = fts.query_terms(query)
-        if not terms:
+        words = fts.query_words(query)
+        if not terms or not words:
             return []
         columns = (DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published,
                    DocumentRow.event_date, DocumentRow.text)  # fmt: skip
         with self.engine.connect() as conn:
-            ranked, rows = self._search_fts(conn, fts.query_words(query), columns, offset, limit)
+            among = None
+            if filters is not None:  # the filtered matches, newest first
+                newest = conn.scalar(select(func.max(DocumentRow.id))) or 0
+                every = self._match_cache.get(tuple(words), newest, lambda: self._all_matches(conn, words))
+                stmt = listing.where(select(DocumentRow.id), [*filters.clauses(), self._among(every)])
+                among = list(conn.scalars(stmt.order_by(DocumentRow.id.desc())))
+            ranked, rows = self._search_fts(conn, words, columns, offset, limit, among)
         hits = []
         for doc_id, score in ranked:
             row = rows[doc_id]
@@ -449,9 +479,10 @@ class Store:
         ``fts.query_words``), newest first, without ranking or reading them."""
         return self._newest_matches(conn, words, window) if words else []
 
-    def _newest_matches(self, conn: Connection, words: list[str], window: int) -> list[int]:
-        """Ids of the newest ``window`` documents holding every word: both indexes are walked
-        newest first and stop there, so this costs little even for a word in every document."""
+    def _newest_matches(self, conn: Connection, words: list[str], window: int | None) -> list[int]:
+        """Ids of the newest ``window`` documents holding every word (every one when None): both
+        indexes are walked newest first and stop there, so this costs little even for a word in
+        every document."""
         if self.is_sqlite:
             return list(
                 conn.scalars(
@@ -467,13 +498,14 @@ class Store:
         check = fts.needs_check(words)
         found: list[int] = []
         before = _NO_ID
-        while len(found) < window:
+        batch_size = window or self.RANK_WINDOW * 10
+        while window is None or len(found) < window:
             batch = conn.execute(
                 text(
                     "SELECT id, partial FROM document_terms WHERE terms @@ CAST(:q AS tsquery) "
                     "AND id < :before ORDER BY id DESC LIMIT :window"
                 ),
-                {"q": fts.pg_query(words), "before": before, "window": window},
+                {"q": fts.pg_query(words), "before": before, "window": batch_size},
             ).all()
             doubtful = [i for i, partial in batch if check or partial]
             ok: set[int] = set()
@@ -483,25 +515,33 @@ class Store:
                     if fts.contains(words, r.title, r.text):
                         ok.add(r.id)
             found.extend(i for i, partial in batch if not (check or partial) or i in ok)
-            if len(batch) < window:
+            if len(batch) < batch_size:
                 break
             before = batch[-1][0]
-        return found[:window]
+        return found[:window] if window is not None else found
 
     def _search_fts(
-        self, conn: Connection, words: list[str], columns: tuple[Any, ...], offset: int, limit: int
+        self,
+        conn: Connection,
+        words: list[str],
+        columns: tuple[Any, ...],
+        offset: int,
+        limit: int,
+        among: list[int] | None = None,
     ) -> tuple[list[tuple[int, float]], dict[int, Any]]:
         """One page of BM25-ranked matches and their rows. Matches are ranked RANK_WINDOW at a
         time, newest first: the first page ranks the newest RANK_WINDOW, later pages reach into
         the next-newest RANK_WINDOW, and so on (every match is reachable, once). Common words stay
         fast on large corpora, and for a readout archive the newest matches are the ones worth
         ranking first. A word's document frequency, which weighs it against the query's other
-        words, is exact below the window and estimated from how densely its newest matches fall."""
+        words, is exact below the window and estimated from how densely its newest matches fall.
+        ``among``: the matches to rank (filtered), newest first, instead of all of them."""
         window = self.RANK_WINDOW
         first, last = offset // window, (offset + max(limit, 1) - 1) // window  # windows this page needs
         if not words:
             return [], {}
-        ids = self._newest_matches(conn, words, (last + 1) * window)
+        wanted = (last + 1) * window
+        ids = self._newest_matches(conn, words, wanted) if among is None else among[:wanted]
         if len(ids) <= first * window:
             return [], {}
         total = ids[0]  # ids are assigned in order: the newest match bounds the corpus closely enough
@@ -527,36 +567,81 @@ class Store:
         kind: str | None = None, limit: int = 50, offset: int = 0,
     ) -> list[dict[str, Any]]:  # fmt: skip
         """Documents newest first, filtered by event (or publication) date, place and meeting kind."""
-        day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
-        stmt = select(DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published,
-                      DocumentRow.event_date, DocumentRow.script, DocumentRow.facts)  # fmt: skip
-        if date_from:
-            stmt = stmt.where(day >= date_from)
-        if date_to:
-            stmt = stmt.where(day <= date_to)
-        stmt = stmt.order_by(day.desc(), DocumentRow.id.desc())  # matches ix_documents_day
-        if not place and not kind:
-            stmt = stmt.limit(limit).offset(offset)
-        out: list[dict[str, Any]] = []
-        chunk, start = 500, 0
+        filters = listing.DocumentFilters.of(
+            {"date_from": date_from, "date_to": date_to, "place": place, "kind": kind}
+        )
+        return self.browse(filters, limit=limit, offset=offset, facets=False).rows
+
+    def browse(
+        self, filters: listing.DocumentFilters, sort: str = "", limit: int = 50, offset: int = 0,
+        facets: bool = True, use_cache: bool = True,
+    ) -> listing.Listing:  # fmt: skip
+        """One page of the documents the filters (and their query, if any) select, in ``sort``
+        order (``listing.SORTS``; relevance for a search), with the total and, if asked, the
+        facets. Answers are cached until a document is added."""
+        sort = listing.parse_sort(sort, bool(fts.query_words(filters.q)))
+        limit, offset = max(1, min(limit, listing.MAX_PAGE)), max(0, offset)
         with self.engine.connect() as conn:
-            while len(out) < offset + limit:
-                rows = conn.execute(stmt if not (place or kind) else stmt.limit(chunk).offset(start)).all()
-                for row in rows:
-                    facts = row.facts or {}
-                    places = [p["name"] for p in facts.get("places", [])]
-                    kinds = [m["kind"] for m in facts.get("meetings", [])]
-                    if (place and to_simplified(place) not in places) or (kind and kind not in kinds):
-                        continue
-                    out.append({"id": row.id, "name": row.name, "title": row.title, "published": row.published,
-                                "event_date": row.event_date, "script": row.script, "places": places,
-                                "meeting": kinds[0] if kinds else None})  # fmt: skip
-                if not (place or kind):
-                    return out
-                if len(rows) < chunk:
-                    break
-                start += chunk
-        return out[offset : offset + limit]
+            newest = conn.scalar(select(func.max(DocumentRow.id))) or 0
+        if not use_cache:
+            return self._browse(filters, sort, limit, offset, facets, newest)
+        return self._listing_cache.get(
+            (filters, sort, limit, offset, facets), newest,
+            lambda: self._browse(filters, sort, limit, offset, facets, newest),
+        )  # fmt: skip
+
+    def _browse(self, filters: listing.DocumentFilters, sort: str, limit: int, offset: int, facets: bool,
+                newest: int) -> listing.Listing:  # fmt: skip
+        clauses = filters.clauses()
+        words = fts.query_words(filters.q)
+        with self.engine.connect() as conn:
+            if words:
+                ids = self._match_cache.get(tuple(words), newest, lambda: self._all_matches(conn, words))
+                clauses.append(self._among(ids))
+            total = conn.scalar(listing.where(select(func.count()).select_from(DocumentRow), clauses)) or 0
+            if sort == "relevance":
+                hits = self._search(filters.q, limit, offset, filters)
+                found = {h.document_id: h for h in hits}
+                rows = {r.id: r for r in conn.execute(select(*listing.ROW_COLUMNS)
+                                                      .where(DocumentRow.id.in_(list(found))))}  # fmt: skip
+                page = [{**listing.row_json(rows[h.document_id]), "score": round(h.score, 4),
+                         "snippet": h.snippet} for h in hits]  # fmt: skip
+            else:
+                stmt = listing.ordered(listing.where(select(*listing.ROW_COLUMNS), clauses), sort)
+                page = [listing.row_json(r) for r in conn.execute(stmt.limit(limit).offset(offset))]
+                if words:
+                    self._add_snippets(conn, page, words, filters.q)
+            counts = listing.facet_counts(conn, clauses) if facets else {}
+        return listing.Listing(total, page, offset, limit, sort, counts)
+
+    def _add_snippets(
+        self, conn: Connection, page: list[dict[str, Any]], words: list[str], query: str
+    ) -> None:
+        terms = fts.query_terms(query)
+        texts = dict(conn.execute(select(DocumentRow.id, DocumentRow.text)
+                                  .where(DocumentRow.id.in_([r["id"] for r in page]))).all())  # fmt: skip
+        for row in page:
+            text_ = texts[row["id"]]
+            row["snippet"] = highlight(text_, fts.find_terms(to_simplified(text_), terms))
+
+    def _among(self, ids: list[int]) -> ColumnElement[bool]:
+        """``documents.id`` is one of ``ids`` (a JSON array on SQLite, an array on PostgreSQL:
+        one parameter however many ids)."""
+        if self.is_sqlite:
+            return DocumentRow.id.in_(
+                select(column("value")).select_from(func.json_each(orjson.dumps(ids).decode()))
+            )
+        return DocumentRow.id == any_(cast(ids, ARRAY(Integer)))
+
+    def _all_matches(self, conn: Connection, words: list[str]) -> list[int]:
+        """Ids of every document holding every word, newest first (on PostgreSQL each candidate
+        that may lack a word is checked on its text, as for a page of hits)."""
+        if self.is_sqlite:
+            return list(conn.scalars(
+                text("SELECT rowid FROM document_fts WHERE document_fts MATCH :q ORDER BY rowid DESC"),
+                {"q": " AND ".join(map(fts.word_expression, words))},
+            ))  # fmt: skip
+        return self._newest_matches(conn, words, None)
 
     def document_facts(self, doc_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

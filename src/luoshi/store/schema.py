@@ -27,17 +27,22 @@ class DocumentRow(Base):
     published: Mapped[str | None] = mapped_column(String(10), index=True)
     event_date: Mapped[str | None] = mapped_column(String(10), index=True)
     source_url: Mapped[str | None] = mapped_column(Text)
-    source_site: Mapped[str | None] = mapped_column(String(200))
+    source_site: Mapped[str | None] = mapped_column(String(200), index=True)
     source_path: Mapped[str | None] = mapped_column(Text)
     source_format: Mapped[str] = mapped_column(String(16))
     encoding: Mapped[str] = mapped_column(String(32))
-    script: Mapped[str] = mapped_column(String(16))
+    script: Mapped[str] = mapped_column(String(16), index=True)
     original: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     offsets: Mapped[list[list[int]]] = mapped_column(JSON)
     meta: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     facts: Mapped[dict[str, object] | None] = mapped_column(JSON)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What the document pages filter and count by (migration 0014), from the facts at ingest
+    # (``luoshi.store.listing.facet_values``): the year of its day, its region, its meeting kind.
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    place: Mapped[str | None] = mapped_column(String(60), index=True)
+    meeting_kind: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class PersonRow(Base):

@@ -472,7 +472,9 @@ def list_stories(conn: Connection, limit: int = 100, offset: int = 0) -> tuple[i
 class _Searchable(Protocol):
     engine: Engine
 
-    def search(self, query: str, limit: int = 10, offset: int = 0, use_cache: bool = True) -> list[Any]: ...
+    def search(
+        self, query: str, limit: int = 10, offset: int = 0, use_cache: bool = True, filters: Any = None
+    ) -> list[Any]: ...
 
 
 @dataclass
@@ -488,15 +490,18 @@ class StoryHit:
         return {**self.hit.to_json(), "story": self.story.to_json() if self.story else None}
 
 
-def search(store: _Searchable, query: str, limit: int = 10, show_all: bool = False) -> list[StoryHit]:
-    """Ranked hits, one per story (the best-ranked copy stands for it) unless ``show_all``.
-    Reads further pages of hits until ``limit`` stories are found or the matches run out."""
+def search(
+    store: _Searchable, query: str, limit: int = 10, show_all: bool = False, filters: Any = None
+) -> list[StoryHit]:
+    """Ranked hits, one per story (the best-ranked copy stands for it) unless ``show_all``,
+    among the documents ``filters`` (``listing.DocumentFilters``) select. Reads further pages
+    of hits until ``limit`` stories are found or the matches run out."""
     out: list[StoryHit] = []
     shown: set[int] = set()
     page = max(limit, 1) * 2
     offset = 0
     while len(out) < limit:
-        hits = store.search(query, limit=page, offset=offset)
+        hits = store.search(query, limit=page, offset=offset, filters=filters)
         with store.engine.connect() as conn:
             found = stories_of(conn, [h.document_id for h in hits])
         for hit in hits:

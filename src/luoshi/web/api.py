@@ -111,19 +111,7 @@ def me(request: Request, user: User = Depends(api_user)) -> dict[str, Any]:
     return {"name": user.name, "role": user.role, "unit": user.unit, "csrf": request.state.csrf}
 
 
-@router.get("/search")
-def search(
-    request: Request, q: str, limit: int = 20, offset: int = 0, user: User = Depends(api_user)
-) -> list[dict[str, Any]]:
-    return [h.to_json() for h in request.app.state.store.search(q, limit=min(limit, 100), offset=offset)]
-
-
-@router.get("/documents")
-def documents(request: Request, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
-              kind: str | None = None, limit: int = 50, offset: int = 0,
-              user: User = Depends(api_user)) -> list[dict[str, Any]]:  # fmt: skip
-    return request.app.state.store.list_documents(date_from=date_from, date_to=date_to, place=place, kind=kind,
-                                                  limit=min(limit, 500), offset=offset)  # fmt: skip
+# /api/search and /api/documents (the listing) are in luoshi.web.browse.
 
 
 @router.get("/documents/{doc_id}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from luoshi.messages import message_in
 from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError
-from luoshi.web import api, citations, follow, pages, people
+from luoshi.web import api, browse, citations, follow, pages, people
 from luoshi.web.deps import LoginRequired, api_user, language, page_user, remove_orphaned_folders
 from luoshi.web.security import HEADERS, LoginThrottle, SecurityHeaders
 
@@ -36,6 +37,23 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 def marked(snippet: str) -> Markup:
     """A search snippet with its 【matches】 as <mark>, everything else escaped."""
     return escape(snippet).replace("【", Markup("<mark>")).replace("】", Markup("</mark>"))
+
+
+def audit_changes(after: Mapping[str, Any] | None, t: Callable[..., str], width: int = 240) -> str:
+    """An audit entry's values as the task page lists them: 字段：值；… in the page's language."""
+    shown = []
+    for key, value in (after or {}).items():
+        if value is None or value == "" or value == []:
+            text = "—"
+        elif key == "state":
+            text = t(f"state.{value}")
+        elif isinstance(value, list | dict):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            text = str(value)
+        shown.append(f"{t('field.' + key)}：{text}")
+    joined = "；".join(shown)
+    return joined if len(joined) <= width else joined[: width - 1] + "…"
 
 
 def _idle_hours() -> float:
@@ -77,11 +95,13 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     app.state.dashboard_cache = VersionedCache(16)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["marked"] = marked
+    app.state.templates.env.filters["changes"] = audit_changes
     app.state.templates.env.auto_reload = False  # templates ship with the package; no mtime checks
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(citations.router)
     app.include_router(follow.router)
+    app.include_router(browse.router)
     app.include_router(pages.router)
     people.install(app)
     app.add_middleware(SecurityHeaders)
@@ -93,8 +113,10 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request, user: User = Depends(page_user)) -> HTMLResponse:
         """The API's endpoints, from the OpenAPI schema, on a luoshi page (no CDN, no scripts)."""
-        endpoints = [(method.upper(), path, op.get("summary", ""), (op.get("description") or "").split("\n")[0])
-                     for path, ops in app.openapi()["paths"].items() for method, op in ops.items()]  # fmt: skip
+        # (method, path, the operation's name: its description is "api.<name>" in the catalogue)
+        endpoints = [(method.upper(), path, op.get("summary", "").lower().replace(" ", "_"))
+                     for path, ops in app.openapi()["paths"].items() if path.startswith("/api/")
+                     for method, op in ops.items()]  # fmt: skip
         return pages.render(request, "docs.html", user, endpoints=endpoints)
 
     @app.exception_handler(LoginRequired)

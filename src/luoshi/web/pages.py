@@ -4,6 +4,7 @@ same services and permission checks as the API."""
 from __future__ import annotations
 
 import html
+import re
 import secrets
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from luoshi.ledger.excel import SheetImportError, import_sheet
 from luoshi.ledger.report import _bar_svg, build_report, render_html, render_html_body, render_xlsx
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, LABELS_ZH, PRESETS, STATUSES
+from luoshi.messages import MESSAGES, message_in
 from luoshi.store import stories
 from luoshi.web.api import _lead_unit, login_response, saved_sheet
 from luoshi.web.deps import (
@@ -46,7 +48,8 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
     templates = request.app.state.templates
     return templates.TemplateResponse(request, name, {
         "user": user, "t": translator(lang), "lang": lang, "csrf": getattr(request.state, "csrf", ""),
-        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS, **context,
+        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS,
+        "messages": MESSAGES, **context,
     })  # fmt: skip
 
 
@@ -110,8 +113,13 @@ def dashboard(request: Request, as_of: str | None = None, user: User = Depends(p
 
 
 def _report(request: Request, user: User, as_of: str | None, programme: str, rules: str) -> Any:
+    """The report, computed once per version of the data (as the dashboard's figures)."""
     may_read_report(user)
-    return build_report(ledger_for(request, user), parse_day(as_of), programme or None, rules_preset(rules))
+    day, preset = parse_day(as_of), rules_preset(rules)
+    return request.app.state.dashboard_cache.get(
+        ("report", day, programme, rules), request.app.state.store.data_version(),
+        lambda: build_report(ledger_for(request, user), day, programme or None, preset),
+    )  # fmt: skip
 
 
 @router.get("/report")
@@ -122,7 +130,12 @@ def report_page(request: Request, as_of: str | None = None, programme: str = "",
     query = urlencode(
         {"as_of": r.as_of.isoformat(), "programme": programme, "rules": rules or PRESET_DEFAULT}
     )
-    return render(request, "report.html", user, report=r, body=Markup(render_html_body(r)), query=query,
+    # the report's HTML (hundreds of KB for 10,000 tasks) is rendered once per report, not per request
+    body = request.app.state.dashboard_cache.get(
+        ("report-body", r.as_of, programme, rules), request.app.state.store.data_version(),
+        lambda: Markup(render_html_body(r)),
+    )  # fmt: skip
+    return render(request, "report.html", user, report=r, body=body, query=query,
                   programme=programme, rules=rules or PRESET_DEFAULT, presets=list(PRESETS),
                   programmes=ledger_for(request, user).programmes())  # fmt: skip
 
@@ -145,17 +158,7 @@ def report_download(request: Request, fmt: str, as_of: str | None = None, progra
     return Response(content, media_type=XLSX, headers=headers)
 
 
-@router.get("/documents")
-def documents(request: Request, q: str = "", date_from: str = "", date_to: str = "", place: str = "", kind: str = "",
-              user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
-    store = request.app.state.store
-    hits = store.search(q, limit=20) if q.strip() else []
-    listing = [] if q.strip() else store.list_documents(date_from=date_from or None, date_to=date_to or None,
-                                                        place=place or None, kind=kind or None, limit=100)  # fmt: skip
-    if request.headers.get("X-Partial"):
-        return render(request, "_results.html", user, q=q, hits=hits, listing=listing)
-    return render(request, "documents.html", user, q=q, hits=hits, listing=listing, date_from=date_from,
-                  date_to=date_to, place=place, kind=kind)  # fmt: skip
+# /documents (search, filters, facets, exports) is in luoshi.web.browse.
 
 
 def highlighted(text: str, facts: dict[str, Any] | None) -> str:
@@ -237,20 +240,28 @@ def _gantt(views: list[Any], as_of: date) -> str:
     return "".join(parts)
 
 
+LEDGER_PAGE = 50  # tasks on a page of /ledger
+
+
 @router.get("/ledger")
 def ledger_page(request: Request, unit: str = "", status: str = "", programme: str = "", as_of: str | None = None,
-                message: str = "", user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+                message: str = "", offset: int = 0, user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+    """A page of tasks (statuses computed for the page's rows), filtered by unit and status."""
     day = parse_day(as_of)
     ledger = ledger_for(request, user)
-    all_views = ledger.tasks(day, programme or None, include_drafts=True)
-    drafts = [v for v in all_views if v.state == "draft"]
-    views = [v for v in all_views if v.state != "draft"]
-    units = sorted({v.lead_unit for v in views if v.lead_unit})
-    shown = [
-        v for v in views if (not unit or v.lead_unit == unit) and (not status or v.status.status == status)
-    ]
-    return render(request, "ledger.html", user, views=shown, drafts=drafts, units=units, unit=unit, status=status,
-                  programme=programme, as_of=day, gantt=_gantt(shown, day), message=message)  # fmt: skip
+    offset = max(0, offset)
+    page = ledger.task_page(day, programme or None, unit or None, status or None, LEDGER_PAGE, offset)
+    drafts = ledger.drafts(day) if user.can_supervise else []
+    decided = re.fullmatch(r"(accept|reject)ed (\d+)", message)  # after a decision on a proposal
+    if decided:
+        message = message_in(language(request), f"cli.{decided[1]}ed", {"ref": decided[2]})
+    query = {
+        k: v for k, v in {"unit": unit, "status": status, "programme": programme, "as_of": as_of}.items() if v
+    }
+    return render(request, "ledger.html", user, views=page.views, total=page.total, offset=offset,
+                  limit=LEDGER_PAGE, query=urlencode(query), drafts=drafts, units=ledger.lead_units(programme or None),
+                  unit=unit, status=status, programme=programme, as_of=day, gantt=_gantt(page.views, day),
+                  message=message)  # fmt: skip
 
 
 @router.get("/ledger/tasks/{task_id}")
