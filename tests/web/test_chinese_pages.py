@@ -24,9 +24,10 @@ ALLOWED = {
 PERSON = "周明远"
 # Path parameters of the pages, filled from the fixture (a page with another parameter fails
 # the test until it is added here).
-PARAMS = {"doc_id": "{doc_id}", "task_id": "{task_id}", "name": PERSON, "fmt": None, "code": None}
+PARAMS = {"doc_id": "{doc_id}", "task_id": "{task_id}", "name": PERSON, "fmt": None, "code": None,
+          "title_id": "{title_id}", "index": "0"}  # fmt: skip
 SKIP = {"/lang/{code}", "/logout", "/openapi.json"}
-EXTRA = ["/documents?q=前海", "/documents?q=前海&year=2026&sort=-date", "/cited?title=前海合作区条例",
+EXTRA = ["/documents?q=前海", "/documents?q=前海&year=2026&sort=-date", "/cited?q=前海合作区条例",
          "/ledger?status=overdue&as_of=2026-05-28", "/ledger?message=accepted+1", "/no-such-page",
          "/documents/999999"]  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
@@ -95,7 +96,7 @@ def page_paths(app: Any, site: dict) -> list[str]:
         path = full
         for n in names:
             path = path.replace("{" + n + "}", PARAMS[n].format(**site["ids"]))
-        paths.append(path + ("?title=前海合作区条例" if path == "/cited" else ""))
+        paths.append(path + ("?q=前海合作区条例" if path == "/cited" else ""))
     assert {"/", "/documents", "/ledger", "/report"} <= set(paths), paths  # the routes were found
     return sorted(set(paths + EXTRA))
 
@@ -104,6 +105,7 @@ def page_paths(app: Any, site: dict) -> list[str]:
 def test_every_page_is_chinese(site: dict, role_user: str) -> None:
     site["ids"] = {"doc_id": site["doc_id"], "task_id": site["tasks"]["3.1"]}
     client, _ = login(site, role_user)
+    site["ids"]["title_id"] = client.get("/api/cited", params={"q": "前海合作区条例"}).json()["titles"][0]["id"]
     allowed = ALLOWED | {n.lower() for n in USERS} | {"readout", "setup"}  # the fixture's own names
     found = {}
     for path in page_paths(client.app, site):
