@@ -8,7 +8,9 @@ words (``luoshi.web.i18n``) fall back to it, so one sentence is written once."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # The store cannot be used (luoshi exits with status 4, or 5 when it stays locked).
@@ -460,9 +462,440 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reprints.rebuilt": ("已重新比对{n}份文件", "{n} documents linked again"),
     "reprints.site_unknown": ("来源不详", "source unknown"),
     "search.no_match": ("没有与“{query}”匹配的文件", "no document matches {query!r}"),
+    # --- office ---
+    # status labels (luoshi.ledger.status): the office's own words for each status
+    "status_label.done": ("已完成", "Done"),
+    "status_label.done_late": ("逾期完成", "Done late"),
+    "status_label.awaiting_closure": ("待销号", "Awaiting closure"),
+    "status_label.overdue": ("逾期/红灯", "Overdue (red)"),
+    "status_label.at_risk": ("滞后/黄灯", "At risk (yellow)"),
+    "status_label.on_track": ("正常推进", "On track"),
+    "status_label.not_started": ("未启动", "Not started"),
+    "status_label.ongoing": ("长期推进", "Ongoing"),
+    "status.awaiting_closure": (
+        "牵头单位已于{on}报送完成（100%），待督查室审核销号",
+        "the lead unit reported it complete (100%) on {on}; awaiting the office's closure (销号)",
+    ),
+    "status.awaiting_closure_request": (
+        "牵头单位已于{on}提交办结申请，待督查室审核销号",
+        "the lead unit asked for closure on {on}; awaiting the office's decision",
+    ),
+    "status.awaiting_closure_late": ("，晚于完成时限（{deadline}）", ", after the deadline {deadline}"),
+    "task_state.draft": ("待确认", "proposed"),
+    "task_state.active": ("推进中", "active"),
+    "task_state.rejected": ("未采纳", "rejected"),
+    "task_state.closed": ("已销号", "closed"),
+    "request_kind.extension": ("延期申请", "extension request"),
+    "request_kind.closure": ("办结申请", "closure request"),
+    "decision.pending": ("待审批", "pending"),
+    "decision.approved": ("已同意", "approved"),
+    "decision.refused": ("不同意", "refused"),
+    "decision.accepted": ("已销号", "closed"),
+    "decision.returned": ("已退回", "returned"),
+    "grade.优秀": ("优秀", "Excellent"),
+    "grade.良好": ("良好", "Good"),
+    "grade.合格": ("合格", "Pass"),
+    "grade.不合格": ("不合格", "Fail"),
+    # ledger rules (luoshi.ledger.service)
+    "ledger.report_in_future": (
+        "报送日期{on}晚于今天（{today}），不能预先报送",
+        "the date {on} is after today ({today}): nothing can be reported in advance",
+    ),
+    "ledger.report_before_start": (
+        "报送日期{on}早于任务开始日期（{start}）",
+        "the date {on} is before the task started ({start})",
+    ),
+    "ledger.request_in_future": (
+        "申请日期{on}晚于今天（{today}）",
+        "the request date {on} is after today ({today})",
+    ),
+    "ledger.request_before_start": (
+        "申请日期{on}早于任务开始日期（{start}）",
+        "the request date {on} is before the task started ({start})",
+    ),
+    "ledger.decision_in_future": (
+        "审批日期{on}晚于今天（{today}）",
+        "the decision date {on} is after today ({today})",
+    ),
+    "ledger.decision_before_request": (
+        "审批日期{on}早于申请日期（{requested}）",
+        "the decision date {on} is before the request ({requested})",
+    ),
+    "ledger.empty_report": ("请填写进展情况", "write what was done"),
+    "ledger.empty_title": ("任务名称不能为空", "a task needs a title"),
+    "ledger.deadline_before_start": (
+        "完成时限{deadline}早于任务开始日期（{start}）",
+        "the deadline {deadline} is before the task started ({start})",
+    ),
+    "ledger.deadline_written": ("{year}年{month}月{day}日前", "by {year}-{month:02d}-{day:02d}"),
+    "ledger.no_milestones": (
+        "请至少写一个节点（名称和距完成时限的工作日数）",
+        "give at least one milestone (a name and its working days before the deadline)",
+    ),
+    "ledger.bad_workdays": (
+        "节点“{title}”的工作日数应为0–{max}之间的整数，而不是“{value}”",
+        "milestone {title!r}: working days must be a whole number 0–{max}, not {value!r}",
+    ),
+    "ledger.milestone_line": (
+        "第{line}行“{text}”无法识别（应为“节点名称 工作日数”，如“方案初稿 15”）",
+        "line {line} {text!r} not understood (expected “NAME WORKDAYS”, e.g. “draft 15”)",
+    ),
+    "ledger.no_milestone": ("没有节点{id}", "no milestone {id}"),
+    "ledger.request_state": (
+        "任务{code}{state}，不能提交申请",
+        "task {code} is {state}: no request can be made",
+    ),
+    "ledger.request_pending": (
+        "任务{code}已有待审批的{kind}（{id}），请等待督查室处理",
+        "task {code} already has a pending {kind} ({id}); wait for the office's decision",
+    ),
+    "ledger.extension_not_later": (
+        "申请延至{new}，应晚于现在的完成时限（{deadline}）",
+        "the requested deadline {new} must be after the current one ({deadline})",
+    ),
+    "ledger.closure_needs_report": (
+        "办结申请须附办结报告（办理情况）",
+        "a closure request needs its closing report",
+    ),
+    "ledger.grade_only_closure": (
+        "只有同意办结（销号）时才评定等次",
+        "a grade is given only when closing a task (销号)",
+    ),
+    "ledger.nothing_selected": ("请先勾选要处理的任务", "select the tasks first"),
+    "ledger.reminder_in_future": (
+        "催办日期{on}晚于今天（{today}）",
+        "the reminder date {on} is after today ({today})",
+    ),
+    "ledger.reply_before_sent": (
+        "回复期限{reply_by}早于催办日期（{on}）",
+        "the reply-by date {reply_by} is before the reminder ({on})",
+    ),
+    "ledger.no_unit": ("没有名为“{name}”的单位", "no unit named {name!r}"),
+    "ledger.reminder_not_unit_task": (
+        "任务{code}不是{unit}牵头的任务",
+        "task {code} is not led by {unit}",
+    ),
+    "ledger.reminder_nothing": (
+        "{unit}目前没有需要催办的事项",
+        "{unit} has nothing to be reminded of",
+    ),
+    "ledger.no_reminder": ("没有催办单{id}", "no reminder {id}"),
+    # evidence files (luoshi.ledger.evidence)
+    "evidence.none_given": ("请选择要上传的佐证材料", "choose the evidence files to upload"),
+    "evidence.no_file": ("没有佐证材料{id}", "no evidence file {id}"),
+    "evidence.missing_file": (
+        "佐证材料“{name}”的文件不在存放目录{folder}中",
+        "the file of {name!r} is missing from the evidence folder {folder}",
+    ),
+    "evidence.folder_unwritable": (
+        "无法在{folder}保存佐证材料：{error}",
+        "cannot keep evidence in {folder}: {error}",
+    ),
+    "evidence.bad_type": (
+        "佐证材料“{name}”的类型（{suffix}）不在允许范围内（{allowed}），未保存",
+        "{name!r}: files of type {suffix} are not accepted as evidence ({allowed}); not kept",
+    ),
+    "evidence.too_big": (
+        "佐证材料“{name}”超过{limit} MB，未保存",
+        "{name!r} is larger than {limit} MB; not kept",
+    ),
+    "evidence.empty": ("佐证材料“{name}”是空文件，未保存", "{name!r} is empty; not kept"),
+    # the report (luoshi.ledger.report)
+    "report.title": ("督查通报", "Supervision report"),
+    "report.heading": ("督查通报：{programme}", "Supervision report: {programme}"),
+    "report.all_tasks": ("全部事项", "all tasks"),
+    "report.number": ("第{number}期", "No. {number}"),
+    "report.number_draft": ("第{number}期（未发布）", "No. {number} (not issued)"),
+    "report.date": ("{year}年{month}月{day}日", "{iso}"),
+    "report.issued_by": ("{office}　{date}", "{office}, {date}"),
+    "report.office_default": ("督查室", "Supervision office"),
+    "report.summary": ("截至 {as_of}，共 {total} 项任务。", "As of {as_of}: {total} tasks."),
+    "report.section": ("{title}（{n}）", "{title} ({n})"),
+    "report.s.ranking": ("各单位办结情况及排名", "Completion by unit, ranked"),
+    "report.s.by_unit": ("各单位任务状态", "Status by unit"),
+    "report.s.trend": ("完成情况趋势", "Completion over time"),
+    "report.s.overdue": ("逾期事项", "Overdue"),
+    "report.s.at_risk": ("滞后事项", "At risk"),
+    "report.s.due_soon": ("临期事项", "Due soon"),
+    "report.s.awaiting": ("待销号事项", "Awaiting closure"),
+    "report.s.recent": ("近期完成", "Recently completed"),
+    "report.s.disagree": ("表内填报与研判不一致", "Where the sheet and the rules disagree"),
+    "report.s.silent": ("未报送进展的单位", "Units that have not reported"),
+    "report.s.changes": ("变化情况", "Changes"),
+    "report.s.notes": ("说明", "Notes"),
+    "report.changes_since_issue": ("与第{number}期（截至{as_of}）相比", "since No. {number} (as of {as_of})"),
+    "report.changes_since_days": (
+        "近{days}天（此前未发布通报）",
+        "in the last {days} days (no earlier report issued)",
+    ),
+    "report.change_line": ("{field} {old} → {new}", "{field} {old} → {new}"),
+    "report.none": ("无", "none"),
+    "report.no_lead": ("（无牵头单位）", "(no lead unit)"),
+    "report.col.rank": ("排名", "Rank"),
+    "report.col.total": ("任务数", "Tasks"),
+    "report.col.rate": ("办结率", "Completion rate"),
+    "report.col.count": ("数量", "Count"),
+    "report.col.flag": ("不一致", "Disagreement"),
+    "report.rate_note": (
+        "办结率＝已完成（含逾期完成）÷（任务数－长期推进事项）；按办结率从高到低、逾期事项从少到多排名。",
+        "Completion rate = done (including late) ÷ (tasks − ongoing work); ranked by that rate, then by fewer "
+        "overdue tasks.",
+    ),
+    "report.legend": ("图例", "Legend"),
+    "report.axis_tasks": ("任务数", "Tasks"),
+    "report.trend_key": ("各月末累计完成数（共{total}项）", "done by each month end (of {total})"),
+    "report.said": ("，表内填报“{word}”", ", the sheet says “{word}”"),
+    "report.task_line": (
+        "{code} {title}（{lead}，时限 {deadline}{said}）：{rule}{flag}",
+        "{code} {title} ({lead}, deadline {deadline}{said}): {rule}{flag}",
+    ),
+    "report.sheet.summary": ("汇总", "Summary"),
+    "report.sheet.units": ("各单位", "Units"),
+    "report.sheet.overdue": ("逾期", "Overdue"),
+    "report.sheet.at_risk": ("滞后", "At risk"),
+    "report.sheet.due_soon": ("临期", "Due soon"),
+    "report.sheet.awaiting": ("待销号", "Awaiting closure"),
+    "report.sheet.recent": ("近期完成", "Recently done"),
+    "report.sheet.disagree": ("表内填报不一致", "Disagreements"),
+    "report.sheet.silent": ("未报送单位", "Silent units"),
+    "report.sheet.changes": ("变化情况", "Changes"),
+    "report.needs_output": (
+        "Excel 格式的通报需要指定输出文件（--output）",
+        "the xlsx report needs an output file (--output)",
+    ),
+    "report.unknown_format": (
+        "未知的格式“{fmt}”（md、html、xlsx、json）",
+        "unknown format {fmt!r} (md, html, xlsx, json)",
+    ),
+    "report.written": ("已写入 {file}", "wrote {file}"),
+    "evidence.unreadable": (
+        "无法读取佐证材料{name}：{error}",
+        "cannot read the evidence file {name}: {error}",
+    ),
+    "cli.at_risk": ("滞后", "at risk"),
+    # the office's pages (luoshi.web.tasks)
+    "office.my_tasks": ("我的任务", "My tasks"),
+    "office.my_lead": ("本单位牵头的任务", "Tasks my unit leads"),
+    "office.my_co": ("本单位配合的任务", "Tasks my unit supports"),
+    "office.no_unit": ("该账号不属于任何单位", "this account belongs to no unit"),
+    "office.n_tasks": ("{n}项任务", "{n} tasks"),
+    "office.reminders_received": ("收到的催办单", "Reminders received"),
+    "office.reminders": ("催办", "Reminders"),
+    "office.to_remind": ("需要催办的单位", "Units to remind"),
+    "office.sent_reminders": ("已发催办单", "Reminders sent"),
+    "office.send_reminder": ("发出催办单", "Send a reminder"),
+    "office.reply_by": ("回复期限", "Reply by"),
+    "office.note": ("附言", "Note"),
+    "office.number": ("编号", "Number"),
+    "office.sent_on": ("催办日期", "Sent on"),
+    "office.tasks": ("事项数", "Tasks"),
+    "office.reminder_title": ("督查催办单", "Supervision reminder"),
+    "office.reminder_number": ("催办〔{year}〕{number}号", "Reminder {year}/{number}"),
+    "office.reminder_body": (
+        "经督查，你单位牵头的以下{n}项任务需加快推进。请对照完成时限抓紧办理，",
+        "The office's supervision found that the following {n} tasks your unit leads need to move faster. "
+        "Please act on them against their deadlines ",
+    ),
+    "office.reminder_reply": (
+        "并于{date}前将办理情况书面报送督查室。",
+        "and report in writing to the supervision office by {date}.",
+    ),
+    "office.seq": ("序号", "No."),
+    "office.why": ("催办事由", "Reason"),
+    "office.basis": ("依据", "Basis"),
+    "office.print_hint": (
+        "用浏览器的“打印”可打印或存为PDF",
+        "print it, or save it as PDF, with the browser's Print",
+    ),
+    "office.reason.overdue": ("逾期未完成", "overdue"),
+    "office.reason.at_risk": ("进度滞后", "behind schedule"),
+    "office.reason.due_soon": ("临近完成时限", "deadline close"),
+    "office.reason.awaiting_report": ("未按时报送进展", "no progress report for too long"),
+    "office.no_lead_to_remind": ("该任务没有牵头单位，无法催办", "the task has no lead unit to remind"),
+    "office.pending_requests": ("待审批", "To decide"),
+    "office.requests": ("申请与审批", "Requests and decisions"),
+    "office.kind": ("类型", "Kind"),
+    "office.content": ("内容", "Content"),
+    "office.decision": ("审批", "Decision"),
+    "office.decided_on": ("审批日期", "Decided on"),
+    "office.new_deadline": ("申请延至", "New deadline"),
+    "office.reason": ("理由", "Reason"),
+    "office.closure_report": ("办结报告（办理情况）", "Closing report"),
+    "office.approve": ("同意延期", "Approve"),
+    "office.refuse": ("不同意", "Refuse"),
+    "office.close_task": ("销号", "Close (销号)"),
+    "office.return": ("退回", "Return"),
+    "office.grade": ("评定等次", "Grade"),
+    "office.bad_decision": ("未知的审批结果", "unknown decision"),
+    "office.state": ("办理状态", "State"),
+    "office.start": ("开始日期", "Start"),
+    "office.done_date": ("完成日期", "Completed"),
+    "office.original_deadline": ("原完成时限", "original deadline"),
+    "office.sheet_row": ("{file} 第{row}行", "{file} row {row}"),
+    "office.hundred_hint": (
+        "报送完成比例100%后，任务进入“待销号”，由督查室审核销号；办结请同时提交办结申请。",
+        "A 100% report makes the task await closure (待销号) until the office closes it; ask for closure too.",
+    ),
+    "office.files_hint": (
+        "可选多个文件，每个不超过{limit} MB",
+        "several files allowed, each at most {limit} MB",
+    ),
+    "office.milestone": ("节点", "Milestone"),
+    "office.due": ("计划完成", "Due"),
+    "office.workdays": ("提前工作日", "Working days before"),
+    "office.reached": ("实际完成", "Reached"),
+    "office.mark_reached": ("标记完成", "Mark reached"),
+    "office.schedule": ("倒排节点", "Schedule backwards"),
+    "office.schedule_help": (
+        "每行一个节点：名称和距完成时限的工作日数",
+        "One milestone a line: its name and working days before the deadline",
+    ),
+    "office.schedule_example": ("方案初稿 15\n征求意见 10\n报批 3", "draft 15\nconsultation 10\napproval 3"),
+    "office.file": ("文件", "File"),
+    "office.size": ("大小", "Size"),
+    "office.uploaded_by": ("上传人", "Uploaded by"),
+    "office.no_evidence": ("暂无佐证材料", "No evidence yet"),
+    "office.upload_evidence": ("上传佐证材料", "Upload evidence"),
+    "office.edit": ("修改任务", "Edit the task"),
+    "office.title": ("任务名称", "Title"),
+    "office.save": ("保存", "Save"),
+    "office.units_hint": ("多个单位用“、”分隔", "separate units with 、 or commas"),
+    "office.deadline_hint": (
+        "修改即更正完成时限（记入操作记录）；单位申请延期请走延期申请",
+        "changing it corrects the deadline (kept in the history); units ask for more time by an extension request",
+    ),
+    "office.saved": ("已保存", "Saved"),
+    "office.unchanged": ("没有改动", "Nothing changed"),
+    "office.bad_date": ("“{value}”不是有效日期（应为 YYYY-MM-DD）", "{value!r} is not a date (YYYY-MM-DD)"),
+    "office.needs_programme": ("请填写台账名称", "name the programme"),
+    "office.no_format": ("没有“{fmt}”格式的通报", "no report format {fmt!r}"),
+    "office.done.progress": ("已报送进展", "Progress reported"),
+    "office.done.evidence": ("已上传{n}个佐证材料", "{n} evidence files uploaded"),
+    "office.done.extension": ("已提交延期申请，待督查室审批", "Extension requested; the office will decide"),
+    "office.done.closure": ("已提交办结申请，待督查室销号", "Closure requested; the office will decide"),
+    "office.done.decided": ("已审批", "Decided"),
+    "office.done.scheduled": ("已倒排{n}个节点", "{n} milestones scheduled"),
+    "office.done.proposed": ("已生成{n}项待确认任务", "{n} tasks proposed"),
+    "office.done.accepted": ("已采纳{n}项任务", "{n} tasks accepted"),
+    "office.done.rejected": ("已不采纳{n}项任务", "{n} tasks rejected"),
+    "office.done.issued": ("已发布第{number}期", "Issued as No. {number}"),
+    "office.review": ("待确认任务审核", "Review proposed tasks"),
+    "office.the_document": ("来源文件", "document"),
+    "office.review_hint": (
+        "可先修改名称、牵头单位、配合单位和完成时限，再勾选后采纳或不采纳；点原文可回到文件中的那句话。",
+        "Edit title, lead unit, co-units and deadline first, then accept or reject the ticked ones; the sentence "
+        "links back to the document.",
+    ),
+    "office.save_edits": ("保存修改", "Save edits"),
+    "office.accept_selected": ("采纳所选", "Accept selected"),
+    "office.reject_selected": ("不采纳所选", "Reject selected"),
+    "office.no_proposals": ("没有待确认任务", "No proposed tasks"),
+    "office.decided_tasks": ("已处理的任务", "Decided"),
+    "office.confirm": ("确认", "Confirm"),
+    "office.confirm_accept": ("确认采纳以下{n}项任务？", "Accept these {n} tasks?"),
+    "office.confirm_reject": ("确认不采纳以下{n}项任务？", "Reject these {n} tasks?"),
+    "office.back_to_edit": ("返回修改", "Back"),
+    "office.office_name": ("发文单位", "Issuing office"),
+    "office.issue_report": ("发布为第{number}期", "Issue as No. {number}"),
+    # who may (luoshi.web.permissions)
+    "perm.task.read": ("无权查看该任务", "you may not read this task"),
+    "perm.task.report": (
+        "只有牵头单位或督查室可以报送进展",
+        "only the lead unit or the office may report progress",
+    ),
+    "perm.task.evidence": (
+        "只有牵头单位或督查室可以上传佐证材料",
+        "only the lead unit or the office may upload evidence",
+    ),
+    "perm.task.evidence.read": (
+        "只有督查室和该任务的牵头、配合单位可以查看佐证材料",
+        "only the office and the task's lead and co-operating units may read its evidence",
+    ),
+    "perm.task.request": (
+        "只有牵头单位可以提交延期或办结申请",
+        "only the lead unit may ask for an extension or closure",
+    ),
+    "perm.task.milestone.done": (
+        "只有牵头单位或督查室可以标记节点完成",
+        "only the lead unit or the office may mark milestones",
+    ),
+    "perm.task.decide": ("只有督查室可以审批申请和销号", "only the office decides requests and closes tasks"),
+    "perm.task.edit": ("只有督查室可以修改任务", "only the office may edit tasks"),
+    "perm.task.schedule": ("只有督查室可以倒排节点", "only the office schedules milestones"),
+    "perm.reminder.send": ("只有督查室可以发出催办单", "only the office sends reminders"),
+    "perm.reminder.read": (
+        "只有督查室和被催办单位可以查看催办单",
+        "only the office and the unit reminded may read it",
+    ),
+    "perm.proposal.review": ("只有督查室可以审核待确认任务", "only the office reviews proposed tasks"),
+    "perm.report.read": ("无权查看督查通报", "you may not read the report"),
+    "perm.report.issue": ("只有督查室可以发布通报", "only the office issues reports"),
+    # the history of a task, in words
+    "audit.task.create": ("新建任务", "created"),
+    "audit.task.update": ("更新", "updated"),
+    "audit.task.edit": ("督查室修改任务", "edited by the office"),
+    "audit.task.accept": ("采纳", "accepted"),
+    "audit.task.reject": ("不采纳", "rejected"),
+    "audit.progress.report": ("报送进展", "progress reported"),
+    "audit.request.extension-request": ("提交延期申请", "extension requested"),
+    "audit.request.extension-approved": ("同意延期", "extension approved"),
+    "audit.request.extension-refused": ("不同意延期", "extension refused"),
+    "audit.request.closure-request": ("提交办结申请", "closure requested"),
+    "audit.request.closure-accepted": ("销号", "closed"),
+    "audit.request.closure-returned": ("退回办结申请", "closure returned"),
+    "audit.milestone.create": ("倒排节点", "milestone scheduled"),
+    "audit.milestone.update": ("调整节点", "milestone moved"),
+    "audit.milestone.done": ("节点完成", "milestone reached"),
+    "audit.evidence.add": ("上传佐证材料", "evidence uploaded"),
+    "audit.reminder.send": ("发出催办单", "reminder sent"),
+    "field.title": ("任务名称", "title"),
+    "field.lead_unit": ("牵头单位", "lead unit"),
+    "field.lead_unit_id": ("牵头单位", "lead unit"),
+    "field.co_units": ("配合单位", "co-operating units"),
+    "field.deadline_text": ("完成时限（原文）", "deadline as written"),
+    "field.original_deadline": ("原完成时限", "original deadline"),
+    "field.state": ("办理状态", "state"),
+    "field.done_date": ("完成日期", "completed"),
+    "field.grade": ("等次", "grade"),
+    "field.decision": ("审批结果", "decision"),
+    "field.date": ("日期", "date"),
+    "field.text": ("内容", "text"),
+    "field.new_deadline": ("申请延至", "new deadline"),
+    "field.kind": ("类型", "kind"),
+    "field.name": ("文件", "file"),
+    "field.size": ("大小（字节）", "size (bytes)"),
+    "field.due": ("计划完成", "due"),
+    "field.workdays_before_deadline": ("提前工作日", "working days before"),
+    "field.reason": ("事由", "reason"),
+    "field.reply_by": ("回复期限", "reply by"),
+    "field.number": ("编号", "number"),
+    "field.evidence": ("佐证材料", "evidence"),
+    "field.code": ("序号", "code"),
+    "field.measures": ("具体举措", "measures"),
+    "field.start_date": ("开始日期", "start"),
+    "field.status_text": ("表内状态", "sheet status"),
+    "field.notes": ("备注", "notes"),
+    "field.area": ("方面", "area"),
+    "field.leader": ("责任领导", "leader"),
+    "field.contact": ("联系人", "contact"),
+    "field.seq_text": ("序号（原文）", "number as written"),
+    "field.sheet_date": ("表内日期", "sheet date"),
 }
 
 _CHOSEN: dict[str, str] = {}
+# The language of the request being answered (the web sets it per request; threads started for
+# the request copy it): it wins over the process's choice.
+_REQUEST_LANG: ContextVar[str | None] = ContextVar("luoshi_request_lang", default=None)
+
+
+@contextmanager
+def using_language(lang: str) -> Iterator[None]:
+    """Everything said inside the ``with`` block (in this task or thread) is in ``lang``."""
+    token = _REQUEST_LANG.set("en" if lang.lower().startswith("en") else "zh")
+    try:
+        yield
+    finally:
+        _REQUEST_LANG.reset(token)
 
 
 def set_language(lang: str | None) -> None:
@@ -476,7 +909,9 @@ def set_language(lang: str | None) -> None:
 
 def language() -> str:
     """The language chosen by ``set_language``, else ``en`` when LUOSHI_LANG asks for English,
-    else ``zh``."""
+    else ``zh``. Inside ``using_language`` that language."""
+    if (request := _REQUEST_LANG.get()) is not None:
+        return request
     if "lang" in _CHOSEN:
         return _CHOSEN["lang"]
     return "en" if os.environ.get("LUOSHI_LANG", "").lower().startswith("en") else "zh"
