@@ -83,9 +83,9 @@ def milestone_offsets(text: str) -> dict[str, int]:
 
 
 def stage_uploads(ledger: Ledger, stage: Callable[[str | None, Any], StagedFile],
-                  files: list[UploadFile]) -> list[StagedFile]:  # fmt: skip
+                  files: list[UploadFile | str]) -> list[StagedFile]:  # fmt: skip
     """The chosen files, checked and staged (a browser sends an empty part when none is chosen)."""
-    return [stage(f.filename, f.file) for f in files if f.filename]
+    return [stage(f.filename, f.file) for f in files if not isinstance(f, str) and f.filename]
 
 
 def as_http(call: Callable[[], T], status: int = 422) -> T:
@@ -99,7 +99,8 @@ def as_http(call: Callable[[], T], status: int = 422) -> T:
 def back(path: str, error: str | None = None, ok: str | None = None) -> RedirectResponse:
     """Back to a page after a form, with the reason it was refused or what was done."""
     query = urlencode({k: v for k, v in (("error", error), ("ok", ok)) if v})
-    return RedirectResponse(f"{path}?{query}" if query else path, status_code=303)
+    joint = "&" if "?" in path else "?"
+    return RedirectResponse(f"{path}{joint}{query}" if query else path, status_code=303)
 
 
 def task_page_path(task_id: int) -> str:
@@ -107,7 +108,7 @@ def task_page_path(task_id: int) -> str:
 
 
 def report_progress(request: Request, user: User, task_id: int, on: date, text: str, percent: int | None,
-                    files: list[UploadFile], evidence: str | None = None) -> int:  # fmt: skip
+                    files: list[UploadFile | str], evidence: str | None = None) -> int:  # fmt: skip
     require(user, "task.report", task_scope(request.app.state.store, task_id))
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
@@ -115,7 +116,7 @@ def report_progress(request: Request, user: User, task_id: int, on: date, text: 
         return ledger.report_progress(task_id, on, text, percent, user.unit, evidence, staged)
 
 
-def add_evidence(request: Request, user: User, task_id: int, files: list[UploadFile]) -> list[int]:
+def add_evidence(request: Request, user: User, task_id: int, files: list[UploadFile | str]) -> list[int]:
     require(user, "task.evidence", task_scope(request.app.state.store, task_id))
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
@@ -123,7 +124,7 @@ def add_evidence(request: Request, user: User, task_id: int, files: list[UploadF
 
 
 def make_request(request: Request, user: User, task_id: int, kind: str, on: date, text: str,
-                 new_deadline: date | None, files: list[UploadFile]) -> int:  # fmt: skip
+                 new_deadline: date | None, files: list[UploadFile | str]) -> int:  # fmt: skip
     require(user, "task.request", task_scope(request.app.state.store, task_id))
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
@@ -187,8 +188,9 @@ def propose(request: Request, user: User, doc_id: int, programme: str) -> list[i
     return ledger_for(request, user).propose(doc_id, programme.strip())
 
 
-def history_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The audit trail in words: what was done, and each field's before → after."""
+def history_lines(rows: list[dict[str, Any]], evidence: bool = True) -> list[dict[str, Any]]:
+    """The audit trail in words: what was done, and each field's before → after (without the
+    names of evidence files unless ``evidence``: not everyone who reads a task may read those)."""
 
     def shown(value: Any) -> str:
         if value is None or value == "":
@@ -202,6 +204,8 @@ def history_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key = f"audit.{row['entity']}.{row['action']}"
         label = message(key) if key in _AUDIT_KEYS else f"{row['entity']} {row['action']}"
         before, after = row.get("before") or {}, row.get("after") or {}
+        if row["entity"] == "evidence" and not evidence:
+            before, after = {}, {}
         changes = []
         for name, value in after.items():
             if name in ("task_id", "reporter", "actor", "request", "reminder", "year", "sha256", "unit_id",
@@ -240,14 +244,14 @@ def task_page(request: Request, task_id: int, as_of: str | None = None, error: s
     pending = {r["kind"] for r in detail["requests"] if r["decision"] == "pending"}
     with request.app.state.store.engine.connect() as conn:
         units = list(conn.scalars(select(UnitRow.name).order_by(UnitRow.name))) if can["task.edit"] else []
-    return render(request, "task.html", user, task=detail, history=history_lines(ledger.history(task_id)),
+    return render(request, "task.html", user, task=detail, history=history_lines(ledger.history(task_id), can["task.evidence.read"]),
                   can=can, pending=pending, error=error, ok=ok, today=ledger.today().isoformat(), grades=GRADES,
                   units=units, files_limit=f"{round(ledger.files.limit / 1048576, 3):g}")  # fmt: skip
 
 
 @router.post("/ledger/tasks/{task_id}/progress")
 def task_progress_form(request: Request, task_id: int, text: str = Form(""), percent: str = Form(""),
-                       on: str = Form(""), evidence: str = Form(""), files: list[UploadFile] = File(default=[]),
+                       on: str = Form(""), evidence: str = Form(""), files: list[UploadFile | str] = File(default=[]),
                        csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
     form_csrf(request, csrf_token)
     try:
@@ -262,7 +266,7 @@ def task_progress_form(request: Request, task_id: int, text: str = Form(""), per
 
 
 @router.post("/ledger/tasks/{task_id}/evidence")
-def task_evidence_form(request: Request, task_id: int, files: list[UploadFile] = File(default=[]),
+def task_evidence_form(request: Request, task_id: int, files: list[UploadFile | str] = File(default=[]),
                        csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
     form_csrf(request, csrf_token)
     try:
@@ -287,7 +291,7 @@ def evidence_download(request: Request, file_id: int, user: User = Depends(page_
 
 @router.post("/ledger/tasks/{task_id}/requests")
 def task_request_form(request: Request, task_id: int, kind: str = Form(...), text: str = Form(""),
-                      new_deadline: str = Form(""), on: str = Form(""), files: list[UploadFile] = File(default=[]),
+                      new_deadline: str = Form(""), on: str = Form(""), files: list[UploadFile | str] = File(default=[]),
                       csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
     form_csrf(request, csrf_token)
     try:
