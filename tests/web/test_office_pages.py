@@ -248,7 +248,7 @@ def test_proposals_are_reviewed_edited_and_accepted_in_bulk(site):
         "/api/proposals/decide", json={"ids": ids, "accept": False}, headers={"X-CSRF-Token": scsrf}
     )
     assert again.status_code == 409 and "不是待确认任务" in again.json()["detail"]
-    market, mcsrf = login(site, "market")
+    market, _ = login(site, "market")
     assert market.get(f"/ledger/proposals?document={doc}").status_code == 403
 
 

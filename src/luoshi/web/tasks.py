@@ -6,7 +6,7 @@ downloads and issuing. Thin routes over the Ledger; who may do what is ``web.per
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -83,7 +83,7 @@ def milestone_offsets(text: str) -> dict[str, int]:
 
 
 def stage_uploads(ledger: Ledger, stage: Callable[[str | None, Any], StagedFile],
-                  files: list[UploadFile | str]) -> list[StagedFile]:  # fmt: skip
+                  files: Sequence[UploadFile | str]) -> list[StagedFile]:  # fmt: skip
     """The chosen files, checked and staged (a browser sends an empty part when none is chosen)."""
     return [stage(f.filename, f.file) for f in files if not isinstance(f, str) and f.filename]
 
@@ -108,7 +108,7 @@ def task_page_path(task_id: int) -> str:
 
 
 def report_progress(request: Request, user: User, task_id: int, on: date, text: str, percent: int | None,
-                    files: list[UploadFile | str], evidence: str | None = None) -> int:  # fmt: skip
+                    files: Sequence[UploadFile | str], evidence: str | None = None) -> int:  # fmt: skip
     require(user, "task.report", task_scope(request.app.state.store, task_id))
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
@@ -116,7 +116,7 @@ def report_progress(request: Request, user: User, task_id: int, on: date, text: 
         return ledger.report_progress(task_id, on, text, percent, user.unit, evidence, staged)
 
 
-def add_evidence(request: Request, user: User, task_id: int, files: list[UploadFile | str]) -> list[int]:
+def add_evidence(request: Request, user: User, task_id: int, files: Sequence[UploadFile | str]) -> list[int]:
     require(user, "task.evidence", task_scope(request.app.state.store, task_id))
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
@@ -124,7 +124,7 @@ def add_evidence(request: Request, user: User, task_id: int, files: list[UploadF
 
 
 def make_request(request: Request, user: User, task_id: int, kind: str, on: date, text: str,
-                 new_deadline: date | None, files: list[UploadFile | str]) -> int:  # fmt: skip
+                 new_deadline: date | None, files: Sequence[UploadFile | str]) -> int:  # fmt: skip
     require(user, "task.request", task_scope(request.app.state.store, task_id))
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
