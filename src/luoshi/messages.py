@@ -668,6 +668,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown format {fmt!r} (md, html, xlsx, json)",
     ),
     "report.written": ("已写入 {file}", "wrote {file}"),
+    "role.admin": ("管理员", "admin"),
+    "role.supervisor": ("督查室", "supervisor"),
+    "role.unit": ("责任单位", "unit member"),
+    "role.viewer": ("只读", "viewer"),
     "evidence.unreadable": (
         "无法读取佐证材料{name}：{error}",
         "cannot read the evidence file {name}: {error}",

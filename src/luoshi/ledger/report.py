@@ -415,8 +415,8 @@ def render_html_body(r: Report) -> str:
     changes = "".join(f"<li>{esc(line)}</li>" for line in change_lines(r)) or none
     notes = (f"<h2>{esc(message('report.s.notes'))}</h2><ul>" + "".join(f"<li>{esc(n)}</li>" for n in r.notes)
              + "</ul>") if r.notes else ""  # fmt: skip
-    return f"""<header class="masthead"><p class="doc-kind">{esc(message("report.title"))}</p>
-<p class="issue">{esc(_number(r))}</p><p class="issuer"><span>{esc(r.office)}</span><span>{esc(_date_words(date.fromisoformat(r.issued_on) if r.issued_on else r.as_of))}</span></p></header>
+    return f"""<div class="masthead"><p class="doc-kind">{esc(message("report.title"))}</p>
+<p class="issue">{esc(_number(r))}</p><p class="issuer"><span>{esc(r.office)}</span><span>{esc(_date_words(date.fromisoformat(r.issued_on) if r.issued_on else r.as_of))}</span></p></div>
 <h1>{esc(_title(r))}</h1><p>{esc(message("report.summary", as_of=r.as_of, total=total))}</p>
 <section class="cards">{cards}</section>
 <h2>{esc(message("report.s.ranking"))}</h2>{units}

@@ -188,35 +188,48 @@ def propose(request: Request, user: User, doc_id: int, programme: str) -> list[i
     return ledger_for(request, user).propose(doc_id, programme.strip())
 
 
-def history_lines(rows: list[dict[str, Any]], evidence: bool = True) -> list[dict[str, Any]]:
+# Values stored as codes, shown in words: the field's catalogue prefix.
+_VALUE_WORDS = {"state": "task_state", "decision": "decision", "kind": "request_kind", "grade": "grade",
+                "status": "status_label", "reason": "office.reason"}  # fmt: skip
+_HIDDEN_FIELDS = frozenset(("task_id", "reporter", "actor", "request", "reminder", "year", "sha256", "unit_id",
+                            "programme_id", "parent_id", "source", "deadline_kind", "lead_unit_id"))  # fmt: skip
+
+
+def history_lines(
+    rows: list[dict[str, Any]], evidence: bool = True, units: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
     """The audit trail in words: what was done, and each field's before → after (without the
     names of evidence files unless ``evidence``: not everyone who reads a task may read those)."""
+    units = units or {}
 
-    def shown(value: Any) -> str:
+    def shown(name: str, value: Any) -> str:
         if value is None or value == "":
             return "—"
         if isinstance(value, list):
             return "、".join(map(str, value)) or "—"
-        return str(value)
+        key = f"{_VALUE_WORDS.get(name, '')}.{value}"
+        return message(key) if key in _AUDIT_KEYS else str(value)
 
     out = []
     for row in rows:
         key = f"audit.{row['entity']}.{row['action']}"
         label = message(key) if key in _AUDIT_KEYS else f"{row['entity']} {row['action']}"
-        before, after = row.get("before") or {}, row.get("after") or {}
+        before, after = dict(row.get("before") or {}), dict(row.get("after") or {})
         if row["entity"] == "evidence" and not evidence:
             before, after = {}, {}
+        for values in (before, after):  # a unit by its name
+            if "lead_unit_id" in values and "lead_unit" not in values:
+                values["lead_unit"] = units.get(values["lead_unit_id"])
         changes = []
         for name, value in after.items():
-            if name in ("task_id", "reporter", "actor", "request", "reminder", "year", "sha256", "unit_id",
-                        "programme_id", "parent_id", "source", "deadline_kind"):  # fmt: skip
+            if name in _HIDDEN_FIELDS:
                 continue
             field_key = f"field.{name}"
             field_name = message(field_key) if field_key in _AUDIT_KEYS else name
             if name in before and before[name] != value:
-                changes.append(f"{field_name}：{shown(before[name])} → {shown(value)}")
-            elif name not in before:
-                changes.append(f"{field_name}：{shown(value)}")
+                changes.append(f"{field_name}：{shown(name, before[name])} → {shown(name, value)}")
+            elif name not in before and value not in (None, "", []):
+                changes.append(f"{field_name}：{shown(name, value)}")
         out.append({"at": row["at"], "actor": row["actor"], "label": label, "changes": "；".join(changes)})
     return out
 
@@ -243,8 +256,10 @@ def task_page(request: Request, task_id: int, as_of: str | None = None, error: s
         "task.edit", "task.schedule", "reminder.send", "reminder.read")}  # fmt: skip
     pending = {r["kind"] for r in detail["requests"] if r["decision"] == "pending"}
     with request.app.state.store.engine.connect() as conn:
-        units = list(conn.scalars(select(UnitRow.name).order_by(UnitRow.name))) if can["task.edit"] else []
-    return render(request, "task.html", user, task=detail, history=history_lines(ledger.history(task_id), can["task.evidence.read"]),
+        unit_names = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
+    history = history_lines(ledger.history(task_id), can["task.evidence.read"], unit_names)
+    units = sorted(unit_names.values()) if can["task.edit"] else []
+    return render(request, "task.html", user, task=detail, history=history,
                   can=can, pending=pending, error=error, ok=ok, today=ledger.today().isoformat(), grades=GRADES,
                   units=units, files_limit=f"{round(ledger.files.limit / 1048576, 3):g}")  # fmt: skip
 
@@ -459,13 +474,19 @@ def _proposal_rows(ledger: Ledger, document: int | None, day: date) -> list[dict
 
 
 @router.get("/ledger/proposals")
-def proposals_page(request: Request, document: int | None = None, error: str = "", ok: str = "",
+def proposals_page(request: Request, document: int | None = None, error: str = "", ok: str = "", done: str = "",
                    user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
-    """The review list: each proposed task beside its sentence, editable, to accept or reject in bulk."""
+    """The review list: each proposed task beside its sentence, editable, to accept or reject in
+    bulk; below, the tasks of the document already decided (or those just decided)."""
     require(user, "proposal.review")
     ledger = ledger_for(request, user)
     rows = _proposal_rows(ledger, document, ledger.today())
-    decided = [t for t in ledger.document_tasks(document) if t["state"] != "draft"] if document else []
+    if document:
+        decided = [t for t in ledger.document_tasks(document) if t["state"] != "draft"]
+    else:
+        ids = [int(i) for i in done.split(",") if i.isdigit()]
+        decided = [{"id": v.id, "code": v.code, "title": v.title, "state": v.state, "programme": v.programme}
+                   for v in ledger.tasks(ledger.today(), ids=ids, include_rejected=True)] if ids else []  # fmt: skip
     return render(request, "proposals.html", user, rows=rows, document=document, decided=decided, error=error,
                   ok=ok)  # fmt: skip
 
@@ -522,7 +543,8 @@ async def proposals_decide_form(request: Request, user: User = Depends(page_user
         await run_in_threadpool(decide_proposals, request, user, ids, action == "accept")
     except LedgerError as e:
         return back(here, str(e))
-    return back(here, ok=message(f"office.done.{action}ed", n=len(ids)))
+    return back(f"{here}{'&' if '?' in here else '?'}done={','.join(map(str, ids))}",
+                ok=message(f"office.done.{action}ed", n=len(ids)))  # fmt: skip
 
 
 # -- the report ---------------------------------------------------------------------------------------
