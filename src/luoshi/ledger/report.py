@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -476,9 +477,10 @@ def _header(ws: Worksheet, row: int, names: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
-def _fit(ws: Worksheet, first_row: int, caps: dict[int, int] | None = None) -> None:
+def _fit(ws: Worksheet, first_row: int, caps: dict[int, int] | None = None, wrap: bool = True) -> None:
     """Column widths from the content below the title rows (CJK characters count twice); long
-    text columns are capped and wrap, unit names never are."""
+    text columns are capped and wrap (``wrap=False``: the cells were written wrapping), unit
+    names never are."""
     caps = caps or {}
     widths: dict[int, float] = {}
     for row in ws.iter_rows(min_row=first_row):
@@ -487,7 +489,7 @@ def _fit(ws: Worksheet, first_row: int, caps: dict[int, int] | None = None) -> N
     for col, w in widths.items():
         cap = caps.get(col)
         ws.column_dimensions[get_column_letter(col)].width = min(w, cap) + 2 if cap else w + 2
-        if cap and w > cap:
+        if wrap and cap and w > cap:
             for (cell,) in ws.iter_rows(min_row=first_row, min_col=col, max_col=col):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -549,14 +551,23 @@ def render_xlsx(r: Report, path: Path) -> None:
         cols = [*_task_columns(), message("report.col.flag")]
         head = _title_rows(sheet, r, len(cols), _section(key, len(items)))
         _header(sheet, head, cols)
-        for t in items:
-            sheet.append([t.code, t.title, t.lead_unit, t.deadline_text, t.status_text,
-                          status_label(t.status.status), t.status.rule, t.status.flag])  # fmt: skip
+        caps = {2: 50, 4: 20, 5: 16, 7: 60, 8: 30}
+        styles: dict[tuple[str, int], Any] = {}  # one style per colour and column, copied to each cell
+        for row, t in enumerate(items, head + 1):
             colour = COLOURS[t.status.status]
-            for cell in sheet[sheet.max_row]:
-                cell.fill = PatternFill("solid", fgColor=_TINT[colour])
-            sheet.cell(row=sheet.max_row, column=6).fill = _status_fill(t.status.status)
-        _fit(sheet, head, {2: 50, 4: 20, 5: 16, 7: 60, 8: 30})
+            values = [t.code, t.title, t.lead_unit, t.deadline_text, t.status_text, status_label(t.status.status),
+                      t.status.rule, t.status.flag]  # fmt: skip
+            for col, value in enumerate(values, 1):
+                cell = sheet.cell(row=row, column=col, value=value)
+                style = styles.get((colour, col))
+                if style is None:
+                    cell.fill = _status_fill(t.status.status) if col == 6 else PatternFill("solid", fgColor=_TINT[colour])
+                    if col in caps:
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    style = styles[(colour, col)] = copy(cell._style)
+                else:
+                    cell._style = copy(style)
+        _fit(sheet, head, caps, wrap=False)
         sheet.freeze_panes = sheet.cell(row=head + 1, column=1)
 
     silent = wb.create_sheet(message("report.sheet.silent"))
