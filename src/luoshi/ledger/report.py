@@ -561,7 +561,11 @@ def render_xlsx(r: Report, path: Path) -> None:
                 cell = sheet.cell(row=row, column=col, value=value)
                 style = styles.get((colour, col))
                 if style is None:
-                    cell.fill = _status_fill(t.status.status) if col == 6 else PatternFill("solid", fgColor=_TINT[colour])
+                    cell.fill = (
+                        _status_fill(t.status.status)
+                        if col == 6
+                        else PatternFill("solid", fgColor=_TINT[colour])
+                    )
                     if col in caps:
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
                     style = styles[(colour, col)] = copy(cell._style)
