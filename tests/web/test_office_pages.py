@@ -104,8 +104,13 @@ def test_a_unit_reports_with_evidence_and_asks_for_closure_the_office_closes_wit
     assert download.headers["content-type"] == "application/octet-stream"
     justice, _ = login(site, "justice")  # another unit, not on the task
     assert justice.get(link).status_code == 403 and "上线通知" not in justice.get(f"/ledger/tasks/{t31}").text
+    seen = justice.get(f"/api/tasks/{t31}").json()  # the API shows what the page shows
+    assert (
+        seen["evidence"] == [] and seen["progress"][-1]["files"] == [] and seen["may"]["task.report"] is False
+    )
     viewer, _ = login(site, "viewer")
     assert viewer.get(link).status_code == 200
+    assert [f["name"] for f in viewer.get(f"/api/tasks/{t31}").json()["evidence"]] == ["上线通知.pdf"]
     bad = _form(client, f"/ledger/tasks/{t31}/evidence", {}, files=[("files", ("run.exe", b"MZ", "application/x"))],
                 csrf=csrf)  # fmt: skip
     assert "不在允许范围内" in _query(bad)["error"]

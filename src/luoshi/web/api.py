@@ -151,16 +151,6 @@ def tasks(request: Request, as_of: str | None = None, programme: str | None = No
             and (not drafts or v.state == "draft")]  # fmt: skip
 
 
-@router.get("/tasks/{task_id}")
-def task(
-    request: Request, task_id: int, as_of: str | None = None, user: User = Depends(api_user)
-) -> dict[str, Any]:
-    try:
-        return ledger_for(request, user).task_detail(task_id, parse_day(as_of))
-    except LedgerError as e:
-        raise HTTPException(404, str(e)) from e
-
-
 @router.get("/report")
 def report(request: Request, as_of: str | None = None, programme: str | None = None,
            user: User = Depends(api_user)) -> dict[str, Any]:  # fmt: skip

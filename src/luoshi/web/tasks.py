@@ -240,20 +240,34 @@ _AUDIT_KEYS = frozenset(MESSAGES)
 # -- the task page and its forms ---------------------------------------------------------------------
 
 
+TASK_ACTIONS = ("task.report", "task.evidence", "task.evidence.read", "task.request", "task.milestone.done",
+                "task.decide", "task.edit", "task.schedule", "reminder.send")  # fmt: skip
+
+
+def task_for(
+    request: Request, user: User, task_id: int, as_of: str | None
+) -> tuple[dict[str, Any], dict[str, bool]]:
+    """A task's detail as ``user`` may see it (evidence and 催办单 only for those who may read
+    them), and which of its actions ``user`` may take: the page and the API show the same."""
+    scope = task_scope(request.app.state.store, task_id)
+    require(user, "task.read", scope)
+    detail = as_http(lambda: ledger_for(request, user).task_detail(task_id, parse_day(as_of)), 404)
+    can = {action: allowed(user, action, scope) for action in TASK_ACTIONS}
+    can["reminder.read"] = allowed(user, "reminder.read", Scope(scope.lead_unit_id))
+    if not can["task.evidence.read"]:
+        detail["evidence"] = []
+        for item in (*detail["progress"], *detail["requests"]):
+            item["files"] = []
+    if not can["reminder.read"]:
+        detail["reminders"] = []
+    return detail, can
+
+
 @router.get("/ledger/tasks/{task_id}")
 def task_page(request: Request, task_id: int, as_of: str | None = None, error: str = "", ok: str = "",
               user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
     ledger = ledger_for(request, user)
-    scope = task_scope(request.app.state.store, task_id)
-    require(user, "task.read", scope)
-    detail = as_http(lambda: ledger.task_detail(task_id, parse_day(as_of)), 404)
-    if not allowed(user, "task.evidence.read", scope):
-        detail["evidence"] = []
-        for item in (*detail["progress"], *detail["requests"]):
-            item["files"] = []
-    can = {action: allowed(user, action, scope) for action in (
-        "task.report", "task.evidence", "task.evidence.read", "task.request", "task.milestone.done", "task.decide",
-        "task.edit", "task.schedule", "reminder.send", "reminder.read")}  # fmt: skip
+    detail, can = task_for(request, user, task_id, as_of)
     pending = {r["kind"] for r in detail["requests"] if r["decision"] == "pending"}
     with request.app.state.store.engine.connect() as conn:
         unit_names = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
@@ -666,6 +680,16 @@ class IssueIn(BaseModel):
 def _edit_fields(body: EditIn) -> dict[str, Any]:
     return {"title": body.title, "lead_unit": body.lead_unit, "co_units": body.co_units,
             "deadline": optional_day(body.deadline)}  # fmt: skip
+
+
+@router.get("/api/tasks/{task_id}")
+def api_task(
+    request: Request, task_id: int, as_of: str | None = None, user: User = Depends(api_user)
+) -> dict[str, Any]:
+    """A task with its status and rule, milestones, progress, requests, evidence and 催办单 (as
+    the page shows them to this user), and what this user may do with it."""
+    detail, can = task_for(request, user, task_id, as_of)
+    return {**detail, "may": can}
 
 
 @router.post("/api/tasks/{task_id}/progress")
