@@ -668,6 +668,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown format {fmt!r} (md, html, xlsx, json)",
     ),
     "report.written": ("已写入 {file}", "wrote {file}"),
+    "office.actor_system": ("系统", "system"),
     "role.admin": ("管理员", "admin"),
     "role.supervisor": ("督查室", "supervisor"),
     "role.unit": ("责任单位", "unit member"),

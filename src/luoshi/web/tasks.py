@@ -230,7 +230,8 @@ def history_lines(
                 changes.append(f"{field_name}：{shown(name, before[name])} → {shown(name, value)}")
             elif name not in before and value not in (None, "", []):
                 changes.append(f"{field_name}：{shown(name, value)}")
-        out.append({"at": row["at"], "actor": row["actor"], "label": label, "changes": "；".join(changes)})
+        actor = message("office.actor_system") if row["actor"] == "system" else row["actor"]
+        out.append({"at": row["at"], "actor": actor, "label": label, "changes": "；".join(changes)})
     return out
 
 
