@@ -697,13 +697,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "office.reminder_title": ("督查催办单", "Supervision reminder"),
     "office.reminder_number": ("催办〔{year}〕{number}号", "Reminder {year}/{number}"),
     "office.reminder_body": (
-        "经督查，你单位牵头的以下{n}项任务需加快推进。请对照完成时限抓紧办理，",
-        "The office's supervision found that the following {n} tasks your unit leads need to move faster. "
-        "Please act on them against their deadlines ",
+        "经督查，你单位牵头的以下{n}项任务需加快推进，请对照完成时限抓紧办理。",
+        "The office's supervision found that the following {n} tasks your unit leads need to move faster; "
+        "please act on them against their deadlines.",
     ),
     "office.reminder_reply": (
-        "并于{date}前将办理情况书面报送督查室。",
-        "and report in writing to the supervision office by {date}.",
+        "请于{date}前将办理情况书面报送督查室。",
+        " Report in writing to the supervision office by {date}.",
     ),
     "office.seq": ("序号", "No."),
     "office.why": ("催办事由", "Reason"),

@@ -173,6 +173,22 @@ def test_the_office_issues_the_report_and_downloads_both_formats(browser, server
     assert book["汇总"]["A2"].value.startswith("第1期　前海合作区督查室") and "待销号" in book.sheetnames
 
 
+def test_the_office_sends_a_printable_reminder(browser, server):
+    page = logged_in(browser, server, "super", "/reminders")
+    card = page.locator(".unit-card", has_text="人民银行深圳市分行")
+    card.locator("input[name=note]").fill("请于三个工作日内书面回复")
+    card.get_by_role("button", name="发出催办单").click()
+    page.wait_for_url(re.compile(r"/reminders/\d+$"))
+    sheet = page.locator("#reminder").inner_text()
+    assert "督查催办单" in sheet and re.search(r"催办〔\d{4}〕\d+号", sheet) and "结算流程优化" in sheet
+    page.emulate_media(media="print")
+    assert not page.locator("header").first.is_visible()  # the site's bar is not printed
+    _shot(page, "reminder-print")
+    page.emulate_media(media="screen")
+    page.goto(f"{server}/reminders")
+    assert "人民银行深圳市分行" in page.locator("#sent").inner_text()
+
+
 @pytest.mark.parametrize("path", ["/my", "/reminders"])
 def test_a_unit_members_pages_fit_a_phone(browser, server, path):
     page = logged_in(browser, server, "market", path, width=390)
