@@ -45,7 +45,7 @@ def build(ledger: Ledger, n: int, rng: random.Random) -> None:
                              "text": "按计划推进", "percent": min(100, 25 * (k + 1) + rng.randint(0, 20)),
                              "reporter": "bench"})  # fmt: skip
         conn.execute(ProgressRow.__table__.insert(), rows)
-        for row in rows:  # a 100% report completes the task, as Ledger.report_progress does
+        for row in rows:  # a 100% report, closed by the office (销号) on the same day
             if row["percent"] == 100:
                 conn.execute(
                     update(TaskRow).where(TaskRow.id == row["task_id"]).values(done_date=row["date"])

@@ -196,6 +196,7 @@ def test_report_formats_and_reminders(ledger, sheet, tmp_path):
     assert set(data["counts"]) == {
         "done",
         "done_late",
+        "awaiting_closure",
         "overdue",
         "at_risk",
         "on_track",

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
-from webutil import PASSWORD, READOUT, USERS
+from webutil import (
+    ARTIFACTS,
+    CHROMIUM,
+    PASSWORD,
+    READOUT,
+    USERS,
+    free_port,
+    needs_chromium,
+    wait_until_serving,
+)
 
 from luoshi.accounts.service import Accounts
 from luoshi.demo.ledger_sheet import TITLE, write_example_sheet
@@ -38,3 +50,32 @@ def site(tmp_path_factory: pytest.TempPathFactory, module_db: str) -> dict:
 @pytest.fixture
 def today() -> date:
     return date.today()
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site served by uvicorn, as ``luoshi serve`` does (evidence files in the site's folder)."""
+    port = free_port()
+    env = {**os.environ, "LUOSHI_DB": site["db"], "LUOSHI_FILES": str(site["folder"] / "evidence")}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "luoshi.web.asgi:app", "--port", str(port),
+                             "--log-level", "warning"], env=env)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    wait_until_serving(base)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright."""
+    needs_chromium()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])  # fmt: skip
+        yield b
+        b.close()

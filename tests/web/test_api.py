@@ -57,6 +57,7 @@ def test_read_routes_for_a_viewer(site):
     assert set(report["counts"]) == {
         "done",
         "done_late",
+        "awaiting_closure",
         "overdue",
         "at_risk",
         "on_track",

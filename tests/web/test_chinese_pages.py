@@ -105,7 +105,9 @@ def page_paths(app: Any, site: dict) -> list[str]:
 def test_every_page_is_chinese(site: dict, role_user: str) -> None:
     site["ids"] = {"doc_id": site["doc_id"], "task_id": site["tasks"]["3.1"]}
     client, _ = login(site, role_user)
-    site["ids"]["title_id"] = client.get("/api/cited", params={"q": "前海合作区条例"}).json()["titles"][0]["id"]
+    site["ids"]["title_id"] = client.get("/api/cited", params={"q": "前海合作区条例"}).json()["titles"][0][
+        "id"
+    ]
     allowed = ALLOWED | {n.lower() for n in USERS} | {"readout", "setup"}  # the fixture's own names
     found = {}
     for path in page_paths(client.app, site):

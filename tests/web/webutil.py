@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import time
+from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
@@ -42,3 +45,33 @@ def wait_until_serving(base: str, seconds: float = 15.0) -> None:
             if time.monotonic() > deadline:
                 raise AssertionError(f"no server answered at {base} within {seconds:.0f} s") from None
             time.sleep(0.1)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # screenshots and downloads, kept by CI
+
+
+def needs_chromium() -> None:
+    """Skip a browser test where no chromium is installed; in CI (``CI=true``) fail instead."""
+    if CHROMIUM is None:
+        reason = "no chromium on this machine (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            import pytest
+
+            pytest.fail(reason)
+        import pytest
+
+        pytest.skip(reason)
+
+
+def logged_in(browser, server: str, who: str, path: str = "/ledger", width: int = 1280):  # type: ignore[no-untyped-def]
+    """A new browser page logged in as ``who``, on ``path`` (the login form sends it there)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server + path)
+    assert "/login" in page.url
+    page.fill("input[name=name]", who)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{path}")
+    return page

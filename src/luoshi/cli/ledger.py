@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -11,14 +13,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from luoshi.ledger.status import LABELS_ZH, PRESETS
+from luoshi.ledger.status import PRESETS, status_label
 from luoshi.messages import MESSAGES, message, set_language
 from luoshi.settings import default_db_path
 
 if TYPE_CHECKING:
     from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
     from luoshi.ledger.report import build_report, render
-    from luoshi.ledger.service import Ledger, LedgerError
+    from luoshi.ledger.service import Ledger, LedgerError, StagedFile
     from luoshi.ledger.workdays import CalendarOutOfRange, assumption, load_calendar
     from luoshi.store import Store
 
@@ -53,6 +55,11 @@ ProgrammeOption = Annotated[str | None, typer.Option("--programme", "-p", help="
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")]
 RulesOption = Annotated[str, typer.Option("--rules", help=f"Status rules preset: {', '.join(PRESETS)}.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AttachOption = Annotated[
+    list[Path] | None,
+    typer.Option("--attach", help="An evidence file (佐证材料), kept beside the database; repeat for more.",
+                 exists=True, dir_okay=False),
+]  # fmt: skip
 
 
 LangOption = Annotated[
@@ -221,15 +228,22 @@ def progress(
     percent: Annotated[int | None, typer.Option(help="Share done, 0–100.")] = None,
     on: Annotated[str | None, typer.Option("--date", help="Report date (default today).")] = None,
     unit: Annotated[str | None, typer.Option(help="Reporting unit (default the lead unit).")] = None,
-    evidence: Annotated[str | None, typer.Option(help="A file or link.")] = None,
+    evidence: Annotated[
+        str | None, typer.Option(help="A note on the evidence (a link, a reference).")
+    ] = None,
+    attach: AttachOption = None,
     programme: ProgrammeOption = None,
     db: DbOption = None,
     actor: ActorOption = "cli",
 ) -> None:
-    """Report progress on a task."""
+    """Report progress on a task (not after today, not before its start). A 100% report makes
+    the task await closure (待销号); only an accepted closure request (销号) makes it done."""
     ledger = _ledger(db, actor)
     try:
-        ledger.report_progress(_task(ledger, task, programme), _day(on), text, percent, unit, evidence)
+        with _attached(ledger, attach) as files:
+            ledger.report_progress(
+                _task(ledger, task, programme), _day(on), text, percent, unit, evidence, files
+            )
     except LedgerError as e:
         _fail(e)
     console.print(message("cli.progress", task=task), markup=False)
@@ -254,19 +268,37 @@ def close_(
     task: str,
     report: Annotated[str, typer.Option(help="Closing report (办结报告).")],
     on: Annotated[str | None, typer.Option("--date")] = None,
+    attach: AttachOption = None,
     programme: ProgrammeOption = None,
     db: DbOption = None,
     actor: ActorOption = "cli",
 ) -> None:
-    """Ask to close a task (办结)."""
-    _request(db, actor, task, programme, "closure", _day(on), report)
+    """Ask to close a task (办结), with its evidence files; the office decides (销号 with a grade)."""
+    _request(db, actor, task, programme, "closure", _day(on), report, attach=attach)
+
+
+@contextmanager
+def _attached(ledger: Ledger, paths: list[Path] | None) -> Iterator[list[StagedFile]]:
+    """Evidence files from the command line, checked and staged like uploads."""
+    with ledger.evidence_upload() as stage:
+        files = []
+        for path in paths or []:
+            try:
+                with path.open("rb") as f:
+                    files.append(stage(path.name, f))
+            except OSError as e:
+                raise LedgerError(
+                    message("evidence.unreadable", name=str(path), error=e.strerror or e)
+                ) from e
+        yield files
 
 
 def _request(db: str | None, actor: str, task: str, programme: str | None, kind: str, on: date, text: str,
-             new_deadline: date | None = None) -> None:  # fmt: skip
+             new_deadline: date | None = None, attach: list[Path] | None = None) -> None:  # fmt: skip
     ledger = _ledger(db, actor)
     try:
-        rid = ledger.request(_task(ledger, task, programme), kind, on, text, new_deadline)
+        with _attached(ledger, attach) as files:
+            rid = ledger.request(_task(ledger, task, programme), kind, on, text, new_deadline, files)
     except LedgerError as e:
         _fail(e)
         return
@@ -370,7 +402,7 @@ def list_(as_of: AsOfOption = None, programme: ProgrammeOption = None, rules: Ru
     for t in views:
         rule = t.status.rule + (f"（{t.status.flag}）" if t.status.flag else "")
         table.add_row(t.code, t.title[:30], t.lead_unit or "—", t.deadline_text or "—", t.status_text or "—",
-                      LABELS_ZH[t.status.status], rule)  # fmt: skip
+                      status_label(t.status.status), rule)  # fmt: skip
     console.print(table)
 
 
@@ -390,7 +422,7 @@ def reminders(
         console.print(message("cli.nothing_to_remind"))
     for unit, buckets in found.items():
         console.print(f"[bold]{unit}[/]")
-        for key in ("overdue", "due_soon", "awaiting_report"):
+        for key in ("overdue", "at_risk", "due_soon", "awaiting_report"):
             for t in buckets[key]:
                 console.print("  " + message("cli.reminder", label=message(f"cli.{key}"), code=t.code, title=t.title[:40],
                                          deadline=t.deadline_text or "—"), markup=False)  # fmt: skip
@@ -434,22 +466,29 @@ def report(
     programme: ProgrammeOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     rules: RulesOption = "supervision-office",
-    snapshot: Annotated[bool, typer.Option(help="Keep this report's figures as a baseline.")] = False,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            help="Issue this report: number it 第N期 and keep its figures as the next one's baseline."
+        ),
+    ] = False,
+    office: Annotated[str | None, typer.Option(help="The issuing office (default 督查室).")] = None,
     db: DbOption = None,
 ) -> None:
-    """The monthly supervision report (督查通报)."""
+    """The periodic supervision report (督查通报); changes are counted from the last issued one."""
     if rules not in PRESETS:
         raise typer.BadParameter(f"unknown rules preset {rules!r}")
-    r = build_report(_ledger(db, create=False), _day(as_of), programme, PRESETS[rules], snapshot=snapshot)
+    r = build_report(_ledger(db, create=False), _day(as_of), programme, PRESETS[rules], snapshot=snapshot,
+                     office=office)  # fmt: skip
     try:
         text = render(r, fmt, output)
     except ValueError as e:
         raise typer.BadParameter(str(e)) from e
     if text is None:
-        console.print(message("cli.wrote", path=output), markup=False)
+        console.print(message("report.written", file=output), markup=False)
     elif output:
         output.write_text(text, encoding="utf-8")
-        console.print(message("cli.wrote", path=output), markup=False)
+        console.print(message("report.written", file=output), markup=False)
     else:
         print(text)
 

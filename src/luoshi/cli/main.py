@@ -384,7 +384,7 @@ def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
     from luoshi.ledger.report import build_report, render
     from luoshi.ledger.service import Ledger
 
-    ledger = Ledger(store, actor="demo")
+    ledger = Ledger(store, actor="demo", today=date(2026, 5, 28))  # the demo's day
     console.rule("[bold]ledger (台账)")
     if not any(t.programme == TITLE for t in ledger.tasks(date(2026, 1, 1))):
         with tempfile.TemporaryDirectory() as tmp:
@@ -397,6 +397,9 @@ def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
         ledger.report_progress(ids["1.3"], date(2026, 4, 10), "平台论证完成，已报省政府", 100)
         ledger.report_progress(ids["3.1"], date(2026, 5, 15), "全程电子化系统联调", 90)
         ledger.report_progress(ids["2.1"], date(2026, 5, 18), "新增建筑、税务两个互认领域", 40)
+        # A 100% report awaits closure (待销号); the office closes one of them (销号) with a grade.
+        closure = ledger.request(ids["1.3"], "closure", date(2026, 4, 12), "平台论证报告已报省政府，申请办结")
+        ledger.decide(closure, True, date(2026, 4, 20), grade="良好")
         # 倒排工期: milestones counted back in working days from the deadline.
         for name, day in ledger.schedule_milestones(
             ids["2.1"], {"方案初稿": 40, "征求意见": 20, "报批": 5}
@@ -475,6 +478,12 @@ def serve(
         str | None,
         typer.Option(help="Proxies (comma-separated addresses) whose X-Forwarded-For is believed."),
     ] = None,
+    files: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for evidence files (佐证材料); default: beside a SQLite file, $LUOSHI_FILES."
+        ),
+    ] = None,
 ) -> None:
     """Run the web application and JSON API (OpenAPI at /docs)."""
     import os
@@ -483,6 +492,8 @@ def serve(
 
     open_db(db).engine.dispose()  # a store that cannot be used: one sentence, before the server starts
     os.environ["LUOSHI_DB"] = _db(db)
+    if files is not None:
+        os.environ["LUOSHI_FILES"] = str(files.expanduser().resolve())
     # X-Forwarded-For names the client (for login throttling) only when it comes from a named proxy.
     uvicorn.run("luoshi.web.asgi:app", host=host, port=port, workers=workers, log_level="warning",
                 proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or "")  # fmt: skip

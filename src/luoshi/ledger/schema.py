@@ -13,9 +13,12 @@ from luoshi.store.schema import AuditRow, Base, UnitAliasRow, UnitRow, utcnow
 
 __all__ = [
     "AuditRow",
+    "EvidenceRow",
     "MilestoneRow",
     "ProgrammeRow",
     "ProgressRow",
+    "ReminderRow",
+    "ReminderTaskRow",
     "RequestRow",
     "SnapshotRow",
     "TaskRow",
@@ -119,7 +122,8 @@ class RequestRow(Base):
 
 
 class SnapshotRow(Base):
-    """A baseline taken when a report is made, to show what changed since."""
+    """An issued report (督查通报, 第N期): its figures, kept as the baseline the next one compares
+    with. Numbered per programme (None: the whole ledger) and year."""
 
     __tablename__ = "snapshots"
 
@@ -127,3 +131,55 @@ class SnapshotRow(Base):
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"))
     as_of: Mapped[str] = mapped_column(String(10), index=True)
     data: Mapped[dict[str, object]] = mapped_column(JSON)
+    number: Mapped[int | None] = mapped_column(Integer)  # 第N期 within the year of as_of
+    office: Mapped[str | None] = mapped_column(String(200))  # the issuing office
+    issued_by: Mapped[str | None] = mapped_column(String(100))
+    issued_on: Mapped[str | None] = mapped_column(String(10))
+
+
+class EvidenceRow(Base):
+    """A 佐证材料 file of a task: kept in the evidence folder under its content hash, shown and
+    downloaded under the (sanitised) name it was uploaded with."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    progress_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("task_requests.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(String(100))  # relative to the evidence folder
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    uploaded_by: Mapped[str | None] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReminderRow(Base):
+    """A 催办单 sent to a unit: numbered within its year (催办〔2026〕3号), with a reply-by date."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    sent_on: Mapped[str] = mapped_column(String(10))
+    reply_by: Mapped[str | None] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    office: Mapped[str | None] = mapped_column(String(200))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReminderTaskRow(Base):
+    """The tasks a 催办单 presses for, each with why (overdue, due_soon, awaiting_report, at_risk)."""
+
+    __tablename__ = "reminder_tasks"
+
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id"), primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True, index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Select, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, delete, func, insert, or_, select, update
 
-from luoshi.errors import LedgerError
 from luoshi.ledger.deadlines import Deadline, parse_deadline
+from luoshi.ledger.errors import LedgerError
+from luoshi.ledger.evidence import EvidenceFiles, StagedFile, files_folder
 from luoshi.ledger.schema import (
     AuditRow,
+    EvidenceRow,
     MilestoneRow,
     ProgrammeRow,
     ProgressRow,
+    ReminderRow,
+    ReminderTaskRow,
     RequestRow,
     SnapshotRow,
     TaskRow,
@@ -32,15 +38,19 @@ from luoshi.store.cache import VersionedCache
 from luoshi.store.db import new_id
 from luoshi.store.schema import DirectiveRow, DocumentRow
 
-GRADES = ("优秀", "良好", "合格", "不合格")
-TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_text", "deadline_kind",
-               "deadline", "original_deadline", "start_date", "state", "done_date", "grade",
-               "status_text", "notes", "parent_id", "leader", "contact", "seq_text", "sheet_date")  # fmt: skip
-
+__all__ = ["GRADES", "Ledger", "LedgerError", "NewTask", "StagedFile", "TaskPage", "TaskView"]
 
 TaskSelect = Select[TaskRow, str, int | None]  # a task row, its programme's name and year
 HIDDEN = ("draft", "rejected")  # states a ledger page does not list among its tasks
 _STATUSES: VersionedCache[dict[int, str]] = VersionedCache(16)  # see Ledger.statuses
+
+GRADES = ("优秀", "良好", "合格", "不合格")
+REMINDER_REASONS = ("overdue", "at_risk", "due_soon", "awaiting_report")  # why a 催办单 names a task
+HISTORY_ENTITIES = ("task", "progress", "request", "milestone", "evidence", "reminder")
+MAX_WORKDAYS = 250  # a milestone at most about a working year before the deadline
+TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_text", "deadline_kind",
+               "deadline", "original_deadline", "start_date", "state", "done_date", "grade",
+               "status_text", "notes", "parent_id", "leader", "contact", "seq_text", "sheet_date")  # fmt: skip
 
 
 @dataclass
@@ -101,6 +111,8 @@ class TaskView:
     seq_text: str | None = None
     sheet_date: str | None = None
     from_category: bool = False  # its area is a category row of the sheet ("一、金融开放"), not a column
+    grade: str | None = None  # 销号 grade
+    lead_unit_id: int | None = None
 
     @property
     def sheet_status(self) -> str | None:
@@ -115,14 +127,6 @@ class TaskView:
         return out
 
 
-@dataclass
-class TaskPage:
-    """One page of tasks and how many there are in all."""
-
-    total: int
-    views: list[TaskView]
-
-
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -131,10 +135,60 @@ def _date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
 
 
+def _completion(reports: list[tuple[str, int | None]], closures: list[tuple[str, str, str | None]],
+                day: str) -> tuple[str | None, bool]:  # fmt: skip
+    """As of ``day``: since when the lead unit has declared the task complete and awaits the
+    office (a 100% report since the last returned closure, or a closure request not yet decided),
+    and whether a request (rather than a report) declared it."""
+    returned = max(
+        (d for _, decision, d in closures if decision == "returned" and d and d <= day), default=""
+    )
+    by_report = completion_day([(on, p) for on, p in reports if on > returned]) if reports else None
+    pending = min((on for on, decision, d in closures if decision == "pending" or (d is not None and d > day)),
+                  default=None)  # fmt: skip
+    if pending and (by_report is None or pending < by_report):
+        return pending, True
+    return by_report, False
+
+
+def completion_day(reports: Sequence[tuple[str, int | None]]) -> str | None:
+    """The day the latest run of 100% reports began (reports in date order, percents as given;
+    reports without a percent neither start nor end a run), or None when the last percent is not 100."""
+    day = None
+    for on, percent in reports:
+        if percent is None:
+            continue
+        if percent == 100:
+            day = day or on
+        else:
+            day = None
+    return day
+
+
+@dataclass
+class TaskPage:
+    """One page of tasks and how many there are in all."""
+
+    total: int
+    views: list[TaskView]
+
+
 class Ledger:
-    def __init__(self, store: Store, actor: str = "system") -> None:
+    def __init__(self, store: Store, actor: str = "system", today: date | None = None) -> None:
         self.store = store
         self.actor = actor
+        self._today = today  # fixed "today" (tests, the demo); else the calendar's
+        self._files: EvidenceFiles | None = None
+
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def _check_day(self, on: date, start: str | None, future_key: str, before_key: str) -> None:
+        """``on`` may not lie after today, nor before the task's start."""
+        if on > self.today():
+            raise LedgerError(message(future_key, on=on, today=self.today()))
+        if start and on.isoformat() < start:
+            raise LedgerError(message(before_key, on=on, start=start))
 
     # -- audit ---------------------------------------------------------------------------------
 
@@ -145,7 +199,7 @@ class Ledger:
     def history(self, task_id: int) -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
             rows = conn.execute(
-                select(AuditRow).where(AuditRow.entity_id == task_id, AuditRow.entity.in_(("task", "progress", "request", "milestone")))
+                select(AuditRow).where(AuditRow.entity_id == task_id, AuditRow.entity.in_(HISTORY_ENTITIES))
                 .order_by(AuditRow.id)
             ).mappings()  # fmt: skip
             return [dict(r) for r in rows]
@@ -365,14 +419,6 @@ class Ledger:
             raise LedgerError(message("ledger.ambiguous", ref=ref))
         return int(found[0])
 
-    def task_record(self, task_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """A task's row (its source among the fields) and its progress reports, oldest first."""
-        with self.store.engine.connect() as conn:
-            task = self._task_row(conn, task_id)
-            progress = [dict(r) for r in conn.execute(select(ProgressRow).where(ProgressRow.task_id == task_id)
-                                                      .order_by(ProgressRow.date, ProgressRow.id)).mappings()]  # fmt: skip
-        return task, progress
-
     def _task_row(self, conn: Connection, task_id: int) -> dict[str, Any]:
         row = conn.execute(select(TaskRow).where(TaskRow.id == task_id)).mappings().first()
         if row is None:
@@ -388,85 +434,306 @@ class Ledger:
             conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(**changes))
             self.audit(conn, "task", task_id, "update", {k: before[k] for k in changes}, changes)
 
-    def report_progress(self, task_id: int, on: date, text: str, percent: int | None = None,
-                        unit: str | None = None, evidence: str | None = None,
-                        source: dict[str, Any] | None = None) -> int:  # fmt: skip
-        if percent is not None and not 0 <= percent <= 100:
-            raise LedgerError(message("ledger.bad_percent", percent=percent))
+    # -- evidence files (佐证材料) ----------------------------------------------------------------
+
+    @property
+    def files(self) -> EvidenceFiles:
+        """Where this store's evidence files are kept (see ``luoshi.ledger.evidence``)."""
+        if self._files is None:
+            self._files = EvidenceFiles(files_folder(self.store.engine.url))
+        return self._files
+
+    @contextmanager
+    def evidence_upload(self) -> Iterator[Callable[[str | None, BinaryIO], StagedFile]]:
+        """Stage uploaded files for one report or request: ``with ledger.evidence_upload() as
+        stage: files = [stage(name, stream) …]``; each is checked as it is copied (LedgerError);
+        whatever was not kept is removed when the block ends."""
+        with self.files.staging() as incoming:
+            count = iter(range(1 << 30))
+            yield lambda name, stream: self.files.stage(incoming, name, stream, next(count))
+
+    def _keep_evidence(self, conn: Connection, task_id: int, files: Sequence[StagedFile], unit_id: int | None,
+                       progress_id: int | None = None, request_id: int | None = None) -> list[int]:  # fmt: skip
+        ids = []
+        for f in files:
+            values = {"task_id": task_id, "progress_id": progress_id, "request_id": request_id, "name": f.name,
+                      "path": self.files.keep(f), "size": f.size, "sha256": f.sha256, "unit_id": unit_id,
+                      "uploaded_by": self.actor}  # fmt: skip
+            ids.append(new_id(conn.execute(insert(EvidenceRow).values(**values))))
+            self.audit(
+                conn, "evidence", task_id, "add", None, {k: values[k] for k in ("name", "size", "sha256")}
+            )
+        return ids
+
+    def add_evidence(self, task_id: int, files: Sequence[StagedFile], unit: str | None = None) -> list[int]:
+        """Evidence for a task outside a report (a later scan, a photograph)."""
+        if not files:
+            raise LedgerError(message("evidence.none_given"))
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if task["state"] in ("rejected", "draft"):
-                raise LedgerError(message("ledger.no_progress_state", code=task["code"], state=task["state"]))
+                raise LedgerError(message("ledger.no_progress_state", code=task["code"],
+                                          state=message(f"task_state.{task['state']}")))  # fmt: skip
             uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
-            values = {"task_id": task_id, "date": on.isoformat(), "unit_id": uid, "text": text,
+            return self._keep_evidence(conn, task_id, files, uid)
+
+    def evidence(self, task_id: int) -> list[dict[str, Any]]:
+        with self.store.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(
+                select(EvidenceRow, UnitRow.name.label("unit")).outerjoin(UnitRow, UnitRow.id == EvidenceRow.unit_id)
+                .where(EvidenceRow.task_id == task_id).order_by(EvidenceRow.id)).mappings()]  # fmt: skip
+
+    def evidence_file(self, file_id: int) -> tuple[dict[str, Any], Path]:
+        """One evidence file's record and where its content is (LedgerError when either is gone)."""
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(EvidenceRow).where(EvidenceRow.id == file_id)).mappings().first()
+        if row is None:
+            raise LedgerError(message("evidence.no_file", id=file_id))
+        path = self.files.path(row["path"])
+        if not path.is_file():
+            raise LedgerError(message("evidence.missing_file", name=row["name"], folder=self.files.folder))
+        return dict(row), path
+
+    # -- progress, milestones ------------------------------------------------------------------
+
+    def task_record(self, task_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A task's row (its source among the fields) and its progress reports, oldest first."""
+        with self.store.engine.connect() as conn:
+            task = self._task_row(conn, task_id)
+            progress = [dict(r) for r in conn.execute(select(ProgressRow).where(ProgressRow.task_id == task_id)
+                                                      .order_by(ProgressRow.date, ProgressRow.id)).mappings()]  # fmt: skip
+        return task, progress
+
+    def report_progress(self, task_id: int, on: date, text: str, percent: int | None = None,
+                        unit: str | None = None, evidence: str | None = None,
+                        files: Sequence[StagedFile] = (), source: dict[str, Any] | None = None) -> int:  # fmt: skip
+        """A unit's progress report (``source``: the later document and span it was taken from). Its date may not lie in the future or before the task's
+        start. A 100% report makes the task await closure (待销号); only the office's 销号 (an
+        accepted closure request) makes it done."""
+        if percent is not None and not 0 <= percent <= 100:
+            raise LedgerError(message("ledger.bad_percent", percent=percent))
+        if not text.strip():
+            raise LedgerError(message("ledger.empty_report"))
+        with self.store.transaction() as conn:
+            task = self._task_row(conn, task_id)
+            if task["state"] != "active":
+                raise LedgerError(message("ledger.no_progress_state", code=task["code"],
+                                          state=message(f"task_state.{task['state']}")))  # fmt: skip
+            self._check_day(on, task["start_date"], "ledger.report_in_future", "ledger.report_before_start")
+            uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
+            values = {"task_id": task_id, "date": on.isoformat(), "unit_id": uid, "text": text.strip(),
                       "percent": percent, "evidence": evidence, "reporter": self.actor}  # fmt: skip
             if source is not None:
                 values["source"] = source
             rid = new_id(conn.execute(insert(ProgressRow).values(**values)))
             self.audit(conn, "progress", task_id, "report", None, values)
-            if percent == 100 and not task["done_date"]:
-                conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(done_date=on.isoformat()))
-                self.audit(
-                    conn, "task", task_id, "update", {"done_date": None}, {"done_date": on.isoformat()}
-                )
+            self._keep_evidence(conn, task_id, files, uid, progress_id=rid)
             return rid
 
     def schedule_milestones(self, task_id: int, offsets: dict[str, int]) -> dict[str, date]:
-        """倒排: milestone dates counted back in working days from the task's deadline."""
+        """倒排: milestone dates counted back in working days from the task's deadline. A
+        milestone of the same title as an existing one moves that one."""
+        if not offsets:
+            raise LedgerError(message("ledger.no_milestones"))
+        for title, days in offsets.items():
+            if not title.strip() or not isinstance(days, int) or not 0 <= days <= MAX_WORKDAYS:
+                raise LedgerError(message("ledger.bad_workdays", title=title, value=days, max=MAX_WORKDAYS))
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if not task["deadline"]:
                 raise LedgerError(message("ledger.no_deadline_to_schedule", code=task["code"]))
+            existing = {
+                r.title: r for r in conn.execute(select(MilestoneRow).where(MilestoneRow.task_id == task_id))
+            }
             dates = backward_schedule(date.fromisoformat(task["deadline"]), offsets)
             for title, due in dates.items():
                 values = {"task_id": task_id, "title": title, "workdays_before_deadline": offsets[title],
                           "due": due.isoformat()}  # fmt: skip
-                conn.execute(insert(MilestoneRow).values(**values))
-                self.audit(conn, "milestone", task_id, "create", None, values)
+                old = existing.get(title)
+                if old is None:
+                    conn.execute(insert(MilestoneRow).values(**values))
+                    self.audit(conn, "milestone", task_id, "create", None, values)
+                elif (old.due, old.workdays_before_deadline) != (values["due"], offsets[title]):
+                    conn.execute(update(MilestoneRow).where(MilestoneRow.id == old.id).values(**values))
+                    self.audit(conn, "milestone", task_id, "update",
+                               {"title": title, "due": old.due, "workdays_before_deadline": old.workdays_before_deadline},
+                               values)  # fmt: skip
             return dates
+
+    def complete_milestone(self, milestone_id: int, on: date) -> int:
+        """A milestone reached (by the lead unit or the office); the task's id."""
+        with self.store.transaction() as conn:
+            row = conn.execute(select(MilestoneRow).where(MilestoneRow.id == milestone_id)).mappings().first()
+            if row is None:
+                raise LedgerError(message("ledger.no_milestone", id=milestone_id))
+            task = self._task_row(conn, row["task_id"])
+            self._check_day(on, task["start_date"], "ledger.report_in_future", "ledger.report_before_start")
+            conn.execute(
+                update(MilestoneRow).where(MilestoneRow.id == milestone_id).values(done_date=on.isoformat())
+            )
+            self.audit(conn, "milestone", row["task_id"], "done", {"title": row["title"], "done_date": row["done_date"]},
+                       {"title": row["title"], "done_date": on.isoformat()})  # fmt: skip
+            return int(row["task_id"])
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def edit_task(self, task_id: int, title: str | None = None, lead_unit: str | None = None,
+                  co_units: Sequence[str] | None = None, deadline: date | None = None) -> dict[str, Any]:  # fmt: skip
+        """The office corrects a task: title, lead unit ("" for none), co-operating units, or the
+        deadline (a correction, not an extension: the original deadline moves with it unless an
+        extension was approved). Only what differs is changed; before and after go to the audit
+        log. Returns the changes."""
+        with self.store.transaction() as conn:
+            task = self._task_row(conn, task_id)
+            return self._edit(conn, task, title, lead_unit, co_units, deadline)
+
+    def _edit(self, conn: Connection, task: dict[str, Any], title: str | None, lead_unit: str | None,
+              co_units: Sequence[str] | None, deadline: date | None) -> dict[str, Any]:  # fmt: skip
+        task_id = task["id"]
+        units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        if title is not None:
+            title = " ".join(title.split())
+            if not title:
+                raise LedgerError(message("ledger.empty_title"))
+            if title != task["title"]:
+                before["title"], after["title"] = task["title"], title
+                values["title"] = title
+        lead_id = task["lead_unit_id"]
+        if lead_unit is not None:
+            lead_id = self.unit_id(conn, lead_unit.strip()) if lead_unit.strip() else None
+            if lead_id != task["lead_unit_id"]:
+                before["lead_unit"] = units.get(task["lead_unit_id"]) if task["lead_unit_id"] else None
+                after["lead_unit"] = lead_unit.strip() or None
+                values["lead_unit_id"] = lead_id
+        if deadline is not None and deadline.isoformat() != task["deadline"]:
+            if task["start_date"] and deadline.isoformat() < task["start_date"]:
+                raise LedgerError(
+                    message("ledger.deadline_before_start", deadline=deadline, start=task["start_date"])
+                )
+            values.update(deadline=deadline.isoformat(), deadline_kind="date",
+                          deadline_text=message("ledger.deadline_written", lang="zh", year=deadline.year,
+                                                month=deadline.month, day=deadline.day))  # fmt: skip
+            if task["original_deadline"] in (None, task["deadline"]):
+                values["original_deadline"] = deadline.isoformat()
+            for k in ("deadline", "deadline_text", "deadline_kind"):
+                before[k], after[k] = task[k], values[k]
+        if values:
+            conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(**values))
+        old_co = [int(u) for u in conn.scalars(select(TaskUnitRow.unit_id).where(TaskUnitRow.task_id == task_id)
+                                               .order_by(TaskUnitRow.position))]  # fmt: skip
+        if co_units is not None or "lead_unit_id" in values:
+            names = [
+                n.strip()
+                for n in (co_units if co_units is not None else [units[u] for u in old_co])
+                if n.strip()
+            ]
+            new_co = list(
+                dict.fromkeys(u for u in (self.unit_id(conn, n) for n in names) if u not in (None, lead_id))
+            )
+            if new_co != old_co:
+                conn.execute(delete(TaskUnitRow).where(TaskUnitRow.task_id == task_id))
+                self._add_co_units(conn, task_id, lead_id, names)
+                names_now = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
+                before["co_units"] = [units[u] for u in old_co]
+                after["co_units"] = [names_now[u] for u in new_co]
+        if after:
+            self.audit(conn, "task", task_id, "edit", before, after)
+        return after
 
     # -- extension and closure requests ---------------------------------------------------------
 
-    def request(self, task_id: int, kind: str, on: date, text: str, new_deadline: date | None = None) -> int:
+    def request(self, task_id: int, kind: str, on: date, text: str, new_deadline: date | None = None,
+                files: Sequence[StagedFile] = (), unit: str | None = None) -> int:  # fmt: skip
+        """A unit asks for an extension (延期申请, before the deadline, to a later date) or for
+        closure (办结申请, with its 办结报告); one of each kind may wait for a decision at a time.
+        A pending closure makes the task await closure (待销号)."""
+        if kind not in ("extension", "closure"):
+            raise LedgerError(message("ledger.unknown_request", kind=kind))
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
+            if task["state"] != "active":
+                raise LedgerError(message("ledger.request_state", code=task["code"],
+                                          state=message(f"task_state.{task['state']}")))  # fmt: skip
+            self._check_day(on, task["start_date"], "ledger.request_in_future", "ledger.request_before_start")
+            pending = conn.scalar(select(RequestRow.id).where(RequestRow.task_id == task_id, RequestRow.kind == kind,
+                                                              RequestRow.decision == "pending"))  # fmt: skip
+            if pending is not None:
+                raise LedgerError(message("ledger.request_pending", code=task["code"], id=pending,
+                                          kind=message(f"request_kind.{kind}")))  # fmt: skip
             if kind == "extension":
                 if new_deadline is None:
                     raise LedgerError(message("ledger.extension_needs_date"))
                 if task["deadline"] and on > date.fromisoformat(task["deadline"]):
                     raise LedgerError(message("ledger.extension_late", on=on, deadline=task["deadline"]))
-            elif kind != "closure":
-                raise LedgerError(message("ledger.unknown_request", kind=kind))
-            values = {"task_id": task_id, "kind": kind, "date": on.isoformat(), "text": text,
-                      "new_deadline": _iso(new_deadline), "actor": self.actor}  # fmt: skip
+                if task["deadline"] and new_deadline.isoformat() <= task["deadline"]:
+                    raise LedgerError(
+                        message("ledger.extension_not_later", new=new_deadline, deadline=task["deadline"])
+                    )
+            elif not text.strip():
+                raise LedgerError(message("ledger.closure_needs_report"))
+            values = {"task_id": task_id, "kind": kind, "date": on.isoformat(), "text": text.strip(),
+                      "new_deadline": _iso(new_deadline) if kind == "extension" else None, "actor": self.actor}  # fmt: skip
             rid = new_id(conn.execute(insert(RequestRow).values(**values)))
             self.audit(conn, "request", task_id, f"{kind}-request", None, values)
+            uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
+            self._keep_evidence(conn, task_id, files, uid, request_id=rid)
             return rid
 
     def decide(self, request_id: int, accept: bool, on: date, grade: str | None = None) -> None:
+        """The office decides: an extension approved moves the deadline (the original is kept);
+        a closure accepted is 销号 with a grade (优秀/良好/合格/不合格) and the task is done as of
+        the day the unit declared it complete; a closure returned puts the task back to work."""
         with self.store.transaction() as conn:
             req = conn.execute(select(RequestRow).where(RequestRow.id == request_id)).mappings().first()
             if req is None:
                 raise LedgerError(message("ledger.no_request", id=request_id))
             if req["decision"] != "pending":
-                raise LedgerError(message("ledger.already_decided", id=request_id, decision=req["decision"]))
+                raise LedgerError(message("ledger.already_decided", id=request_id,
+                                          decision=message(f"decision.{req['decision']}")))  # fmt: skip
+            if on > self.today():
+                raise LedgerError(message("ledger.decision_in_future", on=on, today=self.today()))
+            if on.isoformat() < req["date"]:
+                raise LedgerError(message("ledger.decision_before_request", on=on, requested=req["date"]))
             if req["kind"] == "closure" and accept and grade not in GRADES:
                 raise LedgerError(message("ledger.needs_grade", grades="/".join(GRADES)))
+            if grade and not (req["kind"] == "closure" and accept):
+                raise LedgerError(message("ledger.grade_only_closure"))
             decision = ("approved" if accept else "refused") if req["kind"] == "extension" else (
                 "accepted" if accept else "returned")  # fmt: skip
             conn.execute(update(RequestRow).where(RequestRow.id == request_id)
                          .values(decision=decision, decided_on=on.isoformat(), grade=grade))  # fmt: skip
             self.audit(conn, "request", req["task_id"], f"{req['kind']}-{decision}", {"decision": "pending"},
-                       {"decision": decision, "grade": grade})  # fmt: skip
+                       {"decision": decision, "grade": grade, "request": request_id})  # fmt: skip
             task = self._task_row(conn, req["task_id"])
             if req["kind"] == "extension" and accept:
                 change = {"deadline": req["new_deadline"]}
             elif req["kind"] == "closure" and accept:
-                change = {"state": "closed", "grade": grade, "done_date": task["done_date"] or req["date"]}
+                # Done on the day the unit reported it complete, counting only reports since the
+                # office last returned a closure (what it returned was not complete).
+                returned = conn.scalar(select(func.max(RequestRow.decided_on)).where(
+                    RequestRow.task_id == task["id"], RequestRow.kind == "closure",
+                    RequestRow.decision == "returned")) or ""  # fmt: skip
+                reports = conn.execute(select(ProgressRow.date, ProgressRow.percent)
+                                       .where(ProgressRow.task_id == task["id"], ProgressRow.date <= req["date"],
+                                              ProgressRow.date > returned)
+                                       .order_by(ProgressRow.date, ProgressRow.id)).all()  # fmt: skip
+                done = task["done_date"] or completion_day([(d, p) for d, p in reports]) or req["date"]
+                change = {"state": "closed", "grade": grade, "done_date": done}
             else:
                 return
             conn.execute(update(TaskRow).where(TaskRow.id == req["task_id"]).values(**change))
             self.audit(conn, "task", req["task_id"], "update", {k: task[k] for k in change}, change)
+
+    def pending_requests(self) -> list[dict[str, Any]]:
+        """Requests waiting for the office, oldest first, with their task's code, title and unit."""
+        with self.store.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(
+                select(RequestRow, TaskRow.code, TaskRow.title, UnitRow.name.label("lead_unit"))
+                .join(TaskRow, TaskRow.id == RequestRow.task_id).outerjoin(UnitRow, UnitRow.id == TaskRow.lead_unit_id)
+                .where(RequestRow.decision == "pending").order_by(RequestRow.date, RequestRow.id)).mappings()]  # fmt: skip
 
     # -- proposals from documents ---------------------------------------------------------------
 
@@ -505,26 +772,134 @@ class Ledger:
             return self.add_tasks(conn, programme, year, tasks) if tasks else []
 
     def decide_proposal(self, task_id: int, accept: bool) -> None:
+        self.decide_proposals([task_id], accept)
+
+    def decide_proposals(self, task_ids: Sequence[int], accept: bool) -> None:
+        """Accept or reject proposed tasks, all of them or (when one is not a proposal) none."""
+        if not task_ids:
+            raise LedgerError(message("ledger.nothing_selected"))
+        state = "active" if accept else "rejected"
         with self.store.transaction() as conn:
-            task = self._task_row(conn, task_id)
-            if task["state"] != "draft":
-                raise LedgerError(message("ledger.not_a_proposal", code=task["code"], state=task["state"]))
-            state = "active" if accept else "rejected"
-            conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(state=state))
-            self.audit(
-                conn, "task", task_id, "accept" if accept else "reject", {"state": "draft"}, {"state": state}
+            for task_id in dict.fromkeys(task_ids):
+                task = self._task_row(conn, task_id)
+                if task["state"] != "draft":
+                    raise LedgerError(message("ledger.not_a_proposal", code=task["code"],
+                                              state=message(f"task_state.{task['state']}")))  # fmt: skip
+                conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(state=state))
+                self.audit(conn, "task", task_id, "accept" if accept else "reject", {"state": "draft"},
+                           {"state": state})  # fmt: skip
+
+    def edit_proposals(self, edits: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """Edit several proposed tasks at once (``edit_task``'s fields per task id): all or none."""
+        out = {}
+        with self.store.transaction() as conn:
+            for task_id, fields in edits.items():
+                task = self._task_row(conn, task_id)
+                if task["state"] != "draft":
+                    raise LedgerError(message("ledger.not_a_proposal", code=task["code"],
+                                              state=message(f"task_state.{task['state']}")))  # fmt: skip
+                changed = self._edit(conn, task, fields.get("title"), fields.get("lead_unit"),
+                                     fields.get("co_units"), fields.get("deadline"))  # fmt: skip
+                if changed:
+                    out[task_id] = changed
+        return out
+
+    def proposals(self, as_of: date, document_id: int | None = None) -> list[TaskView]:
+        """Proposed tasks (drafts), of one document's directives when ``document_id`` is given."""
+        drafts = [v for v in self.tasks(as_of, include_drafts=True, states=("draft",))]
+        if document_id is None:
+            return drafts
+        with self.store.engine.connect() as conn:
+            sources = dict(
+                conn.execute(
+                    select(TaskRow.id, TaskRow.source).where(TaskRow.id.in_([v.id for v in drafts]))
+                ).all()
             )
+        return [v for v in drafts if (sources.get(v.id) or {}).get("document_id") == document_id]
+
+    def document_tasks(self, document_id: int) -> list[dict[str, Any]]:
+        """The tasks proposed from a document's directives (any state), with their source spans."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(TaskRow.id, TaskRow.code, TaskRow.title, TaskRow.state, TaskRow.source,
+                                       ProgrammeRow.name.label("programme"))
+                                .join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
+                                .where(TaskRow.code.like(f"D{document_id}.%")).order_by(TaskRow.id)).mappings()  # fmt: skip
+            return [dict(r) for r in rows if (r["source"] or {}).get("document_id") == document_id]
 
     # -- reading -------------------------------------------------------------------------------
 
     def tasks(self, as_of: date, programme: str | None = None, rules: StatusRules | None = None,
-              include_drafts: bool = False, include_rejected: bool = False) -> list[TaskView]:  # fmt: skip
-        """Every task (of ``programme``) with its status as of ``as_of``."""
-        hidden = (*(() if include_drafts else ("draft",)), *(() if include_rejected else ("rejected",)))
+              include_drafts: bool = False, include_rejected: bool = False, ids: Iterable[int] | None = None,
+              unit_id: int | None = None, states: Sequence[str] | None = None) -> list[TaskView]:  # fmt: skip
+        """Tasks with their status as of a date. ``ids`` or ``unit_id`` (tasks it leads or
+        co-operates on) or ``states`` limit the rows read and computed."""
+        rules = rules or PRESETS["supervision-office"]
+        day = as_of.isoformat()
         with self.store.engine.connect() as conn:
-            stmt = self._task_select(programme, None, hidden)
+            stmt = select(
+                TaskRow, ProgrammeRow.name.label("programme_name"), ProgrammeRow.year.label("year")
+            ).join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
+            if programme:
+                stmt = stmt.where(ProgrammeRow.name == programme)
+            if ids is not None:
+                stmt = stmt.where(TaskRow.id.in_(list(ids)))
+            if unit_id is not None:
+                stmt = stmt.where(or_(TaskRow.lead_unit_id == unit_id, TaskRow.id.in_(
+                    select(TaskUnitRow.task_id).where(TaskUnitRow.unit_id == unit_id))))  # fmt: skip
+            if states is not None:
+                stmt = stmt.where(TaskRow.state.in_(list(states)))
             rows = conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id)).all()
-            return self._views(conn, rows, as_of, rules, everything=True)
+            few = ids is not None or unit_id is not None or states is not None
+
+            def of_rows(query: Any, column: Any) -> Any:  # a few tasks: only theirs are read
+                return query.where(column.in_([r.id for r in rows])) if few else query
+
+            units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
+            co: dict[int, list[str]] = {}
+            for tid, uid in conn.execute(of_rows(
+                select(TaskUnitRow.task_id, TaskUnitRow.unit_id).order_by(TaskUnitRow.position), TaskUnitRow.task_id
+            )):  # fmt: skip
+                co.setdefault(tid, []).append(units[uid])
+            latest: dict[int, tuple[str, int | None, str]] = {}
+            best_percent: dict[int, int | None] = {}
+            reports: dict[int, list[tuple[str, int | None]]] = {}
+            for tid, on, percent, text in conn.execute(of_rows(
+                select(ProgressRow.task_id, ProgressRow.date, ProgressRow.percent, ProgressRow.text)
+                .where(ProgressRow.date <= day).order_by(ProgressRow.date, ProgressRow.id), ProgressRow.task_id
+            )):  # fmt: skip
+                latest[tid] = (on, percent, text)
+                if percent is not None:
+                    best_percent[tid] = percent
+                    reports.setdefault(tid, []).append((on, percent))
+            closures: dict[int, list[tuple[str, str, str | None]]] = {}
+            for tid, on, decision, decided in conn.execute(of_rows(
+                select(RequestRow.task_id, RequestRow.date, RequestRow.decision, RequestRow.decided_on)
+                .where(RequestRow.kind == "closure", RequestRow.date <= day), RequestRow.task_id
+            )):  # fmt: skip
+                closures.setdefault(tid, []).append((on, decision, decided))
+        out = []
+        for row in rows:
+            t = row
+            if (t.state == "rejected" and not include_rejected) or (
+                t.state == "draft" and not include_drafts
+            ):
+                continue
+            last = latest.get(t.id)
+            percent = best_percent.get(t.id)
+            done = _date(t.done_date) if t.done_date and t.done_date <= day else None
+            completed_on, by_request = _completion(reports.get(t.id, []), closures.get(t.id, []), day)
+            state = TaskState(t.deadline_kind, _date(t.deadline), _date(t.original_deadline), _date(t.start_date),
+                              done, percent, _date(last[0]) if last else None, t.status_text,
+                              _date(t.sheet_date), row.year, _date(completed_on), by_request)  # fmt: skip
+            out.append(TaskView(
+                t.id, row.programme_name, t.code, t.title, t.area, t.measures, units.get(t.lead_unit_id),
+                co.get(t.id, []), t.deadline_text, t.deadline, t.original_deadline, t.state, t.done_date, percent,
+                last[0] if last else None, last[2] if last else None,
+                compute_status(state, as_of, rules), t.notes, t.status_text, t.parent_id,
+                t.leader, t.contact, t.seq_text, t.sheet_date, bool((t.source or {}).get("category")),
+                t.grade, t.lead_unit_id,
+            ))  # fmt: skip
+        return out
 
     @staticmethod
     def _task_select(programme: str | None, unit: str | None, hidden: tuple[str, ...] = ()) -> TaskSelect:
@@ -541,56 +916,16 @@ class Ledger:
             stmt = stmt.where(TaskRow.state.not_in(hidden))
         return stmt
 
-    def _views(self, conn: Connection, rows: Sequence[Any], as_of: date, rules: StatusRules | None,
-               everything: bool = False) -> list[TaskView]:  # fmt: skip
-        """The views of these task rows: their units, latest progress and status as of ``as_of``,
-        read for these tasks only (``everything``: the rows are every task; read all at once)."""
-        rules = rules or PRESETS["supervision-office"]
-        ids = [r.id for r in rows]
-        units: dict[int, str] = {}
-        co: dict[int, list[str]] = {}
-        latest: dict[int, tuple[str, int | None, str]] = {}
-        best_percent: dict[int, int | None] = {}
-        progress = select(ProgressRow.task_id, ProgressRow.date, ProgressRow.percent, ProgressRow.text).where(
-            ProgressRow.date <= as_of.isoformat()
-        )
-        co_units = select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
-        for chunk in [ids] if everything else [ids[k : k + 500] for k in range(0, len(ids), 500)]:
-            where_co = co_units if everything else co_units.where(TaskUnitRow.task_id.in_(chunk))
-            pairs = conn.execute(where_co.order_by(TaskUnitRow.position)).all()
-            wanted = {u for _, u in pairs} | {r.lead_unit_id for r in rows if r.lead_unit_id is not None}
-            missing = wanted - units.keys()
-            if everything:
-                units.update((int(i), n) for i, n in conn.execute(select(UnitRow.id, UnitRow.name)))
-            elif missing:
-                units.update((int(i), n) for i, n in conn.execute(select(UnitRow.id, UnitRow.name)
-                                                                   .where(UnitRow.id.in_(missing))))  # fmt: skip
-            for tid, uid in pairs:
-                co.setdefault(tid, []).append(units[uid])
-            where_progress = progress if everything else progress.where(ProgressRow.task_id.in_(chunk))
-            for tid, day, percent, text in conn.execute(
-                where_progress.order_by(ProgressRow.date, ProgressRow.id)
-            ):
-                latest[tid] = (day, percent, text)
-                if percent is not None:
-                    best_percent[tid] = percent
-        out = []
-        for row in rows:
-            t = row
-            last = latest.get(t.id)
-            percent = best_percent.get(t.id)
-            done = _date(t.done_date) if t.done_date and t.done_date <= as_of.isoformat() else None
-            state = TaskState(t.deadline_kind, _date(t.deadline), _date(t.original_deadline), _date(t.start_date),
-                              done, percent, _date(last[0]) if last else None, t.status_text,
-                              _date(t.sheet_date), row.year)  # fmt: skip
-            out.append(TaskView(
-                t.id, row.programme_name, t.code, t.title, t.area, t.measures, units.get(t.lead_unit_id),
-                co.get(t.id, []), t.deadline_text, t.deadline, t.original_deadline, t.state, t.done_date, percent,
-                last[0] if last else None, last[2] if last else None,
-                compute_status(state, as_of, rules), t.notes, t.status_text, t.parent_id,
-                t.leader, t.contact, t.seq_text, t.sheet_date, bool((t.source or {}).get("category")),
-            ))  # fmt: skip
-        return out
+    def _views(self, ids: list[int], as_of: date, rules: StatusRules | None) -> list[TaskView]:
+        """The views of these tasks, in this order (their units, progress and status read and
+        computed for them only)."""
+        if not ids:
+            return []
+        found = {
+            v.id: v
+            for v in self.tasks(as_of, rules=rules, include_drafts=True, include_rejected=True, ids=ids)
+        }
+        return [found[i] for i in ids if i in found]
 
     def task_page(
         self, as_of: date, programme: str | None = None, unit: str | None = None, status: str | None = None,
@@ -606,27 +941,20 @@ class Ledger:
                 wanted = [tid for tid, s in self.statuses(as_of, programme, rules).items() if s == status]
                 if unit:
                     wanted = self._ids(conn, stmt, wanted)
-                ids = wanted[offset : offset + limit]
-                rows = {r.id: r for r in conn.execute(stmt.where(TaskRow.id.in_(ids)))} if ids else {}
-                return TaskPage(
-                    len(wanted), self._views(conn, [rows[i] for i in ids if i in rows], as_of, rules)
-                )
+                return TaskPage(len(wanted), self._views(wanted[offset : offset + limit], as_of, rules))
             total = conn.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-            page = list(
-                conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id).limit(limit).offset(offset))
-            )
-            return TaskPage(total, self._views(conn, page, as_of, rules))
+            ordered = stmt.with_only_columns(TaskRow.id).order_by(TaskRow.programme_id, TaskRow.id)
+            page = list(conn.scalars(ordered.limit(limit).offset(offset)))
+        return TaskPage(total, self._views(page, as_of, rules))
 
     def drafts(self, as_of: date, limit: int = 200) -> list[TaskView]:
         """Proposed tasks awaiting a decision (the oldest first)."""
         with self.store.engine.connect() as conn:
-            stmt = (
-                self._task_select(None, None)
-                .where(TaskRow.state == "draft")
-                .order_by(TaskRow.id)
-                .limit(limit)
-            )
-            return self._views(conn, list(conn.execute(stmt)), as_of, None)
+            ids = list(conn.scalars(
+                self._task_select(None, None).with_only_columns(TaskRow.id)
+                .where(TaskRow.state == "draft").order_by(TaskRow.id).limit(limit)
+            ))  # fmt: skip
+        return self._views(ids, as_of, None)
 
     def lead_units(self, programme: str | None = None) -> list[str]:
         """The names of the units that lead a listed task (of ``programme``), in name order."""
@@ -653,11 +981,10 @@ class Ledger:
                              lambda: {v.id: v.status.status for v in self.tasks(as_of, programme, rules)})  # fmt: skip
 
     def task_detail(self, task_id: int, as_of: date) -> dict[str, Any]:
+        view = next(iter(self.tasks(as_of, include_drafts=True, include_rejected=True, ids=[task_id])), None)
+        if view is None:
+            raise LedgerError(message("ledger.no_task", ref=task_id))
         with self.store.engine.connect() as conn:
-            found = conn.execute(self._task_select(None, None).where(TaskRow.id == task_id)).all()
-            if not found:
-                raise LedgerError(message("ledger.no_task", ref=task_id))
-            view = self._views(conn, found, as_of, None)[0]
             task = self._task_row(conn, task_id)
             milestones = [dict(r) for r in conn.execute(select(MilestoneRow).where(MilestoneRow.task_id == task_id)
                                                         .order_by(MilestoneRow.due)).mappings()]  # fmt: skip
@@ -665,66 +992,241 @@ class Ledger:
                                                       .order_by(ProgressRow.date, ProgressRow.id)).mappings()]  # fmt: skip
             requests = [dict(r) for r in conn.execute(select(RequestRow).where(RequestRow.task_id == task_id)
                                                       .order_by(RequestRow.id)).mappings()]  # fmt: skip
-        return {**view.to_json(), "source": task["source"], "milestones": milestones, "progress": progress,
-                "requests": requests}  # fmt: skip
+            co_ids = [
+                int(u)
+                for u in conn.scalars(select(TaskUnitRow.unit_id).where(TaskUnitRow.task_id == task_id))
+            ]
+        files = self.evidence(task_id)
+        for p in progress:
+            p["files"] = [f for f in files if f["progress_id"] == p["id"]]
+        for r in requests:
+            r["files"] = [f for f in files if f["request_id"] == r["id"]]
+        return {**view.to_json(), "source": task["source"], "start_date": task["start_date"],
+                "co_unit_ids": co_ids, "milestones": milestones, "progress": progress, "requests": requests,
+                "evidence": files, "reminders": self.sent_reminders(task_id=task_id)}  # fmt: skip
 
     def reminders(
-        self, as_of: date, rules: StatusRules | None = None
+        self, as_of: date, rules: StatusRules | None = None, unit_id: int | None = None
     ) -> dict[str, dict[str, list[TaskView]]]:
-        """Per lead unit: what is overdue, due soon, or awaits a report."""
+        """Per lead unit: what is overdue, at risk, due soon, or awaits a report (what a 催办单
+        presses for). Tasks done or awaiting the office's 销号 are not the unit's to hurry."""
         rules = rules or PRESETS["supervision-office"]
         out: dict[str, dict[str, list[TaskView]]] = {}
-        for t in self.tasks(as_of, rules=rules):
-            if t.status.status in ("done", "done_late"):
+        for t in self.tasks(as_of, rules=rules, unit_id=unit_id):
+            if t.status.status in ("done", "done_late", "awaiting_closure") or t.state != "active":
                 continue
-            unit = t.lead_unit or "(no lead unit)"
-            bucket = out.setdefault(unit, {"overdue": [], "due_soon": [], "awaiting_report": []})
+            if unit_id is not None and t.lead_unit_id != unit_id:
+                continue
+            unit = t.lead_unit or message("report.no_lead")
+            bucket = out.setdefault(unit, {k: [] for k in REMINDER_REASONS})
             if t.status.status == "overdue":
                 bucket["overdue"].append(t)
             elif t.deadline and 0 <= (date.fromisoformat(t.deadline) - as_of).days <= max(
                 rules.reminder_days, 7
             ):
                 bucket["due_soon"].append(t)
+            elif t.status.status == "at_risk":
+                bucket["at_risk"].append(t)
             if (
                 t.last_report is None
                 or (as_of - date.fromisoformat(t.last_report)).days > rules.stale_report_days
             ):
                 bucket["awaiting_report"].append(t)
-        return {u: b for u, b in out.items() if any(b.values())}
+        return {u: b for u, b in sorted(out.items()) if any(b.values())}
 
-    # -- snapshots and change ------------------------------------------------------------------
+    def unit_tasks(self, unit_id: int, as_of: date, rules: StatusRules | None = None,
+                   soon_days: int = 7) -> dict[str, list[TaskView]]:  # fmt: skip
+        """A unit's own work: the tasks it leads, then those it co-operates on, each list with the
+        overdue first, then those due within ``soon_days``, at risk, under way, awaiting 销号, done."""
+        rules = rules or PRESETS["supervision-office"]
+        horizon = (as_of + timedelta(days=max(soon_days, rules.reminder_days))).isoformat()
+
+        def urgency(t: TaskView) -> tuple[int, str, str]:
+            s = t.status.status
+            if s == "overdue":
+                rank = 0
+            elif s in ("done", "done_late"):
+                rank = 5
+            elif s == "awaiting_closure":
+                rank = 4
+            elif t.deadline and as_of.isoformat() <= t.deadline <= horizon:
+                rank = 1
+            else:
+                rank = 2 if s == "at_risk" else 3
+            return rank, t.deadline or "9999", t.code
+
+        views = self.tasks(as_of, rules=rules, unit_id=unit_id)
+        return {"lead": sorted((t for t in views if t.lead_unit_id == unit_id), key=urgency),
+                "co": sorted((t for t in views if t.lead_unit_id != unit_id), key=urgency)}  # fmt: skip
+
+    # -- 催办单 ----------------------------------------------------------------------------------
+
+    def send_reminder(self, unit: str, on: date, reply_by: date | None = None, note: str = "",
+                      task_ids: Sequence[int] | None = None, office: str | None = None,
+                      rules: StatusRules | None = None) -> int:  # fmt: skip
+        """A 催办单 to ``unit``: the tasks it leads that are overdue, at risk, due soon or
+        awaiting a report on ``on`` (or those of ``task_ids``, which must be its own), numbered
+        催办〔year〕N号 and kept as sent. Returns its id."""
+        if on > self.today():
+            raise LedgerError(message("ledger.reminder_in_future", on=on, today=self.today()))
+        if reply_by is not None and reply_by < on:
+            raise LedgerError(message("ledger.reply_before_sent", reply_by=reply_by, on=on))
+        with self.store.engine.connect() as conn:
+            uid = self.unit_id(conn, unit, create=False)
+        if uid is None:
+            raise LedgerError(message("ledger.no_unit", name=unit))
+        buckets = next(iter(self.reminders(on, rules, unit_id=uid).values()), {})
+        reasons: dict[int, str] = {}
+        for reason in REMINDER_REASONS:
+            for t in buckets.get(reason, []):
+                reasons.setdefault(t.id, reason)
+        if task_ids is not None:
+            views = {t.id: t for t in self.tasks(on, ids=task_ids)}
+            for tid in task_ids:
+                view = views.get(tid)
+                if view is None:
+                    raise LedgerError(message("ledger.no_task", ref=tid))
+                if view.lead_unit_id != uid:
+                    raise LedgerError(message("ledger.reminder_not_unit_task", code=view.code, unit=unit))
+            reasons = {tid: reasons.get(tid, "at_risk" if views[tid].status.status == "at_risk" else "due_soon")
+                       for tid in dict.fromkeys(task_ids)}  # fmt: skip
+        if not reasons:
+            raise LedgerError(message("ledger.reminder_nothing", unit=unit))
+        with self.store.transaction() as conn:
+            number = (
+                conn.scalar(select(func.max(ReminderRow.number)).where(ReminderRow.year == on.year)) or 0
+            ) + 1
+            values = {"year": on.year, "number": number, "unit_id": uid, "sent_on": on.isoformat(),
+                      "reply_by": _iso(reply_by), "note": note.strip() or None,
+                      "office": office or message("report.office_default", lang="zh"), "actor": self.actor}  # fmt: skip
+            rid = new_id(conn.execute(insert(ReminderRow).values(**values)))
+            for position, (tid, reason) in enumerate(reasons.items()):
+                conn.execute(insert(ReminderTaskRow).values(reminder_id=rid, task_id=tid, reason=reason,
+                                                            position=position))  # fmt: skip
+                self.audit(conn, "reminder", tid, "send", None, {"reminder": rid, "number": number,
+                           "year": on.year, "reason": reason, "reply_by": _iso(reply_by)})  # fmt: skip
+            return rid
+
+    def sent_reminders(self, unit_id: int | None = None, task_id: int | None = None) -> list[dict[str, Any]]:
+        """催办单 sent (newest first), to one unit or naming one task, each with its task count."""
+        with self.store.engine.connect() as conn:
+            stmt = (select(ReminderRow, UnitRow.name.label("unit"), func.count(ReminderTaskRow.task_id).label("tasks"))
+                    .join(UnitRow, UnitRow.id == ReminderRow.unit_id)
+                    .join(ReminderTaskRow, ReminderTaskRow.reminder_id == ReminderRow.id)
+                    .group_by(ReminderRow.id, UnitRow.name))  # fmt: skip
+            if unit_id is not None:
+                stmt = stmt.where(ReminderRow.unit_id == unit_id)
+            if task_id is not None:
+                stmt = stmt.where(ReminderRow.id.in_(select(ReminderTaskRow.reminder_id)
+                                                     .where(ReminderTaskRow.task_id == task_id)))  # fmt: skip
+            return [dict(r) for r in conn.execute(stmt.order_by(ReminderRow.id.desc())).mappings()]
+
+    def reminder(self, reminder_id: int, rules: StatusRules | None = None) -> dict[str, Any]:
+        """A 催办单 as sent: its number, unit, dates, and its tasks as they stood on the day it was sent."""
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(ReminderRow, UnitRow.name.label("unit"))
+                               .join(UnitRow, UnitRow.id == ReminderRow.unit_id)
+                               .where(ReminderRow.id == reminder_id)).mappings().first()  # fmt: skip
+            if row is None:
+                raise LedgerError(message("ledger.no_reminder", id=reminder_id))
+            items = conn.execute(select(ReminderTaskRow.task_id, ReminderTaskRow.reason)
+                                 .where(ReminderTaskRow.reminder_id == reminder_id)
+                                 .order_by(ReminderTaskRow.position)).all()  # fmt: skip
+        views = {t.id: t for t in self.tasks(date.fromisoformat(row["sent_on"]), rules=rules,
+                                              ids=[i for i, _ in items], include_rejected=True)}  # fmt: skip
+        return {
+            **dict(row),
+            "items": [{"reason": reason, "task": views[tid]} for tid, reason in items if tid in views],
+        }
+
+    # -- issued reports (督查通报 第N期) and change --------------------------------------------------
 
     def programmes(self) -> list[str]:
         """The names of every programme (台账), in name order."""
         with self.store.engine.connect() as conn:
             return list(conn.scalars(select(ProgrammeRow.name).order_by(ProgrammeRow.name)))
 
-    def snapshot(self, as_of: date, programme: str | None = None) -> dict[str, Any]:
+    def _programme_filter(self, conn: Connection, programme: str | None) -> Any:
+        if not programme:
+            return SnapshotRow.programme_id.is_(None)
+        pid = conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == programme))
+        if pid is None:
+            raise LedgerError(message("ledger.no_programme", name=programme))
+        return SnapshotRow.programme_id == pid
+
+    def snapshot(
+        self, as_of: date, programme: str | None = None, office: str | None = None
+    ) -> dict[str, Any]:
+        """Issue the report as of ``as_of``: its figures are kept, numbered 第N期 of that year
+        for the programme (or the whole ledger), as the baseline the next report compares with.
+        Issuing the same date again returns the issue made before."""
+        found = self.issue(as_of, programme)
+        if found is not None:
+            return found
         data = {str(t.id): {"code": t.code, "status": t.status.status, "deadline": t.deadline, "percent": t.percent}
                 for t in self.tasks(as_of, programme)}  # fmt: skip
         with self.store.transaction() as conn:
+            where = self._programme_filter(conn, programme)
             pid = (
                 conn.scalar(select(ProgrammeRow.id).where(ProgrammeRow.name == programme))
                 if programme
                 else None
             )
-            conn.execute(insert(SnapshotRow).values(programme_id=pid, as_of=as_of.isoformat(), data=data))
-        return data
+            year_start, year_end = f"{as_of.year}-01-01", f"{as_of.year}-12-31"
+            number = (conn.scalar(select(func.max(SnapshotRow.number)).where(
+                where, SnapshotRow.as_of >= year_start, SnapshotRow.as_of <= year_end)) or 0) + 1  # fmt: skip
+            values = {"programme_id": pid, "as_of": as_of.isoformat(), "data": data, "number": number,
+                      "office": office or message("report.office_default", lang="zh"), "issued_by": self.actor,
+                      "issued_on": self.today().isoformat()}  # fmt: skip
+            sid = new_id(conn.execute(insert(SnapshotRow).values(**values)))
+            self.audit(conn, "report", sid, "issue", None, {k: v for k, v in values.items() if k != "data"})
+        return {**values, "id": sid}
+
+    def issue(self, as_of: date, programme: str | None = None) -> dict[str, Any] | None:
+        """The report issued as of exactly ``as_of`` (None if none was)."""
+        return self._issue(programme, SnapshotRow.as_of == as_of.isoformat())
+
+    def last_issue_before(self, as_of: date, programme: str | None = None) -> dict[str, Any] | None:
+        """The latest report issued as of a date before ``as_of`` (the one a report compares with)."""
+        return self._issue(programme, SnapshotRow.as_of < as_of.isoformat())
+
+    def next_issue_number(self, as_of: date, programme: str | None = None) -> int:
+        with self.store.engine.connect() as conn:
+            try:
+                where = self._programme_filter(conn, programme)
+            except LedgerError:
+                return 1
+            return (conn.scalar(select(func.max(SnapshotRow.number)).where(
+                where, SnapshotRow.as_of >= f"{as_of.year}-01-01", SnapshotRow.as_of <= f"{as_of.year}-12-31")) or 0) + 1  # fmt: skip
+
+    def _issue(self, programme: str | None, when: Any) -> dict[str, Any] | None:
+        with self.store.engine.connect() as conn:
+            try:
+                where = self._programme_filter(conn, programme)
+            except LedgerError:
+                return None
+            row = conn.execute(select(SnapshotRow).where(where, when)
+                               .order_by(SnapshotRow.as_of.desc(), SnapshotRow.id.desc()).limit(1)).mappings().first()  # fmt: skip
+        return dict(row) if row else None
 
     def changes(self, since: date, until: date, programme: str | None = None,
                 current: list[TaskView] | None = None) -> list[dict[str, Any]]:  # fmt: skip
         """What changed between two dates: status, deadline and progress, task by task.
         ``current`` may pass the tasks as of ``until`` when the caller has them already."""
-        before = {t.id: t for t in self.tasks(since, programme)}
+        before = {t.id: {"status": t.status.status, "deadline": t.deadline, "percent": t.percent}
+                  for t in self.tasks(since, programme)}  # fmt: skip
+        return self.changes_from(before, current if current is not None else self.tasks(until, programme))
+
+    @staticmethod
+    def changes_from(before: dict[Any, dict[str, Any]], current: list[TaskView]) -> list[dict[str, Any]]:
+        """What differs between figures kept before (task id → status, deadline, percent; an
+        issued report's data) and the tasks now."""
         out = []
-        for t in current if current is not None else self.tasks(until, programme):
-            b = before.get(t.id)
+        for t in current:
+            b = before.get(t.id) or before.get(str(t.id))
             diff = {}
-            for name, old, new in (
-                ("status", b.status.status if b else None, t.status.status),
-                ("deadline", b.deadline if b else None, t.deadline),
-                ("percent", b.percent if b else None, t.percent),
-            ):
+            for name, new in (("status", t.status.status), ("deadline", t.deadline), ("percent", t.percent)):
+                old = b.get(name) if b else None
                 if old != new:
                     diff[name] = [old, new]
             if diff:

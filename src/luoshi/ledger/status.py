@@ -12,15 +12,35 @@ from datetime import date
 
 from luoshi.messages import message
 
-STATUSES = ("done", "done_late", "overdue", "at_risk", "on_track", "not_started", "ongoing")
+STATUSES = (
+    "done",
+    "done_late",
+    "awaiting_closure",
+    "overdue",
+    "at_risk",
+    "on_track",
+    "not_started",
+    "ongoing",
+)
 COLOURS = {
-    "done": "green", "done_late": "green", "overdue": "red", "at_risk": "yellow",
+    "done": "green", "done_late": "green", "awaiting_closure": "teal", "overdue": "red", "at_risk": "yellow",
     "on_track": "green", "not_started": "grey", "ongoing": "blue",
 }  # fmt: skip
-LABELS_ZH = {
-    "done": "已完成", "done_late": "逾期完成", "overdue": "逾期/红灯", "at_risk": "滞后/黄灯",
-    "on_track": "正常推进", "not_started": "未启动", "ongoing": "长期推进",
-}  # fmt: skip
+# The conventional colours of supervision reports: 红灯 overdue, 黄灯 at risk, 绿灯 on track.
+HEX = {"green": "#2e7d32", "red": "#c62828", "yellow": "#f9a825", "grey": "#9e9e9e", "blue": "#1565c0",
+       "teal": "#00838f"}  # fmt: skip
+
+
+def status_label(status: str, lang: str | None = None) -> str:
+    """A status as the office names it (已完成, 逾期/红灯 …), in ``lang`` (default: the current one)."""
+    return message(f"status_label.{status}", lang=lang)
+
+
+def status_labels(lang: str | None = None) -> dict[str, str]:
+    return {s: status_label(s, lang) for s in STATUSES}
+
+
+LABELS_ZH = status_labels("zh")
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,10 @@ class TaskState:
     sheet_status: str | None = None  # the office's own word, as written (已完成, 滞后 …)
     sheet_date: date | None = None  # the date the sheet speaks of (its date line or "1-8月")
     year: int | None = None  # the programme's year: a task without a deadline is due at its end
+    # The day the lead unit declared the task complete (a 100% report or a 办结 request) and the
+    # office has not yet decided: the task awaits closure (待销号), it is not done by itself.
+    completed_on: date | None = None
+    completion_by_request: bool = False  # declared by a 办结 request (else by a 100% report)
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,8 @@ def compute_status(
         return Status(
             "done", message("status.sheet_done", word=word, on=on), computed.expected, computed.actual, flag
         )
+    if computed.status == "awaiting_closure":
+        return computed
     behind = (computed.expected or 0) - (computed.actual or 0)
     if computed.expected is not None and state.percent is None and behind >= rules.yellow_behind:
         # Behind 序时进度 only because no share was reported: the office's own word is better evidence.
@@ -147,7 +173,7 @@ def compute_status(
 def _computed_status(state: TaskState, as_of: date, rules: StatusRules) -> Status:
     status = _dated_status(state, as_of, rules)
     implied = state.deadline is None and state.deadline_kind == "none" and state.year
-    if implied and status.status not in ("done", "done_late") and "status.year_end" not in status.rule:
+    if implied and status.status not in ("done", "done_late", "awaiting_closure"):
         note = message("status.year_end", year=state.year, deadline=date(state.year, 12, 31))  # type: ignore[arg-type]
         if note not in status.rule:
             status = Status(
@@ -167,6 +193,14 @@ def _dated_status(state: TaskState, as_of: date, rules: StatusRules) -> Status:
             return Status("done_late", message("status.done_late", done=state.done_date, deadline=deadline))
         part = message("status.done.deadline_part", deadline=deadline) if deadline else ""
         return Status("done", message("status.done", done=state.done_date, deadline_part=part))
+    if state.completed_on and state.completed_on <= as_of:
+        key = "status.awaiting_closure_request" if state.completion_by_request else "status.awaiting_closure"
+        rule = message(key, on=state.completed_on)
+        if deadline and state.completed_on > deadline:
+            rule += message("status.awaiting_closure_late", deadline=deadline)
+        return Status(
+            "awaiting_closure", rule, None, float(state.percent) if state.percent is not None else None
+        )
     stale = state.last_report is not None and (as_of - state.last_report).days > rules.stale_report_days
     stale_rule = (
         message("status.stale", days=(as_of - state.last_report).days, limit=rules.stale_report_days)

@@ -368,7 +368,7 @@ def accept(store: Store, ledger: Ledger, task_id: int, document_id: int, start: 
     source = {"kind": "document", "document_id": mention.document_id, "document": mention.name,
               "span": list(mention.span), "label": mention.label, "directive_id": found.directive.directive.id}  # fmt: skip
     return ledger.report_progress(
-        task_id, day, text, mention.percent, None, mention.source_url or mention.name, source
+        task_id, day, text, mention.percent, None, mention.source_url or mention.name, source=source
     )
 
 

@@ -9,13 +9,11 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile
-from pydantic import BaseModel, Field
-from sqlalchemy import select
+from pydantic import BaseModel
 
 from luoshi.accounts.service import AccountError, User
 from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.report import build_report
-from luoshi.ledger.schema import TaskRow
 from luoshi.ledger.service import LedgerError
 from luoshi.store import stories
 from luoshi.web.deps import (
@@ -38,17 +36,6 @@ router = APIRouter(prefix="/api")
 class LoginIn(BaseModel):
     name: str
     password: str
-
-
-class ProgressIn(BaseModel):
-    text: str = Field(min_length=1)
-    percent: int | None = Field(default=None, ge=0, le=100)
-    date: str | None = None
-    evidence: str | None = None
-
-
-class ProposeIn(BaseModel):
-    programme: str = Field(min_length=1)
 
 
 def login_response(request: Request, response: Response, name: str, password: str) -> User:
@@ -140,66 +127,6 @@ def tasks(request: Request, as_of: str | None = None, programme: str | None = No
     views = ledger_for(request, user).tasks(parse_day(as_of), programme, include_drafts=drafts)
     return [v.to_json() for v in views if (not unit or v.lead_unit == unit) and (not status or v.status.status == status)
             and (not drafts or v.state == "draft")]  # fmt: skip
-
-
-@router.get("/tasks/{task_id}")
-def task(
-    request: Request, task_id: int, as_of: str | None = None, user: User = Depends(api_user)
-) -> dict[str, Any]:
-    try:
-        return ledger_for(request, user).task_detail(task_id, parse_day(as_of))
-    except LedgerError as e:
-        raise HTTPException(404, str(e)) from e
-
-
-def _lead_unit(request: Request, task_id: int) -> int | None:
-    with request.app.state.store.engine.connect() as conn:
-        row = conn.execute(select(TaskRow.lead_unit_id).where(TaskRow.id == task_id)).first()
-    if row is None:
-        raise HTTPException(404, f"no task {task_id}")
-    return row[0]
-
-
-@router.post("/tasks/{task_id}/progress")
-def progress(
-    request: Request, task_id: int, body: ProgressIn, user: User = Depends(api_change)
-) -> dict[str, Any]:
-    if not user.can_change_task(_lead_unit(request, task_id)):
-        raise HTTPException(403, "only the lead unit (or a supervisor) may report on this task")
-    try:
-        rid = ledger_for(request, user).report_progress(task_id, parse_day(body.date), body.text, body.percent,
-                                                        user.unit, body.evidence)  # fmt: skip
-    except LedgerError as e:
-        raise HTTPException(422, str(e)) from e
-    return {"id": rid}
-
-
-@router.post("/tasks/{task_id}/accept")
-def accept(request: Request, task_id: int, user: User = Depends(supervisor)) -> dict[str, str]:
-    return _decide(request, task_id, True, user)
-
-
-@router.post("/tasks/{task_id}/reject")
-def reject(request: Request, task_id: int, user: User = Depends(supervisor)) -> dict[str, str]:
-    return _decide(request, task_id, False, user)
-
-
-def _decide(request: Request, task_id: int, accept: bool, user: User) -> dict[str, str]:
-    try:
-        ledger_for(request, user).decide_proposal(task_id, accept)
-    except LedgerError as e:
-        raise HTTPException(409, str(e)) from e
-    return {"status": "accepted" if accept else "rejected"}
-
-
-@router.post("/documents/{doc_id}/propose")
-def propose(
-    request: Request, doc_id: int, body: ProposeIn, user: User = Depends(supervisor)
-) -> dict[str, Any]:
-    try:
-        return {"tasks": ledger_for(request, user).propose(doc_id, body.programme)}
-    except LedgerError as e:
-        raise HTTPException(422, str(e)) from e
 
 
 @router.get("/report")

@@ -21,12 +21,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from luoshi.accounts.service import IDLE_HOURS, Accounts, User
 from luoshi.errors import LuoshiError
-from luoshi.messages import message_in
+from luoshi.messages import message, message_in
 from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError
-from luoshi.web import api, browse, citations, follow, pages, people
+from luoshi.web import api, browse, citations, follow, pages, people, tasks
 from luoshi.web.deps import LoginRequired, api_user, language, page_user, remove_orphaned_folders
+from luoshi.web.i18n import RequestLanguage
 from luoshi.web.security import HEADERS, LoginThrottle, SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -96,14 +97,19 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["marked"] = marked
     app.state.templates.env.filters["changes"] = audit_changes
+    app.state.templates.env.globals["msg"] = (
+        message  # a catalogue sentence with parameters, in the request's language
+    )
     app.state.templates.env.auto_reload = False  # templates ship with the package; no mtime checks
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(tasks.router)
     app.include_router(citations.router)
     app.include_router(follow.router)
     app.include_router(browse.router)
     app.include_router(pages.router)
     people.install(app)
+    app.add_middleware(RequestLanguage)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import Depends, HTTPException, Request, UploadFile
 
 from luoshi.accounts.service import ROLES, Accounts, User
+from luoshi.ingest.filenames import upload_name
 from luoshi.ledger.service import Ledger
 from luoshi.ledger.status import PRESETS, StatusRules
 from luoshi.messages import message_in
@@ -48,29 +49,6 @@ def remove_orphaned_folders() -> int:
         shutil.rmtree(folder, ignore_errors=True)
         removed += 1
     return removed
-
-
-MAX_NAME_BYTES = 200  # of a stored upload's name (file systems allow 255 bytes)
-
-
-def upload_name(raw: str | None, index: int) -> tuple[str | None, str | None, dict[str, object]]:
-    """A safe file name for an uploaded part: (name or None when refused, catalogue key of the
-    refusal or warning, its parameters). Only the last path component is kept; control
-    characters become "_"; an over-long name is shortened, keeping its extension."""
-    if raw and "\x00" in raw:
-        return None, "upload_name_nul", {}
-    name = (raw or f"upload-{index}.txt").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    name = "".join("_" if ord(c) < 32 or ord(c) == 127 else c for c in name)
-    if not name.strip("."):
-        return None, "upload_name_empty", {}
-    if len(name.encode()) <= MAX_NAME_BYTES:
-        return name, None, {}
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or len(suffix.encode()) > 16:
-        stem, suffix = name, ""
-    budget = MAX_NAME_BYTES - len(suffix.encode()) - len(dot)
-    short = stem.encode()[:budget].decode(errors="ignore") + (f".{suffix}" if suffix else "")
-    return short, "upload_name_shortened", {"name": short}
 
 
 def _unique(name: str, taken: set[str]) -> str:

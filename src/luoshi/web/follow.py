@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from luoshi.accounts.service import User
 from luoshi.ledger.service import LedgerError
 from luoshi.services import follow as service
-from luoshi.web.api import _lead_unit
 from luoshi.web.deps import api_change, api_user, ledger_for, page_user
+from luoshi.web.permissions import require, task_scope
 from luoshi.web.security import check_csrf
 
 router = APIRouter()
@@ -40,8 +40,7 @@ def task_follow(request: Request, user: User, task_id: int) -> service.TaskFollo
 
 def _may_accept(request: Request, user: User, task_id: int) -> None:
     """Who may report progress on the task may accept a suggestion as a progress report."""
-    if user.role == "viewer" or not user.can_change_task(_lead_unit(request, task_id)):
-        raise HTTPException(403, "only the lead unit (or a supervisor) may report on this task")
+    require(user, "task.report", task_scope(request.app.state.store, task_id))
 
 
 def _accept(request: Request, user: User, task_id: int, document_id: int, start: int, end: int) -> int:

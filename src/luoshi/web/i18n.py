@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from luoshi.messages import MESSAGES
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from luoshi.messages import MESSAGES, using_language
 
 ERROR_KEYS = frozenset(k for k in MESSAGES if k.startswith("error_"))
 
@@ -22,3 +25,19 @@ def translator(lang: str) -> Callable[..., str]:
         return pair[index].format(**params) if params else pair[index]
 
     return t
+
+
+class RequestLanguage:
+    """Everything said while answering a request (status reasons, ledger refusals, the report)
+    is in the user's language: the ``lang`` cookie, zh unless en."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lang = "en" if HTTPConnection(scope).cookies.get("lang") == "en" else "zh"
+        with using_language(lang):
+            await self.app(scope, receive, send)

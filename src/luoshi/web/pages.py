@@ -7,33 +7,29 @@ import html
 import re
 import secrets
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
 
 from luoshi.accounts.service import User
 from luoshi.ledger.excel import SheetImportError, import_sheet
-from luoshi.ledger.report import _bar_svg, build_report, render_html, render_html_body, render_xlsx
+from luoshi.ledger.report import _bar_svg, build_report
 from luoshi.ledger.service import LedgerError
-from luoshi.ledger.status import COLOURS, LABELS_ZH, PRESETS, STATUSES
+from luoshi.ledger.status import COLOURS, HEX, STATUSES, status_labels
 from luoshi.messages import MESSAGES, message_in
 from luoshi.store import stories
-from luoshi.web.api import _lead_unit, login_response, saved_sheet
+from luoshi.web.api import login_response, saved_sheet
 from luoshi.web.deps import (
     ingest_uploads,
     language,
     ledger_for,
-    may_read_report,
     page_user,
     parse_day,
     request_folder,
-    rules_preset,
 )
-from luoshi.web.follow import document_follow, task_follow
+from luoshi.web.follow import document_follow
 from luoshi.web.i18n import ERROR_KEYS, translator
 from luoshi.web.security import SESSION_COOKIE, check_csrf, same_site
 
@@ -48,8 +44,7 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
     templates = request.app.state.templates
     return templates.TemplateResponse(request, name, {
         "user": user, "t": translator(lang), "lang": lang, "csrf": getattr(request.state, "csrf", ""),
-        "labels": LABELS_ZH, "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS,
-        "messages": MESSAGES, **context,
+        "labels": status_labels("en" if lang == "en" else "zh"), "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS, "messages": MESSAGES, **context,
     })  # fmt: skip
 
 
@@ -99,7 +94,10 @@ def set_language(code: str, request: Request) -> Response:
 
 
 @router.get("/")
-def dashboard(request: Request, as_of: str | None = None, user: User = Depends(page_user)) -> HTMLResponse:
+def dashboard(request: Request, as_of: str | None = None, everything: int = Query(0, alias="all"),
+              user: User = Depends(page_user)) -> Response:  # fmt: skip
+    if user.role == "unit" and not everything:
+        return RedirectResponse("/my", status_code=303)  # a unit member's home: its own tasks
     day = parse_day(as_of)
     store = request.app.state.store
 
@@ -108,57 +106,18 @@ def dashboard(request: Request, as_of: str | None = None, user: User = Depends(p
         return report, _bar_svg(report), store.list_documents(limit=8)
 
     # The same figures for everyone until a document or anything in the ledger changes.
-    report, chart, recent = request.app.state.dashboard_cache.get(day, store.data_version(), compute)
+    report, chart, recent = request.app.state.dashboard_cache.get(
+        (day, language(request)), store.data_version(), compute
+    )
     return render(request, "dashboard.html", user, report=report, as_of=day, chart=chart, recent=recent)
 
 
-def _report(request: Request, user: User, as_of: str | None, programme: str, rules: str) -> Any:
-    """The report, computed once per version of the data (as the dashboard's figures)."""
-    may_read_report(user)
-    day, preset = parse_day(as_of), rules_preset(rules)
-    return request.app.state.dashboard_cache.get(
-        ("report", day, programme, rules), request.app.state.store.data_version(),
-        lambda: build_report(ledger_for(request, user), day, programme or None, preset),
-    )  # fmt: skip
-
-
-@router.get("/report")
-def report_page(request: Request, as_of: str | None = None, programme: str = "", rules: str = "",
-                user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
-    """督查通报 in the site's layout, with its pickers and downloads."""
-    r = _report(request, user, as_of, programme, rules)
-    query = urlencode(
-        {"as_of": r.as_of.isoformat(), "programme": programme, "rules": rules or PRESET_DEFAULT}
-    )
-    # the report's HTML (hundreds of KB for 10,000 tasks) is rendered once per report, not per request
-    body = request.app.state.dashboard_cache.get(
-        ("report-body", r.as_of, programme, rules), request.app.state.store.data_version(),
-        lambda: Markup(render_html_body(r)),
-    )  # fmt: skip
-    return render(request, "report.html", user, report=r, body=body, query=query,
-                  programme=programme, rules=rules or PRESET_DEFAULT, presets=list(PRESETS),
-                  programmes=ledger_for(request, user).programmes())  # fmt: skip
-
-
-@router.get("/report.{fmt}")
-def report_download(request: Request, fmt: str, as_of: str | None = None, programme: str = "", rules: str = "",
-                    user: User = Depends(page_user)) -> Response:  # fmt: skip
-    """The same report as a printable HTML file or an xlsx workbook."""
-    if fmt not in ("html", "xlsx"):
-        raise HTTPException(404, f"no report format {fmt!r}")
-    r = _report(request, user, as_of, programme, rules)
-    name = f"督查通报-{programme or '全部'}-{r.as_of.isoformat()}.{fmt}"
-    headers = {"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"}
-    if fmt == "html":
-        return HTMLResponse(render_html(r), headers=headers)
-    with request_folder("export") as tmp:
-        path = Path(tmp) / "report.xlsx"
-        render_xlsx(r, path)
-        content = path.read_bytes()
-    return Response(content, media_type=XLSX, headers=headers)
-
-
 # /documents (search, filters, facets, exports) is in luoshi.web.browse.
+
+
+def _anchor(kind: str, start: int, end: int) -> str:
+    """A directive's sentence can be linked to (``#span-START-END``: tasks link back to it)."""
+    return f' id="span-{start}-{end}"' if kind == "directive" else ""
 
 
 def highlighted(text: str, facts: dict[str, Any] | None) -> str:
@@ -185,7 +144,7 @@ def highlighted(text: str, facts: dict[str, Any] | None) -> str:
         out.append(
             f'<a class="fact {kind}" href="{href}">{inner}</a>'
             if href
-            else f'<mark class="fact {kind}">{inner}</mark>'
+            else f'<mark class="fact {kind}"{_anchor(kind, start, end)}>{inner}</mark>'
         )
         cursor = end
     out.append(html.escape(text[cursor:]))
@@ -204,7 +163,7 @@ def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> 
     copies = [d for d in story.documents if d["id"] != doc_id] if story else []
     return render(
         request, "document.html", user, doc=doc, doc_id=doc_id, facts=facts, body=highlighted(doc.text, facts),
-        copies=copies, follow=document_follow(request, doc_id),
+        copies=copies, follow=document_follow(request, doc_id), doc_tasks=ledger_for(request, user).document_tasks(doc_id),
     )  # fmt: skip
 
 
@@ -225,13 +184,7 @@ def _gantt(views: list[Any], as_of: date) -> str:
         begin = max(start, date(date.fromisoformat(v.deadline).year, 1, 1))
         x0 = label + (begin - start).days / span * width
         x1 = label + (date.fromisoformat(v.deadline) - start).days / span * width
-        colour = {
-            "green": "#2e7d32",
-            "red": "#c62828",
-            "yellow": "#f9a825",
-            "grey": "#9e9e9e",
-            "blue": "#1565c0",
-        }[v.status.colour]
+        colour = HEX[v.status.colour]
         parts.append(f'<text x="{label - 4}" y="{y + 13}" font-size="12" text-anchor="end">{html.escape(v.code)} '
                      f'{html.escape(v.title[:12])}</text><rect x="{x0:.0f}" y="{y}" width="{max(x1 - x0, 2):.0f}" '
                      f'height="{row - 6}" fill="{colour}"><title>{html.escape(v.title)} → {v.deadline}</title></rect>')  # fmt: skip
@@ -262,51 +215,6 @@ def ledger_page(request: Request, unit: str = "", status: str = "", programme: s
                   limit=LEDGER_PAGE, query=urlencode(query), drafts=drafts, units=ledger.lead_units(programme or None),
                   unit=unit, status=status, programme=programme, as_of=day, gantt=_gantt(page.views, day),
                   message=message)  # fmt: skip
-
-
-@router.get("/ledger/tasks/{task_id}")
-def task_page(request: Request, task_id: int, as_of: str | None = None, error: str = "",
-              user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
-    ledger = ledger_for(request, user)
-    try:
-        detail = ledger.task_detail(task_id, parse_day(as_of))
-    except LedgerError as e:
-        raise HTTPException(404, str(e)) from e
-    can_report = user.can_change_task(_lead_unit(request, task_id)) and user.role != "viewer"
-    return render(request, "task.html", user, task=detail, history=ledger.history(task_id), can_report=can_report,
-                  error=error, today=date.today().isoformat(), follow=task_follow(request, user, task_id))  # fmt: skip
-
-
-@router.post("/ledger/tasks/{task_id}/progress")
-def task_progress(request: Request, task_id: int, text: str = Form(...), percent: str = Form(""),
-                  on: str = Form(""), evidence: str = Form(""), csrf_token: str = Form(""),
-                  user: User = Depends(page_user)) -> Response:  # fmt: skip
-    _form_csrf(request, csrf_token)
-    if user.role == "viewer" or not user.can_change_task(_lead_unit(request, task_id)):
-        raise HTTPException(403, "only the lead unit (or a supervisor) may report on this task")
-    try:
-        value = int(percent) if percent.strip() else None
-        ledger_for(request, user).report_progress(
-            task_id, parse_day(on or None), text, value, user.unit, evidence or None
-        )
-    except (LedgerError, ValueError) as e:
-        return RedirectResponse(f"/ledger/tasks/{task_id}?error={html.escape(str(e))}", status_code=303)
-    return RedirectResponse(f"/ledger/tasks/{task_id}", status_code=303)
-
-
-@router.post("/ledger/tasks/{task_id}/{decision}")
-def task_decide(request: Request, task_id: int, decision: str, csrf_token: str = Form(""),
-                user: User = Depends(page_user)) -> Response:  # fmt: skip
-    _form_csrf(request, csrf_token)
-    if decision not in ("accept", "reject"):
-        raise HTTPException(404, "unknown decision")
-    if not user.can_supervise:
-        raise HTTPException(403, "only supervisors and admins may decide proposals")
-    try:
-        ledger_for(request, user).decide_proposal(task_id, decision == "accept")
-    except LedgerError as e:
-        raise HTTPException(409, str(e)) from e
-    return RedirectResponse(f"/ledger?message={decision}ed+{task_id}", status_code=303)
 
 
 @router.post("/ledger/import")

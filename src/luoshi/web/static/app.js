@@ -11,17 +11,4 @@ document.addEventListener("submit", async (event) => {
     history.replaceState(null, "", url);
     return;
   }
-  if (form.dataset.api) {
-    // A JSON API call, with the session's CSRF token from the page.
-    event.preventDefault();
-    const csrf = document.querySelector("input[name=csrf_token]")?.value || "";
-    const body = Object.fromEntries(new FormData(form));
-    const response = await fetch(form.dataset.api, {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(body),
-    });
-    const data = await response.json();
-    alert(response.ok ? JSON.stringify(data) : data.detail);
-    if (response.ok) location.href = "/ledger";
-  }
 });
