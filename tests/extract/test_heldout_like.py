@@ -1,0 +1,116 @@
+"""Categories found on our own set in the genre of the held-out sets (tests/extract/heldout_like):
+each rule checked on sentences of our own, with fictional officials, in simplified and in
+traditional script; and the gate on the set itself."""
+
+from pathlib import Path
+
+from luoshi.evaluate import load_jsonl, score
+from luoshi.extract import extract
+from luoshi.ingest import document_from_text, read_paths
+from luoshi.model import Document, Facts
+from luoshi.text import to_simplified, to_traditional
+
+HELDOUT_LIKE = Path(__file__).parent / "heldout_like"
+
+
+def _both(text: str) -> list[Facts]:
+    """The facts of the text and of its traditional form; every person and post span points at
+    the name and the post as written."""
+    out = []
+    for variant in (text, to_traditional(text)):
+        doc = document_from_text(variant)
+        facts = extract(doc)
+        for person in facts.persons:
+            assert doc.simplified[person.span.start : person.span.end] == person.name
+        for role in facts.roles:
+            written = to_simplified(doc.text[role.span.start : role.span.end])
+            assert _without_brackets(written) == role.post, (written, role.post)
+        out.append(facts)
+    return out
+
+
+def _without_brackets(text: str) -> str:
+    import re
+
+    return re.sub(r"[（(][^（）()]*[）)]", "", text)
+
+
+def _people(text: str) -> tuple[list[str], list[tuple[str, str]]]:
+    (simplified, traditional) = (
+        ([p.name for p in f.persons], [(r.name, r.post) for r in f.roles]) for f in _both(text)
+    )
+    assert simplified == traditional, (simplified, traditional)
+    return simplified
+
+
+# -- persons and posts -------------------------------------------------------------------------
+
+
+def test_spokespeople_board_members_and_people_who_sit_in():
+    names, roles = _people(
+        "市政府新闻发言人蔡婧主持发布会。理事会理事、上海市副市长应子骞出席。"
+        "市检察院检察长邱舒扬列席会议，城市更新公司主席李启贤列席发布会。"
+    )
+    assert names == ["蔡婧", "应子骞", "邱舒扬", "李启贤"]
+    assert roles == [
+        ("蔡婧", "市政府新闻发言人"), ("应子骞", "理事会理事"), ("应子骞", "上海市副市长"),
+        ("邱舒扬", "市检察院检察长"), ("李启贤", "城市更新公司主席"),
+    ]  # fmt: skip
+
+
+def test_names_whose_last_character_is_also_a_word():
+    names, _ = _people(
+        "市委副书记、市长向东来主持会议。省长韩松年，市人大常委会主任辜月明出席。"
+        "副市长王伟也出席会议，区长李明在会上讲话，市长刘鹏同志讲话。"
+    )
+    assert names == ["向东来", "韩松年", "辜月明", "王伟", "李明", "刘鹏"]
+
+
+def test_dotted_names_long_and_with_syllables_that_are_words():
+    names, roles = _people(
+        "地委副书记、行署专员阿布都热西提·吐尔逊主持会议，开发区党工委书记米尔扎提·阿不都克力木出席。"
+        "自治区主席艾山江·买买提在会上讲话。"
+    )
+    assert names == ["阿布都热西提·吐尔逊", "米尔扎提·阿不都克力木", "艾山江·买买提"]
+    assert ("阿布都热西提·吐尔逊", "行署专员") in roles and ("艾山江·买买提", "自治区主席") in roles
+
+
+def test_names_without_a_surname():
+    names, roles = _people(
+        "自治区党委副书记、自治区主席次旦赤列，自治区人大常委会主任旦增伦珠出席。"
+        "省委书记尕藏多杰主持会议。自治区领导巴特尔、格桑央金参加。"
+    )
+    assert names == ["次旦赤列", "旦增伦珠", "尕藏多杰", "巴特尔", "格桑央金"]
+    assert ("尕藏多杰", "省委书记") in roles
+    # Elements alone, or words that are not elements, are no names.
+    assert _people("会议强调，扎实推进边境建设。")[0] == []
+
+
+def test_a_qualifier_between_the_post_and_the_name():
+    names, roles = _people("发展局常任秘书长（工务）区浩贤、副局长黄锦添出席会议。")
+    assert names == ["区浩贤", "黄锦添"]
+    assert roles == [("区浩贤", "发展局常任秘书长"), ("黄锦添", "副局长")]
+
+
+def test_posts_shared_across_a_comma_by_one_person():
+    _, roles = _people("会议召开。市委副书记、市长，舟山片区管委会主任毛思源主持会议。")
+    assert roles == [("毛思源", "市委副书记"), ("毛思源", "市长"), ("毛思源", "舟山片区管委会主任")]
+    # A comma after a person's name still separates people.
+    _, roles = _people("副市长杭天宇，区政府秘书长易建华出席。")
+    assert roles == [("杭天宇", "副市长"), ("易建华", "区政府秘书长")]
+
+
+# -- the gate on the set -----------------------------------------------------------------------
+
+# A little under what the rules reach (docs/extraction.md, "Our set in the genre of the held-out
+# sets"): a change that loses ground on readouts of other regions and zones fails here.
+MIN_MACRO_F1 = 0.97
+MIN_LEDGER_F1 = 0.93
+
+
+def test_the_set_in_the_genre_of_the_held_out_sets_meets_its_targets():
+    documents = [d for d in read_paths([HELDOUT_LIKE / "docs"]) if isinstance(d, Document)]
+    assert len(documents) == len(load_jsonl(HELDOUT_LIKE / "gold.jsonl")) >= 40
+    result = score(load_jsonl(HELDOUT_LIKE / "gold.jsonl"), [extract(d).to_gold_shape() for d in documents])
+    assert result.macro_f1 >= MIN_MACRO_F1, result.table()
+    assert result.ledger_f1 is not None and result.ledger_f1 >= MIN_LEDGER_F1, result.table()
