@@ -100,6 +100,32 @@ def test_posts_shared_across_a_comma_by_one_person():
     assert roles == [("杭天宇", "副市长"), ("易建华", "区政府秘书长")]
 
 
+# -- dates -------------------------------------------------------------------------------------
+
+
+def test_days_in_brackets_after_yesterday_and_today():
+    for text, event in (
+        ("2023-11-08 20:15　来源：合作区\n【本报讯】执委会昨（7）日下午召开全体会议。", "2023-11-07"),
+        ("2024-03-22 18:30\n合作区今（22）日举行新闻发布会。", "2024-03-22"),
+    ):
+        assert [f.event_date for f in _both(text)] == [event, event], text
+
+
+def test_the_year_of_a_time_limit_is_not_the_year_of_the_occasion():
+    limit = (
+        "11月28日，省长柏宗睿主持召开省政府常务会议。各地要在2023年3月底前完成除险加固，2024年底前全部验收。"
+    )
+    assert [f.event_date for f in _both(limit)] == [None, None]
+    assert [(d.text, d.date) for d in _both(limit)[0].deadlines] == [
+        ("2023年3月底前", "2023-03-31"),
+        ("2024年底前", "2024-12-31"),
+    ]
+    occasion = "7月2日，区委常委会审议《南沙区2024年全面深化改革工作要点》，要求9月底前形成成果，2025年底前全面完成。"
+    assert [f.event_date for f in _both(occasion)] == ["2024-07-02", "2024-07-02"]
+    # A year before a count of quarters names the period, not a limit.
+    assert [f.event_date for f in _both("3月5日，会议通报2023年前三季度经济运行情况。")] == ["2023-03-05"] * 2
+
+
 # -- the gate on the set -----------------------------------------------------------------------
 
 # A little under what the rules reach (docs/extraction.md, "Our set in the genre of the held-out
