@@ -126,6 +126,24 @@ def test_the_year_of_a_time_limit_is_not_the_year_of_the_occasion():
     assert [f.event_date for f in _both("3月5日，会议通报2023年前三季度经济运行情况。")] == ["2023-03-05"] * 2
 
 
+# -- counted batches ---------------------------------------------------------------------------
+
+
+def test_only_counts_of_items_and_tasks_are_batches_each_once():
+    text = (
+        "临港新片区发布12项举措\n会议介绍了12项举措，共提出20条具体措施、十件民生实事，累计推出创新举措568项。"
+        "会议确定了26个重点改革事项、90项具体改革举措，上半年推出第一批12个“高效办成一件事”重点事项。"
+    )
+    for script in (text, to_traditional(text)):
+        facts = extract(document_from_text(script))
+        assert [(b.count, b.what) for b in facts.task_batches] == [
+            (12, "举措"), (26, "重点改革事项"), (90, "具体改革举措"), (12, "“高效办成一件事”重点事项"),
+        ]  # fmt: skip
+        for b in facts.task_batches:  # the span covers the count and the items as written
+            written = to_simplified(script[b.span.start : b.span.end])
+            assert written.endswith(b.what) and written.startswith(str(b.count)), written
+
+
 # -- the gate on the set -----------------------------------------------------------------------
 
 # A little under what the rules reach (docs/extraction.md, "Our set in the genre of the held-out

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from luoshi.extract.scan import first_each
+from luoshi.extract.scan import first_each, inside_brackets
 from luoshi.model import DeadlinePhrase, Span
 from luoshi.text import require_number, to_simplified
 
@@ -171,25 +171,6 @@ _LIMITS = re.compile(
 )
 _PAST = re.compile(r"(?:已|曾)(?:经)?(?:于|在)?$")
 _FULL_YEAR = re.compile(r"(?:19|20)\d{2}年")
-_OPEN = "《「(（"
-_CLOSE = "》」)）"
-
-
-def _inside_brackets(s: str, i: int) -> bool:
-    """Whether ``i`` lies inside 《…》, 「…」 or (…) opened on the same line (a cited title or
-    a parenthesised year range)."""
-    depth = 0
-    j = i - 1
-    while j >= 0 and i - j < 120 and s[j] != "\n":
-        c = s[j]
-        if c in _CLOSE:
-            depth += 1
-        elif c in _OPEN:
-            if depth == 0:
-                return True
-            depth -= 1
-        j -= 1
-    return False
 
 
 def find_deadlines(s: str, reference: date | None) -> list[DeadlinePhrase]:
@@ -214,7 +195,7 @@ def find_deadline_mentions(s: str, reference: date | None) -> list[DeadlinePhras
         group = m.lastgroup or ""
         start, end = m.span(group)
         text = s[start:end]
-        if _inside_brackets(s, start) or _PAST.search(s[max(0, start - 4) : start]):
+        if inside_brackets(s, start) or _PAST.search(s[max(0, start - 4) : start]):
             continue
         dl = parse_deadline(text, reference=reference)
         if dl.kind == "none":
