@@ -25,6 +25,10 @@ def _both(text: str) -> list[Facts]:
         for role in facts.roles:
             written = to_simplified(doc.text[role.span.start : role.span.end])
             assert _without_brackets(written) == role.post, (written, role.post)
+        for a in facts.addressees:
+            assert doc.simplified[a.span.start : a.span.end] == a.name
+        for d in facts.deadlines:
+            assert doc.simplified[d.span.start : d.span.end] == d.text
         out.append(facts)
     return out
 
@@ -142,6 +146,45 @@ def test_only_counts_of_items_and_tasks_are_batches_each_once():
         for b in facts.task_batches:  # the span covers the count and the items as written
             written = to_simplified(script[b.span.start : b.span.end])
             assert written.endswith(b.what) and written.startswith(str(b.count)), written
+
+
+# -- addressees --------------------------------------------------------------------------------
+
+
+def _addressees(text: str) -> list[str]:
+    simplified, traditional = ([a.name for a in f.addressees] for f in _both(text))
+    assert simplified == traditional, (simplified, traditional)
+    return simplified
+
+
+def test_bodies_listed_under_one_head_or_as_examples_stay_one_body():
+    cases = {
+        "会议强调，各处室、各直属单位要对照年度目标查漏补缺。": ["各处室", "各直属单位"],
+        "会议指出，各市、县（区）政府和自治区有关部门要把先行区建设作为头号工程。": [
+            "各市、县（区）政府",
+            "自治区有关部门",
+        ],
+        "会议指出，各市州、县市区政府要把任务分解到村。": ["各市州、县市区政府"],
+        "葛明川强调，各区县、市直各部门要全力支持起步区建设。": ["各区县", "市直各部门"],
+        "滕远舟强调，龙口、莱州、海阳等沿海区市要抢抓机遇。": ["龙口、莱州、海阳等沿海区市"],
+        "他要求，市生态环境局、市水利和湖泊局要加强联合执法。": ["市生态环境局", "市水利和湖泊局"],
+    }
+    for text, bodies in cases.items():
+        assert _addressees(text) == bodies, text
+
+
+def test_a_place_named_as_such_and_people_after_a_category():
+    assert _addressees("会议指出，洋浦作为先行先试区域要勇挑重担。") == ["洋浦"]
+    assert _addressees("会议指出，我们作为改革排头兵要勇挑重担。") == []
+    assert _addressees("麦启帆要求，各级领导干部要以钉钉子精神抓落实。") == []
+    assert _addressees("会议要求各区抓紧制定任务清单。") == ["各区"]
+
+
+def test_a_category_of_bodies_in_a_series_of_directives():
+    assert _addressees("会议要求，市政府要与各区签订责任书；相关部门制定考评方案。") == ["市政府", "相关部门"]
+    # Without a directive before the semicolon, or with a body that is no category, none.
+    assert _addressees("会议听取了汇报；相关部门介绍了情况。") == []
+    assert _addressees("各部门要抓紧梳理需求；浙江国际油气交易中心推出新品种。") == ["各部门"]
 
 
 # -- the gate on the set -----------------------------------------------------------------------

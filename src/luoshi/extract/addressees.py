@@ -63,6 +63,10 @@ def is_body(item: str) -> bool:
     core = _core(item)
     if not 2 <= len(core) <= 24 or core.endswith(people):
         return False
+    examples = core.rfind("等")
+    if 0 < examples < len(core) - 1:  # "龙口、莱州、海阳等沿海区市": judged by the category after 等
+        category = core[examples + 1 :]
+        return category in body_words()["after_examples"] or is_body(category)
     if core in known:
         return True
     if _not_inside().search(core):
@@ -99,9 +103,14 @@ def _split(subject: str) -> list[tuple[str, int]] | None:
     return head + [(item, narrow.end() + at) for item, at in rest]
 
 
-def _split_list(subject: str) -> list[tuple[str, int]] | None:
-    """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
-    not a list of bodies. A headless item shares the head of the next ("财政、社保部门")."""
+_LEVELS = "省市县区州旗盟乡镇"
+_EACH_LEVEL = re.compile(f"各[{_LEVELS}]{{1,3}}")  # "各市", "各市州"
+_LEVELS_LEAD = re.compile(f"[{_LEVELS}（()）、]+")  # "县（区）" before the head of "县（区）政府"
+_JOINS = ("、", "和", "及", "与")  # a headless item before one of these shares the next head
+
+
+def _parts(subject: str) -> list[tuple[str, int]]:
+    """Items and separators (offset -1) of a subject phrase, split outside brackets."""
     parts: list[tuple[str, int]] = []
     depth, start, i = 0, 0, 0
     while i < len(subject):
@@ -116,6 +125,43 @@ def _split_list(subject: str) -> list[tuple[str, int]] | None:
             continue
         i += 1
     parts.append((subject[start:], start))
+    return _join_examples(subject, parts)
+
+
+def _join_examples(subject: str, parts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """ "龙口、莱州、海阳等沿海区市": items listed as examples of the category after 等 are one body,
+    as written."""
+    out: list[tuple[str, int]] = []
+    for k in range(0, len(parts), 2):
+        item, at = parts[k]
+        cut = item.find("等")
+        if 0 < cut < len(item) - 1 and k >= 2 and parts[k - 1][0] == "、":
+            first = k
+            while first >= 2 and parts[first - 1][0] == "、":
+                first -= 2
+            del out[first:]  # the examples and their separators become part of this item
+            start = parts[first][1]
+            item, at = subject[start : at + len(item)], start
+        elif k:
+            out.append(parts[k - 1])
+        out.append((item, at))
+    return out
+
+
+def _shares_levels(item: str, following: str) -> bool:
+    """ "各市、县（区）政府", "各市州、县市区政府": levels of government under one 各 and one head."""
+    if not _EACH_LEVEL.fullmatch(item):
+        return False
+    lead = _LEVELS_LEAD.match(following)
+    return lead is not None and following[lead.end() :] in _words()[0]
+
+
+def _split_list(subject: str) -> list[tuple[str, int]] | None:
+    """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
+    not a list of bodies. A headless item shares the head of the next ("财政、社保部门",
+    "市水利和湖泊局"), and so do levels under one 各 ("各市、县（区）政府"); a category with 各
+    before another is a body of its own ("各处室、各直属单位")."""
+    parts = _parts(subject)
     _, _, people, _, _ = _words()
     out: list[tuple[str, int]] = []
     pending: tuple[str, int] | None = None
@@ -126,11 +172,18 @@ def _split_list(subject: str) -> list[tuple[str, int]] | None:
             pending = None
         if not item:
             continue
-        if is_body(item):
+        joined = k + 2 < len(parts) and (
+            parts[k + 1][0] == "、" or (parts[k + 1][0] in _JOINS and not _MODAL.search(item))
+        )  # "市水利和湖泊局", not "市政府要与各区"
+        if joined and parts[k + 1][0] == "、" and _shares_levels(item, parts[k + 2][0]):
+            pending = (item, at)
+        elif is_body(item):
             out.append((item, at))
         elif item.endswith(people) or len(item) > 24:
             continue
-        elif k + 2 < len(parts) and parts[k + 1][0] == "、":
+        elif joined and item.startswith("各") and parts[k + 2][0].startswith("各") and len(item) <= 6:
+            out.append((item, at))  # "各处室、各直属单位": parallel categories
+        elif joined:
             pending = (item, at)
         else:
             return None  # a word that is neither a body nor people: not a list of bodies
@@ -167,11 +220,28 @@ def find_addressees(s: str) -> list[Addressee]:
 
 def find_addressee_mentions(s: str) -> list[Addressee]:
     """Every mention of an addressed body in ``s`` (simplified text), in order."""
-    found = {*_subjects_of_modals(s), *_objects_of_asking(s), *_leaders(s)}
+    found = {*_subjects_of_modals(s), *_objects_of_asking(s), *_leaders(s), *_subjects_in_a_series(s)}
     return [Addressee(item, Span(at, at + len(item))) for at, item in sorted(found)]
 
 
 Found = Iterator[tuple[int, str]]  # (offset in the text, body)
+
+
+_AS_A_PLACE = re.compile(
+    r"作为[^，,。；;]{0,20}?(?:区域|城市|地区|省份|省会|门户|枢纽|窗口|高地|桥头堡|排头兵|前沿|阵地)$"
+)
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
+
+
+def _named_as_a_place(s: str, a: int, subject: str, modal: int) -> tuple[str, int] | None:
+    """ "洋浦作为先行先试区域要…": a name before 作为 that the clause calls a place or a region is
+    the body addressed, though no gazetteer knows it."""
+    _, _, people, not_start, _ = _words()
+    if not _PLACE_NAME.fullmatch(subject) or subject.startswith(not_start) or subject.endswith(people):
+        return None
+    if _AS_A_PLACE.search(s, a + len(subject), modal):
+        return subject, 0
+    return None
 
 
 def _subjects_of_modals(s: str) -> Found:
@@ -181,7 +251,10 @@ def _subjects_of_modals(s: str) -> Found:
             continue
         if a < m.start():
             text, a = _subject(s, a, m.start())
-            yield from ((a + at, item) for item, at in _split(text) or ())
+            items = _split(text)
+            if items is None and (place := _named_as_a_place(s, a, text, m.start())):
+                items = [place]
+            yield from ((a + at, item) for item, at in items or ())
             continue
         # The modal opens its clause: the subject is the clause before ("…各参加单位，要").
         if a == 0 or s[a - 1] not in "，," or (a := _clause_start(s, m.start() - 1)) < 0:
@@ -194,20 +267,67 @@ def _subjects_of_modals(s: str) -> Found:
             yield from ((a + at, item) for item, at in items)
 
 
+def _shortest_bodies(text: str) -> tuple[list[tuple[str, int]], int]:
+    """The shortest run of bodies that ``text`` opens with, extended while a head follows
+    ("各区" → "各区政府"), and where it ends; ``([], 0)`` when it opens with none."""
+    best: list[tuple[str, int]] = []
+    last = 0
+    for end in range(2, len(text) + 1):
+        if text[end - 1] in _BOUNDARY or end - last > 4:
+            break
+        items = _split(text[:end])
+        if items and items[-1][1] + len(items[-1][0]) == end:
+            best, last = items, end
+    return best, last
+
+
+_SERIES = re.compile(r"[；;]")
+_SENTENCE_STOP = re.compile(r"[。！？!?\n]")
+
+
+def _subjects_in_a_series(s: str) -> Found:
+    """ "市政府要与各区签订责任书；相关部门制定考评方案": a clause in a series of directives, after a
+    semicolon, that opens with a category of bodies and a verb, without a modal of its own."""
+    for m in _SERIES.finditer(s):
+        sentence = max(
+            (x.end() for x in _SENTENCE_STOP.finditer(s, max(0, m.start() - 200), m.start())), default=0
+        )
+        if not _MODAL.search(s, sentence, m.start()):
+            continue
+        rest = s[m.end() : m.end() + _MAX_SUBJECT]
+        clause = re.split(r"[，,。；;：:！？!?\n]", rest, maxsplit=1)[0]
+        if _MODAL.search(clause):
+            continue  # a directive of its own: its subject is read there
+        best, last = _shortest_bodies(clause)
+        if (
+            best
+            and last < len(clause)
+            and clause[last] not in "的之"
+            and not _continues_to_people(clause, last)
+        ):
+            if all(_CATEGORY.match(item) for item, _ in best):
+                yield from ((m.end() + at, item) for item, at in best)
+
+
 def _objects_of_asking(s: str) -> Found:
     """The shortest run of bodies after 要求, extended while a head follows ("各区" → "各区政府")."""
     for m in _ASKS.finditer(s):
         rest = s[m.end() : m.end() + _MAX_SUBJECT]
-        best: list[tuple[str, int]] = []
-        last = 0
-        for end in range(2, len(rest) + 1):
-            if rest[end - 1] in _BOUNDARY or end - last > 4:
-                break
-            items = _split(rest[:end])
-            if items and items[-1][1] + len(items[-1][0]) == end:
-                best, last = items, end
-        if best and last < len(rest) and rest[last] not in "的之":
+        best, last = _shortest_bodies(rest)
+        if best and last < len(rest) and rest[last] not in "的之" and not _continues_to_people(rest, last):
             yield from ((m.end() + at, item) for item, at in best)
+
+
+def _continues_to_people(text: str, i: int) -> bool:
+    """Whether the noun phrase goes on from ``i`` to a word for people ("要求各级" + "领导干部"):
+    then the object is those people, not the body."""
+    people = _words()[2]
+    j = i
+    while j < len(text) and j - i <= 4 and text[j] not in _BOUNDARY and text[j] not in "、和与及":
+        j += 1
+        if text[i:j].endswith(people):
+            return True
+    return False
 
 
 def _leaders(s: str) -> Found:
