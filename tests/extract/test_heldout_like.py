@@ -187,6 +187,42 @@ def test_a_category_of_bodies_in_a_series_of_directives():
     assert _addressees("各部门要抓紧梳理需求；浙江国际油气交易中心推出新品种。") == ["各部门"]
 
 
+# -- deadlines ---------------------------------------------------------------------------------
+
+DATED = "2024年1月23日讯 1月22日，市长周明远主持召开常务会议。"  # an event day to read limits against
+
+
+def _deadlines(text: str) -> list[tuple[str, str | None]]:
+    simplified, traditional = ([(d.text, d.date) for d in f.deadlines] for f in _both(DATED + text))
+    assert simplified == traditional, (simplified, traditional)
+    return simplified
+
+
+def test_limits_of_days_quarters_and_years_written_in_other_styles():
+    cases = {
+        "各园区要在5月31日前完成改革，专班各成员单位于5月15日前报送计划。": [
+            ("5月31日前", "2024-05-31"), ("5月15日前", "2024-05-15")],
+        "力争2025年前建成数据港。": [("2025年前", "2025-12-31")],
+        "争取在明年第一季内推出第二批措施，在今年第三季结束前完成评估，一季度末前发布清单。": [
+            ("明年第一季内", "2025-03-31"), ("今年第三季结束前", "2024-09-30"), ("一季度末前", "2024-03-31")],
+        "9月底前提请市政府审议，6月底前进一步完善，8月底前提高覆盖率。": [
+            ("9月底前", "2024-09-30"), ("6月底前", "2024-06-30"), ("8月底前", "2024-08-31")],
+        "洋浦港务集团要确保年内新增航线6条，会议提出年内新增科技企业1500家。": [
+            ("确保年内", "2024-12-31"), ("年内", "2024-12-31")],
+        "各区、各部门要加强数据共享，上半年推出第一批重点事项。": [("上半年", "2024-06-30")],
+    }  # fmt: skip
+    for text, limits in cases.items():
+        assert _deadlines(text) == limits, text
+
+
+def test_words_and_tallies_that_only_look_like_limits():
+    for text in (
+        "在确保安全的前提下推进，年内新增就业1.2万人，上半年推出了一批措施。",
+        "会议通报2023年前三季度经济运行情况，要求保持前进态势。",
+    ):
+        assert _deadlines(text) == [], text
+
+
 # -- the gate on the set -----------------------------------------------------------------------
 
 # A little under what the rules reach (docs/extraction.md, "Our set in the genre of the held-out
