@@ -104,6 +104,25 @@ def test_posts_shared_across_a_comma_by_one_person():
     assert roles == [("杭天宇", "副市长"), ("易建华", "区政府秘书长")]
 
 
+def test_posts_of_bureaus_whose_names_hold_and_or_via():
+    _, roles = _people(
+        "澳门经济及科技发展局局长谭家豪出席。出席会议的还有香港特区政府财经事务及库务局局长翁家乐。"
+        "园区经发委主任尹若水、行政长官贺立诚和广东省省长伍承泽出席。"
+    )
+    assert roles == [
+        ("谭家豪", "澳门经济及科技发展局局长"), ("翁家乐", "香港特区政府财经事务及库务局局长"),
+        ("尹若水", "园区经发委主任"), ("贺立诚", "行政长官"), ("伍承泽", "广东省省长"),
+    ]  # fmt: skip
+
+
+def test_chairs_listed_across_commas_who_preside_jointly():
+    text = "合作区管委会主任、广东省省长伍承泽，合作区管委会主任、澳门特别行政区行政长官叶嘉豪共同主持会议。"
+    assert [[p.name for p in f.chair] for f in _both(text)] == [["伍承泽", "叶嘉豪"]] * 2
+    # Without 共同 the clause of 主持 ends at the comma.
+    text = "省委书记黄立新出席会议，省长郑国栋主持会议。"
+    assert [[p.name for p in f.chair] for f in _both(text)] == [["郑国栋"]] * 2
+
+
 # -- dates -------------------------------------------------------------------------------------
 
 
@@ -180,6 +199,16 @@ def test_a_place_named_as_such_and_people_after_a_category():
     assert _addressees("会议要求各区抓紧制定任务清单。") == ["各区"]
 
 
+def test_offices_federations_and_the_end_of_an_object():
+    assert _addressees("会议要求，规划建设处要会同各片区开发公司加快建设。市工商联要搭建平台。") == [
+        "规划建设处",
+        "市工商联",
+    ]
+    assert _addressees("会议要求市交通局、宁波舟山港集团年底前建成码头。") == ["市交通局", "宁波舟山港集团"]
+    assert _addressees("会议号召，各参加单位和广大委员，要团结奋斗。") == ["各参加单位"]
+    assert _addressees("会议指出，不足之处要认真整改。") == []
+
+
 def test_a_category_of_bodies_in_a_series_of_directives():
     assert _addressees("会议要求，市政府要与各区签订责任书；相关部门制定考评方案。") == ["市政府", "相关部门"]
     # Without a directive before the semicolon, or with a body that is no category, none.
@@ -213,6 +242,13 @@ def test_limits_of_days_quarters_and_years_written_in_other_styles():
     }  # fmt: skip
     for text, limits in cases.items():
         assert _deadlines(text) == limits, text
+
+
+def test_limits_before_a_named_occasion_name_no_day():
+    assert _deadlines("要在9月开学前完成子女入学安置，国庆节前完成整改。") == [
+        ("9月开学前", None),
+        ("国庆节前", None),
+    ]
 
 
 def test_words_and_tallies_that_only_look_like_limits():

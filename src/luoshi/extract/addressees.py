@@ -272,11 +272,15 @@ def _shortest_bodies(text: str) -> tuple[list[tuple[str, int]], int]:
     ("各区" → "各区政府"), and where it ends; ``([], 0)`` when it opens with none."""
     best: list[tuple[str, int]] = []
     last = 0
+    strong = _words()[0]
     for end in range(2, len(text) + 1):
-        if text[end - 1] in _BOUNDARY or end - last > 4:
-            break
+        if text[end - 1] in _BOUNDARY or end - last > 12 or (best and _MODAL.match(text, last)):
+            break  # the run of bodies ends at a modal: "要求，规划建设处要会同…"
         items = _split(text[:end])
-        if items and items[-1][1] + len(items[-1][0]) == end:
+        if not items or items[-1][1] + len(items[-1][0]) != end:
+            continue
+        # Beyond a few characters only to a strong head: "宁波" → "宁波舟山港集团", not "各区抓紧…".
+        if not best or end - last <= 4 or items[-1][0].endswith(strong):
             best, last = items, end
     return best, last
 
@@ -303,7 +307,7 @@ def _subjects_in_a_series(s: str) -> Found:
             best
             and last < len(clause)
             and clause[last] not in "的之"
-            and not _continues_to_people(clause, last)
+            and not _continues_to_people(clause, best[-1][1], last)
         ):
             if all(_CATEGORY.match(item) for item, _ in best):
                 yield from ((m.end() + at, item) for item, at in best)
@@ -314,18 +318,23 @@ def _objects_of_asking(s: str) -> Found:
     for m in _ASKS.finditer(s):
         rest = s[m.end() : m.end() + _MAX_SUBJECT]
         best, last = _shortest_bodies(rest)
-        if best and last < len(rest) and rest[last] not in "的之" and not _continues_to_people(rest, last):
+        if (
+            best
+            and last < len(rest)
+            and rest[last] not in "的之"
+            and not _continues_to_people(rest, best[-1][1], last)
+        ):
             yield from ((m.end() + at, item) for item, at in best)
 
 
-def _continues_to_people(text: str, i: int) -> bool:
-    """Whether the noun phrase goes on from ``i`` to a word for people ("要求各级" + "领导干部"):
-    then the object is those people, not the body."""
+def _continues_to_people(text: str, start: int, i: int) -> bool:
+    """Whether the noun phrase of the item at ``start`` goes on from ``i`` to a word for people
+    ("要求各级" + "领导干部", "广大委" + "员"): then the object is those people, not a body."""
     people = _words()[2]
     j = i
     while j < len(text) and j - i <= 4 and text[j] not in _BOUNDARY and text[j] not in "、和与及":
         j += 1
-        if text[i:j].endswith(people):
+        if text[start:j].endswith(people):
             return True
     return False
 

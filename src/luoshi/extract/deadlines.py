@@ -53,7 +53,12 @@ _RECURRING = [
 _YEAR = r"((?:19|20)\d{2}|[二〇零一二三四五六七八九]{4})"
 _MONTH = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-_EVENT_BEFORE = re.compile(_YEAR + r"年[\u4e00-\u9fff]{1,8}会(?:之)?前")  # "2017年东博会前"
+# Before a named occasion: "2017年东博会前", "9月开学前", "国庆节前" name no day.
+_OCCASION = r"(?:会|开学|开幕|开园|开业|放假|汛期?|节)"
+_HOLIDAY = r"(?:春节|国庆节?|元旦|中秋节?|五一|入汛|主?汛期|开学)"
+_EVENT_BEFORE = re.compile(
+    r"(?:(?:" + _YEAR + r"年|\d{1,2}月)[\u4e00-\u9fff]{0,8}?" + _OCCASION + "|" + _HOLIDAY + r")(?:之)?前"
+)
 
 
 def _num(raw: str) -> int:
@@ -163,16 +168,17 @@ _GOVERN = r"(?:力争|确保|争取|计划|务必|必须|要在|要于|需在|�
 # The leading class holds every character a limit can start with: a position that cannot start
 # one fails on one test instead of on each alternative (15 times faster on readouts).
 _LIMITS = re.compile(
-    r"(?=[\d一二三四五六七八九十今明次当本上下年月第首尽早如限长确力争计务必要需每按])"
+    r"(?=[\d一二三四五六七八九十今明次当本上下年月第首尽早如限长确力争计务必要需每按春国元中五入主汛开])"
     rf"(?:(?P<before>{_POINT}(?:{_BEFORE}|内(?![容部外涵])))"
     rf"|(?P<within>(?:确保|力争|争取)(?:今年|本年|当年)?年内(?!已)"
     rf"|(?<=提出|计划|目标)(?:今年|本年|当年)?年内(?!已)"
     rf"|(?<![一二两三四五六七八九十\d])(?:今年|本年|当年)?年内(?!已|累计|共|新增))"
-    rf"|{_GOVERN}[在于]?(?P<governed>(?:{_STRICT}|(?:明年|次年)(?![一二三四五六七八九十第首上下季]))(?!\d)(?:{_BEFORE})?)"
+    rf"|{_GOVERN}[在于]?(?P<governed>(?:{_STRICT}|(?:明年|次年)(?![一二三四五六七八九十第首上下季]))(?!\d)"
+    rf"(?![^\s前底，。；]{{0,4}}?{_OCCASION}前)(?:{_BEFORE})?)"
     rf"|(?P<done>(?:{_POINT}|明年|次年)(?!\d)(?=[\u4e00-\u9fff]{{0,2}}{_COMPLETE}(?!了)))"
     rf"|(?P<full>(?:19|20)\d{{2}}年\d{{1,2}}月\d{{1,2}}日"
     rf"(?:{_BEFORE}|(?=[\u4e00-\u9fff]{{0,2}}{_COMPLETE})))"
-    rf"|(?P<event>(?:19|20)\d{{2}}年[\u4e00-\u9fff]{{1,8}}?会{_BEFORE})"
+    rf"|(?P<event>(?:(?:(?:19|20)\d{{2}}年|\d{{1,2}}月)[\u4e00-\u9fff]{{0,8}}?{_OCCASION}|{_HOLIDAY}){_BEFORE})"
     rf"|(?P<undated>尽快|尽早|早日|如期(?!召开|举行|开幕|闭幕|进行|召集|而至)|限时完成|限期完成|长期坚持)"
     r"|(?P<recurring>每(?:个)?(?:月|季度|半年|年)|按(?:月|季度)))"
 )

@@ -221,8 +221,8 @@ def _head_at(s: str, i: int) -> bool:
 # are parts of words (自由贸易试验区, 经济技术开发区, 对外联络部, 依据).
 _LEAD_NOISE = re.compile(
     r"^.*?(?:认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
-    r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|(?<![面方导走动意去取志倾])向|(?<![自理缘经])由|"
-    r"经(?![济贸营信])|(?<![依根数证])据|对(?![外台口]))(?=[^、]{2,})"
+    r"决定|其中|包括|还有|(?<=的)有|接受|时任|现任|新任|原任|感谢|欢迎|(?<![面方导走动意去取志倾])向|(?<![自理缘经])由|"
+    r"(?<![财政神途历已曾])经(?![济贸营信发开管纪])|(?<![依根数证])据|对(?![外台口]))(?=[^、]{2,})"
 )
 _SEGMENT_STOP = set('，,。；;：:、\n “”"《》！？!?「」 　')
 _BYLINE = re.compile(
@@ -314,6 +314,12 @@ def _after_qualifier(s: str, i: int) -> int:
     return m.end() if m else i
 
 
+def _name_may_start(segment: str, i: int) -> bool:
+    """A name inside a post phrase starts after a post ("行政长官贺一诚和…") or at its start, not
+    inside an organ's name ("澳门经济及科技发展局": no 门经济)."""
+    return i == 0 or segment[i - 1] in BOUNDARY_CHARS or _ends_with_head(segment[:i])
+
+
 def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     """The post written right before a name: (post text without parentheticals, start)."""
     seg_start = _segment_start(s, name_start)
@@ -324,7 +330,11 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
         return None
     # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
     for k in sorted((m.start() for m in _CONJUNCTION.finditer(segment, 1)), reverse=True):
-        if any((hit := name_at(segment, k - n)) and hit[1] == k for n in (3, 2) if k - n >= 0):
+        if any(
+            (hit := name_at(segment, k - n)) and hit[1] == k and _name_may_start(segment, hit[0])
+            for n in (3, 2)
+            if k - n >= 0
+        ):
             seg_start += k + 1
             segment = segment[k + 1 :]
             break
