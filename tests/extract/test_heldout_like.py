@@ -123,6 +123,18 @@ def test_chairs_listed_across_commas_who_preside_jointly():
     assert [[p.name for p in f.chair] for f in _both(text)] == [["郑国栋"]] * 2
 
 
+def test_titles_after_a_known_name_counted_posts_and_speaking_through_someone():
+    names, roles = _people(
+        "前海管理局副局长詹宏远出席。主持人：首先请詹宏远副局长介绍有关情况。"
+        "三位副司长，黄伟明、张国强、卓永康出席。立法会主席梁君宇透过发言人表示欢迎。"
+    )
+    assert names == ["詹宏远", "黄伟明", "张国强", "卓永康", "梁君宇"]
+    assert roles == [
+        ("詹宏远", "前海管理局副局长"), ("詹宏远", "副局长"), ("黄伟明", "副司长"), ("张国强", "副司长"),
+        ("卓永康", "副司长"), ("梁君宇", "立法会主席"),
+    ]  # fmt: skip
+
+
 # -- dates -------------------------------------------------------------------------------------
 
 
@@ -147,6 +159,22 @@ def test_the_year_of_a_time_limit_is_not_the_year_of_the_occasion():
     assert [f.event_date for f in _both(occasion)] == ["2024-07-02", "2024-07-02"]
     # A year before a count of quarters names the period, not a limit.
     assert [f.event_date for f in _both("3月5日，会议通报2023年前三季度经济运行情况。")] == ["2023-03-05"] * 2
+
+
+def test_a_day_long_before_the_publication_is_history():
+    text = (
+        "2024-08-21 20:48　上观新闻\n2019年8月20日，临港新片区正式揭牌。五年来成绩显著。\n"
+        "8月21日，临港新片区重点工作推进会召开。临港集团要年内实现首批机构入驻。"
+    )
+    for f in _both(text):
+        assert (f.event_date, [(d.text, d.date) for d in f.deadlines]) == (
+            "2024-08-21",
+            [("年内", "2024-12-31")],
+        )
+    # Where the text has no nearer day, the one it gives is still the event's.
+    assert [f.event_date for f in _both("2024-08-21 来源：本网\n2024年5月20日，会议召开。")] == [
+        "2024-05-20"
+    ] * 2
 
 
 # -- counted batches ---------------------------------------------------------------------------
@@ -207,6 +235,7 @@ def test_offices_federations_and_the_end_of_an_object():
     assert _addressees("会议要求市交通局、宁波舟山港集团年底前建成码头。") == ["市交通局", "宁波舟山港集团"]
     assert _addressees("会议号召，各参加单位和广大委员，要团结奋斗。") == ["各参加单位"]
     assert _addressees("会议指出，不足之处要认真整改。") == []
+    assert _addressees("倪书远强调，新片区各部门、各开发主体要紧扣目标。") == ["新片区各部门", "各开发主体"]
 
 
 def test_a_category_of_bodies_in_a_series_of_directives():

@@ -97,6 +97,13 @@ LEAD_CHARS = 2500  # the event is narrated in the lead; later dates are history 
 _ANCHOR = re.compile("日")
 
 
+FAR_DAYS = 62  # a readout appears within days of its event; a day further off is history
+
+
+def _far_from(value: date | None, published: date) -> bool:
+    return value is not None and abs((value - published).days) > FAR_DAYS
+
+
 def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | None]:
     pub = date.fromisoformat(published) if published else None
     year = None if pub else text_year(s)
@@ -137,6 +144,10 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
                 consider(m.start(), m.end(), pub if m[1] else pub - timedelta(days=1))
     if not candidates:
         return None, None
+    if pub is not None:
+        # "2019年8月20日，新片区揭牌。五年来…8月21日，推进会召开": a day long before the
+        # publication is history, read only where the text has no nearer one.
+        candidates = [(p + 2 * _far_from(v, pub), a, b, v) for p, a, b, v in candidates]
     candidates.sort(key=lambda c: (c[0], c[1]))
     _, start, end, value = candidates[0]
     if value is None:

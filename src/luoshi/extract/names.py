@@ -26,7 +26,7 @@ FOLLOW_WORDS = tuple(
         讲 答 问 认为 透露 介绍 实地 来 赴 乘 亲临 带领 同时 以 据 今天 今日 昨天 昨日 日前 近日 上午 下午
         通过 走进 检查 督导 会晤 签署 颁发 发言 讲授 解读 召开 对接 座谈 交流 一同 以及 均 从 将 已 曾 把
         给 跟 现场 专程 带头 牵头 分管 协管 负责 主抓 出任 接任 调任 当选为 兼 作出 批示 点评 寄语
-        列席 就座 莅临 与会 参会 到会""".split()
+        列席 就座 莅临 与会 参会 到会 透过 藉此""".split()
         + list(post_heads_after_name()),
         key=len,
         reverse=True,
@@ -603,6 +603,12 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             name = next((k for k in known if s.startswith(k, m.end())), None)
             if name and (posts := _post_chain(s, m.end())):
                 add(m.end(), m.end() + len(name), posts)
+        # 9. A name already known, then a title, anywhere: "首先请詹宏远副局长介绍", "由王伟主任主持".
+        for name in known:
+            for i in (k.start() for k in re.finditer(re.escape(name), s)):
+                t = _TITLE_AFTER.match(s, i + len(name))
+                if i not in seen_at and t and _is_boundary(s, t.end()):
+                    add(i, i + len(name), [(t.group(), t.start(), t.end())])
     # 7. A list of bare names before an attendance verb: "任亚平、呼尔查、刘新乐列席会议".
     for start, end in _attendance_lists(s):
         if start not in seen_at:
@@ -613,6 +619,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             if mention.start == start and mention.end < end:
                 mention.name, mention.end = s[start:end], end
 
+    _counted_posts(s, mentions)
     mentions.sort(key=lambda m: m.start)
     by_name: dict[str, list[_Mention]] = {}
     for mention in mentions:
@@ -637,6 +644,24 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
                 seen_roles.add((mention.name, post))
                 roles.append(Role(mention.name, post, Span(a, b)))
     return persons, roles
+
+
+_COUNTED_POST = re.compile(r"(?:[一二三四五六七八九十两]|\d{1,2})(?:位|名)(" + _HEADS.pattern + r")[，,：:]")
+
+
+def _counted_posts(s: str, mentions: list[_Mention]) -> None:
+    """ "三位副司长，黄伟纶、张国钧、卓永兴出席": the counted post is each listed person's."""
+    at = {m.start: m for m in mentions}
+    for m in _COUNTED_POST.finditer(s):
+        post = (m.group(1), m.start(1), m.end(1))
+        i = m.end()
+        while (mention := at.get(i)) is not None:
+            if not mention.posts:
+                mention.posts = [post]
+            i = mention.end
+            if i >= len(s) or s[i] not in "、和及与":
+                break
+            i += 1
 
 
 def _first_free(s: str, name: str, excluded: list[tuple[int, int]]) -> int:
