@@ -135,6 +135,19 @@ def test_titles_after_a_known_name_counted_posts_and_speaking_through_someone():
     ]  # fmt: skip
 
 
+def test_wen_and_tu_mark_a_byline_only_with_their_separator():
+    names, roles = _people(
+        "文/图 张晓明\n社会文化司司长区伟明、市文化广电旅游局局长王明远出席。（文：李大伟）"
+    )
+    assert names == ["区伟明", "王明远"]
+    assert roles == [("区伟明", "社会文化司司长"), ("王明远", "市文化广电旅游局局长")]
+
+
+def test_a_leader_whose_words_are_relayed_without_a_particle():
+    names, _ = _people("会议传达学习省委书记祝长青在全省大会上的讲话精神。局长蓝正源主持学习。")
+    assert names == ["蓝正源"]
+
+
 # -- dates -------------------------------------------------------------------------------------
 
 
@@ -236,6 +249,14 @@ def test_offices_federations_and_the_end_of_an_object():
     assert _addressees("会议号召，各参加单位和广大委员，要团结奋斗。") == ["各参加单位"]
     assert _addressees("会议指出，不足之处要认真整改。") == []
     assert _addressees("倪书远强调，新片区各部门、各开发主体要紧扣目标。") == ["新片区各部门", "各开发主体"]
+    assert _addressees("蓝正源强调，管理局各部门、各园区平台要对标对表。") == ["管理局各部门", "各园区平台"]
+    assert _addressees("会议要求各部门、各单位依法履职。") == ["各部门", "各单位"]
+    assert _addressees("会议强调，各项工作要抓实。") == []
+
+
+def test_a_short_name_the_text_gives_elsewhere_as_a_zone():
+    assert _addressees("祝长青到洋浦经济开发区调研。他指出，洋浦要当好样板间。") == ["洋浦"]
+    assert _addressees("他指出，项目要抓紧推进。市项目区正在建设。") == []
 
 
 def test_a_category_of_bodies_in_a_series_of_directives():

@@ -90,16 +90,16 @@ def _plain(item: str) -> bool:
     return bool(_CATEGORY.match(item)) or _core(item) in _words()[4]
 
 
-def _split(subject: str) -> list[tuple[str, int]] | None:
+def _split(subject: str, whole: bool = False) -> list[tuple[str, int]] | None:
     """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
     not a list of bodies; after 特别是/包括 only the bodies are kept."""
     narrow = _NARROWING.search(subject)
     if not narrow:
-        return _split_list(subject)
-    head = _split_list(subject[: narrow.start()])
+        return _split_list(subject, whole)
+    head = _split_list(subject[: narrow.start()], whole)
     if head is None:
         return None
-    rest = _split(subject[narrow.end() :]) or []
+    rest = _split(subject[narrow.end() :], whole) or []
     return head + [(item, narrow.end() + at) for item, at in rest]
 
 
@@ -156,11 +156,13 @@ def _shares_levels(item: str, following: str) -> bool:
     return lead is not None and following[lead.end() :] in _words()[0]
 
 
-def _split_list(subject: str) -> list[tuple[str, int]] | None:
+def _split_list(subject: str, whole: bool = False) -> list[tuple[str, int]] | None:
     """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
     not a list of bodies. A headless item shares the head of the next ("财政、社保部门",
     "市水利和湖泊局"), and so do levels under one 各 ("各市、县（区）政府"); a category with 各
-    before another is a body of its own ("各处室、各直属单位")."""
+    before another is a body of its own ("各处室、各直属单位"). In a ``whole`` subject (ended by
+    its modal, not a prefix being tried) a short category with 各 beside bodies is one too
+    ("管理局各部门、各园区平台要")."""
     parts = _parts(subject)
     _, _, people, _, _ = _words()
     out: list[tuple[str, int]] = []
@@ -185,6 +187,10 @@ def _split_list(subject: str) -> list[tuple[str, int]] | None:
             out.append((item, at))  # "各处室、各直属单位": parallel categories
         elif joined:
             pending = (item, at)
+        elif (
+            whole and item.startswith("各") and 3 <= len(item) <= 5 and out and not _not_inside().search(item)
+        ):
+            out.append((item, at))  # "管理局各部门、各园区平台要": a category beside bodies
         else:
             return None  # a word that is neither a body nor people: not a list of bodies
     return out or None
@@ -233,14 +239,25 @@ _AS_A_PLACE = re.compile(
 _PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
 
 
+# Heads of places and zones that show a short name to be one ("洋浦" in "洋浦经济开发区").
+_ZONE_HEAD = re.compile(
+    r"(?:经济开发区|经济技术开发区|开发区|新区|合作区|片区|试验区|示范区|实验区|管委会|管理局)"
+)
+
+
 def _named_as_a_place(s: str, a: int, subject: str, modal: int) -> tuple[str, int] | None:
-    """ "洋浦作为先行先试区域要…": a name before 作为 that the clause calls a place or a region is
-    the body addressed, though no gazetteer knows it."""
+    """A short name that no gazetteer knows, addressed as a place: the clause calls it one
+    ("洋浦作为先行先试区域要…"), or the text names it elsewhere with the head of a place or zone
+    ("洋浦要当好样板间" beside "洋浦经济开发区")."""
     _, _, people, not_start, _ = _words()
     if not _PLACE_NAME.fullmatch(subject) or subject.startswith(not_start) or subject.endswith(people):
         return None
     if _AS_A_PLACE.search(s, a + len(subject), modal):
         return subject, 0
+    if len(subject) <= 4 and not _not_inside().search(subject):
+        for m in re.finditer(re.escape(subject), s):
+            if m.start() != a and _ZONE_HEAD.match(s, m.end()):
+                return subject, 0
     return None
 
 
@@ -251,7 +268,7 @@ def _subjects_of_modals(s: str) -> Found:
             continue
         if a < m.start():
             text, a = _subject(s, a, m.start())
-            items = _split(text)
+            items = _split(text, whole=True)
             if items is None and (place := _named_as_a_place(s, a, text, m.start())):
                 items = [place]
             yield from ((a + at, item) for item, at in items or ())
