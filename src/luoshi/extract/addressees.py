@@ -284,15 +284,26 @@ def _subjects_of_modals(s: str) -> Found:
             yield from ((a + at, item) for item, at in items)
 
 
+@cache
+def _last_characters() -> frozenset[str]:
+    """Every character a body can end in: the last of each head, known place and zone, 等, and
+    a closing bracket."""
+    strong, weak, _, _, known = _words()
+    return frozenset(w[-1] for w in (*strong, *weak, *known, *body_words()["after_examples"])) | set("）)")
+
+
 def _shortest_bodies(text: str) -> tuple[list[tuple[str, int]], int]:
     """The shortest run of bodies that ``text`` opens with, extended while a head follows
     ("各区" → "各区政府"), and where it ends; ``([], 0)`` when it opens with none."""
     best: list[tuple[str, int]] = []
     last = 0
     strong = _words()[0]
+    ends = _last_characters()
     for end in range(2, len(text) + 1):
         if text[end - 1] in _BOUNDARY or end - last > 12 or (best and _MODAL.match(text, last)):
             break  # the run of bodies ends at a modal: "要求，规划建设处要会同…"
+        if text[end - 1] not in ends:
+            continue  # no body ends in this character
         items = _split(text[:end])
         if not items or items[-1][1] + len(items[-1][0]) != end:
             continue

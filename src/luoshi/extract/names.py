@@ -131,13 +131,14 @@ def _dotted_name_at(s: str, i: int) -> tuple[int, int] | None:
 def _strong_word_at(s: str, i: int) -> bool:
     """A following word of two or more characters that is not a post ("主持", "出席", "同志"):
     where it follows, a name plainly ends."""
-    return any(
-        len(w) > 1 and w not in _HEAD_AFTER_SET for w in _FOLLOW_BY_FIRST.get(s[i], ()) if s.startswith(w, i)
-    )
+    return i < len(s) and s.startswith(_STRONG_BY_FIRST.get(s[i], ()), i)
 
 
 _ELEMENTS_BY_FIRST = _by_first_character(name_elements())
-_HEAD_AFTER_SET = frozenset(post_heads_after_name())
+# Following words of two or more characters that are not posts: a name plainly ends before them.
+_STRONG_BY_FIRST = _by_first_character(
+    tuple(w for w in FOLLOW_WORDS if len(w) > 1 and w not in frozenset(post_heads_after_name()))
+)
 
 
 def _unsurnamed_name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
@@ -162,7 +163,8 @@ def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
     """The span of a personal name starting at ``i``, or None."""
     if i < 0 or i >= len(s):
         return None
-    if any(c in _DOTS for c in s[i : i + 9]):
+    near = s[i : i + 9]
+    if "·" in near or "•" in near or "・" in near or "‧" in near:
         dotted = _dotted_name_at(s, i)
         if dotted:
             return dotted
@@ -227,10 +229,14 @@ _LEAD_NOISE = re.compile(
 _SEGMENT_STOP = set('，,。；;：:、\n “”"《》！？!?「」 　')
 # "文/图" mark a byline only with their separator ("文/张三", "图：李四"): elsewhere they are parts
 # of words ("社会文化司司长区伟明", "市文化广电旅游局局长…").
+_BYLINE_NAMES = r"\s*((?:[\u4e00-\u9fff]{2,4}[、\s]*){1,4})"
 _BYLINE = re.compile(
-    r"(?:(?:记者|通讯员|摄影|编辑|责编|责任编辑|作者|撰文|实习生|全媒体记者|融媒体记者)\s*[/／:：]?"
-    r"|(?<![\u4e00-\u9fff])(?:文|图)(?:\s*[/／]\s*(?:文|图))?\s*[/／:：])"
-    r"\s*((?:[\u4e00-\u9fff]{2,4}[、\s]*){1,4})"
+    r"(?:记者|通讯员|摄影|编辑|责编|责任编辑|作者|撰文|实习生|全媒体记者|融媒体记者)\s*[/／:：]?"
+    + _BYLINE_NAMES
+)
+# (The lookbehind follows the first character so that the engine can scan for 文/图 quickly.)
+_BYLINE_SHORT = re.compile(
+    r"[文图](?<![\u4e00-\u9fff][文图])(?:\s*[/／]\s*[文图])?\s*[/／:：]" + _BYLINE_NAMES
 )
 _BYLINE_SHOT = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,4}(?:[、\s][\u4e00-\u9fff]{2,4})*)\s*摄\s*[）)]")
 _LIST_QUALIFIER = re.compile(
@@ -392,7 +398,7 @@ def _chain_back(s: str, end: int) -> list[tuple[str, int, int]]:
 
 def _excluded_spans(s: str) -> list[tuple[int, int]]:
     spans = []
-    for pat in (_BYLINE, _BYLINE_SHOT):
+    for pat in (_BYLINE, _BYLINE_SHORT, _BYLINE_SHOT):
         for m in pat.finditer(s):
             spans.append((m.start(1), m.end(1)))
     return spans
@@ -426,15 +432,16 @@ _SENTENCE_STOPS = "。！？!?\n"
 _TAKES_PART = re.compile(r"(?:同志)?(?:主持|出席|参加|列席|陪同|致辞|作报告|讲话|宣读|通报|带队|率队)")
 
 
+_CLAUSE_STOP = re.compile(f"[{re.escape(_CLAUSE_STOPS)}]")
+
+
 def _clause_around(s: str, start: int, end: int) -> tuple[str, str]:
-    """The clause's text before ``start`` and after ``end`` (up to the nearest clause stop)."""
-    a = start
-    while a > 0 and start - a < 60 and s[a - 1] not in _CLAUSE_STOPS:
-        a -= 1
-    b = end
-    while b < len(s) and b - end < 80 and s[b] not in _CLAUSE_STOPS:
-        b += 1
-    return s[a:start], s[end:b]
+    """The clause's text before ``start`` (at most 60 characters) and after ``end`` (at most 80),
+    up to the nearest clause stop."""
+    floor = max(0, start - 60)
+    a = max(floor, max(s.rfind(c, floor, start) + 1 for c in _CLAUSE_STOPS))
+    stop = _CLAUSE_STOP.search(s, end, end + 80)
+    return s[a:start], s[end : stop.start() if stop else min(len(s), end + 80)]
 
 
 def _in_reported_speech(s: str, start: int, end: int) -> bool:
@@ -608,10 +615,12 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
                 add(m.end(), m.end() + len(name), posts)
         # 9. A name already known, then a title, anywhere: "首先请詹宏远副局长介绍", "由王伟主任主持".
         for name in known:
-            for i in (k.start() for k in re.finditer(re.escape(name), s)):
+            i = s.find(name)
+            while i >= 0:
                 t = _TITLE_AFTER.match(s, i + len(name))
                 if i not in seen_at and t and _is_boundary(s, t.end()):
                     add(i, i + len(name), [(t.group(), t.start(), t.end())])
+                i = s.find(name, i + len(name))
     # 7. A list of bare names before an attendance verb: "任亚平、呼尔查、刘新乐列席会议".
     for start, end in _attendance_lists(s):
         if start not in seen_at:
@@ -649,15 +658,18 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     return persons, roles
 
 
-_COUNTED_POST = re.compile(r"(?:[一二三四五六七八九十两]|\d{1,2})(?:位|名)(" + _HEADS.pattern + r")[，,：:]")
+_COUNTER = re.compile(r"[位名](?<=[一二三四五六七八九十两\d][位名])")
 
 
 def _counted_posts(s: str, mentions: list[_Mention]) -> None:
     """ "三位副司长，黄伟纶、张国钧、卓永兴出席": the counted post is each listed person's."""
     at = {m.start: m for m in mentions}
-    for m in _COUNTED_POST.finditer(s):
-        post = (m.group(1), m.start(1), m.end(1))
-        i = m.end()
+    for c in _COUNTER.finditer(s):
+        head = _HEADS.match(s, c.end())
+        if not head or head.end() >= len(s) or s[head.end()] not in "，,：:":
+            continue
+        post = (head.group(), head.start(), head.end())
+        i = head.end() + 1
         while (mention := at.get(i)) is not None:
             if not mention.posts:
                 mention.posts = [post]
