@@ -18,7 +18,10 @@ from luoshi.ledger.workdays import CalendarOutOfRange, backward_schedule, is_wor
         ("6月底前", "date", date(2026, 6, 30)),
         ("2023年", "date", date(2023, 12, 31)),
         ("2023年底", "date", date(2023, 12, 31)),
-        ("2025年前", "date", date(2024, 12, 31)),
+        ("2025年前", "date", date(2025, 12, 31)),  # "X前" allows X, as "2017年5月30日前" allows that day
+        ("5月31日前", "date", date(2026, 5, 31)),
+        ("明年第一季内", "date", date(2027, 3, 31)),
+        ("今年第三季结束前", "date", date(2026, 9, 30)),
         ("上半年", "date", date(2026, 6, 30)),
         ("年内", "date", date(2026, 12, 31)),
         ("第三季度", "date", date(2026, 9, 30)),

@@ -63,6 +63,10 @@ def is_body(item: str) -> bool:
     core = _core(item)
     if not 2 <= len(core) <= 24 or core.endswith(people):
         return False
+    examples = core.rfind("等")
+    if 0 < examples < len(core) - 1:  # "龙口、莱州、海阳等沿海区市": judged by the category after 等
+        category = core[examples + 1 :]
+        return category in body_words()["after_examples"] or is_body(category)
     if core in known:
         return True
     if _not_inside().search(core):
@@ -86,22 +90,27 @@ def _plain(item: str) -> bool:
     return bool(_CATEGORY.match(item)) or _core(item) in _words()[4]
 
 
-def _split(subject: str) -> list[tuple[str, int]] | None:
+def _split(subject: str, whole: bool = False) -> list[tuple[str, int]] | None:
     """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
     not a list of bodies; after 特别是/包括 only the bodies are kept."""
     narrow = _NARROWING.search(subject)
     if not narrow:
-        return _split_list(subject)
-    head = _split_list(subject[: narrow.start()])
+        return _split_list(subject, whole)
+    head = _split_list(subject[: narrow.start()], whole)
     if head is None:
         return None
-    rest = _split(subject[narrow.end() :]) or []
+    rest = _split(subject[narrow.end() :], whole) or []
     return head + [(item, narrow.end() + at) for item, at in rest]
 
 
-def _split_list(subject: str) -> list[tuple[str, int]] | None:
-    """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
-    not a list of bodies. A headless item shares the head of the next ("财政、社保部门")."""
+_LEVELS = "省市县区州旗盟乡镇"
+_EACH_LEVEL = re.compile(f"各[{_LEVELS}]{{1,3}}")  # "各市", "各市州"
+_LEVELS_LEAD = re.compile(f"[{_LEVELS}（()）、]+")  # "县（区）" before the head of "县（区）政府"
+_JOINS = ("、", "和", "及", "与")  # a headless item before one of these shares the next head
+
+
+def _parts(subject: str) -> list[tuple[str, int]]:
+    """Items and separators (offset -1) of a subject phrase, split outside brackets."""
     parts: list[tuple[str, int]] = []
     depth, start, i = 0, 0, 0
     while i < len(subject):
@@ -116,6 +125,45 @@ def _split_list(subject: str) -> list[tuple[str, int]] | None:
             continue
         i += 1
     parts.append((subject[start:], start))
+    return _join_examples(subject, parts)
+
+
+def _join_examples(subject: str, parts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """ "龙口、莱州、海阳等沿海区市": items listed as examples of the category after 等 are one body,
+    as written."""
+    out: list[tuple[str, int]] = []
+    for k in range(0, len(parts), 2):
+        item, at = parts[k]
+        cut = item.find("等")
+        if 0 < cut < len(item) - 1 and k >= 2 and parts[k - 1][0] == "、":
+            first = k
+            while first >= 2 and parts[first - 1][0] == "、":
+                first -= 2
+            del out[first:]  # the examples and their separators become part of this item
+            start = parts[first][1]
+            item, at = subject[start : at + len(item)], start
+        elif k:
+            out.append(parts[k - 1])
+        out.append((item, at))
+    return out
+
+
+def _shares_levels(item: str, following: str) -> bool:
+    """ "各市、县（区）政府", "各市州、县市区政府": levels of government under one 各 and one head."""
+    if not _EACH_LEVEL.fullmatch(item):
+        return False
+    lead = _LEVELS_LEAD.match(following)
+    return lead is not None and following[lead.end() :] in _words()[0]
+
+
+def _split_list(subject: str, whole: bool = False) -> list[tuple[str, int]] | None:
+    """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
+    not a list of bodies. A headless item shares the head of the next ("财政、社保部门",
+    "市水利和湖泊局"), and so do levels under one 各 ("各市、县（区）政府"); a category with 各
+    before another is a body of its own ("各处室、各直属单位"). In a ``whole`` subject (ended by
+    its modal, not a prefix being tried) a short category with 各 beside bodies is one too
+    ("管理局各部门、各园区平台要")."""
+    parts = _parts(subject)
     _, _, people, _, _ = _words()
     out: list[tuple[str, int]] = []
     pending: tuple[str, int] | None = None
@@ -126,12 +174,23 @@ def _split_list(subject: str) -> list[tuple[str, int]] | None:
             pending = None
         if not item:
             continue
-        if is_body(item):
+        joined = k + 2 < len(parts) and (
+            parts[k + 1][0] == "、" or (parts[k + 1][0] in _JOINS and not _MODAL.search(item))
+        )  # "市水利和湖泊局", not "市政府要与各区"
+        if joined and parts[k + 1][0] == "、" and _shares_levels(item, parts[k + 2][0]):
+            pending = (item, at)
+        elif is_body(item):
             out.append((item, at))
         elif item.endswith(people) or len(item) > 24:
             continue
-        elif k + 2 < len(parts) and parts[k + 1][0] == "、":
+        elif joined and item.startswith("各") and parts[k + 2][0].startswith("各") and len(item) <= 6:
+            out.append((item, at))  # "各处室、各直属单位": parallel categories
+        elif joined:
             pending = (item, at)
+        elif (
+            whole and item.startswith("各") and 3 <= len(item) <= 5 and out and not _not_inside().search(item)
+        ):
+            out.append((item, at))  # "管理局各部门、各园区平台要": a category beside bodies
         else:
             return None  # a word that is neither a body nor people: not a list of bodies
     return out or None
@@ -167,11 +226,39 @@ def find_addressees(s: str) -> list[Addressee]:
 
 def find_addressee_mentions(s: str) -> list[Addressee]:
     """Every mention of an addressed body in ``s`` (simplified text), in order."""
-    found = {*_subjects_of_modals(s), *_objects_of_asking(s), *_leaders(s)}
+    found = {*_subjects_of_modals(s), *_objects_of_asking(s), *_leaders(s), *_subjects_in_a_series(s)}
     return [Addressee(item, Span(at, at + len(item))) for at, item in sorted(found)]
 
 
 Found = Iterator[tuple[int, str]]  # (offset in the text, body)
+
+
+_AS_A_PLACE = re.compile(
+    r"作为[^，,。；;]{0,20}?(?:区域|城市|地区|省份|省会|门户|枢纽|窗口|高地|桥头堡|排头兵|前沿|阵地)$"
+)
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
+
+
+# Heads of places and zones that show a short name to be one ("洋浦" in "洋浦经济开发区").
+_ZONE_HEAD = re.compile(
+    r"(?:经济开发区|经济技术开发区|开发区|新区|合作区|片区|试验区|示范区|实验区|管委会|管理局)"
+)
+
+
+def _named_as_a_place(s: str, a: int, subject: str, modal: int) -> tuple[str, int] | None:
+    """A short name that no gazetteer knows, addressed as a place: the clause calls it one
+    ("洋浦作为先行先试区域要…"), or the text names it elsewhere with the head of a place or zone
+    ("洋浦要当好样板间" beside "洋浦经济开发区")."""
+    _, _, people, not_start, _ = _words()
+    if not _PLACE_NAME.fullmatch(subject) or subject.startswith(not_start) or subject.endswith(people):
+        return None
+    if _AS_A_PLACE.search(s, a + len(subject), modal):
+        return subject, 0
+    if len(subject) <= 4 and not _not_inside().search(subject):
+        for m in re.finditer(re.escape(subject), s):
+            if m.start() != a and _ZONE_HEAD.match(s, m.end()):
+                return subject, 0
+    return None
 
 
 def _subjects_of_modals(s: str) -> Found:
@@ -181,7 +268,10 @@ def _subjects_of_modals(s: str) -> Found:
             continue
         if a < m.start():
             text, a = _subject(s, a, m.start())
-            yield from ((a + at, item) for item, at in _split(text) or ())
+            items = _split(text, whole=True)
+            if items is None and (place := _named_as_a_place(s, a, text, m.start())):
+                items = [place]
+            yield from ((a + at, item) for item, at in items or ())
             continue
         # The modal opens its clause: the subject is the clause before ("…各参加单位，要").
         if a == 0 or s[a - 1] not in "，," or (a := _clause_start(s, m.start() - 1)) < 0:
@@ -194,20 +284,87 @@ def _subjects_of_modals(s: str) -> Found:
             yield from ((a + at, item) for item, at in items)
 
 
+@cache
+def _last_characters() -> frozenset[str]:
+    """Every character a body can end in: the last of each head, known place and zone, 等, and
+    a closing bracket."""
+    strong, weak, _, _, known = _words()
+    return frozenset(w[-1] for w in (*strong, *weak, *known, *body_words()["after_examples"])) | set("）)")
+
+
+def _shortest_bodies(text: str) -> tuple[list[tuple[str, int]], int]:
+    """The shortest run of bodies that ``text`` opens with, extended while a head follows
+    ("各区" → "各区政府"), and where it ends; ``([], 0)`` when it opens with none."""
+    best: list[tuple[str, int]] = []
+    last = 0
+    strong = _words()[0]
+    ends = _last_characters()
+    for end in range(2, len(text) + 1):
+        if text[end - 1] in _BOUNDARY or end - last > 12 or (best and _MODAL.match(text, last)):
+            break  # the run of bodies ends at a modal: "要求，规划建设处要会同…"
+        if text[end - 1] not in ends:
+            continue  # no body ends in this character
+        items = _split(text[:end])
+        if not items or items[-1][1] + len(items[-1][0]) != end:
+            continue
+        # Beyond a few characters only to a strong head: "宁波" → "宁波舟山港集团", not "各区抓紧…".
+        if not best or end - last <= 4 or items[-1][0].endswith(strong):
+            best, last = items, end
+    return best, last
+
+
+_SERIES = re.compile(r"[；;]")
+_SENTENCE_STOP = re.compile(r"[。！？!?\n]")
+
+
+def _subjects_in_a_series(s: str) -> Found:
+    """ "市政府要与各区签订责任书；相关部门制定考评方案": a clause in a series of directives, after a
+    semicolon, that opens with a category of bodies and a verb, without a modal of its own."""
+    for m in _SERIES.finditer(s):
+        sentence = max(
+            (x.end() for x in _SENTENCE_STOP.finditer(s, max(0, m.start() - 200), m.start())), default=0
+        )
+        if not _MODAL.search(s, sentence, m.start()):
+            continue
+        rest = s[m.end() : m.end() + _MAX_SUBJECT]
+        clause = re.split(r"[，,。；;：:！？!?\n]", rest, maxsplit=1)[0]
+        if _MODAL.search(clause):
+            continue  # a directive of its own: its subject is read there
+        best, last = _shortest_bodies(clause)
+        if (
+            best
+            and last < len(clause)
+            and clause[last] not in "的之"
+            and not _continues_to_people(clause, best[-1][1], last)
+        ):
+            if all(_CATEGORY.match(item) for item, _ in best):
+                yield from ((m.end() + at, item) for item, at in best)
+
+
 def _objects_of_asking(s: str) -> Found:
     """The shortest run of bodies after 要求, extended while a head follows ("各区" → "各区政府")."""
     for m in _ASKS.finditer(s):
         rest = s[m.end() : m.end() + _MAX_SUBJECT]
-        best: list[tuple[str, int]] = []
-        last = 0
-        for end in range(2, len(rest) + 1):
-            if rest[end - 1] in _BOUNDARY or end - last > 4:
-                break
-            items = _split(rest[:end])
-            if items and items[-1][1] + len(items[-1][0]) == end:
-                best, last = items, end
-        if best and last < len(rest) and rest[last] not in "的之":
+        best, last = _shortest_bodies(rest)
+        if (
+            best
+            and last < len(rest)
+            and rest[last] not in "的之"
+            and not _continues_to_people(rest, best[-1][1], last)
+        ):
             yield from ((m.end() + at, item) for item, at in best)
+
+
+def _continues_to_people(text: str, start: int, i: int) -> bool:
+    """Whether the noun phrase of the item at ``start`` goes on from ``i`` to a word for people
+    ("要求各级" + "领导干部", "广大委" + "员"): then the object is those people, not a body."""
+    people = _words()[2]
+    j = i
+    while j < len(text) and j - i <= 4 and text[j] not in _BOUNDARY and text[j] not in "、和与及":
+        j += 1
+        if text[start:j].endswith(people):
+            return True
+    return False
 
 
 def _leaders(s: str) -> Found:

@@ -1,17 +1,21 @@
-"""Counted batches of work items: "96项年度工作任务", "103项行政职权", "一百零三项…"."""
+"""Counted batches of work items: "96项年度工作任务", "103项行政职权", "一百零三项…", and "N个X"
+where X is a task, measure, matter or reform item ("26个重点改革事项"). As the gold spec has it,
+other counters are no batches ("20条措施", "十件实事"); a batch written twice (headline and
+text) is one batch. A count inside a cited title counts ("《…等五项地方性法规的决定》")."""
 
 from __future__ import annotations
 
 import re
 
-from luoshi.extract.scan import finditer_near, windows
+from luoshi.extract.scan import finditer_near, first_each, windows
 from luoshi.model import Span, TaskBatch
 from luoshi.text import parse_number
 
 _NUM = r"(\d{1,5}|[一二三四五六七八九十百千两零〇]{1,8})"
 # The item text is a lookahead so that a batch may follow right after another's text.
-_BATCH = re.compile(_NUM + r"(项|个|条|件|批)(?=([\u4e00-\u9fff、]{1,16}))")
-_UNIT = re.compile("[项个条件批]")  # a batch holds one: at most 8 numeral characters before, 16 after
+# The items may quote a slogan: "12个“高效办成一件事”重点事项".
+_BATCH = re.compile(_NUM + r"(项|个)(?=([\u4e00-\u9fff、“”]{1,16}))")
+_UNIT = re.compile("[项个]")  # a batch holds one: at most 8 numeral characters before, 16 after
 # "N个X" counts only where X is a task, measure, matter or reform item.
 _GE_NOUN = re.compile(r"(?:任务|举措|措施|事项|改革事项|改革举措|工作要点)")
 _FIXED = re.compile(
@@ -23,6 +27,7 @@ _TAIL_STOP = re.compile(
     # verbs that start the predicate: "57项重点任务逐项分解", "17项民生政策进行提标扩面"
     r"逐项|逐一|逐条|一项一项|一件一件|进行|分解|抓好|抓实|落实|推进|纳入|列入|实施|开展|明确|取得|按照|如期).*$"
 )
+_QUOTED = re.compile(r"“[^“”]*”")
 _WHAT_HEAD_STOP = re.compile(r"^(?:之|以上|左右|多|余)")
 
 
@@ -38,13 +43,16 @@ def find_batches(s: str) -> list[TaskBatch]:
         if len(what) < 2 or raw in ("一", "1"):
             continue
         if unit != "项":
-            # "N个/条/件/批X" counts only where X is itself a task-like item ("35个重大项目").
+            # "N个X" counts only where X is itself a task-like item ("26个重点改革事项").
             noun = _GE_NOUN.search(what)
-            if not noun or noun.start() > 8 or (unit == "条" and not what.endswith(("措施", "举措", "政策"))):
+            # The noun may start up to 8 characters in, a quoted slogan not counted.
+            if not noun or noun.start() - sum(map(len, _QUOTED.findall(what, 0, noun.start()))) > 8:
                 continue
             what = what[: noun.end()]
+        if what.count("“") != what.count("”"):
+            what = what.rstrip("“")  # a quotation cut off at the end
         count = parse_number(raw)
         if count is None or count < 2:
             continue
         out.append(TaskBatch(count, what, Span(m.start(), m.start(3) + len(what))))
-    return out
+    return first_each(out, lambda b: (b.count, b.what))

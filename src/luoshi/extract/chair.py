@@ -1,5 +1,5 @@
 """Chairs: the persons said to chair or preside ("市委书记孟凡利主持", "会议由蔡梅生主持",
-"省长王清宪主持召开", "行政长官…和…省长…共同主持").
+"省长王清宪主持召开", "行政长官…和…省长…共同主持", "…省长伍某，…行政长官叶某共同主持").
 
 A chair is a person named in the same clause as 主持, before it: the clause runs back from 主持
 to the nearest punctuation or space, so "李希出席会议并讲话，省长马兴瑞主持会议" names only
@@ -16,15 +16,31 @@ _BOUNDARY = set('，,。；;：:！？!?\n“”"「」 \u3000\t|')
 _REACH = 60  # characters before 主持 that a clause may cover
 
 
+_JOINTLY = ("共同", "联合", "一同")
+
+
+def _clause_start(s: str, end: int) -> int:
+    a = end
+    while a > 0 and s[a - 1] not in _BOUNDARY and end - a < _REACH:
+        a -= 1
+    return a
+
+
 def find_chairs(s: str, persons: list[Person]) -> list[Person]:
     """The persons who chair, in order, each once; every one is also in ``persons``."""
     names = sorted({p.name for p in persons}, key=len, reverse=True)
     out: list[Person] = []
     seen: set[str] = set()
     for m in _CHAIRS.finditer(s):
-        a = m.start()
-        while a > 0 and s[a - 1] not in _BOUNDARY and m.start() - a < _REACH:
-            a -= 1
+        a = _clause_start(s, m.start())
+        if s.endswith(_JOINTLY, 0, m.start()):
+            # "省长伍某，行政长官叶某共同主持": the chairs are listed across commas.
+            while (
+                a > 1
+                and s[a - 1] in "，,"
+                and any(n in s[(b := _clause_start(s, a - 1)) : a - 1] for n in names)
+            ):
+                a = b
         clause = s[a : m.start()]
         taken: list[tuple[int, int, str]] = []
         for name in names:

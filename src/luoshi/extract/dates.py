@@ -16,12 +16,12 @@ from luoshi.model import Span
 _FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _DAY = re.compile(
-    r"(?<![\d月])[（(]?(\d{1,2})日[）)]?"
+    r"(?<![\d月])(?:[（(]?(\d{1,2})日[）)]?|[昨今]?[（(](\d{1,2})[）)]日)"  # "12日", "（12日）", "昨（7）日"
     r"(?=[上下中晚凌早]|[，,（(]|召开|举行|举办|在|出席|主持|会见|会晤|视察|考察|调研|与|同|赴|到|前往)"
 )
 # A dateline, a publication stamp ("…日 09:43 来源"), a site's running date ("…日 星期六").
 _NOT_EVENT = re.compile(
-    r"^\s*(?:讯|訊|电|電|\d{1,2}:\d{2}|星期|周[一二三四五六日天]|礼拜)|^[^，。\n]{0,4}(?:发布|刊发|更新|来源)"
+    r"^\s*(?:讯|訊|电|電|\d{1,2}:\d{2}|星期|周[一二三四五六日天]|礼拜)|^[^，。\n]{0,4}(?:发布(?!会)|刊发|更新|来源)"
 )
 _STAMP_REST = re.compile(r"\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:[|｜│].*|来源.*)?$")
 _TODAY = re.compile(r"(?:(今天|今日)|(昨天|昨日))(?![内起])")
@@ -52,12 +52,21 @@ _YEAR = re.compile(r"(?<![\d\-—－~～至到])((?:19|20)\d{2})(?:年(?!度)|(?
 _SEASON = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[\-—－~～至到]\s*((?:19|20)\d{2})年(?!度)")
 
 
+# "2023年3月底前", "2025年底前", "2025年前", "年内": a year that ends in a time limit is the limit's.
+_LIMIT_AFTER_YEAR = re.compile(
+    r"(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|末|中)?(?:之)?前(?![一二三四五六七八九十两\d])|(?:底|末|内)"
+)
+
+
 def text_year(s: str) -> int | None:
     """The year a text gives for its own occasion when it has no publication date: the year it
-    names most often ("审议2021年工作要点", "2021年是…的一年"), the first named on a tie; else the
-    first year of a one-year season ("2024-2025年采暖季")."""
+    names most often ("审议2021年工作要点", "2021年是…的一年"), the first named on a tie, not the
+    year of a time limit ("2023年3月底前完成"); else the first year of a one-year season
+    ("2024-2025年采暖季")."""
     counts: dict[int, int] = {}
     for m in _YEAR.finditer(s):
+        if _LIMIT_AFTER_YEAR.match(s, m.end()):
+            continue
         counts[int(m[1])] = counts.get(int(m[1]), 0) + 1
     if counts:
         return max(counts, key=lambda y: counts[y])  # dicts keep first-seen order for ties
@@ -88,6 +97,13 @@ LEAD_CHARS = 2500  # the event is narrated in the lead; later dates are history 
 _ANCHOR = re.compile("日")
 
 
+FAR_DAYS = 62  # a readout appears within days of its event; a day further off is history
+
+
+def _far_from(value: date | None, published: date) -> bool:
+    return value is not None and abs((value - published).days) > FAR_DAYS
+
+
 def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | None]:
     pub = date.fromisoformat(published) if published else None
     year = None if pub else text_year(s)
@@ -96,7 +112,7 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
 
     def consider(start: int, end: int, value: date | None) -> None:
         before = s[max(0, start - 12) : start]
-        if _NOT_EVENT.search(s[end : end + 6]) or _LABEL_BEFORE.search(before) or _stamp_line(s, start, end):
+        if _NOT_EVENT.search(s[end : end + 7]) or _LABEL_BEFORE.search(before) or _stamp_line(s, start, end):
             return  # a dateline or a publication stamp, not the event
         priority = 0 if _sentence_initial(s, start) else 1
         candidates.append((priority, start, end, value))
@@ -114,7 +130,7 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
     for m in finditer_near(_DAY, s, near):
         if any(a <= m.start() < b for a, b in taken) or pub is None:
             continue
-        day = int(m[1])
+        day = int(m[1] or m[2])
         value = _safe(pub.year, pub.month, day) if day <= pub.day else None
         if value is None and day > pub.day:
             prev_month = pub.month - 1 or 12
@@ -128,6 +144,10 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
                 consider(m.start(), m.end(), pub if m[1] else pub - timedelta(days=1))
     if not candidates:
         return None, None
+    if pub is not None:
+        # "2019年8月20日，新片区揭牌。五年来…8月21日，推进会召开": a day long before the
+        # publication is history, read only where the text has no nearer one.
+        candidates = [(p + 2 * _far_from(v, pub), a, b, v) for p, a, b, v in candidates]
     candidates.sort(key=lambda c: (c[0], c[1]))
     _, start, end, value = candidates[0]
     if value is None:

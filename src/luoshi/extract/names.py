@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from luoshi.extract.gazetteer import post_heads, post_heads_after_name, surnames
+from luoshi.extract.gazetteer import name_elements, post_heads, post_heads_after_name, surnames
 from luoshi.extract.scan import word_pattern
 from luoshi.model import Person, Role, Span
 
@@ -25,7 +25,8 @@ FOLLOW_WORDS = tuple(
         慰问 察看 走访 提出 主讲 回答 围绕 结合 肯定 总结 部署 传达 宣布 作了 发表 率队 任职 职务
         讲 答 问 认为 透露 介绍 实地 来 赴 乘 亲临 带领 同时 以 据 今天 今日 昨天 昨日 日前 近日 上午 下午
         通过 走进 检查 督导 会晤 签署 颁发 发言 讲授 解读 召开 对接 座谈 交流 一同 以及 均 从 将 已 曾 把
-        给 跟 现场 专程 带头 牵头 分管 协管 负责 主抓 出任 接任 调任 当选为 兼 作出 批示 点评 寄语""".split()
+        给 跟 现场 专程 带头 牵头 分管 协管 负责 主抓 出任 接任 调任 当选为 兼 作出 批示 点评 寄语
+        列席 就座 莅临 与会 参会 到会 透过 藉此""".split()
         + list(post_heads_after_name()),
         key=len,
         reverse=True,
@@ -46,7 +47,7 @@ _FOLLOW_BY_FIRST = _by_first_character(FOLLOW_WORDS)
 BOUNDARY_CHARS = set("，,。．.；;：:、！!？?（()）“”\"'‘’《》〈〉「」『』【】[]\n\t …—-·/／|　 ")
 NOT_GIVEN = set(
     "的了在和与及等是为对向就也都说会议市省区县委记席局厅院处署党政府出参持讲指示要求调研到深入"
-    "代宣通听见陪则再将已被把从由各该其此这那我他她们个项年月日时"
+    "代宣通听见陪则再将已被把从由各该其此这那我他她们个项年日时"
 )
 # Common words that start with a surname character; never names.
 NOT_NAMES = set(
@@ -75,7 +76,7 @@ NOT_NAMES = set(
     柯林 纪律 纪念 纪委 梅州 童年 凌晨 毕竟 单独 季度 裴多 霍乱 涂料 成都 苗头 谷物 盛会 曲折 翁源
     冉冉 骆驼 蓝图 路上 游客 辛苦 靳州 管道 柴油 蒙古 鲍鱼 华为 喻为 祁连 蒲公 房地 房屋 滕王 屈服
     饶平 解除 牟利 艾滋 尤为 阳江 时候 穆棱 农产 司长 卓有 古城 吉林 缪斯 简化 车间 项下 连日 芦苇
-    常任 常驻 常设 首席 执行 候任 候补 候选 代理 巡视 专职 兼职 挂职""".split()
+    常任 常驻 常设 首席 执行 候任 候补 候选 代理 巡视 专职 兼职 挂职 纳入 纳税 纳米 纳新 纳凉""".split()
 )
 
 
@@ -98,19 +99,60 @@ def _is_boundary(s: str, i: int) -> bool:
 
 # Characters that never end a three-character name (they end words of the genre instead).
 _NEVER_LAST = set("的了们个项年月日时等会议市省区县委记席局厅院处署长部党政府")
-_DOTTED = re.compile(r"[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}")
+# Characters of function words that, after a two-character name, start what follows it ("王伟也出席",
+# "李明在主持"): a third character of this kind is not read as part of the name.
+_FUNCTION_CHARS = set("也都还则再均亦又已曾将就才便并等同和与及在到对向从把被让给以于所率的了是")
+# Characters in _NEVER_LAST that do end given names ("松年") where the name is followed by
+# punctuation or a plain verb.
+_MAY_END = set("年")
+_DOTS = "·•・‧"
+_DOTTED = re.compile(r"[\u4e00-\u9fff]{1,8}[·•・‧][\u4e00-\u9fff]{1,10}")
+# One-character words that end a dotted name; the others (都, 来…) are common syllables of
+# transliterations ("阿不都克力木").
+_DOTTED_ENDS = set("在和与及等同为对向是的了也说率")
 
 
 def _dotted_name_at(s: str, i: int) -> tuple[int, int] | None:
-    """A transliterated name with a middle dot ("艾尔肯·吐尼亚孜"), ending where the text moves on."""
+    """A transliterated name with a middle dot ("艾尔肯·吐尼亚孜"), ending where the text moves on:
+    punctuation, a word of two or more characters (出席, 主持…) or a one-character word of
+    _DOTTED_ENDS."""
     m = _DOTTED.match(s, i)
     if not m:
         return None
-    dot = max(s.rfind(c, i, m.end()) for c in "·•・‧")
+    dot = max(s.rfind(c, i, m.end()) for c in _DOTS)
+    if _HEADS.search(s, i, dot):
+        return None  # "自治区主席艾尔肯·…": a post, then the name (read after the post)
     for end in range(dot + 3, m.end() + 1):  # the shortest run that ends where the text moves on
-        if _is_boundary(s, end):
+        if _is_hard_stop(s, end) or s[end] in _DOTTED_ENDS or _strong_word_at(s, end):
             return i, end
     return None
+
+
+def _strong_word_at(s: str, i: int) -> bool:
+    """A following word of two or more characters that is not a post ("主持", "出席", "同志"):
+    where it follows, a name plainly ends."""
+    return i < len(s) and s.startswith(_STRONG_BY_FIRST.get(s[i], ()), i)
+
+
+_ELEMENTS_BY_FIRST = _by_first_character(name_elements())
+# Following words of two or more characters that are not posts: a name plainly ends before them.
+_STRONG_BY_FIRST = _by_first_character(
+    tuple(w for w in FOLLOW_WORDS if len(w) > 1 and w not in frozenset(post_heads_after_name()))
+)
+
+
+def _unsurnamed_name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
+    """A name written without a surname: two or three elements of ``name_elements.txt`` in a row
+    ("格桑央金", "那顺孟和"), ending where the text moves on."""
+    end, count = i, 0
+    while count < 3 and end < len(s):
+        element = next((w for w in _ELEMENTS_BY_FIRST.get(s[end], ()) if s.startswith(w, end)), None)
+        if element is None:
+            break
+        end, count = end + len(element), count + 1
+    if count < 2 or (strict_end and not _is_boundary(s, end)):
+        return None
+    return i, end
 
 
 def _is_hard_stop(s: str, i: int) -> bool:
@@ -121,21 +163,26 @@ def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
     """The span of a personal name starting at ``i``, or None."""
     if i < 0 or i >= len(s):
         return None
-    if "·" in s[i : i + 7] or "•" in s[i : i + 7] or "・" in s[i : i + 7]:
+    near = s[i : i + 9]
+    if "·" in near or "•" in near or "・" in near or "‧" in near:
         dotted = _dotted_name_at(s, i)
         if dotted:
             return dotted
     single, compound = surnames()
     if s[i] not in single and s[i : i + 2] not in compound:
-        return None
+        return _unsurnamed_name_at(s, i, strict_end)
     # "秘书长姜有为，": a name that runs to punctuation is read whole, even where its last
-    # character could also be a following word (为, 和…).
-    if s[i] in single and _is_hard_stop(s, i + 3) and i + 3 <= len(s):
+    # character could also be a following word (为, 和…); likewise before a plain verb
+    # ("市长向东来主持", "省长韩松年主持"), unless that character starts a function word ("王伟也出席").
+    if s[i] in single and i + 3 <= len(s):
         two = s[i + 1 : i + 3]
+        before_verb = _strong_word_at(s, i + 3) if i + 3 < len(s) else False
         if (
-            all("\u4e00" <= c <= "\u9fff" for c in two)
+            (_is_hard_stop(s, i + 3) or before_verb)
+            and all("\u4e00" <= c <= "\u9fff" for c in two)
             and two[0] not in NOT_GIVEN
-            and two[1] not in _NEVER_LAST
+            and (two[1] not in _NEVER_LAST or two[1] in _MAY_END)
+            and not (before_verb and two[1] in _FUNCTION_CHARS)
             and s[i : i + 2] not in NOT_NAMES
             and s[i + 1 : i + 3] not in NOT_NAMES
         ):
@@ -176,13 +223,20 @@ def _head_at(s: str, i: int) -> bool:
 # are parts of words (自由贸易试验区, 经济技术开发区, 对外联络部, 依据).
 _LEAD_NOISE = re.compile(
     r"^.*?(?:认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
-    r"决定|其中|包括|接受|时任|现任|新任|原任|感谢|欢迎|(?<![面方导走动意去取志倾])向|(?<![自理缘经])由|"
-    r"经(?![济贸营信])|(?<![依根数证])据|对(?![外台口]))(?=[^、]{2,})"
+    r"决定|其中|包括|还有|(?<=的)有|传达学习|学习贯彻|传达|学习|接受|时任|现任|新任|原任|感谢|欢迎|(?<![面方导走动意去取志倾])向|(?<![自理缘经])由|"
+    r"(?<![财政神途历已曾])经(?![济贸营信发开管纪])|(?<![依根数证])据|对(?![外台口]))(?=[^、]{2,})"
 )
 _SEGMENT_STOP = set('，,。；;：:、\n “”"《》！？!?「」 　')
+# "文/图" mark a byline only with their separator ("文/张三", "图：李四"): elsewhere they are parts
+# of words ("社会文化司司长区伟明", "市文化广电旅游局局长…").
+_BYLINE_NAMES = r"\s*((?:[\u4e00-\u9fff]{2,4}[、\s]*){1,4})"
 _BYLINE = re.compile(
-    r"(?:记者|通讯员|摄影|编辑|责编|责任编辑|作者|撰文|实习生|全媒体记者|融媒体记者|文|图)"
-    r"\s*[/／:：]?\s*((?:[\u4e00-\u9fff]{2,4}[、\s]*){1,4})"
+    r"(?:记者|通讯员|摄影|编辑|责编|责任编辑|作者|撰文|实习生|全媒体记者|融媒体记者)\s*[/／:：]?"
+    + _BYLINE_NAMES
+)
+# (The lookbehind follows the first character so that the engine can scan for 文/图 quickly.)
+_BYLINE_SHORT = re.compile(
+    r"[文图](?<![\u4e00-\u9fff][文图])(?:\s*[/／]\s*[文图])?\s*[/／:：]" + _BYLINE_NAMES
 )
 _BYLINE_SHOT = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,4}(?:[、\s][\u4e00-\u9fff]{2,4})*)\s*摄\s*[）)]")
 _LIST_QUALIFIER = re.compile(
@@ -223,7 +277,8 @@ _DOCTRINE_AFTER = re.compile(
 )
 _DOCTRINE_WORDS = re.compile(r"精神|论述|思想|亲自谋划")
 _NARRATED = re.compile(
-    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|签署|接见|代表|所作"
+    r"视察|亲临|发表|主持|出席|宣布|考察|会见|参加|调研|致信|来到|见证|听取|指出|强调|作出|签署|接见|代表|所作|"
+    r"讲话|致辞"
 )
 
 
@@ -259,17 +314,36 @@ def _segment_start(s: str, end: int) -> int:
     return max(floor, i)
 
 
+_QUALIFIER = re.compile(r"[（(][^（）()，,。；;\n]{1,8}[）)]")
+
+
+def _after_qualifier(s: str, i: int) -> int:
+    """Where a name may start after a post ending at ``i``: past a short parenthesised qualifier."""
+    m = _QUALIFIER.match(s, i)
+    return m.end() if m else i
+
+
+def _name_may_start(segment: str, i: int) -> bool:
+    """A name inside a post phrase starts after a post ("行政长官贺一诚和…") or at its start, not
+    inside an organ's name ("澳门经济及科技发展局": no 门经济)."""
+    return i == 0 or segment[i - 1] in BOUNDARY_CHARS or _ends_with_head(segment[:i])
+
+
 def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     """The post written right before a name: (post text without parentheticals, start)."""
     seg_start = _segment_start(s, name_start)
     segment = s[seg_start:name_start]
     if not segment:
         return None
-    if not _ends_with_head(segment):
+    if not _ends_with_head(_PAREN.sub("", segment) if segment.endswith(("）", ")")) else segment):
         return None
     # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
     for k in sorted((m.start() for m in _CONJUNCTION.finditer(segment, 1)), reverse=True):
-        if any((hit := name_at(segment, k - n)) and hit[1] == k for n in (3, 2) if k - n >= 0):
+        if any(
+            (hit := name_at(segment, k - n)) and hit[1] == k and _name_may_start(segment, hit[0])
+            for n in (3, 2)
+            if k - n >= 0
+        ):
             seg_start += k + 1
             segment = segment[k + 1 :]
             break
@@ -297,8 +371,19 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
 def _post_chain(s: str, name_start: int) -> list[tuple[str, int, int]]:
     """All posts written before a name, split at 、: "省委副书记、深圳市委书记王伟中". An element
     before 、 counts only if it ends in a post head itself (else it is a list of people)."""
+    out = _chain_back(s, name_start)
+    # "市委副书记、市长，舟山片区管委会主任毛思源": posts before a comma belong to the same
+    # person where the clause before the comma holds nothing but posts.
+    if out and (start := out[0][1]) > 0 and s[start - 1] in "，,":
+        before = _chain_back(s, start - 1)
+        if before and (before[0][1] == 0 or s[before[0][1] - 1] in _SENTENCE_STOPS):
+            out = before + out
+    return out
+
+
+def _chain_back(s: str, end: int) -> list[tuple[str, int, int]]:
+    """The posts written right before ``end``, back over 、, in the order written."""
     out: list[tuple[str, int, int]] = []
-    end = name_start
     found = _post_before(s, end)
     while found:
         post, start = found
@@ -313,7 +398,7 @@ def _post_chain(s: str, name_start: int) -> list[tuple[str, int, int]]:
 
 def _excluded_spans(s: str) -> list[tuple[int, int]]:
     spans = []
-    for pat in (_BYLINE, _BYLINE_SHOT):
+    for pat in (_BYLINE, _BYLINE_SHORT, _BYLINE_SHOT):
         for m in pat.finditer(s):
             spans.append((m.start(1), m.end(1)))
     return spans
@@ -347,15 +432,16 @@ _SENTENCE_STOPS = "。！？!?\n"
 _TAKES_PART = re.compile(r"(?:同志)?(?:主持|出席|参加|列席|陪同|致辞|作报告|讲话|宣读|通报|带队|率队)")
 
 
+_CLAUSE_STOP = re.compile(f"[{re.escape(_CLAUSE_STOPS)}]")
+
+
 def _clause_around(s: str, start: int, end: int) -> tuple[str, str]:
-    """The clause's text before ``start`` and after ``end`` (up to the nearest clause stop)."""
-    a = start
-    while a > 0 and start - a < 60 and s[a - 1] not in _CLAUSE_STOPS:
-        a -= 1
-    b = end
-    while b < len(s) and b - end < 80 and s[b] not in _CLAUSE_STOPS:
-        b += 1
-    return s[a:start], s[end:b]
+    """The clause's text before ``start`` (at most 60 characters) and after ``end`` (at most 80),
+    up to the nearest clause stop."""
+    floor = max(0, start - 60)
+    a = max(floor, max(s.rfind(c, floor, start) + 1 for c in _CLAUSE_STOPS))
+    stop = _CLAUSE_STOP.search(s, end, end + 80)
+    return s[a:start], s[end : stop.start() if stop else min(len(s), end + 80)]
 
 
 def _in_reported_speech(s: str, start: int, end: int) -> bool:
@@ -393,7 +479,10 @@ _BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧]
 
 
 def _reads_as_name(s: str, a: int, b: int) -> bool:
-    """``s[a:b]`` is a surname and a given name of one or two characters."""
+    """``s[a:b]`` is a surname and a given name of one or two characters, or a name of elements
+    without a surname ("格桑央金")."""
+    if (found := _unsurnamed_name_at(s, a, strict_end=False)) and found[1] == b:
+        return True
     single, compound = surnames()
     for sur in (2, 1):
         if (s[a : a + sur] in compound if sur == 2 else s[a] in single) and 1 <= b - a - sur <= 2:
@@ -460,9 +549,9 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             add(hit[0], hit[1], posts)
             end = hit[1]
 
-    # 1. After a post.
+    # 1. After a post, or after a parenthesised qualifier of it ("常任秘书长（工务）区浩贤").
     for m in _HEADS.finditer(s):
-        hit = name_here(m.end())
+        hit = name_here(_after_qualifier(s, m.end()))
         if not hit:
             continue
         posts = _post_chain(s, hit[0])
@@ -524,6 +613,14 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             name = next((k for k in known if s.startswith(k, m.end())), None)
             if name and (posts := _post_chain(s, m.end())):
                 add(m.end(), m.end() + len(name), posts)
+        # 9. A name already known, then a title, anywhere: "首先请詹宏远副局长介绍", "由王伟主任主持".
+        for name in known:
+            i = s.find(name)
+            while i >= 0:
+                t = _TITLE_AFTER.match(s, i + len(name))
+                if i not in seen_at and t and _is_boundary(s, t.end()):
+                    add(i, i + len(name), [(t.group(), t.start(), t.end())])
+                i = s.find(name, i + len(name))
     # 7. A list of bare names before an attendance verb: "任亚平、呼尔查、刘新乐列席会议".
     for start, end in _attendance_lists(s):
         if start not in seen_at:
@@ -534,6 +631,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             if mention.start == start and mention.end < end:
                 mention.name, mention.end = s[start:end], end
 
+    _counted_posts(s, mentions)
     mentions.sort(key=lambda m: m.start)
     by_name: dict[str, list[_Mention]] = {}
     for mention in mentions:
@@ -558,6 +656,27 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
                 seen_roles.add((mention.name, post))
                 roles.append(Role(mention.name, post, Span(a, b)))
     return persons, roles
+
+
+_COUNTER = re.compile(r"[位名](?<=[一二三四五六七八九十两\d][位名])")
+
+
+def _counted_posts(s: str, mentions: list[_Mention]) -> None:
+    """ "三位副司长，黄伟纶、张国钧、卓永兴出席": the counted post is each listed person's."""
+    at = {m.start: m for m in mentions}
+    for c in _COUNTER.finditer(s):
+        head = _HEADS.match(s, c.end())
+        if not head or head.end() >= len(s) or s[head.end()] not in "，,：:":
+            continue
+        post = (head.group(), head.start(), head.end())
+        i = head.end() + 1
+        while (mention := at.get(i)) is not None:
+            if not mention.posts:
+                mention.posts = [post]
+            i = mention.end
+            if i >= len(s) or s[i] not in "、和及与":
+                break
+            i += 1
 
 
 def _first_free(s: str, name: str, excluded: list[tuple[int, int]]) -> int:

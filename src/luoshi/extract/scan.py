@@ -73,3 +73,20 @@ def first_each(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
             seen.add(k)
             out.append(item)
     return out
+
+
+def inside_brackets(s: str, i: int, opening: str = "《「(（", closing: str = "》」)）") -> bool:
+    """Whether ``i`` lies inside brackets opened on the same line, at most 120 characters back:
+    by default a cited title (《…》, 「…」) or a parenthesis ("(2020-2025年)")."""
+    depth = 0
+    j = i - 1
+    while j >= 0 and i - j < 120 and s[j] != "\n":
+        c = s[j]
+        if c in closing:
+            depth += 1
+        elif c in opening:
+            if depth == 0:
+                return True
+            depth -= 1
+        j -= 1
+    return False

@@ -43,6 +43,13 @@ def post_heads_after_name() -> tuple[str, ...]:
 
 
 @cache
+def name_elements() -> tuple[str, ...]:
+    """Elements of names written without a surname (Tibetan, Mongolian), longest first."""
+    words = {w for line in _lines("name_elements.txt") for w in line.split() if len(w) > 1}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
 def media_names() -> frozenset[str]:
     return frozenset(w for line in _lines("media.txt") for w in line.split())
 
