@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from luoshi.errors import LedgerError
 from luoshi.ledger.deadlines import Deadline, parse_deadline
 from luoshi.ledger.schema import (
     AuditRow,
@@ -34,10 +35,6 @@ GRADES = ("优秀", "良好", "合格", "不合格")
 TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_text", "deadline_kind",
                "deadline", "original_deadline", "start_date", "state", "done_date", "grade",
                "status_text", "notes", "parent_id", "leader", "contact", "seq_text", "sheet_date")  # fmt: skip
-
-
-class LedgerError(ValueError):
-    """A ledger operation that cannot be done as asked (the message says why)."""
 
 
 @dataclass

@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, func, insert, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
@@ -119,6 +118,8 @@ def _insert_new_pg(conn: Connection, values: list[dict[str, Any]]) -> tuple[dict
     """Insert documents on PostgreSQL, skipping any that a concurrent writer stored first (it
     waits for that writer's transaction instead of failing). The ids of the inserted ones and of
     the skipped ones, by content hash."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert  # loads only on PostgreSQL
+
     stmt = pg_insert(DocumentRow).on_conflict_do_nothing(index_elements=[DocumentRow.content_hash])
     result = conn.execute(stmt.returning(DocumentRow.content_hash, DocumentRow.id), values)
     inserted = {h: int(i) for h, i in result}
@@ -185,6 +186,7 @@ class Store:
         self._person_ids: dict[str, int] = {}
         self._search_cache: VersionedCache[list[SearchHit]] = VersionedCache(512)
         self._links_reprints: bool | None = None  # whether the store has the stories tables
+        self._recent_prints = stories.RecentFingerprints()
         self._indexes_citations: bool | None = None  # whether it has the tables of migration 0012
 
     # -- writing -----------------------------------------------------------------------------
@@ -272,7 +274,7 @@ class Store:
         if self._links_reprints is None:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:
-            stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh])
+            stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh], self._recent_prints)
         if self._indexes_citations is None:
             self._indexes_citations = cited.installed(conn)
         if fresh and self._indexes_citations:
@@ -289,6 +291,8 @@ class Store:
                 self._person_ids[name] = int(pid)
             new = [name for name in missing if name not in self._person_ids]
             if new and not self.is_sqlite:  # concurrent writers may add the same person
+                from sqlalchemy.dialects.postgresql import insert as pg_insert
+
                 stmt = pg_insert(PersonRow).on_conflict_do_nothing(index_elements=[PersonRow.name])
                 conn.execute(stmt, [{"name": name} for name in new])
                 for name, pid in conn.execute(
