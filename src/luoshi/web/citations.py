@@ -64,7 +64,7 @@ def graph_svg(graph: dict[str, Any]) -> str:
         label = f"《{n['label']}》"
         parts.append(f'<a href="/cited/{n["title_id"]}"><circle cx="{MIDDLE_LEFT - 8}" cy="{y:.1f}" r="5" '
                      f'fill="#8b0000"/><text x="{LEFT + 10}" y="{y + 4:.1f}" font-size="12" text-anchor="end">'
-                     f'{e(_short(label, 24))} ({n["documents"]})<title>{e(label)}</title></text></a>')  # fmt: skip
+                     f'{e(_short(label, 20))} ({n["documents"]})<title>{e(label)}</title></text></a>')  # fmt: skip
     for n in documents:
         y = at[n["id"]]
         label = f"{n['date'] or '—'} {n['label']}"
