@@ -4,7 +4,9 @@ processes, on a generated corpus of ~5 KB readouts; rounds interleave the comman
     python benchmarks/bench_dask_ingest.py [--docs 3000] [--rounds 3] [--pg URL]
 
 Timed from the start of the process to its exit: start-up, the LocalCluster's start and stop,
-reading, extraction and writing. Peak memory is the largest sum of the resident memory of the
+reading, extraction and writing. CPU time (the command and its worker processes) is reported
+too: on a shared machine it moves far less than wall-clock time, and 2 × serial CPU ÷ Dask CPU
+bounds what two idle cores could give. Peak memory is the largest sum of the resident memory of the
 command and every process below it (its workers and nannies), sampled every 50 ms. With --pg
 the same commands write to new databases on that PostgreSQL server (the workers write there
 through their own connections). Ratios are against the serial command of the same round.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +33,7 @@ from bench_ingest_search import write_corpus
 from sqlalchemy.engine import make_url
 
 COMMANDS = {"serial": [], "workers_1": ["--workers", "1"], "workers_2": ["--workers", "2"]}
+WORKERS = {"serial": 1, "workers_1": 1, "workers_2": 2}
 
 
 def peak_tree_mb(proc: subprocess.Popen[bytes], stop: threading.Event, found: list[float]) -> None:
@@ -45,9 +49,17 @@ def peak_tree_mb(proc: subprocess.Popen[bytes], stop: threading.Event, found: li
     found.append(peak / 2**20)
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Wall-clock seconds and peak memory (MB) of one command."""
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished processes below this one: a command and the
+    worker processes it started and waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(args: list[str]) -> tuple[float, float, float]:
+    """Wall-clock seconds, CPU seconds and peak memory (MB) of one command."""
     stop, found = threading.Event(), []
+    cpu = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "luoshi.cli", "ingest", *args, "-q"],
@@ -62,7 +74,7 @@ def run(args: list[str]) -> tuple[float, float]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{args}: exit {proc.returncode}\n{out.decode()}\n{err.decode()}")
-    return wall, found[0]
+    return wall, children_cpu() - cpu, found[0]
 
 
 class Databases:
@@ -116,14 +128,16 @@ def main() -> None:
     }  # fmt: skip
     try:
         for backend, dbs in backends.items():
-            times: dict[str, list[tuple[float, float]]] = {label: [] for label in COMMANDS}
+            times: dict[str, list[tuple[float, float, float]]] = {label: [] for label in COMMANDS}
             for r in range(args.rounds):
                 for label, extra in COMMANDS.items():
                     times[label].append(run([str(corpus), "--db", dbs.new(f"{label}-{r}"), *extra]))
             result: dict[str, object] = {}
-            serial = [w for w, _ in times["serial"]]
+            serial = [w for w, _, _ in times["serial"]]
+            serial_cpu = statistics.median(c for _, c, _ in times["serial"])
             for label, runs in times.items():
-                walls = [w for w, _ in runs]
+                walls = [w for w, _, _ in runs]
+                cpu = statistics.median(c for _, c, _ in runs)
                 result[label] = {
                     "docs_per_s_each_round": [round(args.docs / w, 1) for w in walls],
                     "docs_per_s_median": round(args.docs / statistics.median(walls), 1),
@@ -133,7 +147,13 @@ def main() -> None:
                     "ratio_to_serial_median": round(
                         statistics.median(s / w for s, w in zip(serial, walls, strict=True)), 3
                     ),
-                    "peak_memory_mb_max": round(max(m for _, m in runs), 1),
+                    "cpu_ms_per_doc_median": round(1000 * cpu / args.docs, 2),
+                    # what idle cores could give: as many cores as workers (at most the machine's)
+                    # doing the serial command's work at this command's CPU cost (an upper bound)
+                    "ratio_bound_on_idle_cores": round(
+                        min(os.cpu_count() or 1, WORKERS[label]) * serial_cpu / cpu, 3
+                    ),
+                    "peak_memory_mb_max": round(max(m for _, _, m in runs), 1),
                 }
             out[backend] = result
             print(json.dumps({backend: result}, ensure_ascii=False), flush=True)
