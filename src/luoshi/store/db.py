@@ -598,7 +598,13 @@ class Store:
             if words:
                 ids = self._match_cache.get(tuple(words), newest, lambda: self._all_matches(conn, words))
                 clauses.append(self._among(ids))
-            total = conn.scalar(listing.where(select(func.count()).select_from(DocumentRow), clauses)) or 0
+            if words:  # the matches' total and facets in one pass
+                total, counts = listing.count_with_facets(conn, clauses)
+            else:
+                total = (
+                    conn.scalar(listing.where(select(func.count()).select_from(DocumentRow), clauses)) or 0
+                )
+                counts = listing.facet_counts(conn, clauses) if facets else {}
             if sort == "relevance":
                 hits = self._search(filters.q, limit, offset, filters)
                 found = {h.document_id: h for h in hits}
@@ -611,8 +617,7 @@ class Store:
                 page = [listing.row_json(r) for r in conn.execute(stmt.limit(limit).offset(offset))]
                 if words:
                     self._add_snippets(conn, page, words, filters.q)
-            counts = listing.facet_counts(conn, clauses) if facets else {}
-        return listing.Listing(total, page, offset, limit, sort, counts)
+        return listing.Listing(total, page, offset, limit, sort, counts if facets else {})
 
     def _add_snippets(
         self, conn: Connection, page: list[dict[str, Any]], words: list[str], query: str

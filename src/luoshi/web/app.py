@@ -94,6 +94,7 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     app.state.throttle = LoginThrottle()
     app.state.hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
     app.state.dashboard_cache = VersionedCache(16)
+    app.state.ledger_cache = VersionedCache(128)  # pages of /ledger, per data version
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["marked"] = marked
     app.state.templates.env.filters["changes"] = audit_changes

@@ -203,8 +203,16 @@ def ledger_page(request: Request, unit: str = "", status: str = "", programme: s
     day = parse_day(as_of)
     ledger = ledger_for(request, user)
     offset = max(0, offset)
-    page = ledger.task_page(day, programme or None, unit or None, status or None, LEDGER_PAGE, offset)
-    drafts = ledger.drafts(day) if user.can_supervise else []
+
+    def compute() -> tuple[Any, list[Any], list[str]]:
+        page = ledger.task_page(day, programme or None, unit or None, status or None, LEDGER_PAGE, offset)
+        return page, ledger.drafts(day), ledger.lead_units(programme or None)
+
+    # the same page for everyone until anything in the ledger (or a document) changes
+    page, drafts, units = request.app.state.ledger_cache.get(
+        (day, programme, unit, status, offset), request.app.state.store.data_version(), compute
+    )
+    drafts = drafts if user.can_supervise else []
     decided = re.fullmatch(r"(accept|reject)ed (\d+)", message)  # after a decision on a proposal
     if decided:
         message = message_in(language(request), f"cli.{decided[1]}ed", {"ref": decided[2]})
@@ -212,7 +220,7 @@ def ledger_page(request: Request, unit: str = "", status: str = "", programme: s
         k: v for k, v in {"unit": unit, "status": status, "programme": programme, "as_of": as_of}.items() if v
     }
     return render(request, "ledger.html", user, views=page.views, total=page.total, offset=offset,
-                  limit=LEDGER_PAGE, query=urlencode(query), drafts=drafts, units=ledger.lead_units(programme or None),
+                  limit=LEDGER_PAGE, query=urlencode(query), drafts=drafts, units=units,
                   unit=unit, status=status, programme=programme, as_of=day, gantt=_gantt(page.views, day),
                   message=message)  # fmt: skip
 
