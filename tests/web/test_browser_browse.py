@@ -8,17 +8,14 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import ARTIFACTS, _page, browser, server  # noqa: F401  (fixtures of the browser tests)
-from test_browser import pytestmark as _needs_chromium
 from test_chinese_pages import page_paths
-from webutil import PASSWORD
+from webutil import ARTIFACTS, PASSWORD, logged_in
 
 from luoshi.extract import extract
 from luoshi.ingest import document_from_text
 from luoshi.store import open_store
 from luoshi.web import create_app
 
-pytestmark = _needs_chromium
 READOUTS = {
     f"b{i:02d}": f"{2024 + (i // 3) % 3}年{i % 9 + 1}月{i % 20 + 1}日讯 {city}召开{kind}，研究前海合作区和口岸建设工作。"
     for i, (city, kind) in enumerate(
@@ -54,8 +51,8 @@ def _count(page) -> str:  # type: ignore[no-untyped-def]
     return page.locator("#results p.count").inner_text()
 
 
-def test_analyst_searches_with_filters_and_facets(browser, server, documents):  # noqa: F811
-    page = _page(browser, server, "viewer")
+def test_analyst_searches_with_filters_and_facets(browser, server, documents):
+    page = logged_in(browser, server, "viewer")
     page.goto(server + "/documents")
     page.fill("form.filters input[name=q]", "前海")
     page.select_option("form.filters select[name=year]", "2025")
@@ -85,8 +82,8 @@ def test_analyst_searches_with_filters_and_facets(browser, server, documents):  
 
 
 @pytest.mark.parametrize("who", ["viewer", "market", "super"])
-def test_every_page_fits_a_phone(browser, server, documents, who):  # noqa: F811
-    documents["ids"] = {"doc_id": documents["doc_id"], "task_id": documents["tasks"]["3.1"]}
+def test_every_page_fits_a_phone(browser, server, documents, who):
+    documents["ids"] = {"doc_id": documents["doc_id"], "task_id": documents["tasks"]["3.1"], "title_id": 1}
     # A narrow window (not mobile emulation, whose layout viewport widens to fit the content)
     context = browser.new_context(viewport=NARROW, device_scale_factor=1, has_touch=True)
     page = context.new_page()
@@ -94,7 +91,7 @@ def test_every_page_fits_a_phone(browser, server, documents, who):  # noqa: F811
     page.fill("input[name=name]", who)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
+    page.wait_for_url(lambda url: "/login" not in url)  # a unit member lands on /my
     wide, narrow_cells = {}, {}
     paths = [*page_paths(create_app(documents["db"]), documents), "/login"]
     for path in paths:

@@ -25,7 +25,9 @@ PERSON = "周明远"
 # Path parameters of the pages, filled from the fixture (a page with another parameter fails
 # the test until it is added here).
 PARAMS = {"doc_id": "{doc_id}", "task_id": "{task_id}", "name": PERSON, "fmt": None, "code": None,
-          "title_id": "{title_id}", "index": "0"}  # fmt: skip
+          "title_id": "{title_id}", "index": "0",
+          "file_id": None,  # a download, not a page
+          "reminder_id": "1"}  # fmt: skip
 SKIP = {"/lang/{code}", "/logout", "/openapi.json"}
 EXTRA = ["/documents?q=前海", "/documents?q=前海&year=2026&sort=-date", "/cited?q=前海合作区条例",
          "/ledger?status=overdue&as_of=2026-05-28", "/ledger?message=accepted+1", "/no-such-page",
