@@ -101,7 +101,9 @@ def test_accepting_a_suggestion_records_progress_through_the_ledger(gold_store):
                                 "span": list(done.span), "label": "完成",
                                 "directive_id": found.directive.directive.id}  # fmt: skip
     assert report["date"] == done.day and report["percent"] == 100 and done.text in report["text"]
-    assert task["done_date"] == done.day
+    # A completion report makes the task await the office's 销号 (待销号), never done by itself.
+    assert task["done_date"] is None and task["state"] == "active"
+    assert ledger.task_detail(bridge, date.fromisoformat(done.day))["status"] == "awaiting_closure"
     audited = query(
         db, "SELECT actor, action FROM audit_log WHERE entity = 'progress' AND entity_id = :t", t=bridge
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -726,9 +727,6 @@ def _to_json(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
     """Refuse, with the reason, a path that cannot be (or, when not ``create``, is not yet) a store."""
     if path.is_dir():
@@ -742,18 +740,29 @@ def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
         if not os.access(folder, os.W_OK | os.X_OK):
             raise StoreError("db_dir_unwritable", dir=str(folder))
         return
-    try:
-        with path.open("rb") as f:
-            head = f.read(len(SQLITE_HEADER))
-    except PermissionError:
-        raise StoreError("db_unreadable", db=shown) from None
-    except OSError:
-        raise StoreError("db_cannot_open", db=shown) from None
-    if head and head != SQLITE_HEADER:
-        raise StoreError("db_not_database", db=shown)
+    # The file is read through SQLite, never with open()/close(): closing any descriptor of a
+    # database file drops every POSIX lock this process holds on it, so a server checking the
+    # file while its other connections write corrupted the store (SQLITE_IOERR_SHORT_READ).
+    if not os.access(path, os.R_OK):
+        raise StoreError("db_unreadable", db=shown)
     wal = path.with_name(path.name + "-wal")
-    if not head and not create and not (wal.exists() and wal.stat().st_size):  # (a new store may
-        raise StoreError("db_not_luoshi", db=shown)  # live in its write-ahead log until a checkpoint)
+    if path.stat().st_size == 0:
+        if not create and not (wal.exists() and wal.stat().st_size):  # (a new store may live in
+            raise StoreError("db_not_luoshi", db=shown)  # its write-ahead log until a checkpoint)
+        return
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            probe.execute("PRAGMA schema_version").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as e:
+        code = (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF
+        if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            raise StoreError("db_not_database", db=shown) from None
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return  # a writer holds it: it is a database, and opening it will wait its turn
+        raise StoreError("db_cannot_open", db=shown) from None
 
 
 def _check_postgresql(engine: Engine, shown: str) -> None:
