@@ -36,8 +36,7 @@ from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
 from luoshi.settings import default_db_path
-from luoshi.store import cited, fts, listing, stories
-from luoshi.store import people as people_tables
+from luoshi.store import fts, listing, stories
 from luoshi.store.cache import VersionedCache
 from luoshi.store.errors import StoreError, translate
 from luoshi.store.migrate import current_revision, ensure_current
@@ -320,6 +319,9 @@ class Store:
                 # found, before this batch looks for its candidates.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINK_LOCK})
             stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh], self._recent_prints)
+        from luoshi.store import cited  # loaded by writers only: a search starts without them
+        from luoshi.store import people as people_tables
+
         if self._queues_people is None:
             self._queues_people = people_tables.installed(conn)
         if fresh and self._queues_people:  # read into people by luoshi.services.people
