@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "luoshi"
 
 # Lower number = lower layer. A module may import its own part and any lower layer.
 LAYERS = {
-    "settings": 0, "messages": 0, "text": 0,
+    "settings": 0, "messages": 0, "errors": 0, "text": 0,
     "model": 1,
     "": 2,  # the package itself: re-exports the model
     "ingest": 2, "extract": 2, "link": 2,
@@ -79,3 +79,45 @@ def test_opening_a_current_store_does_not_load_alembic(tmp_path):
     probe = f"import sys; from luoshi.store import open_store; open_store({str(db)!r}); print('alembic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_search_loads_neither_numpy_nor_the_s2t_dictionaries(tmp_path):
+    """Start-up of ``luoshi search`` (issue 11): numpy is for linking reprints at ingest, and
+    OpenCC's s2t (45 ms) only for counting a word in a traditional text."""
+    db = tmp_path / "s.db"
+    doc = tmp_path / "a.txt"
+    doc.write_text("市委全面深化改革委员会召开会议,研究部署改革任务。", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "luoshi.cli", "ingest", str(doc), "--db", str(db), "-q"], check=True
+    )
+    probe = (
+        "import sys; from luoshi.store import open_store; from luoshi.text import fold; "
+        f"hits = open_store({str(db)!r}).search('改革'); "
+        "print(len(hits), 'numpy' in sys.modules, fold._s2t.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["1", "False", "0"]
+
+
+def test_every_error_luoshi_raises_is_in_the_one_tree():
+    """Callers catch ``LuoshiError`` (luoshi/errors.py) and show its sentence; an exception class
+    outside the tree would escape them. Private classes (control flow inside a module) and the
+    web layer's login redirect are not errors shown to anyone."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import luoshi
+    from luoshi.errors import LuoshiError
+
+    outside = []
+    for info in pkgutil.walk_packages(luoshi.__path__, "luoshi."):
+        if ".migrations" in info.name or info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != info.name or not issubclass(cls, BaseException) or name.startswith("_"):
+                continue
+            if not issubclass(cls, LuoshiError) and f"{info.name}.{name}" != "luoshi.web.deps.LoginRequired":
+                outside.append(f"{info.name}.{name}")
+    assert not outside, outside

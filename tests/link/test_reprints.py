@@ -17,7 +17,7 @@ from luoshi.link import reprints
 from luoshi.link.reprints import Fingerprint, UnionFind, canonical, clusters, similarity, source_tier
 from luoshi.model import Document
 from luoshi.store import open_store
-from luoshi.store.stories import list_stories, stories_of
+from luoshi.store.stories import RecentFingerprints, list_stories, stories_of
 
 
 def _document(copy: Copy, key: str) -> Document:
@@ -174,3 +174,32 @@ def test_canonical_prefers_official_then_earliest_then_first_stored():
     assert canonical(copies[::2]) == 3
     assert canonical([reprints.Copy(4, None, None, None), reprints.Copy(5, "2026-01-01", None, None)]) == 5
     assert canonical([reprints.Copy(6, None, None, None), reprints.Copy(5, None, None, None)]) == 5
+
+
+def test_a_remembered_fingerprint_serves_only_the_document_it_was_made_of(db_path):
+    """Linking compares new documents with recent ones from memory; an id that now holds another
+    text (a rolled-back batch's id taken again) must be read from the store instead."""
+    store = open_store(db_path)
+    doc = document_from_text(readout(random.Random(5), 0).body, "a")
+    with store.transaction() as conn:
+        (stored,) = store.add_documents(conn, [(doc, None)])
+    recent = RecentFingerprints()
+    fp = Fingerprint.of(doc.simplified)
+    recent.remember(stored.document_id, "0" * 64, fp)
+    with store.engine.connect() as conn:
+        assert recent.still_stored(conn, [stored.document_id]) == {}
+        recent.remember(stored.document_id, doc.content_hash, fp)
+        assert recent.still_stored(conn, [stored.document_id, stored.document_id + 1]) == {
+            stored.document_id: fp
+        }
+
+
+def test_remembered_fingerprints_stay_within_their_bytes():
+    rng = random.Random(6)
+    prints = [Fingerprint.of(readout(rng, i).body) for i in range(6)]
+    size = max(int(p.pieces.nbytes + p.shingles.nbytes + p.signature.nbytes) for p in prints)
+    recent = RecentFingerprints(limit_bytes=2 * size)
+    for i, fp in enumerate(prints):
+        recent.remember(i, str(i), fp)
+        assert recent.bytes <= 2 * size
+    assert 5 in recent and 4 in recent and 0 not in recent  # the oldest go first

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, insert, select, update
 
 from luoshi.accounts.schema import SessionRow, UserRow
+from luoshi.errors import AccountError
 from luoshi.store import Store, registry
 from luoshi.store.schema import UnitRow
 
@@ -20,10 +21,6 @@ ROLES = ("admin", "supervisor", "unit", "viewer")
 SESSION_HOURS = 12  # the cookie's lifetime
 IDLE_HOURS = 8.0  # a session unused this long ends (``Accounts(idle_hours=…)``)
 _hasher = PasswordHasher()
-
-
-class AccountError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -99,7 +99,7 @@ def _day(value: str | None) -> date:
         raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from e
 
 
-def _fail(e: Exception) -> None:
+def _fail(e: Exception) -> NoReturn:
     err.print(f"[red]{message('cli.error')}[/]：{e}", highlight=False)
     raise typer.Exit(1)
 

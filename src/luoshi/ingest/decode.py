@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from luoshi.errors import InputError
 from luoshi.messages import message
 
 
-class RejectedInput(Exception):
+class RejectedInput(InputError):
     """An input that cannot be ingested; ``reason`` says why in a short, specific phrase."""
 
     def __init__(self, reason: str) -> None:

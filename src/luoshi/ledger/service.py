@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, delete, func, insert, select, update
 
+from luoshi.errors import LedgerError
 from luoshi.ledger.deadlines import Deadline, parse_deadline
 from luoshi.ledger.schema import (
     AuditRow,
@@ -40,10 +41,6 @@ TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_te
 TaskSelect = Select[TaskRow, str, int | None]  # a task row, its programme's name and year
 HIDDEN = ("draft", "rejected")  # states a ledger page does not list among its tasks
 _STATUSES: VersionedCache[dict[int, str]] = VersionedCache(16)  # see Ledger.statuses
-
-
-class LedgerError(ValueError):
-    """A ledger operation that cannot be done as asked (the message says why)."""
 
 
 @dataclass

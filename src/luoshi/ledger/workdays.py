@@ -9,10 +9,11 @@ from pathlib import Path
 
 import chinese_calendar
 
+from luoshi.errors import LedgerError
 from luoshi.messages import message
 
 
-class CalendarOutOfRange(ValueError):
+class CalendarOutOfRange(LedgerError):
     """A holiday calendar file that cannot be read."""
 
 

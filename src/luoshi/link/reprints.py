@@ -24,10 +24,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported by the functions that compute: commands that only read
+    import numpy as np  # stories (search, the reader) start without it
+    import numpy.typing as npt
+
+    Hashes = npt.NDArray[np.uint64]
 
 SHINGLE = 5
 PERMUTATIONS = 128
@@ -39,34 +43,39 @@ MIN_EXCERPT_SHINGLES = 60  # containment alone is no evidence for a text of a fe
 RUN = 34  # characters: a passage shorter than this may be template ("研究部署贯彻落实工作")
 MIN_VERBATIM = 0.55
 
-Hashes = npt.NDArray[np.uint64]
-
 _MASK64 = (1 << 64) - 1
-_BASE = np.uint64(1_000_003)
 
 
 def _mix(x: Hashes) -> Hashes:
     """splitmix64's finaliser, element-wise (uint64 arithmetic wraps)."""
+    import numpy as np
+
     x = x + np.uint64(0x9E3779B97F4A7C15)
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
 
 
+@cache
 def _permutations(seed: int = 20261206) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
     """128 fixed permutations x → a·x + b (mod 2³²), a odd, of the shingles' 32-bit prints.
     Fixed for ever: stored band keys depend on them."""
+    import numpy as np
+
     rng = np.random.Generator(np.random.PCG64(seed))
     a = rng.integers(0, 1 << 31, PERMUTATIONS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = rng.integers(0, 1 << 32, PERMUTATIONS, dtype=np.uint32)
     return a, b
 
 
-_A, _B = _permutations()
-# One odd multiplier per row of a band and a salt per band: a band's values are summed as
-# Σ cⱼ·vⱼ + saltᵢ (mod 2⁶⁴) and mixed once.
-_ROW_MULT = _mix(np.arange(101, 101 + ROWS, dtype=np.uint64)) | np.uint64(1)
-_BAND_SALT = _mix(np.arange(1, BANDS + 1, dtype=np.uint64))
+@cache
+def _band_constants() -> tuple[Hashes, Hashes]:
+    """One odd multiplier per row of a band and a salt per band: a band's values are summed as
+    Σ cⱼ·vⱼ + saltᵢ (mod 2⁶⁴) and mixed once."""
+    import numpy as np
+
+    row_mult = _mix(np.arange(101, 101 + ROWS, dtype=np.uint64)) | np.uint64(1)
+    return row_mult, _mix(np.arange(1, BANDS + 1, dtype=np.uint64))
 
 
 def normalise(simplified: str) -> str:
@@ -77,6 +86,8 @@ def normalise(simplified: str) -> str:
 def pieces(simplified: str, k: int = SHINGLE) -> Hashes:
     """64-bit hashes of the ``k``-character pieces of the normalised text, in text order (a
     text shorter than ``k`` is one piece; an empty text has none)."""
+    import numpy as np
+
     text = normalise(simplified)
     if not text:
         return np.empty(0, dtype=np.uint64)
@@ -84,12 +95,14 @@ def pieces(simplified: str, k: int = SHINGLE) -> Hashes:
     n = max(len(points) - k + 1, 1)
     h = np.zeros(n, dtype=np.uint64)
     for j in range(min(k, len(points))):
-        h = h * _BASE + points[j : j + n]
+        h = h * np.uint64(1_000_003) + points[j : j + n]
     return _mix(h)
 
 
 def unique(hashes: Hashes) -> Hashes:
     """Sorted unique values (np.unique without its general machinery: a third of the time)."""
+    import numpy as np
+
     ordered = np.sort(hashes)
     if ordered.size < 2:
         return ordered
@@ -108,17 +121,20 @@ def signature(hashes: Hashes) -> npt.NDArray[np.uint32]:
     """MinHash of 128 permutations over the shingles' low 32 bits (all-ones for a text without
     shingles). 32-bit arithmetic halves the memory traffic of the (shingles × 128) products;
     the exact comparison of candidates uses the full 64-bit shingles."""
+    import numpy as np
+
     out = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
     if hashes.size == 0:
         return out
     prints = hashes.astype(np.uint32)  # the low 32 bits
     step = 1024  # blocks of shingles keep the (block × 128) products in the cache
+    a, b = _permutations()
     buf = np.empty((min(step, prints.size), PERMUTATIONS), dtype=np.uint32)
     for start in range(0, prints.size, step):
         block = prints[start : start + step, None]
         products = buf[: block.shape[0]]
-        np.multiply(block, _A, out=products)
-        products += _B
+        np.multiply(block, a, out=products)
+        products += b
         np.minimum(out, products.min(axis=0), out=out)
     return out
 
@@ -126,8 +142,11 @@ def signature(hashes: Hashes) -> npt.NDArray[np.uint32]:
 def band_keys(sig: npt.NDArray[np.uint32]) -> list[int]:
     """One signed 64-bit key per band (signed: a BIGINT in SQLite and PostgreSQL alike); the
     band's number is mixed in, so equal values in different bands give different keys."""
+    import numpy as np
+
+    row_mult, band_salt = _band_constants()
     rows = sig[: BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
-    key = _mix((rows * _ROW_MULT).sum(axis=1, dtype=np.uint64) + _BAND_SALT)
+    key = _mix((rows * row_mult).sum(axis=1, dtype=np.uint64) + band_salt)
     return key.view(np.int64).tolist()  # type: ignore[no-any-return]
 
 
@@ -164,6 +183,8 @@ class Similarity:
 def verbatim_share(ordered: Hashes, other: Hashes, run: int = RUN) -> float:
     """The share of the pieces ``ordered`` (in text order) that lie in runs of consecutive pieces
     all found in the sorted set ``other``, the runs covering at least ``run`` characters."""
+    import numpy as np
+
     if ordered.size == 0 or other.size == 0:
         return 0.0
     at = np.searchsorted(other, ordered)
@@ -177,6 +198,8 @@ def verbatim_share(ordered: Hashes, other: Hashes, run: int = RUN) -> float:
 def similarity(a: Fingerprint, b: Fingerprint) -> Similarity:
     """Exact Jaccard similarity, containment and verbatim share of two documents (the verbatim
     share is only measured for a pair close enough to need it; 0 otherwise)."""
+    import numpy as np
+
     if a.shingles.size == 0 or b.shingles.size == 0:
         return Similarity(0.0, 0.0, 0.0)
     common = np.intersect1d(a.shingles, b.shingles, assume_unique=True).size

@@ -28,7 +28,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 
 from luoshi.model import Document, Facts
@@ -135,6 +134,8 @@ def _insert_new_pg(conn: Connection, values: list[dict[str, Any]]) -> tuple[dict
     """Insert documents on PostgreSQL, skipping any that a concurrent writer stored first (it
     waits for that writer's transaction instead of failing). The ids of the inserted ones and of
     the skipped ones, by content hash."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert  # loads only on PostgreSQL
+
     stmt = pg_insert(DocumentRow).on_conflict_do_nothing(index_elements=[DocumentRow.content_hash])
     result = conn.execute(stmt.returning(DocumentRow.content_hash, DocumentRow.id), values)
     inserted = {h: int(i) for h, i in result}
@@ -208,6 +209,7 @@ class Store:
         self._match_cache: VersionedCache[list[int]] = VersionedCache(32)  # every match of a query
         self._links_reprints: bool | None = None  # whether the store has the stories tables
         self._has_facets: bool | None = None  # whether documents have the facet columns (0014)
+        self._recent_prints = stories.RecentFingerprints()
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -296,7 +298,7 @@ class Store:
         if self._links_reprints is None:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:
-            stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh])
+            stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh], self._recent_prints)
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
@@ -309,6 +311,8 @@ class Store:
                 self._person_ids[name] = int(pid)
             new = [name for name in missing if name not in self._person_ids]
             if new and not self.is_sqlite:  # concurrent writers may add the same person
+                from sqlalchemy.dialects.postgresql import insert as pg_insert
+
                 stmt = pg_insert(PersonRow).on_conflict_do_nothing(index_elements=[PersonRow.name])
                 conn.execute(stmt, [{"name": name} for name in new])
                 for name, pid in conn.execute(

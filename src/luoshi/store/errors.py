@@ -6,10 +6,11 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from luoshi.errors import StoreErrorBase
 from luoshi.messages import language, message_in
 
 
-class StoreError(RuntimeError):
+class StoreError(StoreErrorBase):
     """The store cannot be opened or used; ``str()`` is the catalogue sentence ``key``."""
 
     def __init__(self, key: str, **params: object) -> None:

@@ -17,11 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from operator import add
-from typing import Any
-
-import sqlalchemy as sa
 
 from luoshi.text.fold import to_simplified, to_traditional
 
@@ -68,30 +64,6 @@ def index_row(title: str | None, text: str, simplified: str | None = None) -> di
     return {"tuni": unigrams(t), "tbi": bigrams(t), "uni": unigrams(s), "bi": bigrams(s)}
 
 
-def _document_batches(bind: Any, batch: int) -> Iterator[list[Any]]:
-    """(id, title, text) of every stored document, ``batch`` rows at a time, in id order."""
-    last = 0
-    while rows := bind.execute(
-        sa.text("SELECT id, title, text FROM documents WHERE id > :last ORDER BY id LIMIT :n"),
-        {"last": last, "n": batch},
-    ).all():
-        yield rows
-        last = rows[-1][0]
-
-
-def rebuild(bind: Any, tokenizer: str = TOKENIZER, batch: int = 500) -> None:
-    """(Re)create the index and fill it from the documents table, a batch at a time (used by
-    migrations; a store may hold more text than fits in memory)."""
-    bind.execute(sa.text("DROP TABLE IF EXISTS document_fts"))
-    bind.execute(
-        sa.text(
-            f"CREATE VIRTUAL TABLE document_fts USING fts5({', '.join(COLUMNS)}, content='', tokenize='{tokenizer}')"
-        )
-    )
-    for rows in _document_batches(bind, batch):
-        bind.execute(sa.text(INSERT), [{"id": i, **index_row(title, body)} for i, title, body in rows])
-
-
 # -- PostgreSQL --------------------------------------------------------------------------------
 # The same character and pair tokens, stored per document as a stripped tsvector (lexemes only,
 # no positions) in ``document_terms`` under a GIN index. The tsvector is built from the token
@@ -120,20 +92,6 @@ def pg_terms(row: dict[str, str]) -> tuple[str, bool]:
     if len(terms.encode()) + 8 * (len(chars) + len(pairs)) <= PG_TERMS_LIMIT:
         return terms, False
     return " ".join(chars) + " " + PARTIAL, True
-
-
-def rebuild_pg(bind: Any, batch: int = 500) -> None:
-    """(Re)create PostgreSQL's index and fill it from the documents table, a batch at a time."""
-    bind.execute(sa.text("DROP TABLE IF EXISTS document_terms"))
-    bind.execute(
-        sa.text(
-            "CREATE TABLE document_terms (id integer PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE, "
-            "terms tsvector NOT NULL, partial boolean NOT NULL DEFAULT false)"
-        )
-    )
-    bind.execute(sa.text("CREATE INDEX ix_document_terms ON document_terms USING gin (terms)"))
-    for rows in _document_batches(bind, batch):
-        bind.exec_driver_sql(PG_INSERT, [(i, *pg_terms(index_row(title, body))) for i, title, body in rows])
 
 
 def _lexeme(token: str) -> str:
@@ -208,10 +166,21 @@ def bm25(
 ) -> dict[int, float]:
     """Scores of ``docs`` (id, simplified title, clean text in either script) for ``words``;
     ``frequency`` holds each word's number of matching documents (estimated) out of ``total``.
-    Title occurrences weigh WEIGHTS[0] times body ones."""
+    Title occurrences weigh WEIGHTS[0] times body ones. A text counts a word in the script it is
+    written in: the traditional form only where the word itself is absent (so a search over
+    simplified texts never loads OpenCC's s2t dictionaries, 45 ms)."""
     if not docs:
         return {}
-    forms = {w: {w, to_traditional(w)} for w in words}
+    traditional: dict[str, str] = {}  # a word's traditional form, folded when a text lacks the word
+
+    def count(body: str, w: str) -> int:
+        n = body.count(w)
+        if n:
+            return n
+        if w not in traditional:
+            traditional[w] = to_traditional(w)
+        return body.count(traditional[w]) if traditional[w] != w else 0
+
     cased = any(w != w.upper() for w in words)  # Latin letters: compare case-insensitively
     average = sum(len(text) for _, _, text in docs) / len(docs) or 1.0
     idf = {w: math.log(1 + (total - frequency.get(w, 1) + 0.5) / (frequency.get(w, 1) + 0.5)) for w in words}
@@ -221,7 +190,7 @@ def bm25(
         norm = K1 * (1 - B + B * len(text) / average)
         score = 0.0
         for w in words:
-            tf = WEIGHTS[0] * head.count(w) + sum(body.count(f) for f in forms[w])
+            tf = WEIGHTS[0] * head.count(w) + count(body, w)
             score += idf[w] * tf * (K1 + 1) / (tf + norm) if tf else 0.0
         scores[doc_id] = score
     return scores

@@ -15,13 +15,12 @@ Tables (plain indexed columns, the same on SQLite and PostgreSQL, shared by ever
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
 from sqlalchemy import (
     BigInteger,
     Connection,
@@ -50,6 +49,9 @@ from luoshi.link.reprints import (
 from luoshi.model import Document
 from luoshi.store.schema import Base, DocumentRow
 from luoshi.text.fold import to_simplified
+
+if TYPE_CHECKING:  # numpy loads when documents are linked, not when stories are read
+    import numpy as np
 
 CHUNK = 500  # parameters per IN (…) list: well inside SQLite's and PostgreSQL's limits
 LOOKUP_CHUNK = 100  # band keys per lookup statement (SQLite allows 500 terms in a compound SELECT)
@@ -133,6 +135,8 @@ def _pairs(conn: Connection, stmt: Select[int, int]) -> dict[int, int]:
 
 
 def _signature_of(blob: bytes) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    import numpy as np
+
     return np.frombuffer(blob, dtype="<u4")
 
 
@@ -146,10 +150,67 @@ class LinkReport:
     compared: int = 0  # pairs compared exactly
 
 
-def link(conn: Connection, documents: Iterable[tuple[int, Document]]) -> LinkReport:
+class RecentFingerprints:
+    """The fingerprints of the documents a process linked last, with their content hashes, up
+    to ``limit_bytes`` of arrays. The candidates of a new document are mostly the newest ones
+    sharing its bands, so a later batch compares with these instead of reading and folding their
+    texts again (that was a third of the linking time). An entry is used only while the stored
+    document with that id still has that content hash: an id taken again after a rolled-back
+    transaction is read from the store like any other."""
+
+    def __init__(self, limit_bytes: int = 32 << 20) -> None:
+        self.limit_bytes = limit_bytes
+        self._items: OrderedDict[int, tuple[str, Fingerprint]] = OrderedDict()
+        self._bytes = 0
+
+    def __contains__(self, doc_id: int) -> bool:
+        return doc_id in self._items
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    @staticmethod
+    def _size(fp: Fingerprint) -> int:
+        return int(fp.pieces.nbytes + fp.shingles.nbytes + fp.signature.nbytes)
+
+    def remember(self, doc_id: int, content_hash: str, fp: Fingerprint) -> None:
+        old = self._items.pop(doc_id, None)
+        if old is not None:
+            self._bytes -= self._size(old[1])
+        self._items[doc_id] = (content_hash, fp)
+        self._bytes += self._size(fp)
+        while self._bytes > self.limit_bytes and self._items:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self._bytes -= self._size(dropped)
+
+    def still_stored(self, conn: Connection, ids: Iterable[int]) -> dict[int, Fingerprint]:
+        """The remembered fingerprints among ``ids`` whose documents the store still holds."""
+        held = [i for i in ids if i in self._items]
+        found: dict[int, Fingerprint] = {}
+        for chunk in _chunks(held):
+            for doc_id, content_hash in conn.execute(
+                select(DocumentRow.id, DocumentRow.content_hash).where(DocumentRow.id.in_(chunk))
+            ):
+                known_hash, fp = self._items[doc_id]
+                if known_hash == content_hash:
+                    found[doc_id] = fp
+        return found
+
+
+def link(
+    conn: Connection, documents: Iterable[tuple[int, Document]], recent: RecentFingerprints | None = None
+) -> LinkReport:
     """Link newly stored documents (ids with their Documents) to the stored ones and to each
-    other: index them, compare them with their candidates, join or merge their stories."""
-    return link_fingerprints(conn, [(i, Fingerprint.of(doc.simplified)) for i, doc in documents])
+    other: index them, compare them with their candidates, join or merge their stories.
+    ``recent`` (kept by the caller across batches) saves reading the texts of recent candidates."""
+    docs = list(documents)
+    items = [(i, Fingerprint.of(doc.simplified)) for i, doc in docs]
+    report = link_fingerprints(conn, items, recent)
+    if recent is not None:
+        for (doc_id, doc), (_, fp) in zip(docs, items, strict=True):
+            recent.remember(doc_id, doc.content_hash, fp)
+    return report
 
 
 @cache
@@ -181,11 +242,15 @@ def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
     return found
 
 
-def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) -> LinkReport:
+def link_fingerprints(
+    conn: Connection, items: list[tuple[int, Fingerprint]], recent: RecentFingerprints | None = None
+) -> LinkReport:
     """Link documents (ids ascending, their fingerprints) to the stored ones and to each other.
     Work per document is bounded whatever the corpus: at most MAX_CANDIDATES candidates (those
     sharing most bands) have their signatures compared, and at most MAX_COMPARED of them (the
     highest estimates at or above MIN_ESTIMATE) are read and compared exactly."""
+    import numpy as np
+
     report = LinkReport()
     if not items:
         return report
@@ -194,13 +259,16 @@ def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) ->
     in_batch: dict[int, list[int]] = {}
     chosen: dict[int, list[int]] = {}
     for doc_id, fp in items:  # each is paired with earlier documents only
-        shared: Counter[int] = Counter()
+        pool: list[int] = []  # counted once at the end: one Counter over a list is C code
         for key in set(fp.keys):
-            shared.update(other for other in stored.get(key, ()) if other != doc_id)
+            pool.extend(stored.get(key, ()))
             peers = in_batch.setdefault(key, [])
-            shared.update(peers[-PER_KEY:])
+            pool.extend(peers[-PER_KEY:])
             peers.append(doc_id)
-        chosen[doc_id] = sorted(shared, key=lambda other: (-shared[other], -other))[:MAX_CANDIDATES]
+        shared = Counter(pool)
+        shared.pop(doc_id, None)
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], -item[0]))
+        chosen[doc_id] = [other for other, _ in ranked[:MAX_CANDIDATES]]
         report.candidates += len(chosen[doc_id])
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
@@ -220,7 +288,10 @@ def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) ->
         likely.extend((others[k], doc_id) for k in order if estimates[k] >= MIN_ESTIMATE)
     report.compared = len(likely)
     fingerprints = dict(new)
-    for chunk in _chunks(sorted({a for a, _ in likely} - new.keys())):
+    stored_ids = sorted({a for a, _ in likely} - new.keys())
+    if recent is not None:
+        fingerprints.update(recent.still_stored(conn, stored_ids))
+    for chunk in _chunks([i for i in stored_ids if i not in fingerprints]):
         for doc_id, text_ in conn.execute(
             select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(chunk))
         ):
@@ -229,9 +300,16 @@ def link_fingerprints(conn: Connection, items: list[tuple[int, Fingerprint]]) ->
         sim = similarity(fingerprints[a], fingerprints[b])
         if sim.reprint:
             report.pairs.append((a, b, sim))
-    bands = [{"band_key": k, "document_id": i} for i, fp in items for k in set(fp.keys)]
-    if bands:
-        conn.execute(insert(ReprintBandRow), bands)
+    bands = [(k, i) for i, fp in items for k in set(fp.keys)]
+    if bands:  # 42 rows a document: on the driver's cursor, without SQLAlchemy's row processing
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        cursor = conn.connection.cursor()
+        try:
+            cursor.executemany(
+                f"INSERT INTO reprint_bands (band_key, document_id) VALUES ({mark}, {mark})", bands
+            )
+        finally:
+            cursor.close()
     conn.execute(
         insert(ReprintSignatureRow),
         [{"document_id": i, "signature": fp.signature.astype("<u4").tobytes()} for i, fp in items],

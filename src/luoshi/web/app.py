@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from luoshi.accounts.service import IDLE_HOURS, Accounts, User
+from luoshi.errors import LuoshiError
 from luoshi.messages import message_in
 from luoshi.store import open_store
 from luoshi.store.cache import VersionedCache
@@ -125,6 +126,12 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
         """The store cannot be used now (locked past every wait, damaged…): 503 with the reason."""
         detail = message_in(language(request), exc.key, exc.params)
         return error_page(request, 503, detail, {"Retry-After": "5"})
+
+    @app.exception_handler(LuoshiError)
+    def _refused(request: Request, exc: LuoshiError) -> Response:
+        """An error a route did not answer itself (bad input, a ledger rule): 400 with its reason,
+        never a 500 for what the user can correct."""
+        return error_page(request, 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -16,9 +16,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    from luoshi.store import fts
+    from luoshi.store.migrations.frozen import rebuild_fts5
 
-    fts.rebuild(bind, tokenizer="unicode61")
+    rebuild_fts5(bind, tokenizer="unicode61")
 
 
 def downgrade() -> None:

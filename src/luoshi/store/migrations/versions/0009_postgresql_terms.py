@@ -18,9 +18,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    from luoshi.store import fts
+    from luoshi.store.migrations.frozen import rebuild_pg_terms
 
-    fts.rebuild_pg(bind)
+    rebuild_pg_terms(bind)
 
 
 def downgrade() -> None:
