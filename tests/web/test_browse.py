@@ -89,7 +89,9 @@ def test_the_ledger_pages_and_exports_its_tasks(browse_site: dict) -> None:
     page = client.get("/ledger", params={"as_of": "2026-05-28"}).text
     assert "共 9 条" in page
     overdue = client.get("/ledger", params={"as_of": "2026-05-28", "status": "overdue"}).text
-    shown = re.findall(r'<td data-label="状态"><span class="dot \w+"></span>([^<]+)</td>', overdue)
+    shown = re.findall(
+        r'<td data-label="状态"><span><span class="dot \w+"></span>([^<]+)</span></td>', overdue
+    )
     assert shown and set(shown) == {"逾期/红灯"}
     exported = client.get("/ledger.csv", params={"as_of": "2026-05-28"})
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
