@@ -88,8 +88,12 @@ def bench_per_document(n: int) -> dict[str, float]:
     baseline = run(lambda i, s: find_citations(s))
     linked = run(lambda i, s: document_citations(s, cited[i]))
     outcomes = run(lambda i, s: find_outcomes(s))
-    return {"characters": statistics.mean(map(len, docs)), "find_citations_us": baseline,
-            "document_citations_us": linked, "find_outcomes_us": outcomes}  # fmt: skip
+    return {
+        "characters": statistics.mean(map(len, docs)),
+        "find_citations_us": baseline,
+        "document_citations_us": linked,
+        "find_outcomes_us": outcomes,
+    }
 
 
 def bench_write(n: int, rounds: int) -> dict[str, float]:
@@ -124,9 +128,24 @@ def synthetic_store(path: str, docs: int, seed: int = 3) -> Any:
         shorts[f"{ZONES[i % len(ZONES)]}{i}号措施"].append(titles[i + 1])
     with store.transaction() as conn:
         conn.exec_driver_sql("DELETE FROM fact_backfill")
-        doc_rows = [(i, f"s{i}", f"{i:064x}", f"会议{i}", f"20{10 + i * 15 // docs:02d}-0{1 + i % 9}-1{i % 10}",
-                     "txt", "utf-8", "simplified", "正文", "正文", "[]", "{}", "2026-01-01")
-                    for i in range(1, docs + 1)]  # fmt: skip
+        doc_rows = [
+            (
+                i,
+                f"s{i}",
+                f"{i:064x}",
+                f"会议{i}",
+                f"20{10 + i * 15 // docs:02d}-0{1 + i % 9}-1{i % 10}",
+                "txt",
+                "utf-8",
+                "simplified",
+                "正文",
+                "正文",
+                "[]",
+                "{}",
+                "2026-01-01",
+            )
+            for i in range(1, docs + 1)
+        ]
         conn.exec_driver_sql(
             "INSERT INTO documents (id, name, content_hash, title, event_date, source_format, encoding, script, "
             "original, text, offsets, meta, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -157,11 +176,25 @@ def synthetic_store(path: str, docs: int, seed: int = 3) -> Any:
             "INSERT INTO cited_aliases (short_key, full_key, document_id) VALUES (?,?,?)", aliases
         )
         conn.exec_driver_sql(
-            "INSERT INTO outcomes (document_id, kind, title, title_original, zone, count, day, start, \"end\", "
+            'INSERT INTO outcomes (document_id, kind, title, title_original, zone, count, day, start, "end", '
             "sentence_start, sentence_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [(i, "innovation", f"成果{i}", f"成果{i}", ZONES[i % len(ZONES)], None, doc_rows[i - 1][4], 0, 2, 0, 2)
-             for i in range(1, docs + 1, 4)],
-        )  # fmt: skip
+            [
+                (
+                    i,
+                    "innovation",
+                    f"成果{i}",
+                    f"成果{i}",
+                    ZONES[i % len(ZONES)],
+                    None,
+                    doc_rows[i - 1][4],
+                    0,
+                    2,
+                    0,
+                    2,
+                )
+                for i in range(1, docs + 1, 4)
+            ],
+        )
     return store, len(mentions)
 
 
@@ -188,10 +221,20 @@ def bench_read(docs: int) -> dict[str, Any]:
                 ).all(),
                 rounds=10,
             )
-        return {"documents": docs, "mentions": mentions, "titles": len(index.titles),
-                "top_title_documents": top.documents, "build_index_ms": build, "cached_index_ms": cached,
-                "full_scan_ms": scan, "title_page_ms": page, "old_page_query_ms": old_page,
-                "graph_ms": graph, "cached_graph_ms": cached_graph, "outcomes_page_ms": zone}  # fmt: skip
+        return {
+            "documents": docs,
+            "mentions": mentions,
+            "titles": len(index.titles),
+            "top_title_documents": top.documents,
+            "build_index_ms": build,
+            "cached_index_ms": cached,
+            "full_scan_ms": scan,
+            "title_page_ms": page,
+            "old_page_query_ms": old_page,
+            "graph_ms": graph,
+            "cached_graph_ms": cached_graph,
+            "outcomes_page_ms": zone,
+        }
 
 
 def main() -> None:

@@ -123,9 +123,12 @@ def main() -> None:
     if args.pg:
         backends["postgresql"] = Databases(work, args.pg)
     out: dict[str, object] = {
-        "documents": args.docs, "avg_kb": round(size / args.docs / 1024, 2), "rounds": args.rounds,
-        "cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()],
-    }  # fmt: skip
+        "documents": args.docs,
+        "avg_kb": round(size / args.docs / 1024, 2),
+        "rounds": args.rounds,
+        "cpus": os.cpu_count(),
+        "load_before": [round(x, 2) for x in os.getloadavg()],
+    }
     try:
         for backend, dbs in backends.items():
             times: dict[str, list[tuple[float, float, float]]] = {label: [] for label in COMMANDS}

@@ -34,8 +34,15 @@ def jieba_baseline(doc_id: str, simplified: str) -> dict[str, object]:
         if flag == "nr" and len(word) >= 2 and word not in persons:
             persons.append(word)
     documents = list(dict.fromkeys(_TITLE.findall(simplified)))
-    return {"id": doc_id, "persons": persons, "roles": [], "documents": documents, "task_batches": [],
-            "event_date": None, "published": None}  # fmt: skip
+    return {
+        "id": doc_id,
+        "persons": persons,
+        "roles": [],
+        "documents": documents,
+        "task_batches": [],
+        "event_date": None,
+        "published": None,
+    }
 
 
 def main() -> None:

@@ -128,8 +128,10 @@ def measure(store, gold_ids: dict[str, int], background: list[int], gold: dict, 
         result = service.follow_document(store, gold_ids[name])
         doc = store.load_document(gold_ids[name])
         texts[name] = doc.simplified if doc else ""
-        predicted[name] = [(d.directive.start, d.directive.end, {m.name: m.label for m in d.mentions})
-                           for d in result.directives]  # fmt: skip
+        predicted[name] = [
+            (d.directive.start, d.directive.end, {m.name: m.label for m in d.mentions})
+            for d in result.directives
+        ]
     score = score_follow(gold, texts, predicted)
     out.update(precision=score.precision, recall=score.recall, label_accuracy=score.label_accuracy)
     return out

@@ -29,10 +29,23 @@ from luoshi.pipeline import ingest_paths
 from luoshi.store import open_store
 from luoshi.text.fold import to_simplified, to_traditional
 
-QUERIES = ["前海", "橫琴", "会", "倒排工期", "年度工作任务", "市委書記", "滨海新区 领导小组", "規則銜接",
-           "营商环境改革实施意见", "一事三地", "督查督办", "口岸",
-           # rare and absent terms: the baseline's worst case, a scan of every row
-           "第99999号简报", "跨境理财通"]  # fmt: skip
+QUERIES = [
+    "前海",
+    "橫琴",
+    "会",
+    "倒排工期",
+    "年度工作任务",
+    "市委書記",
+    "滨海新区 领导小组",
+    "規則銜接",
+    "营商环境改革实施意见",
+    "一事三地",
+    "督查督办",
+    "口岸",
+    # rare and absent terms: the baseline's worst case, a scan of every row
+    "第99999号简报",
+    "跨境理财通",
+]
 
 
 def write_corpus(folder: Path, n: int, parts: int, seed: int) -> int:
@@ -184,8 +197,12 @@ def time_searches(db: Path, out: dict[str, object]) -> None:
         params = [p for t in terms for p in (f"%{t}%", f"%{to_traditional(t)}%")]
         rows = conn.execute(f"SELECT id FROM documents WHERE {where} LIMIT 10", params).fetchall()
         like_times.append((time.perf_counter() - t0) * 1000)
-        per_query[q] = {"fts_ms": round(statistics.median(mine), 1), "like_ms": round(like_times[-1], 1),
-                        "fts_hits": len(hits), "like_hits": len(rows)}  # fmt: skip
+        per_query[q] = {
+            "fts_ms": round(statistics.median(mine), 1),
+            "like_ms": round(like_times[-1], 1),
+            "fts_hits": len(hits),
+            "like_hits": len(rows),
+        }
     out["search"] = {
         "queries": len(QUERIES),
         "fts_p50_ms": round(statistics.median(fts_times), 2),

@@ -33,17 +33,30 @@ def build(ledger: Ledger, n: int, rng: random.Random) -> None:
     tasks = []
     for i in range(n):
         area = i // 500 + 1
-        tasks.append(NewTask(code=f"{area}.{i % 500 + 1}", title=f"重点任务{i}", area=f"领域{area}",
-                             lead_unit=rng.choice(UNITS), co_units=rng.sample(UNITS, 2),
-                             deadline_text=rng.choice(DEADLINES)))  # fmt: skip
+        tasks.append(
+            NewTask(
+                code=f"{area}.{i % 500 + 1}",
+                title=f"重点任务{i}",
+                area=f"领域{area}",
+                lead_unit=rng.choice(UNITS),
+                co_units=rng.sample(UNITS, 2),
+                deadline_text=rng.choice(DEADLINES),
+            )
+        )
     with ledger.store.transaction() as conn:
         ids = ledger.add_tasks(conn, "2026年工作要点", 2026, tasks)
         rows = []
         for tid in ids:
             for k in range(rng.randint(0, 4)):
-                rows.append({"task_id": tid, "date": (date(2026, 1, 15) + timedelta(days=40 * k)).isoformat(),
-                             "text": "按计划推进", "percent": min(100, 25 * (k + 1) + rng.randint(0, 20)),
-                             "reporter": "bench"})  # fmt: skip
+                rows.append(
+                    {
+                        "task_id": tid,
+                        "date": (date(2026, 1, 15) + timedelta(days=40 * k)).isoformat(),
+                        "text": "按计划推进",
+                        "percent": min(100, 25 * (k + 1) + rng.randint(0, 20)),
+                        "reporter": "bench",
+                    }
+                )
         conn.execute(ProgressRow.__table__.insert(), rows)
         for row in rows:  # a 100% report, closed by the office (销号) on the same day
             if row["percent"] == 100:
@@ -56,17 +69,24 @@ def baseline(ledger: Ledger, as_of: date) -> dict[str, int]:
     counts: dict[str, int] = {}
     with ledger.store.engine.connect() as conn:
         for t in conn.execute(select(TaskRow)).all():
-            reports = conn.execute(select(ProgressRow).where(ProgressRow.task_id == t.id)
-                                   .order_by(ProgressRow.date)).all()  # fmt: skip
+            reports = conn.execute(
+                select(ProgressRow).where(ProgressRow.task_id == t.id).order_by(ProgressRow.date)
+            ).all()
             reports = [r for r in reports if r.date <= as_of.isoformat()]
             percents = [r.percent for r in reports if r.percent is not None]
             last = date.fromisoformat(reports[-1].date) if reports else None
             done = (
                 date.fromisoformat(t.done_date) if t.done_date and t.done_date <= as_of.isoformat() else None
             )
-            state = TaskState(t.deadline_kind, date.fromisoformat(t.deadline) if t.deadline else None, None,
-                              date.fromisoformat(t.start_date) if t.start_date else None, done,
-                              percents[-1] if percents else None, last)  # fmt: skip
+            state = TaskState(
+                t.deadline_kind,
+                date.fromisoformat(t.deadline) if t.deadline else None,
+                None,
+                date.fromisoformat(t.start_date) if t.start_date else None,
+                done,
+                percents[-1] if percents else None,
+                last,
+            )
             status = compute_status(state, as_of).status
             counts[status] = counts.get(status, 0) + 1
     return counts
@@ -94,10 +114,16 @@ def main() -> None:
     naive = baseline(ledger, as_of)
     base = time.perf_counter() - t0
     assert {k: v for k, v in report.counts.items() if v} == naive, (report.counts, naive)
-    out = {"tasks": args.tasks, "setup_s": round(setup, 2), "report_html_xlsx_s": round(ours, 2),
-           "statuses_only_s": round(statuses_only, 2), "baseline_statuses_only_s": round(base, 2),
-           "speed_ratio_statuses": round(base / statuses_only, 2),
-           "html_kb": round(len(html.encode()) / 1024, 1), "counts": report.counts}  # fmt: skip
+    out = {
+        "tasks": args.tasks,
+        "setup_s": round(setup, 2),
+        "report_html_xlsx_s": round(ours, 2),
+        "statuses_only_s": round(statuses_only, 2),
+        "baseline_statuses_only_s": round(base, 2),
+        "speed_ratio_statuses": round(base / statuses_only, 2),
+        "html_kb": round(len(html.encode()) / 1024, 1),
+        "counts": report.counts,
+    }
     print(json.dumps(out, ensure_ascii=False, indent=2))
     target = Path(__file__).with_name("out")
     target.mkdir(exist_ok=True)

@@ -74,11 +74,18 @@ def main() -> None:
     render(report, "html")
     render(report, "xlsx", work / "report.xlsx")
     report_s = time.perf_counter() - t0
-    out = {"tasks": args.tasks, "task_detail_ms": round(detail_now * 1000, 1),
-           "task_detail_before_ms": round(detail_then * 1000, 1), "task_detail_ratio": round(detail_then / detail_now, 1),
-           "unit_home_ms": round(home_now * 1000, 1), "unit_home_before_ms": round(home_then * 1000, 1),
-           "unit_home_ratio": round(home_then / home_now, 2), "unit_tasks": len(shown["lead"]) + len(shown["co"]),
-           "report_html_xlsx_s": round(report_s, 2), "changes_since_issue": len(report.changes)}  # fmt: skip
+    out = {
+        "tasks": args.tasks,
+        "task_detail_ms": round(detail_now * 1000, 1),
+        "task_detail_before_ms": round(detail_then * 1000, 1),
+        "task_detail_ratio": round(detail_then / detail_now, 1),
+        "unit_home_ms": round(home_now * 1000, 1),
+        "unit_home_before_ms": round(home_then * 1000, 1),
+        "unit_home_ratio": round(home_then / home_now, 2),
+        "unit_tasks": len(shown["lead"]) + len(shown["co"]),
+        "report_html_xlsx_s": round(report_s, 2),
+        "changes_since_issue": len(report.changes),
+    }
     print(json.dumps(out, ensure_ascii=False, indent=2))
 
 

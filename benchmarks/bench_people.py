@@ -55,10 +55,13 @@ def bench_demo(folder: Path, db: str | None) -> dict[str, float]:
     refresh = people.refresh(store)
     counts = people.counts(store)
     return {
-        "documents": len(report.added), "ingest_s": round(ingest, 3), "refresh_s": round(refresh.seconds, 3),
-        "refresh_share_of_ingest": round(refresh.seconds / ingest, 3), "people": counts["people"],
+        "documents": len(report.added),
+        "ingest_s": round(ingest, 3),
+        "refresh_s": round(refresh.seconds, 3),
+        "refresh_share_of_ingest": round(refresh.seconds / ingest, 3),
+        "people": counts["people"],
         "names": counts["names"],
-    }  # fmt: skip
+    }
 
 
 def bench_generated(folder: Path, n: int, more: int, db: str | None) -> dict[str, float]:
@@ -74,16 +77,24 @@ def bench_generated(folder: Path, n: int, more: int, db: str | None) -> dict[str
     rebuild = time.perf_counter() - began
     after = people.counts(store)
     return {
-        "documents": n, "ingest_s": round(ingest, 3), "ingest_ms_per_doc": round(ingest / n * 1000, 3),
-        "refresh_s": round(first.seconds, 3), "refresh_ms_per_doc": round(first.seconds / n * 1000, 3),
+        "documents": n,
+        "ingest_s": round(ingest, 3),
+        "ingest_ms_per_doc": round(ingest / n * 1000, 3),
+        "refresh_s": round(first.seconds, 3),
+        "refresh_ms_per_doc": round(first.seconds / n * 1000, 3),
         "refresh_share_of_ingest": round(first.seconds / ingest, 3),
-        "sightings": counts["sightings"], "names": counts["names"], "people": counts["people"],
-        "more_documents": more, "ingest_more_s": round(ingest_more, 3),
-        "incremental_refresh_s": round(incremental.seconds, 3), "incremental_names": incremental.names,
+        "sightings": counts["sightings"],
+        "names": counts["names"],
+        "people": counts["people"],
+        "more_documents": more,
+        "ingest_more_s": round(ingest_more, 3),
+        "incremental_refresh_s": round(incremental.seconds, 3),
+        "incremental_names": incremental.names,
         "incremental_share_of_ingest": round(incremental.seconds / ingest_more, 3),
-        "people_after": after["people"], "rebuild_s": round(rebuild, 3),
+        "people_after": after["people"],
+        "rebuild_s": round(rebuild, 3),
         "incremental_vs_rebuild": round(incremental.seconds / rebuild, 3),
-    }  # fmt: skip
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

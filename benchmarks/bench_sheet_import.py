@@ -35,8 +35,21 @@ def write_sheet(path: Path, rows: int, rng: random.Random) -> Path:
     ws = wb.active
     ws.append(["2026年重点任务推进情况表"])
     ws.append(["县政府督查室　2026年2月1日"])
-    ws.append(["序号", "重点任务", "具体措施", "责任单位", "完成时限", "1-10月推进情况", "1-11月推进情况",
-               "完成状态", "分管领导", "联系人", "备注"])  # fmt: skip
+    ws.append(
+        [
+            "序号",
+            "重点任务",
+            "具体措施",
+            "责任单位",
+            "完成时限",
+            "1-10月推进情况",
+            "1-11月推进情况",
+            "完成状态",
+            "分管领导",
+            "联系人",
+            "备注",
+        ]
+    )
     written = 0
     category = 0
     while written < rows:
@@ -47,9 +60,21 @@ def write_sheet(path: Path, rows: int, rng: random.Random) -> Path:
             parts = 2 if n % 10 == 0 else 1
             first = ws.max_row + 1
             for p in range(parts):
-                ws.append([str(n) if p == 0 else None, f"任务{category}-{n}-{p}", "按计划推进", "、".join(
-                    rng.sample(UNITS, 2)), rng.choice(["2026年6月底前", "年底前", "2026年9月", "长期坚持"]),
-                    "完成方案", "完成招标", rng.choice(STATUS), "王五", "李六", ""])  # fmt: skip
+                ws.append(
+                    [
+                        str(n) if p == 0 else None,
+                        f"任务{category}-{n}-{p}",
+                        "按计划推进",
+                        "、".join(rng.sample(UNITS, 2)),
+                        rng.choice(["2026年6月底前", "年底前", "2026年9月", "长期坚持"]),
+                        "完成方案",
+                        "完成招标",
+                        rng.choice(STATUS),
+                        "王五",
+                        "李六",
+                        "",
+                    ]
+                )
                 written += 1
             if parts > 1:
                 ws.merge_cells(start_row=first, start_column=1, end_row=ws.max_row, end_column=1)
@@ -74,13 +99,24 @@ def main() -> None:
         start = time.perf_counter()
         export_sheet(views, Path(tmp) / "out.xlsx", result.programme)
         export = time.perf_counter() - start
-        print(json.dumps({
-            "rows": args.rows, "tasks": len(result.imported), "sheet_bytes": sheet.stat().st_size,
-            "import_s": round(first, 2), "reimport_unchanged_s": round(update, 2),
-            "changed_on_reimport": sum(1 for c in again.changes if c["action"] != "added" and c["changes"]),
-            "export_s": round(export, 2), "target_import_s": 10,
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        }, ensure_ascii=False))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "rows": args.rows,
+                    "tasks": len(result.imported),
+                    "sheet_bytes": sheet.stat().st_size,
+                    "import_s": round(first, 2),
+                    "reimport_unchanged_s": round(update, 2),
+                    "changed_on_reimport": sum(
+                        1 for c in again.changes if c["action"] != "added" and c["changes"]
+                    ),
+                    "export_s": round(export, 2),
+                    "target_import_s": 10,
+                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                },
+                ensure_ascii=False,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -148,8 +148,15 @@ def pages(db: str, rng: random.Random) -> list[tuple[str, str]]:
     return out
 
 
-async def client_loop(base: str, cookies: httpx.Cookies, deadline: float, paths: list[tuple[str, str]], seed: int,
-                      timings: dict[str, list[float]], errors: list[str]) -> None:  # fmt: skip
+async def client_loop(
+    base: str,
+    cookies: httpx.Cookies,
+    deadline: float,
+    paths: list[tuple[str, str]],
+    seed: int,
+    timings: dict[str, list[float]],
+    errors: list[str],
+) -> None:
     rng = random.Random(seed)
     order = paths[:]
     rng.shuffle(order)
@@ -191,8 +198,21 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "luoshi.cli", "serve", "--db", db, "--port", str(port),
-                               "--workers", str(args.workers)], env={**os.environ})  # fmt: skip
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "luoshi.cli",
+            "serve",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        env={**os.environ},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -210,8 +230,12 @@ def main() -> None:
             deadline = time.monotonic() + seconds
 
             async def run() -> None:
-                await asyncio.gather(*(client_loop(base, login.cookies, deadline, paths, i, timings, errors)
-                                       for i in range(args.clients)))  # fmt: skip
+                await asyncio.gather(
+                    *(
+                        client_loop(base, login.cookies, deadline, paths, i, timings, errors)
+                        for i in range(args.clients)
+                    )
+                )
 
             t0 = time.perf_counter()
             asyncio.run(run())
@@ -226,18 +250,31 @@ def main() -> None:
     every = [t for ts in timings.values() for t in ts]
     baseline = percentile(timings.get("api_me", [0.0]), 0.95) or 1.0
     per_page = {
-        name: {"n": len(v), "p50_ms": round(statistics.median(v), 1), "p95_ms": round(percentile(v, 0.95), 1),
-               "p95_vs_api_me": round(percentile(v, 0.95) / baseline, 1)}
+        name: {
+            "n": len(v),
+            "p50_ms": round(statistics.median(v), 1),
+            "p95_ms": round(percentile(v, 0.95), 1),
+            "p95_vs_api_me": round(percentile(v, 0.95) / baseline, 1),
+        }
         for name, v in sorted(timings.items())
-    }  # fmt: skip
+    }
     out = {
-        "documents": documents, "tasks": args.tasks if args.build else None, "built": built,
-        "clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers,
-        "requests": len(every), "requests_per_s": round(len(every) / elapsed, 1), "errors": len(errors),
-        "p50_ms": round(statistics.median(every), 1), "p95_ms": round(percentile(every, 0.95), 1),
+        "documents": documents,
+        "tasks": args.tasks if args.build else None,
+        "built": built,
+        "clients": args.clients,
+        "seconds": round(elapsed, 1),
+        "workers": args.workers,
+        "requests": len(every),
+        "requests_per_s": round(len(every) / elapsed, 1),
+        "errors": len(errors),
+        "p50_ms": round(statistics.median(every), 1),
+        "p95_ms": round(percentile(every, 0.95), 1),
         "worst_page_p95_ms": max(p["p95_ms"] for p in per_page.values()),
-        "per_page": per_page, "before_and_after_ms": compared, "first_errors": errors[:5],
-    }  # fmt: skip
+        "per_page": per_page,
+        "before_and_after_ms": compared,
+        "first_errors": errors[:5],
+    }
     print(json.dumps(out, ensure_ascii=False, indent=2))
     target = Path(__file__).with_name("out")
     target.mkdir(exist_ok=True)

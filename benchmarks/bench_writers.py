@@ -44,13 +44,17 @@ def corpus(folder: Path, files: int, own: int) -> None:
         (folder / f"{i:05d}.txt").write_text(TEXT.format(m=k % 12 + 1, d=k % 27 + 1, k=k + 2), "utf-8")
 
 
-async def reporter(base: str, cookies: httpx.Cookies, csrf: str, tasks: list[int], done: asyncio.Event,
-                   codes: Counter[int]) -> None:  # fmt: skip
+async def reporter(
+    base: str, cookies: httpx.Cookies, csrf: str, tasks: list[int], done: asyncio.Event, codes: Counter[int]
+) -> None:
     async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=120) as client:
         n = 0
         while not done.is_set():
-            r = await client.post(f"/api/tasks/{tasks[n % len(tasks)]}/progress", headers={"X-CSRF-Token": csrf},
-                                  json={"text": f"第{n}次报送", "percent": n % 100})  # fmt: skip
+            r = await client.post(
+                f"/api/tasks/{tasks[n % len(tasks)]}/progress",
+                headers={"X-CSRF-Token": csrf},
+                json={"text": f"第{n}次报送", "percent": n % 100},
+            )
             codes[r.status_code] += 1
             n += 1
 
@@ -104,8 +108,12 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         t0 = time.perf_counter()
-        ingests = [subprocess.Popen([*luoshi, "ingest", str(f), "--db", db, "-q"], stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE) for f in folders]  # fmt: skip
+        ingests = [
+            subprocess.Popen(
+                [*luoshi, "ingest", str(f), "--db", db, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            for f in folders
+        ]
         codes = asyncio.run(drive(f"http://127.0.0.1:{port}", ingests, args.clients, tasks))
         seconds = time.perf_counter() - t0
     finally:

@@ -25,8 +25,12 @@ SITES = [
     ("{city}发布", "https://mp.weixin.qq.com/s/{n}"),
 ]
 HOSTS = {"深圳": "sz", "广州": "gz", "珠海": "zhuhai", "天津": "tj", "东莞": "dg", "佛山": "foshan"}
-BREADCRUMBS = ["当前位置：首页 > 新闻中心 > 本地要闻", "您的位置：首页 > 政务公开 > 工作动态",
-               "首页 > 要闻 > 时政", "当前位置: 首页 >> 新闻 >> 滚动"]  # fmt: skip
+BREADCRUMBS = [
+    "当前位置：首页 > 新闻中心 > 本地要闻",
+    "您的位置：首页 > 政务公开 > 工作动态",
+    "首页 > 要闻 > 时政",
+    "当前位置: 首页 >> 新闻 >> 滚动",
+]
 TAILS = [
     "扫一扫在手机打开当前页",
     "【打印】【关闭】",
@@ -51,10 +55,15 @@ def _editor(rng: random.Random) -> str:
 
 def _headline(r: Readout, rng: random.Random) -> str:
     city, rest = r.title.split("市", 1) if "市" in r.title else (r.city, r.title)
-    return rng.choice([
-        f"{r.title}", f"【要闻】{r.title}", f"{city}：{rest.replace('召开 ', '')}",
-        f"{r.city}部署推进重点工作", f"定了！{r.city}这项工作明确时间表",
-    ])  # fmt: skip
+    return rng.choice(
+        [
+            f"{r.title}",
+            f"【要闻】{r.title}",
+            f"{city}：{rest.replace('召开 ', '')}",
+            f"{r.city}部署推进重点工作",
+            f"定了！{r.city}这项工作明确时间表",
+        ]
+    )
 
 
 def _furnish(r: Readout, body: str, rng: random.Random, day_shift: int) -> str:

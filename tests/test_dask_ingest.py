@@ -103,18 +103,20 @@ def generated(folder: Path, n: int) -> Path:
 
 
 _FACT_TABLES = {
-    "mentions": "p.name, t.post, t.start, t.\"end\" FROM mentions t JOIN persons p ON p.id = t.person_id",
-    "citations": "t.title, t.start, t.\"end\" FROM citations t",
-    "task_batches": "t.count, t.what, t.start, t.\"end\" FROM task_batches t",
-    "directives": "t.ordinal, t.speaker, t.addressee, t.deadline, t.text, t.start, t.\"end\" FROM directives t",
-}  # fmt: skip
+    "mentions": 'p.name, t.post, t.start, t."end" FROM mentions t JOIN persons p ON p.id = t.person_id',
+    "citations": 't.title, t.start, t."end" FROM citations t',
+    "task_batches": 't.count, t.what, t.start, t."end" FROM task_batches t',
+    "directives": 't.ordinal, t.speaker, t.addressee, t.deadline, t.text, t.start, t."end" FROM directives t',
+}
 
 
 def stored_rows(db: str) -> dict[str, Any]:
     """Everything ingest stores, keyed by content (ids are the database's: on PostgreSQL the
     workers' commits interleave)."""
-    columns = ("content_hash, name, title, published, event_date, source_url, source_site, source_path, "
-               "source_format, encoding, script, original, text, offsets, meta, facts")  # fmt: skip
+    columns = (
+        "content_hash, name, title, published, event_date, source_url, source_site, source_path, "
+        "source_format, encoding, script, original, text, offsets, meta, facts"
+    )
     rows: dict[str, Any] = {"documents": sorted(map(repr, query(db, f"SELECT {columns} FROM documents")))}
     for table, sql in _FACT_TABLES.items():
         found = query(db, f"SELECT d.content_hash, {sql} JOIN documents d ON d.id = t.document_id")
@@ -135,8 +137,14 @@ def stored_rows(db: str) -> dict[str, Any]:
 def comparable(report: IngestReport, db: str) -> dict[str, Any]:
     """A report as the user reads it; the stored ids of duplicates only where ids are the same."""
     duplicates = report.duplicates if is_sqlite(db) else [key for key, _ in report.duplicates]
-    return {"added": report.added, "duplicates": duplicates, "rejected": report.rejected,
-            "warnings": report.warnings, "files": report.files, "bytes": report.bytes}  # fmt: skip
+    return {
+        "added": report.added,
+        "duplicates": duplicates,
+        "rejected": report.rejected,
+        "warnings": report.warnings,
+        "files": report.files,
+        "bytes": report.bytes,
+    }
 
 
 def ingest(db: str, paths: list[Path], client: Any = None, **kw: Any) -> IngestReport:

@@ -12,15 +12,25 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "luoshi"
 
 # Lower number = lower layer. A module may import its own part and any lower layer.
 LAYERS = {
-    "settings": 0, "messages": 0, "errors": 0, "text": 0,
+    "settings": 0,
+    "messages": 0,
+    "errors": 0,
+    "text": 0,
     "model": 1,
     "": 2,  # the package itself: re-exports the model
-    "ingest": 2, "extract": 2, "link": 2,
+    "ingest": 2,
+    "extract": 2,
+    "link": 2,
     "store": 3,
-    "ledger": 4, "accounts": 4,
-    "pipeline": 5, "evaluate": 5, "services": 5, "demo": 5,
-    "web": 6, "cli": 6,
-}  # fmt: skip
+    "ledger": 4,
+    "accounts": 4,
+    "pipeline": 5,
+    "evaluate": 5,
+    "services": 5,
+    "demo": 5,
+    "web": 6,
+    "cli": 6,
+}
 
 
 def _part(module: str) -> str:

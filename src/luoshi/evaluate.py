@@ -237,10 +237,17 @@ class PeopleScore:
     wrong: list[tuple[str, list[str]]]  # predicted persons joining several gold people
 
     def to_json(self) -> dict[str, Any]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "mentions": self.mentions, "people": self.people, "predicted": self.predicted,
-                "missed": self.missed, "incompatible_merges": [list(p) for p in self.incompatible_merges],
-                "wrong": [[p, g] for p, g in self.wrong]}  # fmt: skip
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "mentions": self.mentions,
+            "people": self.people,
+            "predicted": self.predicted,
+            "missed": self.missed,
+            "incompatible_merges": [list(p) for p in self.incompatible_merges],
+            "wrong": [[p, g] for p, g in self.wrong],
+        }
 
 
 def score_people(gold: PeopleGold, assigned: dict[tuple[str, str], Any]) -> PeopleScore:

@@ -97,8 +97,14 @@ class Appointment:
     name_span: Span
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "post": self.post, "change": self.change, "word": self.word,
-                "span": self.span.to_list(), "name_span": self.name_span.to_list()}  # fmt: skip
+        return {
+            "name": self.name,
+            "post": self.post,
+            "change": self.change,
+            "word": self.word,
+            "span": self.span.to_list(),
+            "name_span": self.name_span.to_list(),
+        }
 
 
 @dataclass
@@ -125,8 +131,14 @@ class Directive:
     ordinal: int | None = None  # position in 一要…二要… sequences
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "span": [self.span.start, self.span.end], "speaker": self.speaker,
-                "addressee": self.addressee, "deadline": self.deadline, "ordinal": self.ordinal}  # fmt: skip
+        return {
+            "text": self.text,
+            "span": [self.span.start, self.span.end],
+            "speaker": self.speaker,
+            "addressee": self.addressee,
+            "deadline": self.deadline,
+            "ordinal": self.ordinal,
+        }
 
 
 @dataclass
@@ -140,9 +152,15 @@ class Meeting:
     speakers: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "name": self.name, "span": [self.span.start, self.span.end],
-                "chair": self.chair, "place": self.place, "date": self.date,
-                "speakers": list(self.speakers)}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "span": [self.span.start, self.span.end],
+            "chair": self.chair,
+            "place": self.place,
+            "date": self.date,
+            "speakers": list(self.speakers),
+        }
 
 
 @dataclass
@@ -191,15 +209,30 @@ class Outcome:
     title_original: str = ""  # the title in the document's own script
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "title": self.title, "title_original": self.title_original,
-                "zone": self.zone, "count": self.count,
-                "date": self.date, "span": self.span.to_list(), "sentence": self.sentence.to_list()}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "title_original": self.title_original,
+            "zone": self.zone,
+            "count": self.count,
+            "date": self.date,
+            "span": self.span.to_list(),
+            "sentence": self.sentence.to_list(),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Outcome:
         """The outcome that ``to_json`` wrote (as stored in a document's facts)."""
-        return cls(data["kind"], data["title"], Span(*data["span"]), Span(*data["sentence"]), data.get("zone"),
-                   data.get("count"), data.get("date"), data.get("title_original") or "")  # fmt: skip
+        return cls(
+            data["kind"],
+            data["title"],
+            Span(*data["span"]),
+            Span(*data["sentence"]),
+            data.get("zone"),
+            data.get("count"),
+            data.get("date"),
+            data.get("title_original") or "",
+        )
 
 
 @dataclass

@@ -426,11 +426,14 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         return
     with (
         LocalCluster(
-            n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None,
+            n_workers=workers or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
             silence_logs=logging.ERROR,
             # no dashboard; the scheduler's own HTTP routes (health, metrics) on a free local port
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         ) as cluster,
         Client(cluster) as client,
-    ):  # fmt: skip
+    ):
         yield client

@@ -145,8 +145,10 @@ def test_english_by_switch(tmp_path):
 def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "luoshi.cli", "summary", "--db", str(tmp_path / "no" / "x.db")],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == EXIT_STORE
     assert proc.stdout == ""
     assert proc.stderr.strip().count("\n") == 0 and "不存在" in proc.stderr, proc.stderr

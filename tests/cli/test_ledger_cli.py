@@ -60,8 +60,23 @@ def test_ledger_commands_end_to_end(tmp_path, db_path):
     assert again.exit_code == 0 and "新增0项，更新0项" in again.output
     listed = json.loads(_run("ledger", "list", "--json", "--as-of", "2026-05-28", *db).output)
     assert len(listed) == 9
-    assert {"code", "title", "measures", "lead_unit", "co_units", "leader", "contact", "deadline", "deadline_text",
-            "status", "status_reason", "sheet_status", "progress", "percent", "updated"} <= set(listed[0])  # fmt: skip
+    assert {
+        "code",
+        "title",
+        "measures",
+        "lead_unit",
+        "co_units",
+        "leader",
+        "contact",
+        "deadline",
+        "deadline_text",
+        "status",
+        "status_reason",
+        "sheet_status",
+        "progress",
+        "percent",
+        "updated",
+    } <= set(listed[0])
     done = next(t for t in listed if t["code"] == "1.3")
     assert done["sheet_status"] == "已完成" and done["status"] == "done"
     assert "已于" not in done["status_reason"] and "表内填报“已完成”" in done["status_reason"]
@@ -87,8 +102,22 @@ def test_bad_sheet_exit_status_and_rows(tmp_path, db_path):
 
 
 def test_user_commands(db_path):
-    assert message("cli.user_added", name="ann", role="unit", unit="，市商务局") in _run("user", "add", "ann", "--role", "unit", "--unit", "市商务局",
-                                              "--password", "long-enough-1", "--db", db_path).output  # fmt: skip
+    assert (
+        message("cli.user_added", name="ann", role="unit", unit="，市商务局")
+        in _run(
+            "user",
+            "add",
+            "ann",
+            "--role",
+            "unit",
+            "--unit",
+            "市商务局",
+            "--password",
+            "long-enough-1",
+            "--db",
+            db_path,
+        ).output
+    )
     assert (
         _run("user", "add", "bob", "--role", "boss", "--password", "long-enough-1", "--db", db_path).exit_code
         == 1

@@ -67,12 +67,14 @@ def test_merge_and_split_from_the_command_line(ingested):
         app, ["person", "merge", str(ids[0]), str(ids[1]), "--db", ingested, "--as", "督查室"]
     )
     assert merged.exit_code == 0 and f"已合并为人物 {min(ids)}" in merged.output and "督查室" in merged.output
-    split = runner.invoke(app, ["person", "split", str(min(ids)), "--post", "杭州市发展改革委主任", "--db", ingested,
-                                "--json"])  # fmt: skip
+    split = runner.invoke(
+        app, ["person", "split", str(min(ids)), "--post", "杭州市发展改革委主任", "--db", ingested, "--json"]
+    )
     assert split.exit_code == 0 and sorted(json.loads(split.output)["split"]) == sorted(ids)
     assert query(ingested, "SELECT actor, action FROM audit_log WHERE entity = 'person' ORDER BY id")[0] == (
-        "督查室", "merge",
-    )  # fmt: skip
+        "督查室",
+        "merge",
+    )
     bad = runner.invoke(app, ["person", "merge", "x", "2", "--db", ingested])
     assert bad.exit_code == 2 and "“x”不是人物编号" in bad.stderr
     usage = runner.invoke(app, ["person", "merge", "1", "--db", ingested])

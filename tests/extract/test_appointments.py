@@ -24,20 +24,28 @@ def changes(text: str) -> list[tuple[str, str, str, str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("会议任命陈海涛为广东省副省长；免去陈海涛的珠海市委书记职务。",
-         [("陈海涛", "广东省副省长", "start", "任命"), ("陈海涛", "珠海市委书记", "end", "免去")]),
-        ("经研究决定，陈海涛同志任珠海市委书记，免去其珠海市市长职务。",
-         [("陈海涛", "珠海市委书记", "start", "任"), ("陈海涛", "珠海市市长", "end", "免去")]),
+        (
+            "会议任命陈海涛为广东省副省长；免去陈海涛的珠海市委书记职务。",
+            [("陈海涛", "广东省副省长", "start", "任命"), ("陈海涛", "珠海市委书记", "end", "免去")],
+        ),
+        (
+            "经研究决定，陈海涛同志任珠海市委书记，免去其珠海市市长职务。",
+            [("陈海涛", "珠海市委书记", "start", "任"), ("陈海涛", "珠海市市长", "end", "免去")],
+        ),
         ("王立群不再担任深圳市副市长职务。", [("王立群", "深圳市副市长", "end", "不再担任")]),
         ("刘晓东当选为绵阳市市长。", [("刘晓东", "绵阳市市长", "start", "当选为")]),
         ("中共广东省委决定：李建华同志调任广州市委书记。", [("李建华", "广州市委书记", "start", "调任")]),
         ("市委提名张国庆为杭州市市长候选人。", [("张国庆", "杭州市市长", "nominated", "提名")]),
-        ("会议决定任命周正清为深圳市代理市长，接受王立群辞去深圳市市长职务的请求。",
-         [("周正清", "深圳市代理市长", "start", "决定任命"), ("王立群", "深圳市市长", "end", "辞去")]),
-        ("免去吴启航的江苏省副省长、省政府党组成员职务。",
-         [("吴启航", "江苏省副省长", "end", "免去"), ("吴启航", "省政府党组成员", "end", "免去")]),
+        (
+            "会议决定任命周正清为深圳市代理市长，接受王立群辞去深圳市市长职务的请求。",
+            [("周正清", "深圳市代理市长", "start", "决定任命"), ("王立群", "深圳市市长", "end", "辞去")],
+        ),
+        (
+            "免去吴启航的江苏省副省长、省政府党组成员职务。",
+            [("吴启航", "江苏省副省长", "end", "免去"), ("吴启航", "省政府党组成员", "end", "免去")],
+        ),
     ],
-)  # fmt: skip
+)
 def test_changes_of_post(text, expected):
     assert changes(text) == expected
     assert changes(to_traditional(text)) == expected  # the same in traditional script
@@ -65,6 +73,11 @@ def test_facts_carry_the_changes_and_name_their_persons():
         ("深圳市市长", "end"),
     ]
     stored = facts.to_gold_shape()["appointments"]
-    assert stored[0] == {"name": "覃建国", "post": "深圳市委书记", "change": "start", "word": "任",
-                         "span": [facts.appointments[0].span.start, facts.appointments[0].span.end],
-                         "name_span": [facts.appointments[0].name_span.start, facts.appointments[0].name_span.end]}  # fmt: skip
+    assert stored[0] == {
+        "name": "覃建国",
+        "post": "深圳市委书记",
+        "change": "start",
+        "word": "任",
+        "span": [facts.appointments[0].span.start, facts.appointments[0].span.end],
+        "name_span": [facts.appointments[0].name_span.start, facts.appointments[0].name_span.end],
+    }

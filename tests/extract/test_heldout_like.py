@@ -57,9 +57,12 @@ def test_spokespeople_board_members_and_people_who_sit_in():
     )
     assert names == ["蔡婧", "应子骞", "邱舒扬", "李启贤"]
     assert roles == [
-        ("蔡婧", "市政府新闻发言人"), ("应子骞", "理事会理事"), ("应子骞", "上海市副市长"),
-        ("邱舒扬", "市检察院检察长"), ("李启贤", "城市更新公司主席"),
-    ]  # fmt: skip
+        ("蔡婧", "市政府新闻发言人"),
+        ("应子骞", "理事会理事"),
+        ("应子骞", "上海市副市长"),
+        ("邱舒扬", "市检察院检察长"),
+        ("李启贤", "城市更新公司主席"),
+    ]
 
 
 def test_names_whose_last_character_is_also_a_word():
@@ -110,9 +113,12 @@ def test_posts_of_bureaus_whose_names_hold_and_or_via():
         "园区经发委主任尹若水、行政长官贺立诚和广东省省长伍承泽出席。"
     )
     assert roles == [
-        ("谭家豪", "澳门经济及科技发展局局长"), ("翁家乐", "香港特区政府财经事务及库务局局长"),
-        ("尹若水", "园区经发委主任"), ("贺立诚", "行政长官"), ("伍承泽", "广东省省长"),
-    ]  # fmt: skip
+        ("谭家豪", "澳门经济及科技发展局局长"),
+        ("翁家乐", "香港特区政府财经事务及库务局局长"),
+        ("尹若水", "园区经发委主任"),
+        ("贺立诚", "行政长官"),
+        ("伍承泽", "广东省省长"),
+    ]
 
 
 def test_chairs_listed_across_commas_who_preside_jointly():
@@ -130,9 +136,13 @@ def test_titles_after_a_known_name_counted_posts_and_speaking_through_someone():
     )
     assert names == ["詹宏远", "黄伟明", "张国强", "卓永康", "梁君宇"]
     assert roles == [
-        ("詹宏远", "前海管理局副局长"), ("詹宏远", "副局长"), ("黄伟明", "副司长"), ("张国强", "副司长"),
-        ("卓永康", "副司长"), ("梁君宇", "立法会主席"),
-    ]  # fmt: skip
+        ("詹宏远", "前海管理局副局长"),
+        ("詹宏远", "副局长"),
+        ("黄伟明", "副司长"),
+        ("张国强", "副司长"),
+        ("卓永康", "副司长"),
+        ("梁君宇", "立法会主席"),
+    ]
 
 
 def test_wen_and_tu_mark_a_byline_only_with_their_separator():
@@ -201,8 +211,11 @@ def test_only_counts_of_items_and_tasks_are_batches_each_once():
     for script in (text, to_traditional(text)):
         facts = extract(document_from_text(script))
         assert [(b.count, b.what) for b in facts.task_batches] == [
-            (12, "举措"), (26, "重点改革事项"), (90, "具体改革举措"), (12, "“高效办成一件事”重点事项"),
-        ]  # fmt: skip
+            (12, "举措"),
+            (26, "重点改革事项"),
+            (90, "具体改革举措"),
+            (12, "“高效办成一件事”重点事项"),
+        ]
         for b in facts.task_batches:  # the span covers the count and the items as written
             written = to_simplified(script[b.span.start : b.span.end])
             assert written.endswith(b.what) and written.startswith(str(b.count)), written
@@ -280,16 +293,26 @@ def _deadlines(text: str) -> list[tuple[str, str | None]]:
 def test_limits_of_days_quarters_and_years_written_in_other_styles():
     cases = {
         "各园区要在5月31日前完成改革，专班各成员单位于5月15日前报送计划。": [
-            ("5月31日前", "2024-05-31"), ("5月15日前", "2024-05-15")],
+            ("5月31日前", "2024-05-31"),
+            ("5月15日前", "2024-05-15"),
+        ],
         "力争2025年前建成数据港。": [("2025年前", "2025-12-31")],
         "争取在明年第一季内推出第二批措施，在今年第三季结束前完成评估，一季度末前发布清单。": [
-            ("明年第一季内", "2025-03-31"), ("今年第三季结束前", "2024-09-30"), ("一季度末前", "2024-03-31")],
+            ("明年第一季内", "2025-03-31"),
+            ("今年第三季结束前", "2024-09-30"),
+            ("一季度末前", "2024-03-31"),
+        ],
         "9月底前提请市政府审议，6月底前进一步完善，8月底前提高覆盖率。": [
-            ("9月底前", "2024-09-30"), ("6月底前", "2024-06-30"), ("8月底前", "2024-08-31")],
+            ("9月底前", "2024-09-30"),
+            ("6月底前", "2024-06-30"),
+            ("8月底前", "2024-08-31"),
+        ],
         "洋浦港务集团要确保年内新增航线6条，会议提出年内新增科技企业1500家。": [
-            ("确保年内", "2024-12-31"), ("年内", "2024-12-31")],
+            ("确保年内", "2024-12-31"),
+            ("年内", "2024-12-31"),
+        ],
         "各区、各部门要加强数据共享，上半年推出第一批重点事项。": [("上半年", "2024-06-30")],
-    }  # fmt: skip
+    }
     for text, limits in cases.items():
         assert _deadlines(text) == limits, text
 

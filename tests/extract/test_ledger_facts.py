@@ -236,15 +236,23 @@ def test_evaluation_sets_meet_the_ledger_target(name):
 
 def test_scoring_of_the_ledger_fields_follows_the_shared_scorer():
     gold = {
-        "a": {"id": "a", "chair": ["周明远"], "addressees": ["各区"],
-              "deadlines": [{"text": "确保年内", "date": "2025-12-31"}, {"text": "尽快", "date": None}]},
+        "a": {
+            "id": "a",
+            "chair": ["周明远"],
+            "addressees": ["各区"],
+            "deadlines": [{"text": "确保年内", "date": "2025-12-31"}, {"text": "尽快", "date": None}],
+        },
         "b": {"id": "b"},  # an older line: not scored on the new fields
-    }  # fmt: skip
+    }
     pred = [
-        {"id": "a", "chair": ["周明远"], "addressees": ["各區", "市直各部门"],
-         "deadlines": [{"text": "年内", "date": "2025-12-31"}, {"text": "尽快", "date": "2025-06-30"}]},
+        {
+            "id": "a",
+            "chair": ["周明远"],
+            "addressees": ["各區", "市直各部门"],
+            "deadlines": [{"text": "年内", "date": "2025-12-31"}, {"text": "尽快", "date": "2025-06-30"}],
+        },
         {"id": "b", "chair": ["黄立新"]},
-    ]  # fmt: skip
+    ]
     result = score(gold, pred)
     assert result.ledger_docs == {"chair": 1, "addressees": 1, "deadlines": 1}
     assert result.counts["chair"] == [1, 0, 0]

@@ -45,8 +45,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, Expec
     db = str(root / "hostile.db")
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(root / "corpus"), db],
-        capture_output=True, text=True, timeout=900, env={"PYTHONPATH": _SRC, "LUOSHI_LANG": language()},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={"PYTHONPATH": _SRC, "LUOSHI_LANG": language()},
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
     result = json.loads(done.stdout)
     prefix = str(root / "corpus") + "/"

@@ -61,8 +61,21 @@ def test_export_then_import_gives_the_same_ledger(ledger, sheet, tmp_path, db):
     after = other.tasks(date(2026, 5, 1))
 
     def shape(views):
-        return [(t.code, t.area, t.title, t.measures, t.lead_unit, t.co_units, t.deadline_text, t.deadline,
-                 t.progress_text, t.notes) for t in views]  # fmt: skip
+        return [
+            (
+                t.code,
+                t.area,
+                t.title,
+                t.measures,
+                t.lead_unit,
+                t.co_units,
+                t.deadline_text,
+                t.deadline,
+                t.progress_text,
+                t.notes,
+            )
+            for t in views
+        ]
 
     assert shape(after) == shape(before)
 
@@ -79,14 +92,17 @@ def _bad_sheet(path: Path, rows: list[list[object]]) -> Path:
 
 
 def test_bad_rows_are_listed_and_nothing_is_imported(ledger, tmp_path):
-    path = _bad_sheet(tmp_path / "bad.xlsx", [
-        ["一、金融开放（3项）"],
-        ["1", "任务甲", "举措", "市商务局", "", "2026年6月底前"],
-        ["2", "任务乙", "举措", "市商务局", "", "尽快吧"],
-        ["3", "", "", "市商务局", "", "2026年6月"],
-        ["x3", "任务丁", "举措", "市商务局", "", "2026年6月"],
-        ["1", "任务戊", "举措", "市商务局", "", "2026年6月"],
-    ])  # fmt: skip
+    path = _bad_sheet(
+        tmp_path / "bad.xlsx",
+        [
+            ["一、金融开放（3项）"],
+            ["1", "任务甲", "举措", "市商务局", "", "2026年6月底前"],
+            ["2", "任务乙", "举措", "市商务局", "", "尽快吧"],
+            ["3", "", "", "市商务局", "", "2026年6月"],
+            ["x3", "任务丁", "举措", "市商务局", "", "2026年6月"],
+            ["1", "任务戊", "举措", "市商务局", "", "2026年6月"],
+        ],
+    )
     with pytest.raises(SheetImportError) as e:
         import_sheet(ledger, path)
     assert [str(x) for x in e.value.errors] == [
@@ -103,8 +119,10 @@ def test_bad_rows_are_listed_and_nothing_is_imported(ledger, tmp_path):
 
 
 def test_partial_import_keeps_the_good_rows(ledger, tmp_path):
-    path = _bad_sheet(tmp_path / "bad.xlsx", [["1", "任务甲", "", "市商务局", "", "2026年6月"],
-                                              ["2", "任务乙", "", "市商务局", "", "尽快吧"]])  # fmt: skip
+    path = _bad_sheet(
+        tmp_path / "bad.xlsx",
+        [["1", "任务甲", "", "市商务局", "", "2026年6月"], ["2", "任务乙", "", "市商务局", "", "尽快吧"]],
+    )
     result = import_sheet(ledger, path, partial=True)
     assert result.imported == ["1"] and [e.row for e in result.errors] == [4]
     assert _count(ledger, TaskRow) == 1
@@ -165,8 +183,10 @@ def test_progress_extension_closure_and_audit(ledger, sheet):
 def test_proposals_from_a_document(ledger):
     from luoshi.pipeline import ingest_paths  # noqa: F401 - same path as the CLI
 
-    text = ("2026年3月2日讯 3月1日,市委书记周明远主持召开专题会议。周明远强调,一要倒排工期,确保2026年6月底前完成。"
-            "市发展改革委要牵头制定任务清单。")  # fmt: skip
+    text = (
+        "2026年3月2日讯 3月1日,市委书记周明远主持召开专题会议。周明远强调,一要倒排工期,确保2026年6月底前完成。"
+        "市发展改革委要牵头制定任务清单。"
+    )
     doc = document_from_text(text, "readout")
     with ledger.store.transaction() as conn:
         doc_id = ledger.store.add_document(conn, doc, extract(doc)).document_id

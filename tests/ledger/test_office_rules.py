@@ -121,14 +121,24 @@ def test_requests_and_decisions_follow_the_rules(ledger):
 
 def test_edits_are_audited_and_correct_the_deadline(ledger):
     task = _id(ledger, "1.2")
-    changed = ledger.edit_task(task, title="开展跨境理财通业务试点（扩围）", lead_unit="前海管理局",
-                               co_units=["市地方金融监管局", "前海管理局"], deadline=date(2026, 11, 30))  # fmt: skip
+    changed = ledger.edit_task(
+        task,
+        title="开展跨境理财通业务试点（扩围）",
+        lead_unit="前海管理局",
+        co_units=["市地方金融监管局", "前海管理局"],
+        deadline=date(2026, 11, 30),
+    )
     assert changed["title"] == "开展跨境理财通业务试点（扩围）" and changed["co_units"] == [
         "市地方金融监管局"
     ]
     view = _view(ledger, "1.2", date(2026, 6, 1))
     assert (view.lead_unit, view.co_units, view.deadline, view.original_deadline, view.deadline_text) == (
-        "前海管理局", ["市地方金融监管局"], "2026-11-30", "2026-11-30", "2026年11月30日前")  # fmt: skip
+        "前海管理局",
+        ["市地方金融监管局"],
+        "2026-11-30",
+        "2026-11-30",
+        "2026年11月30日前",
+    )
     entry = [h for h in ledger.history(task) if h["action"] == "edit"][-1]
     assert entry["actor"] == "督查室" and entry["before"]["lead_unit"] == "市地方金融监管局"
     assert entry["before"]["deadline"] == "2026-12-31" and entry["after"]["deadline"] == "2026-11-30"
@@ -197,8 +207,13 @@ def test_evidence_is_kept_beside_the_database_checked_and_listed(ledger, tmp_pat
             )
     with pytest.raises(LedgerError, match="晚于今天"):  # a refused report keeps none of its files
         with ledger.evidence_upload() as stage:
-            ledger.report_progress(task, TODAY + timedelta(days=1), "未来", 50,
-                                   files=[stage("新.pdf", io.BytesIO(b"new content"))])  # fmt: skip
+            ledger.report_progress(
+                task,
+                TODAY + timedelta(days=1),
+                "未来",
+                50,
+                files=[stage("新.pdf", io.BytesIO(b"new content"))],
+            )
     assert _count(ledger, EvidenceRow) == rows and not any((folder / ".incoming").iterdir())
 
 
@@ -245,22 +260,37 @@ def test_reminders_are_numbered_per_year_and_name_their_tasks(ledger):
 
 
 def test_proposals_are_edited_and_decided_in_bulk_all_or_nothing(ledger):
-    text = ("2026年3月2日讯 3月1日,市委书记周明远主持召开专题会议。周明远强调,一要倒排工期,确保2026年6月底前完成。"
-            "市发展改革委要牵头制定任务清单。")  # fmt: skip
+    text = (
+        "2026年3月2日讯 3月1日,市委书记周明远主持召开专题会议。周明远强调,一要倒排工期,确保2026年6月底前完成。"
+        "市发展改革委要牵头制定任务清单。"
+    )
     doc = document_from_text(text, "readout")
     with ledger.store.transaction() as conn:
         doc_id = ledger.store.add_document(conn, doc, extract(doc)).document_id
     ids = ledger.propose(doc_id, "专题会议部署事项")
     assert [v.id for v in ledger.proposals(TODAY, doc_id)] == ids
-    ledger.edit_proposals({ids[0]: {"title": "倒排工期推进", "lead_unit": "市政数局", "co_units": ["市司法局"],
-                                    "deadline": date(2026, 7, 15)}})  # fmt: skip
+    ledger.edit_proposals(
+        {
+            ids[0]: {
+                "title": "倒排工期推进",
+                "lead_unit": "市政数局",
+                "co_units": ["市司法局"],
+                "deadline": date(2026, 7, 15),
+            }
+        }
+    )
     with pytest.raises(LedgerError, match="不是待确认任务"):
         ledger.decide_proposals([ids[0], _id(ledger, "2.1")], True)
     assert {v.id for v in ledger.proposals(TODAY, doc_id)} == set(ids)  # none was accepted
     ledger.decide_proposals(ids, True)
     accepted = _view(ledger, f"D{doc_id}.1", TODAY)
     assert (accepted.state, accepted.title, accepted.lead_unit, accepted.co_units, accepted.deadline) == (
-        "active", "倒排工期推进", "市政数局", ["市司法局"], "2026-07-15")  # fmt: skip
+        "active",
+        "倒排工期推进",
+        "市政数局",
+        ["市司法局"],
+        "2026-07-15",
+    )
     spans = {t["id"]: t["source"]["span"] for t in ledger.document_tasks(doc_id)}
     directives = (ledger.store.document_facts(doc_id) or {})["directives"]
     assert sorted(spans.values()) == sorted(d["span"] for d in directives)
@@ -302,8 +332,10 @@ def test_the_xlsx_report_has_title_rows_widths_and_the_conventional_colours(ledg
     assert summary["A1"].value == f"督查通报：{TITLE}" and summary["A2"].value.startswith(
         "第1期　前海合作区督查室"
     )
-    fills = {summary.cell(row=row, column=1).value: summary.cell(row=row, column=1).fill.fgColor.rgb.lower()
-             for row in range(6, 14)}  # fmt: skip
+    fills = {
+        summary.cell(row=row, column=1).value: summary.cell(row=row, column=1).fill.fgColor.rgb.lower()
+        for row in range(6, 14)
+    }
     assert fills["逾期/红灯"].endswith(HEX["red"][1:]) and fills["滞后/黄灯"].endswith(HEX["yellow"][1:])
     assert fills["正常推进"].endswith(HEX["green"][1:])
     assert any(c.value == "图例" for row in summary.iter_rows() for c in row)
@@ -346,8 +378,11 @@ def test_the_cli_refuses_a_report_dated_tomorrow(db, tmp_path):
     assert result.exit_code != 0 and "晚于今天" in result.output
     evidence = tmp_path / "纪要.pdf"
     evidence.write_bytes(b"%PDF-1.4 minutes")
-    result = CliRunner().invoke(app, ["ledger", "progress", "2.1", "领域互认", "--percent", "40",
-                                      "--attach", str(evidence), "--db", db], env={"LUOSHI_FILES": str(tmp_path / "f")})  # fmt: skip
+    result = CliRunner().invoke(
+        app,
+        ["ledger", "progress", "2.1", "领域互认", "--percent", "40", "--attach", str(evidence), "--db", db],
+        env={"LUOSHI_FILES": str(tmp_path / "f")},
+    )
     assert result.exit_code == 0, result.output
     assert [f["name"] for f in Ledger(open_store(db)).evidence(_id(ledger, "2.1"))] == ["纪要.pdf"]
     assert Path(tmp_path / "f").is_dir()

@@ -60,7 +60,10 @@ def test_real_sheet_imports_as_a_careful_reader_reads_it(name, tmp_path):
             detail = ledger.task_detail(task.id, date(2030, 1, 1))
             indicator = next(i for i in detail["source"]["indicators"] if i["name"] == sample["indicator"])
             assert (indicator["target"], indicator["progress"], indicator["lead"]) == (
-                sample["target"], sample["progress"], sample["lead"])  # fmt: skip
+                sample["target"],
+                sample["progress"],
+                sample["lead"],
+            )
             assert indicator["percent"] == sample["percent"]
             assert sample["lead"] in [task.lead_unit, *task.co_units]
             assert f"{sample['indicator']}：{sample['progress']:g}" in (task.progress_text or "")
@@ -84,9 +87,30 @@ def test_real_sheet_imports_as_a_careful_reader_reads_it(name, tmp_path):
 
 
 def _shape(views: list[TaskView]) -> list[tuple[Any, ...]]:
-    return [(t.code, t.seq_text, t.area, t.title, t.measures, t.lead_unit, t.co_units, t.deadline_text, t.deadline,
-             t.leader, t.contact, t.progress_text, t.percent, t.status_text, t.done_date, t.sheet_date, t.notes,
-             t.parent_id is None, t.status.status) for t in views]  # fmt: skip
+    return [
+        (
+            t.code,
+            t.seq_text,
+            t.area,
+            t.title,
+            t.measures,
+            t.lead_unit,
+            t.co_units,
+            t.deadline_text,
+            t.deadline,
+            t.leader,
+            t.contact,
+            t.progress_text,
+            t.percent,
+            t.status_text,
+            t.done_date,
+            t.sheet_date,
+            t.notes,
+            t.parent_id is None,
+            t.status.status,
+        )
+        for t in views
+    ]
 
 
 @pytest.mark.parametrize("name", NAMES)

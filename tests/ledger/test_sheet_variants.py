@@ -24,7 +24,12 @@ def ledger(db_path) -> Ledger:
     return Ledger(open_store(db_path), actor="督查室")
 
 
-def _sheet(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = (), more: dict[str, list[list[Any]]] | None = None) -> Path:  # fmt: skip
+def _sheet(
+    path: Path,
+    rows: list[list[Any]],
+    merges: tuple[str, ...] = (),
+    more: dict[str, list[list[Any]]] | None = None,
+) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "台账"
@@ -45,9 +50,30 @@ def _tasks(ledger: Ledger, as_of: date = date(2026, 6, 1)) -> dict[str, TaskView
 
 
 def _shape(views: list[TaskView]) -> list[tuple[Any, ...]]:
-    return [(t.code, t.seq_text, t.area, t.title, t.measures, t.lead_unit, t.co_units, t.deadline_text, t.deadline,
-             t.leader, t.contact, t.progress_text, t.percent, t.status_text, t.done_date, t.sheet_date, t.notes,
-             t.parent_id is None, t.status.status) for t in views]  # fmt: skip
+    return [
+        (
+            t.code,
+            t.seq_text,
+            t.area,
+            t.title,
+            t.measures,
+            t.lead_unit,
+            t.co_units,
+            t.deadline_text,
+            t.deadline,
+            t.leader,
+            t.contact,
+            t.progress_text,
+            t.percent,
+            t.status_text,
+            t.done_date,
+            t.sheet_date,
+            t.notes,
+            t.parent_id is None,
+            t.status.status,
+        )
+        for t in views
+    ]
 
 
 def _round_trip(ledger: Ledger, tmp_path: Path) -> None:
@@ -63,15 +89,41 @@ def test_columns_are_found_by_meaning_under_a_header_low_in_the_sheet(ledger, tm
     rows: list[list[Any]] = [["青禾县2026年重点工作任务清单"], ["青禾县人民政府办公室　2026年2月10日"]]
     rows += [[] for _ in range(17)]
     rows += [
-        ["序号", "工作任务", "具体措施", "主办单位", "协办单位", "时间节点", "区政府分管领导", "联系人", "推进情况",
-         "完成状态", "说明"],
-        ["1", "建设城西口袋公园", "完成选址与设计", "县住建局", "县自然资源局、县城管局", "2026年9月底前", "林一舟",
-         "赵二", "已完成设计招标", "正在推进", "列入年度民生实事"],
-    ]  # fmt: skip
+        [
+            "序号",
+            "工作任务",
+            "具体措施",
+            "主办单位",
+            "协办单位",
+            "时间节点",
+            "区政府分管领导",
+            "联系人",
+            "推进情况",
+            "完成状态",
+            "说明",
+        ],
+        [
+            "1",
+            "建设城西口袋公园",
+            "完成选址与设计",
+            "县住建局",
+            "县自然资源局、县城管局",
+            "2026年9月底前",
+            "林一舟",
+            "赵二",
+            "已完成设计招标",
+            "正在推进",
+            "列入年度民生实事",
+        ],
+    ]
     import_sheet(ledger, _sheet(tmp_path / "a.xlsx", rows))
     t = _tasks(ledger)["1"]
     assert (t.title, t.measures, t.lead_unit, t.co_units) == (
-        "建设城西口袋公园", "完成选址与设计", "县住建局", ["县自然资源局", "县城管局"])  # fmt: skip
+        "建设城西口袋公园",
+        "完成选址与设计",
+        "县住建局",
+        ["县自然资源局", "县城管局"],
+    )
     assert (t.deadline, t.leader, t.contact, t.notes) == ("2026-09-30", "林一舟", "赵二", "列入年度民生实事")
     assert (t.status_text, t.progress_text, t.last_report) == ("正在推进", "已完成设计招标", "2026-02-10")
     assert t.status.status == "on_track" and "表内填报“正在推进”" in t.status.rule
@@ -148,8 +200,10 @@ def test_numbering_as_offices_write_it(ledger, tmp_path):
 
 def test_every_ledger_worksheet_or_the_one_chosen(ledger, tmp_path):
     rows = [["2026年城东街道任务"], ["序号", "任务", "责任单位"], ["1", "整治背街小巷", "城东街道"]]
-    more = {"城西": [["2026年城西街道任务"], ["序号", "任务", "责任单位"], ["1", "加装电梯", "城西街道"]],
-            "说明": [["说明", "本表为示例"]]}  # fmt: skip
+    more = {
+        "城西": [["2026年城西街道任务"], ["序号", "任务", "责任单位"], ["1", "加装电梯", "城西街道"]],
+        "说明": [["说明", "本表为示例"]],
+    }
     path = _sheet(tmp_path / "f.xlsx", rows, more=more)
     result = import_sheet(ledger, path)
     assert result.programmes == ["2026年城东街道任务", "2026年城西街道任务"]
@@ -192,7 +246,8 @@ def test_the_demo_sheet_marked_done_is_not_overdue(ledger, tmp_path):
 
 def test_deadlines_relative_to_the_sheet_start_milestones_and_impossible_dates(ledger, tmp_path):
     rows = [
-        ["督查发现问题清单"], ["2026年3月2日"],
+        ["督查发现问题清单"],
+        ["2026年3月2日"],
         ["序号", "存在问题", "整改责任单位", "整改时限"],
         ["1", "路灯损坏", "县城管局", "3天"],
         ["2", "台账不全", "县民政局", "5个工作日"],
@@ -200,7 +255,7 @@ def test_deadlines_relative_to_the_sheet_start_milestones_and_impossible_dates(l
         ["4", "修复护栏", "县交通局", "次年3月底前"],
         ["5", "清理广告", "县城管局", "2026年13月"],
         ["6", "补种行道树", "县林业局", "2月30日"],
-    ]  # fmt: skip
+    ]
     path = _sheet(tmp_path / "h.xlsx", rows)
     with pytest.raises(SheetImportError) as e:
         import_sheet(ledger, path)
@@ -230,8 +285,12 @@ def test_formulas_are_text_in_and_out(ledger, tmp_path):
 
 
 def test_an_annual_list_without_deadlines_is_due_at_year_end(ledger, tmp_path):
-    rows = [["2026年重点工作"], ["序号", "任务", "牵头单位", "完成时限"], ["1", "稳定粮食生产", "县农业局", ""],
-            ["2", "深化作风建设", "县委办", "长期坚持"]]  # fmt: skip
+    rows = [
+        ["2026年重点工作"],
+        ["序号", "任务", "牵头单位", "完成时限"],
+        ["1", "稳定粮食生产", "县农业局", ""],
+        ["2", "深化作风建设", "县委办", "长期坚持"],
+    ]
     import_sheet(ledger, _sheet(tmp_path / "j.xlsx", rows))
     tasks = _tasks(ledger, date(2026, 6, 1))
     assert tasks["1"].deadline is None and "2026-12-31" in tasks["1"].status.rule
@@ -240,8 +299,12 @@ def test_an_annual_list_without_deadlines_is_due_at_year_end(ledger, tmp_path):
 
 
 def test_an_updated_sheet_updates_its_programme(ledger, tmp_path):
-    rows = [["2026年重点任务"], ["序号", "任务", "牵头单位", "进展情况", "完成状态"],
-            ["1", "建设停车场", "县交通局", "完成设计", "推进中"], ["2", "改造菜市场", "县商务局", "", "未启动"]]  # fmt: skip
+    rows = [
+        ["2026年重点任务"],
+        ["序号", "任务", "牵头单位", "进展情况", "完成状态"],
+        ["1", "建设停车场", "县交通局", "完成设计", "推进中"],
+        ["2", "改造菜市场", "县商务局", "", "未启动"],
+    ]
     import_sheet(ledger, _sheet(tmp_path / "k1.xlsx", rows))
     rows[2] = ["1", "建设停车场", "县交通局", "主体完工", "已完成"]
     rows.append(["3", "新建公厕", "县城管局", "", ""])

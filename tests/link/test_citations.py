@@ -39,10 +39,12 @@ def test_one_key_however_a_title_is_written(written):
 
 def test_widths_dashes_years_variants_and_issuers_fold():
     base = "深圳建设中国特色社会主义先行示范区综合改革试点实施方案(2020-2025年)"
-    for written in ("深圳建设中国特色社会主义先行示范区综合改革试点实施方案（2020—2025年）",
-                    "深圳建设中国特色社会主义先行示范区综合改革试点实施方案（2020年至2025年）",
-                    "深圳建设中国特色社会主义先行示范区综合改革试点实施方案（２０２０－２０２５年）",
-                    "深圳建設中國特色社會主義先行示範區綜合改革試點實施方案(2020~2025年)"):  # fmt: skip
+    for written in (
+        "深圳建设中国特色社会主义先行示范区综合改革试点实施方案（2020—2025年）",
+        "深圳建设中国特色社会主义先行示范区综合改革试点实施方案（2020年至2025年）",
+        "深圳建设中国特色社会主义先行示范区综合改革试点实施方案（２０２０－２０２５年）",
+        "深圳建設中國特色社會主義先行示範區綜合改革試點實施方案(2020~2025年)",
+    ):
         assert title_key(written) == base, written
     assert title_key("二〇二五年前海合作区工作要点") == title_key("2025年前海合作区工作要点")
     assert title_key("中共中央、国务院关于X的意见") == title_key("中共中央 国务院关于X的意见")
@@ -61,9 +63,11 @@ def test_editions_share_a_work_and_other_titles_do_not():
         ("佛山市2025年度延续纳入市级统筹项目清单", "佛山市2026年度延续纳入市级统筹项目清单"),
         ("深圳经济特区优化营商环境条例(2024年修订)", "深圳经济特区优化营商环境条例"),
         ("横琴粤澳深度合作区鼓励类产业目录(2023年版)", "横琴粤澳深度合作区鼓励类产业目录"),
-        ("某市国民经济和社会发展第十四个五年规划和2035年远景目标纲要",
-         "某市国民经济和社会发展第十五个五年规划和2040年远景目标纲要"),
-    ]  # fmt: skip
+        (
+            "某市国民经济和社会发展第十四个五年规划和2035年远景目标纲要",
+            "某市国民经济和社会发展第十五个五年规划和2040年远景目标纲要",
+        ),
+    ]
     for a, b in same:
         assert work_key(title_key(a)) == work_key(title_key(b)), (a, b)
     different = [
@@ -116,9 +120,11 @@ def test_a_short_form_is_the_full_title_everywhere_in_its_document(script):
 
 
 def test_titles_introduced_without_brackets():
-    for text in ("中共中央、国务院印发全面深化前海深港现代服务业合作区改革开放方案（简称“前海方案”），会议要求抓好落实。",
-                 "國務院印發了全面深化前海深港現代服務業合作區改革開放方案(以下简称前海方案)。",
-                 "会议学习贯彻全面深化前海深港现代服务业合作区改革开放方案（下称《前海方案》）。"):  # fmt: skip
+    for text in (
+        "中共中央、国务院印发全面深化前海深港现代服务业合作区改革开放方案（简称“前海方案”），会议要求抓好落实。",
+        "國務院印發了全面深化前海深港現代服務業合作區改革開放方案(以下简称前海方案)。",
+        "会议学习贯彻全面深化前海深港现代服务业合作区改革开放方案（下称《前海方案》）。",
+    ):
         s, found = _citations(text)
         assert [(f.short, f.full) for f in found.short_forms] == [("前海方案", FULL)], text
         full = next(m for m in found.mentions if m.form == "full")
@@ -175,9 +181,11 @@ def test_the_labelled_set_is_as_large_as_promised():
 
 def test_pair_precision_and_recall_on_the_labelled_set():
     score = score_pairs(judge())
-    print(f"citation pairs: precision {score.precision:.4f} recall {score.recall:.4f} "
-          f"({score.true_positives + score.false_negatives} same / "
-          f"{score.false_positives + score.true_negatives} different)")  # fmt: skip
+    print(
+        f"citation pairs: precision {score.precision:.4f} recall {score.recall:.4f} "
+        f"({score.true_positives + score.false_negatives} same / "
+        f"{score.false_positives + score.true_negatives} different)"
+    )
     assert score.precision >= 0.98
     assert score.recall >= 0.95
 

@@ -104,8 +104,11 @@ def test_another_phase_or_another_count_of_the_same_thing_is_not_the_directive()
     assert [m.document for m in found] == [1]
     batch = "要实施96项重点民生实事，确保年底前全部完成。"
     stats = stats_of(batch)
-    found = F.follow([target(batch, title="江海省政府召开常务会议")],
-                     [later("江海省96项重点民生实事全部完成。", 1), later("江海省30项重点民生实事全部完成。", 2)], stats)  # fmt: skip
+    found = F.follow(
+        [target(batch, title="江海省政府召开常务会议")],
+        [later("江海省96项重点民生实事全部完成。", 1), later("江海省30项重点民生实事全部完成。", 2)],
+        stats,
+    )
     assert [m.document for m in found] == [1]
 
 

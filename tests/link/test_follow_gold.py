@@ -45,9 +45,20 @@ def test_the_held_out_set_inside_the_main_one(tmp_path):
     """The set written after the algorithm was settled, scored with the main set as its archive."""
     result = runner.invoke(
         app,
-        ["eval-follow", str(GOLD / "heldout"), "--background", str(GOLD / "docs"), "--db", str(tmp_path / "h.db"),
-         "--errors", "--min-precision", "0.9", "--min-recall", "0.8"],
-    )  # fmt: skip
+        [
+            "eval-follow",
+            str(GOLD / "heldout"),
+            "--background",
+            str(GOLD / "docs"),
+            "--db",
+            str(tmp_path / "h.db"),
+            "--errors",
+            "--min-precision",
+            "0.9",
+            "--min-recall",
+            "0.8",
+        ],
+    )
     print(result.output)
     assert result.exit_code == 0, result.output
 

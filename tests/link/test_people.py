@@ -76,46 +76,61 @@ def people_of(sightings: list[Sighting], decisions: Decisions | None = None) -> 
 
 
 def test_same_name_and_post_within_years_is_one_person():
-    found = people_of([
-        seen(1, "陈海涛", "2019-03-01", "市长", home={"市": "珠海", "省": "广东"}),
-        seen(2, "陈海涛", "2020-06-01", "珠海市市长"),
-        seen(3, "陈海涛", "2024-09-01", "珠海市长"),  # a single-holder post: ten years' reach
-    ])  # fmt: skip
+    found = people_of(
+        [
+            seen(1, "陈海涛", "2019-03-01", "市长", home={"市": "珠海", "省": "广东"}),
+            seen(2, "陈海涛", "2020-06-01", "珠海市市长"),
+            seen(3, "陈海涛", "2024-09-01", "珠海市长"),  # a single-holder post: ten years' reach
+        ]
+    )
     assert found == [{1, 2, 3}]
 
 
 def test_mayors_of_two_cities_in_one_month_are_two_people():
-    found = people_of([
-        seen(1, "李志强", "2023-03-02", "深圳市市长"),
-        seen(2, "李志强", "2023-03-20", "苏州市市长"),
-        seen(3, "李志强", "2023-04-10", "深圳市市长"),
-    ])  # fmt: skip
+    found = people_of(
+        [
+            seen(1, "李志强", "2023-03-02", "深圳市市长"),
+            seen(2, "李志强", "2023-03-20", "苏州市市长"),
+            seen(3, "李志强", "2023-04-10", "深圳市市长"),
+        ]
+    )
     assert found == [{1, 3}, {2}]
 
 
 def test_governors_of_two_provinces_and_two_governments_are_two_people():
-    assert people_of([seen(1, "王建华", "2021-05-01", "江苏省省长"), seen(2, "王建华", "2021-05-09", "浙江省省长")]) == [
-        {1}, {2},
-    ]  # fmt: skip
+    assert people_of(
+        [seen(1, "王建华", "2021-05-01", "江苏省省长"), seen(2, "王建华", "2021-05-09", "浙江省省长")]
+    ) == [
+        {1},
+        {2},
+    ]
     # one province, but a 副省长 is no 副市长: not both at once
-    both = [seen(1, "周建平", "2022-01-05", "广东省副省长"), seen(2, "周建平", "2022-01-20", "深圳市副市长"),
-            seen(3, "周建平", "2022-06-01", "副省长", home=GUANGDONG)]  # fmt: skip
+    both = [
+        seen(1, "周建平", "2022-01-05", "广东省副省长"),
+        seen(2, "周建平", "2022-01-20", "深圳市副市长"),
+        seen(3, "周建平", "2022-06-01", "副省长", home=GUANGDONG),
+    ]
     assert people_of(both) == [{1, 3}, {2}]
 
 
 def test_transfer_words_link_the_old_post_and_the_new():
-    found = people_of([
-        seen(1, "韩启明", "2021-05-01", "无锡市市长"),
-        seen(2, "韩启明", "2021-12-10", ("苏州市委书记", START, "调任"), ("无锡市市长", END, "免去")),
-        seen(3, "韩启明", "2021-12-20", "苏州市委书记"),
-        seen(4, "韩启明", "2022-08-01", "市委书记", home={"市": "苏州", "省": "江苏"}),
-    ])  # fmt: skip
+    found = people_of(
+        [
+            seen(1, "韩启明", "2021-05-01", "无锡市市长"),
+            seen(2, "韩启明", "2021-12-10", ("苏州市委书记", START, "调任"), ("无锡市市长", END, "免去")),
+            seen(3, "韩启明", "2021-12-20", "苏州市委书记"),
+            seen(4, "韩启明", "2022-08-01", "市委书记", home={"市": "苏州", "省": "江苏"}),
+        ]
+    )
     assert found == [{1, 2, 3, 4}]
     # without the notice, a mayor of one city seen as another city's secretary in the same month
     # is another person
-    assert people_of([seen(1, "韩启明", "2021-12-01", "无锡市市长"), seen(3, "韩启明", "2021-12-20", "苏州市委书记")]) == [
-        {1}, {3},
-    ]  # fmt: skip
+    assert people_of(
+        [seen(1, "韩启明", "2021-12-01", "无锡市市长"), seen(3, "韩启明", "2021-12-20", "苏州市委书记")]
+    ) == [
+        {1},
+        {3},
+    ]
 
 
 def test_promotion_within_a_place_and_within_a_province():
@@ -141,23 +156,32 @@ def test_common_names_need_the_same_post():
         seen(2, "刘洋", "2022-01-01", "副市长", home={"市": "福州"}),
     ]
     assert people_of(same) == [{1, 2}]
-    moved = [seen(1, "刘洋", "2021-01-01", "福州市副市长"),
-             seen(2, "刘洋", "2021-03-01", ("福州市委常委", START, "任"))]  # fmt: skip
+    moved = [
+        seen(1, "刘洋", "2021-01-01", "福州市副市长"),
+        seen(2, "刘洋", "2021-03-01", ("福州市委常委", START, "任")),
+    ]
     assert people_of(moved) == [{1, 2}]  # the same place and a transfer word
 
 
 def test_mentions_without_posts_join_the_person_of_their_place():
-    found = people_of([
-        seen(1, "张立新", "2022-01-01", "深圳市副市长"),
-        seen(2, "张立新", "2022-02-01", "杭州市发展改革委主任"),
-        seen(3, "张立新", "2022-03-01", home=SHENZHEN),  # "市领导张立新" in a Shenzhen readout
-        seen(4, "张立新", "2022-04-01", home={"市": "杭州", "省": "浙江"}),
-    ])  # fmt: skip
+    found = people_of(
+        [
+            seen(1, "张立新", "2022-01-01", "深圳市副市长"),
+            seen(2, "张立新", "2022-02-01", "杭州市发展改革委主任"),
+            seen(3, "张立新", "2022-03-01", home=SHENZHEN),  # "市领导张立新" in a Shenzhen readout
+            seen(4, "张立新", "2022-04-01", home={"市": "杭州", "省": "浙江"}),
+        ]
+    )
     assert found == [{1, 3}, {2, 4}]
     # the only person of a rare name takes a bare mention from elsewhere, in another year
-    assert people_of([seen(1, "唐慧敏", "2021-01-01", "青岛市副市长"), seen(2, "唐慧敏", "2019-01-01", home={"市": "成都"})]) == [
+    assert people_of(
+        [
+            seen(1, "唐慧敏", "2021-01-01", "青岛市副市长"),
+            seen(2, "唐慧敏", "2019-01-01", home={"市": "成都"}),
+        ]
+    ) == [
         {1, 2},
-    ]  # fmt: skip
+    ]
 
 
 def test_decisions_override_the_evidence():
@@ -174,13 +198,16 @@ def test_decisions_override_the_evidence():
 
 
 def test_careers_list_posts_in_date_order_with_their_evidence():
-    (career,) = cluster(READER, [
-        seen(7, "陈海涛", "2023-03-17", ("广东省副省长", START, "任命"), ("珠海市委书记", END, "免去")),
-        seen(3, "陈海涛", "2021-03-10", ("珠海市委书记", START, "任"), ("珠海市市长", END, "免去")),
-        seen(1, "陈海涛", "2019-04-01", "市长", home={"市": "珠海", "省": "广东"}),
-        seen(9, "陈海涛", "2024-01-01", "副省长", home=GUANGDONG),
-        seen(8, "陈海涛", "2024-02-01", ("原珠海市委书记", FORMER, "")),
-    ])  # fmt: skip
+    (career,) = cluster(
+        READER,
+        [
+            seen(7, "陈海涛", "2023-03-17", ("广东省副省长", START, "任命"), ("珠海市委书记", END, "免去")),
+            seen(3, "陈海涛", "2021-03-10", ("珠海市委书记", START, "任"), ("珠海市市长", END, "免去")),
+            seen(1, "陈海涛", "2019-04-01", "市长", home={"市": "珠海", "省": "广东"}),
+            seen(9, "陈海涛", "2024-01-01", "副省长", home=GUANGDONG),
+            seen(8, "陈海涛", "2024-02-01", ("原珠海市委书记", FORMER, "")),
+        ],
+    )
     assert career.ref == 1 and career.label == "广东省副省长"
     assert [(r.post.text, r.first, r.last) for r in career.records] == [
         ("珠海市市长", "2019-04-01", "2021-03-10"),
@@ -196,12 +223,25 @@ def test_careers_list_posts_in_date_order_with_their_evidence():
 def test_sightings_from_stored_facts():
     facts = {
         "persons": ["孟立新", "覃建国", "张立新"],
-        "spans": {"persons": [["孟立新", 10, 13], ["覃建国", 20, 23], ["张立新", 40, 43]],
-                  "roles": [["孟立新", "市委书记", 6, 10], ["覃建国", "市长", 17, 20]]},
-        "places": [{"name": "深圳", "kind": "admin", "span": [0, 2]}, {"name": "前海", "kind": "zone", "span": [2, 4]}],
-        "appointments": [{"name": "覃建国", "post": "深圳市委书记", "change": "start", "word": "任",
-                          "span": [30, 36], "name_span": [26, 29]}],
-    }  # fmt: skip
+        "spans": {
+            "persons": [["孟立新", 10, 13], ["覃建国", 20, 23], ["张立新", 40, 43]],
+            "roles": [["孟立新", "市委书记", 6, 10], ["覃建国", "市长", 17, 20]],
+        },
+        "places": [
+            {"name": "深圳", "kind": "admin", "span": [0, 2]},
+            {"name": "前海", "kind": "zone", "span": [2, 4]},
+        ],
+        "appointments": [
+            {
+                "name": "覃建国",
+                "post": "深圳市委书记",
+                "change": "start",
+                "word": "任",
+                "span": [30, 36],
+                "name_span": [26, 29],
+            }
+        ],
+    }
     found = {s.name: s for s in sightings_from_facts(READER, 5, "2022-11-20", facts)}
     assert set(found) == {"孟立新", "覃建国", "张立新"}
     assert found["孟立新"].home == SHENZHEN and found["孟立新"].span == (10, 13)
@@ -215,9 +255,11 @@ def test_sightings_from_stored_facts():
 
 
 def test_successor_is_the_latest_later_holder():
-    holders = [Holding(1, "覃建国", "深圳市市长", "2019-01-01", "2022-10-01", "2022-11-09"),
-               Holding(2, "周正清", "深圳市市长", "2022-11-09", "2025-04-01"),
-               Holding(3, "某甲", "深圳市市长", "2015-01-01", "2018-12-01")]  # fmt: skip
+    holders = [
+        Holding(1, "覃建国", "深圳市市长", "2019-01-01", "2022-10-01", "2022-11-09"),
+        Holding(2, "周正清", "深圳市市长", "2022-11-09", "2025-04-01"),
+        Holding(3, "某甲", "深圳市市长", "2015-01-01", "2018-12-01"),
+    ]
     assert successor(holders, 1).person == 2  # type: ignore[union-attr]
     assert successor(holders, 2) is None  # the holder now
     assert successor(holders, 3).person == 2  # type: ignore[union-attr]
@@ -234,10 +276,16 @@ def test_two_character_names_are_common(name):
 def test_a_post_without_its_place_is_read_in_the_persons_other_posts_first():
     facts = {
         "persons": ["钟国华", "孙海涛"],
-        "spans": {"persons": [["钟国华", 6, 9], ["孙海涛", 20, 23]],
-                  "roles": [["钟国华", "省委书记", 2, 6], ["孙海涛", "温州市市长", 15, 20], ["孙海涛", "市长", 40, 42]]},
+        "spans": {
+            "persons": [["钟国华", 6, 9], ["孙海涛", 20, 23]],
+            "roles": [
+                ["钟国华", "省委书记", 2, 6],
+                ["孙海涛", "温州市市长", 15, 20],
+                ["孙海涛", "市长", 40, 42],
+            ],
+        },
         "places": [{"name": "厦门", "kind": "admin", "span": [0, 2]}],
-    }  # fmt: skip
+    }
     found = {s.name: s for s in sightings_from_facts(READER, 1, "2020-11-03", facts)}
     guest = found["孙海涛"]  # "温州市市长孙海涛…孙海涛市长" in a readout of 厦门
     assert [READER.read(x.written, dict(x.context) or guest.home).text for x in guest.shown] == [

@@ -41,8 +41,12 @@ def test_a_documents_directives_are_followed_and_the_mentions_stored(gold_store)
     first = result.directives[0].mentions[0]
     doc = store.load_document(first.document_id)
     assert doc.text[first.span[0] : first.span[1]] == first.text and "滨江国际人才港" in first.text
-    rows = query(db, "SELECT count(*) FROM follow_mentions m JOIN directives d ON d.id = m.directive_id "
-                     "WHERE d.document_id = :doc", doc=ids["s01"])  # fmt: skip
+    rows = query(
+        db,
+        "SELECT count(*) FROM follow_mentions m JOIN directives d ON d.id = m.directive_id "
+        "WHERE d.document_id = :doc",
+        doc=ids["s01"],
+    )
     assert rows[0][0] == sum(len(d.mentions) for d in result.directives)
     (stats,) = query(db, "SELECT sample, documents FROM follow_stats")
     assert stats[0] == stats[1] == len(ids)  # a small store is counted whole
@@ -97,9 +101,14 @@ def test_accepting_a_suggestion_records_progress_through_the_ledger(gold_store):
     rid = service.accept(store, ledger, bridge, done.document_id, *done.span)
     task, progress = ledger.task_record(bridge)
     (report,) = [p for p in progress if p["id"] == rid]
-    assert report["source"] == {"kind": "document", "document_id": done.document_id, "document": "f60",
-                                "span": list(done.span), "label": "完成",
-                                "directive_id": found.directive.directive.id}  # fmt: skip
+    assert report["source"] == {
+        "kind": "document",
+        "document_id": done.document_id,
+        "document": "f60",
+        "span": list(done.span),
+        "label": "完成",
+        "directive_id": found.directive.directive.id,
+    }
     assert report["date"] == done.day and report["percent"] == 100 and done.text in report["text"]
     # A completion report makes the task await the office's 销号 (待销号), never done by itself.
     assert task["done_date"] is None and task["state"] == "active"

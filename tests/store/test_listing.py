@@ -98,8 +98,10 @@ def test_facets_count_the_filtered_documents(store) -> None:  # type: ignore[no-
 
 
 def test_facet_values_rule() -> None:
-    facts = {"meetings": [{"kind": None}, {"kind": "常务会议", "place": "政府总部"}],
-             "places": [{"name": "前海合作区", "kind": "zone"}, {"name": "深圳", "kind": "admin"}]}  # fmt: skip
+    facts = {
+        "meetings": [{"kind": None}, {"kind": "常务会议", "place": "政府总部"}],
+        "places": [{"name": "前海合作区", "kind": "zone"}, {"name": "深圳", "kind": "admin"}],
+    }
     assert facet_values(facts, None, "2026-01-02") == {
         "year": 2026,
         "place": "深圳",

@@ -28,9 +28,16 @@ def test_index_is_rebuilt_with_the_stored_documents(db_path):
     store = open_store(db_path)
     assert "'ascii'" in _tokenizer(db_path)
     for query, names in {
-        "前海": {"a"}, "合作区": {"b"}, "會議": {"a", "b"}, "gdp": {"a"}, "作": {"b"}, "作。": {"b"},
-        "核算 营商环境": {"a"}, "工作": {"b"}, "议研": set(),
-    }.items():  # fmt: skip
+        "前海": {"a"},
+        "合作区": {"b"},
+        "會議": {"a", "b"},
+        "gdp": {"a"},
+        "作": {"b"},
+        "作。": {"b"},
+        "核算 营商环境": {"a"},
+        "工作": {"b"},
+        "议研": set(),
+    }.items():
         assert {h.name for h in store.search(query, use_cache=False)} == names, query
 
 

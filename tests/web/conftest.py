@@ -57,8 +57,19 @@ def server(site):
     """The site served by uvicorn, as ``luoshi serve`` does (evidence files in the site's folder)."""
     port = free_port()
     env = {**os.environ, "LUOSHI_DB": site["db"], "LUOSHI_FILES": str(site["folder"] / "evidence")}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "luoshi.web.asgi:app", "--port", str(port),
-                             "--log-level", "warning"], env=env)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "luoshi.web.asgi:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     wait_until_serving(base)
     yield base
@@ -74,8 +85,17 @@ def browser():
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])  # fmt: skip
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()

@@ -119,18 +119,28 @@ def _xlsx() -> bytes:
 @pytest.mark.parametrize("who", list(EXPECTED))
 def test_permission_matrix_for_supervision_changes(site, who):
     sup, sup_csrf = login(site, "super")
-    drafts = sup.post(f"/api/documents/{site['doc_id']}/propose", json={"programme": f"矩阵草案-{who}"},
-                      headers={"X-CSRF-Token": sup_csrf}).json()["tasks"]  # fmt: skip
+    drafts = sup.post(
+        f"/api/documents/{site['doc_id']}/propose",
+        json={"programme": f"矩阵草案-{who}"},
+        headers={"X-CSRF-Token": sup_csrf},
+    ).json()["tasks"]
     client, csrf = login(site, who)
     headers = {"X-CSRF-Token": csrf}
     expected = 200 if who in SUPERVISING else 403
     assert client.post(f"/api/tasks/{drafts[0]}/accept", headers=headers).status_code == expected
     assert client.post(f"/api/tasks/{drafts[1]}/reject", headers=headers).status_code == expected
-    upload = client.post("/api/documents", headers=headers,
-                         files=[("files", (f"{who}.txt", f"{who}：会议强调，要倒排工期。".encode(), "text/plain"))])  # fmt: skip
+    upload = client.post(
+        "/api/documents",
+        headers=headers,
+        files=[("files", (f"{who}.txt", f"{who}：会议强调，要倒排工期。".encode(), "text/plain"))],
+    )
     assert upload.status_code == expected
-    imported = client.post("/api/ledger/import", params={"programme": f"矩阵导入-{who}"}, headers=headers,
-                           files={"file": ("m.xlsx", _xlsx())})  # fmt: skip
+    imported = client.post(
+        "/api/ledger/import",
+        params={"programme": f"矩阵导入-{who}"},
+        headers=headers,
+        files={"file": ("m.xlsx", _xlsx())},
+    )
     assert imported.status_code == expected, imported.text
 
 
@@ -149,8 +159,11 @@ def test_permission_matrix(site, who):
 
 def test_accept_reject_and_audit_names_the_user(site):
     client, csrf = login(site, "super")
-    ids = client.post(f"/api/documents/{site['doc_id']}/propose", json={"programme": "审议事项"},
-                      headers={"X-CSRF-Token": csrf}).json()["tasks"]  # fmt: skip
+    ids = client.post(
+        f"/api/documents/{site['doc_id']}/propose",
+        json={"programme": "审议事项"},
+        headers={"X-CSRF-Token": csrf},
+    ).json()["tasks"]
     assert len(ids) == 2
     unit_client, unit_csrf = login(site, "market")
     assert (
@@ -175,9 +188,14 @@ def test_accept_reject_and_audit_names_the_user(site):
 
 def test_upload_reports_rejections(site):
     client, csrf = login(site, "admin")
-    files = [("files", ("good.txt", "2026年5月2日讯 5月1日,市长陈思远主持召开市政府常务会议。".encode(), "text/plain")),
-             ("files", ("empty.txt", b"", "text/plain")),
-             ("files", ("scan.pdf", b"%PDF-1.4", "application/pdf"))]  # fmt: skip
+    files = [
+        (
+            "files",
+            ("good.txt", "2026年5月2日讯 5月1日,市长陈思远主持召开市政府常务会议。".encode(), "text/plain"),
+        ),
+        ("files", ("empty.txt", b"", "text/plain")),
+        ("files", ("scan.pdf", b"%PDF-1.4", "application/pdf")),
+    ]
     result = client.post("/api/documents", files=files, headers={"X-CSRF-Token": csrf}).json()
     assert result["added"] == ["good.txt"]
     assert {r["file"]: r["reason"] for r in result["rejected"]} == {
@@ -197,8 +215,9 @@ def test_ledger_import_via_api(site):
     wb.active.append(["1", "新任务", "市商务局", "不知道何时"])
     buf = io.BytesIO()
     wb.save(buf)
-    response = client.post("/api/ledger/import", files={"file": ("bad.xlsx", buf.getvalue())},
-                           headers={"X-CSRF-Token": csrf})  # fmt: skip
+    response = client.post(
+        "/api/ledger/import", files={"file": ("bad.xlsx", buf.getvalue())}, headers={"X-CSRF-Token": csrf}
+    )
     assert response.status_code == 422
     assert response.json()["detail"]["rows"] == ["第2行：无法理解完成时限“不知道何时”"]
 
@@ -241,7 +260,10 @@ def test_dashboard_follows_ledger_changes(site):
     client, csrf = login(site, "super")
     before = client.get("/").text
     task = site["tasks"]["1.1"]
-    client.post(f"/api/tasks/{task}/progress", json={"text": "完成", "percent": 100, "date": "2026-01-20"},
-                headers={"X-CSRF-Token": csrf})  # fmt: skip
+    client.post(
+        f"/api/tasks/{task}/progress",
+        json={"text": "完成", "percent": 100, "date": "2026-01-20"},
+        headers={"X-CSRF-Token": csrf},
+    )
     after = client.get("/").text
     assert before != after  # the cached dashboard is rebuilt after the change

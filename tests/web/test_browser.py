@@ -33,8 +33,11 @@ def test_login_search_traditional_and_open_document(browser, server):
 
 def test_supervisor_accepts_a_proposed_task(browser, server, site):
     client, csrf = login(site, "super")
-    ids = client.post(f"/api/documents/{site['doc_id']}/propose", json={"programme": "浏览器测试"},
-                      headers={"X-CSRF-Token": csrf}).json()["tasks"]  # fmt: skip
+    ids = client.post(
+        f"/api/documents/{site['doc_id']}/propose",
+        json={"programme": "浏览器测试"},
+        headers={"X-CSRF-Token": csrf},
+    ).json()["tasks"]
     page = _page(browser, server, "super")
     page.click("a[href='/ledger/proposals']")  # the ledger links to the review list
     page.wait_for_selector(f"#proposal-{ids[0]}")

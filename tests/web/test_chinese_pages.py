@@ -15,23 +15,53 @@ from webutil import USERS, login
 from luoshi.web import create_app
 
 ALLOWED = {
-    "luoshi", "excel", "csv", "json", "xlsx", "html", "api", "url", "pdf", "gdp", "openapi",
+    "luoshi",
+    "excel",
+    "csv",
+    "json",
+    "xlsx",
+    "html",
+    "api",
+    "url",
+    "pdf",
+    "gdp",
+    "openapi",
     "english",  # the language switch names its language in that language
     "csrf",  # the name of a token the API page speaks of
-    "get", "post", "put", "patch", "delete",  # HTTP methods on the API page
-    "km", "mb", "kb", "gb",  # units
-}  # fmt: skip
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",  # HTTP methods on the API page
+    "km",
+    "mb",
+    "kb",
+    "gb",  # units
+}
 PERSON = "周明远"
 # Path parameters of the pages, filled from the fixture (a page with another parameter fails
 # the test until it is added here).
-PARAMS = {"doc_id": "{doc_id}", "task_id": "{task_id}", "name": PERSON, "fmt": None, "code": None,
-          "title_id": "{title_id}", "index": "0",
-          "file_id": None,  # a download, not a page
-          "reminder_id": "1"}  # fmt: skip
+PARAMS = {
+    "doc_id": "{doc_id}",
+    "task_id": "{task_id}",
+    "name": PERSON,
+    "fmt": None,
+    "code": None,
+    "title_id": "{title_id}",
+    "index": "0",
+    "file_id": None,  # a download, not a page
+    "reminder_id": "1",
+}
 SKIP = {"/lang/{code}", "/logout", "/openapi.json"}
-EXTRA = ["/documents?q=前海", "/documents?q=前海&year=2026&sort=-date", "/cited?q=前海合作区条例",
-         "/ledger?status=overdue&as_of=2026-05-28", "/ledger?message=accepted+1", "/no-such-page",
-         "/documents/999999"]  # fmt: skip
+EXTRA = [
+    "/documents?q=前海",
+    "/documents?q=前海&year=2026&sort=-date",
+    "/cited?q=前海合作区条例",
+    "/ledger?status=overdue&as_of=2026-05-28",
+    "/ledger?message=accepted+1",
+    "/no-such-page",
+    "/documents/999999",
+]
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # paths, URLs, addresses, codes and file names (a dotted name like "audit.create" is words)
 _URLISH = re.compile(r"\S*(?:/|://|@|_|\d)\S*|\S+\.(?:json|csv|xlsx|html?|txt|md|com|cn|org)\b")

@@ -18,8 +18,12 @@ from luoshi.ledger.service import Ledger
 from luoshi.store import open_store
 from luoshi.web import create_app
 
-USERS = {"super": ("supervisor", None), "lead": ("unit", "市交通运输局"), "other": ("unit", "市司法局"),
-         "viewer": ("viewer", None)}  # fmt: skip
+USERS = {
+    "super": ("supervisor", None),
+    "lead": ("unit", "市交通运输局"),
+    "other": ("unit", "市司法局"),
+    "viewer": ("viewer", None),
+}
 
 
 @pytest.fixture(scope="module")

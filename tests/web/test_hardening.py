@@ -103,8 +103,11 @@ def test_api_docs_are_for_logged_in_users_and_load_nothing_from_elsewhere(site):
 def test_failed_logins_slow_the_account_at_that_address_not_the_office(site):
     client = TestClient(create_app(site["db"]))
     for i in range(5):  # an attacker's guesses, each claiming another address: the header is not believed
-        wrong = client.post("/api/login", json={"name": "admin", "password": "wrong-pass"},
-                            headers={"x-forwarded-for": f"10.0.0.{i}"})  # fmt: skip
+        wrong = client.post(
+            "/api/login",
+            json={"name": "admin", "password": "wrong-pass"},
+            headers={"x-forwarded-for": f"10.0.0.{i}"},
+        )
         assert wrong.status_code == 401
     blocked = client.post("/api/login", json={"name": "admin", "password": PASSWORD})
     assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) >= 1
@@ -141,8 +144,11 @@ def test_login_in_two_tabs(site):
     first = client.get("/login").text
     client.get("/login")  # a second tab opens the form
     token = first.split('name="csrf_token" value="')[1].split('"')[0]
-    done = client.post("/login", data={"name": "viewer", "password": PASSWORD, "csrf_token": token, "next": "/"},
-                       follow_redirects=False)  # fmt: skip
+    done = client.post(
+        "/login",
+        data={"name": "viewer", "password": PASSWORD, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == "/"
 
 
@@ -157,8 +163,9 @@ def test_changing_the_password_ends_the_other_sessions(site):
         "/api/password", json={"old": "wrong-pass", "new": "another-pass-2"}, headers={"X-CSRF-Token": csrf}
     )
     assert bad.status_code == 403
-    changed = here.post("/api/password", json={"old": PASSWORD, "new": "another-pass-2"},
-                        headers={"X-CSRF-Token": csrf})  # fmt: skip
+    changed = here.post(
+        "/api/password", json={"old": PASSWORD, "new": "another-pass-2"}, headers={"X-CSRF-Token": csrf}
+    )
     assert changed.status_code == 200
     assert there.get("/api/me").status_code == 401 and here.get("/api/me").status_code == 200
     # a change from the command line ends every session
@@ -182,17 +189,31 @@ def test_served_behind_no_proxy_the_forwarded_address_is_not_believed(site):
     """`luoshi serve` without --forwarded-allow-ips: X-Forwarded-For does not make new clients
     (uvicorn's own default would believe it from loopback)."""
     port = free_port()
-    command = [sys.executable, "-c", "from luoshi.cli.main import main; main()", "serve", "--db", site["db"],
-               "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-c",
+        "from luoshi.cli.main import main; main()",
+        "serve",
+        "--db",
+        site["db"],
+        "--port",
+        str(port),
+    ]
     server = subprocess.Popen(command, env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base)
         for i in range(5):
-            httpx.post(base + "/api/login", json={"name": "super", "password": "wrong-pass"},
-                       headers={"x-forwarded-for": f"10.9.0.{i}"})  # fmt: skip
-        again = httpx.post(base + "/api/login", json={"name": "super", "password": PASSWORD},
-                           headers={"x-forwarded-for": "10.9.0.99"})  # fmt: skip
+            httpx.post(
+                base + "/api/login",
+                json={"name": "super", "password": "wrong-pass"},
+                headers={"x-forwarded-for": f"10.9.0.{i}"},
+            )
+        again = httpx.post(
+            base + "/api/login",
+            json={"name": "super", "password": PASSWORD},
+            headers={"x-forwarded-for": "10.9.0.99"},
+        )
         assert again.status_code == 429
     finally:
         server.terminate()

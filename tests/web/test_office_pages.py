@@ -40,15 +40,29 @@ def _query(response) -> dict[str, str]:
 
 def test_each_role_sees_only_the_actions_it_may_take(site):
     t31, t22 = site["tasks"]["3.1"], site["tasks"]["2.2"]
-    forms = ("progress-form", "extension-form", "closure-form", "edit-form", "schedule-form", "remind-form",
-             "evidence-form")  # fmt: skip
+    forms = (
+        "progress-form",
+        "extension-form",
+        "closure-form",
+        "edit-form",
+        "schedule-form",
+        "remind-form",
+        "evidence-form",
+    )
     expected = {
-        "super": {"progress-form", "extension-form", "closure-form", "edit-form", "schedule-form", "remind-form",
-                  "evidence-form"},
+        "super": {
+            "progress-form",
+            "extension-form",
+            "closure-form",
+            "edit-form",
+            "schedule-form",
+            "remind-form",
+            "evidence-form",
+        },
         "market": {"progress-form", "extension-form", "closure-form", "evidence-form"},
         "justice": set(),
         "viewer": set(),
-    }  # fmt: skip
+    }
     for who, shown in expected.items():
         client, _ = login(site, who)
         page = client.get(f"/ledger/tasks/{t31}")
@@ -68,8 +82,10 @@ def test_the_same_rule_refuses_the_form_and_the_api(site):
     page = client.post(f"/ledger/tasks/{t31}/edit", data={"title": "x", "csrf_token": csrf}, headers=HTML)
     assert "只有督查室可以修改任务" in page.text  # the reason, in Chinese, on the error page
     justice, jcsrf = login(site, "justice")
-    for url, body in ((f"/api/tasks/{t31}/requests", {"kind": "closure", "text": "越权办结"}),
-                      (f"/api/tasks/{t31}/milestones", {"milestones": {"初稿": 5}})):  # fmt: skip
+    for url, body in (
+        (f"/api/tasks/{t31}/requests", {"kind": "closure", "text": "越权办结"}),
+        (f"/api/tasks/{t31}/milestones", {"milestones": {"初稿": 5}}),
+    ):
         assert justice.post(url, json=body, headers={"X-CSRF-Token": jcsrf}).status_code == 403, url
 
 
@@ -82,8 +98,11 @@ def test_future_and_early_report_dates_are_refused_with_the_catalogue_sentence(s
     )
     assert refused.status_code == 303
     assert _query(refused)["error"] == message("ledger.report_in_future", on=tomorrow, today=date.today())
-    api = client.post(f"/api/tasks/{t31}/progress", json={"text": "去年", "date": "2025-06-01"},
-                      headers={"X-CSRF-Token": csrf})  # fmt: skip
+    api = client.post(
+        f"/api/tasks/{t31}/progress",
+        json={"text": "去年", "date": "2025-06-01"},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert api.status_code == 422 and "早于任务开始日期" in api.json()["detail"]
     page = client.get(refused.headers["location"])
     assert "晚于今天" in page.text and 'max="' in page.text  # the date picker stops at today
@@ -92,9 +111,16 @@ def test_future_and_early_report_dates_are_refused_with_the_catalogue_sentence(s
 def test_a_unit_reports_with_evidence_and_asks_for_closure_the_office_closes_with_a_grade(site):
     t31 = site["tasks"]["3.1"]
     client, csrf = login(site, "market")
-    done = _form(client, f"/ledger/tasks/{t31}/progress", {"text": "系统全部上线", "percent": "100", "on": "2026-05-20"},
-                 files=[("files", ("上线通知.pdf", b"%PDF-1.4 notice", "application/pdf")),
-                        ("files", ("", b"", "application/octet-stream"))], csrf=csrf)  # fmt: skip
+    done = _form(
+        client,
+        f"/ledger/tasks/{t31}/progress",
+        {"text": "系统全部上线", "percent": "100", "on": "2026-05-20"},
+        files=[
+            ("files", ("上线通知.pdf", b"%PDF-1.4 notice", "application/pdf")),
+            ("files", ("", b"", "application/octet-stream")),
+        ],
+        csrf=csrf,
+    )
     assert done.status_code == 303 and "ok" in _query(done), _query(done)
     page = client.get(f"/ledger/tasks/{t31}").text
     assert "待销号" in page and "上线通知.pdf" in page and 'id="closure-form"' in page
@@ -111,11 +137,21 @@ def test_a_unit_reports_with_evidence_and_asks_for_closure_the_office_closes_wit
     viewer, _ = login(site, "viewer")
     assert viewer.get(link).status_code == 200
     assert [f["name"] for f in viewer.get(f"/api/tasks/{t31}").json()["evidence"]] == ["上线通知.pdf"]
-    bad = _form(client, f"/ledger/tasks/{t31}/evidence", {}, files=[("files", ("run.exe", b"MZ", "application/x"))],
-                csrf=csrf)  # fmt: skip
+    bad = _form(
+        client,
+        f"/ledger/tasks/{t31}/evidence",
+        {},
+        files=[("files", ("run.exe", b"MZ", "application/x"))],
+        csrf=csrf,
+    )
     assert "不在允许范围内" in _query(bad)["error"]
-    asked = _form(client, f"/ledger/tasks/{t31}/requests", {"kind": "closure", "text": "已全部完成，申请办结", "on": "2026-05-21"},
-                  files=[("files", ("办结报告.docx", b"PK report", "application/octet-stream"))], csrf=csrf)  # fmt: skip
+    asked = _form(
+        client,
+        f"/ledger/tasks/{t31}/requests",
+        {"kind": "closure", "text": "已全部完成，申请办结", "on": "2026-05-21"},
+        files=[("files", ("办结报告.docx", b"PK report", "application/octet-stream"))],
+        csrf=csrf,
+    )
     assert _query(asked)["ok"] == message("office.done.closure")
     super_, scsrf = login(site, "super")
     page = super_.get(f"/ledger/tasks/{t31}").text
@@ -126,8 +162,12 @@ def test_a_unit_reports_with_evidence_and_asks_for_closure_the_office_closes_wit
         super_, f"/ledger/requests/{rid}/decision", {"decision": "accept", "on": "2026-05-25"}, csrf=scsrf
     )
     assert "销号需要评定等次" in _query(refused)["error"]
-    closed = _form(super_, f"/ledger/requests/{rid}/decision", {"decision": "accept", "grade": "优秀", "on": "2026-05-25"},
-                   csrf=scsrf)  # fmt: skip
+    closed = _form(
+        super_,
+        f"/ledger/requests/{rid}/decision",
+        {"decision": "accept", "grade": "优秀", "on": "2026-05-25"},
+        csrf=scsrf,
+    )
     assert _query(closed)["ok"] == message("office.done.decided")
     detail = super_.get(f"/api/tasks/{t31}").json()
     assert (detail["state"], detail["grade"], detail["done_date"], detail["status"]) == (
@@ -145,21 +185,50 @@ def test_a_unit_reports_with_evidence_and_asks_for_closure_the_office_closes_wit
 def test_extension_requested_by_the_unit_and_decided_by_the_office(site):
     t22 = site["tasks"]["2.2"]  # 市司法局's; ongoing, no deadline
     super_, scsrf = login(site, "super")
-    edited = _form(super_, f"/ledger/tasks/{t22}/edit",
-                   {"title": "更新涉港澳规则清单", "lead_unit": "市司法局", "co_units": "前海管理局、市商务局",
-                    "deadline": "2026-06-30"}, csrf=scsrf)  # fmt: skip
+    edited = _form(
+        super_,
+        f"/ledger/tasks/{t22}/edit",
+        {
+            "title": "更新涉港澳规则清单",
+            "lead_unit": "市司法局",
+            "co_units": "前海管理局、市商务局",
+            "deadline": "2026-06-30",
+        },
+        csrf=scsrf,
+    )
     assert _query(edited)["ok"] == message("office.saved")
     client, csrf = login(site, "justice")
-    asked = client.post(f"/api/tasks/{t22}/requests", json={"kind": "extension", "text": "需征求港澳意见",
-                        "new_deadline": "2026-09-30", "date": "2026-06-01"}, headers={"X-CSRF-Token": csrf})  # fmt: skip
+    asked = client.post(
+        f"/api/tasks/{t22}/requests",
+        json={
+            "kind": "extension",
+            "text": "需征求港澳意见",
+            "new_deadline": "2026-09-30",
+            "date": "2026-06-01",
+        },
+        headers={"X-CSRF-Token": csrf},
+    )
     assert asked.status_code == 200, asked.text
-    again = _form(client, f"/ledger/tasks/{t22}/requests", {"kind": "extension", "text": "再次", "new_deadline": "2026-10-30",
-                  "on": "2026-06-02"}, csrf=csrf)  # fmt: skip
+    again = _form(
+        client,
+        f"/ledger/tasks/{t22}/requests",
+        {"kind": "extension", "text": "再次", "new_deadline": "2026-10-30", "on": "2026-06-02"},
+        csrf=csrf,
+    )
     assert "已有待审批的延期申请" in _query(again)["error"]
-    assert client.post(f"/api/requests/{asked.json()['id']}/decision", json={"accept": True},
-                       headers={"X-CSRF-Token": csrf}).status_code == 403  # fmt: skip
-    decided = super_.post(f"/api/requests/{asked.json()['id']}/decision", json={"accept": True, "date": "2026-06-03"},
-                          headers={"X-CSRF-Token": scsrf})  # fmt: skip
+    assert (
+        client.post(
+            f"/api/requests/{asked.json()['id']}/decision",
+            json={"accept": True},
+            headers={"X-CSRF-Token": csrf},
+        ).status_code
+        == 403
+    )
+    decided = super_.post(
+        f"/api/requests/{asked.json()['id']}/decision",
+        json={"accept": True, "date": "2026-06-03"},
+        headers={"X-CSRF-Token": scsrf},
+    )
     assert decided.status_code == 200, decided.text
     detail = super_.get(f"/api/tasks/{t22}").json()
     assert (detail["deadline"], detail["original_deadline"]) == ("2026-09-30", "2026-06-30")
@@ -194,8 +263,12 @@ def test_reminders_sent_per_unit_kept_and_printable(site):
     super_, scsrf = login(site, "super")
     page = super_.get("/reminders").text
     assert "人民银行深圳市分行" in page and "逾期未完成" in page
-    sent = _form(super_, "/reminders", {"unit": "人民银行深圳市分行", "reply_by": date.today().isoformat(), "note": "请三日内回复"},
-                 csrf=scsrf)  # fmt: skip
+    sent = _form(
+        super_,
+        "/reminders",
+        {"unit": "人民银行深圳市分行", "reply_by": date.today().isoformat(), "note": "请三日内回复"},
+        csrf=scsrf,
+    )
     assert sent.status_code == 303 and sent.headers["location"].startswith("/reminders/")
     sheet = super_.get(sent.headers["location"]).text
     year = date.today().year
@@ -227,11 +300,21 @@ def test_proposals_are_reviewed_edited_and_accepted_in_bulk(site):
     review = super_.get(proposed.headers["location"]).text
     ids = [int(i) for i in re.findall(r'name="row" value="(\d+)"', review)]
     assert len(ids) == 2 and f'href="/documents/{doc}#{spans[0]}"' in review
-    data = {"csrf_token": scsrf, "document": str(doc), "action": "accept", "row": [str(i) for i in ids],
-            "ids": [str(i) for i in ids], f"title-{ids[0]}": "倒排工期确保6月底前完成", f"lead-{ids[0]}": "前海管理局",
-            f"co-{ids[0]}": "市发改委、市商务局", f"deadline-{ids[0]}": "2026-06-30",
-            f"title-{ids[1]}": "制定任务清单", f"lead-{ids[1]}": "市市场监管局", f"co-{ids[1]}": "",
-            f"deadline-{ids[1]}": "2026-04-30"}  # fmt: skip
+    data = {
+        "csrf_token": scsrf,
+        "document": str(doc),
+        "action": "accept",
+        "row": [str(i) for i in ids],
+        "ids": [str(i) for i in ids],
+        f"title-{ids[0]}": "倒排工期确保6月底前完成",
+        f"lead-{ids[0]}": "前海管理局",
+        f"co-{ids[0]}": "市发改委、市商务局",
+        f"deadline-{ids[0]}": "2026-06-30",
+        f"title-{ids[1]}": "制定任务清单",
+        f"lead-{ids[1]}": "市市场监管局",
+        f"co-{ids[1]}": "",
+        f"deadline-{ids[1]}": "2026-04-30",
+    }
     confirm = super_.post("/ledger/proposals", data=data)
     assert (
         confirm.status_code == 200
@@ -240,12 +323,19 @@ def test_proposals_are_reviewed_edited_and_accepted_in_bulk(site):
     )
     drafts = super_.get("/api/tasks", params={"drafts": True}).json()
     assert {t["id"]: t["state"] for t in drafts if t["id"] in ids} == dict.fromkeys(ids, "draft")  # not yet
-    decided = super_.post("/ledger/proposals/decide", data={"csrf_token": scsrf, "document": str(doc), "action": "accept",
-                          "ids": [str(i) for i in ids]}, follow_redirects=False)  # fmt: skip
+    decided = super_.post(
+        "/ledger/proposals/decide",
+        data={"csrf_token": scsrf, "document": str(doc), "action": "accept", "ids": [str(i) for i in ids]},
+        follow_redirects=False,
+    )
     assert _query(decided)["ok"] == message("office.done.accepted", n=2)
     accepted = super_.get(f"/api/tasks/{ids[0]}").json()
     assert (accepted["state"], accepted["title"], accepted["lead_unit"], accepted["co_units"]) == (
-        "active", "倒排工期确保6月底前完成", "前海管理局", ["市发改委", "市商务局"])  # fmt: skip
+        "active",
+        "倒排工期确保6月底前完成",
+        "前海管理局",
+        ["市发改委", "市商务局"],
+    )
     task_page = super_.get(f"/ledger/tasks/{ids[0]}").text
     assert f'href="/documents/{doc}#{spans[0]}"' in task_page  # back to its sentence
     assert f'href="/ledger/tasks/{ids[0]}"' in super_.get(f"/documents/{doc}").text

@@ -35,8 +35,14 @@ def _multipart(parts: list[tuple[str, bytes]]) -> bytes:
     """A multipart body with the names as a hostile client sends them (httpx would escape a NUL)."""
     out = b""
     for name, body in parts:
-        out += (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
-                "Content-Type: text/plain\r\n\r\n").encode() + body + b"\r\n"  # fmt: skip
+        out += (
+            (
+                f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+                "Content-Type: text/plain\r\n\r\n"
+            ).encode()
+            + body
+            + b"\r\n"
+        )
     return out + f"--{BOUNDARY}--\r\n".encode()
 
 
@@ -65,8 +71,11 @@ def test_hostile_part_names_are_stored_or_rejected_with_a_reason(site, temp_dir)
     }
     named = [*parts.items(), ("same.txt", _text(109))]  # a second part of the same name
     before = len(_documents(site["db"]))
-    response = client.post("/api/documents", content=_multipart(named), headers={
-        "X-CSRF-Token": csrf, "content-type": f"multipart/form-data; boundary={BOUNDARY}"})  # fmt: skip
+    response = client.post(
+        "/api/documents",
+        content=_multipart(named),
+        headers={"X-CSRF-Token": csrf, "content-type": f"multipart/form-data; boundary={BOUNDARY}"},
+    )
     assert response.status_code == 200, response.text
     result = response.json()
 
@@ -94,8 +103,11 @@ def test_hostile_part_names_are_stored_or_rejected_with_a_reason(site, temp_dir)
 
 def test_the_upload_page_shows_refused_names_and_keeps_the_good_files(site, temp_dir):
     client, csrf = login(site, "admin")
-    files = [("files", ("..", _text(121), "text/plain")), ("files", ("页面.txt", _text(122), "text/plain")),
-             ("files", ("页面.txt", _text(123), "text/plain"))]  # fmt: skip
+    files = [
+        ("files", ("..", _text(121), "text/plain")),
+        ("files", ("页面.txt", _text(122), "text/plain")),
+        ("files", ("页面.txt", _text(123), "text/plain")),
+    ]
     response = client.post("/upload", files=files, data={"csrf_token": csrf}, headers={"accept": "text/html"})
     assert response.status_code == 200
     assert "页面.txt" in response.text and message_in("zh", "upload_name_empty") in response.text
@@ -106,8 +118,9 @@ def test_the_upload_page_shows_refused_names_and_keeps_the_good_files(site, temp
 def test_ledger_import_with_hostile_names_never_500s(site, temp_dir):
     client, csrf = login(site, "super")
     for name in ("..", ".", "a\x00.xlsx", "/" * 3, "x" * 400 + ".xlsx"):
-        response = client.post("/api/ledger/import", files={"file": (name, b"not a workbook")},
-                               headers={"X-CSRF-Token": csrf})  # fmt: skip
+        response = client.post(
+            "/api/ledger/import", files={"file": (name, b"not a workbook")}, headers={"X-CSRF-Token": csrf}
+        )
         assert response.status_code == 422, (name, response.text)
     assert list(temp_dir.iterdir()) == []
 
@@ -144,9 +157,14 @@ def test_a_failed_upload_leaves_no_temporary_files_and_answers_503(site, temp_di
     holder = sqlite3.connect(site["db"], isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        response = client.post("/api/documents", headers={"X-CSRF-Token": csrf},
-                               files=[("files", ("locked.txt", _text(132), "text/plain")),
-                                      ("files", ("big.txt", big, "text/plain"))])  # fmt: skip
+        response = client.post(
+            "/api/documents",
+            headers={"X-CSRF-Token": csrf},
+            files=[
+                ("files", ("locked.txt", _text(132), "text/plain")),
+                ("files", ("big.txt", big, "text/plain")),
+            ],
+        )
     finally:
         holder.rollback()
         holder.close()
@@ -162,15 +180,19 @@ def test_concurrent_uploads_and_an_ingest_process_all_succeed(site, tmp_path):
         (folder / f"b{k:03d}.txt").write_bytes(_text(1000 + k, "营商环境"))
     ingest = subprocess.Popen(
         [sys.executable, "-m", "luoshi.cli", "ingest", str(folder), "--db", site["db"], "-q"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
     def upload(n: int) -> list[int]:
         client, csrf = login(site, "admin")
         codes = []
         for r in range(3):
-            files = [("files", (f"u{n}-{r}-{i}.txt", _text(2000 + n * 100 + r * 10 + i), "text/plain"))
-                     for i in range(3)]  # fmt: skip
+            files = [
+                ("files", (f"u{n}-{r}-{i}.txt", _text(2000 + n * 100 + r * 10 + i), "text/plain"))
+                for i in range(3)
+            ]
             files.append(("files", ("shared.txt", _text(3000 + r), "text/plain")))  # also sent by others
             codes.append(
                 client.post("/api/documents", files=files, headers={"X-CSRF-Token": csrf}).status_code
@@ -222,8 +244,12 @@ def test_killed_server_during_an_upload_leaves_whole_documents_only(tmp_path):
     files = [("files", (f"k{k:04d}.txt", _text(5000 + k), "text/plain")) for k in range(600)]
 
     def start() -> tuple[subprocess.Popen[bytes], httpx.Client, str]:
-        server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  env={**os.environ, "TMPDIR": str(server_tmp)})  # fmt: skip
+        server = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "TMPDIR": str(server_tmp)},
+        )
         client = httpx.Client(base_url=base, timeout=300)
         for _ in range(600):
             try:

@@ -64,8 +64,9 @@ class Accounts:
             if conn.scalar(select(UserRow.id).where(UserRow.name == name)):
                 raise AccountError(f"user {name!r} exists already")
             unit_id = registry.unit_id(conn, unit, actor="accounts") if unit else None
-            conn.execute(insert(UserRow).values(name=name, password_hash=password_hash, role=role,
-                                                unit_id=unit_id))  # fmt: skip
+            conn.execute(
+                insert(UserRow).values(name=name, password_hash=password_hash, role=role, unit_id=unit_id)
+            )
             registry.audit(
                 conn, "accounts", "user", None, "create", None, {"name": name, "role": role, "unit": unit}
             )
@@ -106,9 +107,11 @@ class Accounts:
 
     def get(self, name: str) -> User | None:
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(UserRow.id, UserRow.name, UserRow.role, UserRow.unit_id, UnitRow.name)
-                               .outerjoin(UnitRow, UnitRow.id == UserRow.unit_id)
-                               .where(UserRow.name == name)).first()  # fmt: skip
+            row = conn.execute(
+                select(UserRow.id, UserRow.name, UserRow.role, UserRow.unit_id, UnitRow.name)
+                .outerjoin(UnitRow, UnitRow.id == UserRow.unit_id)
+                .where(UserRow.name == name)
+            ).first()
         return User(*row) if row else None
 
     def authenticate(self, name: str, password: str) -> User | None:
@@ -127,8 +130,14 @@ class Accounts:
         """A new session: (token for the cookie, CSRF token for forms and API calls)."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self.store.transaction() as conn:
-            conn.execute(insert(SessionRow).values(token_hash=_token_hash(token), user_id=user.id, csrf=csrf,
-                                                   expires=datetime.now(UTC) + self.idle))  # fmt: skip
+            conn.execute(
+                insert(SessionRow).values(
+                    token_hash=_token_hash(token),
+                    user_id=user.id,
+                    csrf=csrf,
+                    expires=datetime.now(UTC) + self.idle,
+                )
+            )
         return token, csrf
 
     CACHE_SECONDS = 5.0  # how long a process may reuse a session lookup (logout elsewhere: ≤ 5 s)
@@ -147,9 +156,11 @@ class Accounts:
 
     def _session(self, token: str) -> tuple[User, str] | None:
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(SessionRow.csrf, SessionRow.expires, UserRow.name)
-                               .join(UserRow, UserRow.id == SessionRow.user_id)
-                               .where(SessionRow.token_hash == _token_hash(token))).first()  # fmt: skip
+            row = conn.execute(
+                select(SessionRow.csrf, SessionRow.expires, UserRow.name)
+                .join(UserRow, UserRow.id == SessionRow.user_id)
+                .where(SessionRow.token_hash == _token_hash(token))
+            ).first()
         if row is None:
             return None
         expires = row.expires if row.expires.tzinfo else row.expires.replace(tzinfo=UTC)
@@ -160,8 +171,11 @@ class Accounts:
             timedelta(minutes=1), self.idle / 4
         ):  # used: the deadline moves on
             with self.store.transaction() as conn:
-                conn.execute(update(SessionRow).where(SessionRow.token_hash == _token_hash(token))
-                             .values(expires=now + self.idle))  # fmt: skip
+                conn.execute(
+                    update(SessionRow)
+                    .where(SessionRow.token_hash == _token_hash(token))
+                    .values(expires=now + self.idle)
+                )
         user = self.get(row.name)
         return (user, row.csrf) if user else None
 

@@ -129,8 +129,13 @@ def outcomes(
         return
     console.print(message("outcome.count", n=total), markup=False)
     for o in found:
-        row = message("outcome.row", date=o["date"] or "—", zone=o["zone"] or message("outcome.no_zone"),
-                      kind=message(f"outcome.kind.{o['kind']}"), title=o["title_original"])  # fmt: skip
+        row = message(
+            "outcome.row",
+            date=o["date"] or "—",
+            zone=o["zone"] or message("outcome.no_zone"),
+            kind=message(f"outcome.kind.{o['kind']}"),
+            title=o["title_original"],
+        )
         console.print(f"[bold]{o['document_id']}[/] ", end="")
         console.print(row, markup=False, highlight=False)
         console.print("    " + o["sentence"], markup=False, highlight=False)

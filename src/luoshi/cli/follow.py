@@ -67,13 +67,23 @@ def follow(
             if as_json:
                 console.print_json(json.dumps(found.to_json(), ensure_ascii=False))
                 return
-            console.print(message("follow.task_heading", code=found.task["code"], title=found.task["title"]),
-                          markup=False, highlight=False)  # fmt: skip
+            console.print(
+                message("follow.task_heading", code=found.task["code"], title=found.task["title"]),
+                markup=False,
+                highlight=False,
+            )
             if found.directive is None or found.document is None:
                 console.print(message("follow.not_from_directive"))
                 return
-            console.print(message("follow.source", title=found.document.title or found.document.name,
-                                  date=found.document.day or "—"), markup=False, highlight=False)  # fmt: skip
+            console.print(
+                message(
+                    "follow.source",
+                    title=found.document.title or found.document.name,
+                    date=found.document.day or "—",
+                ),
+                markup=False,
+                highlight=False,
+            )
             _print_directive(found.directive)
             return
         assert doc_id is not None

@@ -33,12 +33,17 @@ def load_services() -> None:
     from luoshi.ledger import excel, report, service, workdays
 
     globals().update(
-        SheetImportError=excel.SheetImportError, export_sheet=excel.export_sheet,
-        import_sheet=excel.import_sheet, build_report=report.build_report, render=report.render,
-        Ledger=service.Ledger, LedgerError=service.LedgerError,
-        CalendarOutOfRange=workdays.CalendarOutOfRange, assumption=workdays.assumption,
+        SheetImportError=excel.SheetImportError,
+        export_sheet=excel.export_sheet,
+        import_sheet=excel.import_sheet,
+        build_report=report.build_report,
+        render=report.render,
+        Ledger=service.Ledger,
+        LedgerError=service.LedgerError,
+        CalendarOutOfRange=workdays.CalendarOutOfRange,
+        assumption=workdays.assumption,
         load_calendar=workdays.load_calendar,
-    )  # fmt: skip
+    )
 
 
 app = typer.Typer(
@@ -57,9 +62,13 @@ RulesOption = Annotated[str, typer.Option("--rules", help=f"Status rules preset:
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AttachOption = Annotated[
     list[Path] | None,
-    typer.Option("--attach", help="An evidence file (佐证材料), kept beside the database; repeat for more.",
-                 exists=True, dir_okay=False),
-]  # fmt: skip
+    typer.Option(
+        "--attach",
+        help="An evidence file (佐证材料), kept beside the database; repeat for more.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 
 
 LangOption = Annotated[
@@ -154,8 +163,10 @@ def import_(
     added = sum(1 for c in result.changes if c["action"] == "added")
     updated = sum(1 for c in result.changes if c["action"] == "updated")
     for name in result.programmes:
-        console.print(message("import.done", count=len(result.imported), programme=name, added=added, updated=updated),
-                      markup=False)  # fmt: skip
+        console.print(
+            message("import.done", count=len(result.imported), programme=name, added=added, updated=updated),
+            markup=False,
+        )
     if result.errors:
         raise typer.Exit(3)
 
@@ -190,8 +201,17 @@ def propose(
         return
     for view in ledger.tasks(date.today(), programme, include_drafts=True):
         if view.id in ids:
-            console.print(message("cli.draft", id=view.id, code=view.code, lead=view.lead_unit or "—",
-                              deadline=view.deadline_text or "—", title=view.title[:60]), markup=False)  # fmt: skip
+            console.print(
+                message(
+                    "cli.draft",
+                    id=view.id,
+                    code=view.code,
+                    lead=view.lead_unit or "—",
+                    deadline=view.deadline_text or "—",
+                    title=view.title[:60],
+                ),
+                markup=False,
+            )
     console.print(message("cli.proposed", count=len(ids)), markup=False)
 
 
@@ -293,8 +313,17 @@ def _attached(ledger: Ledger, paths: list[Path] | None) -> Iterator[list[StagedF
         yield files
 
 
-def _request(db: str | None, actor: str, task: str, programme: str | None, kind: str, on: date, text: str,
-             new_deadline: date | None = None, attach: list[Path] | None = None) -> None:  # fmt: skip
+def _request(
+    db: str | None,
+    actor: str,
+    task: str,
+    programme: str | None,
+    kind: str,
+    on: date,
+    text: str,
+    new_deadline: date | None = None,
+    attach: list[Path] | None = None,
+) -> None:
     ledger = _ledger(db, actor)
     try:
         with _attached(ledger, attach) as files:
@@ -383,14 +412,21 @@ def history(task: str, programme: ProgrammeOption = None, db: DbOption = None) -
         _fail(e)
         return
     for row in rows:
-        console.print(f"{row['at']:%Y-%m-%d %H:%M} {row['actor']} {_audit_word(row['entity'])} {_audit_word(row['action'])} "
-                      f"{json.dumps(row['before'], ensure_ascii=False)} → {json.dumps(row['after'], ensure_ascii=False)}",
-                      markup=False)  # fmt: skip
+        console.print(
+            f"{row['at']:%Y-%m-%d %H:%M} {row['actor']} {_audit_word(row['entity'])} {_audit_word(row['action'])} "
+            f"{json.dumps(row['before'], ensure_ascii=False)} → {json.dumps(row['after'], ensure_ascii=False)}",
+            markup=False,
+        )
 
 
 @app.command("list")
-def list_(as_of: AsOfOption = None, programme: ProgrammeOption = None, rules: RulesOption = "supervision-office",
-          db: DbOption = None, as_json: JsonOption = False) -> None:  # fmt: skip
+def list_(
+    as_of: AsOfOption = None,
+    programme: ProgrammeOption = None,
+    rules: RulesOption = "supervision-office",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Tasks with their status as of a date, beside the status the sheet itself gives."""
     views = _ledger(db, create=False).tasks(_day(as_of), programme, PRESETS[rules])
     if as_json:
@@ -401,8 +437,15 @@ def list_(as_of: AsOfOption = None, programme: ProgrammeOption = None, rules: Ru
     )
     for t in views:
         rule = t.status.rule + (f"（{t.status.flag}）" if t.status.flag else "")
-        table.add_row(t.code, t.title[:30], t.lead_unit or "—", t.deadline_text or "—", t.status_text or "—",
-                      status_label(t.status.status), rule)  # fmt: skip
+        table.add_row(
+            t.code,
+            t.title[:30],
+            t.lead_unit or "—",
+            t.deadline_text or "—",
+            t.status_text or "—",
+            status_label(t.status.status),
+            rule,
+        )
     console.print(table)
 
 
@@ -424,8 +467,17 @@ def reminders(
         console.print(f"[bold]{unit}[/]")
         for key in ("overdue", "at_risk", "due_soon", "awaiting_report"):
             for t in buckets[key]:
-                console.print("  " + message("cli.reminder", label=message(f"cli.{key}"), code=t.code, title=t.title[:40],
-                                         deadline=t.deadline_text or "—"), markup=False)  # fmt: skip
+                console.print(
+                    "  "
+                    + message(
+                        "cli.reminder",
+                        label=message(f"cli.{key}"),
+                        code=t.code,
+                        title=t.title[:40],
+                        deadline=t.deadline_text or "—",
+                    ),
+                    markup=False,
+                )
 
 
 @app.command()
@@ -478,8 +530,9 @@ def report(
     """The periodic supervision report (督查通报); changes are counted from the last issued one."""
     if rules not in PRESETS:
         raise typer.BadParameter(f"unknown rules preset {rules!r}")
-    r = build_report(_ledger(db, create=False), _day(as_of), programme, PRESETS[rules], snapshot=snapshot,
-                     office=office)  # fmt: skip
+    r = build_report(
+        _ledger(db, create=False), _day(as_of), programme, PRESETS[rules], snapshot=snapshot, office=office
+    )
     try:
         text = render(r, fmt, output)
     except ValueError as e:

@@ -128,15 +128,24 @@ def ingest(
             client = stack.enter_context(dask_client(workers, scheduler)) if workers or scheduler else None
             progress = stack.enter_context(
                 Progress(
-                    TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, disable=quiet or total < 20, transient=True,
+                    TextColumn("[bold]ingest"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=err,
+                    disable=quiet or total < 20,
+                    transient=True,
                 )
-            )  # fmt: skip
+            )
             task = progress.add_task("files", total=total)
             report = ingest_paths(
-                store, paths, max_bytes=max_bytes, with_facts=facts, client=client,
+                store,
+                paths,
+                max_bytes=max_bytes,
+                with_facts=facts,
+                client=client,
                 progress=lambda files, _bytes: progress.update(task, completed=files),
-            )  # fmt: skip
+            )
         except ClusterError as e:
             err.print(str(e), markup=False, highlight=False)
             raise typer.Exit(1) from None
@@ -145,14 +154,26 @@ def ingest(
         for key, doc_id in report.duplicates:
             console.print(message("cli.already_stored", key=key, id=doc_id), style="yellow", markup=False)
         for rejection in report.rejected:
-            console.print(message("cli.rejected_input", key=rejection.key, reason=rejection.reason), style="red",
-                          markup=False)  # fmt: skip
+            console.print(
+                message("cli.rejected_input", key=rejection.key, reason=rejection.reason),
+                style="red",
+                markup=False,
+            )
         for key, warning in report.warnings:
             console.print(
                 message("cli.warning_input", key=key, warning=warning), style="yellow", markup=False
             )
-    console.print(message("cli.ingested", files=report.files, added=len(report.added), duplicates=len(report.duplicates),
-                          rejected=len(report.rejected), db=_db(db)), markup=False)  # fmt: skip
+    console.print(
+        message(
+            "cli.ingested",
+            files=report.files,
+            added=len(report.added),
+            duplicates=len(report.duplicates),
+            rejected=len(report.rejected),
+            db=_db(db),
+        ),
+        markup=False,
+    )
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
 
@@ -183,8 +204,18 @@ def search(
     from luoshi.store.listing import DocumentFilters
 
     store = open_db(db, create=False)
-    filters = DocumentFilters.of({"q": query, "year": year, "place": place, "kind": kind, "script": script,
-                                  "source": source, "date_from": date_from, "date_to": date_to})  # fmt: skip
+    filters = DocumentFilters.of(
+        {
+            "q": query,
+            "year": year,
+            "place": place,
+            "kind": kind,
+            "script": script,
+            "source": source,
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+    )
     total = store.browse(filters, limit=1, facets=False).total
     found = stories.search(store, query, limit=limit, show_all=show_all, filters=filters)
     if as_json:
@@ -273,8 +304,15 @@ def _print_facts(doc, facts) -> None:  # type: ignore[no-untyped-def]
     from rich.table import Table
 
     console.rule(f"[bold]{doc.id}[/] {doc.title or ''}")
-    console.print(message("cli.facts_header", event=facts.event_date or "—", published=facts.published or "—",
-                          script=message(f"script.{doc.script}")), markup=False)  # fmt: skip
+    console.print(
+        message(
+            "cli.facts_header",
+            event=facts.event_date or "—",
+            published=facts.published or "—",
+            script=message(f"script.{doc.script}"),
+        ),
+        markup=False,
+    )
     table = Table(show_header=True, header_style="bold", expand=True)
     table.add_column(message("cli.fact"), no_wrap=True)
     table.add_column(message("cli.value"))
@@ -336,16 +374,23 @@ def _print_summary(db: str) -> None:
     from rich.table import Table
 
     s = open_db(db, create=False).summary()
-    console.print(message("cli.summary_counts", **{k: s[k] for k in ("documents", "persons", "citations",
-                                                                    "task_batches", "directives")}), markup=False)  # fmt: skip
+    console.print(
+        message(
+            "cli.summary_counts",
+            **{k: s[k] for k in ("documents", "persons", "citations", "task_batches", "directives")},
+        ),
+        markup=False,
+    )
     first, last = s["date_range"]
     console.print(message("cli.summary_dates", first=first or "—", last=last or "—"), markup=False)
     if s["rejected"]:
         console.print(message("cli.summary_rejected", n=len(s["rejected"])), style="red", markup=False)
         for key, reason in s["rejected"]:
             console.print(f"  {key}: {reason}", markup=False)
-    for cited, label, rows in ((True, message("cli.top_cited"), s["top_cited"]),
-                               (False, message("cli.top_officials"), s["top_officials"])):  # fmt: skip
+    for cited, label, rows in (
+        (True, message("cli.top_cited"), s["top_cited"]),
+        (False, message("cli.top_officials"), s["top_officials"]),
+    ):
         table = Table(title=label, show_header=False)
         for name, n in rows:
             table.add_row(f"《{name}》" if cited else name, str(n))
@@ -363,8 +408,15 @@ def demo(
     store = open_db(db)
     report = ingest_paths(store, [corpus_path()])
     console.rule("[bold]luoshi demo")
-    console.print(message("cli.demo_ingested", added=len(report.added), duplicates=len(report.duplicates),
-                          rejected=len(report.rejected)), markup=False)  # fmt: skip
+    console.print(
+        message(
+            "cli.demo_ingested",
+            added=len(report.added),
+            duplicates=len(report.duplicates),
+            rejected=len(report.rejected),
+        ),
+        markup=False,
+    )
     _print_summary(db)
     for query in ("前海", "橫琴", "年度工作任务", "倒排工期"):
         hits = store.search(query, limit=3)
@@ -389,8 +441,9 @@ def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
     if not any(t.programme == TITLE for t in ledger.tasks(date(2026, 1, 1))):
         with tempfile.TemporaryDirectory() as tmp:
             result = import_sheet(ledger, write_example_sheet(Path(tmp) / "台账.xlsx"))
-        console.print(message("cli.demo_imported", count=len(result.imported), programme=result.programme),
-                      markup=False)  # fmt: skip
+        console.print(
+            message("cli.demo_imported", count=len(result.imported), programme=result.programme), markup=False
+        )
         with store.engine.connect() as conn:
             ids = {code: ledger.task_id(conn, code, TITLE) for code in ("1.1.1", "1.3", "3.1", "2.1")}
         ledger.report_progress(ids["1.1.1"], date(2026, 3, 25), "新增试点企业52家", 100)
@@ -495,8 +548,15 @@ def serve(
     if files is not None:
         os.environ["LUOSHI_FILES"] = str(files.expanduser().resolve())
     # X-Forwarded-For names the client (for login throttling) only when it comes from a named proxy.
-    uvicorn.run("luoshi.web.asgi:app", host=host, port=port, workers=workers, log_level="warning",
-                proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or "")  # fmt: skip
+    uvicorn.run(
+        "luoshi.web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or "",
+    )
 
 
 def main() -> None:  # pragma: no cover

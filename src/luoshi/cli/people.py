@@ -73,8 +73,15 @@ def people(
     )
     unknown = message("people.unknown_day")
     for p in shown:
-        _say("people.index_line", id=p["id"], name=p["name"], label=p["label"] or "—",
-             first=p["first_seen"] or unknown, last=p["last_seen"] or unknown, documents=p["documents"])  # fmt: skip
+        _say(
+            "people.index_line",
+            id=p["id"],
+            name=p["name"],
+            label=p["label"] or "—",
+            first=p["first_seen"] or unknown,
+            last=p["last_seen"] or unknown,
+            documents=p["documents"],
+        )
 
 
 def person(
@@ -148,26 +155,56 @@ def _print_timelines(found: dict[str, Any]) -> None:
     for p in found["people"]:
         console.print()
         console.print(
-            message("people.person_line", id=p["id"], label=p["label"] or "—", first=p["first_seen"] or unknown,
-                    last=p["last_seen"] or unknown, documents=p["documents"]),
-            markup=False, style="bold",
-        )  # fmt: skip
+            message(
+                "people.person_line",
+                id=p["id"],
+                label=p["label"] or "—",
+                first=p["first_seen"] or unknown,
+                last=p["last_seen"] or unknown,
+                documents=p["documents"],
+            ),
+            markup=False,
+            style="bold",
+        )
         if not p["posts"]:
             console.print("  " + message("people.no_posts"), markup=False)
         for r in p["posts"]:
-            console.print("  " + message("people.post_line", first=r["first_seen"] or unknown,
-                                         last=r["last_seen"] or unknown, post=r["post"]), markup=False)  # fmt: skip
+            console.print(
+                "  "
+                + message(
+                    "people.post_line",
+                    first=r["first_seen"] or unknown,
+                    last=r["last_seen"] or unknown,
+                    post=r["post"],
+                ),
+                markup=False,
+            )
             for change, day in (("start", r["began"]), ("end", r["ended"])):
                 if day:
                     word = next(
                         (e["word"] for e in r["evidence"] if e["change"] == change and e["date"] == day), ""
                     )
-                    console.print("      " + message("people.post_change", change=message(f"people.change_{change}"),
-                                                     day=day, word=word or "—"), markup=False)  # fmt: skip
+                    console.print(
+                        "      "
+                        + message(
+                            "people.post_change",
+                            change=message(f"people.change_{change}"),
+                            day=day,
+                            word=word or "—",
+                        ),
+                        markup=False,
+                    )
             first, last = r["first_document"], r["last_document"]
-            console.print("      " + message("people.post_documents", n=len({e["document_id"] for e in r["evidence"]}),
-                                             first=(first or {}).get("title") or "—",
-                                             last=(last or {}).get("title") or "—"), markup=False)  # fmt: skip
+            console.print(
+                "      "
+                + message(
+                    "people.post_documents",
+                    n=len({e["document_id"] for e in r["evidence"]}),
+                    first=(first or {}).get("title") or "—",
+                    last=(last or {}).get("title") or "—",
+                ),
+                markup=False,
+            )
 
 
 @evaluate_app.command("people")
@@ -202,8 +239,13 @@ def evaluate_people(
         _print_json(result.to_json())
     else:
         _say("people.eval_scores", p=result.precision, r=result.recall, f=result.f1)
-        _say("people.eval_counts", mentions=result.mentions, people=result.people, predicted=result.predicted,
-             missed=result.missed)  # fmt: skip
+        _say(
+            "people.eval_counts",
+            mentions=result.mentions,
+            people=result.people,
+            predicted=result.predicted,
+            missed=result.missed,
+        )
         _say("people.eval_incompatible", n=len(result.incompatible_merges))
         if errors:
             for person_id, members in result.wrong:

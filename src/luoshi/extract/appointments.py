@@ -30,8 +30,14 @@ _MAX_POSTS = 60  # characters a run of posts may cover
 # The person as object of the verb: the verb, the name, then what links it to the posts.
 _OBJECT = re.compile(r"(决定任命|任命|免去|选举|提名|决定)(?=[\u4e00-\u9fff])")
 _OBJECT_LINK = re.compile(r"(?:同志)?(?:为|的|担任|任)?")
-_OBJECT_CHANGE = {"任命": "start", "决定任命": "start", "选举": "start", "决定": "start", "免去": "end",
-                  "提名": "nominated"}  # fmt: skip
+_OBJECT_CHANGE = {
+    "任命": "start",
+    "决定任命": "start",
+    "选举": "start",
+    "决定": "start",
+    "免去": "end",
+    "提名": "nominated",
+}
 # The person as subject: name (同志) then the verb.
 _SUBJECT = re.compile(
     r"(?:同志)?(被任命为|被提名为|不再担任|当选为|调任|接任|兼任|出任|担任|当选|辞去|任)(?=[\u4e00-\u9fff])"

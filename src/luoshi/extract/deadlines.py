@@ -34,8 +34,12 @@ class Deadline:
     period: str | None = None  # for recurring: month | quarter | half-year | year
 
     def to_json(self) -> dict[str, str | None]:
-        return {"text": self.text, "kind": self.kind, "date": self.date.isoformat() if self.date else None,
-                "period": self.period}  # fmt: skip
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "date": self.date.isoformat() if self.date else None,
+            "period": self.period,
+        }
 
 
 _ONGOING = re.compile(r"长期坚持|持续推进|长期|持续|常态化|久久为功|逐年推进|持续开展")

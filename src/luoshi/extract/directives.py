@@ -97,12 +97,20 @@ def find_directives(
             raw = next(g for g in ordinal_m.groups() if g)
             ordinal = int(raw) if raw.isdigit() else _ORDINALS.index(raw) + 1
         body_end = body_start + len(body)
-        addressee = next((a.name for a in addressees if body_start <= a.span.start < body_start + 15
-                          and must and a.span.end <= body_end), None)  # fmt: skip
+        addressee = next(
+            (
+                a.name
+                for a in addressees
+                if body_start <= a.span.start < body_start + 15 and must and a.span.end <= body_end
+            ),
+            None,
+        )
         is_directive = bool(
-            _DIRECTIVE_START.match(body) or addressee or (ordinal and "要" in body[:8])
+            _DIRECTIVE_START.match(body)
+            or addressee
+            or (ordinal and "要" in body[:8])
             or (speaks and ("，要" in sentence or ",要" in sentence))
-        )  # fmt: skip
+        )
         if not is_directive or len(body) < 6:
             continue
         deadline = next(

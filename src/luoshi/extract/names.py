@@ -639,9 +639,10 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     # A leader referred to only through doctrine, or only as background, is not a participant.
     titled = {n for n, ms in by_name.items() if any(s.startswith(("总书记", "同志"), m.end) for m in ms)}
     doctrinal = {
-        n for n, ms in by_name.items()
+        n
+        for n, ms in by_name.items()
         if all(_is_reference(s, m) or (n in titled and _is_doctrinal(s, m.start, m.end)) for m in ms)
-    }  # fmt: skip
+    }
     persons = [
         Person(name, Span(by_name[name][0].start, by_name[name][0].end))
         for name in sorted(by_name.keys() - doctrinal, key=lambda n: _first_free(s, n, excluded))

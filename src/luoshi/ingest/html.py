@@ -13,10 +13,40 @@ from luoshi.text.offsets import TrackedText
 
 _DROP = ["script", "style", "noscript", "iframe", "svg", "template", "head", "select", "button"]
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "section", "article", "header", "footer", "nav", "aside", "blockquote", "pre", "dd", "dt",
-    "dl", "hr", "figure", "figcaption", "form", "main", "center", "td", "th",
-}  # fmt: skip
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "hr",
+    "figure",
+    "figcaption",
+    "form",
+    "main",
+    "center",
+    "td",
+    "th",
+}
 
 
 def _title(tree: LexborHTMLParser) -> str | None:
@@ -36,10 +66,37 @@ _STRETCH_END = re.compile("[&<>\"'\xa0\n]")
 # Elements that never nest (void) or that the parser closes by itself (a new <p> ends the last
 # one): left out when estimating how deep a page nests.
 _NOT_NESTING = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
-    "tfoot", "colgroup", "rp", "rt", "caption",
-}  # fmt: skip
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+    "p",
+    "li",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "option",
+    "optgroup",
+    "thead",
+    "tbody",
+    "tfoot",
+    "colgroup",
+    "rp",
+    "rt",
+    "caption",
+}
 # A tag; its attributes never run past the next "<", so that "<a<a<a…" stays linear.
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")
 # The parser takes time growing with the square of the nesting depth (a second at 20,000

@@ -30,9 +30,36 @@ ENV_FOLDER = "LUOSHI_FILES"
 ENV_MAX_MB = "LUOSHI_EVIDENCE_MAX_MB"
 DEFAULT_MAX_MB = 20
 # Documents, sheets, pictures and archives an office passes around; nothing a browser would run.
-SUFFIXES = ("pdf", "ofd", "doc", "docx", "wps", "rtf", "xls", "xlsx", "et", "csv", "ppt", "pptx", "dps",
-            "txt", "md", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp", "zip", "rar", "7z",
-            "mp3", "mp4")  # fmt: skip
+SUFFIXES = (
+    "pdf",
+    "ofd",
+    "doc",
+    "docx",
+    "wps",
+    "rtf",
+    "xls",
+    "xlsx",
+    "et",
+    "csv",
+    "ppt",
+    "pptx",
+    "dps",
+    "txt",
+    "md",
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "bmp",
+    "tif",
+    "tiff",
+    "webp",
+    "zip",
+    "rar",
+    "7z",
+    "mp3",
+    "mp4",
+)
 
 
 def files_folder(url: URL) -> Path:
@@ -99,8 +126,9 @@ class EvidenceFiles:
             raise LedgerError(message_in(language(), key or "upload_name_empty", params))
         suffix = name.rpartition(".")[2].lower() if "." in name else ""
         if suffix not in SUFFIXES:
-            raise LedgerError(message("evidence.bad_type", name=name, suffix=suffix or "—",
-                                        allowed="、".join(SUFFIXES)))  # fmt: skip
+            raise LedgerError(
+                message("evidence.bad_type", name=name, suffix=suffix or "—", allowed="、".join(SUFFIXES))
+            )
         temp = incoming / f"{index}.part"
         digest, size = hashlib.sha256(), 0
         with temp.open("xb") as out:

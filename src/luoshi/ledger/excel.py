@@ -355,8 +355,12 @@ def _read_rows(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name: s
 
     def close_category() -> None:
         if declared is not None and declared != top_in_category:
-            warnings.append(RowError(category_row, message("import.declared", area=area, declared=declared,
-                                                        found=top_in_category)))  # fmt: skip
+            warnings.append(
+                RowError(
+                    category_row,
+                    message("import.declared", area=area, declared=declared, found=top_in_category),
+                )
+            )
 
     seq_col = columns.get("seq")
     for r in range(header.last + 1, grid.rows + 1):
@@ -373,8 +377,14 @@ def _read_rows(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name: s
         title_text = _text(get(r, "title"))
         measures = _text(get(r, "measures"))
         cat = _CATEGORY.match(seq or first)
-        if cat and (len(distinct) == 1 or (not _text(get(r, "deadline")) and not _text(get(r, "lead"))
-                                           and not _text(get(r, "responsible")))):  # fmt: skip
+        if cat and (
+            len(distinct) == 1
+            or (
+                not _text(get(r, "deadline"))
+                and not _text(get(r, "lead"))
+                and not _text(get(r, "responsible"))
+            )
+        ):
             close_category()
             # "一、金融开放（4项）" in one (merged) cell, or "一、" in 序号 and the heading beside it.
             heading = title_text if seq and title_text and seq != title_text else cat.group(2)
@@ -476,19 +486,35 @@ def _read_rows(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name: s
         seen_codes.add(code)
         if parent is None and not (span and span[0] != r):
             top_in_category += 1  # parts of one task and sub-items count once against a declared number
-        tasks.append((r, NewTask(
-            code=code, title=title_text or measures[:120], area=row_area,
-            measures=measures or None,
-            lead_unit=lead_units[0] if lead_units else None, co_units=lead_units[1:] + co_units,
-            deadline_text=deadline_text or None, parent_code=parent,
-            status_text=status_text or None, progress_text=reports[-1][1] if reports else None,
-            notes=_text(get(r, "notes")) or None, leader=_text(get(r, "leader")) or None,
-            contact=_text(get(r, "contact")) or None, seq_text=seq, sheet_date=parsed.sheet_date,
-            start_date=parsed.issue_date, done_date=done_day, percent=_percent(get(r, "percent")),
-            reports=reports, deadline_override=override,
-            source={"kind": "excel", "file": source_name, "sheet": parsed.sheet, "row": r}
-            | ({"category": category_no} if category_no and not _text(get(r, "area")) else {}),
-        )))  # fmt: skip
+        tasks.append(
+            (
+                r,
+                NewTask(
+                    code=code,
+                    title=title_text or measures[:120],
+                    area=row_area,
+                    measures=measures or None,
+                    lead_unit=lead_units[0] if lead_units else None,
+                    co_units=lead_units[1:] + co_units,
+                    deadline_text=deadline_text or None,
+                    parent_code=parent,
+                    status_text=status_text or None,
+                    progress_text=reports[-1][1] if reports else None,
+                    notes=_text(get(r, "notes")) or None,
+                    leader=_text(get(r, "leader")) or None,
+                    contact=_text(get(r, "contact")) or None,
+                    seq_text=seq,
+                    sheet_date=parsed.sheet_date,
+                    start_date=parsed.issue_date,
+                    done_date=done_day,
+                    percent=_percent(get(r, "percent")),
+                    reports=reports,
+                    deadline_override=override,
+                    source={"kind": "excel", "file": source_name, "sheet": parsed.sheet, "row": r}
+                    | ({"category": category_no} if category_no and not _text(get(r, "area")) else {}),
+                ),
+            )
+        )
     close_category()
 
 
@@ -502,9 +528,17 @@ def _read_matrix(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name:
     sub = header.first  # the row naming 目标任务 / 进度 / 完成比例 in each group
     label_col = next((c for c in range(1, grid.width + 1) if grid.merged_from_above(sub, c)), 1)
     top = grid.anchor.get((sub, label_col), (sub, 0, 0, 0))[0]
-    subject = [t for t in dict.fromkeys(grid.text(r, c) for r in range(top, sub) for c in range(label_col + 1,
-               grid.width + 1) if (grid.anchor.get((r, c)) or (0, 0, 0, 0))[3] - (grid.anchor.get((r, c)) or
-               (0, 0, 0, 0))[1] + 1 >= grid.width - label_col) if t]  # fmt: skip
+    subject = [
+        t
+        for t in dict.fromkeys(
+            grid.text(r, c)
+            for r in range(top, sub)
+            for c in range(label_col + 1, grid.width + 1)
+            if (grid.anchor.get((r, c)) or (0, 0, 0, 0))[3] - (grid.anchor.get((r, c)) or (0, 0, 0, 0))[1] + 1
+            >= grid.width - label_col
+        )
+        if t
+    ]
     groups: list[dict[str, Any]] = []
     for c in range(label_col + 1, grid.width + 1):
         key = meaning(grid.text(sub, c))
@@ -530,24 +564,55 @@ def _read_matrix(grid: _Grid, header: _Header, parsed: ParsedSheet, source_name:
             cells = {k: grid.value(r, c) for k, c in g["cols"].items()}
             if all(_text(v) == "" for v in cells.values()):
                 continue
-            indicators.append({"name": g["name"], "lead": g["lead"], "target": cells.get("title"),
-                               "progress": cells.get("progress"), "percent": cells.get("percent")})  # fmt: skip
+            indicators.append(
+                {
+                    "name": g["name"],
+                    "lead": g["lead"],
+                    "target": cells.get("title"),
+                    "progress": cells.get("progress"),
+                    "percent": cells.get("percent"),
+                }
+            )
         leads = list(dict.fromkeys(i["lead"] for i in (indicators or groups) if i["lead"]))
         measures = "；".join(f"{i['name']}：{_text(i['target'])}" for i in indicators if _text(i["target"]))
         progress = "；".join(
-            f"{i['name']}：{_text(i['progress'])}" + (f"（{_text(i['percent'])}%）" if _text(i["percent"]) else "")
-            for i in indicators if _text(i["progress"])
-        )  # fmt: skip
+            f"{i['name']}：{_text(i['progress'])}"
+            + (f"（{_text(i['percent'])}%）" if _text(i["percent"]) else "")
+            for i in indicators
+            if _text(i["progress"])
+        )
         code = str(len(parsed.tasks) + 1)
-        parsed.tasks.append((r, NewTask(
-            code=code, title=label, area=area, measures=measures or None,
-            lead_unit=leads[0] if leads else None, co_units=leads[1:], progress_text=progress or None,
-            seq_text="", sheet_date=parsed.sheet_date, start_date=parsed.issue_date,
-            reports=[(None, progress)] if progress else [],
-            source={"kind": "excel", "file": source_name, "sheet": parsed.sheet, "row": r,
-                    "indicators": [{k: (v if isinstance(v, int | float | str) or v is None else str(v))
-                                    for k, v in i.items()} for i in indicators]},
-        )))  # fmt: skip
+        parsed.tasks.append(
+            (
+                r,
+                NewTask(
+                    code=code,
+                    title=label,
+                    area=area,
+                    measures=measures or None,
+                    lead_unit=leads[0] if leads else None,
+                    co_units=leads[1:],
+                    progress_text=progress or None,
+                    seq_text="",
+                    sheet_date=parsed.sheet_date,
+                    start_date=parsed.issue_date,
+                    reports=[(None, progress)] if progress else [],
+                    source={
+                        "kind": "excel",
+                        "file": source_name,
+                        "sheet": parsed.sheet,
+                        "row": r,
+                        "indicators": [
+                            {
+                                k: (v if isinstance(v, int | float | str) or v is None else str(v))
+                                for k, v in i.items()
+                            }
+                            for i in indicators
+                        ],
+                    },
+                ),
+            )
+        )
 
 
 def _check_package(path: Path) -> None:
@@ -573,8 +638,14 @@ def _check_package(path: Path) -> None:
                         rng = CellRange(m.group(1).decode("ascii", "replace"))
                         merged += rng.size["rows"] * rng.size["columns"]
                         if merged > MAX_MERGED_CELLS:
-                            raise LedgerError(message("import.too_big", sheet=info.filename, dimensions=rng.coord,
-                                                  limit=MAX_MERGED_CELLS))  # fmt: skip
+                            raise LedgerError(
+                                message(
+                                    "import.too_big",
+                                    sheet=info.filename,
+                                    dimensions=rng.coord,
+                                    limit=MAX_MERGED_CELLS,
+                                )
+                            )
                     tail = text[-200:]
                     # A ref cut by the chunk boundary is seen whole in the next round; one seen
                     # whole twice is counted twice, which errs on the side of refusing.
@@ -661,8 +732,23 @@ def _reparse(path: Path, parsed: ParsedSheet, year: int | None) -> ParsedSheet:
     return read_workbook(path, parsed.sheet, year)[0]
 
 
-EXPORT_COLUMNS = ["序号", "任务", "具体举措", "牵头单位", "配合单位", "完成时限", "责任领导", "责任人",
-                  "进展情况", "完成比例", "完成状态", "完成日期", "备注", "领域", "督查研判"]  # fmt: skip
+EXPORT_COLUMNS = [
+    "序号",
+    "任务",
+    "具体举措",
+    "牵头单位",
+    "配合单位",
+    "完成时限",
+    "责任领导",
+    "责任人",
+    "进展情况",
+    "完成比例",
+    "完成状态",
+    "完成日期",
+    "备注",
+    "领域",
+    "督查研判",
+]
 _WIDTHS = (8, 36, 40, 18, 24, 16, 12, 12, 36, 10, 12, 12, 16, 16, 12)
 HEADERS = EXPORT_COLUMNS
 
@@ -717,11 +803,22 @@ def export_sheet(views: list[TaskView], path: Path, title: str, issue_line: str 
             part = bool(seq) and t.parent_id is None and "." in t.code and shared[(base, t.seq_text)] > 1
             later_part = part and group is not None and group[1] == base
             values: list[Any] = [
-                "" if later_part else seq, t.title, t.measures or "", t.lead_unit or "", "、".join(t.co_units),
-                t.deadline_text or "", t.leader or "", t.contact or "", t.progress_text or "",
-                t.percent if t.percent is not None else "", t.status_text or "", t.done_date or "", t.notes or "",
-                "" if numbered else t.area or "", LABELS_ZH[t.status.status],
-            ]  # fmt: skip
+                "" if later_part else seq,
+                t.title,
+                t.measures or "",
+                t.lead_unit or "",
+                "、".join(t.co_units),
+                t.deadline_text or "",
+                t.leader or "",
+                t.contact or "",
+                t.progress_text or "",
+                t.percent if t.percent is not None else "",
+                t.status_text or "",
+                t.done_date or "",
+                t.notes or "",
+                "" if numbered else t.area or "",
+                LABELS_ZH[t.status.status],
+            ]
             ws.append(values)
             row += 1
             for col, value in enumerate(values, 1):

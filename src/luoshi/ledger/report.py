@@ -49,8 +49,14 @@ class UnitLine:
     rank: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"unit": self.unit, "counts": self.counts, "total": self.total, "closed": self.closed,
-                "rate": None if self.rate is None else round(self.rate, 4), "rank": self.rank}  # fmt: skip
+        return {
+            "unit": self.unit,
+            "counts": self.counts,
+            "total": self.total,
+            "closed": self.closed,
+            "rate": None if self.rate is None else round(self.rate, 4),
+            "rank": self.rank,
+        }
 
 
 @dataclass
@@ -125,8 +131,15 @@ def rank_units(by_unit: dict[str, dict[str, int]]) -> list[UnitLine]:
     return lines
 
 
-def build_report(ledger: Ledger, as_of: date, programme: str | None = None, rules: StatusRules | None = None,
-                 window_days: int = 30, snapshot: bool = False, office: str | None = None) -> Report:  # fmt: skip
+def build_report(
+    ledger: Ledger,
+    as_of: date,
+    programme: str | None = None,
+    rules: StatusRules | None = None,
+    window_days: int = 30,
+    snapshot: bool = False,
+    office: str | None = None,
+) -> Report:
     """The report as of ``as_of``. With ``snapshot`` it is issued (numbered 第N期 and kept as the
     baseline of the next one). Changes are counted from the last report issued before ``as_of``,
     else over the last ``window_days`` days."""
@@ -140,8 +153,13 @@ def build_report(ledger: Ledger, as_of: date, programme: str | None = None, rule
         unit = by_unit.setdefault(t.lead_unit or no_lead, {s: 0 for s in STATUSES})
         unit[t.status.status] += 1
     soon = as_of + timedelta(days=max(7, (rules.reminder_days if rules else 3)))
-    due_soon = [t for t in tasks if t.status.status not in (*CLOSED, "overdue", "awaiting_closure") and t.deadline
-                and as_of.isoformat() <= t.deadline <= soon.isoformat()]  # fmt: skip
+    due_soon = [
+        t
+        for t in tasks
+        if t.status.status not in (*CLOSED, "overdue", "awaiting_closure")
+        and t.deadline
+        and as_of.isoformat() <= t.deadline <= soon.isoformat()
+    ]
     since = (as_of - timedelta(days=window_days)).isoformat()
     done = [
         t
@@ -169,16 +187,30 @@ def build_report(ledger: Ledger, as_of: date, programme: str | None = None, rule
         )
 
     return Report(
-        as_of, programme, counts, dict(sorted(by_unit.items())), of("overdue"),
-        sorted(due_soon, key=lambda t: t.deadline or ""), done, sorted(open_units - reported),
-        completion, changes, [t for t in tasks if t.status.flag], of("at_risk"),
+        as_of,
+        programme,
+        counts,
+        dict(sorted(by_unit.items())),
+        of("overdue"),
+        sorted(due_soon, key=lambda t: t.deadline or ""),
+        done,
+        sorted(open_units - reported),
+        completion,
+        changes,
+        [t for t in tasks if t.status.flag],
+        of("at_risk"),
         [n for y in sorted({int(t.deadline[:4]) for t in tasks if t.deadline}) if (n := assumption(y))],
-        rank_units(by_unit), of("awaiting_closure"),
-        number=issue["number"] if issue and issue.get("number") else ledger.next_issue_number(as_of, programme),
+        rank_units(by_unit),
+        of("awaiting_closure"),
+        number=issue["number"]
+        if issue and issue.get("number")
+        else ledger.next_issue_number(as_of, programme),
         issued=bool(issue and issue.get("number")),
         office=(issue or {}).get("office") or office or message("report.office_default"),
-        issued_on=(issue or {}).get("issued_on"), baseline=baseline, window_days=window_days,
-    )  # fmt: skip
+        issued_on=(issue or {}).get("issued_on"),
+        baseline=baseline,
+        window_days=window_days,
+    )
 
 
 # -- words -------------------------------------------------------------------------------------
@@ -212,8 +244,16 @@ def _rate(u: UnitLine) -> str:
 def _task_line(t: TaskView) -> str:
     said = message("report.said", word=t.status_text) if t.status_text else ""
     flag = f"【{t.status.flag}】" if t.status.flag else ""
-    return message("report.task_line", code=t.code, title=t.title, lead=t.lead_unit or "—",
-                   deadline=t.deadline_text or "—", said=said, rule=t.status.rule, flag=flag)  # fmt: skip
+    return message(
+        "report.task_line",
+        code=t.code,
+        title=t.title,
+        lead=t.lead_unit or "—",
+        deadline=t.deadline_text or "—",
+        said=said,
+        rule=t.status.rule,
+        flag=flag,
+    )
 
 
 def _change_value(name: str, value: Any) -> str:
@@ -223,26 +263,50 @@ def _change_value(name: str, value: Any) -> str:
 
 
 def change_lines(r: Report) -> list[str]:
-    return [f"{c['task']} {c['title']}：" + "；".join(
-        message("report.change_line", field=message(f"field.{k}"), old=_change_value(k, v[0]),
-                new=_change_value(k, v[1])) for k, v in c["changes"].items()) for c in r.changes]  # fmt: skip
+    return [
+        f"{c['task']} {c['title']}："
+        + "；".join(
+            message(
+                "report.change_line",
+                field=message(f"field.{k}"),
+                old=_change_value(k, v[0]),
+                new=_change_value(k, v[1]),
+            )
+            for k, v in c["changes"].items()
+        )
+        for c in r.changes
+    ]
 
 
 def changes_heading(r: Report) -> str:
     base = r.baseline
-    since = (message("report.changes_since_issue", number=base["number"], as_of=base["as_of"]) if base
-             else message("report.changes_since_days", days=r.window_days))  # fmt: skip
+    since = (
+        message("report.changes_since_issue", number=base["number"], as_of=base["as_of"])
+        if base
+        else message("report.changes_since_days", days=r.window_days)
+    )
     return f"{_section('changes', len(r.changes))} {since}"
 
 
 def _lists(r: Report) -> list[tuple[str, list[TaskView]]]:
-    return [("overdue", r.overdue), ("at_risk", r.at_risk), ("due_soon", r.due_soon), ("awaiting", r.awaiting),
-            ("recent", r.recently_done), ("disagree", r.disagreements)]  # fmt: skip
+    return [
+        ("overdue", r.overdue),
+        ("at_risk", r.at_risk),
+        ("due_soon", r.due_soon),
+        ("awaiting", r.awaiting),
+        ("recent", r.recently_done),
+        ("disagree", r.disagreements),
+    ]
 
 
 def _unit_columns() -> list[str]:
-    return [message("report.col.rank"), message("col.lead"), message("report.col.total"),
-            *(status_label(s) for s in STATUSES), message("report.col.rate")]  # fmt: skip
+    return [
+        message("report.col.rank"),
+        message("col.lead"),
+        message("report.col.total"),
+        *(status_label(s) for s in STATUSES),
+        message("report.col.rate"),
+    ]
 
 
 def _task_columns() -> list[str]:
@@ -253,9 +317,16 @@ def _task_columns() -> list[str]:
 
 def render_markdown(r: Report) -> str:
     total = sum(r.counts.values())
-    lines = [f"# {_title(r)}", "", f"{_number(r)}　{_issued_line(r)}", "",
-             message("report.summary", as_of=r.as_of, total=total), "",
-             f"| {message('col.status')} | {message('report.col.count')} |", "| --- | --- |"]  # fmt: skip
+    lines = [
+        f"# {_title(r)}",
+        "",
+        f"{_number(r)}　{_issued_line(r)}",
+        "",
+        message("report.summary", as_of=r.as_of, total=total),
+        "",
+        f"| {message('col.status')} | {message('report.col.count')} |",
+        "| --- | --- |",
+    ]
     lines += [f"| {status_label(s)} | {n} |" for s, n in r.counts.items()]
     cols = _unit_columns()
     lines += [
@@ -265,8 +336,12 @@ def render_markdown(r: Report) -> str:
         "| " + " | ".join(cols) + " |",
         "|" + " --- |" * len(cols),
     ]
-    lines += ["| " + " | ".join([str(u.rank), u.unit, str(u.total), *(str(u.counts[s]) for s in STATUSES), _rate(u)])
-              + " |" for u in r.units]  # fmt: skip
+    lines += [
+        "| "
+        + " | ".join([str(u.rank), u.unit, str(u.total), *(str(u.counts[s]) for s in STATUSES), _rate(u)])
+        + " |"
+        for u in r.units
+    ]
     lines += ["", message("report.rate_note")]
     for key, items in _lists(r):
         lines += ["", f"## {_section(key, len(items))}", ""]
@@ -297,8 +372,10 @@ def _legend(statuses: list[str], y: float, x0: float = 10) -> tuple[str, float]:
         if x + w > 700 and x > x0:
             x, row = x0, row + 1
         yy = y + row * 20
-        parts.append(f'<rect x="{x:.0f}" y="{yy}" width="12" height="12" fill="{HEX[COLOURS[s]]}"/>'
-                     f'<text x="{x + 16:.0f}" y="{yy + 11}" font-size="12">{html.escape(label)}</text>')  # fmt: skip
+        parts.append(
+            f'<rect x="{x:.0f}" y="{yy}" width="12" height="12" fill="{HEX[COLOURS[s]]}"/>'
+            f'<text x="{x + 16:.0f}" y="{yy + 11}" font-size="12">{html.escape(label)}</text>'
+        )
         x += w
     return "".join(parts), (row + 1) * 20
 
@@ -315,15 +392,21 @@ def _bar_svg(r: Report) -> str:
     used = [s for s in STATUSES if any(c[s] for _, c in units)]
     legend, legend_h = _legend(used, chart_h + 34)
     total_w = label_w + width + 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w:.0f}" height="{chart_h + 40 + legend_h}" '
-             f'viewBox="0 0 {total_w:.0f} {chart_h + 40 + legend_h}" role="img" '
-             f'aria-label="{html.escape(message("report.s.by_unit"))}">']  # fmt: skip
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w:.0f}" height="{chart_h + 40 + legend_h}" '
+        f'viewBox="0 0 {total_w:.0f} {chart_h + 40 + legend_h}" role="img" '
+        f'aria-label="{html.escape(message("report.s.by_unit"))}">'
+    ]
     for tick in range(0, top + 1, step):
         x = label_w + tick / top * width
-        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="5" y2="{chart_h}" stroke="#ddd"/>'
-                     f'<text x="{x:.1f}" y="{chart_h + 14}" font-size="11" text-anchor="middle">{tick}</text>')  # fmt: skip
-    parts.append(f'<text x="{label_w + width / 2:.0f}" y="{chart_h + 28}" font-size="11" text-anchor="middle">'
-                 f"{html.escape(message('report.axis_tasks'))}</text>")  # fmt: skip
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="5" y2="{chart_h}" stroke="#ddd"/>'
+            f'<text x="{x:.1f}" y="{chart_h + 14}" font-size="11" text-anchor="middle">{tick}</text>'
+        )
+    parts.append(
+        f'<text x="{label_w + width / 2:.0f}" y="{chart_h + 28}" font-size="11" text-anchor="middle">'
+        f"{html.escape(message('report.axis_tasks'))}</text>"
+    )
     for i, (unit, counts) in enumerate(units):
         y = i * (bar_h + gap) + 10
         parts.append(
@@ -335,12 +418,16 @@ def _bar_svg(r: Report) -> str:
             if not n:
                 continue
             w = n / top * width
-            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{HEX[COLOURS[status]]}">'
-                         f"<title>{html.escape(status_label(status))}: {n}</title></rect>")  # fmt: skip
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{HEX[COLOURS[status]]}">'
+                f"<title>{html.escape(status_label(status))}: {n}</title></rect>"
+            )
             if w >= 14:
                 colour = "#000" if COLOURS[status] == "yellow" else "#fff"
-                parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 15}" font-size="11" text-anchor="middle" '
-                             f'fill="{colour}">{n}</text>')  # fmt: skip
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + 15}" font-size="11" text-anchor="middle" '
+                    f'fill="{colour}">{n}</text>'
+                )
             x += w
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 15}" font-size="11">{sum(counts.values())}</text>')
     parts.append(legend + "</svg>")
@@ -361,20 +448,28 @@ def _line_svg(r: Report) -> str:
 
     coords = [(left + i * step, y_of(n)) for i, (_, n, _) in enumerate(points)]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    axis = (f'<line x1="{left}" x2="{left}" y1="{y_of(total):.1f}" y2="{y_of(0):.1f}" stroke="#999"/>'
-            f'<line x1="{left}" x2="{left + w}" y1="{y_of(0):.1f}" y2="{y_of(0):.1f}" stroke="#999"/>'
-            f'<text x="{left - 6}" y="{y_of(0) + 4:.1f}" font-size="11" text-anchor="end">0</text>'
-            f'<text x="{left - 6}" y="{y_of(total) + 4:.1f}" font-size="11" text-anchor="end">{total}</text>')  # fmt: skip
-    labels = "".join(f'<text x="{x:.1f}" y="{h - 24}" font-size="11" text-anchor="middle">{d[5:]}</text>'
-                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#2e7d32"/>'
-                     f'<text x="{x:.1f}" y="{y - 6:.1f}" font-size="11" text-anchor="middle">{n}</text>'
-                     for (x, y), (d, n, _) in zip(coords, points, strict=True))  # fmt: skip
-    key = (f'<line x1="{left}" x2="{left + 20}" y1="{h - 8}" y2="{h - 8}" stroke="#2e7d32" stroke-width="2"/>'
-           f'<text x="{left + 26}" y="{h - 4}" font-size="12">'
-           f"{html.escape(message('report.trend_key', total=total))}</text>")  # fmt: skip
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w + left + 30}" height="{h}" '
-            f'viewBox="0 0 {w + left + 30} {h}" role="img" aria-label="{html.escape(message("report.s.trend"))}">'
-            f'{axis}<polyline fill="none" stroke="#2e7d32" stroke-width="2" points="{path}"/>{labels}{key}</svg>')  # fmt: skip
+    axis = (
+        f'<line x1="{left}" x2="{left}" y1="{y_of(total):.1f}" y2="{y_of(0):.1f}" stroke="#999"/>'
+        f'<line x1="{left}" x2="{left + w}" y1="{y_of(0):.1f}" y2="{y_of(0):.1f}" stroke="#999"/>'
+        f'<text x="{left - 6}" y="{y_of(0) + 4:.1f}" font-size="11" text-anchor="end">0</text>'
+        f'<text x="{left - 6}" y="{y_of(total) + 4:.1f}" font-size="11" text-anchor="end">{total}</text>'
+    )
+    labels = "".join(
+        f'<text x="{x:.1f}" y="{h - 24}" font-size="11" text-anchor="middle">{d[5:]}</text>'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#2e7d32"/>'
+        f'<text x="{x:.1f}" y="{y - 6:.1f}" font-size="11" text-anchor="middle">{n}</text>'
+        for (x, y), (d, n, _) in zip(coords, points, strict=True)
+    )
+    key = (
+        f'<line x1="{left}" x2="{left + 20}" y1="{h - 8}" y2="{h - 8}" stroke="#2e7d32" stroke-width="2"/>'
+        f'<text x="{left + 26}" y="{h - 4}" font-size="12">'
+        f"{html.escape(message('report.trend_key', total=total))}</text>"
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w + left + 30}" height="{h}" '
+        f'viewBox="0 0 {w + left + 30} {h}" role="img" aria-label="{html.escape(message("report.s.trend"))}">'
+        f'{axis}<polyline fill="none" stroke="#2e7d32" stroke-width="2" points="{path}"/>{labels}{key}</svg>'
+    )
 
 
 # -- HTML ------------------------------------------------------------------------------------------
@@ -400,22 +495,38 @@ def render_html_body(r: Report) -> str:
             f"<td>{esc(t.status_text or '—')}</td>"
             f'<td><span class="dot {COLOURS[t.status.status]}"></span>{esc(status_label(t.status.status))}</td>'
             f"<td>{esc(t.status.rule)}{esc('【' + t.status.flag + '】' if t.status.flag else '')}</td></tr>"
-            for t in items)  # fmt: skip
+            for t in items
+        )
         return f'<div class="table-wrap"><table class="report-tasks"><tr>{head}</tr>{rows}</table></div>'
 
     unit_head = "".join(f"<th>{esc(c)}</th>" for c in _unit_columns())
     unit_rows = "".join(
-        f"<tr><td>{u.rank}</td><td class=\"unit\">{esc(u.unit)}</td><td>{u.total}</td>"
-        + "".join(f"<td>{u.counts[s]}</td>" for s in STATUSES) + f"<td>{_rate(u)}</td></tr>"
-        for u in r.units)  # fmt: skip
-    units = (f'<div class="table-wrap"><table class="ranking"><tr>{unit_head}</tr>{unit_rows}</table></div>'
-             f'<p class="note">{esc(message("report.rate_note"))}</p>') if r.units else f"<p>{esc(message('report.none'))}</p>"  # fmt: skip
+        f'<tr><td>{u.rank}</td><td class="unit">{esc(u.unit)}</td><td>{u.total}</td>'
+        + "".join(f"<td>{u.counts[s]}</td>" for s in STATUSES)
+        + f"<td>{_rate(u)}</td></tr>"
+        for u in r.units
+    )
+    units = (
+        (
+            f'<div class="table-wrap"><table class="ranking"><tr>{unit_head}</tr>{unit_rows}</table></div>'
+            f'<p class="note">{esc(message("report.rate_note"))}</p>'
+        )
+        if r.units
+        else f"<p>{esc(message('report.none'))}</p>"
+    )
     lists = "".join(f"<h2>{esc(_section(key, len(items)))}</h2>{table(items)}" for key, items in _lists(r))
     none = f"<li>{esc(message('report.none'))}</li>"
     silent = "".join(f"<li>{esc(u)}</li>" for u in r.silent_units) or none
     changes = "".join(f"<li>{esc(line)}</li>" for line in change_lines(r)) or none
-    notes = (f"<h2>{esc(message('report.s.notes'))}</h2><ul>" + "".join(f"<li>{esc(n)}</li>" for n in r.notes)
-             + "</ul>") if r.notes else ""  # fmt: skip
+    notes = (
+        (
+            f"<h2>{esc(message('report.s.notes'))}</h2><ul>"
+            + "".join(f"<li>{esc(n)}</li>" for n in r.notes)
+            + "</ul>"
+        )
+        if r.notes
+        else ""
+    )
     return f"""<div class="masthead"><p class="doc-kind">{esc(message("report.title"))}</p>
 <p class="issue">{esc(_number(r))}</p><p class="issuer"><span>{esc(r.office)}</span><span>{esc(_date_words(date.fromisoformat(r.issued_on) if r.issued_on else r.as_of))}</span></p></div>
 <h1>{esc(_title(r))}</h1><p>{esc(message("report.summary", as_of=r.as_of, total=total))}</p>
@@ -460,8 +571,11 @@ def _width(value: Any) -> float:
 
 def _title_rows(ws: Worksheet, r: Report, columns: int, subtitle: str | None = None) -> int:
     """Title, 第N期 with the office and date, and the as-of line on top of a sheet; the next row."""
-    lines = [(_title(r), 16), (f"{_number(r)}　{_issued_line(r)}", 11),
-             (subtitle or message("report.summary", as_of=r.as_of, total=sum(r.counts.values())), 11)]  # fmt: skip
+    lines = [
+        (_title(r), 16),
+        (f"{_number(r)}　{_issued_line(r)}", 11),
+        (subtitle or message("report.summary", as_of=r.as_of, total=sum(r.counts.values())), 11),
+    ]
     for i, (text, size) in enumerate(lines, 1):
         ws.cell(row=i, column=1, value=text).font = Font(bold=i == 1, size=size)
         if columns > 1:
@@ -555,8 +669,16 @@ def render_xlsx(r: Report, path: Path) -> None:
         styles: dict[tuple[str, int], Any] = {}  # one style per colour and column, copied to each cell
         for row, t in enumerate(items, head + 1):
             colour = COLOURS[t.status.status]
-            values = [t.code, t.title, t.lead_unit, t.deadline_text, t.status_text, status_label(t.status.status),
-                      t.status.rule, t.status.flag]  # fmt: skip
+            values = [
+                t.code,
+                t.title,
+                t.lead_unit,
+                t.deadline_text,
+                t.status_text,
+                status_label(t.status.status),
+                t.status.rule,
+                t.status.flag,
+            ]
             for col, value in enumerate(values, 1):
                 cell = sheet.cell(row=row, column=col, value=value)
                 style = styles.get((colour, col))

@@ -48,9 +48,28 @@ GRADES = ("优秀", "良好", "合格", "不合格")
 REMINDER_REASONS = ("overdue", "at_risk", "due_soon", "awaiting_report")  # why a 催办单 names a task
 HISTORY_ENTITIES = ("task", "progress", "request", "milestone", "evidence", "reminder")
 MAX_WORKDAYS = 250  # a milestone at most about a working year before the deadline
-TASK_FIELDS = ("code", "area", "title", "measures", "lead_unit_id", "deadline_text", "deadline_kind",
-               "deadline", "original_deadline", "start_date", "state", "done_date", "grade",
-               "status_text", "notes", "parent_id", "leader", "contact", "seq_text", "sheet_date")  # fmt: skip
+TASK_FIELDS = (
+    "code",
+    "area",
+    "title",
+    "measures",
+    "lead_unit_id",
+    "deadline_text",
+    "deadline_kind",
+    "deadline",
+    "original_deadline",
+    "start_date",
+    "state",
+    "done_date",
+    "grade",
+    "status_text",
+    "notes",
+    "parent_id",
+    "leader",
+    "contact",
+    "seq_text",
+    "sheet_date",
+)
 
 
 @dataclass
@@ -121,9 +140,16 @@ class TaskView:
 
     def to_json(self) -> dict[str, Any]:
         out = {k: v for k, v in vars(self).items() if k != "status"}
-        out.update(status=self.status.status, colour=self.status.colour, rule=self.status.rule,
-                   status_reason=self.status.rule, status_flag=self.status.flag, sheet_status=self.status_text,
-                   progress=self.progress_text, updated=self.last_report)  # fmt: skip
+        out.update(
+            status=self.status.status,
+            colour=self.status.colour,
+            rule=self.status.rule,
+            status_reason=self.status.rule,
+            status_flag=self.status.flag,
+            sheet_status=self.status_text,
+            progress=self.progress_text,
+            updated=self.last_report,
+        )
         return out
 
 
@@ -135,8 +161,9 @@ def _date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
 
 
-def _completion(reports: list[tuple[str, int | None]], closures: list[tuple[str, str, str | None]],
-                day: str) -> tuple[str | None, bool]:  # fmt: skip
+def _completion(
+    reports: list[tuple[str, int | None]], closures: list[tuple[str, str, str | None]], day: str
+) -> tuple[str | None, bool]:
     """As of ``day``: since when the lead unit has declared the task complete and awaits the
     office (a 100% report since the last returned closure, or a closure request not yet decided),
     and whether a request (rather than a report) declared it."""
@@ -144,8 +171,10 @@ def _completion(reports: list[tuple[str, int | None]], closures: list[tuple[str,
         (d for _, decision, d in closures if decision == "returned" and d and d <= day), default=""
     )
     by_report = completion_day([(on, p) for on, p in reports if on > returned]) if reports else None
-    pending = min((on for on, decision, d in closures if decision == "pending" or (d is not None and d > day)),
-                  default=None)  # fmt: skip
+    pending = min(
+        (on for on, decision, d in closures if decision == "pending" or (d is not None and d > day)),
+        default=None,
+    )
     if pending and (by_report is None or pending < by_report):
         return pending, True
     return by_report, False
@@ -192,16 +221,24 @@ class Ledger:
 
     # -- audit ---------------------------------------------------------------------------------
 
-    def audit(self, conn: Connection, entity: str, entity_id: int | None, action: str,
-              before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:  # fmt: skip
+    def audit(
+        self,
+        conn: Connection,
+        entity: str,
+        entity_id: int | None,
+        action: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
         registry.audit(conn, self.actor, entity, entity_id, action, before, after)
 
     def history(self, task_id: int) -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
             rows = conn.execute(
-                select(AuditRow).where(AuditRow.entity_id == task_id, AuditRow.entity.in_(HISTORY_ENTITIES))
+                select(AuditRow)
+                .where(AuditRow.entity_id == task_id, AuditRow.entity.in_(HISTORY_ENTITIES))
                 .order_by(AuditRow.id)
-            ).mappings()  # fmt: skip
+            ).mappings()
             return [dict(r) for r in rows]
 
     # -- programmes and units ------------------------------------------------------------------
@@ -255,24 +292,45 @@ class Ledger:
             dl = t.deadline_override or parse_deadline(t.deadline_text, year, reference=t.start_date)
             lead_id = unit(t.lead_unit) if t.lead_unit else None
             parent_id = ids.get(t.parent_code or "") or (
-                conn.scalar(select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.parent_code))
-                if t.parent_code else None
-            )  # fmt: skip
+                conn.scalar(
+                    select(TaskRow.id).where(TaskRow.programme_id == pid, TaskRow.code == t.parent_code)
+                )
+                if t.parent_code
+                else None
+            )
             values = {
-                "programme_id": pid, "parent_id": parent_id, "code": t.code, "area": t.area, "title": t.title,
+                "programme_id": pid,
+                "parent_id": parent_id,
+                "code": t.code,
+                "area": t.area,
+                "title": t.title,
                 "measures": t.measures,
                 "lead_unit_id": lead_id,
-                "deadline_text": t.deadline_text, "deadline_kind": dl.kind,
-                "deadline": _iso(dl.date), "original_deadline": _iso(dl.date),
+                "deadline_text": t.deadline_text,
+                "deadline_kind": dl.kind,
+                "deadline": _iso(dl.date),
+                "original_deadline": _iso(dl.date),
                 "start_date": _iso(t.start_date or (date(year, 1, 1) if year else None)),
-                "state": t.state, "status_text": t.status_text, "notes": t.notes, "source": t.source,
-                "leader": t.leader, "contact": t.contact, "seq_text": t.seq_text, "sheet_date": _iso(t.sheet_date),
+                "state": t.state,
+                "status_text": t.status_text,
+                "notes": t.notes,
+                "source": t.source,
+                "leader": t.leader,
+                "contact": t.contact,
+                "seq_text": t.seq_text,
+                "sheet_date": _iso(t.sheet_date),
                 "done_date": _iso(t.done_date),
-            }  # fmt: skip
+            }
             tid = new_id(conn.execute(insert(TaskRow), values))
             self._add_co_units(conn, tid, lead_id, t.co_units, unit)
-            self.audit(conn, "task", tid, "create", None,
-                       {k: v for k, v in values.items() if k != "source"} | {"co_units": t.co_units})  # fmt: skip
+            self.audit(
+                conn,
+                "task",
+                tid,
+                "create",
+                None,
+                {k: v for k, v in values.items() if k != "source"} | {"co_units": t.co_units},
+            )
             reports = list(t.reports)
             if t.progress_text and not reports:
                 reports.append((None, t.progress_text))
@@ -281,8 +339,16 @@ class Ledger:
                 # written beside it goes with the latest one.
                 on = day or t.sheet_date or t.start_date or (date(year, 1, 1) if year else date.today())
                 percent = t.percent if i == len(reports) - 1 else None
-                conn.execute(insert(ProgressRow), {"task_id": tid, "date": on.isoformat(), "text": text,
-                                                   "percent": percent, "reporter": self.actor})  # fmt: skip
+                conn.execute(
+                    insert(ProgressRow),
+                    {
+                        "task_id": tid,
+                        "date": on.isoformat(),
+                        "text": text,
+                        "percent": percent,
+                        "reporter": self.actor,
+                    },
+                )
             ids[t.code] = tid
             out.append(tid)
         return out
@@ -305,12 +371,17 @@ class Ledger:
         texts_of: dict[int, list[str]] = {}
         for start in range(0, len(ids), 500):  # bulk reads, not two queries per task
             chunk = ids[start : start + 500]
-            for tid, uid in conn.execute(select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
-                                         .where(TaskUnitRow.task_id.in_(chunk)).order_by(TaskUnitRow.position)):  # fmt: skip
+            for tid, uid in conn.execute(
+                select(TaskUnitRow.task_id, TaskUnitRow.unit_id)
+                .where(TaskUnitRow.task_id.in_(chunk))
+                .order_by(TaskUnitRow.position)
+            ):
                 co_of.setdefault(tid, []).append(uid)
-            for tid, text in conn.execute(select(ProgressRow.task_id, ProgressRow.text)
-                                          .where(ProgressRow.task_id.in_(chunk))
-                                          .order_by(ProgressRow.date, ProgressRow.id)):  # fmt: skip
+            for tid, text in conn.execute(
+                select(ProgressRow.task_id, ProgressRow.text)
+                .where(ProgressRow.task_id.in_(chunk))
+                .order_by(ProgressRow.date, ProgressRow.id)
+            ):
                 texts_of.setdefault(tid, []).append(text)
         unit_ids: dict[str, int | None] = {}
 
@@ -335,17 +406,22 @@ class Ledger:
             lead = units.get(old["lead_unit_id"]) if old["lead_unit_id"] else None
             # Units compare by identity: "市发改委" is the unit stored as "深圳市发展和改革委员会".
             lead_id = unit(t.lead_unit) if t.lead_unit else None
-            new_co_ids = list(dict.fromkeys(u for u in (unit(n) for n in t.co_units)
-                                            if u is not None and u != lead_id))  # fmt: skip
+            new_co_ids = list(
+                dict.fromkeys(u for u in (unit(n) for n in t.co_units) if u is not None and u != lead_id)
+            )
             diff: dict[str, list[Any]] = {}
             values: dict[str, Any] = {}
             for name, before, after in (
-                ("code", old["code"], t.code), ("measures", old["measures"], t.measures),
-                ("deadline_text", old["deadline_text"], t.deadline_text), ("leader", old["leader"], t.leader),
-                ("contact", old["contact"], t.contact), ("status_text", old["status_text"], t.status_text),
-                ("notes", old["notes"], t.notes), ("seq_text", old["seq_text"], t.seq_text),
+                ("code", old["code"], t.code),
+                ("measures", old["measures"], t.measures),
+                ("deadline_text", old["deadline_text"], t.deadline_text),
+                ("leader", old["leader"], t.leader),
+                ("contact", old["contact"], t.contact),
+                ("status_text", old["status_text"], t.status_text),
+                ("notes", old["notes"], t.notes),
+                ("seq_text", old["seq_text"], t.seq_text),
                 ("sheet_date", old["sheet_date"], _iso(t.sheet_date)),
-            ):  # fmt: skip
+            ):
                 if before != after:
                     diff[name], values[name] = [before, after], after
             if "code" in values:  # renumbered: codes change after the loop, when every old code is free
@@ -374,8 +450,15 @@ class Ledger:
             for day, text in t.reports:
                 if text not in known:  # a report the sheet adds (each dated column once)
                     on = day or t.sheet_date or date.today()
-                    conn.execute(insert(ProgressRow).values(task_id=old["id"], date=on.isoformat(), text=text,
-                                                            percent=t.percent, reporter=self.actor))  # fmt: skip
+                    conn.execute(
+                        insert(ProgressRow).values(
+                            task_id=old["id"],
+                            date=on.isoformat(),
+                            text=text,
+                            percent=t.percent,
+                            reporter=self.actor,
+                        )
+                    )
                     self.audit(
                         conn, "progress", old["id"], "report", None, {"date": on.isoformat(), "text": text}
                     )
@@ -391,8 +474,14 @@ class Ledger:
         self.audit(conn, "programme", pid, "sheet-import", None, {"changes": changes})
         return changes
 
-    def _add_co_units(self, conn: Connection, tid: int, lead_id: int | None, names: list[str],
-                      unit: Callable[[str], int | None] | None = None) -> None:  # fmt: skip
+    def _add_co_units(
+        self,
+        conn: Connection,
+        tid: int,
+        lead_id: int | None,
+        names: list[str],
+        unit: Callable[[str], int | None] | None = None,
+    ) -> None:
         """Co-operating units of a task that has none yet, in order, each once, never the lead."""
         seen = {lead_id, None}
         for position, name in enumerate(names):
@@ -452,13 +541,28 @@ class Ledger:
             count = iter(range(1 << 30))
             yield lambda name, stream: self.files.stage(incoming, name, stream, next(count))
 
-    def _keep_evidence(self, conn: Connection, task_id: int, files: Sequence[StagedFile], unit_id: int | None,
-                       progress_id: int | None = None, request_id: int | None = None) -> list[int]:  # fmt: skip
+    def _keep_evidence(
+        self,
+        conn: Connection,
+        task_id: int,
+        files: Sequence[StagedFile],
+        unit_id: int | None,
+        progress_id: int | None = None,
+        request_id: int | None = None,
+    ) -> list[int]:
         ids = []
         for f in files:
-            values = {"task_id": task_id, "progress_id": progress_id, "request_id": request_id, "name": f.name,
-                      "path": self.files.keep(f), "size": f.size, "sha256": f.sha256, "unit_id": unit_id,
-                      "uploaded_by": self.actor}  # fmt: skip
+            values = {
+                "task_id": task_id,
+                "progress_id": progress_id,
+                "request_id": request_id,
+                "name": f.name,
+                "path": self.files.keep(f),
+                "size": f.size,
+                "sha256": f.sha256,
+                "unit_id": unit_id,
+                "uploaded_by": self.actor,
+            }
             ids.append(new_id(conn.execute(insert(EvidenceRow).values(**values))))
             self.audit(
                 conn, "evidence", task_id, "add", None, {k: values[k] for k in ("name", "size", "sha256")}
@@ -472,16 +576,27 @@ class Ledger:
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if task["state"] in ("rejected", "draft"):
-                raise LedgerError(message("ledger.no_progress_state", code=task["code"],
-                                          state=message(f"task_state.{task['state']}")))  # fmt: skip
+                raise LedgerError(
+                    message(
+                        "ledger.no_progress_state",
+                        code=task["code"],
+                        state=message(f"task_state.{task['state']}"),
+                    )
+                )
             uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
             return self._keep_evidence(conn, task_id, files, uid)
 
     def evidence(self, task_id: int) -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(
-                select(EvidenceRow, UnitRow.name.label("unit")).outerjoin(UnitRow, UnitRow.id == EvidenceRow.unit_id)
-                .where(EvidenceRow.task_id == task_id).order_by(EvidenceRow.id)).mappings()]  # fmt: skip
+            return [
+                dict(r)
+                for r in conn.execute(
+                    select(EvidenceRow, UnitRow.name.label("unit"))
+                    .outerjoin(UnitRow, UnitRow.id == EvidenceRow.unit_id)
+                    .where(EvidenceRow.task_id == task_id)
+                    .order_by(EvidenceRow.id)
+                ).mappings()
+            ]
 
     def evidence_file(self, file_id: int) -> tuple[dict[str, Any], Path]:
         """One evidence file's record and where its content is (LedgerError when either is gone)."""
@@ -500,13 +615,27 @@ class Ledger:
         """A task's row (its source among the fields) and its progress reports, oldest first."""
         with self.store.engine.connect() as conn:
             task = self._task_row(conn, task_id)
-            progress = [dict(r) for r in conn.execute(select(ProgressRow).where(ProgressRow.task_id == task_id)
-                                                      .order_by(ProgressRow.date, ProgressRow.id)).mappings()]  # fmt: skip
+            progress = [
+                dict(r)
+                for r in conn.execute(
+                    select(ProgressRow)
+                    .where(ProgressRow.task_id == task_id)
+                    .order_by(ProgressRow.date, ProgressRow.id)
+                ).mappings()
+            ]
         return task, progress
 
-    def report_progress(self, task_id: int, on: date, text: str, percent: int | None = None,
-                        unit: str | None = None, evidence: str | None = None,
-                        files: Sequence[StagedFile] = (), source: dict[str, Any] | None = None) -> int:  # fmt: skip
+    def report_progress(
+        self,
+        task_id: int,
+        on: date,
+        text: str,
+        percent: int | None = None,
+        unit: str | None = None,
+        evidence: str | None = None,
+        files: Sequence[StagedFile] = (),
+        source: dict[str, Any] | None = None,
+    ) -> int:
         """A unit's progress report (``source``: the later document and span it was taken from). Its date may not lie in the future or before the task's
         start. A 100% report makes the task await closure (待销号); only the office's 销号 (an
         accepted closure request) makes it done."""
@@ -517,12 +646,24 @@ class Ledger:
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if task["state"] != "active":
-                raise LedgerError(message("ledger.no_progress_state", code=task["code"],
-                                          state=message(f"task_state.{task['state']}")))  # fmt: skip
+                raise LedgerError(
+                    message(
+                        "ledger.no_progress_state",
+                        code=task["code"],
+                        state=message(f"task_state.{task['state']}"),
+                    )
+                )
             self._check_day(on, task["start_date"], "ledger.report_in_future", "ledger.report_before_start")
             uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
-            values = {"task_id": task_id, "date": on.isoformat(), "unit_id": uid, "text": text.strip(),
-                      "percent": percent, "evidence": evidence, "reporter": self.actor}  # fmt: skip
+            values = {
+                "task_id": task_id,
+                "date": on.isoformat(),
+                "unit_id": uid,
+                "text": text.strip(),
+                "percent": percent,
+                "evidence": evidence,
+                "reporter": self.actor,
+            }
             if source is not None:
                 values["source"] = source
             rid = new_id(conn.execute(insert(ProgressRow).values(**values)))
@@ -547,17 +688,30 @@ class Ledger:
             }
             dates = backward_schedule(date.fromisoformat(task["deadline"]), offsets)
             for title, due in dates.items():
-                values = {"task_id": task_id, "title": title, "workdays_before_deadline": offsets[title],
-                          "due": due.isoformat()}  # fmt: skip
+                values = {
+                    "task_id": task_id,
+                    "title": title,
+                    "workdays_before_deadline": offsets[title],
+                    "due": due.isoformat(),
+                }
                 old = existing.get(title)
                 if old is None:
                     conn.execute(insert(MilestoneRow).values(**values))
                     self.audit(conn, "milestone", task_id, "create", None, values)
                 elif (old.due, old.workdays_before_deadline) != (values["due"], offsets[title]):
                     conn.execute(update(MilestoneRow).where(MilestoneRow.id == old.id).values(**values))
-                    self.audit(conn, "milestone", task_id, "update",
-                               {"title": title, "due": old.due, "workdays_before_deadline": old.workdays_before_deadline},
-                               values)  # fmt: skip
+                    self.audit(
+                        conn,
+                        "milestone",
+                        task_id,
+                        "update",
+                        {
+                            "title": title,
+                            "due": old.due,
+                            "workdays_before_deadline": old.workdays_before_deadline,
+                        },
+                        values,
+                    )
             return dates
 
     def complete_milestone(self, milestone_id: int, on: date) -> int:
@@ -571,14 +725,26 @@ class Ledger:
             conn.execute(
                 update(MilestoneRow).where(MilestoneRow.id == milestone_id).values(done_date=on.isoformat())
             )
-            self.audit(conn, "milestone", row["task_id"], "done", {"title": row["title"], "done_date": row["done_date"]},
-                       {"title": row["title"], "done_date": on.isoformat()})  # fmt: skip
+            self.audit(
+                conn,
+                "milestone",
+                row["task_id"],
+                "done",
+                {"title": row["title"], "done_date": row["done_date"]},
+                {"title": row["title"], "done_date": on.isoformat()},
+            )
             return int(row["task_id"])
 
     # -- editing -------------------------------------------------------------------------------
 
-    def edit_task(self, task_id: int, title: str | None = None, lead_unit: str | None = None,
-                  co_units: Sequence[str] | None = None, deadline: date | None = None) -> dict[str, Any]:  # fmt: skip
+    def edit_task(
+        self,
+        task_id: int,
+        title: str | None = None,
+        lead_unit: str | None = None,
+        co_units: Sequence[str] | None = None,
+        deadline: date | None = None,
+    ) -> dict[str, Any]:
         """The office corrects a task: title, lead unit ("" for none), co-operating units, or the
         deadline (a correction, not an extension: the original deadline moves with it unless an
         extension was approved). Only what differs is changed; before and after go to the audit
@@ -587,8 +753,15 @@ class Ledger:
             task = self._task_row(conn, task_id)
             return self._edit(conn, task, title, lead_unit, co_units, deadline)
 
-    def _edit(self, conn: Connection, task: dict[str, Any], title: str | None, lead_unit: str | None,
-              co_units: Sequence[str] | None, deadline: date | None) -> dict[str, Any]:  # fmt: skip
+    def _edit(
+        self,
+        conn: Connection,
+        task: dict[str, Any],
+        title: str | None,
+        lead_unit: str | None,
+        co_units: Sequence[str] | None,
+        deadline: date | None,
+    ) -> dict[str, Any]:
         task_id = task["id"]
         units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
         before: dict[str, Any] = {}
@@ -613,17 +786,31 @@ class Ledger:
                 raise LedgerError(
                     message("ledger.deadline_before_start", deadline=deadline, start=task["start_date"])
                 )
-            values.update(deadline=deadline.isoformat(), deadline_kind="date",
-                          deadline_text=message("ledger.deadline_written", lang="zh", year=deadline.year,
-                                                month=deadline.month, day=deadline.day))  # fmt: skip
+            values.update(
+                deadline=deadline.isoformat(),
+                deadline_kind="date",
+                deadline_text=message(
+                    "ledger.deadline_written",
+                    lang="zh",
+                    year=deadline.year,
+                    month=deadline.month,
+                    day=deadline.day,
+                ),
+            )
             if task["original_deadline"] in (None, task["deadline"]):
                 values["original_deadline"] = deadline.isoformat()
             for k in ("deadline", "deadline_text", "deadline_kind"):
                 before[k], after[k] = task[k], values[k]
         if values:
             conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(**values))
-        old_co = [int(u) for u in conn.scalars(select(TaskUnitRow.unit_id).where(TaskUnitRow.task_id == task_id)
-                                               .order_by(TaskUnitRow.position))]  # fmt: skip
+        old_co = [
+            int(u)
+            for u in conn.scalars(
+                select(TaskUnitRow.unit_id)
+                .where(TaskUnitRow.task_id == task_id)
+                .order_by(TaskUnitRow.position)
+            )
+        ]
         if co_units is not None or "lead_unit_id" in values:
             names = [
                 n.strip()
@@ -645,8 +832,16 @@ class Ledger:
 
     # -- extension and closure requests ---------------------------------------------------------
 
-    def request(self, task_id: int, kind: str, on: date, text: str, new_deadline: date | None = None,
-                files: Sequence[StagedFile] = (), unit: str | None = None) -> int:  # fmt: skip
+    def request(
+        self,
+        task_id: int,
+        kind: str,
+        on: date,
+        text: str,
+        new_deadline: date | None = None,
+        files: Sequence[StagedFile] = (),
+        unit: str | None = None,
+    ) -> int:
         """A unit asks for an extension (延期申请, before the deadline, to a later date) or for
         closure (办结申请, with its 办结报告); one of each kind may wait for a decision at a time.
         A pending closure makes the task await closure (待销号)."""
@@ -655,14 +850,28 @@ class Ledger:
         with self.store.transaction() as conn:
             task = self._task_row(conn, task_id)
             if task["state"] != "active":
-                raise LedgerError(message("ledger.request_state", code=task["code"],
-                                          state=message(f"task_state.{task['state']}")))  # fmt: skip
+                raise LedgerError(
+                    message(
+                        "ledger.request_state",
+                        code=task["code"],
+                        state=message(f"task_state.{task['state']}"),
+                    )
+                )
             self._check_day(on, task["start_date"], "ledger.request_in_future", "ledger.request_before_start")
-            pending = conn.scalar(select(RequestRow.id).where(RequestRow.task_id == task_id, RequestRow.kind == kind,
-                                                              RequestRow.decision == "pending"))  # fmt: skip
+            pending = conn.scalar(
+                select(RequestRow.id).where(
+                    RequestRow.task_id == task_id, RequestRow.kind == kind, RequestRow.decision == "pending"
+                )
+            )
             if pending is not None:
-                raise LedgerError(message("ledger.request_pending", code=task["code"], id=pending,
-                                          kind=message(f"request_kind.{kind}")))  # fmt: skip
+                raise LedgerError(
+                    message(
+                        "ledger.request_pending",
+                        code=task["code"],
+                        id=pending,
+                        kind=message(f"request_kind.{kind}"),
+                    )
+                )
             if kind == "extension":
                 if new_deadline is None:
                     raise LedgerError(message("ledger.extension_needs_date"))
@@ -674,8 +883,14 @@ class Ledger:
                     )
             elif not text.strip():
                 raise LedgerError(message("ledger.closure_needs_report"))
-            values = {"task_id": task_id, "kind": kind, "date": on.isoformat(), "text": text.strip(),
-                      "new_deadline": _iso(new_deadline) if kind == "extension" else None, "actor": self.actor}  # fmt: skip
+            values = {
+                "task_id": task_id,
+                "kind": kind,
+                "date": on.isoformat(),
+                "text": text.strip(),
+                "new_deadline": _iso(new_deadline) if kind == "extension" else None,
+                "actor": self.actor,
+            }
             rid = new_id(conn.execute(insert(RequestRow).values(**values)))
             self.audit(conn, "request", task_id, f"{kind}-request", None, values)
             uid = self.unit_id(conn, unit) if unit else task["lead_unit_id"]
@@ -691,8 +906,13 @@ class Ledger:
             if req is None:
                 raise LedgerError(message("ledger.no_request", id=request_id))
             if req["decision"] != "pending":
-                raise LedgerError(message("ledger.already_decided", id=request_id,
-                                          decision=message(f"decision.{req['decision']}")))  # fmt: skip
+                raise LedgerError(
+                    message(
+                        "ledger.already_decided",
+                        id=request_id,
+                        decision=message(f"decision.{req['decision']}"),
+                    )
+                )
             if on > self.today():
                 raise LedgerError(message("ledger.decision_in_future", on=on, today=self.today()))
             if on.isoformat() < req["date"]:
@@ -701,25 +921,49 @@ class Ledger:
                 raise LedgerError(message("ledger.needs_grade", grades="/".join(GRADES)))
             if grade and not (req["kind"] == "closure" and accept):
                 raise LedgerError(message("ledger.grade_only_closure"))
-            decision = ("approved" if accept else "refused") if req["kind"] == "extension" else (
-                "accepted" if accept else "returned")  # fmt: skip
-            conn.execute(update(RequestRow).where(RequestRow.id == request_id)
-                         .values(decision=decision, decided_on=on.isoformat(), grade=grade))  # fmt: skip
-            self.audit(conn, "request", req["task_id"], f"{req['kind']}-{decision}", {"decision": "pending"},
-                       {"decision": decision, "grade": grade, "request": request_id})  # fmt: skip
+            decision = (
+                ("approved" if accept else "refused")
+                if req["kind"] == "extension"
+                else ("accepted" if accept else "returned")
+            )
+            conn.execute(
+                update(RequestRow)
+                .where(RequestRow.id == request_id)
+                .values(decision=decision, decided_on=on.isoformat(), grade=grade)
+            )
+            self.audit(
+                conn,
+                "request",
+                req["task_id"],
+                f"{req['kind']}-{decision}",
+                {"decision": "pending"},
+                {"decision": decision, "grade": grade, "request": request_id},
+            )
             task = self._task_row(conn, req["task_id"])
             if req["kind"] == "extension" and accept:
                 change = {"deadline": req["new_deadline"]}
             elif req["kind"] == "closure" and accept:
                 # Done on the day the unit reported it complete, counting only reports since the
                 # office last returned a closure (what it returned was not complete).
-                returned = conn.scalar(select(func.max(RequestRow.decided_on)).where(
-                    RequestRow.task_id == task["id"], RequestRow.kind == "closure",
-                    RequestRow.decision == "returned")) or ""  # fmt: skip
-                reports = conn.execute(select(ProgressRow.date, ProgressRow.percent)
-                                       .where(ProgressRow.task_id == task["id"], ProgressRow.date <= req["date"],
-                                              ProgressRow.date > returned)
-                                       .order_by(ProgressRow.date, ProgressRow.id)).all()  # fmt: skip
+                returned = (
+                    conn.scalar(
+                        select(func.max(RequestRow.decided_on)).where(
+                            RequestRow.task_id == task["id"],
+                            RequestRow.kind == "closure",
+                            RequestRow.decision == "returned",
+                        )
+                    )
+                    or ""
+                )
+                reports = conn.execute(
+                    select(ProgressRow.date, ProgressRow.percent)
+                    .where(
+                        ProgressRow.task_id == task["id"],
+                        ProgressRow.date <= req["date"],
+                        ProgressRow.date > returned,
+                    )
+                    .order_by(ProgressRow.date, ProgressRow.id)
+                ).all()
                 done = task["done_date"] or completion_day([(d, p) for d, p in reports]) or req["date"]
                 change = {"state": "closed", "grade": grade, "done_date": done}
             else:
@@ -730,10 +974,16 @@ class Ledger:
     def pending_requests(self) -> list[dict[str, Any]]:
         """Requests waiting for the office, oldest first, with their task's code, title and unit."""
         with self.store.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(
-                select(RequestRow, TaskRow.code, TaskRow.title, UnitRow.name.label("lead_unit"))
-                .join(TaskRow, TaskRow.id == RequestRow.task_id).outerjoin(UnitRow, UnitRow.id == TaskRow.lead_unit_id)
-                .where(RequestRow.decision == "pending").order_by(RequestRow.date, RequestRow.id)).mappings()]  # fmt: skip
+            return [
+                dict(r)
+                for r in conn.execute(
+                    select(RequestRow, TaskRow.code, TaskRow.title, UnitRow.name.label("lead_unit"))
+                    .join(TaskRow, TaskRow.id == RequestRow.task_id)
+                    .outerjoin(UnitRow, UnitRow.id == TaskRow.lead_unit_id)
+                    .where(RequestRow.decision == "pending")
+                    .order_by(RequestRow.date, RequestRow.id)
+                ).mappings()
+            ]
 
     # -- proposals from documents ---------------------------------------------------------------
 
@@ -741,12 +991,22 @@ class Ledger:
         """Draft tasks from a stored document's directives: addressee as candidate lead unit,
         deadline from the directive, a link back to the source span."""
         with self.store.transaction() as conn:
-            doc = conn.execute(select(DocumentRow.id, DocumentRow.name, DocumentRow.event_date, DocumentRow.published)
-                               .where(DocumentRow.id == document_id)).first()  # fmt: skip
+            doc = conn.execute(
+                select(DocumentRow.id, DocumentRow.name, DocumentRow.event_date, DocumentRow.published).where(
+                    DocumentRow.id == document_id
+                )
+            ).first()
             if doc is None:
                 raise LedgerError(message("ledger.no_document", id=document_id))
-            directives = conn.execute(select(DirectiveRow).where(DirectiveRow.document_id == document_id)
-                                      .order_by(DirectiveRow.start)).mappings().all()  # fmt: skip
+            directives = (
+                conn.execute(
+                    select(DirectiveRow)
+                    .where(DirectiveRow.document_id == document_id)
+                    .order_by(DirectiveRow.start)
+                )
+                .mappings()
+                .all()
+            )
             if not directives:
                 raise LedgerError(message("ledger.no_directives", id=document_id))
             day = doc.event_date or doc.published
@@ -762,13 +1022,24 @@ class Ledger:
                 code = f"D{document_id}.{i}"
                 if code in taken:
                     continue
-                tasks.append(NewTask(
-                    code=code, title=d["text"][:200], measures=d["text"], lead_unit=d["addressee"],
-                    deadline_text=d["deadline"], state="draft",
-                    start_date=date.fromisoformat(day) if day else None,
-                    source={"kind": "document", "document_id": document_id, "document": doc.name,
-                            "span": [d["start"], d["end"]], "speaker": d["speaker"]},
-                ))  # fmt: skip
+                tasks.append(
+                    NewTask(
+                        code=code,
+                        title=d["text"][:200],
+                        measures=d["text"],
+                        lead_unit=d["addressee"],
+                        deadline_text=d["deadline"],
+                        state="draft",
+                        start_date=date.fromisoformat(day) if day else None,
+                        source={
+                            "kind": "document",
+                            "document_id": document_id,
+                            "document": doc.name,
+                            "span": [d["start"], d["end"]],
+                            "speaker": d["speaker"],
+                        },
+                    )
+                )
             return self.add_tasks(conn, programme, year, tasks) if tasks else []
 
     def decide_proposal(self, task_id: int, accept: bool) -> None:
@@ -783,11 +1054,22 @@ class Ledger:
             for task_id in dict.fromkeys(task_ids):
                 task = self._task_row(conn, task_id)
                 if task["state"] != "draft":
-                    raise LedgerError(message("ledger.not_a_proposal", code=task["code"],
-                                              state=message(f"task_state.{task['state']}")))  # fmt: skip
+                    raise LedgerError(
+                        message(
+                            "ledger.not_a_proposal",
+                            code=task["code"],
+                            state=message(f"task_state.{task['state']}"),
+                        )
+                    )
                 conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(state=state))
-                self.audit(conn, "task", task_id, "accept" if accept else "reject", {"state": "draft"},
-                           {"state": state})  # fmt: skip
+                self.audit(
+                    conn,
+                    "task",
+                    task_id,
+                    "accept" if accept else "reject",
+                    {"state": "draft"},
+                    {"state": state},
+                )
 
     def edit_proposals(self, edits: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
         """Edit several proposed tasks at once (``edit_task``'s fields per task id): all or none."""
@@ -796,10 +1078,21 @@ class Ledger:
             for task_id, fields in edits.items():
                 task = self._task_row(conn, task_id)
                 if task["state"] != "draft":
-                    raise LedgerError(message("ledger.not_a_proposal", code=task["code"],
-                                              state=message(f"task_state.{task['state']}")))  # fmt: skip
-                changed = self._edit(conn, task, fields.get("title"), fields.get("lead_unit"),
-                                     fields.get("co_units"), fields.get("deadline"))  # fmt: skip
+                    raise LedgerError(
+                        message(
+                            "ledger.not_a_proposal",
+                            code=task["code"],
+                            state=message(f"task_state.{task['state']}"),
+                        )
+                    )
+                changed = self._edit(
+                    conn,
+                    task,
+                    fields.get("title"),
+                    fields.get("lead_unit"),
+                    fields.get("co_units"),
+                    fields.get("deadline"),
+                )
                 if changed:
                     out[task_id] = changed
         return out
@@ -820,17 +1113,34 @@ class Ledger:
     def document_tasks(self, document_id: int) -> list[dict[str, Any]]:
         """The tasks proposed from a document's directives (any state), with their source spans."""
         with self.store.engine.connect() as conn:
-            rows = conn.execute(select(TaskRow.id, TaskRow.code, TaskRow.title, TaskRow.state, TaskRow.source,
-                                       ProgrammeRow.name.label("programme"))
-                                .join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
-                                .where(TaskRow.code.like(f"D{document_id}.%")).order_by(TaskRow.id)).mappings()  # fmt: skip
+            rows = conn.execute(
+                select(
+                    TaskRow.id,
+                    TaskRow.code,
+                    TaskRow.title,
+                    TaskRow.state,
+                    TaskRow.source,
+                    ProgrammeRow.name.label("programme"),
+                )
+                .join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
+                .where(TaskRow.code.like(f"D{document_id}.%"))
+                .order_by(TaskRow.id)
+            ).mappings()
             return [dict(r) for r in rows if (r["source"] or {}).get("document_id") == document_id]
 
     # -- reading -------------------------------------------------------------------------------
 
-    def tasks(self, as_of: date, programme: str | None = None, rules: StatusRules | None = None,
-              include_drafts: bool = False, include_rejected: bool = False, ids: Iterable[int] | None = None,
-              unit_id: int | None = None, states: Sequence[str] | None = None) -> list[TaskView]:  # fmt: skip
+    def tasks(
+        self,
+        as_of: date,
+        programme: str | None = None,
+        rules: StatusRules | None = None,
+        include_drafts: bool = False,
+        include_rejected: bool = False,
+        ids: Iterable[int] | None = None,
+        unit_id: int | None = None,
+        states: Sequence[str] | None = None,
+    ) -> list[TaskView]:
         """Tasks with their status as of a date. ``ids`` or ``unit_id`` (tasks it leads or
         co-operates on) or ``states`` limit the rows read and computed."""
         rules = rules or PRESETS["supervision-office"]
@@ -844,8 +1154,12 @@ class Ledger:
             if ids is not None:
                 stmt = stmt.where(TaskRow.id.in_(list(ids)))
             if unit_id is not None:
-                stmt = stmt.where(or_(TaskRow.lead_unit_id == unit_id, TaskRow.id.in_(
-                    select(TaskUnitRow.task_id).where(TaskUnitRow.unit_id == unit_id))))  # fmt: skip
+                stmt = stmt.where(
+                    or_(
+                        TaskRow.lead_unit_id == unit_id,
+                        TaskRow.id.in_(select(TaskUnitRow.task_id).where(TaskUnitRow.unit_id == unit_id)),
+                    )
+                )
             if states is not None:
                 stmt = stmt.where(TaskRow.state.in_(list(states)))
             rows = conn.execute(stmt.order_by(TaskRow.programme_id, TaskRow.id)).all()
@@ -856,26 +1170,37 @@ class Ledger:
 
             units = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
             co: dict[int, list[str]] = {}
-            for tid, uid in conn.execute(of_rows(
-                select(TaskUnitRow.task_id, TaskUnitRow.unit_id).order_by(TaskUnitRow.position), TaskUnitRow.task_id
-            )):  # fmt: skip
+            for tid, uid in conn.execute(
+                of_rows(
+                    select(TaskUnitRow.task_id, TaskUnitRow.unit_id).order_by(TaskUnitRow.position),
+                    TaskUnitRow.task_id,
+                )
+            ):
                 co.setdefault(tid, []).append(units[uid])
             latest: dict[int, tuple[str, int | None, str]] = {}
             best_percent: dict[int, int | None] = {}
             reports: dict[int, list[tuple[str, int | None]]] = {}
-            for tid, on, percent, text in conn.execute(of_rows(
-                select(ProgressRow.task_id, ProgressRow.date, ProgressRow.percent, ProgressRow.text)
-                .where(ProgressRow.date <= day).order_by(ProgressRow.date, ProgressRow.id), ProgressRow.task_id
-            )):  # fmt: skip
+            for tid, on, percent, text in conn.execute(
+                of_rows(
+                    select(ProgressRow.task_id, ProgressRow.date, ProgressRow.percent, ProgressRow.text)
+                    .where(ProgressRow.date <= day)
+                    .order_by(ProgressRow.date, ProgressRow.id),
+                    ProgressRow.task_id,
+                )
+            ):
                 latest[tid] = (on, percent, text)
                 if percent is not None:
                     best_percent[tid] = percent
                     reports.setdefault(tid, []).append((on, percent))
             closures: dict[int, list[tuple[str, str, str | None]]] = {}
-            for tid, on, decision, decided in conn.execute(of_rows(
-                select(RequestRow.task_id, RequestRow.date, RequestRow.decision, RequestRow.decided_on)
-                .where(RequestRow.kind == "closure", RequestRow.date <= day), RequestRow.task_id
-            )):  # fmt: skip
+            for tid, on, decision, decided in conn.execute(
+                of_rows(
+                    select(
+                        RequestRow.task_id, RequestRow.date, RequestRow.decision, RequestRow.decided_on
+                    ).where(RequestRow.kind == "closure", RequestRow.date <= day),
+                    RequestRow.task_id,
+                )
+            ):
                 closures.setdefault(tid, []).append((on, decision, decided))
         out = []
         for row in rows:
@@ -888,17 +1213,51 @@ class Ledger:
             percent = best_percent.get(t.id)
             done = _date(t.done_date) if t.done_date and t.done_date <= day else None
             completed_on, by_request = _completion(reports.get(t.id, []), closures.get(t.id, []), day)
-            state = TaskState(t.deadline_kind, _date(t.deadline), _date(t.original_deadline), _date(t.start_date),
-                              done, percent, _date(last[0]) if last else None, t.status_text,
-                              _date(t.sheet_date), row.year, _date(completed_on), by_request)  # fmt: skip
-            out.append(TaskView(
-                t.id, row.programme_name, t.code, t.title, t.area, t.measures, units.get(t.lead_unit_id),
-                co.get(t.id, []), t.deadline_text, t.deadline, t.original_deadline, t.state, t.done_date, percent,
-                last[0] if last else None, last[2] if last else None,
-                compute_status(state, as_of, rules), t.notes, t.status_text, t.parent_id,
-                t.leader, t.contact, t.seq_text, t.sheet_date, bool((t.source or {}).get("category")),
-                t.grade, t.lead_unit_id,
-            ))  # fmt: skip
+            state = TaskState(
+                t.deadline_kind,
+                _date(t.deadline),
+                _date(t.original_deadline),
+                _date(t.start_date),
+                done,
+                percent,
+                _date(last[0]) if last else None,
+                t.status_text,
+                _date(t.sheet_date),
+                row.year,
+                _date(completed_on),
+                by_request,
+            )
+            out.append(
+                TaskView(
+                    t.id,
+                    row.programme_name,
+                    t.code,
+                    t.title,
+                    t.area,
+                    t.measures,
+                    units.get(t.lead_unit_id),
+                    co.get(t.id, []),
+                    t.deadline_text,
+                    t.deadline,
+                    t.original_deadline,
+                    t.state,
+                    t.done_date,
+                    percent,
+                    last[0] if last else None,
+                    last[2] if last else None,
+                    compute_status(state, as_of, rules),
+                    t.notes,
+                    t.status_text,
+                    t.parent_id,
+                    t.leader,
+                    t.contact,
+                    t.seq_text,
+                    t.sheet_date,
+                    bool((t.source or {}).get("category")),
+                    t.grade,
+                    t.lead_unit_id,
+                )
+            )
         return out
 
     @staticmethod
@@ -928,9 +1287,16 @@ class Ledger:
         return [found[i] for i in ids if i in found]
 
     def task_page(
-        self, as_of: date, programme: str | None = None, unit: str | None = None, status: str | None = None,
-        limit: int = 50, offset: int = 0, rules: StatusRules | None = None, hidden: tuple[str, ...] = HIDDEN,
-    ) -> TaskPage:  # fmt: skip
+        self,
+        as_of: date,
+        programme: str | None = None,
+        unit: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        rules: StatusRules | None = None,
+        hidden: tuple[str, ...] = HIDDEN,
+    ) -> TaskPage:
         """One page of tasks in ledger order, with the total: paged in SQL, statuses computed for
         the rows of the page only. Filtering by status needs every task's status: those come
         from a snapshot computed once per data version (``store.data_version``), as-of date and
@@ -950,18 +1316,28 @@ class Ledger:
     def drafts(self, as_of: date, limit: int = 200) -> list[TaskView]:
         """Proposed tasks awaiting a decision (the oldest first)."""
         with self.store.engine.connect() as conn:
-            ids = list(conn.scalars(
-                self._task_select(None, None).with_only_columns(TaskRow.id)
-                .where(TaskRow.state == "draft").order_by(TaskRow.id).limit(limit)
-            ))  # fmt: skip
+            ids = list(
+                conn.scalars(
+                    self._task_select(None, None)
+                    .with_only_columns(TaskRow.id)
+                    .where(TaskRow.state == "draft")
+                    .order_by(TaskRow.id)
+                    .limit(limit)
+                )
+            )
         return self._views(ids, as_of, None)
 
     def lead_units(self, programme: str | None = None) -> list[str]:
         """The names of the units that lead a listed task (of ``programme``), in name order."""
         stmt = self._task_select(programme, None, HIDDEN).subquery()
         with self.store.engine.connect() as conn:
-            return list(conn.scalars(select(UnitRow.name).where(UnitRow.id.in_(select(stmt.c.lead_unit_id)))
-                                     .order_by(UnitRow.name)))  # fmt: skip
+            return list(
+                conn.scalars(
+                    select(UnitRow.name)
+                    .where(UnitRow.id.in_(select(stmt.c.lead_unit_id)))
+                    .order_by(UnitRow.name)
+                )
+            )
 
     @staticmethod
     def _ids(conn: Connection, stmt: TaskSelect, among: list[int]) -> list[int]:
@@ -977,8 +1353,11 @@ class Ledger:
         """Every listed task's status as of ``as_of``, in ledger order; computed once per version
         of the data (any change to the ledger or a new document makes a new one)."""
         key = (id(self.store), as_of, programme, rules or PRESETS["supervision-office"])
-        return _STATUSES.get(key, self.store.data_version(),
-                             lambda: {v.id: v.status.status for v in self.tasks(as_of, programme, rules)})  # fmt: skip
+        return _STATUSES.get(
+            key,
+            self.store.data_version(),
+            lambda: {v.id: v.status.status for v in self.tasks(as_of, programme, rules)},
+        )
 
     def task_detail(self, task_id: int, as_of: date) -> dict[str, Any]:
         view = next(iter(self.tasks(as_of, include_drafts=True, include_rejected=True, ids=[task_id])), None)
@@ -986,12 +1365,26 @@ class Ledger:
             raise LedgerError(message("ledger.no_task", ref=task_id))
         with self.store.engine.connect() as conn:
             task = self._task_row(conn, task_id)
-            milestones = [dict(r) for r in conn.execute(select(MilestoneRow).where(MilestoneRow.task_id == task_id)
-                                                        .order_by(MilestoneRow.due)).mappings()]  # fmt: skip
-            progress = [dict(r) for r in conn.execute(select(ProgressRow).where(ProgressRow.task_id == task_id)
-                                                      .order_by(ProgressRow.date, ProgressRow.id)).mappings()]  # fmt: skip
-            requests = [dict(r) for r in conn.execute(select(RequestRow).where(RequestRow.task_id == task_id)
-                                                      .order_by(RequestRow.id)).mappings()]  # fmt: skip
+            milestones = [
+                dict(r)
+                for r in conn.execute(
+                    select(MilestoneRow).where(MilestoneRow.task_id == task_id).order_by(MilestoneRow.due)
+                ).mappings()
+            ]
+            progress = [
+                dict(r)
+                for r in conn.execute(
+                    select(ProgressRow)
+                    .where(ProgressRow.task_id == task_id)
+                    .order_by(ProgressRow.date, ProgressRow.id)
+                ).mappings()
+            ]
+            requests = [
+                dict(r)
+                for r in conn.execute(
+                    select(RequestRow).where(RequestRow.task_id == task_id).order_by(RequestRow.id)
+                ).mappings()
+            ]
             co_ids = [
                 int(u)
                 for u in conn.scalars(select(TaskUnitRow.unit_id).where(TaskUnitRow.task_id == task_id))
@@ -1001,9 +1394,17 @@ class Ledger:
             p["files"] = [f for f in files if f["progress_id"] == p["id"]]
         for r in requests:
             r["files"] = [f for f in files if f["request_id"] == r["id"]]
-        return {**view.to_json(), "source": task["source"], "start_date": task["start_date"],
-                "co_unit_ids": co_ids, "milestones": milestones, "progress": progress, "requests": requests,
-                "evidence": files, "reminders": self.sent_reminders(task_id=task_id)}  # fmt: skip
+        return {
+            **view.to_json(),
+            "source": task["source"],
+            "start_date": task["start_date"],
+            "co_unit_ids": co_ids,
+            "milestones": milestones,
+            "progress": progress,
+            "requests": requests,
+            "evidence": files,
+            "reminders": self.sent_reminders(task_id=task_id),
+        }
 
     def reminders(
         self, as_of: date, rules: StatusRules | None = None, unit_id: int | None = None
@@ -1034,8 +1435,9 @@ class Ledger:
                 bucket["awaiting_report"].append(t)
         return {u: b for u, b in sorted(out.items()) if any(b.values())}
 
-    def unit_tasks(self, unit_id: int, as_of: date, rules: StatusRules | None = None,
-                   soon_days: int = 7) -> dict[str, list[TaskView]]:  # fmt: skip
+    def unit_tasks(
+        self, unit_id: int, as_of: date, rules: StatusRules | None = None, soon_days: int = 7
+    ) -> dict[str, list[TaskView]]:
         """A unit's own work: the tasks it leads, then those it co-operates on, each list with the
         overdue first, then those due within ``soon_days``, at risk, under way, awaiting 销号, done."""
         rules = rules or PRESETS["supervision-office"]
@@ -1056,14 +1458,23 @@ class Ledger:
             return rank, t.deadline or "9999", t.code
 
         views = self.tasks(as_of, rules=rules, unit_id=unit_id)
-        return {"lead": sorted((t for t in views if t.lead_unit_id == unit_id), key=urgency),
-                "co": sorted((t for t in views if t.lead_unit_id != unit_id), key=urgency)}  # fmt: skip
+        return {
+            "lead": sorted((t for t in views if t.lead_unit_id == unit_id), key=urgency),
+            "co": sorted((t for t in views if t.lead_unit_id != unit_id), key=urgency),
+        }
 
     # -- 催办单 ----------------------------------------------------------------------------------
 
-    def send_reminder(self, unit: str, on: date, reply_by: date | None = None, note: str = "",
-                      task_ids: Sequence[int] | None = None, office: str | None = None,
-                      rules: StatusRules | None = None) -> int:  # fmt: skip
+    def send_reminder(
+        self,
+        unit: str,
+        on: date,
+        reply_by: date | None = None,
+        note: str = "",
+        task_ids: Sequence[int] | None = None,
+        office: str | None = None,
+        rules: StatusRules | None = None,
+    ) -> int:
         """A 催办单 to ``unit``: the tasks it leads that are overdue, at risk, due soon or
         awaiting a report on ``on`` (or those of ``task_ids``, which must be its own), numbered
         催办〔year〕N号 and kept as sent. Returns its id."""
@@ -1088,52 +1499,100 @@ class Ledger:
                     raise LedgerError(message("ledger.no_task", ref=tid))
                 if view.lead_unit_id != uid:
                     raise LedgerError(message("ledger.reminder_not_unit_task", code=view.code, unit=unit))
-            reasons = {tid: reasons.get(tid, "at_risk" if views[tid].status.status == "at_risk" else "due_soon")
-                       for tid in dict.fromkeys(task_ids)}  # fmt: skip
+            reasons = {
+                tid: reasons.get(tid, "at_risk" if views[tid].status.status == "at_risk" else "due_soon")
+                for tid in dict.fromkeys(task_ids)
+            }
         if not reasons:
             raise LedgerError(message("ledger.reminder_nothing", unit=unit))
         with self.store.transaction() as conn:
             number = (
                 conn.scalar(select(func.max(ReminderRow.number)).where(ReminderRow.year == on.year)) or 0
             ) + 1
-            values = {"year": on.year, "number": number, "unit_id": uid, "sent_on": on.isoformat(),
-                      "reply_by": _iso(reply_by), "note": note.strip() or None,
-                      "office": office or message("report.office_default", lang="zh"), "actor": self.actor}  # fmt: skip
+            values = {
+                "year": on.year,
+                "number": number,
+                "unit_id": uid,
+                "sent_on": on.isoformat(),
+                "reply_by": _iso(reply_by),
+                "note": note.strip() or None,
+                "office": office or message("report.office_default", lang="zh"),
+                "actor": self.actor,
+            }
             rid = new_id(conn.execute(insert(ReminderRow).values(**values)))
             for position, (tid, reason) in enumerate(reasons.items()):
-                conn.execute(insert(ReminderTaskRow).values(reminder_id=rid, task_id=tid, reason=reason,
-                                                            position=position))  # fmt: skip
-                self.audit(conn, "reminder", tid, "send", None, {"reminder": rid, "number": number,
-                           "year": on.year, "reason": reason, "reply_by": _iso(reply_by)})  # fmt: skip
+                conn.execute(
+                    insert(ReminderTaskRow).values(
+                        reminder_id=rid, task_id=tid, reason=reason, position=position
+                    )
+                )
+                self.audit(
+                    conn,
+                    "reminder",
+                    tid,
+                    "send",
+                    None,
+                    {
+                        "reminder": rid,
+                        "number": number,
+                        "year": on.year,
+                        "reason": reason,
+                        "reply_by": _iso(reply_by),
+                    },
+                )
             return rid
 
     def sent_reminders(self, unit_id: int | None = None, task_id: int | None = None) -> list[dict[str, Any]]:
         """催办单 sent (newest first), to one unit or naming one task, each with its task count."""
         with self.store.engine.connect() as conn:
-            stmt = (select(ReminderRow, UnitRow.name.label("unit"), func.count(ReminderTaskRow.task_id).label("tasks"))
-                    .join(UnitRow, UnitRow.id == ReminderRow.unit_id)
-                    .join(ReminderTaskRow, ReminderTaskRow.reminder_id == ReminderRow.id)
-                    .group_by(ReminderRow.id, UnitRow.name))  # fmt: skip
+            stmt = (
+                select(
+                    ReminderRow,
+                    UnitRow.name.label("unit"),
+                    func.count(ReminderTaskRow.task_id).label("tasks"),
+                )
+                .join(UnitRow, UnitRow.id == ReminderRow.unit_id)
+                .join(ReminderTaskRow, ReminderTaskRow.reminder_id == ReminderRow.id)
+                .group_by(ReminderRow.id, UnitRow.name)
+            )
             if unit_id is not None:
                 stmt = stmt.where(ReminderRow.unit_id == unit_id)
             if task_id is not None:
-                stmt = stmt.where(ReminderRow.id.in_(select(ReminderTaskRow.reminder_id)
-                                                     .where(ReminderTaskRow.task_id == task_id)))  # fmt: skip
+                stmt = stmt.where(
+                    ReminderRow.id.in_(
+                        select(ReminderTaskRow.reminder_id).where(ReminderTaskRow.task_id == task_id)
+                    )
+                )
             return [dict(r) for r in conn.execute(stmt.order_by(ReminderRow.id.desc())).mappings()]
 
     def reminder(self, reminder_id: int, rules: StatusRules | None = None) -> dict[str, Any]:
         """A 催办单 as sent: its number, unit, dates, and its tasks as they stood on the day it was sent."""
         with self.store.engine.connect() as conn:
-            row = conn.execute(select(ReminderRow, UnitRow.name.label("unit"))
-                               .join(UnitRow, UnitRow.id == ReminderRow.unit_id)
-                               .where(ReminderRow.id == reminder_id)).mappings().first()  # fmt: skip
+            row = (
+                conn.execute(
+                    select(ReminderRow, UnitRow.name.label("unit"))
+                    .join(UnitRow, UnitRow.id == ReminderRow.unit_id)
+                    .where(ReminderRow.id == reminder_id)
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise LedgerError(message("ledger.no_reminder", id=reminder_id))
-            items = conn.execute(select(ReminderTaskRow.task_id, ReminderTaskRow.reason)
-                                 .where(ReminderTaskRow.reminder_id == reminder_id)
-                                 .order_by(ReminderTaskRow.position)).all()  # fmt: skip
-        views = {t.id: t for t in self.tasks(date.fromisoformat(row["sent_on"]), rules=rules,
-                                              ids=[i for i, _ in items], include_rejected=True)}  # fmt: skip
+            items = conn.execute(
+                select(ReminderTaskRow.task_id, ReminderTaskRow.reason)
+                .where(ReminderTaskRow.reminder_id == reminder_id)
+                .order_by(ReminderTaskRow.position)
+            ).all()
+        views = {
+            t.id: t
+            for t in self.tasks(
+                date.fromisoformat(row["sent_on"]),
+                rules=rules,
+                ids=[i for i, _ in items],
+                include_rejected=True,
+            )
+        }
         return {
             **dict(row),
             "items": [{"reason": reason, "task": views[tid]} for tid, reason in items if tid in views],
@@ -1163,8 +1622,15 @@ class Ledger:
         found = self.issue(as_of, programme)
         if found is not None:
             return found
-        data = {str(t.id): {"code": t.code, "status": t.status.status, "deadline": t.deadline, "percent": t.percent}
-                for t in self.tasks(as_of, programme)}  # fmt: skip
+        data = {
+            str(t.id): {
+                "code": t.code,
+                "status": t.status.status,
+                "deadline": t.deadline,
+                "percent": t.percent,
+            }
+            for t in self.tasks(as_of, programme)
+        }
         with self.store.transaction() as conn:
             where = self._programme_filter(conn, programme)
             pid = (
@@ -1173,11 +1639,23 @@ class Ledger:
                 else None
             )
             year_start, year_end = f"{as_of.year}-01-01", f"{as_of.year}-12-31"
-            number = (conn.scalar(select(func.max(SnapshotRow.number)).where(
-                where, SnapshotRow.as_of >= year_start, SnapshotRow.as_of <= year_end)) or 0) + 1  # fmt: skip
-            values = {"programme_id": pid, "as_of": as_of.isoformat(), "data": data, "number": number,
-                      "office": office or message("report.office_default", lang="zh"), "issued_by": self.actor,
-                      "issued_on": self.today().isoformat()}  # fmt: skip
+            number = (
+                conn.scalar(
+                    select(func.max(SnapshotRow.number)).where(
+                        where, SnapshotRow.as_of >= year_start, SnapshotRow.as_of <= year_end
+                    )
+                )
+                or 0
+            ) + 1
+            values = {
+                "programme_id": pid,
+                "as_of": as_of.isoformat(),
+                "data": data,
+                "number": number,
+                "office": office or message("report.office_default", lang="zh"),
+                "issued_by": self.actor,
+                "issued_on": self.today().isoformat(),
+            }
             sid = new_id(conn.execute(insert(SnapshotRow).values(**values)))
             self.audit(conn, "report", sid, "issue", None, {k: v for k, v in values.items() if k != "data"})
         return {**values, "id": sid}
@@ -1196,8 +1674,16 @@ class Ledger:
                 where = self._programme_filter(conn, programme)
             except LedgerError:
                 return 1
-            return (conn.scalar(select(func.max(SnapshotRow.number)).where(
-                where, SnapshotRow.as_of >= f"{as_of.year}-01-01", SnapshotRow.as_of <= f"{as_of.year}-12-31")) or 0) + 1  # fmt: skip
+            return (
+                conn.scalar(
+                    select(func.max(SnapshotRow.number)).where(
+                        where,
+                        SnapshotRow.as_of >= f"{as_of.year}-01-01",
+                        SnapshotRow.as_of <= f"{as_of.year}-12-31",
+                    )
+                )
+                or 0
+            ) + 1
 
     def _issue(self, programme: str | None, when: Any) -> dict[str, Any] | None:
         with self.store.engine.connect() as conn:
@@ -1205,16 +1691,27 @@ class Ledger:
                 where = self._programme_filter(conn, programme)
             except LedgerError:
                 return None
-            row = conn.execute(select(SnapshotRow).where(where, when)
-                               .order_by(SnapshotRow.as_of.desc(), SnapshotRow.id.desc()).limit(1)).mappings().first()  # fmt: skip
+            row = (
+                conn.execute(
+                    select(SnapshotRow)
+                    .where(where, when)
+                    .order_by(SnapshotRow.as_of.desc(), SnapshotRow.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
         return dict(row) if row else None
 
-    def changes(self, since: date, until: date, programme: str | None = None,
-                current: list[TaskView] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    def changes(
+        self, since: date, until: date, programme: str | None = None, current: list[TaskView] | None = None
+    ) -> list[dict[str, Any]]:
         """What changed between two dates: status, deadline and progress, task by task.
         ``current`` may pass the tasks as of ``until`` when the caller has them already."""
-        before = {t.id: {"status": t.status.status, "deadline": t.deadline, "percent": t.percent}
-                  for t in self.tasks(since, programme)}  # fmt: skip
+        before = {
+            t.id: {"status": t.status.status, "deadline": t.deadline, "percent": t.percent}
+            for t in self.tasks(since, programme)
+        }
         return self.changes_from(before, current if current is not None else self.tasks(until, programme))
 
     @staticmethod

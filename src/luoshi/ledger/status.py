@@ -23,12 +23,24 @@ STATUSES = (
     "ongoing",
 )
 COLOURS = {
-    "done": "green", "done_late": "green", "awaiting_closure": "teal", "overdue": "red", "at_risk": "yellow",
-    "on_track": "green", "not_started": "grey", "ongoing": "blue",
-}  # fmt: skip
+    "done": "green",
+    "done_late": "green",
+    "awaiting_closure": "teal",
+    "overdue": "red",
+    "at_risk": "yellow",
+    "on_track": "green",
+    "not_started": "grey",
+    "ongoing": "blue",
+}
 # The conventional colours of supervision reports: 红灯 overdue, 黄灯 at risk, 绿灯 on track.
-HEX = {"green": "#2e7d32", "red": "#c62828", "yellow": "#f9a825", "grey": "#9e9e9e", "blue": "#1565c0",
-       "teal": "#00838f"}  # fmt: skip
+HEX = {
+    "green": "#2e7d32",
+    "red": "#c62828",
+    "yellow": "#f9a825",
+    "grey": "#9e9e9e",
+    "blue": "#1565c0",
+    "teal": "#00838f",
+}
 
 
 def status_label(status: str, lang: str | None = None) -> str:
@@ -67,10 +79,32 @@ PRESETS = {
 SHEET_STATUS_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("behind", ("未达到序时进度", "未达序时进度", "未达序", "未达到序时", "滞后", "落后", "进度缓慢", "否")),
     ("not_started", ("未启动", "尚未启动", "未开工", "尚未开工", "未开展")),
-    ("in_progress", ("未完成", "推进中", "正在推进", "正在整改", "整改中", "顺利推进", "正常推进", "有序推进",
-                     "达到序时进度", "达序时进度", "已达序", "达序", "进行中", "正在实施", "在建", "是")),
-    ("done", ("已完成", "已办结", "已整改", "已竣工", "已完工", "已销号", "全面完成", "完成", "办结", "完工")),
-)  # fmt: skip
+    (
+        "in_progress",
+        (
+            "未完成",
+            "推进中",
+            "正在推进",
+            "正在整改",
+            "整改中",
+            "顺利推进",
+            "正常推进",
+            "有序推进",
+            "达到序时进度",
+            "达序时进度",
+            "已达序",
+            "达序",
+            "进行中",
+            "正在实施",
+            "在建",
+            "是",
+        ),
+    ),
+    (
+        "done",
+        ("已完成", "已办结", "已整改", "已竣工", "已完工", "已销号", "全面完成", "完成", "办结", "完工"),
+    ),
+)
 
 
 def sheet_status(text: str | None) -> str | None:
@@ -231,18 +265,34 @@ def _dated_status(state: TaskState, as_of: date, rules: StatusRules) -> Status:
         behind = expected - actual
         values = {"behind": f"{behind:.0f}", "actual": f"{actual:.0f}", "expected": f"{expected:.0f}"}
         if behind > rules.red_behind:
-            return Status("overdue", message("status.behind_red", limit=f"{rules.red_behind:.0f}", **values),
-                          expected, actual)  # fmt: skip
+            return Status(
+                "overdue",
+                message("status.behind_red", limit=f"{rules.red_behind:.0f}", **values),
+                expected,
+                actual,
+            )
         if behind >= rules.yellow_behind:
-            return Status("at_risk", message("status.behind_yellow", limit=f"{rules.yellow_behind:.0f}", **values),
-                          expected, actual)  # fmt: skip
+            return Status(
+                "at_risk",
+                message("status.behind_yellow", limit=f"{rules.yellow_behind:.0f}", **values),
+                expected,
+                actual,
+            )
     days_left = (deadline - as_of).days
     if days_left <= rules.reminder_days:
-        return Status("at_risk", message("status.reminder", deadline=deadline, days=days_left,
-                                     window=rules.reminder_days), expected, actual)  # fmt: skip
+        return Status(
+            "at_risk",
+            message("status.reminder", deadline=deadline, days=days_left, window=rules.reminder_days),
+            expected,
+            actual,
+        )
     if stale:
         return Status("at_risk", stale_rule, expected, actual)
     if state.last_report is None and not state.percent:
         return Status("not_started", year_end_rule or message("status.not_started"), expected, actual)
-    return Status("on_track", message("status.on_track") if expected is not None else (year_end_rule or message("status.reported")),
-                  expected, actual)  # fmt: skip
+    return Status(
+        "on_track",
+        message("status.on_track") if expected is not None else (year_end_rule or message("status.reported")),
+        expected,
+        actual,
+    )

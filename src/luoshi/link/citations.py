@@ -265,9 +265,15 @@ def document_citations(s: str, cited: Sequence[tuple[str, int, int]]) -> Documen
             continue
         key = title_key(written)
         if key in defined:
-            mentions.append(Mention(defined[key][0], written, "short", m.start(), m.end(), sentence_of(s, m.start(), m.end())))  # fmt: skip
+            mentions.append(
+                Mention(
+                    defined[key][0], written, "short", m.start(), m.end(), sentence_of(s, m.start(), m.end())
+                )
+            )
         elif not is_generic(key):
-            mentions.append(Mention(key, written, "quoted", m.start(), m.end(), sentence_of(s, m.start(), m.end())))  # fmt: skip
+            mentions.append(
+                Mention(key, written, "quoted", m.start(), m.end(), sentence_of(s, m.start(), m.end()))
+            )
     for short, (full_key, written) in defined.items():
         if len(written) < 4 or is_generic(short):
             continue  # a short form as plain text is looked for only when it is distinctive

@@ -94,8 +94,11 @@ def _cues() -> dict[str, re.Pattern[str]]:
 
 @cache
 def _heads() -> re.Pattern[str]:
-    words = next(line.split("\t", 1)[1].split() for line in (_HERE / "follow_scope.tsv").read_text(encoding="utf-8")
-                 .splitlines() if line.startswith("head\t"))  # fmt: skip
+    words = next(
+        line.split("\t", 1)[1].split()
+        for line in (_HERE / "follow_scope.tsv").read_text(encoding="utf-8").splitlines()
+        if line.startswith("head\t")
+    )
     return re.compile("|".join(sorted(words, key=len, reverse=True)))
 
 
@@ -229,8 +232,15 @@ class Mention:
     score: float = 0.0
 
     def to_json(self) -> dict[str, object]:
-        return {"document_id": self.document, "date": self.day, "label": self.label, "span": list(self.span),
-                "aligned": [list(a) for a in self.aligned], "cue": self.cue, "score": round(self.score, 3)}  # fmt: skip
+        return {
+            "document_id": self.document,
+            "date": self.day,
+            "label": self.label,
+            "span": list(self.span),
+            "aligned": [list(a) for a in self.aligned],
+            "cue": self.cue,
+            "score": round(self.score, 3),
+        }
 
 
 @dataclass
@@ -454,8 +464,11 @@ def label(
     if done:
         return "完成", done[0].group()
     future = _cues()["future"]
-    met = [(v, u) for v, u, at in reported
-           if u in targets and v >= targets[u] and not future.search(region[max(0, at - 6) : at])]  # fmt: skip
+    met = [
+        (v, u)
+        for v, u, at in reported
+        if u in targets and v >= targets[u] and not future.search(region[max(0, at - 6) : at])
+    ]
     if met:
         return "完成", f"{met[0][0]:g}{met[0][1]}"
     partial = cues["进展"].search(region)
@@ -526,8 +539,9 @@ def _clauses(weights: Weights) -> list[tuple[int, int]]:
     return out
 
 
-def _qualifies(target: Target, weights: Weights, clauses: Sequence[tuple[int, int]], found: Alignment,
-               window: str) -> bool:  # fmt: skip
+def _qualifies(
+    target: Target, weights: Weights, clauses: Sequence[tuple[int, int]], found: Alignment, window: str
+) -> bool:
     """Whether a window is a mention of the directive: enough of its weight matched (or of one
     of its clauses, or its counted batch named alike), one heavy run, nothing that names
     another instance."""
@@ -537,8 +551,12 @@ def _qualifies(target: Target, weights: Weights, clauses: Sequence[tuple[int, in
     batches = _identifiers(_COUNT, target.text, 2)
     if batches:
         theirs = _identifiers(_COUNT, window, 2)
-        if any(int(v) >= MIN_BATCH for key, values in batches.items() for v in values & theirs.get(key, set())
-               if v.isdigit()):  # fmt: skip
+        if any(
+            int(v) >= MIN_BATCH
+            for key, values in batches.items()
+            for v in values & theirs.get(key, set())
+            if v.isdigit()
+        ):
             return True
     if found.anchor < MIN_ANCHOR:
         return False
@@ -554,8 +572,14 @@ def _qualifies(target: Target, weights: Weights, clauses: Sequence[tuple[int, in
     return False
 
 
-def _windows(target: Target, weights: Weights, clauses: Sequence[tuple[int, int]], text: str,
-             sentences: Sequence[tuple[int, int]], keys: set[str]) -> _Found | None:  # fmt: skip
+def _windows(
+    target: Target,
+    weights: Weights,
+    clauses: Sequence[tuple[int, int]],
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    keys: set[str],
+) -> _Found | None:
     """The windows of a later text (a sentence, or it and the next in the same paragraph) that
     mention the directive, the best-matching first; each trimmed to its sentences holding
     matched runs. None when none does."""
@@ -658,9 +682,20 @@ def follow(targets: Sequence[Target], candidates: Iterable[Candidate], stats: Ph
                 region = candidate.text[w.start : w.end]
                 labelled.append((label(f.target.text, region, candidate.title, f.related), w))
             # A window with a cue says more than one without ("会议听取了…情况汇报").
-            (name, cue), w = max(labelled, key=lambda lw: (lw[0][1] is not None, PRIORITY[lw[0][0]],
-                                                           lw[1].alignment.coverage))  # fmt: skip
-            out.append(Mention(f.target.key, candidate.key, candidate.day, name, (w.start, w.end), w.runs(), cue,
-                               f.coverage))  # fmt: skip
+            (name, cue), w = max(
+                labelled, key=lambda lw: (lw[0][1] is not None, PRIORITY[lw[0][0]], lw[1].alignment.coverage)
+            )
+            out.append(
+                Mention(
+                    f.target.key,
+                    candidate.key,
+                    candidate.day,
+                    name,
+                    (w.start, w.end),
+                    w.runs(),
+                    cue,
+                    f.coverage,
+                )
+            )
     out.sort(key=lambda m: (m.target, m.day or "", m.document))
     return out

@@ -55,14 +55,40 @@ HELD, START, END, FORMER, NOMINATED = "held", "start", "end", "former", "nominat
 CHANGES = (HELD, START, END, FORMER, NOMINATED)
 
 _SUFFIX_TIER = {
-    "壮族自治区": "省", "回族自治区": "省", "维吾尔自治区": "省", "自治区": "省", "特别行政区": "省",
-    "省": "省", "自治州": "市", "市": "市", "州": "市", "盟": "市", "区": "县", "县": "县", "旗": "县",
-}  # fmt: skip
+    "壮族自治区": "省",
+    "回族自治区": "省",
+    "维吾尔自治区": "省",
+    "自治区": "省",
+    "特别行政区": "省",
+    "省": "省",
+    "自治州": "市",
+    "市": "市",
+    "州": "市",
+    "盟": "市",
+    "区": "县",
+    "县": "县",
+    "旗": "县",
+}
 _SUFFIXES = sorted(_SUFFIX_TIER, key=len, reverse=True)
 _TIER_CHARS = {"省": "省", "市": "市", "区": "县", "县": "县"}
 # What follows a place inside a post: its organs ("深圳市委", "广东省人大常委会").
-_ORGANS = ("委", "人大", "政协", "政府", "人民政府", "纪委", "监委", "中级人民法院", "人民法院", "法院",
-           "人民检察院", "检察院", "党委", "党工委", "工委")  # fmt: skip
+_ORGANS = (
+    "委",
+    "人大",
+    "政协",
+    "政府",
+    "人民政府",
+    "纪委",
+    "监委",
+    "中级人民法院",
+    "人民法院",
+    "法院",
+    "人民检察院",
+    "检察院",
+    "党委",
+    "党工委",
+    "工委",
+)
 # Words that start with a tier character without naming the tier ("市场监管局").
 _NOT_TIER = ("市场", "市民", "市政设施", "区域", "区块", "县域", "省级", "市级", "区级", "县级")
 # Heads that carry their tier: 省长 of the province, 区长 of the district.
@@ -344,16 +370,26 @@ class Sighting:
 
     def data(self) -> dict[str, Any]:
         """What the store keeps beside the document id, name and day."""
-        return {"shown": [s.to_json() for s in self.shown], "home": self.home,
-                "span": list(self.span) if self.span else None}  # fmt: skip
+        return {
+            "shown": [s.to_json() for s in self.shown],
+            "home": self.home,
+            "span": list(self.span) if self.span else None,
+        }
 
     @classmethod
     def from_row(
         cls, ref: int, document_id: int, name: str, day: str | None, data: Mapping[str, Any]
     ) -> Sighting:
         span = data.get("span")
-        return cls(document_id, name, day, [Shown.from_json(x) for x in data.get("shown") or []],
-                   dict(data.get("home") or {}), (int(span[0]), int(span[1])) if span else None, ref)  # fmt: skip
+        return cls(
+            document_id,
+            name,
+            day,
+            [Shown.from_json(x) for x in data.get("shown") or []],
+            dict(data.get("home") or {}),
+            (int(span[0]), int(span[1])) if span else None,
+            ref,
+        )
 
 
 def sightings_from_facts(
@@ -412,8 +448,14 @@ class Evidence:
     word: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"document_id": self.document_id, "span": list(self.span), "written": self.written,
-                "day": self.day, "change": self.change, "word": self.word}  # fmt: skip
+        return {
+            "document_id": self.document_id,
+            "span": list(self.span),
+            "written": self.written,
+            "day": self.day,
+            "change": self.change,
+            "word": self.word,
+        }
 
 
 @dataclass
@@ -491,9 +533,12 @@ def _incompatible(a: Post, b: Post) -> bool:
     if any(tier in mine and mine[tier] != place for tier, place in b.seats):
         return True
     return bool(
-        a.place and b.place and _government_tier(a.head) and _government_tier(b.head)
+        a.place
+        and b.place
+        and _government_tier(a.head)
+        and _government_tier(b.head)
         and (a.tier, a.place) != (b.tier, b.place)
-    )  # fmt: skip
+    )
 
 
 def _clash(a: _Held, b: _Held) -> bool:
@@ -692,8 +737,10 @@ def _cluster_name(
     careers: dict[int, list[int]] = defaultdict(list)
     for i in range(len(sightings)):
         careers[root(i)].append(i)
-    built = [_career(name, [sightings[i] for i in members], [posts[i] for i in members])
-             for members in careers.values()]  # fmt: skip
+    built = [
+        _career(name, [sightings[i] for i in members], [posts[i] for i in members])
+        for members in careers.values()
+    ]
     return sorted(built, key=lambda c: (-len(c.sightings), c.ref))
 
 
@@ -702,9 +749,13 @@ def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
     same document shows a fuller post with that head ("深圳市委书记")."""
     read = [(shown, reader.read(shown.written, dict(shown.context) or s.home)) for shown in s.shown]
     return [
-        (shown, post) for shown, post in read
-        if post.tier or post.unit or post.place or not any(o.head == post.head and o is not post for _, o in read)
-    ]  # fmt: skip
+        (shown, post)
+        for shown, post in read
+        if post.tier
+        or post.unit
+        or post.place
+        or not any(o.head == post.head and o is not post for _, o in read)
+    ]
 
 
 def _home_conflicts(home: set[tuple[str, str]], seats: set[tuple[str, str]]) -> bool:
@@ -795,8 +846,12 @@ def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Po
     for record in records.values():
         record.evidence.sort(key=lambda e: (e.day or "9999", e.document_id, e.span))
     ordered = sorted(records.values(), key=lambda r: (r.first or r.evidence[0].day or "9999", r.post.text))
-    return Career(min(s.ref for s in members), name, sorted(members, key=lambda s: (s.day or "9999", s.document_id)),
-                  ordered)  # fmt: skip
+    return Career(
+        min(s.ref for s in members),
+        name,
+        sorted(members, key=lambda s: (s.day or "9999", s.document_id)),
+        ordered,
+    )
 
 
 @dataclass(frozen=True)
@@ -822,7 +877,12 @@ def successor(holdings: Iterable[Holding], person: int) -> Holding | None:
     since = min((h.first for h in mine if h.first), default=None)
     until = max((h.ended or h.last or "" for h in mine), default="")
     later = [
-        h for h in holdings
-        if h.person != person and h.first and h.last and (since is None or h.first > since) and h.last >= until
-    ]  # fmt: skip
+        h
+        for h in holdings
+        if h.person != person
+        and h.first
+        and h.last
+        and (since is None or h.first > since)
+        and h.last >= until
+    ]
     return max(later, key=lambda h: (h.last or "", h.first or "", h.person)) if later else None

@@ -96,9 +96,16 @@ class CitedTitle:
     aliases: list[str] = field(default_factory=list)  # short forms (keys) that stand for it
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "key": self.key, "work": self.work,
-                "documents": self.documents, "first": self.first, "last": self.last,
-                "short_forms": self.aliases}  # fmt: skip
+        return {
+            "id": self.id,
+            "title": self.title,
+            "key": self.key,
+            "work": self.work,
+            "documents": self.documents,
+            "first": self.first,
+            "last": self.last,
+            "short_forms": self.aliases,
+        }
 
 
 @dataclass
@@ -162,13 +169,17 @@ def _build_index(store: Store) -> CitedIndex:
     with store.engine.connect() as conn:
         resolver = _resolver(conn)
         stats = conn.execute(
-            select(CitedMentionRow.key, CitedMentionRow.form,
-                   func.count(func.distinct(CitedMentionRow.document_id)),
-                   func.min(CitedMentionRow.day), func.max(CitedMentionRow.day))
-            .group_by(CitedMentionRow.key, CitedMentionRow.form)
-        ).all()  # fmt: skip
-        stored = conn.execute(select(CitedTitleRow.id, CitedTitleRow.key, CitedTitleRow.title,
-                                     CitedTitleRow.work_key)).all()  # fmt: skip
+            select(
+                CitedMentionRow.key,
+                CitedMentionRow.form,
+                func.count(func.distinct(CitedMentionRow.document_id)),
+                func.min(CitedMentionRow.day),
+                func.max(CitedMentionRow.day),
+            ).group_by(CitedMentionRow.key, CitedMentionRow.form)
+        ).all()
+        stored = conn.execute(
+            select(CitedTitleRow.id, CitedTitleRow.key, CitedTitleRow.title, CitedTitleRow.work_key)
+        ).all()
         groups: dict[str, list[tuple[int, str | None, str | None]]] = {}
         keys: dict[str, set[str]] = {}
         for key, form, n, first, last in stats:
@@ -221,8 +232,12 @@ class CitedPage:
     editions: list[CitedTitle]  # other titles of the same work
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.title.to_json(), "editions": [e.to_json() for e in self.editions],
-                "total": self.total, "citing": self.entries}  # fmt: skip
+        return {
+            **self.title.to_json(),
+            "editions": [e.to_json() for e in self.editions],
+            "total": self.total,
+            "citing": self.entries,
+        }
 
 
 def resolve_id(store: Store, title_id: int) -> int | None:
@@ -249,29 +264,48 @@ def _entries(
         )
     )
     rows = conn.execute(
-        select(CitedMentionRow.document_id, CitedMentionRow.start, CitedMentionRow.end, CitedMentionRow.form,
-               CitedMentionRow.sentence_start, CitedMentionRow.sentence, CitedMentionRow.day,
-               DocumentRow.title, DocumentRow.name, DocumentRow.source_site)
+        select(
+            CitedMentionRow.document_id,
+            CitedMentionRow.start,
+            CitedMentionRow.end,
+            CitedMentionRow.form,
+            CitedMentionRow.sentence_start,
+            CitedMentionRow.sentence,
+            CitedMentionRow.day,
+            DocumentRow.title,
+            DocumentRow.name,
+            DocumentRow.source_site,
+        )
         .join(DocumentRow, DocumentRow.id == CitedMentionRow.document_id)
         .where(counted, CitedMentionRow.document_id.in_(page))
         .order_by(CitedMentionRow.document_id, CitedMentionRow.start)
-    ).all()  # fmt: skip
+    ).all()
     entries: dict[int, dict[str, Any]] = {}
     for r in rows:
-        entry = entries.setdefault(r.document_id, {"document_id": r.document_id, "title": r.title or r.name,
-                                                   "date": r.day, "site": r.source_site, "sentences": [],
-                                                   "copies": []})  # fmt: skip
+        entry = entries.setdefault(
+            r.document_id,
+            {
+                "document_id": r.document_id,
+                "title": r.title or r.name,
+                "date": r.day,
+                "site": r.source_site,
+                "sentences": [],
+                "copies": [],
+            },
+        )
         at = r.start - r.sentence_start
-        entry["sentences"].append({"text": r.sentence, "mark": [at, at + r.end - r.start], "form": r.form,
-                                   "span": [r.start, r.end]})  # fmt: skip
+        entry["sentences"].append(
+            {"text": r.sentence, "mark": [at, at + r.end - r.start], "form": r.form, "span": [r.start, r.end]}
+        )
     found = stories.stories_of(conn, page)
     first_of_story: dict[int, dict[str, Any]] = {}
     out: list[dict[str, Any]] = []
     for doc_id in page:
         entry, story = entries[doc_id], found.get(doc_id)
         if story is not None and story.id in first_of_story:
-            first_of_story[story.id]["copies"].append({"document_id": doc_id, "title": entry["title"],
-                                                       "date": entry["date"], "site": entry["site"]})  # fmt: skip
+            first_of_story[story.id]["copies"].append(
+                {"document_id": doc_id, "title": entry["title"], "date": entry["date"], "site": entry["site"]}
+            )
             continue
         if story is not None:
             first_of_story[story.id] = entry
@@ -325,21 +359,40 @@ def _graph(
     documents: dict[int, dict[str, Any]] = {}
     with store.engine.connect() as conn:
         for t in chosen:
-            nodes.append({"id": f"c{t.id}", "kind": "cited", "title_id": t.id, "label": t.title,
-                          "documents": t.documents, "work": t.work})  # fmt: skip
+            nodes.append(
+                {
+                    "id": f"c{t.id}",
+                    "kind": "cited",
+                    "title_id": t.id,
+                    "label": t.title,
+                    "documents": t.documents,
+                    "work": t.work,
+                }
+            )
             rows = conn.execute(
-                select(CitedMentionRow.document_id, func.min(CitedMentionRow.day).label("day"),
-                       func.min(DocumentRow.title).label("title"), func.min(DocumentRow.name).label("name"))
+                select(
+                    CitedMentionRow.document_id,
+                    func.min(CitedMentionRow.day).label("day"),
+                    func.min(DocumentRow.title).label("title"),
+                    func.min(DocumentRow.name).label("name"),
+                )
                 .join(DocumentRow, DocumentRow.id == CitedMentionRow.document_id)
                 .where(_counted([t.key, *t.aliases], t.key))
                 .group_by(CitedMentionRow.document_id)
                 .order_by(func.min(CitedMentionRow.day).desc(), CitedMentionRow.document_id.desc())
                 .limit(per_title)
-            ).all()  # fmt: skip
+            ).all()
             for r in rows:
-                documents.setdefault(r.document_id, {"id": f"d{r.document_id}", "kind": "document",
-                                                     "document_id": r.document_id, "label": r.title or r.name,
-                                                     "date": r.day})  # fmt: skip
+                documents.setdefault(
+                    r.document_id,
+                    {
+                        "id": f"d{r.document_id}",
+                        "kind": "document",
+                        "document_id": r.document_id,
+                        "label": r.title or r.name,
+                        "date": r.day,
+                    },
+                )
                 edges.append({"source": f"d{r.document_id}", "target": f"c{t.id}", "date": r.day})
     ordered = sorted(documents.values(), key=lambda d: (d["date"] is None, d["date"] or "", d["document_id"]))
     return {"nodes": nodes + ordered, "edges": edges}
@@ -368,8 +421,15 @@ def _outcome_filter(zone: str, query: str, kind: str, all_copies: bool) -> list[
     return where
 
 
-def outcomes(store: Store, zone: str = "", query: str = "", kind: str = "", limit: int = 100, offset: int = 0,
-             all_copies: bool = False) -> tuple[int, list[dict[str, Any]]]:  # fmt: skip
+def outcomes(
+    store: Store,
+    zone: str = "",
+    query: str = "",
+    kind: str = "",
+    limit: int = 100,
+    offset: int = 0,
+    all_copies: bool = False,
+) -> tuple[int, list[dict[str, Any]]]:
     """(how many, one page of them newest first): the outcomes in zones whose name holds
     ``zone``, whose titles hold every word of ``query`` (either script), of ``kind``."""
     catch_up(store)
@@ -378,20 +438,37 @@ def outcomes(store: Store, zone: str = "", query: str = "", kind: str = "", limi
     with store.engine.connect() as conn:
         total = conn.scalar(select(func.count(OutcomeRow.id)).where(*where)) or 0
         rows = conn.execute(
-            select(*OutcomeRow.__table__.c, DocumentRow.title.label("document_title"), DocumentRow.name,
-                   func.substr(DocumentRow.text, OutcomeRow.sentence_start + 1, length).label("sentence"))
+            select(
+                *OutcomeRow.__table__.c,
+                DocumentRow.title.label("document_title"),
+                DocumentRow.name,
+                func.substr(DocumentRow.text, OutcomeRow.sentence_start + 1, length).label("sentence"),
+            )
             .join(DocumentRow, DocumentRow.id == OutcomeRow.document_id)
             .where(*where)
             .order_by(OutcomeRow.day.is_(None), OutcomeRow.day.desc(), OutcomeRow.id)
-            .limit(limit).offset(offset)
-        ).all()  # fmt: skip
+            .limit(limit)
+            .offset(offset)
+        ).all()
     out = []
     for o in rows:
-        out.append({"id": o.id, "kind": o.kind, "title": o.title, "title_original": o.title_original,
-                    "zone": o.zone, "count": o.count, "date": o.day, "document_id": o.document_id,
-                    "document_title": o.document_title or o.name, "span": [o.start, o.end],
-                    "sentence": o.sentence, "sentence_span": [o.sentence_start, o.sentence_end],
-                    "mark": [o.start - o.sentence_start, o.end - o.sentence_start]})  # fmt: skip
+        out.append(
+            {
+                "id": o.id,
+                "kind": o.kind,
+                "title": o.title,
+                "title_original": o.title_original,
+                "zone": o.zone,
+                "count": o.count,
+                "date": o.day,
+                "document_id": o.document_id,
+                "document_title": o.document_title or o.name,
+                "span": [o.start, o.end],
+                "sentence": o.sentence,
+                "sentence_span": [o.sentence_start, o.sentence_end],
+                "mark": [o.start - o.sentence_start, o.end - o.sentence_start],
+            }
+        )
     return total, out
 
 
@@ -404,5 +481,5 @@ def outcome_zones(store: Store) -> list[tuple[str, int]]:
             .where(OutcomeRow.zone.is_not(None), *_outcome_filter("", "", "", False))
             .group_by(OutcomeRow.zone)
             .order_by(func.count(OutcomeRow.id).desc(), OutcomeRow.zone)
-        ).all()  # fmt: skip
+        ).all()
     return [(zone, n) for zone, n in rows if zone]

@@ -130,9 +130,19 @@ class LaterMention:
         return 100 if self.label == "完成" else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"document_id": self.document_id, "name": self.name, "title": self.title, "date": self.day,
-                "label": self.label, "span": list(self.span), "text": self.text, "cue": self.cue,
-                "score": round(self.score, 3), "source_url": self.source_url, "source_site": self.source_site}  # fmt: skip
+        return {
+            "document_id": self.document_id,
+            "name": self.name,
+            "title": self.title,
+            "date": self.day,
+            "label": self.label,
+            "span": list(self.span),
+            "text": self.text,
+            "cue": self.cue,
+            "score": round(self.score, 3),
+            "source_url": self.source_url,
+            "source_site": self.source_site,
+        }
 
 
 @dataclass
@@ -151,8 +161,10 @@ class DocumentFollow:
 
     def to_json(self) -> dict[str, Any]:
         d = self.document
-        return {"document": {"id": d.id, "name": d.name, "title": d.title, "date": d.day},
-                "directives": [x.to_json() for x in self.directives]}  # fmt: skip
+        return {
+            "document": {"id": d.id, "name": d.name, "title": d.title, "date": d.day},
+            "directives": [x.to_json() for x in self.directives],
+        }
 
 
 # -- following a document's directives -------------------------------------------------------------
@@ -162,14 +174,28 @@ def _targets(source: stored.SourceDocument, directives: list[stored.DirectiveInf
     scope = scope_names(to_simplified(source.title or ""))
     places = scope_names(to_simplified(source.text))
     return [
-        Target(d.id, to_simplified(d.text), source.day, source.id, scope, places,
-               to_simplified(d.addressee) if d.addressee else None)
+        Target(
+            d.id,
+            to_simplified(d.text),
+            source.day,
+            source.id,
+            scope,
+            places,
+            to_simplified(d.addressee) if d.addressee else None,
+        )
         for d in directives
-    ]  # fmt: skip
+    ]
 
 
-def _candidates(store: Store, conn: Connection, source: stored.SourceDocument, directives: list[stored.DirectiveInfo],
-                targets: list[Target], stats: PhraseStats, after: int = 0) -> list[int]:  # fmt: skip
+def _candidates(
+    store: Store,
+    conn: Connection,
+    source: stored.SourceDocument,
+    directives: list[stored.DirectiveInfo],
+    targets: list[Target],
+    stats: PhraseStats,
+    after: int = 0,
+) -> list[int]:
     """Later documents worth aligning (stored after document ``after``): for each directive,
     those its searches find most often."""
     found: dict[int, Counter[int]] = {}
@@ -206,8 +232,13 @@ def _candidates(store: Store, conn: Connection, source: stored.SourceDocument, d
     return sorted(chosen)
 
 
-def _compute(store: Store, source: stored.SourceDocument, directives: list[stored.DirectiveInfo],
-             stats: PhraseStats, after: int = 0) -> list[Mention]:  # fmt: skip
+def _compute(
+    store: Store,
+    source: stored.SourceDocument,
+    directives: list[stored.DirectiveInfo],
+    stats: PhraseStats,
+    after: int = 0,
+) -> list[Mention]:
     targets = _targets(source, directives)
     with store.engine.connect() as conn:
         ids = _candidates(store, conn, source, directives, targets, stats, after)
@@ -219,8 +250,9 @@ def _compute(store: Store, source: stored.SourceDocument, directives: list[store
     return follow(targets, candidates, stats)
 
 
-def _mentions(store: Store, source: stored.SourceDocument, directives: list[stored.DirectiveInfo],
-              use_cache: bool) -> dict[int, list[Mention]]:  # fmt: skip
+def _mentions(
+    store: Store, source: stored.SourceDocument, directives: list[stored.DirectiveInfo], use_cache: bool
+) -> dict[int, list[Mention]]:
     """The mentions of a document's directives: the stored ones while the store has no new
     document; when it has, the stored ones and those among the new documents; computed
     afresh when the phrase statistics were counted again (or ``use_cache`` is false)."""
@@ -256,8 +288,22 @@ def _shown(store: Store, mentions: list[Mention]) -> list[LaterMention]:
         doc = docs.get(m.document)
         if doc is None:
             continue
-        out.append(LaterMention(m.target, m.document, doc.name, doc.title, m.day, m.label, m.span,
-                                doc.text[m.span[0] : m.span[1]], m.cue, m.score, doc.source_url, doc.source_site))  # fmt: skip
+        out.append(
+            LaterMention(
+                m.target,
+                m.document,
+                doc.name,
+                doc.title,
+                m.day,
+                m.label,
+                m.span,
+                doc.text[m.span[0] : m.span[1]],
+                m.cue,
+                m.score,
+                doc.source_url,
+                doc.source_site,
+            )
+        )
     out.sort(key=lambda x: (x.day or "", x.document_id))
     return out
 
@@ -365,12 +411,29 @@ def accept(store: Store, ledger: Ledger, task_id: int, document_id: int, start: 
     text = message(
         "follow.progress_text", label=mention.label, title=mention.title or mention.name, text=mention.text
     )
-    source = {"kind": "document", "document_id": mention.document_id, "document": mention.name,
-              "span": list(mention.span), "label": mention.label, "directive_id": found.directive.directive.id}  # fmt: skip
+    source = {
+        "kind": "document",
+        "document_id": mention.document_id,
+        "document": mention.name,
+        "span": list(mention.span),
+        "label": mention.label,
+        "directive_id": found.directive.directive.id,
+    }
     return ledger.report_progress(
         task_id, day, text, mention.percent, None, mention.source_url or mention.name, source=source
     )
 
 
-__all__ = ["LABELS", "DirectiveFollow", "DocumentFollow", "FollowError", "LaterMention", "TaskFollow", "accept",
-           "follow_directive", "follow_document", "follow_task", "phrase_stats"]  # fmt: skip
+__all__ = [
+    "LABELS",
+    "DirectiveFollow",
+    "DocumentFollow",
+    "FollowError",
+    "LaterMention",
+    "TaskFollow",
+    "accept",
+    "follow_directive",
+    "follow_document",
+    "follow_task",
+    "phrase_stats",
+]

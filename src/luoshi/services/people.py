@@ -54,8 +54,12 @@ class RefreshReport:
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {"documents": self.documents, "names": self.names, "people": self.people,
-                "seconds": round(self.seconds, 3)}  # fmt: skip
+        return {
+            "documents": self.documents,
+            "names": self.names,
+            "people": self.people,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 def _sightings(doc_id: int, day: str | None, facts: Mapping[str, Any] | None, text: str) -> list[Sighting]:
@@ -147,27 +151,63 @@ def _documents(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]
     return out
 
 
-def _person_json(row: Mapping[str, Any], records: list[dict[str, Any]], seen: list[dict[str, Any]],
-                 documents: Mapping[int, dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+def _person_json(
+    row: Mapping[str, Any],
+    records: list[dict[str, Any]],
+    seen: list[dict[str, Any]],
+    documents: Mapping[int, dict[str, Any]],
+) -> dict[str, Any]:
     posts = []
     for r in records:
-        evidence = [{**documents.get(e["document_id"], {"id": e["document_id"]}), "document_id": e["document_id"],
-                     "span": e["span"], "written": e["written"], "change": e["change"], "word": e["word"]}
-                    for e in r["evidence"]]  # fmt: skip
+        evidence = [
+            {
+                **documents.get(e["document_id"], {"id": e["document_id"]}),
+                "document_id": e["document_id"],
+                "span": e["span"],
+                "written": e["written"],
+                "change": e["change"],
+                "word": e["word"],
+            }
+            for e in r["evidence"]
+        ]
         dated = [e for e in evidence if e.get("date")] or evidence
-        posts.append({
-            "post": r["post"], "place": r["place"], "tier": r["tier"], "unit": r["unit"], "head": r["head"],
-            "first_seen": r["first_seen"], "last_seen": r["last_seen"], "began": r["began"], "ended": r["ended"],
-            "single_holder": r["single_holder"],
-            "first_document": _brief(dated[0]) if dated else None,
-            "last_document": _brief(max(dated, key=lambda e: (e.get("date") or "", e["document_id"]))) if dated else None,
-            "evidence": evidence,
-        })  # fmt: skip
-    appearances = [{**documents.get(s["document_id"], {}), "document_id": s["document_id"],
-                    "span": (s["data"] or {}).get("span")} for s in seen]  # fmt: skip
-    return {"id": row["id"], "name": row["name"], "label": row["label"], "first_seen": row["first_seen"],
-            "last_seen": row["last_seen"], "documents": row["documents"], "posts": posts,
-            "appearances": appearances}  # fmt: skip
+        posts.append(
+            {
+                "post": r["post"],
+                "place": r["place"],
+                "tier": r["tier"],
+                "unit": r["unit"],
+                "head": r["head"],
+                "first_seen": r["first_seen"],
+                "last_seen": r["last_seen"],
+                "began": r["began"],
+                "ended": r["ended"],
+                "single_holder": r["single_holder"],
+                "first_document": _brief(dated[0]) if dated else None,
+                "last_document": _brief(max(dated, key=lambda e: (e.get("date") or "", e["document_id"])))
+                if dated
+                else None,
+                "evidence": evidence,
+            }
+        )
+    appearances = [
+        {
+            **documents.get(s["document_id"], {}),
+            "document_id": s["document_id"],
+            "span": (s["data"] or {}).get("span"),
+        }
+        for s in seen
+    ]
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "label": row["label"],
+        "first_seen": row["first_seen"],
+        "last_seen": row["last_seen"],
+        "documents": row["documents"],
+        "posts": posts,
+        "appearances": appearances,
+    }
 
 
 def _brief(evidence: Mapping[str, Any]) -> dict[str, Any]:
@@ -262,9 +302,13 @@ def merge(store: Store, first: int, second: int, actor: str, note: str | None = 
 
 
 def split(
-    store: Store, person_id: int, posts: Iterable[str] = (), documents: Iterable[int] = (), actor: str = "system",
+    store: Store,
+    person_id: int,
+    posts: Iterable[str] = (),
+    documents: Iterable[int] = (),
+    actor: str = "system",
     note: str | None = None,
-) -> tuple[int, int]:  # fmt: skip
+) -> tuple[int, int]:
     """Record that the mentions of ``person_id`` showing one of ``posts`` (as written or in
     their one written form) or in one of ``documents`` are another person; the ids of the two."""
     wanted = {to_simplified(p.strip()) for p in posts if p.strip()}
@@ -350,11 +394,23 @@ def task_successor(store: Store, task: Mapping[str, Any]) -> dict[str, Any] | No
             for r in sorted(records, key=lambda r: r["last_seen"] or "", reverse=True):
                 if not r["single_holder"]:
                     continue
-                holdings = [Holding(int(h["person_id"]), h["name"], h["post"], h["first_seen"], h["last_seen"],
-                                    h["ended"]) for h in tables.holders(conn, r["post"])]  # fmt: skip
+                holdings = [
+                    Holding(
+                        int(h["person_id"]), h["name"], h["post"], h["first_seen"], h["last_seen"], h["ended"]
+                    )
+                    for h in tables.holders(conn, r["post"])
+                ]
                 after = successor(holdings, person_id)
                 if after:
-                    return {"person_id": person_id, "name": name, "post": r["post"],
-                            "successor": {"id": after.person, "name": after.name, "first_seen": after.first,
-                                          "last_seen": after.last}}  # fmt: skip
+                    return {
+                        "person_id": person_id,
+                        "name": name,
+                        "post": r["post"],
+                        "successor": {
+                            "id": after.person,
+                            "name": after.name,
+                            "first_seen": after.first,
+                            "last_seen": after.last,
+                        },
+                    }
     return None

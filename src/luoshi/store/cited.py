@@ -40,8 +40,19 @@ MENTION_COLUMNS = (
     "sentence",
     "day",
 )
-OUTCOME_COLUMNS = ("document_id", "kind", "title", "title_original", "zone", "count", "day", "start", "end",
-                   "sentence_start", "sentence_end")  # fmt: skip
+OUTCOME_COLUMNS = (
+    "document_id",
+    "kind",
+    "title",
+    "title_original",
+    "zone",
+    "count",
+    "day",
+    "start",
+    "end",
+    "sentence_start",
+    "sentence_end",
+)
 
 
 def installed(conn: Connection) -> bool:
@@ -103,10 +114,21 @@ def write(conn: Connection, documents: Iterable[Indexed]) -> None:
             mentions.append((doc.document_id, m.key, m.form, m.start, m.end, a, b, doc.text[a:b], doc.day))
         aliases.update((f.short, f.full, doc.document_id) for f in found.short_forms)
         outcomes.extend(
-            (doc.document_id, o.kind, o.title, o.title_original or doc.text[o.span.start : o.span.end], o.zone,
-             o.count, o.date or doc.day, o.span.start, o.span.end, o.sentence.start, o.sentence.end)
+            (
+                doc.document_id,
+                o.kind,
+                o.title,
+                o.title_original or doc.text[o.span.start : o.span.end],
+                o.zone,
+                o.count,
+                o.date or doc.day,
+                o.span.start,
+                o.span.end,
+                o.sentence.start,
+                o.sentence.end,
+            )
             for o in doc.outcomes
-        )  # fmt: skip
+        )
     _insert_titles(conn, titles)
     insert_many(conn, CitedMentionRow.__tablename__, MENTION_COLUMNS, mentions)
     insert_many(conn, CitedAliasRow.__tablename__, ("short_key", "full_key", "document_id"), sorted(aliases))
@@ -127,20 +149,31 @@ def backfill_below(conn: Connection, lock: bool = False) -> int:
 
 
 def set_backfill_below(conn: Connection, below: int) -> None:
-    if conn.execute(
-        update(FactBackfillRow).where(FactBackfillRow.name == BACKFILL).values(below=below)
-    ).rowcount == 0:  # fmt: skip
+    if (
+        conn.execute(
+            update(FactBackfillRow).where(FactBackfillRow.name == BACKFILL).values(below=below)
+        ).rowcount
+        == 0
+    ):
         conn.execute(insert(FactBackfillRow).values(name=BACKFILL, below=below))
 
 
 def stored_before(conn: Connection, below: int, limit: int) -> list[Any]:
     """The newest ``limit`` documents with ids below ``below``: id, text, facts, dates."""
-    return list(conn.execute(
-        select(DocumentRow.id, DocumentRow.text, DocumentRow.facts, DocumentRow.event_date, DocumentRow.published)
-        .where(DocumentRow.id < below)
-        .order_by(DocumentRow.id.desc())
-        .limit(limit)
-    ))  # fmt: skip
+    return list(
+        conn.execute(
+            select(
+                DocumentRow.id,
+                DocumentRow.text,
+                DocumentRow.facts,
+                DocumentRow.event_date,
+                DocumentRow.published,
+            )
+            .where(DocumentRow.id < below)
+            .order_by(DocumentRow.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def clear(conn: Connection) -> None:

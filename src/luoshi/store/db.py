@@ -108,9 +108,16 @@ _FACT_COLUMNS: dict[str, tuple[str, ...]] = {
     CitationRow.__tablename__: ("document_id", "title", "start", "end"),
     TaskBatchRow.__tablename__: ("document_id", "count", "what", "start", "end"),
     DirectiveRow.__tablename__: (
-        "document_id", "ordinal", "speaker", "addressee", "deadline", "text", "start", "end",
+        "document_id",
+        "ordinal",
+        "speaker",
+        "addressee",
+        "deadline",
+        "text",
+        "start",
+        "end",
     ),
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -431,9 +438,13 @@ class Store:
             )
 
     def search(
-        self, query: str, limit: int = 10, offset: int = 0, use_cache: bool = True,
+        self,
+        query: str,
+        limit: int = 10,
+        offset: int = 0,
+        use_cache: bool = True,
         filters: listing.DocumentFilters | None = None,
-    ) -> list[SearchHit]:  # fmt: skip
+    ) -> list[SearchHit]:
         """Ranked hits with snippets, among the documents ``filters`` select (their query is not
         used); repeated queries are answered from a cache until a document is added
         (``use_cache=False`` always asks the index, e.g. to time it)."""
@@ -453,8 +464,14 @@ class Store:
         words = fts.query_words(query)
         if not terms or not words:
             return []
-        columns = (DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published,
-                   DocumentRow.event_date, DocumentRow.text)  # fmt: skip
+        columns = (
+            DocumentRow.id,
+            DocumentRow.name,
+            DocumentRow.title,
+            DocumentRow.published,
+            DocumentRow.event_date,
+            DocumentRow.text,
+        )
         with self.engine.connect() as conn:
             among = None
             if filters is not None:  # the filtered matches, newest first
@@ -469,10 +486,16 @@ class Store:
             spans = fts.find_terms(to_simplified(row.text), terms)
             hits.append(
                 SearchHit(
-                    doc_id, row.name, row.title, row.published, row.event_date,
-                    score, highlight(row.text, spans), spans,
+                    doc_id,
+                    row.name,
+                    row.title,
+                    row.published,
+                    row.event_date,
+                    score,
+                    highlight(row.text, spans),
+                    spans,
                 )
-            )  # fmt: skip
+            )
         return hits
 
     RANK_WINDOW = 300
@@ -566,9 +589,15 @@ class Store:
         return ranked[start : start + limit], rows
 
     def list_documents(
-        self, *, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
-        kind: str | None = None, limit: int = 50, offset: int = 0,
-    ) -> list[dict[str, Any]]:  # fmt: skip
+        self,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        place: str | None = None,
+        kind: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
         """Documents newest first, filtered by event (or publication) date, place and meeting kind."""
         filters = listing.DocumentFilters.of(
             {"date_from": date_from, "date_to": date_to, "place": place, "kind": kind}
@@ -576,9 +605,14 @@ class Store:
         return self.browse(filters, limit=limit, offset=offset, facets=False).rows
 
     def browse(
-        self, filters: listing.DocumentFilters, sort: str = "", limit: int = 50, offset: int = 0,
-        facets: bool = True, use_cache: bool = True,
-    ) -> listing.Listing:  # fmt: skip
+        self,
+        filters: listing.DocumentFilters,
+        sort: str = "",
+        limit: int = 50,
+        offset: int = 0,
+        facets: bool = True,
+        use_cache: bool = True,
+    ) -> listing.Listing:
         """One page of the documents the filters (and their query, if any) select, in ``sort``
         order (``listing.SORTS``; relevance for a search), with the total and, if asked, the
         facets. Answers are cached until a document is added."""
@@ -589,12 +623,14 @@ class Store:
         if not use_cache:
             return self._browse(filters, sort, limit, offset, facets, newest)
         return self._listing_cache.get(
-            (filters, sort, limit, offset, facets), newest,
+            (filters, sort, limit, offset, facets),
+            newest,
             lambda: self._browse(filters, sort, limit, offset, facets, newest),
-        )  # fmt: skip
+        )
 
-    def _browse(self, filters: listing.DocumentFilters, sort: str, limit: int, offset: int, facets: bool,
-                newest: int) -> listing.Listing:  # fmt: skip
+    def _browse(
+        self, filters: listing.DocumentFilters, sort: str, limit: int, offset: int, facets: bool, newest: int
+    ) -> listing.Listing:
         clauses = filters.clauses()
         words = fts.query_words(filters.q)
         with self.engine.connect() as conn:
@@ -611,10 +647,18 @@ class Store:
             if sort == "relevance":
                 hits = self._search(filters.q, limit, offset, filters)
                 found = {h.document_id: h for h in hits}
-                rows = {r.id: r for r in conn.execute(select(*listing.ROW_COLUMNS)
-                                                      .where(DocumentRow.id.in_(list(found))))}  # fmt: skip
-                page = [{**listing.row_json(rows[h.document_id]), "score": round(h.score, 4),
-                         "snippet": h.snippet} for h in hits]  # fmt: skip
+                rows = {
+                    r.id: r
+                    for r in conn.execute(select(*listing.ROW_COLUMNS).where(DocumentRow.id.in_(list(found))))
+                }
+                page = [
+                    {
+                        **listing.row_json(rows[h.document_id]),
+                        "score": round(h.score, 4),
+                        "snippet": h.snippet,
+                    }
+                    for h in hits
+                ]
             else:
                 stmt = listing.ordered(listing.where(select(*listing.ROW_COLUMNS), clauses), sort)
                 page = [listing.row_json(r) for r in conn.execute(stmt.limit(limit).offset(offset))]
@@ -626,8 +670,11 @@ class Store:
         self, conn: Connection, page: list[dict[str, Any]], words: list[str], query: str
     ) -> None:
         terms = fts.query_terms(query)
-        texts = dict(conn.execute(select(DocumentRow.id, DocumentRow.text)
-                                  .where(DocumentRow.id.in_([r["id"] for r in page]))).all())  # fmt: skip
+        texts = dict(
+            conn.execute(
+                select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_([r["id"] for r in page]))
+            ).all()
+        )
         for row in page:
             text_ = texts[row["id"]]
             row["snippet"] = highlight(text_, fts.find_terms(to_simplified(text_), terms))
@@ -645,10 +692,12 @@ class Store:
         """Ids of every document holding every word, newest first (on PostgreSQL each candidate
         that may lack a word is checked on its text, as for a page of hits)."""
         if self.is_sqlite:
-            return list(conn.scalars(
-                text("SELECT rowid FROM document_fts WHERE document_fts MATCH :q ORDER BY rowid DESC"),
-                {"q": " AND ".join(map(fts.word_expression, words))},
-            ))  # fmt: skip
+            return list(
+                conn.scalars(
+                    text("SELECT rowid FROM document_fts WHERE document_fts MATCH :q ORDER BY rowid DESC"),
+                    {"q": " AND ".join(map(fts.word_expression, words))},
+                )
+            )
         return self._newest_matches(conn, words, None)
 
     def document_facts(self, doc_id: int) -> dict[str, Any] | None:
@@ -809,9 +858,13 @@ def open_store(db: str | None = None, migrate: bool = True, create: bool = True)
         # UTF-8 on the wire whatever the database's encoding, so that one which cannot hold
         # Chinese can still be asked about it (``_check_postgresql``) and refused in a sentence.
         engine = create_engine(
-            url, pool_size=8, max_overflow=24, pool_pre_ping=True, json_serializer=_to_json,
+            url,
+            pool_size=8,
+            max_overflow=24,
+            pool_pre_ping=True,
+            json_serializer=_to_json,
             client_encoding="utf8",
-        )  # fmt: skip
+        )
     try:
         if engine.dialect.name == "postgresql":
             _check_postgresql(engine, shown)

@@ -123,9 +123,10 @@ class StatsState:
 
 def stats_state(conn: Connection) -> StatsState | None:
     row = conn.execute(
-        select(FollowStatsRow.sample, FollowStatsRow.documents, FollowStatsRow.newest_id, FollowStatsRow.version)
-        .where(FollowStatsRow.id == 1)
-    ).first()  # fmt: skip
+        select(
+            FollowStatsRow.sample, FollowStatsRow.documents, FollowStatsRow.newest_id, FollowStatsRow.version
+        ).where(FollowStatsRow.id == 1)
+    ).first()
     return StatsState(row.sample, row.documents, row.newest_id, row.version) if row else None
 
 
@@ -151,8 +152,15 @@ def sample_texts(conn: Connection, size: int = SAMPLE) -> tuple[int, Iterator[st
     return len(ids), texts()
 
 
-def save_stats(conn: Connection, sample: int, documents: int, newest: int, counts: Counter[str],
-               boilerplate_share: float, boilerplate_min: int) -> StatsState:  # fmt: skip
+def save_stats(
+    conn: Connection,
+    sample: int,
+    documents: int,
+    newest: int,
+    counts: Counter[str],
+    boilerplate_share: float,
+    boilerplate_min: int,
+) -> StatsState:
     """Replace the statistics: every character, the pairs seen twice or more, and the
     4-character phrases frequent enough to be boilerplate."""
     _pg_lock(conn, 0)
@@ -170,8 +178,11 @@ def save_stats(conn: Connection, sample: int, documents: int, newest: int, count
         conn.execute(insert(FollowPhraseRow), [{"phrase": p, "documents": n} for p, n in chunk])
     conn.execute(delete(FollowStatsRow))
     state = StatsState(sample, documents, newest, version)
-    conn.execute(insert(FollowStatsRow).values(id=1, sample=sample, documents=documents, newest_id=newest,
-                                               version=version))  # fmt: skip
+    conn.execute(
+        insert(FollowStatsRow).values(
+            id=1, sample=sample, documents=documents, newest_id=newest, version=version
+        )
+    )
     return state
 
 
@@ -191,8 +202,15 @@ class DirectiveInfo:
     deadline: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "index": self.index, "text": self.text, "span": [self.start, self.end],
-                "speaker": self.speaker, "addressee": self.addressee, "deadline": self.deadline}  # fmt: skip
+        return {
+            "id": self.id,
+            "index": self.index,
+            "text": self.text,
+            "span": [self.start, self.end],
+            "speaker": self.speaker,
+            "addressee": self.addressee,
+            "deadline": self.deadline,
+        }
 
 
 @dataclass
@@ -207,20 +225,31 @@ class SourceDocument:
 def source_document(conn: Connection, doc_id: int) -> SourceDocument | None:
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
     row = conn.execute(
-        select(DocumentRow.id, DocumentRow.name, DocumentRow.title, day.label("day"), DocumentRow.text)
-        .where(DocumentRow.id == doc_id)
-    ).first()  # fmt: skip
+        select(DocumentRow.id, DocumentRow.name, DocumentRow.title, day.label("day"), DocumentRow.text).where(
+            DocumentRow.id == doc_id
+        )
+    ).first()
     return SourceDocument(row.id, row.name, row.title, row.day, row.text) if row else None
 
 
 def directives_of(conn: Connection, doc_id: int) -> list[DirectiveInfo]:
     rows = conn.execute(
-        select(DirectiveRow.id, DirectiveRow.text, DirectiveRow.start, DirectiveRow.end, DirectiveRow.speaker,
-               DirectiveRow.addressee, DirectiveRow.deadline)
-        .where(DirectiveRow.document_id == doc_id).order_by(DirectiveRow.start, DirectiveRow.id)
-    ).all()  # fmt: skip
-    return [DirectiveInfo(r.id, i, doc_id, r.text, r.start, r.end, r.speaker, r.addressee, r.deadline)
-            for i, r in enumerate(rows, 1)]  # fmt: skip
+        select(
+            DirectiveRow.id,
+            DirectiveRow.text,
+            DirectiveRow.start,
+            DirectiveRow.end,
+            DirectiveRow.speaker,
+            DirectiveRow.addressee,
+            DirectiveRow.deadline,
+        )
+        .where(DirectiveRow.document_id == doc_id)
+        .order_by(DirectiveRow.start, DirectiveRow.id)
+    ).all()
+    return [
+        DirectiveInfo(r.id, i, doc_id, r.text, r.start, r.end, r.speaker, r.addressee, r.deadline)
+        for i, r in enumerate(rows, 1)
+    ]
 
 
 def directive_at(conn: Connection, doc_id: int, start: int, end: int) -> DirectiveInfo | None:
@@ -242,8 +271,13 @@ def citing(conn: Connection, titles: list[str], limit: int) -> list[int]:
     """Ids of the newest ``limit`` documents citing any of ``titles``."""
     if not titles:
         return []
-    stmt = (select(CitationRow.document_id).where(CitationRow.title.in_(titles))
-            .group_by(CitationRow.document_id).order_by(CitationRow.document_id.desc()).limit(limit))  # fmt: skip
+    stmt = (
+        select(CitationRow.document_id)
+        .where(CitationRow.title.in_(titles))
+        .group_by(CitationRow.document_id)
+        .order_by(CitationRow.document_id.desc())
+        .limit(limit)
+    )
     return [int(i) for i in conn.scalars(stmt)]
 
 
@@ -273,9 +307,16 @@ def later_documents(conn: Connection, ids: Iterable[int]) -> dict[int, LaterDocu
     out: dict[int, LaterDocument] = {}
     for chunk in _chunks(sorted(set(ids))):
         for r in conn.execute(
-            select(DocumentRow.id, DocumentRow.name, DocumentRow.title, day.label("day"), DocumentRow.text,
-                   DocumentRow.source_url, DocumentRow.source_site).where(DocumentRow.id.in_(chunk))
-        ):  # fmt: skip
+            select(
+                DocumentRow.id,
+                DocumentRow.name,
+                DocumentRow.title,
+                day.label("day"),
+                DocumentRow.text,
+                DocumentRow.source_url,
+                DocumentRow.source_site,
+            ).where(DocumentRow.id.in_(chunk))
+        ):
             out[r.id] = LaterDocument(r.id, r.name, r.title, r.day, r.text, r.source_url, r.source_site)
     return out
 
@@ -300,22 +341,45 @@ def mentions_of(conn: Connection, directive_ids: list[int]) -> dict[int, list[Me
     if not directive_ids:
         return out
     rows = conn.execute(
-        select(FollowMentionRow.directive_id, FollowMentionRow.document_id, FollowMentionRow.day,
-               FollowMentionRow.label, FollowMentionRow.start, FollowMentionRow.end, FollowMentionRow.aligned,
-               FollowMentionRow.cue, FollowMentionRow.score)
+        select(
+            FollowMentionRow.directive_id,
+            FollowMentionRow.document_id,
+            FollowMentionRow.day,
+            FollowMentionRow.label,
+            FollowMentionRow.start,
+            FollowMentionRow.end,
+            FollowMentionRow.aligned,
+            FollowMentionRow.cue,
+            FollowMentionRow.score,
+        )
         .where(FollowMentionRow.directive_id.in_(directive_ids))
         .order_by(FollowMentionRow.day, FollowMentionRow.document_id)
-    ).all()  # fmt: skip
+    ).all()
     for r in rows:
         out[r.directive_id].append(
-            Mention(r.directive_id, r.document_id, r.day, r.label, (r.start, r.end),
-                    [(a, b) for a, b in r.aligned or []], r.cue, r.score)
-        )  # fmt: skip
+            Mention(
+                r.directive_id,
+                r.document_id,
+                r.day,
+                r.label,
+                (r.start, r.end),
+                [(a, b) for a, b in r.aligned or []],
+                r.cue,
+                r.score,
+            )
+        )
     return out
 
 
-def save_mentions(conn: Connection, document_id: int, directive_ids: list[int], mentions: list[Mention],
-                  newest: int, version: int, after: int | None = None) -> None:  # fmt: skip
+def save_mentions(
+    conn: Connection,
+    document_id: int,
+    directive_ids: list[int],
+    mentions: list[Mention],
+    newest: int,
+    version: int,
+    after: int | None = None,
+) -> None:
     """Store the mentions of the directives (of one document) as computed with the store's
     ``newest`` document: they replace the stored ones, or, with ``after``, add those found in
     the documents after it to the stored ones (which must still be those of ``after``)."""
@@ -324,8 +388,11 @@ def save_mentions(conn: Connection, document_id: int, directive_ids: list[int], 
         now = runs(conn, directive_ids, version)
         if len(now) < len(directive_ids) or any(n != after for n in now.values()):
             return  # another process stored newer results meanwhile
-        conn.execute(delete(FollowMentionRow).where(
-            FollowMentionRow.directive_id.in_(directive_ids), FollowMentionRow.document_id > after))  # fmt: skip
+        conn.execute(
+            delete(FollowMentionRow).where(
+                FollowMentionRow.directive_id.in_(directive_ids), FollowMentionRow.document_id > after
+            )
+        )
     else:
         conn.execute(delete(FollowMentionRow).where(FollowMentionRow.directive_id.in_(directive_ids)))
     conn.execute(delete(FollowRunRow).where(FollowRunRow.directive_id.in_(directive_ids)))
@@ -336,7 +403,18 @@ def save_mentions(conn: Connection, document_id: int, directive_ids: list[int], 
     if mentions:
         conn.execute(
             insert(FollowMentionRow),
-            [{"directive_id": m.target, "document_id": m.document, "day": m.day, "label": m.label,
-              "start": m.span[0], "end": m.span[1], "cue": (m.cue or "")[:60] or None, "score": m.score,
-              "aligned": [list(a) for a in m.aligned]} for m in mentions],
-        )  # fmt: skip
+            [
+                {
+                    "directive_id": m.target,
+                    "document_id": m.document,
+                    "day": m.day,
+                    "label": m.label,
+                    "start": m.span[0],
+                    "end": m.span[1],
+                    "cue": (m.cue or "")[:60] or None,
+                    "score": m.score,
+                    "aligned": [list(a) for a in m.aligned],
+                }
+                for m in mentions
+            ],
+        )

@@ -116,10 +116,15 @@ class Listing:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "total": self.total, "offset": self.offset, "limit": self.limit, "sort": self.sort,
+            "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
+            "sort": self.sort,
             "rows": self.rows,
-            "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in self.facets.items()},
-        }  # fmt: skip
+            "facets": {
+                name: [{"value": v, "count": n} for v, n in values] for name, values in self.facets.items()
+            },
+        }
 
 
 def parse_sort(sort: str, searching: bool) -> str:
@@ -131,15 +136,34 @@ def parse_sort(sort: str, searching: bool) -> str:
     return "relevance" if searching else "-date"
 
 
-ROW_COLUMNS = (DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.published, DocumentRow.event_date,
-               DocumentRow.script, DocumentRow.source_site, DocumentRow.year, DocumentRow.place,
-               DocumentRow.meeting_kind)  # fmt: skip
+ROW_COLUMNS = (
+    DocumentRow.id,
+    DocumentRow.name,
+    DocumentRow.title,
+    DocumentRow.published,
+    DocumentRow.event_date,
+    DocumentRow.script,
+    DocumentRow.source_site,
+    DocumentRow.year,
+    DocumentRow.place,
+    DocumentRow.meeting_kind,
+)
 
 
 def row_json(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "title": row.title or row.name, "published": row.published,
-            "event_date": row.event_date, "date": row.event_date or row.published, "script": row.script,
-            "source": row.source_site, "year": row.year, "place": row.place, "kind": row.meeting_kind}  # fmt: skip
+    return {
+        "id": row.id,
+        "name": row.name,
+        "title": row.title or row.name,
+        "published": row.published,
+        "event_date": row.event_date,
+        "date": row.event_date or row.published,
+        "script": row.script,
+        "source": row.source_site,
+        "year": row.year,
+        "place": row.place,
+        "kind": row.meeting_kind,
+    }
 
 
 def ordered(stmt: S, sort: str) -> S:

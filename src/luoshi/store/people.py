@@ -194,9 +194,10 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
     old: dict[tuple[int, str], tuple[int, str | None, dict[str, Any]]] = {}
     for chunk in _chunks(document_ids):
         rows = conn.execute(
-            select(SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data)
-            .where(SightingRow.document_id.in_(chunk))
-        )  # fmt: skip
+            select(
+                SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data
+            ).where(SightingRow.document_id.in_(chunk))
+        )
         for i, doc, name, day, data in rows:
             old[(int(doc), name)] = (int(i), day, data)
     new_keys = {s.key for s in sightings}
@@ -205,20 +206,32 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
         conn.execute(delete(SightingRow).where(SightingRow.id.in_(chunk)))
     fresh = [s for s in sightings if s.key not in old]
     if fresh:
-        conn.execute(insert(SightingRow), [
-            {"document_id": s.document_id, "name": s.name, "day": s.day, "data": s.data(), "person_id": None}
-            for s in fresh
-        ])  # fmt: skip
+        conn.execute(
+            insert(SightingRow),
+            [
+                {
+                    "document_id": s.document_id,
+                    "name": s.name,
+                    "day": s.day,
+                    "data": s.data(),
+                    "person_id": None,
+                }
+                for s in fresh
+            ],
+        )
     changed = [
-        {"ref": old[s.key][0], "day": s.day, "data": s.data()} for s in sightings
+        {"ref": old[s.key][0], "day": s.day, "data": s.data()}
+        for s in sightings
         if s.key in old and (old[s.key][1], old[s.key][2]) != (s.day, s.data())
-    ]  # fmt: skip
+    ]
     if changed:
         conn.execute(
-            update(SightingRow).where(SightingRow.id == bindparam("ref"))
+            update(SightingRow)
+            .where(SightingRow.id == bindparam("ref"))
             .values(day=bindparam("day"), data=bindparam("data"), person_id=None),
-            changed, execution_options={"synchronize_session": False},
-        )  # fmt: skip
+            changed,
+            execution_options={"synchronize_session": False},
+        )
     lost = sorted({name for _, name in gone})
     if lost:
         for chunk in _chunks(lost):
@@ -243,9 +256,10 @@ def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
     out: list[Sighting] = []
     for chunk in _chunks(sorted(set(names))):
         rows = conn.execute(
-            select(SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data)
-            .where(SightingRow.name.in_(chunk))
-        )  # fmt: skip
+            select(
+                SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data
+            ).where(SightingRow.name.in_(chunk))
+        )
         out.extend(Sighting.from_row(int(i), int(d), n, day, data or {}) for i, d, n, day, data in rows)
     return out
 
@@ -267,18 +281,40 @@ def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Caree
         conn.execute(delete(PersonCareerRow).where(PersonCareerRow.name.in_(chunk)))
     if not careers:
         return
-    conn.execute(insert(PersonCareerRow), [
-        {"id": c.ref, "name": c.name, "label": c.label[:200], "first_seen": c.first, "last_seen": c.last,
-         "documents": len({s.document_id for s in c.sightings}), "posts": len(c.records)}
-        for c in careers
-    ])  # fmt: skip
+    conn.execute(
+        insert(PersonCareerRow),
+        [
+            {
+                "id": c.ref,
+                "name": c.name,
+                "label": c.label[:200],
+                "first_seen": c.first,
+                "last_seen": c.last,
+                "documents": len({s.document_id for s in c.sightings}),
+                "posts": len(c.records),
+            }
+            for c in careers
+        ],
+    )
     records = [
-        {"person_id": c.ref, "position": k, "post": r.post.text[:200], "place": r.post.place, "tier": r.post.tier,
-         "unit": r.post.unit[:200], "head": r.post.head[:200], "single_holder": r.post.single_holder,
-         "first_seen": r.first, "last_seen": r.last, "began": r.began, "ended": r.ended,
-         "evidence": [e.to_json() for e in r.evidence]}
-        for c in careers for k, r in enumerate(c.records)
-    ]  # fmt: skip
+        {
+            "person_id": c.ref,
+            "position": k,
+            "post": r.post.text[:200],
+            "place": r.post.place,
+            "tier": r.post.tier,
+            "unit": r.post.unit[:200],
+            "head": r.post.head[:200],
+            "single_holder": r.post.single_holder,
+            "first_seen": r.first,
+            "last_seen": r.last,
+            "began": r.began,
+            "ended": r.ended,
+            "evidence": [e.to_json() for e in r.evidence],
+        }
+        for c in careers
+        for k, r in enumerate(c.records)
+    ]
     if records:
         conn.execute(insert(PostRecordRow), records)
     conn.execute(
@@ -290,9 +326,10 @@ def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Caree
 
 def people_named(conn: Connection, name: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(PersonCareerRow).where(PersonCareerRow.name == name).order_by(PersonCareerRow.documents.desc(),
-                                                                            PersonCareerRow.id)
-    ).mappings()  # fmt: skip
+        select(PersonCareerRow)
+        .where(PersonCareerRow.name == name)
+        .order_by(PersonCareerRow.documents.desc(), PersonCareerRow.id)
+    ).mappings()
     return [dict(r) for r in rows]
 
 
@@ -305,9 +342,10 @@ def records_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[di
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in person_ids}
     for chunk in _chunks(person_ids):
         rows = conn.execute(
-            select(PostRecordRow).where(PostRecordRow.person_id.in_(chunk)).order_by(PostRecordRow.person_id,
-                                                                                    PostRecordRow.position)
-        ).mappings()  # fmt: skip
+            select(PostRecordRow)
+            .where(PostRecordRow.person_id.in_(chunk))
+            .order_by(PostRecordRow.person_id, PostRecordRow.position)
+        ).mappings()
         for r in rows:
             out[int(r["person_id"])].append(dict(r))
     return out
@@ -319,12 +357,20 @@ def sightings_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
     for chunk in _chunks(person_ids):
         rows = conn.execute(
-            select(SightingRow.id, SightingRow.person_id, SightingRow.document_id, SightingRow.name,
-                   SightingRow.data, DocumentRow.title, DocumentRow.name.label("document_name"), day.label("day"))
+            select(
+                SightingRow.id,
+                SightingRow.person_id,
+                SightingRow.document_id,
+                SightingRow.name,
+                SightingRow.data,
+                DocumentRow.title,
+                DocumentRow.name.label("document_name"),
+                day.label("day"),
+            )
             .join(DocumentRow, DocumentRow.id == SightingRow.document_id)
             .where(SightingRow.person_id.in_(chunk))
             .order_by(day, SightingRow.document_id)
-        ).mappings()  # fmt: skip
+        ).mappings()
         for r in rows:
             out[int(r["person_id"])].append(dict(r))
     return out
@@ -359,8 +405,9 @@ def index(
     total = int(conn.scalar(count) or 0)
     rows = conn.execute(
         stmt.order_by(PersonCareerRow.documents.desc(), PersonCareerRow.name, PersonCareerRow.id)
-        .limit(limit).offset(offset)
-    ).mappings()  # fmt: skip
+        .limit(limit)
+        .offset(offset)
+    ).mappings()
     return total, [dict(r) for r in rows]
 
 
@@ -370,7 +417,7 @@ def holders(conn: Connection, post: str) -> list[dict[str, Any]]:
         select(PostRecordRow, PersonCareerRow.name)
         .join(PersonCareerRow, PersonCareerRow.id == PostRecordRow.person_id)
         .where(PostRecordRow.post == post)
-    ).mappings()  # fmt: skip
+    ).mappings()
     return [dict(r) for r in rows]
 
 
@@ -398,7 +445,7 @@ def decisions_for(conn: Connection, names: Iterable[str]) -> Decisions:
             select(PersonDecisionRow.kind, PersonDecisionRow.together, PersonDecisionRow.apart)
             .where(PersonDecisionRow.name.in_(chunk), PersonDecisionRow.active.is_(True))
             .order_by(PersonDecisionRow.id)
-        )  # fmt: skip
+        )
         for kind, joined, parted in rows:
             together.append(_keys(joined))
             if kind == "split":
@@ -407,16 +454,22 @@ def decisions_for(conn: Connection, names: Iterable[str]) -> Decisions:
 
 
 def add_decision(
-    conn: Connection, name: str, kind: str, together: Sequence[tuple[int, str]], apart: Sequence[tuple[int, str]],
-    actor: str, note: str | None = None,
-) -> int:  # fmt: skip
+    conn: Connection,
+    name: str,
+    kind: str,
+    together: Sequence[tuple[int, str]],
+    apart: Sequence[tuple[int, str]],
+    actor: str,
+    note: str | None = None,
+) -> int:
     """Record a merge or a split; earlier decisions it contradicts stop applying. Audited."""
     joined = {tuple(k) for k in together}
     parted = {tuple(k) for k in apart}
     rows = conn.execute(
-        select(PersonDecisionRow.id, PersonDecisionRow.kind, PersonDecisionRow.together, PersonDecisionRow.apart)
-        .where(PersonDecisionRow.name == name, PersonDecisionRow.active.is_(True))
-    ).all()  # fmt: skip
+        select(
+            PersonDecisionRow.id, PersonDecisionRow.kind, PersonDecisionRow.together, PersonDecisionRow.apart
+        ).where(PersonDecisionRow.name == name, PersonDecisionRow.active.is_(True))
+    ).all()
     for i, old_kind, old_together, old_apart in rows:
         a, b = set(_keys(old_together)), set(_keys(old_apart))
         if kind == "merge" and old_kind == "split" and joined & a and joined & b:
@@ -430,18 +483,29 @@ def add_decision(
     decision_id = int(
         conn.execute(
             insert(PersonDecisionRow).values(
-                name=name, kind=kind, together=[list(k) for k in together], apart=[list(k) for k in apart],
-                actor=actor, note=note,
+                name=name,
+                kind=kind,
+                together=[list(k) for k in together],
+                apart=[list(k) for k in apart],
+                actor=actor,
+                note=note,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-    )  # fmt: skip
+    )
     conn.execute(
         insert(AuditRow).values(
-            actor=actor, entity="person", entity_id=decision_id, action=kind,
-            after={"name": name, "together": [list(k) for k in together], "apart": [list(k) for k in apart],
-                   "note": note},
+            actor=actor,
+            entity="person",
+            entity_id=decision_id,
+            action=kind,
+            after={
+                "name": name,
+                "together": [list(k) for k in together],
+                "apart": [list(k) for k in apart],
+                "note": note,
+            },
         )
-    )  # fmt: skip
+    )
     return decision_id
 
 

@@ -318,11 +318,16 @@ def link_fingerprints(
         conn.execute(
             insert(ReprintPairRow),
             [
-                {"first_id": a, "second_id": b, "jaccard": round(s.jaccard, 4),
-                 "containment": round(s.containment, 4), "verbatim": round(s.verbatim, 4)}
+                {
+                    "first_id": a,
+                    "second_id": b,
+                    "jaccard": round(s.jaccard, 4),
+                    "containment": round(s.containment, 4),
+                    "verbatim": round(s.verbatim, 4),
+                }
                 for a, b, s in report.pairs
             ],
-        )  # fmt: skip
+        )
         _join_stories(conn, [(a, b) for a, b, _ in report.pairs])
     return report
 
@@ -371,9 +376,11 @@ def _join_stories(conn: Connection, pairs: list[tuple[int, int]]) -> None:
             copies[row.id] = Copy(row.id, row.published, row.source_url, row.source_site)
     conn.execute(
         insert(StoryRow),
-        [{"id": root, "canonical_id": canonical(copies[d] for d in docs), "size": len(docs)}
-         for root, docs in groups.items()],
-    )  # fmt: skip
+        [
+            {"id": root, "canonical_id": canonical(copies[d] for d in docs), "size": len(docs)}
+            for root, docs in groups.items()
+        ],
+    )
     conn.execute(
         insert(StoryMemberRow),
         [{"document_id": d, "story_id": root} for root, docs in groups.items() for d in docs],
@@ -441,17 +448,31 @@ def _load_stories(conn: Connection, story_ids: list[int]) -> dict[int, Story]:
         ):
             out[sid] = Story(sid, canonical_id, [])
         rows = conn.execute(
-            select(StoryMemberRow.story_id, DocumentRow.id, DocumentRow.title, DocumentRow.name,
-                   DocumentRow.published, DocumentRow.source_site, DocumentRow.source_url)
+            select(
+                StoryMemberRow.story_id,
+                DocumentRow.id,
+                DocumentRow.title,
+                DocumentRow.name,
+                DocumentRow.published,
+                DocumentRow.source_site,
+                DocumentRow.source_url,
+            )
             .join(DocumentRow, DocumentRow.id == StoryMemberRow.document_id)
             .where(StoryMemberRow.story_id.in_(chunk))
             .order_by(StoryMemberRow.story_id, DocumentRow.published, DocumentRow.id)
-        )  # fmt: skip
+        )
         for sid, doc_id, title, name, published, site, url in rows:
             story = out[sid]
-            story.documents.append({"id": doc_id, "title": title or name, "published": published,
-                                    "source_site": site, "source_url": url,
-                                    "canonical": doc_id == story.canonical_id})  # fmt: skip
+            story.documents.append(
+                {
+                    "id": doc_id,
+                    "title": title or name,
+                    "published": published,
+                    "source_site": site,
+                    "source_url": url,
+                    "canonical": doc_id == story.canonical_id,
+                }
+            )
     for story in out.values():  # the canonical copy first
         story.documents.sort(key=lambda d: not d["canonical"])
     return out

@@ -45,8 +45,11 @@ def login_response(request: Request, response: Response, name: str, password: st
     address = client_address(request)
     known = current(request)
     if not (known and known[0].name == name) and throttle.blocked(address, name):
-        raise HTTPException(429, "too many failed logins; try again in a few minutes",
-                            headers={"Retry-After": str(max(1, round(throttle.wait(address, name))))})  # fmt: skip
+        raise HTTPException(
+            429,
+            "too many failed logins; try again in a few minutes",
+            headers={"Retry-After": str(max(1, round(throttle.wait(address, name))))},
+        )
     with request.app.state.hashing:
         user = request.app.state.accounts.authenticate(name, password)
     if user is None:
@@ -54,8 +57,14 @@ def login_response(request: Request, response: Response, name: str, password: st
         raise HTTPException(401, "wrong user name or password")
     throttle.succeeded(address, name)
     token, csrf = request.app.state.accounts.open_session(user)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
-                        max_age=12 * 3600)  # fmt: skip
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=12 * 3600,
+    )
     request.state.csrf = csrf
     return user
 
@@ -109,9 +118,16 @@ def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> d
         raise HTTPException(404, f"no document {doc_id}")
     with store.engine.connect() as conn:
         story = stories.stories_of(conn, [doc_id]).get(doc_id)
-    return {"id": doc_id, "name": doc.id, "title": doc.title, "published": doc.published, "script": doc.script,
-            "text": doc.text, "facts": store.document_facts(doc_id),
-            "story": story.to_json() if story else None}  # fmt: skip
+    return {
+        "id": doc_id,
+        "name": doc.id,
+        "title": doc.title,
+        "published": doc.published,
+        "script": doc.script,
+        "text": doc.text,
+        "facts": store.document_facts(doc_id),
+        "story": story.to_json() if story else None,
+    }
 
 
 @router.post("/documents")
@@ -122,31 +138,48 @@ def upload(
 
 
 @router.get("/tasks")
-def tasks(request: Request, as_of: str | None = None, programme: str | None = None, unit: str | None = None,
-          status: str | None = None, drafts: bool = False, user: User = Depends(api_user)) -> list[dict[str, Any]]:  # fmt: skip
+def tasks(
+    request: Request,
+    as_of: str | None = None,
+    programme: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    drafts: bool = False,
+    user: User = Depends(api_user),
+) -> list[dict[str, Any]]:
     views = ledger_for(request, user).tasks(parse_day(as_of), programme, include_drafts=drafts)
-    return [v.to_json() for v in views if (not unit or v.lead_unit == unit) and (not status or v.status.status == status)
-            and (not drafts or v.state == "draft")]  # fmt: skip
+    return [
+        v.to_json()
+        for v in views
+        if (not unit or v.lead_unit == unit)
+        and (not status or v.status.status == status)
+        and (not drafts or v.state == "draft")
+    ]
 
 
 @router.get("/report")
-def report(request: Request, as_of: str | None = None, programme: str | None = None,
-           user: User = Depends(api_user)) -> dict[str, Any]:  # fmt: skip
+def report(
+    request: Request, as_of: str | None = None, programme: str | None = None, user: User = Depends(api_user)
+) -> dict[str, Any]:
     may_read_report(user)
     return build_report(ledger_for(request, user), parse_day(as_of), programme).to_json()
 
 
 @router.get("/ledger/export.xlsx")
-def export(request: Request, programme: str | None = None, as_of: str | None = None,
-           user: User = Depends(api_user)) -> Response:  # fmt: skip
+def export(
+    request: Request, programme: str | None = None, as_of: str | None = None, user: User = Depends(api_user)
+) -> Response:
     views = ledger_for(request, user).tasks(parse_day(as_of), programme)
     name = f"台账-{date.today().isoformat()}.xlsx"
     with request_folder("export") as tmp:  # removed even when the export fails
         path = Path(tmp) / name
         export_sheet(views, path, programme or "台账")
         content = path.read_bytes()
-    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})  # fmt: skip
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"},
+    )
 
 
 def saved_sheet(tmp: str, file: UploadFile) -> Path:
@@ -159,8 +192,13 @@ def saved_sheet(tmp: str, file: UploadFile) -> Path:
 
 
 @router.post("/ledger/import")
-def import_(request: Request, file: UploadFile = File(...), programme: str | None = None, partial: bool = False,
-            user: User = Depends(supervisor)) -> dict[str, Any]:  # fmt: skip
+def import_(
+    request: Request,
+    file: UploadFile = File(...),
+    programme: str | None = None,
+    partial: bool = False,
+    user: User = Depends(supervisor),
+) -> dict[str, Any]:
     with request_folder("import") as tmp:
         path = saved_sheet(tmp, file)
         try:

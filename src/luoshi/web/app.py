@@ -86,8 +86,14 @@ def error_page(
 
 
 def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAPI:
-    app = FastAPI(title="luoshi", version="0.1.0", description="Meeting readouts → implementation ledger (台账).",
-                  docs_url=None, redoc_url=None, openapi_url=None)  # fmt: skip
+    app = FastAPI(
+        title="luoshi",
+        version="0.1.0",
+        description="Meeting readouts → implementation ledger (台账).",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.store = open_store(db)
     remove_orphaned_folders()  # left by a server killed in the middle of a request
     app.state.accounts = Accounts(app.state.store, idle_hours if idle_hours is not None else _idle_hours())
@@ -121,9 +127,12 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     def docs(request: Request, user: User = Depends(page_user)) -> HTMLResponse:
         """The API's endpoints, from the OpenAPI schema, on a luoshi page (no CDN, no scripts)."""
         # (method, path, the operation's name: its description is "api.<name>" in the catalogue)
-        endpoints = [(method.upper(), path, op.get("summary", "").lower().replace(" ", "_"))
-                     for path, ops in app.openapi()["paths"].items() if path.startswith("/api/")
-                     for method, op in ops.items()]  # fmt: skip
+        endpoints = [
+            (method.upper(), path, op.get("summary", "").lower().replace(" ", "_"))
+            for path, ops in app.openapi()["paths"].items()
+            if path.startswith("/api/")
+            for method, op in ops.items()
+        ]
         return pages.render(request, "docs.html", user, endpoints=endpoints)
 
     @app.exception_handler(LoginRequired)

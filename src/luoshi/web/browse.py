@@ -26,10 +26,36 @@ router = APIRouter()
 PAGE = 20  # rows on a page of /documents
 EXPORT_MAX = 10_000  # rows in one export
 FILTER_NAMES = ("q", "date_from", "date_to", "year", "place", "kind", "script", "source")
-DOCUMENT_COLUMNS = ("id", "date", "year", "title", "place", "kind", "script", "source", "published", "event_date",
-                    "name", "snippet")  # fmt: skip
-TASK_COLUMNS = ("id", "programme", "code", "title", "lead_unit", "co_units", "deadline_text", "deadline",
-                "percent", "status", "status_label", "rule", "last_report", "progress")  # fmt: skip
+DOCUMENT_COLUMNS = (
+    "id",
+    "date",
+    "year",
+    "title",
+    "place",
+    "kind",
+    "script",
+    "source",
+    "published",
+    "event_date",
+    "name",
+    "snippet",
+)
+TASK_COLUMNS = (
+    "id",
+    "programme",
+    "code",
+    "title",
+    "lead_unit",
+    "co_units",
+    "deadline_text",
+    "deadline",
+    "percent",
+    "status",
+    "status_label",
+    "rule",
+    "last_report",
+    "progress",
+)
 
 
 def _filters(request: Request) -> DocumentFilters:
@@ -71,9 +97,15 @@ def _link(filters: DocumentFilters, sort: str, limit: int) -> Callable[..., str]
 def documents(request: Request, user: User = Depends(page_user)) -> HTMLResponse:
     """Documents, newest first, or the hits of a search; narrowed by any filters."""
     filters, listing = _listing(request, PAGE)
-    context = {"filters": filters, "listing": listing, "facet_names": list(FACETS), "page_size": listing.limit,
-               "link": _link(filters, listing.sort, listing.limit), "searching": bool(filters.q.strip()),
-               "sort_asked": request.query_params.get("sort", "")}  # fmt: skip
+    context = {
+        "filters": filters,
+        "listing": listing,
+        "facet_names": list(FACETS),
+        "page_size": listing.limit,
+        "link": _link(filters, listing.sort, listing.limit),
+        "searching": bool(filters.q.strip()),
+        "sort_asked": request.query_params.get("sort", ""),
+    }
     if request.headers.get("X-Partial"):
         return render(request, "_results.html", user, **context)
     return render(request, "documents.html", user, **context)
@@ -101,8 +133,11 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...], name: str) -> Res
     writer.writerow(columns)
     for row in rows:
         writer.writerow(["、".join(v) if isinstance(v, list) else v for v in (row.get(c) for c in columns)])
-    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})  # fmt: skip
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"},
+    )
 
 
 @router.get("/documents.{fmt}")
@@ -114,16 +149,25 @@ def documents_export(request: Request, fmt: str, user: User = Depends(page_user)
     name = f"文件-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
         return _csv(rows, DOCUMENT_COLUMNS, name)
-    body = {**listing.to_json(), "rows": rows, "offset": listing.offset if "limit" in request.query_params else 0,
-            "limit": len(rows), "filters": filters.params(), "truncated": len(rows) < listing.total}  # fmt: skip
+    body = {
+        **listing.to_json(),
+        "rows": rows,
+        "offset": listing.offset if "limit" in request.query_params else 0,
+        "limit": len(rows),
+        "filters": filters.params(),
+        "truncated": len(rows) < listing.total,
+    }
     return _json(body, name)
 
 
 def _json(body: Any, name: str) -> Response:
     import orjson
 
-    return Response(orjson.dumps(body), media_type="application/json",
-                    headers={"Content-Disposition": f"inline; filename*=utf-8''{quote(name)}"})  # fmt: skip
+    return Response(
+        orjson.dumps(body),
+        media_type="application/json",
+        headers={"Content-Disposition": f"inline; filename*=utf-8''{quote(name)}"},
+    )
 
 
 @router.get("/api/documents")
@@ -154,8 +198,13 @@ def task_row(view: TaskView, lang: str) -> dict[str, Any]:
 
 def _task_rows(ledger: Ledger, request: Request, lang: str) -> Iterator[dict[str, Any]]:
     q = request.query_params
-    page = ledger.task_page(parse_day(q.get("as_of")), q.get("programme") or None, unit=q.get("unit") or None,
-                            status=q.get("status") or None, limit=EXPORT_MAX)  # fmt: skip
+    page = ledger.task_page(
+        parse_day(q.get("as_of")),
+        q.get("programme") or None,
+        unit=q.get("unit") or None,
+        status=q.get("status") or None,
+        limit=EXPORT_MAX,
+    )
     return (task_row(v, lang) for v in page.views)
 
 

@@ -100,8 +100,12 @@ def ingest_uploads(store: Store, files: list[UploadFile], lang: str = "zh") -> d
                     shutil.copyfileobj(f.file, out, 1 << 20)
             except OSError as e:
                 path.unlink(missing_ok=True)
-                refused.append({"file": _shown_name(f.filename),
-                                "reason": message_in(lang, "upload_unreadable", {"error": type(e).__name__})})  # fmt: skip
+                refused.append(
+                    {
+                        "file": _shown_name(f.filename),
+                        "reason": message_in(lang, "upload_unreadable", {"error": type(e).__name__}),
+                    }
+                )
                 continue
             paths.append(path)
         if refused:
@@ -116,9 +120,12 @@ def ingest_uploads(store: Store, files: list[UploadFile], lang: str = "zh") -> d
 
     if report is None:
         return {"added": [], "duplicates": [], "rejected": refused, "renamed": notes}
-    return {"added": [shown(k) for k in report.added], "duplicates": [shown(k) for k, _ in report.duplicates],
-            "rejected": refused + [{"file": shown(r.key), "reason": r.reason} for r in report.rejected],
-            "renamed": notes}  # fmt: skip
+    return {
+        "added": [shown(k) for k in report.added],
+        "duplicates": [shown(k) for k, _ in report.duplicates],
+        "rejected": refused + [{"file": shown(r.key), "reason": r.reason} for r in report.rejected],
+        "renamed": notes,
+    }
 
 
 class LoginRequired(Exception):

@@ -65,8 +65,15 @@ def directive_page(
 
 
 @router.post("/ledger/tasks/{task_id}/follow/accept")
-def accept_form(request: Request, task_id: int, document_id: int = Form(...), start: int = Form(...),
-                end: int = Form(...), csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def accept_form(
+    request: Request,
+    task_id: int,
+    document_id: int = Form(...),
+    start: int = Form(...),
+    end: int = Form(...),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     """Record a suggested later mention as a progress report of the task."""
     check_csrf(request.state.csrf, csrf_token)
     try:

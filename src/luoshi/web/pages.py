@@ -42,10 +42,22 @@ LOGIN_CSRF = "luoshi_login_csrf"
 def render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
     lang = request.cookies.get("lang", "zh")
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, {
-        "user": user, "t": translator(lang), "lang": lang, "csrf": getattr(request.state, "csrf", ""),
-        "labels": status_labels("en" if lang == "en" else "zh"), "colours": COLOURS, "statuses": STATUSES, "error_keys": ERROR_KEYS, "messages": MESSAGES, **context,
-    })  # fmt: skip
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "user": user,
+            "t": translator(lang),
+            "lang": lang,
+            "csrf": getattr(request.state, "csrf", ""),
+            "labels": status_labels("en" if lang == "en" else "zh"),
+            "colours": COLOURS,
+            "statuses": STATUSES,
+            "error_keys": ERROR_KEYS,
+            "messages": MESSAGES,
+            **context,
+        },
+    )
 
 
 def _form_csrf(request: Request, token: str) -> None:
@@ -62,8 +74,13 @@ def login_page(request: Request, next: str = "/", error: str | None = None) -> H
 
 
 @router.post("/login")
-def login_form(request: Request, name: str = Form(...), password: str = Form(...), csrf_token: str = Form(""),
-               next: str = Form("/")) -> Response:  # fmt: skip
+def login_form(
+    request: Request,
+    name: str = Form(...),
+    password: str = Form(...),
+    csrf_token: str = Form(""),
+    next: str = Form("/"),
+) -> Response:
     check_csrf(request.cookies.get(LOGIN_CSRF, "-"), csrf_token)
     target = same_site(next, None)
     response = RedirectResponse(target, status_code=303)
@@ -94,8 +111,12 @@ def set_language(code: str, request: Request) -> Response:
 
 
 @router.get("/")
-def dashboard(request: Request, as_of: str | None = None, everything: int = Query(0, alias="all"),
-              user: User = Depends(page_user)) -> Response:  # fmt: skip
+def dashboard(
+    request: Request,
+    as_of: str | None = None,
+    everything: int = Query(0, alias="all"),
+    user: User = Depends(page_user),
+) -> Response:
     if user.role == "unit" and not everything:
         return RedirectResponse("/my", status_code=303)  # a unit member's home: its own tasks
     day = parse_day(as_of)
@@ -162,9 +183,17 @@ def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> 
         story = stories.stories_of(conn, [doc_id]).get(doc_id)
     copies = [d for d in story.documents if d["id"] != doc_id] if story else []
     return render(
-        request, "document.html", user, doc=doc, doc_id=doc_id, facts=facts, body=highlighted(doc.text, facts),
-        copies=copies, follow=document_follow(request, doc_id), doc_tasks=ledger_for(request, user).document_tasks(doc_id),
-    )  # fmt: skip
+        request,
+        "document.html",
+        user,
+        doc=doc,
+        doc_id=doc_id,
+        facts=facts,
+        body=highlighted(doc.text, facts),
+        copies=copies,
+        follow=document_follow(request, doc_id),
+        doc_tasks=ledger_for(request, user).document_tasks(doc_id),
+    )
 
 
 def _gantt(views: list[Any], as_of: date) -> str:
@@ -185,11 +214,15 @@ def _gantt(views: list[Any], as_of: date) -> str:
         x0 = label + (begin - start).days / span * width
         x1 = label + (date.fromisoformat(v.deadline) - start).days / span * width
         colour = HEX[v.status.colour]
-        parts.append(f'<text x="{label - 4}" y="{y + 13}" font-size="12" text-anchor="end">{html.escape(v.code)} '
-                     f'{html.escape(v.title[:12])}</text><rect x="{x0:.0f}" y="{y}" width="{max(x1 - x0, 2):.0f}" '
-                     f'height="{row - 6}" fill="{colour}"><title>{html.escape(v.title)} → {v.deadline}</title></rect>')  # fmt: skip
-    parts.append(f'<line x1="{x_now:.0f}" x2="{x_now:.0f}" y1="0" y2="{len(dated) * row + 10}" stroke="#000" '
-                 f'stroke-dasharray="4"/><text x="{x_now:.0f}" y="{len(dated) * row + 25}" font-size="11">{as_of}</text></svg>')  # fmt: skip
+        parts.append(
+            f'<text x="{label - 4}" y="{y + 13}" font-size="12" text-anchor="end">{html.escape(v.code)} '
+            f'{html.escape(v.title[:12])}</text><rect x="{x0:.0f}" y="{y}" width="{max(x1 - x0, 2):.0f}" '
+            f'height="{row - 6}" fill="{colour}"><title>{html.escape(v.title)} → {v.deadline}</title></rect>'
+        )
+    parts.append(
+        f'<line x1="{x_now:.0f}" x2="{x_now:.0f}" y1="0" y2="{len(dated) * row + 10}" stroke="#000" '
+        f'stroke-dasharray="4"/><text x="{x_now:.0f}" y="{len(dated) * row + 25}" font-size="11">{as_of}</text></svg>'
+    )
     return "".join(parts)
 
 
@@ -197,8 +230,16 @@ LEDGER_PAGE = 50  # tasks on a page of /ledger
 
 
 @router.get("/ledger")
-def ledger_page(request: Request, unit: str = "", status: str = "", programme: str = "", as_of: str | None = None,
-                message: str = "", offset: int = 0, user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+def ledger_page(
+    request: Request,
+    unit: str = "",
+    status: str = "",
+    programme: str = "",
+    as_of: str | None = None,
+    message: str = "",
+    offset: int = 0,
+    user: User = Depends(page_user),
+) -> HTMLResponse:
     """A page of tasks (statuses computed for the page's rows), filtered by unit and status."""
     day = parse_day(as_of)
     ledger = ledger_for(request, user)
@@ -219,15 +260,33 @@ def ledger_page(request: Request, unit: str = "", status: str = "", programme: s
     query = {
         k: v for k, v in {"unit": unit, "status": status, "programme": programme, "as_of": as_of}.items() if v
     }
-    return render(request, "ledger.html", user, views=page.views, total=page.total, offset=offset,
-                  limit=LEDGER_PAGE, query=urlencode(query), drafts=drafts, units=units,
-                  unit=unit, status=status, programme=programme, as_of=day, gantt=_gantt(page.views, day),
-                  message=message)  # fmt: skip
+    return render(
+        request,
+        "ledger.html",
+        user,
+        views=page.views,
+        total=page.total,
+        offset=offset,
+        limit=LEDGER_PAGE,
+        query=urlencode(query),
+        drafts=drafts,
+        units=units,
+        unit=unit,
+        status=status,
+        programme=programme,
+        as_of=day,
+        gantt=_gantt(page.views, day),
+        message=message,
+    )
 
 
 @router.post("/ledger/import")
-def ledger_import(request: Request, file: UploadFile = File(...), csrf_token: str = Form(""),
-                  user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+def ledger_import(
+    request: Request,
+    file: UploadFile = File(...),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> HTMLResponse:
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
         raise HTTPException(403, "only supervisors and admins may import")
@@ -249,8 +308,12 @@ def upload_page(request: Request, user: User = Depends(page_user)) -> HTMLRespon
 
 
 @router.post("/upload")
-def upload(request: Request, files: list[UploadFile] = File(...), csrf_token: str = Form(""),
-           user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+def upload(
+    request: Request,
+    files: list[UploadFile] = File(...),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> HTMLResponse:
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
         raise HTTPException(403, "only supervisors and admins may upload documents")

@@ -21,8 +21,13 @@ PAGE = 50
 
 
 @router.get("/api/people")
-def people_json(request: Request, q: str = "", limit: int = Query(PAGE, ge=1, le=500), offset: int = Query(0, ge=0),
-                user: User = Depends(api_user)) -> dict[str, Any]:  # fmt: skip
+def people_json(
+    request: Request,
+    q: str = "",
+    limit: int = Query(PAGE, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    user: User = Depends(api_user),
+) -> dict[str, Any]:
     """One page of people (the most documented first) with the total."""
     return service.index(request.app.state.store, limit=limit, offset=offset, query=q or None)
 
@@ -34,8 +39,9 @@ def person_json(request: Request, name: str, user: User = Depends(api_user)) -> 
 
 
 @router.get("/people")
-def people_page(request: Request, q: str = "", offset: int = Query(0, ge=0),
-                user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+def people_page(
+    request: Request, q: str = "", offset: int = Query(0, ge=0), user: User = Depends(page_user)
+) -> HTMLResponse:
     page = service.index(request.app.state.store, limit=PAGE, offset=offset, query=q or None)
     return render(request, "people.html", user, page=page, q=q)
 

@@ -17,8 +17,10 @@ from luoshi.accounts.service import Accounts, User
 SESSION_COOKIE = "luoshi_session"
 CSRF_HEADER = "X-CSRF-Token"
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")  # fmt: skip
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -92,16 +94,27 @@ class LoginThrottle:
     (another tab) is never refused. Failures are forgotten ``window`` seconds after the last one.
     Memory stays bounded: at most ``capacity`` keys, the oldest forgotten first."""
 
-    def __init__(self, free: int = 5, address_free: int = 50, account_free: int = 20, first: float = 30.0,
-                 longest: float = 300.0, window: float = 900.0, capacity: int = 100_000) -> None:  # fmt: skip
+    def __init__(
+        self,
+        free: int = 5,
+        address_free: int = 50,
+        account_free: int = 20,
+        first: float = 30.0,
+        longest: float = 300.0,
+        window: float = 900.0,
+        capacity: int = 100_000,
+    ) -> None:
         self.free, self.address_free, self.account_free, self.first = free, address_free, account_free, first
         self.longest, self.window, self.capacity = longest, window, capacity
         self._keys: OrderedDict[str, _Failures] = OrderedDict()
         self._lock = threading.Lock()
 
     def _limits(self, address: str, name: str) -> list[tuple[str, int]]:
-        return [(f"pair:{name}\x00{address}", self.free), (f"ip:{address}", self.address_free),
-                (f"user:{name}", self.account_free)]  # fmt: skip
+        return [
+            (f"pair:{name}\x00{address}", self.free),
+            (f"ip:{address}", self.address_free),
+            (f"user:{name}", self.account_free),
+        ]
 
     def _get(self, key: str, now: float) -> _Failures | None:
         f = self._keys.get(key)

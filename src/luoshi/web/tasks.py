@@ -83,8 +83,9 @@ def milestone_offsets(text: str) -> dict[str, int]:
     return out
 
 
-def stage_uploads(ledger: Ledger, stage: Callable[[str | None, Any], StagedFile],
-                  files: Sequence[UploadFile | str]) -> list[StagedFile]:  # fmt: skip
+def stage_uploads(
+    ledger: Ledger, stage: Callable[[str | None, Any], StagedFile], files: Sequence[UploadFile | str]
+) -> list[StagedFile]:
     """The chosen files, checked and staged (a browser sends an empty part when none is chosen)."""
     return [stage(f.filename, f.file) for f in files if not isinstance(f, str) and f.filename]
 
@@ -108,8 +109,16 @@ def task_page_path(task_id: int) -> str:
     return f"/ledger/tasks/{task_id}"
 
 
-def report_progress(request: Request, user: User, task_id: int, on: date, text: str, percent: int | None,
-                    files: Sequence[UploadFile | str], evidence: str | None = None) -> int:  # fmt: skip
+def report_progress(
+    request: Request,
+    user: User,
+    task_id: int,
+    on: date,
+    text: str,
+    percent: int | None,
+    files: Sequence[UploadFile | str],
+    evidence: str | None = None,
+) -> int:
     require(user, "task.report", task_scope(request.app.state.store, task_id))
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
@@ -124,8 +133,16 @@ def add_evidence(request: Request, user: User, task_id: int, files: Sequence[Upl
         return ledger.add_evidence(task_id, stage_uploads(ledger, stage, files), user.unit)
 
 
-def make_request(request: Request, user: User, task_id: int, kind: str, on: date, text: str,
-                 new_deadline: date | None, files: Sequence[UploadFile | str]) -> int:  # fmt: skip
+def make_request(
+    request: Request,
+    user: User,
+    task_id: int,
+    kind: str,
+    on: date,
+    text: str,
+    new_deadline: date | None,
+    files: Sequence[UploadFile | str],
+) -> int:
     require(user, "task.request", task_scope(request.app.state.store, task_id))
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
@@ -160,8 +177,15 @@ def schedule(request: Request, user: User, task_id: int, offsets: dict[str, int]
     return ledger_for(request, user).schedule_milestones(task_id, offsets)
 
 
-def send_reminder(request: Request, user: User, unit: str, on: date, reply_by: date | None, note: str,
-                  task_ids: list[int] | None) -> int:  # fmt: skip
+def send_reminder(
+    request: Request,
+    user: User,
+    unit: str,
+    on: date,
+    reply_by: date | None,
+    note: str,
+    task_ids: list[int] | None,
+) -> int:
     require(user, "reminder.send")
     return ledger_for(request, user).send_reminder(unit, on, reply_by, note, task_ids)
 
@@ -190,10 +214,31 @@ def propose(request: Request, user: User, doc_id: int, programme: str) -> list[i
 
 
 # Values stored as codes, shown in words: the field's catalogue prefix.
-_VALUE_WORDS = {"state": "task_state", "decision": "decision", "kind": "request_kind", "grade": "grade",
-                "status": "status_label", "reason": "office.reason"}  # fmt: skip
-_HIDDEN_FIELDS = frozenset(("task_id", "reporter", "actor", "request", "reminder", "year", "sha256", "unit_id",
-                            "programme_id", "parent_id", "source", "deadline_kind", "lead_unit_id"))  # fmt: skip
+_VALUE_WORDS = {
+    "state": "task_state",
+    "decision": "decision",
+    "kind": "request_kind",
+    "grade": "grade",
+    "status": "status_label",
+    "reason": "office.reason",
+}
+_HIDDEN_FIELDS = frozenset(
+    (
+        "task_id",
+        "reporter",
+        "actor",
+        "request",
+        "reminder",
+        "year",
+        "sha256",
+        "unit_id",
+        "programme_id",
+        "parent_id",
+        "source",
+        "deadline_kind",
+        "lead_unit_id",
+    )
+)
 
 
 def history_lines(
@@ -242,8 +287,17 @@ _AUDIT_KEYS = frozenset(MESSAGES)
 # -- the task page and its forms ---------------------------------------------------------------------
 
 
-TASK_ACTIONS = ("task.report", "task.evidence", "task.evidence.read", "task.request", "task.milestone.done",
-                "task.decide", "task.edit", "task.schedule", "reminder.send")  # fmt: skip
+TASK_ACTIONS = (
+    "task.report",
+    "task.evidence",
+    "task.evidence.read",
+    "task.request",
+    "task.milestone.done",
+    "task.decide",
+    "task.edit",
+    "task.schedule",
+    "reminder.send",
+)
 
 
 def task_for(
@@ -266,8 +320,14 @@ def task_for(
 
 
 @router.get("/ledger/tasks/{task_id}")
-def task_page(request: Request, task_id: int, as_of: str | None = None, error: str = "", ok: str = "",
-              user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+def task_page(
+    request: Request,
+    task_id: int,
+    as_of: str | None = None,
+    error: str = "",
+    ok: str = "",
+    user: User = Depends(page_user),
+) -> HTMLResponse:
     ledger = ledger_for(request, user)
     detail, can = task_for(request, user, task_id, as_of)
     pending = {r["kind"] for r in detail["requests"] if r["decision"] == "pending"}
@@ -275,16 +335,37 @@ def task_page(request: Request, task_id: int, as_of: str | None = None, error: s
         unit_names = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
     history = history_lines(ledger.history(task_id), can["task.evidence.read"], unit_names)
     units = sorted(unit_names.values()) if can["task.edit"] else []
-    return render(request, "task.html", user, task=detail, history=history,
-                  can=can, pending=pending, error=error, ok=ok, today=ledger.today().isoformat(), grades=GRADES,
-                  units=units, files_limit=f"{round(ledger.files.limit / 1048576, 3):g}",
-                  follow=task_follow(request, user, task_id), can_report=can["task.report"])  # fmt: skip
+    return render(
+        request,
+        "task.html",
+        user,
+        task=detail,
+        history=history,
+        can=can,
+        pending=pending,
+        error=error,
+        ok=ok,
+        today=ledger.today().isoformat(),
+        grades=GRADES,
+        units=units,
+        files_limit=f"{round(ledger.files.limit / 1048576, 3):g}",
+        follow=task_follow(request, user, task_id),
+        can_report=can["task.report"],
+    )
 
 
 @router.post("/ledger/tasks/{task_id}/progress")
-def task_progress_form(request: Request, task_id: int, text: str = Form(""), percent: str = Form(""),
-                       on: str = Form(""), evidence: str = Form(""), files: list[UploadFile | str] = File(default=[]),
-                       csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def task_progress_form(
+    request: Request,
+    task_id: int,
+    text: str = Form(""),
+    percent: str = Form(""),
+    on: str = Form(""),
+    evidence: str = Form(""),
+    files: list[UploadFile | str] = File(default=[]),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     form_csrf(request, csrf_token)
     try:
         value = int(percent) if percent.strip() else None
@@ -298,8 +379,13 @@ def task_progress_form(request: Request, task_id: int, text: str = Form(""), per
 
 
 @router.post("/ledger/tasks/{task_id}/evidence")
-def task_evidence_form(request: Request, task_id: int, files: list[UploadFile | str] = File(default=[]),
-                       csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def task_evidence_form(
+    request: Request,
+    task_id: int,
+    files: list[UploadFile | str] = File(default=[]),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     form_csrf(request, csrf_token)
     try:
         ids = add_evidence(request, user, task_id, files)
@@ -317,26 +403,47 @@ def evidence_download(request: Request, file_id: int, user: User = Depends(page_
     except LedgerError as e:
         raise HTTPException(404, str(e)) from e
     require(user, "task.evidence.read", task_scope(request.app.state.store, row["task_id"]))
-    return FileResponse(path, filename=row["name"], media_type="application/octet-stream",
-                        content_disposition_type="attachment")  # fmt: skip
+    return FileResponse(
+        path,
+        filename=row["name"],
+        media_type="application/octet-stream",
+        content_disposition_type="attachment",
+    )
 
 
 @router.post("/ledger/tasks/{task_id}/requests")
-def task_request_form(request: Request, task_id: int, kind: str = Form(...), text: str = Form(""),
-                      new_deadline: str = Form(""), on: str = Form(""), files: list[UploadFile | str] = File(default=[]),
-                      csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def task_request_form(
+    request: Request,
+    task_id: int,
+    kind: str = Form(...),
+    text: str = Form(""),
+    new_deadline: str = Form(""),
+    on: str = Form(""),
+    files: list[UploadFile | str] = File(default=[]),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     form_csrf(request, csrf_token)
     try:
         make_request(request, user, task_id, kind, form_day(on), text, optional_day(new_deadline), files)
     except LedgerError as e:
         return back(task_page_path(task_id), str(e))
-    return back(task_page_path(task_id), ok=message(f"office.done.{kind}" if kind in ("extension", "closure")
-                                                    else "office.saved"))  # fmt: skip
+    return back(
+        task_page_path(task_id),
+        ok=message(f"office.done.{kind}" if kind in ("extension", "closure") else "office.saved"),
+    )
 
 
 @router.post("/ledger/requests/{request_id}/decision")
-def decision_form(request: Request, request_id: int, decision: str = Form(...), grade: str = Form(""),
-                  on: str = Form(""), csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def decision_form(
+    request: Request,
+    request_id: int,
+    decision: str = Form(...),
+    grade: str = Form(""),
+    on: str = Form(""),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     form_csrf(request, csrf_token)
     task_id = request_task(request, request_id)
     if decision not in ("accept", "refuse"):
@@ -349,21 +456,42 @@ def decision_form(request: Request, request_id: int, decision: str = Form(...), 
 
 
 @router.post("/ledger/tasks/{task_id}/edit")
-def edit_form(request: Request, task_id: int, title: str = Form(""), lead_unit: str = Form(""),
-              co_units: str = Form(""), deadline: str = Form(""), csrf_token: str = Form(""),
-              user: User = Depends(page_user)) -> Response:  # fmt: skip
+def edit_form(
+    request: Request,
+    task_id: int,
+    title: str = Form(""),
+    lead_unit: str = Form(""),
+    co_units: str = Form(""),
+    deadline: str = Form(""),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     form_csrf(request, csrf_token)
     try:
-        changed = edit_task(request, user, task_id, {"title": title, "lead_unit": lead_unit,
-                            "co_units": unit_names(co_units), "deadline": optional_day(deadline)})  # fmt: skip
+        changed = edit_task(
+            request,
+            user,
+            task_id,
+            {
+                "title": title,
+                "lead_unit": lead_unit,
+                "co_units": unit_names(co_units),
+                "deadline": optional_day(deadline),
+            },
+        )
     except LedgerError as e:
         return back(task_page_path(task_id), str(e))
     return back(task_page_path(task_id), ok=message("office.saved" if changed else "office.unchanged"))
 
 
 @router.post("/ledger/tasks/{task_id}/milestones")
-def schedule_form(request: Request, task_id: int, lines: str = Form(""), csrf_token: str = Form(""),
-                  user: User = Depends(page_user)) -> Response:  # fmt: skip
+def schedule_form(
+    request: Request,
+    task_id: int,
+    lines: str = Form(""),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     form_csrf(request, csrf_token)
     try:
         dates = schedule(request, user, task_id, milestone_offsets(lines))
@@ -373,8 +501,14 @@ def schedule_form(request: Request, task_id: int, lines: str = Form(""), csrf_to
 
 
 @router.post("/ledger/milestones/{milestone_id}/done")
-def milestone_done_form(request: Request, milestone_id: int, task: int = Form(...), on: str = Form(""),
-                        csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def milestone_done_form(
+    request: Request,
+    milestone_id: int,
+    task: int = Form(...),
+    on: str = Form(""),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     form_csrf(request, csrf_token)
     require(user, "task.milestone.done", task_scope(request.app.state.store, task))
     try:
@@ -385,8 +519,14 @@ def milestone_done_form(request: Request, milestone_id: int, task: int = Form(..
 
 
 @router.post("/ledger/tasks/{task_id}/remind")
-def remind_task_form(request: Request, task_id: int, reply_by: str = Form(""), note: str = Form(""),
-                     csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def remind_task_form(
+    request: Request,
+    task_id: int,
+    reply_by: str = Form(""),
+    note: str = Form(""),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     """A 催办单 for this one task, to its lead unit."""
     form_csrf(request, csrf_token)
     require(user, "reminder.send")
@@ -407,8 +547,9 @@ def remind_task_form(request: Request, task_id: int, reply_by: str = Form(""), n
 
 
 @router.get("/reminders")
-def reminders_page(request: Request, as_of: str | None = None, error: str = "", ok: str = "",
-                   user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+def reminders_page(
+    request: Request, as_of: str | None = None, error: str = "", ok: str = "", user: User = Depends(page_user)
+) -> HTMLResponse:
     """The office: per unit what to press for, a 催办单 a click away, and what was sent. A unit
     member: the 催办单 its unit received."""
     ledger = ledger_for(request, user)
@@ -416,13 +557,29 @@ def reminders_page(request: Request, as_of: str | None = None, error: str = "", 
     office = allowed(user, "reminder.send") or user.role == "viewer"
     buckets = ledger.reminders(day) if office else {}
     sent = ledger.sent_reminders(unit_id=None if office else (user.unit_id or -1))
-    return render(request, "reminders.html", user, buckets=buckets, sent=sent, as_of=day, error=error, ok=ok,
-                  can_send=allowed(user, "reminder.send"), today=ledger.today().isoformat())  # fmt: skip
+    return render(
+        request,
+        "reminders.html",
+        user,
+        buckets=buckets,
+        sent=sent,
+        as_of=day,
+        error=error,
+        ok=ok,
+        can_send=allowed(user, "reminder.send"),
+        today=ledger.today().isoformat(),
+    )
 
 
 @router.post("/reminders")
-def remind_form(request: Request, unit: str = Form(...), reply_by: str = Form(""), note: str = Form(""),
-                csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def remind_form(
+    request: Request,
+    unit: str = Form(...),
+    reply_by: str = Form(""),
+    note: str = Form(""),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     form_csrf(request, csrf_token)
     ledger = ledger_for(request, user)
     try:
@@ -435,9 +592,15 @@ def remind_form(request: Request, unit: str = Form(...), reply_by: str = Form(""
 @router.get("/reminders/{reminder_id}")
 def reminder_page(request: Request, reminder_id: int, user: User = Depends(page_user)) -> HTMLResponse:
     """The printable 催办单."""
-    return render(request, "reminder.html", user, r=reminder_for(request, user, reminder_id),
-                  reasons={k: message(f"office.reason.{k}") for k in ("overdue", "at_risk", "due_soon",
-                                                                        "awaiting_report")})  # fmt: skip
+    return render(
+        request,
+        "reminder.html",
+        user,
+        r=reminder_for(request, user, reminder_id),
+        reasons={
+            k: message(f"office.reason.{k}") for k in ("overdue", "at_risk", "due_soon", "awaiting_report")
+        },
+    )
 
 
 @router.get("/requests")
@@ -458,16 +621,27 @@ def my_home(request: Request, as_of: str | None = None, user: User = Depends(pag
         return RedirectResponse("/?all=1", status_code=303)
     ledger = ledger_for(request, user)
     day = parse_day(as_of)
-    return render(request, "my.html", user, mine=ledger.unit_tasks(user.unit_id, day), as_of=day,
-                  received=ledger.sent_reminders(unit_id=user.unit_id))  # fmt: skip
+    return render(
+        request,
+        "my.html",
+        user,
+        mine=ledger.unit_tasks(user.unit_id, day),
+        as_of=day,
+        received=ledger.sent_reminders(unit_id=user.unit_id),
+    )
 
 
 # -- proposals --------------------------------------------------------------------------------------
 
 
 @router.post("/documents/{doc_id}/propose")
-def propose_form(request: Request, doc_id: int, programme: str = Form(""), csrf_token: str = Form(""),
-                 user: User = Depends(page_user)) -> Response:  # fmt: skip
+def propose_form(
+    request: Request,
+    doc_id: int,
+    programme: str = Form(""),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     """Draft tasks from a document's directives, then the review list."""
     form_csrf(request, csrf_token)
     try:
@@ -491,8 +665,14 @@ def _proposal_rows(ledger: Ledger, document: int | None, day: date) -> list[dict
 
 
 @router.get("/ledger/proposals")
-def proposals_page(request: Request, document: int | None = None, error: str = "", ok: str = "", done: str = "",
-                   user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+def proposals_page(
+    request: Request,
+    document: int | None = None,
+    error: str = "",
+    ok: str = "",
+    done: str = "",
+    user: User = Depends(page_user),
+) -> HTMLResponse:
     """The review list: each proposed task beside its sentence, editable, to accept or reject in
     bulk; below, the tasks of the document already decided (or those just decided)."""
     require(user, "proposal.review")
@@ -502,10 +682,17 @@ def proposals_page(request: Request, document: int | None = None, error: str = "
         decided = [t for t in ledger.document_tasks(document) if t["state"] != "draft"]
     else:
         ids = [int(i) for i in done.split(",") if i.isdigit()]
-        decided = [{"id": v.id, "code": v.code, "title": v.title, "state": v.state, "programme": v.programme}
-                   for v in ledger.tasks(ledger.today(), ids=ids, include_rejected=True)] if ids else []  # fmt: skip
-    return render(request, "proposals.html", user, rows=rows, document=document, decided=decided, error=error,
-                  ok=ok)  # fmt: skip
+        decided = (
+            [
+                {"id": v.id, "code": v.code, "title": v.title, "state": v.state, "programme": v.programme}
+                for v in ledger.tasks(ledger.today(), ids=ids, include_rejected=True)
+            ]
+            if ids
+            else []
+        )
+    return render(
+        request, "proposals.html", user, rows=rows, document=document, decided=decided, error=error, ok=ok
+    )
 
 
 @router.post("/ledger/proposals")
@@ -523,9 +710,12 @@ async def proposals_form(request: Request, user: User = Depends(page_user)) -> R
             if not str(raw).isdigit():
                 continue
             tid = int(str(raw))
-            edits[tid] = {"title": str(form.get(f"title-{tid}", "")), "lead_unit": str(form.get(f"lead-{tid}", "")),
-                          "co_units": unit_names(str(form.get(f"co-{tid}", ""))),
-                          "deadline": optional_day(str(form.get(f"deadline-{tid}", "")))}  # fmt: skip
+            edits[tid] = {
+                "title": str(form.get(f"title-{tid}", "")),
+                "lead_unit": str(form.get(f"lead-{tid}", "")),
+                "co_units": unit_names(str(form.get(f"co-{tid}", ""))),
+                "deadline": optional_day(str(form.get(f"deadline-{tid}", ""))),
+            }
         await run_in_threadpool(edit_proposals, request, user, edits)
         if action == "save":
             return back(here, ok=message("office.saved"))
@@ -560,8 +750,10 @@ async def proposals_decide_form(request: Request, user: User = Depends(page_user
         await run_in_threadpool(decide_proposals, request, user, ids, action == "accept")
     except LedgerError as e:
         return back(here, str(e))
-    return back(f"{here}{'&' if '?' in here else '?'}done={','.join(map(str, ids))}",
-                ok=message(f"office.done.{action}ed", n=len(ids)))  # fmt: skip
+    return back(
+        f"{here}{'&' if '?' in here else '?'}done={','.join(map(str, ids))}",
+        ok=message(f"office.done.{action}ed", n=len(ids)),
+    )
 
 
 # -- the report ---------------------------------------------------------------------------------------
@@ -573,22 +765,46 @@ def _report(request: Request, user: User, as_of: str | None, programme: str, rul
 
 
 @router.get("/report")
-def report_page(request: Request, as_of: str | None = None, programme: str = "", rules: str = "",
-                error: str = "", ok: str = "", user: User = Depends(page_user)) -> HTMLResponse:  # fmt: skip
+def report_page(
+    request: Request,
+    as_of: str | None = None,
+    programme: str = "",
+    rules: str = "",
+    error: str = "",
+    ok: str = "",
+    user: User = Depends(page_user),
+) -> HTMLResponse:
     """督查通报 in the site's layout, with its pickers, downloads and (for the office) issuing."""
     r = _report(request, user, as_of, programme, rules)
     query = urlencode(
         {"as_of": r.as_of.isoformat(), "programme": programme, "rules": rules or PRESET_DEFAULT}
     )
-    return render(request, "report.html", user, report=r, body=Markup(render_html_body(r)), query=query,
-                  programme=programme, rules=rules or PRESET_DEFAULT, presets=list(PRESETS),
-                  programmes=ledger_for(request, user).programmes(), can_issue=allowed(user, "report.issue"),
-                  error=error, ok=ok)  # fmt: skip
+    return render(
+        request,
+        "report.html",
+        user,
+        report=r,
+        body=Markup(render_html_body(r)),
+        query=query,
+        programme=programme,
+        rules=rules or PRESET_DEFAULT,
+        presets=list(PRESETS),
+        programmes=ledger_for(request, user).programmes(),
+        can_issue=allowed(user, "report.issue"),
+        error=error,
+        ok=ok,
+    )
 
 
 @router.post("/report/issue")
-def report_issue_form(request: Request, as_of: str = Form(""), programme: str = Form(""), office: str = Form(""),
-                      csrf_token: str = Form(""), user: User = Depends(page_user)) -> Response:  # fmt: skip
+def report_issue_form(
+    request: Request,
+    as_of: str = Form(""),
+    programme: str = Form(""),
+    office: str = Form(""),
+    csrf_token: str = Form(""),
+    user: User = Depends(page_user),
+) -> Response:
     """Issue the report as of a date: numbered 第N期 and kept as the next one's baseline."""
     form_csrf(request, csrf_token)
     require(user, "report.issue")
@@ -597,13 +813,20 @@ def report_issue_form(request: Request, as_of: str = Form(""), programme: str = 
         issue = ledger_for(request, user).snapshot(form_day(as_of), programme or None, office.strip() or None)
     except LedgerError as e:
         return RedirectResponse(here + "&" + urlencode({"error": str(e)}), status_code=303)
-    return RedirectResponse(here + "&" + urlencode({"ok": message("office.done.issued", number=issue["number"])}),
-                            status_code=303)  # fmt: skip
+    return RedirectResponse(
+        here + "&" + urlencode({"ok": message("office.done.issued", number=issue["number"])}), status_code=303
+    )
 
 
 @router.get("/report.{fmt}")
-def report_download(request: Request, fmt: str, as_of: str | None = None, programme: str = "", rules: str = "",
-                    user: User = Depends(page_user)) -> Response:  # fmt: skip
+def report_download(
+    request: Request,
+    fmt: str,
+    as_of: str | None = None,
+    programme: str = "",
+    rules: str = "",
+    user: User = Depends(page_user),
+) -> Response:
     """The same report as a printable HTML file or an xlsx workbook."""
     if fmt not in ("html", "xlsx"):
         raise HTTPException(404, message("office.no_format", fmt=fmt))
@@ -681,8 +904,12 @@ class IssueIn(BaseModel):
 
 
 def _edit_fields(body: EditIn) -> dict[str, Any]:
-    return {"title": body.title, "lead_unit": body.lead_unit, "co_units": body.co_units,
-            "deadline": optional_day(body.deadline)}  # fmt: skip
+    return {
+        "title": body.title,
+        "lead_unit": body.lead_unit,
+        "co_units": body.co_units,
+        "deadline": optional_day(body.deadline),
+    }
 
 
 @router.get("/api/tasks/{task_id}")
@@ -699,24 +926,39 @@ def api_task(
 def api_progress(
     request: Request, task_id: int, body: ProgressIn, user: User = Depends(api_change)
 ) -> dict[str, Any]:
-    rid = as_http(lambda: report_progress(request, user, task_id, form_day(body.date), body.text, body.percent, [],
-                                          body.evidence))  # fmt: skip
+    rid = as_http(
+        lambda: report_progress(
+            request, user, task_id, form_day(body.date), body.text, body.percent, [], body.evidence
+        )
+    )
     return {"id": rid}
 
 
 @router.post("/api/tasks/{task_id}/evidence")
-def api_evidence(request: Request, task_id: int, files: list[UploadFile] = File(...),
-                 user: User = Depends(api_change)) -> dict[str, Any]:  # fmt: skip
+def api_evidence(
+    request: Request, task_id: int, files: list[UploadFile] = File(...), user: User = Depends(api_change)
+) -> dict[str, Any]:
     return {"ids": as_http(lambda: add_evidence(request, user, task_id, files))}
 
 
 @router.get("/api/tasks/{task_id}/evidence")
 def api_evidence_list(request: Request, task_id: int, user: User = Depends(api_user)) -> list[dict[str, Any]]:
     require(user, "task.evidence.read", task_scope(request.app.state.store, task_id))
-    return [{"id": f["id"], "name": f["name"], "size": f["size"], "sha256": f["sha256"], "unit": f["unit"],
-             "uploaded_by": f["uploaded_by"], "uploaded_at": f["uploaded_at"], "progress_id": f["progress_id"],
-             "request_id": f["request_id"], "url": f"/ledger/evidence/{f['id']}"}
-            for f in ledger_for(request, user).evidence(task_id)]  # fmt: skip
+    return [
+        {
+            "id": f["id"],
+            "name": f["name"],
+            "size": f["size"],
+            "sha256": f["sha256"],
+            "unit": f["unit"],
+            "uploaded_by": f["uploaded_by"],
+            "uploaded_at": f["uploaded_at"],
+            "progress_id": f["progress_id"],
+            "request_id": f["request_id"],
+            "url": f"/ledger/evidence/{f['id']}",
+        }
+        for f in ledger_for(request, user).evidence(task_id)
+    ]
 
 
 @router.post("/api/tasks/{task_id}/edit")
@@ -738,8 +980,18 @@ def api_schedule(
 def api_request(
     request: Request, task_id: int, body: RequestIn, user: User = Depends(api_change)
 ) -> dict[str, Any]:
-    rid = as_http(lambda: make_request(request, user, task_id, body.kind, form_day(body.date), body.text,
-                                       optional_day(body.new_deadline), []))  # fmt: skip
+    rid = as_http(
+        lambda: make_request(
+            request,
+            user,
+            task_id,
+            body.kind,
+            form_day(body.date),
+            body.text,
+            optional_day(body.new_deadline),
+            [],
+        )
+    )
     return {"id": rid}
 
 
@@ -756,8 +1008,17 @@ def api_decide(
 @router.post("/api/reminders")
 def api_remind(request: Request, body: ReminderIn, user: User = Depends(api_change)) -> dict[str, Any]:
     ledger = ledger_for(request, user)
-    rid = as_http(lambda: send_reminder(request, user, body.unit, form_day(body.date, ledger.today()),
-                                        optional_day(body.reply_by), body.note, body.tasks))  # fmt: skip
+    rid = as_http(
+        lambda: send_reminder(
+            request,
+            user,
+            body.unit,
+            form_day(body.date, ledger.today()),
+            optional_day(body.reply_by),
+            body.note,
+            body.tasks,
+        )
+    )
     return {"id": rid, "url": f"/reminders/{rid}"}
 
 
@@ -770,8 +1031,10 @@ def api_reminders(request: Request, user: User = Depends(api_user)) -> list[dict
 @router.get("/api/reminders/{reminder_id}")
 def api_reminder(request: Request, reminder_id: int, user: User = Depends(api_user)) -> dict[str, Any]:
     r = reminder_for(request, user, reminder_id)
-    return {**{k: v for k, v in r.items() if k != "items"},
-            "tasks": [{"reason": i["reason"], **i["task"].to_json()} for i in r["items"]]}  # fmt: skip
+    return {
+        **{k: v for k, v in r.items() if k != "items"},
+        "tasks": [{"reason": i["reason"], **i["task"].to_json()} for i in r["items"]],
+    }
 
 
 @router.get("/api/my")
