@@ -71,10 +71,18 @@ def server(site):
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    wait_until_serving(base)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        # A loaded CI machine may take long to import the app; a server that never answers is
+        # still stopped, so it cannot hold the port or the database for the next module.
+        wait_until_serving(base, seconds=60)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(scope="module")
