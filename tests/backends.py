@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from luoshi.store.db import database_url
+from luoshi.store.engine import database_url
 
 BACKENDS = ("sqlite", "postgresql")
 ENV = "LUOSHI_TEST_PG"

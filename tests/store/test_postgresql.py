@@ -13,7 +13,7 @@ from luoshi.cli.main import EXIT_STORE, app
 from luoshi.ingest import document_from_text
 from luoshi.messages import message_in
 from luoshi.store import open_store
-from luoshi.store.db import display_name
+from luoshi.store.engine import display_name
 from luoshi.store.errors import StoreError
 from luoshi.store.migrate import upgrade
 

@@ -35,7 +35,7 @@ from luoshi.ledger.workdays import backward_schedule
 from luoshi.messages import message
 from luoshi.store import Store, registry
 from luoshi.store.cache import VersionedCache
-from luoshi.store.db import new_id
+from luoshi.store.documents import new_id
 from luoshi.store.schema import DirectiveRow, DocumentRow
 
 __all__ = ["GRADES", "Ledger", "LedgerError", "NewTask", "StagedFile", "TaskPage", "TaskView"]

@@ -98,7 +98,7 @@ def _insert_titles(conn: Connection, titles: dict[str, str]) -> None:
 
 def write(conn: Connection, documents: Iterable[Indexed]) -> None:
     """Index the citations and outcomes of ``documents`` (stored in this transaction or before)."""
-    from luoshi.store.db import insert_many  # the driver's executemany (db imports this module)
+    from luoshi.store.documents import insert_many  # the driver's executemany (documents loads this module)
 
     titles: dict[str, str] = {}
     mentions: list[tuple[Any, ...]] = []
