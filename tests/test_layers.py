@@ -56,6 +56,90 @@ def _imports() -> list[tuple[str, str, int]]:
     return found
 
 
+def _module_name(path: Path) -> str:
+    return ("luoshi." + ".".join(path.relative_to(SRC).with_suffix("").parts)).removesuffix(".__init__")
+
+
+def _declared_all(package: Path) -> list[str] | None:
+    """The ``__all__`` list a package's ``__init__.py`` declares (a literal), or None."""
+    tree = ast.parse((package / "__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return list(ast.literal_eval(node.value))
+    return None
+
+
+def _cross_part_imports() -> list[tuple[str, int, str, list[str]]]:
+    """(module, line, imported module, names) for every import of one part by another."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        module = _module_name(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imports = [(node.module, [a.name for a in node.names])]
+            elif isinstance(node, ast.Import):
+                imports = [(a.name, []) for a in node.names]
+            else:
+                continue
+            for target, names in imports:
+                if target.split(".")[0] == "luoshi" and _part(target) != _part(module):
+                    found.append((module, node.lineno, target, names))
+    return found
+
+
+def test_every_package_curates_its_public_names():
+    """Each package part says what other parts may use (``__all__``), and every name it lists
+    is there (lazy exports included: a name a module-level ``__getattr__`` loads, or a submodule)."""
+    import importlib
+    import importlib.util
+
+    missing, broken = [], []
+    for package in sorted(p for p in SRC.iterdir() if (p / "__init__.py").is_file()):
+        names = _declared_all(package)
+        if names is None:
+            missing.append(package.name)
+            continue
+        module = importlib.import_module(f"luoshi.{package.name}")
+        for name in names:
+            if importlib.util.find_spec(f"luoshi.{package.name}.{name}") is None and not hasattr(
+                module, name
+            ):
+                broken.append(f"luoshi.{package.name}.{name}")
+    assert not missing, f"packages without __all__: {missing}"
+    assert not broken, f"listed in __all__ but not there: {broken}"
+
+
+def test_parts_use_each_other_only_through_public_names():
+    """A part imports another only through what that part offers: a name in its package's
+    ``__all__`` (``from luoshi.store import open_store``), or a public submodule that ``__all__``
+    lists (``from luoshi.store.schema import DocumentRow``), and never a private (``_x``) name.
+    A one-module part (``luoshi.messages``) offers its names without a leading underscore.
+    Within a part, modules import each other freely."""
+    offered = {p.name: set(_declared_all(p) or []) for p in SRC.iterdir() if (p / "__init__.py").is_file()}
+    offered[""] = set(_declared_all(SRC) or [])
+    wrong = []
+    for module, line, target, names in _cross_part_imports():
+        where = f"{module}:{line} imports {target}"
+        path = target.split(".")
+        private_names = [n for n in names if n.startswith("_")]
+        if private_names:
+            wrong.append(f"{where}: private {private_names}")
+        part = _part(target)
+        if part not in offered:  # a one-module part: its public names are all it has
+            continue
+        if len(path) == 2 or (part == "" and len(path) == 1):  # the package itself
+            hidden = [n for n in names if n not in offered[part] and not n.startswith("_")]
+            if hidden:
+                wrong.append(f"{where}: not in its __all__ {hidden}")
+        elif path[2] not in offered[part]:
+            wrong.append(f"{where}: private module luoshi.{part}.{path[2]}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_every_part_has_a_layer():
     parts = {p.stem if p.is_file() else p.name for p in SRC.iterdir() if p.name != "__init__.py"}
     parts -= {"__pycache__", "py"}

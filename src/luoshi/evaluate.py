@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from luoshi.messages import message
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 FIELDS = ("persons", "roles", "documents", "task_batches")
 LEDGER_FIELDS = ("chair", "addressees", "deadlines")  # gold version 2: scored where the gold has them

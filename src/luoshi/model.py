@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from luoshi.text.offsets import OffsetMap
+from luoshi.text import OffsetMap
 
 
 @dataclass(frozen=True)

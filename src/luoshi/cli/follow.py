@@ -155,7 +155,7 @@ def _score(gold: dict[str, Any], docs: list[Path], db: str, score: Any) -> Any:
     from luoshi.pipeline import ingest_paths
     from luoshi.services import follow as service
     from luoshi.store.schema import DocumentRow
-    from luoshi.text.fold import to_simplified
+    from luoshi.text import to_simplified
 
     store = open_db(db)
     report = ingest_paths(store, docs)

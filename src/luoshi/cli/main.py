@@ -39,7 +39,7 @@ class _Commands(TyperGroup):
                 raise  # no store was opened, so the failure is not the store's
             from sqlalchemy.exc import DBAPIError
 
-            from luoshi.store.engine import display_name
+            from luoshi.store import display_name
             from luoshi.store.errors import StoreError, translate
 
             if not isinstance(e, StoreError | DBAPIError):

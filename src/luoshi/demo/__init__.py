@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+__all__ = ["corpus_path", "generate", "ledger_sheet"]
+
 
 def corpus_path() -> Path:
     return Path(__file__).with_name("corpus")

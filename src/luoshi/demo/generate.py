@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from luoshi.text.fold import to_traditional
+from luoshi.text import to_traditional
 
 SURNAMES = "周林陈黄郑刘何吴许杨谢梁罗邓马宋"
 GIVEN = [

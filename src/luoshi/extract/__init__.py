@@ -22,7 +22,7 @@ from luoshi.extract.places import find_places
 from luoshi.extract.scan import first_each
 from luoshi.model import Appointment, Document, Facts, Person
 
-__all__ = ["extract"]
+__all__ = ["deadlines", "extract", "find_appointments", "find_outcomes", "gazetteer"]
 
 
 def extract(document: Document) -> Facts:

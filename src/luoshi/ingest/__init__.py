@@ -19,6 +19,7 @@ __all__ = [
     "content_hash",
     "decode_bytes",
     "document_from_text",
+    "filenames",
     "iter_paths",
     "printable_name",
     "read_path",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from luoshi.text.offsets import TrackedText
+from luoshi.text import TrackedText
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # "網(wǎng)": a CJK character followed by a pinyin gloss in half- or full-width brackets.

@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from luoshi.ingest.decode import RejectedInput
 from luoshi.messages import message
-from luoshi.text.offsets import TrackedText
+from luoshi.text import TrackedText
 
 _DROP = ["script", "style", "noscript", "iframe", "svg", "template", "head", "select", "button"]
 _BLOCK = {

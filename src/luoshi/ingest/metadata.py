@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from importlib.resources import files
 
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 _YMD = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LABELLED = re.compile(

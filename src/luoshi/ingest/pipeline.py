@@ -20,8 +20,7 @@ from luoshi.ingest.metadata import HEADER_CHARS, parse_date_value, published_in_
 from luoshi.messages import message
 from luoshi.model import WARNINGS_KEY, Document
 from luoshi.settings import DEFAULT_MAX_BYTES
-from luoshi.text.fold import detect_script, to_simplified
-from luoshi.text.offsets import TrackedText
+from luoshi.text import TrackedText, detect_script, to_simplified
 
 
 @dataclass(frozen=True)

@@ -380,7 +380,7 @@ def _legend(statuses: list[str], y: float, x0: float = 10) -> tuple[str, float]:
     return "".join(parts), (row + 1) * 20
 
 
-def _bar_svg(r: Report) -> str:
+def bar_svg(r: Report) -> str:
     """Stacked bars of status per unit with the count in each part, an axis of task counts and a legend."""
     units = list(r.by_unit.items())
     bar_h, gap, width = 22, 8, 560
@@ -532,7 +532,7 @@ def render_html_body(r: Report) -> str:
 <h1>{esc(_title(r))}</h1><p>{esc(message("report.summary", as_of=r.as_of, total=total))}</p>
 <section class="cards">{cards}</section>
 <h2>{esc(message("report.s.ranking"))}</h2>{units}
-<h2>{esc(message("report.s.by_unit"))}</h2><div class="chart">{_bar_svg(r)}</div>
+<h2>{esc(message("report.s.by_unit"))}</h2><div class="chart">{bar_svg(r)}</div>
 <h2>{esc(message("report.s.trend"))}</h2><div class="chart">{_line_svg(r)}</div>
 {lists}
 <h2>{esc(_section("silent", len(r.silent_units)))}</h2><ul>{silent}</ul>

@@ -33,9 +33,8 @@ from luoshi.ledger.status import PRESETS, Status, StatusRules, TaskState, comput
 from luoshi.ledger.units import unit_key
 from luoshi.ledger.workdays import backward_schedule
 from luoshi.messages import message
-from luoshi.store import Store, registry
+from luoshi.store import Store, new_id, registry
 from luoshi.store.cache import VersionedCache
-from luoshi.store.documents import new_id
 from luoshi.store.schema import DirectiveRow, DocumentRow
 
 __all__ = ["GRADES", "Ledger", "LedgerError", "NewTask", "StagedFile", "TaskPage", "TaskView"]

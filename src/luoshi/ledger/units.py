@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from luoshi.store.units import local_key, unit_key
+from luoshi.store import local_key, unit_key
 
 __all__ = ["local_key", "split_units", "unit_key"]
 

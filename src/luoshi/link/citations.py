@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from luoshi.text.fold import to_simplified
-from luoshi.text.sentences import sentence_of
+from luoshi.text import sentence_of, to_simplified
 
 MAX_KEY = 300  # characters of a key (titles are at most 200 characters as extracted)
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from luoshi.text.numerals import parse_number
+from luoshi.text import parse_number
 
 LABELS = ("重申", "进展", "完成", "调整")
 SHINGLE = 4  # characters of a boilerplate phrase

@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 SAME_MONTH = 31  # days: posts that cannot be held at once, seen closer than this, are two people
 SAME_POST_YEARS = 6  # one post held by many (副市长): mentions this far apart may be one person

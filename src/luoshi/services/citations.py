@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from luoshi.extract.outcomes import find_outcomes
+from luoshi.extract import find_outcomes
 from luoshi.link.citations import Resolver, title_key
 from luoshi.model import Outcome, Span
 from luoshi.store import Store, cited, stories

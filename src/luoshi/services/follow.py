@@ -44,7 +44,7 @@ from luoshi.messages import message
 from luoshi.store import Store, stories
 from luoshi.store import follow as stored
 from luoshi.store.fts import query_words
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 WINDOW = 200  # newest matches read for each search
 PER_DIRECTIVE = 30  # later documents compared for each directive, those found by most searches

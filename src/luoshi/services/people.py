@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from luoshi.errors import InputError
-from luoshi.extract.appointments import find_appointments
+from luoshi.extract import find_appointments
 from luoshi.extract.gazetteer import post_heads
 from luoshi.link.people import Holding, PostReader, Sighting, cluster, sightings_from_facts, successor
 from luoshi.messages import message
@@ -26,7 +26,7 @@ from luoshi.model import Person, Span
 from luoshi.store import Store
 from luoshi.store import people as tables
 from luoshi.store.schema import DocumentRow
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 BATCH = 2000  # documents read into sightings per transaction
 NAMES = 2000  # names clustered per transaction

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from luoshi.link.follow import SHINGLE, Mention, PhraseStats
 from luoshi.store.schema import Base, CitationRow, DirectiveRow, DocumentRow
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 SAMPLE = 2000  # documents the phrase statistics are counted over (all of a smaller store)
 CHUNK = 500  # ids per IN (…) list

@@ -19,7 +19,7 @@ import math
 import re
 from operator import add
 
-from luoshi.text.fold import to_simplified, to_traditional
+from luoshi.text import to_simplified, to_traditional
 
 _NON_WORD = re.compile(r"[^\w]")
 _QUOTE = re.compile(r'"')

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from luoshi.store.schema import DocumentRow
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 DAY = func.coalesce(DocumentRow.event_date, DocumentRow.published)
 # facet name → column (the names are those of the filters and of the URL parameters)

@@ -16,8 +16,7 @@ from luoshi.store.schema import (
     RejectionRow,
     TaskBatchRow,
 )
-from luoshi.text.fold import to_simplified
-from luoshi.text.offsets import OffsetMap
+from luoshi.text import OffsetMap, to_simplified
 
 
 class DocumentQueries:

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from luoshi.store import fts, listing
 from luoshi.store.cache import VersionedCache
 from luoshi.store.schema import DocumentRow
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 _NO_ID = 2**31 - 1  # above every document id (an integer column)
 

@@ -48,7 +48,7 @@ from luoshi.link.reprints import (
 )
 from luoshi.model import Document
 from luoshi.store.schema import Base, DocumentRow
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 if TYPE_CHECKING:  # numpy loads when documents are linked, not when stories are read
     import numpy as np

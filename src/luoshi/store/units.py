@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from luoshi.text.fold import to_simplified
+from luoshi.text import to_simplified
 
 # Abbreviation → full form, applied to the key of a name (longest first).
 _EXPANSIONS = [

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from luoshi.accounts.service import User
 from luoshi.ledger.excel import SheetImportError, import_sheet
-from luoshi.ledger.report import _bar_svg, build_report
+from luoshi.ledger.report import bar_svg, build_report
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, HEX, STATUSES, status_labels
 from luoshi.messages import MESSAGES, message_in
@@ -124,7 +124,7 @@ def dashboard(
 
     def compute() -> tuple[Any, str, list[dict[str, Any]]]:
         report = build_report(ledger_for(request, user), day)
-        return report, _bar_svg(report), store.list_documents(limit=8)
+        return report, bar_svg(report), store.list_documents(limit=8)
 
     # The same figures for everyone until a document or anything in the ledger changes.
     report, chart, recent = request.app.state.dashboard_cache.get(
