@@ -18,7 +18,6 @@ from luoshi.store import Store, registry
 from luoshi.store.schema import UnitRow
 
 ROLES = ("admin", "supervisor", "unit", "viewer")
-SESSION_HOURS = 12  # the cookie's lifetime
 IDLE_HOURS = 8.0  # a session unused this long ends (``Accounts(idle_hours=…)``)
 _hasher = PasswordHasher()
 
@@ -30,12 +29,6 @@ class User:
     role: str
     unit_id: int | None
     unit: str | None
-
-    def can_change_task(self, lead_unit_id: int | None) -> bool:
-        """admin and supervisor change every task; a unit member only its own unit's tasks."""
-        if self.role in ("admin", "supervisor"):
-            return True
-        return self.role == "unit" and self.unit_id is not None and self.unit_id == lead_unit_id
 
     @property
     def can_supervise(self) -> bool:

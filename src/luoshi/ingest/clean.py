@@ -97,7 +97,3 @@ def remove_glosses(t: TrackedText) -> TrackedText:
 def remove_furniture(t: TrackedText) -> TrackedText:
     furniture = [m.span() for m in _SHORT_LINE.finditer(t.text) if _FURNITURE_LINE.fullmatch(m.group())]
     return _drop_extra_breaks(t.delete_spans(furniture)).strip()
-
-
-def has_glosses(text: str) -> bool:
-    return _GLOSS_TONED.search(text) is not None

@@ -232,16 +232,6 @@ def person(store: Store, name: str) -> dict[str, Any]:
     }
 
 
-def person_by_id(store: Store, person_id: int) -> dict[str, Any] | None:
-    current(store)
-    with store.engine.connect() as conn:
-        row = tables.person_row(conn, person_id)
-    if row is None:
-        return None
-    found = person(store, row["name"])
-    return next((p for p in found["people"] if p["id"] == person_id), None)
-
-
 def index(store: Store, limit: int = PAGE, offset: int = 0, query: str | None = None) -> dict[str, Any]:
     """One page of people, the most documented first, with the total."""
     current(store)

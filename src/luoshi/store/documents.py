@@ -188,9 +188,6 @@ class DocumentWriter:
             self.forget_cache()
             raise
 
-    def find_by_hash(self, conn: Connection, content_hash: str) -> int | None:
-        return conn.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == content_hash))
-
     def add_document(self, conn: Connection, doc: Document, facts: Facts | None) -> IngestOutcome:
         """Insert ``doc`` (and its facts) unless a document with the same content is stored."""
         return self.add_documents(conn, [(doc, facts)])[0]

@@ -252,11 +252,6 @@ def directives_of(conn: Connection, doc_id: int) -> list[DirectiveInfo]:
     ]
 
 
-def directive_at(conn: Connection, doc_id: int, start: int, end: int) -> DirectiveInfo | None:
-    """The directive of ``doc_id`` with this span (a task's source)."""
-    return next((d for d in directives_of(conn, doc_id) if (d.start, d.end) == (start, end)), None)
-
-
 def citations_within(
     conn: Connection, doc_id: int, start: int | None = None, end: int | None = None
 ) -> list[str]:

@@ -25,7 +25,6 @@ _NON_WORD = re.compile(r"[^\w]")
 _QUOTE = re.compile(r'"')
 COLUMNS = ("tuni", "tbi", "uni", "bi")  # title and body, each as characters and as pairs
 WEIGHTS = (4.0, 4.0, 1.0, 1.0)
-TOKENIZER = "ascii"
 INSERT = "INSERT INTO document_fts(rowid, tuni, tbi, uni, bi) VALUES (:id, :tuni, :tbi, :uni, :bi)"
 
 
@@ -147,12 +146,6 @@ def word_expression(word: str) -> str:
     if len(word) == 1:
         return f'{{tuni uni}} : "{word}"'
     return '{tbi bi} : "' + " ".join(map(add, word, word[1:])) + '"'
-
-
-def match_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression: every word of the query required."""
-    words = query_words(query)
-    return " AND ".join(map(word_expression, words)) if words else None
 
 
 # BM25 as FTS5 defines it. luoshi computes it itself over the newest matches: FTS5's bm25()
