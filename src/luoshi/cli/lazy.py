@@ -39,7 +39,7 @@ class LazyCommands(MutableMapping[str, Command]):
         return self._built[name]
 
     def __setitem__(self, name: str, command: Command) -> None:
-        self._builders.setdefault(name, lambda: command)
+        self._builders.setdefault(name, built(command))
         self._built[name] = command
 
     def __delitem__(self, name: str) -> None:
@@ -54,6 +54,11 @@ class LazyCommands(MutableMapping[str, Command]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._builders
+
+
+def built(command: Command) -> Builder:
+    """The builder of a command built already."""
+    return lambda: command
 
 
 def builders(

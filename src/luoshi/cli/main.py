@@ -15,7 +15,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from luoshi.cli.common import open_db, opened_db
-from luoshi.cli.lazy import LazyCommands, builders, plain_coercion
+from luoshi.cli.lazy import LazyCommands, builders, built, plain_coercion
 from luoshi.messages import message
 from luoshi.settings import DEFAULT_MAX_BYTES, default_db_path
 
@@ -55,7 +55,7 @@ class _Commands(TyperGroup):
         super().__init__(*args, **kwargs)
         found = builders(commands, ELSEWHERE, ELSEWHERE_GROUPS, app)
         for name, command in self.commands.items():  # any registered on ``app`` itself
-            found.setdefault(name, lambda command=command: command)
+            found.setdefault(name, built(command))
         self.commands = LazyCommands(found)
         plain_coercion(self)
 
@@ -233,7 +233,7 @@ def search(
             "date_to": date_to,
         }
     )
-    total = store.browse(filters, limit=1, facets=False).total
+    total = store.count_documents(filters)
     found = stories.search(store, query, limit=limit, show_all=show_all, filters=filters)
     if as_json:
         body = {"total": total, "filters": filters.params(), "hits": [h.to_json() for h in found]}

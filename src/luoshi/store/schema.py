@@ -60,7 +60,7 @@ class Rows:
         except KeyError:
             raise AttributeError(f"table {self.__tablename__} has no column {name!r}") from None
 
-    def __clause_element__(self) -> Table:
+    def __clause_element__(self) -> Any:  # (SQLAlchemy's protocol wants an expression's type)
         return self.__table__
 
     def __repr__(self) -> str:
