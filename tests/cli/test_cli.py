@@ -106,3 +106,20 @@ def test_demo_runs_and_reports_rejections(tmp_path):
         in result.output
     )
     assert message("cli.top_cited") in result.output
+
+
+def test_every_listed_command_is_built_when_asked():
+    """Commands are built when they run (``luoshi.cli.lazy``): each one ``--help`` lists must be
+    found again by name, with the same first line of help, and ``ledger``'s own commands too."""
+    listing = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert listing.exit_code == 0
+    lines = listing.output.split("Commands:", 1)[1].strip().split("\n\n", 1)[0].splitlines()
+    listed = {line.split()[0]: line.split(None, 1)[1] for line in lines}
+    assert {"search", "ingest", "report", "people", "cited", "ledger", "calendar", "user"} <= listed.keys()
+    for name, short in listed.items():
+        shown = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"})
+        assert shown.exit_code == 0, (name, shown.output)
+        assert f" {name} " in shown.output.splitlines()[0], shown.output
+        assert short.rstrip(".").rstrip("…")[:30] in " ".join(shown.output.split()), (name, short)
+    ledger = runner.invoke(app, ["ledger", "list", "--help"])
+    assert ledger.exit_code == 0 and "--as-of" in ledger.output
