@@ -55,8 +55,10 @@ class Rows:
         self.__tablename__ = table.name
 
     def __getattr__(self, name: str) -> Column[Any]:
+        if name.startswith("__"):  # (copy and pickle look for special names before __init__ ran)
+            raise AttributeError(name)
         try:
-            return self.__table__.c[name]  # type: ignore[no-any-return]  # (typed ColumnClause)
+            return self.__table__.c[name]
         except KeyError:
             raise AttributeError(f"table {self.__tablename__} has no column {name!r}") from None
 
