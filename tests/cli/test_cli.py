@@ -123,3 +123,20 @@ def test_every_listed_command_is_built_when_asked():
         assert short.rstrip(".").rstrip("…")[:30] in " ".join(shown.output.split()), (name, short)
     ledger = runner.invoke(app, ["ledger", "list", "--help"])
     assert ledger.exit_code == 0 and "--as-of" in ledger.output
+
+
+def test_a_search_process_ends_quickly_with_everything_written(tmp_path):
+    """``luoshi search`` as a process ends without the interpreter's teardown (``leave_quickly``):
+    all of its output is written, its status is 0, and the store is closed as SQLite wants it
+    (no -wal or -shm file left beside it)."""
+    db = tmp_path / "s.db"
+    _corpus(tmp_path / "in", 30)
+    luoshi = [sys.executable, "-m", "luoshi.cli"]
+    subprocess.run([*luoshi, "ingest", str(tmp_path / "in"), "--db", str(db), "-q"], check=True, timeout=300)
+    args = ["search", "前海", "--db", str(db), "--json", "--limit", "25"]
+    proc = subprocess.run([*luoshi, *args], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("s.db")) == ["s.db"]
+    found = json.loads(proc.stdout)
+    assert found["total"] == 30 and len(found["hits"]) == 25
+    assert found == json.loads(runner.invoke(app, args).output)  # as the command run in this process

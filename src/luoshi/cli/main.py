@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from luoshi.cli.common import open_db, opened_db
+from luoshi.cli.common import QUICK_EXIT, leave_quickly, open_db, opened_db
 from luoshi.cli.lazy import LazyCommands, builders, built, plain_coercion
 from luoshi.messages import message
 from luoshi.settings import DEFAULT_MAX_BYTES, default_db_path
@@ -59,9 +60,21 @@ class _Commands(TyperGroup):
         self.commands = LazyCommands(found)
         plain_coercion(self)
 
+    quick_exit = False  # set by a command that ran to its end and asked for it (``leave_quickly``)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit as e:
+            if self.quick_exit and isinstance(e.code, int | None) and _luoshi_is_the_program():
+                _exit_now(e.code or 0)
+            raise
+
     def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
         try:
-            return super().invoke(ctx)
+            done = super().invoke(ctx)
+            self.quick_exit = bool(ctx.meta.get(QUICK_EXIT))
+            return done
         except Exception as e:
             if "luoshi.store" not in sys.modules:
                 raise  # no store was opened, so the failure is not the store's
@@ -77,6 +90,26 @@ class _Commands(TyperGroup):
                 raise
             err.print(str(found), markup=False, highlight=False)
             raise typer.Exit(EXIT_BUSY if found.key == "db_busy" else EXIT_STORE) from None
+
+
+def _luoshi_is_the_program() -> bool:
+    """Run as ``luoshi`` or ``python -m luoshi.cli``, not called by a test or another program."""
+    program = sys.modules.get("__main__")
+    spec = getattr(program, "__spec__", None)
+    if spec is not None and spec.name == "luoshi.cli.__main__":
+        return True
+    return Path(getattr(program, "__file__", None) or "").name in ("luoshi", "luoshi.exe")
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` once what was printed is written, skipping the interpreter's
+    teardown; when writing fails (a closed pipe) Python's own exit reports it as usual."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 app = typer.Typer(
@@ -235,6 +268,7 @@ def search(
     )
     total = store.count_documents(filters)
     found = stories.search(store, query, limit=limit, show_all=show_all, filters=filters)
+    leave_quickly(store)
     if as_json:
         body = {"total": total, "filters": filters.params(), "hits": [h.to_json() for h in found]}
         console.print_json(json.dumps(body, ensure_ascii=False))
