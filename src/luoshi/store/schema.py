@@ -47,6 +47,16 @@ def document_id(**kw: Any) -> Column[Any]:
     return col("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), **kw)
 
 
+def __getattr__(name: str) -> Any:
+    """``schema.Base`` for modules written before the ORM's base moved to ``luoshi.store.orm``
+    (imported only when asked for)."""
+    if name == "Base":
+        from luoshi.store.orm import Base
+
+        return Base
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class Rows:
     """A table whose columns read as attributes: ``DocumentRow.id`` is ``documents.c.id``."""
 
