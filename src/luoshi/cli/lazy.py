@@ -131,7 +131,8 @@ def _plain(param: Any) -> None:
 def plain_coercion(command: Command) -> Command:
     """Give the ``str``, ``int`` and ``bool`` parameters without constraints of ``command`` (its
     ``--help`` too, and its subcommands', for a group) the plain coercion above."""
-    for param in [*command.params, command.get_help_option(Context(command))]:
+    help_option = command.get_help_option(Context(command, **command.context_settings))  # (cached)
+    for param in [*command.params, help_option]:
         _plain(param)
     subcommands = getattr(command, "commands", {})
     if not isinstance(subcommands, LazyCommands):  # (those get it when they are built)

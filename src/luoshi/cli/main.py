@@ -52,6 +52,8 @@ class _Commands(TyperGroup):
     """Every command, built when it runs (``luoshi.cli.lazy``); a store that cannot be used is one
     sentence and a documented exit status."""
 
+    quick_exit = False  # set by a command that ran to its end and asked for it (``leave_quickly``)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         found = builders(commands, ELSEWHERE, ELSEWHERE_GROUPS, app)
@@ -59,8 +61,6 @@ class _Commands(TyperGroup):
             found.setdefault(name, built(command))
         self.commands = LazyCommands(found)
         plain_coercion(self)
-
-    quick_exit = False  # set by a command that ran to its end and asked for it (``leave_quickly``)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
