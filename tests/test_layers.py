@@ -195,6 +195,45 @@ def test_a_search_loads_neither_numpy_nor_the_s2t_dictionaries(tmp_path):
     assert out.split() == ["1", "[]", "0"]
 
 
+def test_the_search_command_loads_only_what_a_search_needs(tmp_path):
+    """``luoshi search`` (issue 11): the command line builds the one command that runs, not the
+    other command modules and their services; typer takes plain arguments without pydantic; the
+    store's tables are SQLAlchemy Core, not the ORM; a current store is opened without Alembic."""
+    db = tmp_path / "s.db"
+    doc = tmp_path / "a.txt"
+    doc.write_text("市委全面深化改革委员会召开会议,研究部署改革任务。", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "luoshi.cli", "ingest", str(doc), "--db", str(db), "-q"], check=True
+    )
+    heavy = (
+        "pydantic",
+        "sqlalchemy.orm",
+        "alembic",
+        "numpy",
+        "rapidfuzz",
+        "openpyxl",
+        "luoshi.cli.ledger",
+        "luoshi.cli.follow",
+        "luoshi.cli.people",
+        "luoshi.cli.citations",
+        "luoshi.ledger",
+        "luoshi.services",
+        "luoshi.link.people",
+        "luoshi.store.orm",
+        "luoshi.store.cited",
+        "luoshi.store.people",
+        "luoshi.store.follow",
+    )
+    probe = (
+        "import sys; from luoshi.cli.main import app; from luoshi.text import fold\n"
+        f"sys.argv = ['luoshi', 'search', '改革', '--db', {str(db)!r}, '--limit', '3']\n"
+        "try:\n    app()\nexcept SystemExit as e:\n    code = e.code\n"
+        f"print('#', code, [m for m in {heavy!r} if m in sys.modules], fold._s2t.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1].split(" ", 1)[1] == "0 [] 0", out
+
+
 def test_every_error_luoshi_raises_is_in_the_one_tree():
     """Callers catch ``LuoshiError`` (luoshi/errors.py) and show its sentence; an exception class
     outside the tree would escape them. Private classes (control flow inside a module) and the

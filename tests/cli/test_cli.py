@@ -106,3 +106,37 @@ def test_demo_runs_and_reports_rejections(tmp_path):
         in result.output
     )
     assert message("cli.top_cited") in result.output
+
+
+def test_every_listed_command_is_built_when_asked():
+    """Commands are built when they run (``luoshi.cli.lazy``): each one ``--help`` lists must be
+    found again by name, with the same first line of help, and ``ledger``'s own commands too."""
+    listing = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert listing.exit_code == 0
+    lines = listing.output.split("Commands:", 1)[1].strip().split("\n\n", 1)[0].splitlines()
+    listed = {line.split()[0]: line.split(None, 1)[1] for line in lines}
+    assert {"search", "ingest", "report", "people", "cited", "ledger", "calendar", "user"} <= listed.keys()
+    for name, short in listed.items():
+        shown = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"})
+        assert shown.exit_code == 0, (name, shown.output)
+        assert f" {name} " in shown.output.splitlines()[0], shown.output
+        assert short.rstrip(".").rstrip("…")[:30] in " ".join(shown.output.split()), (name, short)
+    ledger = runner.invoke(app, ["ledger", "list", "--help"])
+    assert ledger.exit_code == 0 and "--as-of" in ledger.output
+
+
+def test_a_search_process_ends_quickly_with_everything_written(tmp_path):
+    """``luoshi search`` as a process ends without the interpreter's teardown (``leave_quickly``):
+    all of its output is written, its status is 0, and the store is closed as SQLite wants it
+    (no -wal or -shm file left beside it)."""
+    db = tmp_path / "s.db"
+    _corpus(tmp_path / "in", 30)
+    luoshi = [sys.executable, "-m", "luoshi.cli"]
+    subprocess.run([*luoshi, "ingest", str(tmp_path / "in"), "--db", str(db), "-q"], check=True, timeout=300)
+    args = ["search", "前海", "--db", str(db), "--json", "--limit", "25"]
+    proc = subprocess.run([*luoshi, *args], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("s.db")) == ["s.db"]
+    found = json.loads(proc.stdout)
+    assert found["total"] == 30 and len(found["hits"]) == 25
+    assert found == json.loads(runner.invoke(app, args).output)  # as the command run in this process

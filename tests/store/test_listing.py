@@ -84,6 +84,24 @@ def test_totals_pages_and_sorts(store) -> None:  # type: ignore[no-untyped-def]
     assert store.browse(DocumentFilters(), sort="nonsense").sort == "-date"
 
 
+def test_the_count_of_a_search_is_the_total_of_its_listing(store) -> None:  # type: ignore[no-untyped-def]
+    """``luoshi search`` prints ``count_documents`` above its hits (not a ranked page's total)."""
+    cases = [
+        DocumentFilters(),
+        DocumentFilters(q="前海"),
+        DocumentFilters(q="前海", year="2026"),
+        DocumentFilters(q="前海 深圳"),
+        DocumentFilters(q="前海", place="天津"),
+        DocumentFilters(q="滨海", kind="常务会议"),
+        DocumentFilters(place="深圳"),
+        DocumentFilters(date_from="2026-04-01", script="simplified"),
+        DocumentFilters(q="没有的词"),
+    ]
+    counts = [store.count_documents(f) for f in cases]
+    assert counts == [store.browse(f, use_cache=False).total for f in cases]
+    assert counts[:3] == [5, 3, 2] and counts[-1] == 0
+
+
 def test_facets_count_the_filtered_documents(store) -> None:  # type: ignore[no-untyped-def]
     facets = store.browse(DocumentFilters()).facets
     assert dict(facets["year"]) == {2026: 3, 2025: 1, 2024: 1}

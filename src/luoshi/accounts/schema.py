@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from luoshi.store.schema import Base, utcnow
+from luoshi.store.orm import Base
+from luoshi.store.schema import utcnow
 
 
 class UserRow(Base):

@@ -13,37 +13,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from luoshi.cli.common import open_db
+from luoshi.errors import LedgerError
 from luoshi.ledger.status import PRESETS, status_label
 from luoshi.messages import MESSAGES, message, set_language
-from luoshi.settings import default_db_path
 
 if TYPE_CHECKING:
-    from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
-    from luoshi.ledger.report import build_report, render
-    from luoshi.ledger.service import Ledger, LedgerError, StagedFile
-    from luoshi.ledger.workdays import CalendarOutOfRange, assumption, load_calendar
-    from luoshi.store import Store
+    from luoshi.ledger.service import Ledger, StagedFile
 
-
-def load_services() -> None:
-    """Bind the services the commands call (SQLAlchemy, Alembic, openpyxl, the calendar…) when a
-    command runs: ``luoshi --help`` and argument errors do not wait for them to import."""
-    if "Ledger" in globals():
-        return
-    from luoshi.ledger import excel, report, service, workdays
-
-    globals().update(
-        SheetImportError=excel.SheetImportError,
-        export_sheet=excel.export_sheet,
-        import_sheet=excel.import_sheet,
-        build_report=report.build_report,
-        render=report.render,
-        Ledger=service.Ledger,
-        LedgerError=service.LedgerError,
-        CalendarOutOfRange=workdays.CalendarOutOfRange,
-        assumption=workdays.assumption,
-        load_calendar=workdays.load_calendar,
-    )
+# The ledger's services (SQLAlchemy, openpyxl, the calendar…) are imported inside the commands
+# that call them: ``luoshi --help`` and argument errors do not wait for them.
 
 
 app = typer.Typer(
@@ -79,32 +58,15 @@ LangOption = Annotated[
 @app.callback()
 def _language(lang: LangOption = None) -> None:
     set_language(lang)
-    load_services()
 
 
 def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-_opened: list[str] = []  # the store this command opened, named if the driver fails on it later
-
-
-def open_db(db: str | None, create: bool = True) -> Store:
-    from luoshi.store import open_store
-
-    """The store of ``--db`` (default $LUOSHI_DB or ./luoshi.db). Commands that only read pass
-    ``create=False``: a missing store is refused with a message instead of being created."""
-    target = db or default_db_path()
-    _opened[:] = [target]
-    return open_store(target, create=create)
-
-
-def opened_db() -> str:
-    return _opened[0] if _opened else default_db_path()
-
-
 def _ledger(db: str | None, actor: str = "cli", create: bool = True) -> Ledger:
-    load_services()
+    from luoshi.ledger.service import Ledger
+
     return Ledger(open_db(db, create), actor=actor)
 
 
@@ -138,6 +100,8 @@ def import_(
 ) -> None:
     """Import an Excel 台账 (all or nothing unless --partial). Importing an updated sheet into its
     programme again updates the tasks and prints what changed."""
+    from luoshi.ledger.excel import SheetImportError, import_sheet
+
     ledger = _ledger(db, actor)
     try:
         result = import_sheet(ledger, file, programme, partial, sheet)
@@ -179,6 +143,8 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export the ledger in the conventional 台账 layout (importing it back gives the same ledger)."""
+    from luoshi.ledger.excel import export_sheet
+
     ledger = _ledger(db, create=False)
     views = ledger.tasks(_day(as_of), programme)
     export_sheet(views, file, programme or (views[0].programme if views else "台账"))
@@ -360,6 +326,8 @@ def schedule(
     actor: ActorOption = "cli",
 ) -> None:
     """倒排工期: milestone dates counted back in working days from the deadline."""
+    from luoshi.ledger.workdays import assumption
+
     offsets = {}
     for item in milestones:
         name, _, days = item.partition("=")
@@ -528,6 +496,8 @@ def report(
     db: DbOption = None,
 ) -> None:
     """The periodic supervision report (督查通报); changes are counted from the last issued one."""
+    from luoshi.ledger.report import build_report, render
+
     if rules not in PRESETS:
         raise typer.BadParameter(f"unknown rules preset {rules!r}")
     r = build_report(
@@ -563,6 +533,8 @@ def calendar_load(
     ],
 ) -> None:
     """Add a year's holidays when the State Council publishes them (kept for later runs)."""
+    from luoshi.ledger.workdays import CalendarOutOfRange, load_calendar
+
     try:
         years = load_calendar(file)
     except CalendarOutOfRange as e:

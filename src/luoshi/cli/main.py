@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from luoshi.cli.common import QUICK_EXIT, leave_quickly, open_db, opened_db
+from luoshi.cli.lazy import LazyCommands, builders, built, plain_coercion
 from luoshi.messages import message
 from luoshi.settings import DEFAULT_MAX_BYTES, default_db_path
 
@@ -28,12 +31,50 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+# Commands defined in other modules, imported when they run (``luoshi.cli.lazy``): "module:attribute".
+ELSEWHERE = {
+    "report": "luoshi.cli.ledger:report",
+    "follow": "luoshi.cli.follow:follow",
+    "eval-follow": "luoshi.cli.follow:evaluate",
+    "people": "luoshi.cli.people:people",
+    "person": "luoshi.cli.people:person",
+    "cited": "luoshi.cli.citations:cited",
+    "outcomes": "luoshi.cli.citations:outcomes",
+}
+ELSEWHERE_GROUPS = {
+    "ledger": "luoshi.cli.ledger:app",
+    "calendar": "luoshi.cli.ledger:calendar_app",
+    "evaluate": "luoshi.cli.people:evaluate_app",
+}
+
+
 class _Commands(TyperGroup):
-    """Every command: a store that cannot be used is one sentence and a documented exit status."""
+    """Every command, built when it runs (``luoshi.cli.lazy``); a store that cannot be used is one
+    sentence and a documented exit status."""
+
+    quick_exit = False  # set by a command that ran to its end and asked for it (``leave_quickly``)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        found = builders(commands, ELSEWHERE, ELSEWHERE_GROUPS, app)
+        for name, command in self.commands.items():  # any registered on ``app`` itself
+            found.setdefault(name, built(command))
+        self.commands = LazyCommands(found)
+        plain_coercion(self)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit as e:
+            if self.quick_exit and isinstance(e.code, int | None) and _luoshi_is_the_program():
+                _exit_now(e.code or 0)
+            raise
 
     def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
         try:
-            return super().invoke(ctx)
+            done = super().invoke(ctx)
+            self.quick_exit = bool(ctx.meta.get(QUICK_EXIT))
+            return done
         except Exception as e:
             if "luoshi.store" not in sys.modules:
                 raise  # no store was opened, so the failure is not the store's
@@ -44,11 +85,31 @@ class _Commands(TyperGroup):
 
             if not isinstance(e, StoreError | DBAPIError):
                 raise
-            found = translate(e, display_name(ledger_cli.opened_db()))
+            found = translate(e, display_name(opened_db(ctx)))
             if found is None:
                 raise
             err.print(str(found), markup=False, highlight=False)
             raise typer.Exit(EXIT_BUSY if found.key == "db_busy" else EXIT_STORE) from None
+
+
+def _luoshi_is_the_program() -> bool:
+    """Run as ``luoshi`` or ``python -m luoshi.cli``, not called by a test or another program."""
+    program = sys.modules.get("__main__")
+    spec = getattr(program, "__spec__", None)
+    if spec is not None and spec.name == "luoshi.cli.__main__":
+        return True
+    return Path(getattr(program, "__file__", None) or "").name in ("luoshi", "luoshi.exe")
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` once what was printed is written, skipping the interpreter's
+    teardown; when writing fails (a closed pipe) Python's own exit reports it as usual."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 app = typer.Typer(
@@ -60,25 +121,14 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from luoshi.cli import follow as follow_cli  # noqa: E402
-from luoshi.cli import ledger as ledger_cli  # noqa: E402
-from luoshi.cli.ledger import open_db  # noqa: E402
 
-app.add_typer(ledger_cli.app, name="ledger")
-app.add_typer(ledger_cli.calendar_app, name="calendar")
-app.command("report")(ledger_cli.report)
-app.command("follow")(follow_cli.follow)
-app.command("eval-follow")(follow_cli.evaluate)
+@app.callback()
+def _luoshi() -> None:
+    pass  # no options of its own; a callback makes typer build a group (of the commands below)
 
-from luoshi.cli import people as people_cli  # noqa: E402
 
-app.command("people")(people_cli.people)
-app.command("person")(people_cli.person)
-app.add_typer(people_cli.evaluate_app, name="evaluate")
-from luoshi.cli import citations as citations_cli  # noqa: E402
-
-app.command("cited")(citations_cli.cited)
-app.command("outcomes")(citations_cli.outcomes)
+# The commands of this module, registered here and built by ``_Commands`` when they run.
+commands = typer.Typer(rich_markup_mode=None)
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
@@ -89,7 +139,7 @@ def _db(db: str | None) -> str:
     return db or default_db_path()
 
 
-@app.command()
+@commands.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (every file below a folder).")],
     db: DbOption = None,
@@ -178,7 +228,7 @@ def ingest(
         raise typer.Exit(EXIT_REJECTED)
 
 
-@app.command()
+@commands.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words in simplified or traditional script; all must match.")],
     db: DbOption = None,
@@ -216,8 +266,9 @@ def search(
             "date_to": date_to,
         }
     )
-    total = store.browse(filters, limit=1, facets=False).total
+    total = store.count_documents(filters)
     found = stories.search(store, query, limit=limit, show_all=show_all, filters=filters)
+    leave_quickly(store)
     if as_json:
         body = {"total": total, "filters": filters.params(), "hits": [h.to_json() for h in found]}
         console.print_json(json.dumps(body, ensure_ascii=False))
@@ -235,7 +286,7 @@ def search(
             console.print("   [dim]" + message("reprints.more", n=item.others) + "[/]")
 
 
-@app.command()
+@commands.command()
 def duplicates(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
@@ -270,7 +321,7 @@ def duplicates(
             console.print(f"     [cyan]{d['title']}[/]")
 
 
-@app.command()
+@commands.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders.")],
     jsonl: Annotated[
@@ -335,7 +386,7 @@ def _print_facts(doc, facts) -> None:  # type: ignore[no-untyped-def]
     console.print(table)
 
 
-@app.command("eval")
+@commands.command("eval")
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="gold.jsonl")],
     docs: Annotated[list[Path], typer.Argument(help="The documents (files or folders).")],
@@ -364,7 +415,7 @@ def evaluate(
         raise typer.Exit(1)
 
 
-@app.command()
+@commands.command()
 def summary(db: DbOption = None) -> None:
     """What the store holds: documents, rejections, dates, top cited documents and officials."""
     _print_summary(_db(db))
@@ -397,7 +448,7 @@ def _print_summary(db: str) -> None:
         console.print(table)
 
 
-@app.command()
+@commands.command()
 def demo(
     db: Annotated[str, typer.Option("--db", help="Database file for the demo.")] = "demo.db",
 ) -> None:
@@ -467,7 +518,7 @@ user_app = typer.Typer(
     help="Local accounts: admin, supervisor, unit (member of a unit), viewer.",
     no_args_is_help=True,
 )
-app.add_typer(user_app, name="user")
+commands.add_typer(user_app, name="user")
 
 
 @contextmanager
@@ -521,7 +572,7 @@ def user_role(
     console.print(message("cli.role_changed", name=name, role=role), markup=False)
 
 
-@app.command()
+@commands.command()
 def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

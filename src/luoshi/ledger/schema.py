@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from luoshi.store.schema import AuditRow, Base, UnitAliasRow, UnitRow, utcnow
+from luoshi.store.orm import Base
+from luoshi.store.schema import AuditRow, UnitAliasRow, UnitRow, utcnow
 
 __all__ = [
     "AuditRow",

@@ -36,7 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from luoshi.link.follow import SHINGLE, Mention, PhraseStats
-from luoshi.store.schema import Base, CitationRow, DirectiveRow, DocumentRow
+from luoshi.store.orm import Base
+from luoshi.store.schema import CitationRow, DirectiveRow, DocumentRow
 from luoshi.text import to_simplified
 
 SAMPLE = 2000  # documents the phrase statistics are counted over (all of a smaller store)

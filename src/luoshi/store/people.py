@@ -45,7 +45,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from luoshi.link.people import Career, Decisions, Sighting
-from luoshi.store.schema import AuditRow, Base, DocumentRow, utcnow
+from luoshi.store.orm import Base
+from luoshi.store.schema import AuditRow, DocumentRow, utcnow
 
 CHUNK = 500  # parameters per IN (…) list
 PEOPLE_LOCK = 0x6C756F7368692D70  # PostgreSQL advisory lock held while people are clustered

@@ -1,240 +1,280 @@
 """Tables of the store. Kept dialect-neutral (SQLite by default, PostgreSQL for teams); the
-full-text index is created per dialect by the migrations."""
+full-text index is created per dialect by the migrations.
+
+SQLAlchemy Core tables, not ORM classes: building the declarative classes cost a search more
+than the rest of its start-up (issue 11). Each ``…Row`` name is the table with its columns as
+attributes (``DocumentRow.id``), taken by SQLAlchemy wherever it takes the table. The tables still
+written as ORM classes (ledger, accounts, people, follow-through) derive from
+``luoshi.store.orm.Base``, on the same ``metadata``."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Base(DeclarativeBase):
-    pass
+def col(name: str, kind: Any, *args: Any, null: bool = False, **kw: Any) -> Column[Any]:
+    """A column, NOT NULL unless ``null`` (as the ORM made a column not typed ``… | None``)."""
+    return Column(name, kind, *args, nullable=null, **kw)
 
 
-class DocumentRow(Base):
-    __tablename__ = "documents"
+def pk(name: str, kind: Any = Integer, *args: Any, **kw: Any) -> Column[Any]:
+    """A primary-key column."""
+    return Column(name, kind, *args, primary_key=True, nullable=False, **kw)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    title: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[str | None] = mapped_column(String(10), index=True)
-    event_date: Mapped[str | None] = mapped_column(String(10), index=True)
-    source_url: Mapped[str | None] = mapped_column(Text)
-    source_site: Mapped[str | None] = mapped_column(String(200), index=True)
-    source_path: Mapped[str | None] = mapped_column(Text)
-    source_format: Mapped[str] = mapped_column(String(16))
-    encoding: Mapped[str] = mapped_column(String(32))
-    script: Mapped[str] = mapped_column(String(16), index=True)
-    original: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
-    offsets: Mapped[list[list[int]]] = mapped_column(JSON)
-    meta: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    facts: Mapped[dict[str, object] | None] = mapped_column(JSON)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+def document_id(**kw: Any) -> Column[Any]:
+    """The document a row belongs to (deleted with it)."""
+    return col("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), **kw)
+
+
+def __getattr__(name: str) -> Any:
+    """``schema.Base`` for modules written before the ORM's base moved to ``luoshi.store.orm``
+    (imported only when asked for)."""
+    if name == "Base":
+        from luoshi.store.orm import Base
+
+        return Base
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class Rows:
+    """A table whose columns read as attributes: ``DocumentRow.id`` is ``documents.c.id``."""
+
+    def __init__(self, table: Table) -> None:
+        self.__table__ = table
+        self.__tablename__ = table.name
+
+    def __getattr__(self, name: str) -> Column[Any]:
+        if name.startswith("__"):  # (copy and pickle look for special names before __init__ ran)
+            raise AttributeError(name)
+        try:
+            return self.__table__.c[name]
+        except KeyError:
+            raise AttributeError(f"table {self.__tablename__} has no column {name!r}") from None
+
+    def __clause_element__(self) -> Any:  # (SQLAlchemy's protocol wants an expression's type)
+        return self.__table__
+
+    def __repr__(self) -> str:
+        return f"Rows({self.__tablename__})"
+
+
+def rows(name: str, *columns: Any) -> Rows:
+    """A table of ``metadata``, its columns as attributes."""
+    return Rows(Table(name, metadata, *columns))
+
+
+DocumentRow = rows(
+    "documents",
+    pk("id"),
+    col("name", String(300)),
+    col("content_hash", String(64), unique=True),
+    col("title", Text, null=True),
+    col("published", String(10), null=True, index=True),
+    col("event_date", String(10), null=True, index=True),
+    col("source_url", Text, null=True),
+    col("source_site", String(200), null=True, index=True),
+    col("source_path", Text, null=True),
+    col("source_format", String(16)),
+    col("encoding", String(32)),
+    col("script", String(16), index=True),
+    col("original", Text),
+    col("text", Text),
+    col("offsets", JSON),
+    col("meta", JSON, default=dict),
+    col("facts", JSON, null=True),
+    col("ingested_at", DateTime(timezone=True), default=utcnow),
     # What the document pages filter and count by (migration 0014), from the facts at ingest
     # (``luoshi.store.listing.facet_values``): the year of its day, its region, its meeting kind.
-    year: Mapped[int | None] = mapped_column(Integer, index=True)
-    place: Mapped[str | None] = mapped_column(String(60), index=True)
-    meeting_kind: Mapped[str | None] = mapped_column(String(40), index=True)
+    col("year", Integer, null=True, index=True),
+    col("place", String(60), null=True, index=True),
+    col("meeting_kind", String(40), null=True, index=True),
+)
 
+PersonRow = rows(
+    "persons",
+    pk("id"),
+    col("name", String(40), unique=True),  # simplified script
+)
 
-class PersonRow(Base):
-    __tablename__ = "persons"
+# A person named in a document, with the post attached in that mention (if any).
+MentionRow = rows(
+    "mentions",
+    pk("id"),
+    document_id(index=True),
+    col("person_id", Integer, ForeignKey("persons.id")),
+    col("post", String(120), null=True),
+    col("start", Integer),
+    col("end", Integer),
+    Index("ix_mentions_person", "person_id"),
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)  # simplified script
+CitationRow = rows(
+    "citations",
+    pk("id"),
+    document_id(index=True),
+    col("title", Text, index=True),
+    col("start", Integer),
+    col("end", Integer),
+)
 
+TaskBatchRow = rows(
+    "task_batches",
+    pk("id"),
+    document_id(index=True),
+    col("count", Integer),
+    col("what", String(200)),
+    col("start", Integer),
+    col("end", Integer),
+)
 
-class MentionRow(Base):
-    """A person named in a document, with the post attached in that mention (if any)."""
+DirectiveRow = rows(
+    "directives",
+    pk("id"),
+    document_id(index=True),
+    col("ordinal", Integer, null=True),
+    col("speaker", String(60), null=True),
+    col("addressee", String(120), null=True),
+    col("deadline", String(60), null=True),
+    col("text", Text),
+    col("start", Integer),
+    col("end", Integer),
+)
 
-    __tablename__ = "mentions"
-    __table_args__ = (Index("ix_mentions_person", "person_id"),)
+# An input that an ingest run rejected, kept so that nothing is lost silently.
+RejectionRow = rows(
+    "rejections",
+    pk("id"),
+    col("key", Text),
+    col("reason", Text),
+    col("at", DateTime(timezone=True), default=utcnow),
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
-    post: Mapped[str | None] = mapped_column(String(120))
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-
-
-class CitationRow(Base):
-    __tablename__ = "citations"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(Text, index=True)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-
-
-class TaskBatchRow(Base):
-    __tablename__ = "task_batches"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    count: Mapped[int] = mapped_column(Integer)
-    what: Mapped[str] = mapped_column(String(200))
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-
-
-class DirectiveRow(Base):
-    __tablename__ = "directives"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    ordinal: Mapped[int | None] = mapped_column(Integer)
-    speaker: Mapped[str | None] = mapped_column(String(60))
-    addressee: Mapped[str | None] = mapped_column(String(120))
-    deadline: Mapped[str | None] = mapped_column(String(60))
-    text: Mapped[str] = mapped_column(Text)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-
-
-class RejectionRow(Base):
-    """An input that an ingest run rejected, kept so that nothing is lost silently."""
-
-    __tablename__ = "rejections"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class WrittenBatchRow(Base):
-    """A batch that a worker of a distributed ingest run wrote, with the report of what it
-    stored. Written in the same transaction as the batch: a task run again after its worker
-    died (perhaps after that commit) finds it and stores nothing twice (``Store.claim_batch``).
-    The run's client deletes its rows when the run ends."""
-
-    __tablename__ = "written_batches"
-
-    run: Mapped[str] = mapped_column(String(32), primary_key=True)
-    part: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    batch: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    report: Mapped[dict[str, object] | None] = mapped_column(JSON)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+# A batch that a worker of a distributed ingest run wrote, with the report of what it stored.
+# Written in the same transaction as the batch: a task run again after its worker died (perhaps
+# after that commit) finds it and stores nothing twice (``Store.claim_batch``). The run's client
+# deletes its rows when the run ends.
+WrittenBatchRow = rows(
+    "written_batches",
+    pk("run", String(32)),
+    pk("part", Integer, autoincrement=False),
+    pk("batch", Integer, autoincrement=False),
+    col("report", JSON, null=True),
+    col("at", DateTime(timezone=True), default=utcnow),
+)
 
 
 # Shared records: organisational units and the audit log, used by the ledger and by accounts.
 
+# An organisation that owns tasks, in a hierarchy (province → city → district / bureau).
+UnitRow = rows(
+    "units",
+    pk("id"),
+    col("name", String(200), unique=True),
+    col("parent_id", Integer, ForeignKey("units.id"), null=True),
+)
 
-class UnitRow(Base):
-    """An organisation that owns tasks, in a hierarchy (province → city → district / bureau)."""
+UnitAliasRow = rows(
+    "unit_aliases",
+    pk("alias", String(200)),  # normalised key
+    col("unit_id", Integer, ForeignKey("units.id"), index=True),
+)
 
-    __tablename__ = "units"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-
-
-class UnitAliasRow(Base):
-    __tablename__ = "unit_aliases"
-
-    alias: Mapped[str] = mapped_column(String(200), primary_key=True)  # normalised key
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-
-
-class AuditRow(Base):
-    """Append-only: who changed what, when, before and after."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    actor: Mapped[str] = mapped_column(String(100))
-    entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    action: Mapped[str] = mapped_column(String(40))
-    before: Mapped[dict[str, object] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, object] | None] = mapped_column(JSON)
+# Append-only: who changed what, when, before and after.
+AuditRow = rows(
+    "audit_log",
+    pk("id"),
+    col("at", DateTime(timezone=True), default=utcnow),
+    col("actor", String(100)),
+    col("entity", String(40)),
+    col("entity_id", Integer, null=True, index=True),
+    col("action", String(40)),
+    col("before", JSON, null=True),
+    col("after", JSON, null=True),
+)
 
 
 # --- cited documents and replicable outcomes (migration 0012) ---
 
+# A cited title, one row per key (``luoshi.link.citations.title_key``): its id is the one of its
+# page. Which title a short form stands for is decided when it is read, from the aliases that
+# every document introduced (``luoshi.link.citations.Resolver``).
+CitedTitleRow = rows(
+    "cited_titles",
+    pk("id"),
+    col("key", String(300), unique=True),
+    col("title", Text),  # as first written, simplified
+    col("work_key", String(300), index=True),
+    col("bare_key", String(300), null=True, index=True),  # without its issuer
+)
 
-class CitedTitleRow(Base):
-    """A cited title, one row per key (``luoshi.link.citations.title_key``): its id is the one
-    of its page. Which title a short form stands for is decided when it is read, from the
-    aliases that every document introduced (``luoshi.link.citations.Resolver``)."""
-
-    __tablename__ = "cited_titles"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), unique=True)
-    title: Mapped[str] = mapped_column(Text)  # as first written, simplified
-    work_key: Mapped[str] = mapped_column(String(300), index=True)
-    bare_key: Mapped[str | None] = mapped_column(String(300), index=True)  # without its issuer
-
-
-class CitedMentionRow(Base):
-    """A citation in a document, with its sentence (``luoshi.link.citations.Mention``)."""
-
-    __tablename__ = "cited_mentions"
+# A citation in a document, with its sentence (``luoshi.link.citations.Mention``).
+CitedMentionRow = rows(
+    "cited_mentions",
+    pk("id"),
+    document_id(index=True),
+    col("key", String(300)),
+    col("form", String(8)),  # cited | full | short | quoted
+    col("start", Integer),
+    col("end", Integer),
+    col("sentence_start", Integer),
+    col("sentence_end", Integer),
+    col("sentence", Text),  # in the document's own script
+    col("day", String(10), null=True),  # the document's event (or publication) date
     # Covers the index of titles (counts and dates per key) and the documents citing a title.
-    __table_args__ = (Index("ix_cited_mentions_key", "key", "form", "document_id", "day"),)
+    Index("ix_cited_mentions_key", "key", "form", "document_id", "day"),
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(300))
-    form: Mapped[str] = mapped_column(String(8))  # cited | full | short | quoted
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    sentence_start: Mapped[int] = mapped_column(Integer)
-    sentence_end: Mapped[int] = mapped_column(Integer)
-    sentence: Mapped[str] = mapped_column(Text)  # in the document's own script
-    day: Mapped[str | None] = mapped_column(String(10))  # the document's event (or publication) date
+# A short form that a document introduced for a full title ("以下简称《前海方案》").
+CitedAliasRow = rows(
+    "cited_aliases",
+    pk("short_key", String(300)),
+    pk("full_key", String(300)),
+    pk("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), index=True),
+)
 
+# A replicable outcome a document reports (``luoshi.model.Outcome``).
+OutcomeRow = rows(
+    "outcomes",
+    pk("id"),
+    document_id(index=True),
+    col("kind", String(16)),
+    col("title", Text),  # simplified
+    col("title_original", Text),
+    col("zone", String(60), null=True, index=True),
+    col("count", Integer, null=True),
+    col("day", String(10), null=True, index=True),
+    col("start", Integer),
+    col("end", Integer),
+    col("sentence_start", Integer),
+    col("sentence_end", Integer),
+)
 
-class CitedAliasRow(Base):
-    """A short form that a document introduced for a full title ("以下简称《前海方案》")."""
-
-    __tablename__ = "cited_aliases"
-
-    short_key: Mapped[str] = mapped_column(String(300), primary_key=True)
-    full_key: Mapped[str] = mapped_column(String(300), primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-
-
-class OutcomeRow(Base):
-    """A replicable outcome a document reports (``luoshi.model.Outcome``)."""
-
-    __tablename__ = "outcomes"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str] = mapped_column(Text)  # simplified
-    title_original: Mapped[str] = mapped_column(Text)
-    zone: Mapped[str | None] = mapped_column(String(60), index=True)
-    count: Mapped[int | None] = mapped_column(Integer)
-    day: Mapped[str | None] = mapped_column(String(10), index=True)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    sentence_start: Mapped[int] = mapped_column(Integer)
-    sentence_end: Mapped[int] = mapped_column(Integer)
-
-
-class FactBackfillRow(Base):
-    """Documents stored before an index of facts existed are indexed later, a batch at a time:
-    those with ids below ``below`` (0 when none are left). Documents stored after are indexed as
-    they are written."""
-
-    __tablename__ = "fact_backfill"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    below: Mapped[int] = mapped_column(Integer)
+# Documents stored before an index of facts existed are indexed later, a batch at a time: those
+# with ids below ``below`` (0 when none are left). Documents stored after are indexed as they
+# are written.
+FactBackfillRow = rows(
+    "fact_backfill",
+    pk("name", String(40)),
+    col("below", Integer),
+)

@@ -254,6 +254,18 @@ class DocumentSearch:
             lambda: self._browse(filters, sort, limit, offset, facets, newest),
         )
 
+    def count_documents(self, filters: listing.DocumentFilters) -> int:
+        """How many documents the filters (and their query, if any) select: ``browse``'s total
+        without ranking a page or counting facets (``luoshi search`` prints it above its hits)."""
+        clauses = filters.clauses()
+        words = fts.query_words(filters.q)
+        with self.engine.connect() as conn:
+            if words:
+                newest = conn.scalar(select(func.max(DocumentRow.id))) or 0
+                ids = self._match_cache.get(tuple(words), newest, lambda: self._all_matches(conn, words))
+                clauses.append(self._among(ids))
+            return conn.scalar(listing.where(select(func.count()).select_from(DocumentRow), clauses)) or 0
+
     def _browse(
         self, filters: listing.DocumentFilters, sort: str, limit: int, offset: int, facets: bool, newest: int
     ) -> listing.Listing:

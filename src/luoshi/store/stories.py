@@ -36,7 +36,6 @@ from sqlalchemy import (
     inspect,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
 
 from luoshi.link.reprints import (
     Copy,
@@ -47,7 +46,7 @@ from luoshi.link.reprints import (
     similarity,
 )
 from luoshi.model import Document
-from luoshi.store.schema import Base, DocumentRow
+from luoshi.store.schema import DocumentRow, col, pk, rows
 from luoshi.text import to_simplified
 
 if TYPE_CHECKING:  # numpy loads when documents are linked, not when stories are read
@@ -67,54 +66,39 @@ REBUILD_BATCH = 500  # documents read at a time by ``rebuild``
 MIN_ESTIMATE = 0.4
 
 
-class ReprintBandRow(Base):
-    __tablename__ = "reprint_bands"
+ReprintBandRow = rows(
+    "reprint_bands",
+    pk("band_key", BigInteger, autoincrement=False),
+    pk("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), autoincrement=False),
+)
 
-    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
+ReprintSignatureRow = rows(
+    "reprint_signatures",
+    pk("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), autoincrement=False),
+    col("signature", LargeBinary),
+)
 
+ReprintPairRow = rows(
+    "reprint_pairs",
+    pk("first_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), autoincrement=False),
+    pk("second_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), autoincrement=False),
+    col("jaccard", Float),
+    col("containment", Float),
+    col("verbatim", Float),
+)
 
-class ReprintSignatureRow(Base):
-    __tablename__ = "reprint_signatures"
+StoryRow = rows(
+    "stories",
+    pk("id", Integer, autoincrement=False),
+    col("canonical_id", Integer, ForeignKey("documents.id", ondelete="CASCADE")),
+    col("size", Integer),
+)
 
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
-    signature: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class ReprintPairRow(Base):
-    __tablename__ = "reprint_pairs"
-
-    first_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
-    second_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
-    jaccard: Mapped[float] = mapped_column(Float)
-    containment: Mapped[float] = mapped_column(Float)
-    verbatim: Mapped[float] = mapped_column(Float)
-
-
-class StoryRow(Base):
-    __tablename__ = "stories"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    canonical_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    size: Mapped[int] = mapped_column(Integer)
-
-
-class StoryMemberRow(Base):
-    __tablename__ = "story_members"
-
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
-    )
-    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
-
+StoryMemberRow = rows(
+    "story_members",
+    pk("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), autoincrement=False),
+    col("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), index=True),
+)
 
 TABLES = (ReprintBandRow, ReprintSignatureRow, ReprintPairRow, StoryMemberRow, StoryRow)
 

@@ -5,7 +5,7 @@ from alembic import context
 import luoshi.accounts.schema
 import luoshi.ledger.schema  # registers the ledger tables
 import luoshi.store.follow  # noqa: F401 - registers the follow-through tables
-from luoshi.store.schema import Base
+from luoshi.store.orm import Base
 
 connection = context.config.attributes["connection"]
 context.configure(
