@@ -1363,6 +1363,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.contact": ("联系人", "contact"),
     "field.seq_text": ("序号（原文）", "number as written"),
     "field.sheet_date": ("表内日期", "sheet date"),
+    # --- office ---
+    "audit.evidence.delete": ("删除佐证材料", "evidence deleted"),
+    "field.file": ("文件编号", "file number"),
+    "perm.task.evidence.delete": (
+        "只有上传该材料的单位（任务办理期间）或督查室可以删除佐证材料",
+        "only the unit it was uploaded for (while the task is active) or the office may delete evidence",
+    ),
+    "office.delete_evidence": ("删除", "Delete"),
+    "office.delete_evidence_named": ("删除佐证材料“{name}”", "Delete the evidence file {name}"),
+    "office.done.evidence_deleted": ("已删除佐证材料", "Evidence file deleted"),
 }
 
 _CHOSEN: dict[str, str] = {}

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from luoshi.ledger.audit import LedgerCore
 from luoshi.ledger.deadlines import parse_deadline
@@ -400,6 +400,31 @@ class TaskLedger(LedgerCore):
         if not path.is_file():
             raise LedgerError(message("evidence.missing_file", name=row["name"], folder=self.files.folder))
         return dict(row), path
+
+    def delete_evidence(self, file_id: int) -> dict[str, Any]:
+        """Remove an evidence file: its record, with the audit log keeping what it was (name,
+        size, hash, unit), then its content from the folder unless another record keeps the
+        same content (files are kept once per content). The record removed is returned; who may
+        remove which file is the caller's rule (the uploader's unit, the office)."""
+        with self.store.transaction() as conn:
+            row = conn.execute(select(EvidenceRow).where(EvidenceRow.id == file_id)).mappings().first()
+            if row is None:
+                raise LedgerError(message("evidence.no_file", id=file_id))
+            conn.execute(delete(EvidenceRow).where(EvidenceRow.id == file_id))
+            self.audit(
+                conn,
+                "evidence",
+                row["task_id"],
+                "delete",
+                {k: row[k] for k in ("name", "size", "sha256", "unit_id")} | {"file": file_id},
+                None,
+            )
+        # Only once the record is gone for good (a failed transaction keeps file and record).
+        with self.store.engine.connect() as conn:
+            shared = conn.scalar(select(func.count(EvidenceRow.id)).where(EvidenceRow.path == row["path"]))
+        if not shared:
+            self.files.remove(row["path"])
+        return dict(row)
 
     def task_record(self, task_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """A task's row (its source among the fields) and its progress reports, oldest first."""

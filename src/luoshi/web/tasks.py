@@ -36,7 +36,7 @@ from luoshi.web.deps import (
 )
 from luoshi.web.follow import task_follow
 from luoshi.web.pages import PRESET_DEFAULT, XLSX, render
-from luoshi.web.permissions import Scope, allowed, require, task_scope
+from luoshi.web.permissions import Scope, allowed, evidence_scope, require, task_scope
 from luoshi.web.security import check_csrf
 
 router = APIRouter()
@@ -131,6 +131,14 @@ def add_evidence(request: Request, user: User, task_id: int, files: Sequence[Upl
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
         return ledger.add_evidence(task_id, stage_uploads(ledger, stage, files), user.unit)
+
+
+def delete_evidence(request: Request, user: User, file_id: int) -> int:
+    """Remove an evidence file (the uploader's unit while the task is active, or the office); its task."""
+    task_id, scope = evidence_scope(request.app.state.store, file_id)
+    require(user, "task.evidence.delete", scope)
+    ledger_for(request, user).delete_evidence(file_id)
+    return task_id
 
 
 def make_request(
@@ -267,14 +275,15 @@ def history_lines(
             if "lead_unit_id" in values and "lead_unit" not in values:
                 values["lead_unit"] = units.get(values["lead_unit_id"])
         changes = []
-        for name, value in after.items():
+        # What was added or changed; for a removal (nothing after), what was removed.
+        for name, value in (after or before).items():
             if name in _HIDDEN_FIELDS:
                 continue
             field_key = f"field.{name}"
             field_name = message(field_key) if field_key in _AUDIT_KEYS else name
-            if name in before and before[name] != value:
+            if after and name in before and before[name] != value:
                 changes.append(f"{field_name}：{shown(name, before[name])} → {shown(name, value)}")
-            elif name not in before and value not in (None, "", []):
+            elif (not after or name not in before) and value not in (None, "", []):
                 changes.append(f"{field_name}：{shown(name, value)}")
         actor = message("office.actor_system") if row["actor"] == "system" else row["actor"]
         out.append({"at": row["at"], "actor": actor, "label": label, "changes": "；".join(changes)})
@@ -314,6 +323,10 @@ def task_for(
         detail["evidence"] = []
         for item in (*detail["progress"], *detail["requests"]):
             item["files"] = []
+    for f in detail["evidence"]:
+        f["may_delete"] = allowed(
+            user, "task.evidence.delete", Scope(f["unit_id"] if detail["state"] == "active" else None)
+        )
     if not can["reminder.read"]:
         detail["reminders"] = []
     return detail, can
@@ -409,6 +422,15 @@ def evidence_download(request: Request, file_id: int, user: User = Depends(page_
         media_type="application/octet-stream",
         content_disposition_type="attachment",
     )
+
+
+@router.post("/ledger/evidence/{file_id}/delete")
+def evidence_delete_form(
+    request: Request, file_id: int, csrf_token: str = Form(""), user: User = Depends(page_user)
+) -> Response:
+    form_csrf(request, csrf_token)
+    task_id = delete_evidence(request, user, file_id)
+    return back(task_page_path(task_id), ok=message("office.done.evidence_deleted"))
 
 
 @router.post("/ledger/tasks/{task_id}/requests")
@@ -959,6 +981,12 @@ def api_evidence_list(request: Request, task_id: int, user: User = Depends(api_u
         }
         for f in ledger_for(request, user).evidence(task_id)
     ]
+
+
+@router.delete("/api/evidence/{file_id}")
+def api_evidence_delete(request: Request, file_id: int, user: User = Depends(api_change)) -> dict[str, Any]:
+    """Remove an evidence file: its record (audited) and its content from the folder."""
+    return {"deleted": file_id, "task": as_http(lambda: delete_evidence(request, user, file_id), 404)}
 
 
 @router.post("/api/tasks/{task_id}/edit")
