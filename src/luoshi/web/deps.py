@@ -16,7 +16,7 @@ from luoshi.accounts.service import ROLES, Accounts, User
 from luoshi.ingest.filenames import upload_name
 from luoshi.ledger.service import Ledger
 from luoshi.ledger.status import PRESETS, StatusRules
-from luoshi.messages import message_in
+from luoshi.messages import message, message_in
 from luoshi.pipeline import ingest_paths
 from luoshi.store import Store
 from luoshi.web.security import CSRF_HEADER, check_csrf, current
@@ -143,7 +143,7 @@ def accounts(request: Request) -> Accounts:
 def api_user(request: Request) -> User:
     found = current(request)
     if found is None:
-        raise HTTPException(401, "log in first")
+        raise HTTPException(401, message("error_401"))
     request.state.csrf = found[1]
     return found[0]
 
@@ -152,20 +152,20 @@ def api_change(request: Request, user: User = Depends(api_user)) -> User:
     """A state-changing API call: logged in, with the session's CSRF token in the header."""
     check_csrf(request.state.csrf, request.headers.get(CSRF_HEADER))
     if user.role == "viewer":
-        raise HTTPException(403, "viewers cannot change anything")
+        raise HTTPException(403, message("web.viewer_read_only"))
     return user
 
 
 def supervisor(user: User = Depends(api_change)) -> User:
     if not user.can_supervise:
-        raise HTTPException(403, "only supervisors and admins may do this")
+        raise HTTPException(403, message("web.supervisors_only"))
     return user
 
 
 def may_read_report(user: User) -> User:
     """Who sees the 督查通报: every role, read-only (the dashboard shows its figures to everyone)."""
     if user.role not in ROLES:
-        raise HTTPException(403, "no role that may read the report")
+        raise HTTPException(403, message("web.no_report_role"))
     return user
 
 
@@ -189,7 +189,7 @@ def language(request: Request) -> str:
 def rules_preset(name: str | None) -> StatusRules:
     """A status rules preset by name (the default one when none is given)."""
     if name and name not in PRESETS:
-        raise HTTPException(422, f"unknown rules preset {name!r} (one of {', '.join(PRESETS)})")
+        raise HTTPException(422, message("rules.unknown", name=name, presets="、".join(PRESETS)))
     return PRESETS[name or "supervision-office"]
 
 
@@ -199,4 +199,4 @@ def parse_day(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as e:
-        raise HTTPException(422, f"{value!r} is not a date YYYY-MM-DD") from e
+        raise HTTPException(422, message("office.bad_date", value=value)) from e
