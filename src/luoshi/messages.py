@@ -1397,6 +1397,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有督查室和管理员可以上传文件",
         "only supervisors and admins may upload documents",
     ),
+    "report.list_shown": (
+        "共{total}项，此处列出前{shown}项；完整清单见下载的 Excel 或 HTML 版",
+        "{total} in all, the first {shown} shown here; the downloaded Excel or HTML has every one",
+    ),
+    "office.reason_more": ("……另有{n}项{reason}", "… and {n} more {reason}"),
     "web.bad_csrf": (
         "表单令牌缺失或已失效，请刷新页面后重试",
         "missing or wrong CSRF token; reload the page",

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 
 from luoshi.accounts.service import AccountError, User
 from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
-from luoshi.ledger.report import build_report
 from luoshi.ledger.service import LedgerError
 from luoshi.messages import message
 from luoshi.store import stories
@@ -23,6 +22,7 @@ from luoshi.web.deps import (
     ingest_uploads,
     language,
     ledger_for,
+    ledger_report,
     may_read_report,
     parse_day,
     request_folder,
@@ -163,7 +163,7 @@ def report(
     request: Request, as_of: str | None = None, programme: str | None = None, user: User = Depends(api_user)
 ) -> dict[str, Any]:
     may_read_report(user)
-    return build_report(ledger_for(request, user), parse_day(as_of), programme).to_json()
+    return ledger_report(request, user, parse_day(as_of), programme or None).to_json()
 
 
 @router.get("/ledger/export.xlsx")

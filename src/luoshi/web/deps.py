@@ -6,20 +6,25 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request, UploadFile
 
 from luoshi.accounts.service import ROLES, Accounts, User
 from luoshi.ingest.filenames import upload_name
+from luoshi.ledger.report import Report, build_report
 from luoshi.ledger.service import Ledger
 from luoshi.ledger.status import PRESETS, StatusRules
 from luoshi.messages import message, message_in
 from luoshi.pipeline import ingest_paths
 from luoshi.store import Store
+from luoshi.store.cache import VersionedCache
 from luoshi.web.security import CSRF_HEADER, check_csrf, current
+
+T = TypeVar("T")
 
 
 def request_folder(kind: str) -> tempfile.TemporaryDirectory[str]:
@@ -179,6 +184,28 @@ def page_user(request: Request) -> User:
 
 def ledger_for(request: Request, user: User) -> Ledger:
     return Ledger(request.app.state.store, actor=user.name)
+
+
+def ledger_report(
+    request: Request, user: User, day: date, programme: str | None = None, rules: StatusRules | None = None
+) -> Report:
+    """The 督查通报 as of ``day``: built once per version of the data (the newest document and
+    audit entry), as-of day, programme, rules and language, and shared by every client and page
+    that shows it (the dashboard, /report, its downloads)."""
+    rules = rules or PRESETS["supervision-office"]
+    cache: VersionedCache[Report] = request.app.state.report_cache
+    return cache.get(
+        ("report", day, programme, rules, language(request)),
+        request.app.state.store.data_version(),
+        lambda: build_report(ledger_for(request, user), day, programme, rules),
+    )
+
+
+def office_figures(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """What ``compute`` gives for ``key``, once per version of the data and language."""
+    cache: VersionedCache[Any] = request.app.state.office_cache
+    found: T = cache.get((*key, language(request)), request.app.state.store.data_version(), compute)
+    return found
 
 
 def language(request: Request) -> str:

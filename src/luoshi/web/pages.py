@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from luoshi.accounts.service import User
 from luoshi.ledger.excel import SheetImportError, import_sheet
-from luoshi.ledger.report import _bar_svg, build_report
+from luoshi.ledger.report import _bar_svg
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, HEX, STATUSES, status_labels
 from luoshi.messages import MESSAGES, message, message_in
@@ -25,6 +25,7 @@ from luoshi.web.deps import (
     ingest_uploads,
     language,
     ledger_for,
+    ledger_report,
     page_user,
     parse_day,
     request_folder,
@@ -123,7 +124,7 @@ def dashboard(
     store = request.app.state.store
 
     def compute() -> tuple[Any, str, list[dict[str, Any]]]:
-        report = build_report(ledger_for(request, user), day)
+        report = ledger_report(request, user, day)  # the report page's figures, computed once
         return report, _bar_svg(report), store.list_documents(limit=8)
 
     # The same figures for everyone until a document or anything in the ledger changes.

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from luoshi.accounts.service import User
-from luoshi.ledger.report import Report, build_report, render_html, render_html_body, render_xlsx
+from luoshi.ledger.report import Report, render_html, render_html_body, render_xlsx
 from luoshi.ledger.schema import RequestRow, TaskRow, UnitRow
 from luoshi.ledger.service import GRADES, Ledger, LedgerError, StagedFile
 from luoshi.ledger.status import PRESETS
@@ -29,6 +29,8 @@ from luoshi.web.deps import (
     api_change,
     api_user,
     ledger_for,
+    ledger_report,
+    office_figures,
     page_user,
     parse_day,
     request_folder,
@@ -568,6 +570,10 @@ def remind_task_form(
 # -- 催办 --------------------------------------------------------------------------------------------
 
 
+REMINDER_ROWS = 10  # tasks listed per unit and reason on /reminders (the 催办单 names them all)
+MY_ROWS = 50  # tasks per page of each list of a unit's home
+
+
 @router.get("/reminders")
 def reminders_page(
     request: Request, as_of: str | None = None, error: str = "", ok: str = "", user: User = Depends(page_user)
@@ -577,7 +583,8 @@ def reminders_page(
     ledger = ledger_for(request, user)
     day = parse_day(as_of)
     office = allowed(user, "reminder.send") or user.role == "viewer"
-    buckets = ledger.reminders(day) if office else {}
+    # computed once per data version; the page lists the first REMINDER_ROWS of each reason
+    buckets = office_figures(request, ("reminders", day), lambda: ledger.reminders(day)) if office else {}
     sent = ledger.sent_reminders(unit_id=None if office else (user.unit_id or -1))
     return render(
         request,
@@ -590,6 +597,7 @@ def reminders_page(
         ok=ok,
         can_send=allowed(user, "reminder.send"),
         today=ledger.today().isoformat(),
+        limit=REMINDER_ROWS,
     )
 
 
@@ -636,20 +644,33 @@ def requests_page(request: Request, user: User = Depends(page_user)) -> HTMLResp
 
 
 @router.get("/my")
-def my_home(request: Request, as_of: str | None = None, user: User = Depends(page_user)) -> Response:
+def my_home(
+    request: Request,
+    as_of: str | None = None,
+    lead: int = 0,
+    co: int = 0,
+    user: User = Depends(page_user),
+) -> Response:
     """A unit member's tasks: those its unit leads first, the overdue and due soon on top; then
-    those it co-operates on; and the 催办单 it received."""
+    those it co-operates on (each list paged, ``lead`` and ``co`` its offsets); and the 催办单 it
+    received. The ordering needs every task's status: computed once per data version per unit."""
     if user.unit_id is None:
         return RedirectResponse("/?all=1", status_code=303)
     ledger = ledger_for(request, user)
     day = parse_day(as_of)
+    unit_id = user.unit_id
+    mine = office_figures(request, ("unit-home", unit_id, day), lambda: ledger.unit_tasks(unit_id, day))
+    offsets = {"lead": max(0, lead), "co": max(0, co)}
     return render(
         request,
         "my.html",
         user,
-        mine=ledger.unit_tasks(user.unit_id, day),
+        mine=mine,
+        offsets=offsets,
+        limit=MY_ROWS,
+        query=urlencode({"as_of": as_of} if as_of else {}),
         as_of=day,
-        received=ledger.sent_reminders(unit_id=user.unit_id),
+        received=ledger.sent_reminders(unit_id=unit_id),
     )
 
 
@@ -781,9 +802,12 @@ async def proposals_decide_form(request: Request, user: User = Depends(page_user
 # -- the report ---------------------------------------------------------------------------------------
 
 
+REPORT_PAGE_ROWS = 50  # lines of each list on the report page (the downloads have them all)
+
+
 def _report(request: Request, user: User, as_of: str | None, programme: str, rules: str) -> Report:
     require(user, "report.read")
-    return build_report(ledger_for(request, user), parse_day(as_of), programme or None, rules_preset(rules))
+    return ledger_report(request, user, parse_day(as_of), programme or None, rules_preset(rules))
 
 
 @router.get("/report")
@@ -806,7 +830,13 @@ def report_page(
         "report.html",
         user,
         report=r,
-        body=Markup(render_html_body(r)),
+        body=Markup(
+            office_figures(
+                request,
+                ("report-page", r.as_of, programme, rules),
+                lambda: render_html_body(r, REPORT_PAGE_ROWS),
+            )
+        ),
         query=query,
         programme=programme,
         rules=rules or PRESET_DEFAULT,
@@ -856,11 +886,16 @@ def report_download(
     name = f"{message('report.title')}-{programme or message('report.all_tasks')}-{r.as_of.isoformat()}.{fmt}"
     headers = {"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"}
     if fmt == "html":
-        return HTMLResponse(render_html(r), headers=headers)
-    with request_folder("export") as tmp:
-        path = Path(tmp) / "report.xlsx"
-        render_xlsx(r, path)
-        content = path.read_bytes()
+        page = office_figures(request, ("report-html", r.as_of, programme, rules), lambda: render_html(r))
+        return HTMLResponse(page, headers=headers)
+
+    def workbook() -> bytes:
+        with request_folder("export") as tmp:
+            path = Path(tmp) / "report.xlsx"
+            render_xlsx(r, path)
+            return path.read_bytes()
+
+    content = office_figures(request, ("report-xlsx", r.as_of, programme, rules), workbook)
     return Response(content, media_type=XLSX, headers=headers)
 
 
