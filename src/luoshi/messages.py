@@ -1363,6 +1363,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.contact": ("联系人", "contact"),
     "field.seq_text": ("序号（原文）", "number as written"),
     "field.sheet_date": ("表内日期", "sheet date"),
+    # --- office ---
+    "audit.evidence.delete": ("删除佐证材料", "evidence deleted"),
+    "field.file": ("文件编号", "file number"),
+    "perm.task.evidence.delete": (
+        "只有上传该材料的单位（任务办理期间）或督查室可以删除佐证材料",
+        "only the unit it was uploaded for (while the task is active) or the office may delete evidence",
+    ),
+    "office.delete_evidence": ("删除", "Delete"),
+    "office.delete_evidence_named": ("删除佐证材料“{name}”", "Delete the evidence file {name}"),
+    "office.done.evidence_deleted": ("已删除佐证材料", "Evidence file deleted"),
+    "cli.bad_milestone": ("“{item}”应写作 节点名称=工作日数", "{item!r}: expected NAME=WORKDAYS"),
+    "rules.unknown": (
+        "没有名为“{name}”的状态规则（可选：{presets}）",
+        "unknown rules preset {name!r} (one of {presets})",
+    ),
+    "web.too_many_logins": (
+        "登录失败次数过多，请几分钟后再试",
+        "too many failed logins; try again in a few minutes",
+    ),
+    "web.wrong_password": ("原密码错误", "wrong password"),
+    "web.not_a_number": ("“{value}”不是数字", "{value!r} is not a number"),
+    "web.no_export_format": ("没有“{fmt}”格式的导出", "no export format {fmt!r}"),
+    "web.no_cited_document": ("没有被引文件{id}", "no cited document {id}"),
+    "web.viewer_read_only": ("只读用户不能修改任何内容", "viewers cannot change anything"),
+    "web.supervisors_only": ("只有督查室和管理员可以执行此操作", "only supervisors and admins may do this"),
+    "web.no_report_role": ("当前角色无权查看督查通报", "no role that may read the report"),
+    "web.import_supervisors_only": (
+        "只有督查室和管理员可以导入台账",
+        "only supervisors and admins may import",
+    ),
+    "web.upload_supervisors_only": (
+        "只有督查室和管理员可以上传文件",
+        "only supervisors and admins may upload documents",
+    ),
+    "report.list_shown": (
+        "共{total}项，此处列出前{shown}项；完整清单见下载的 Excel 或 HTML 版",
+        "{total} in all, the first {shown} shown here; the downloaded Excel or HTML has every one",
+    ),
+    "office.reason_more": ("……另有{n}项{reason}", "… and {n} more {reason}"),
+    "web.bad_csrf": (
+        "表单令牌缺失或已失效，请刷新页面后重试",
+        "missing or wrong CSRF token; reload the page",
+    ),
 }
 
 _CHOSEN: dict[str, str] = {}

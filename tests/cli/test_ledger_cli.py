@@ -101,6 +101,24 @@ def test_bad_sheet_exit_status_and_rows(tmp_path, db_path):
     assert "row 3: cannot understand the deadline '某天'" in english.output
 
 
+def test_bad_arguments_are_refused_in_the_chosen_language(tmp_path, db_path, monkeypatch):
+    sheet = write_example_sheet(tmp_path / "台账.xlsx")
+    db = ["--db", db_path]
+    assert _run("ledger", "import", str(sheet), *db).exit_code == 0
+    for args, zh in (
+        (("ledger", "schedule", "2.1", "初稿二十天"), "“初稿二十天”应写作 节点名称=工作日数"),
+        (("ledger", "progress", "2.1", "进展", "--date", "5月1日"), "“5月1日”不是有效日期"),
+        (("report", "--rules", "loose"), "没有名为“loose”的状态规则"),
+        (("ledger", "list", "--rules", "loose"), "没有名为“loose”的状态规则"),
+    ):
+        monkeypatch.delenv("LUOSHI_LANG", raising=False)
+        r = _run(*args, *db)
+        assert r.exit_code == 2 and zh in " ".join(r.output.split()), r.output
+        monkeypatch.setenv("LUOSHI_LANG", "en")
+        r = _run(*args, *db)
+        assert r.exit_code == 2 and zh not in r.output and "'" in r.output, r.output
+
+
 def test_user_commands(db_path):
     assert (
         message("cli.user_added", name="ann", role="unit", unit="，市商务局")

@@ -217,6 +217,38 @@ def test_evidence_is_kept_beside_the_database_checked_and_listed(ledger, tmp_pat
     assert _count(ledger, EvidenceRow) == rows and not any((folder / ".incoming").iterdir())
 
 
+def test_an_evidence_file_is_deleted_audited_and_its_content_removed_when_unused(ledger, tmp_path):
+    task = _id(ledger, "2.1")
+    folder = tmp_path / "evidence"
+    content = "误传的纪要".encode()
+    with ledger.evidence_upload() as stage:
+        first, copy, other = ledger.add_evidence(
+            task,
+            [
+                stage("纪要.pdf", io.BytesIO(content)),
+                stage("纪要副本.pdf", io.BytesIO(content)),  # the same content, kept once
+                stage("照片.png", io.BytesIO(b"\x89PNG")),
+            ],
+        )
+    _, path = ledger.evidence_file(first)
+    removed = ledger.delete_evidence(first)
+    assert removed["name"] == "纪要.pdf" and removed["task_id"] == task
+    assert [f["id"] for f in ledger.evidence(task)] == [copy, other]
+    assert path.is_file()  # still the copy's content
+    with pytest.raises(LedgerError, match=f"没有佐证材料{first}"):
+        ledger.evidence_file(first)
+    ledger.delete_evidence(copy)
+    assert not path.exists() and ledger.evidence_file(other)[1].is_file()
+    assert not list(folder.rglob(path.name))
+    with pytest.raises(LedgerError, match=f"没有佐证材料{copy}"):
+        ledger.delete_evidence(copy)
+    deletions = [h for h in ledger.history(task) if (h["entity"], h["action"]) == ("evidence", "delete")]
+    assert [(h["before"]["name"], h["before"]["file"], h["after"], h["actor"]) for h in deletions] == [
+        ("纪要.pdf", first, None, "督查室"),
+        ("纪要副本.pdf", copy, None, "督查室"),
+    ]
+
+
 def test_the_evidence_folder_sits_beside_a_sqlite_file(tmp_path, monkeypatch):
     from sqlalchemy.engine import make_url
 

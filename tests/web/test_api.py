@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -220,6 +221,29 @@ def test_ledger_import_via_api(site):
     )
     assert response.status_code == 422
     assert response.json()["detail"]["rows"] == ["第2行：无法理解完成时限“不知道何时”"]
+
+
+def test_the_import_form_says_its_result_in_the_page_language(site):
+    from openpyxl import Workbook
+
+    client, csrf = login(site, "super")
+    wb = Workbook()
+    wb.active.append(["序号", "任务", "牵头单位", "完成时限"])
+    wb.active.append(["1", "表单导入的任务", "市商务局", "2026年12月31日前"])
+    wb.active.append(["2", "表单导入的第二项", "市商务局", "2026年11月30日前"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    name = "表单导入.xlsx"
+    page = client.post("/ledger/import", data={"csrf_token": csrf}, files={"file": (name, buf.getvalue())})
+    assert page.status_code == 200, page.text
+    programme = re.search(r"已导入2项任务到“([^”]+)”", page.text)
+    assert programme, page.text  # the catalogue's sentence, not an English line
+    said = message("import.done", lang="en", count=2, programme=programme[1], added=0, updated=0)
+    client.get("/lang/en")
+    again = client.post("/ledger/import", data={"csrf_token": csrf}, files={"file": (name, buf.getvalue())})
+    assert said.replace("'", "&#39;") in again.text, again.text
+    no_token = client.post("/ledger/import", files={"file": (name, buf.getvalue())})
+    assert no_token.status_code == 403 and "CSRF" in no_token.text
 
 
 def test_pages_render_for_each_role(site):

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from webutil import PASSWORD, free_port, login, wait_until_serving
 
 from luoshi.accounts.service import Accounts
+from luoshi.messages import message
 from luoshi.store import open_store
 from luoshi.web import create_app
 from luoshi.web.security import LoginThrottle
@@ -38,7 +39,8 @@ def test_browsers_get_escaped_html_error_pages_and_the_api_gets_json(site):
     missing = client.get("/no/such/page", headers=HTML)
     assert missing.status_code == 404 and "页面不存在" in missing.text and "<html" in missing.text
     assert client.get("/api/no-such", headers=HTML).json() == {"detail": "Not Found"}
-    assert client.get("/documents/999999").json() == {"detail": "no document 999999"}  # not a browser
+    not_a_browser = client.get("/documents/999999").json()
+    assert not_a_browser == {"detail": message("ledger.no_document", lang="zh", id=999999)}  # 没有文件999999
     en = client.get("/documents/999999", headers=HTML, cookies={"lang": "en"})
     assert en.status_code == 404 and "Page not found" in en.text and "no document 999999" in en.text
 

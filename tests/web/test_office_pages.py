@@ -237,6 +237,55 @@ def test_extension_requested_by_the_unit_and_decided_by_the_office(site):
     assert "督查室修改任务" in page and "完成时限：—" in page and "已同意" in page
 
 
+def test_evidence_is_deleted_by_its_unit_or_the_office_and_the_page_updates(site, evidence_folder):
+    t22, t31 = site["tasks"]["2.2"], site["tasks"]["3.1"]
+    justice, jcsrf = login(site, "justice")  # 2.2 is 市司法局's, still active
+    up = _form(
+        justice,
+        f"/ledger/tasks/{t22}/evidence",
+        {},
+        files=[
+            ("files", ("误传材料.pdf", b"%PDF wrong file", "application/pdf")),
+            ("files", ("会议照片.png", b"\x89PNG photo", "image/png")),
+        ],
+        csrf=jcsrf,
+    )
+    assert "ok" in _query(up), _query(up)
+    files = {f["name"]: f for f in justice.get(f"/api/tasks/{t22}/evidence").json()}
+    wrong, photo = files["误传材料.pdf"], files["会议照片.png"]
+    stored = [p for p in evidence_folder.rglob("*") if p.is_file() and ".incoming" not in p.parts]
+    on_disk = {p.name for p in stored}
+    assert {wrong["sha256"], photo["sha256"]} <= on_disk
+    page = justice.get(f"/ledger/tasks/{t22}").text
+    assert f'action="/ledger/evidence/{wrong["id"]}/delete"' in page
+    market, mcsrf = login(site, "market")  # another unit: neither the button nor the deletion
+    assert f"/ledger/evidence/{wrong['id']}/delete" not in market.get(f"/ledger/tasks/{t22}").text
+    assert _form(market, f"/ledger/evidence/{wrong['id']}/delete", {}, csrf=mcsrf).status_code == 403
+    viewer, vcsrf = login(site, "viewer")
+    assert _form(viewer, f"/ledger/evidence/{wrong['id']}/delete", {}, csrf=vcsrf).status_code == 403
+    gone = _form(justice, f"/ledger/evidence/{wrong['id']}/delete", {}, csrf=jcsrf)
+    assert gone.status_code == 303 and _query(gone)["ok"] == message("office.done.evidence_deleted")
+    page = justice.get(gone.headers["location"]).text
+    listed = re.search(r'<section id="evidence">.*?</section>', page, re.S).group(0)
+    assert "误传材料.pdf" not in listed and "会议照片.png" in listed
+    assert re.search(r"删除佐证材料.*误传材料\.pdf", page, re.S)  # the history names it
+    assert justice.get(f"/ledger/evidence/{wrong['id']}").status_code == 404
+    assert wrong["sha256"] not in {p.name for p in evidence_folder.rglob("*")}  # removed from disk
+    super_, scsrf = login(site, "super")
+    api = super_.delete(f"/api/evidence/{photo['id']}", headers={"X-CSRF-Token": scsrf})
+    assert api.status_code == 200 and api.json() == {"deleted": photo["id"], "task": t22}
+    assert super_.get(f"/api/tasks/{t22}/evidence").json() == []
+    again = super_.delete(f"/api/evidence/{photo['id']}", headers={"X-CSRF-Token": scsrf})
+    assert again.status_code == 404
+    closed = {f["name"]: f for f in super_.get(f"/api/tasks/{t31}/evidence").json()}  # closed (销号)
+    notice = closed["上线通知.pdf"]
+    market_page = market.get(f"/ledger/tasks/{t31}").text
+    assert "上线通知.pdf" in market_page and f"/ledger/evidence/{notice['id']}/delete" not in market_page
+    refused = market.delete(f"/api/evidence/{notice['id']}", headers={"X-CSRF-Token": mcsrf})
+    assert refused.status_code == 403 and refused.json()["detail"] == message("perm.task.evidence.delete")
+    assert f"/ledger/evidence/{notice['id']}/delete" in super_.get(f"/ledger/tasks/{t31}").text
+
+
 def test_milestones_scheduled_backwards_from_the_page(site):
     super_, scsrf = login(site, "super")
     tasks = super_.get("/api/tasks", params={"as_of": "2026-06-01"}).json()

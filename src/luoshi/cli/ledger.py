@@ -15,7 +15,7 @@ from rich.table import Table
 
 from luoshi.cli.common import open_db
 from luoshi.errors import LedgerError
-from luoshi.ledger.status import PRESETS, status_label
+from luoshi.ledger.status import PRESETS, StatusRules, status_label
 from luoshi.messages import MESSAGES, message, set_language
 
 if TYPE_CHECKING:
@@ -74,7 +74,14 @@ def _day(value: str | None) -> date:
     try:
         return date.fromisoformat(value) if value else date.today()
     except ValueError as e:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from e
+        raise typer.BadParameter(message("office.bad_date", value=value)) from e
+
+
+def _rules(name: str) -> StatusRules:
+    """A status rules preset by name (a bad argument, in the catalogue's words, when unknown)."""
+    if name not in PRESETS:
+        raise typer.BadParameter(message("rules.unknown", name=name, presets="、".join(PRESETS)))
+    return PRESETS[name]
 
 
 def _fail(e: Exception) -> NoReturn:
@@ -332,7 +339,7 @@ def schedule(
     for item in milestones:
         name, _, days = item.partition("=")
         if not days.strip().isdigit():
-            raise typer.BadParameter(f"{item!r}: expected NAME=WORKDAYS")
+            raise typer.BadParameter(message("cli.bad_milestone", item=item))
         offsets[name] = int(days)
     ledger = _ledger(db, actor)
     try:
@@ -396,7 +403,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """Tasks with their status as of a date, beside the status the sheet itself gives."""
-    views = _ledger(db, create=False).tasks(_day(as_of), programme, PRESETS[rules])
+    views = _ledger(db, create=False).tasks(_day(as_of), programme, _rules(rules))
     if as_json:
         _print_json([t.to_json() for t in views])
         return
@@ -425,7 +432,7 @@ def reminders(
     as_json: JsonOption = False,
 ) -> None:
     """Per unit: what is overdue, due soon, or awaits a report (催办)."""
-    found = _ledger(db, create=False).reminders(_day(as_of), PRESETS[rules])
+    found = _ledger(db, create=False).reminders(_day(as_of), _rules(rules))
     if as_json:
         _print_json({u: {k: [t.to_json() for t in v] for k, v in b.items()} for u, b in found.items()})
         return
@@ -498,10 +505,8 @@ def report(
     """The periodic supervision report (督查通报); changes are counted from the last issued one."""
     from luoshi.ledger.report import build_report, render
 
-    if rules not in PRESETS:
-        raise typer.BadParameter(f"unknown rules preset {rules!r}")
     r = build_report(
-        _ledger(db, create=False), _day(as_of), programme, PRESETS[rules], snapshot=snapshot, office=office
+        _ledger(db, create=False), _day(as_of), programme, _rules(rules), snapshot=snapshot, office=office
     )
     try:
         text = render(r, fmt, output)

@@ -158,6 +158,10 @@ class EvidenceFiles:
             os.replace(staged.temp, target)
         return staged.path
 
+    def remove(self, relative: str) -> None:
+        """Delete the file kept at ``relative`` (nothing when it is already gone)."""
+        self.path(relative).unlink(missing_ok=True)
+
     def path(self, relative: str) -> Path:
         """The file kept at ``relative`` (a path this module made; nothing outside the folder)."""
         if not relative or ".." in relative or relative.startswith("/") or "\\" in relative:

@@ -475,10 +475,18 @@ def _line_svg(r: Report) -> str:
 # -- HTML ------------------------------------------------------------------------------------------
 
 
-def render_html_body(r: Report) -> str:
+def render_html_body(r: Report, limit: int | None = None) -> str:
     """The report's content (no page around it, no styles): the site's report page shows it in
-    its layout, ``render_html`` makes a printable document of it."""
+    its layout, ``render_html`` makes a printable document of it. With ``limit`` each list of
+    tasks or changes shows its first ``limit`` lines and says how many there are (the page; the
+    downloads have every line)."""
     esc = html.escape
+
+    def shown(n: int) -> str:
+        if limit is None or n <= limit:
+            return ""
+        return f'<p class="note more">{esc(message("report.list_shown", total=n, shown=limit))}</p>'
+
     total = sum(r.counts.values())
     cards = "".join(
         f'<div class="card {COLOURS[s]}"><b>{n}</b><br>{esc(status_label(s))}</div>'
@@ -488,6 +496,7 @@ def render_html_body(r: Report) -> str:
     def table(items: list[TaskView]) -> str:
         if not items:
             return f"<p>{esc(message('report.none'))}</p>"
+        more, items = shown(len(items)), items[:limit] if limit is not None else items
         head = "".join(f"<th>{esc(c)}</th>" for c in _task_columns())
         rows = "".join(
             f'<tr class="row-{COLOURS[t.status.status]}"><td>{esc(t.code)}</td><td>{esc(t.title)}</td>'
@@ -497,7 +506,9 @@ def render_html_body(r: Report) -> str:
             f"<td>{esc(t.status.rule)}{esc('【' + t.status.flag + '】' if t.status.flag else '')}</td></tr>"
             for t in items
         )
-        return f'<div class="table-wrap"><table class="report-tasks"><tr>{head}</tr>{rows}</table></div>'
+        return (
+            f'<div class="table-wrap"><table class="report-tasks"><tr>{head}</tr>{rows}</table></div>{more}'
+        )
 
     unit_head = "".join(f"<th>{esc(c)}</th>" for c in _unit_columns())
     unit_rows = "".join(
@@ -517,7 +528,9 @@ def render_html_body(r: Report) -> str:
     lists = "".join(f"<h2>{esc(_section(key, len(items)))}</h2>{table(items)}" for key, items in _lists(r))
     none = f"<li>{esc(message('report.none'))}</li>"
     silent = "".join(f"<li>{esc(u)}</li>" for u in r.silent_units) or none
-    changes = "".join(f"<li>{esc(line)}</li>" for line in change_lines(r)) or none
+    lines = change_lines(r)
+    listed = lines[:limit] if limit is not None else lines
+    changes = "".join(f"<li>{esc(line)}</li>" for line in listed) or none
     notes = (
         (
             f"<h2>{esc(message('report.s.notes'))}</h2><ul>"
@@ -536,7 +549,7 @@ def render_html_body(r: Report) -> str:
 <h2>{esc(message("report.s.trend"))}</h2><div class="chart">{_line_svg(r)}</div>
 {lists}
 <h2>{esc(_section("silent", len(r.silent_units)))}</h2><ul>{silent}</ul>
-<h2>{esc(changes_heading(r))}</h2><ul class="changes">{changes}</ul>
+<h2>{esc(changes_heading(r))}</h2><ul class="changes">{changes}</ul>{shown(len(lines))}
 {notes}<p class="footer">{esc(_issued_line(r))}</p>
 """
 

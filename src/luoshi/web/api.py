@@ -13,8 +13,8 @@ from pydantic import BaseModel
 
 from luoshi.accounts.service import AccountError, User
 from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
-from luoshi.ledger.report import build_report
 from luoshi.ledger.service import LedgerError
+from luoshi.messages import message
 from luoshi.store import stories
 from luoshi.web.deps import (
     api_change,
@@ -22,6 +22,7 @@ from luoshi.web.deps import (
     ingest_uploads,
     language,
     ledger_for,
+    ledger_report,
     may_read_report,
     parse_day,
     request_folder,
@@ -47,14 +48,14 @@ def login_response(request: Request, response: Response, name: str, password: st
     if not (known and known[0].name == name) and throttle.blocked(address, name):
         raise HTTPException(
             429,
-            "too many failed logins; try again in a few minutes",
+            message("web.too_many_logins"),
             headers={"Retry-After": str(max(1, round(throttle.wait(address, name))))},
         )
     with request.app.state.hashing:
         user = request.app.state.accounts.authenticate(name, password)
     if user is None:
         throttle.failed(address, name)
-        raise HTTPException(401, "wrong user name or password")
+        raise HTTPException(401, message("login.wrong"))
     throttle.succeeded(address, name)
     token, csrf = request.app.state.accounts.open_session(user)
     response.set_cookie(
@@ -94,7 +95,7 @@ def change_password(body: PasswordIn, request: Request, user: User = Depends(api
     accounts = request.app.state.accounts
     with request.app.state.hashing:
         if accounts.authenticate(user.name, body.old) is None:
-            raise HTTPException(403, "wrong password")
+            raise HTTPException(403, message("web.wrong_password"))
     try:
         accounts.set_password(user.name, body.new, keep_session=request.cookies.get(SESSION_COOKIE))
     except AccountError as e:
@@ -115,7 +116,7 @@ def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> d
     store = request.app.state.store
     doc = store.load_document(doc_id)
     if doc is None:
-        raise HTTPException(404, f"no document {doc_id}")
+        raise HTTPException(404, message("ledger.no_document", id=doc_id))
     with store.engine.connect() as conn:
         story = stories.stories_of(conn, [doc_id]).get(doc_id)
     return {
@@ -162,7 +163,7 @@ def report(
     request: Request, as_of: str | None = None, programme: str | None = None, user: User = Depends(api_user)
 ) -> dict[str, Any]:
     may_read_report(user)
-    return build_report(ledger_for(request, user), parse_day(as_of), programme).to_json()
+    return ledger_report(request, user, parse_day(as_of), programme or None).to_json()
 
 
 @router.get("/ledger/export.xlsx")

@@ -101,6 +101,10 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     app.state.hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
     app.state.dashboard_cache = VersionedCache(16)
     app.state.ledger_cache = VersionedCache(128)  # pages of /ledger, per data version
+    # 督查通报 figures (shared by the dashboard, /report and its downloads), the office's 催办
+    # lists and units' homes: computed once per data version, however many clients ask
+    app.state.report_cache = VersionedCache(32)
+    app.state.office_cache = VersionedCache(64)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["marked"] = marked
     app.state.templates.env.filters["changes"] = audit_changes

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from luoshi.accounts.service import User
 from luoshi.ledger.service import Ledger, TaskView
 from luoshi.ledger.status import LABELS_ZH
-from luoshi.messages import message_in
+from luoshi.messages import message, message_in
 from luoshi.store.listing import FACETS, MAX_PAGE, DocumentFilters, Listing
 from luoshi.web.deps import api_user, language, ledger_for, page_user, parse_day
 from luoshi.web.pages import render
@@ -66,7 +66,7 @@ def _int(value: str | None, default: int, high: int) -> int:
     try:
         return max(0, min(int(value or default), high))
     except ValueError:
-        raise HTTPException(422, f"{value!r} is not a number") from None
+        raise HTTPException(422, message("web.not_a_number", value=value)) from None
 
 
 def _listing(request: Request, default_limit: int, facets: bool = True) -> tuple[DocumentFilters, Listing]:
@@ -144,7 +144,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...], name: str) -> Res
 def documents_export(request: Request, fmt: str, user: User = Depends(page_user)) -> Response:
     """The listing /documents shows (same parameters), every row of it, as CSV or JSON."""
     if fmt not in ("csv", "json"):
-        raise HTTPException(404, f"no export format {fmt!r}")
+        raise HTTPException(404, message("web.no_export_format", fmt=fmt))
     filters, listing, rows = _all_rows(request)
     name = f"文件-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
@@ -213,7 +213,7 @@ def ledger_export(request: Request, fmt: str, user: User = Depends(page_user)) -
     """The ledger's tasks as the ledger page filters them (as_of, programme, unit, status), as
     CSV or JSON."""
     if fmt not in ("csv", "json"):
-        raise HTTPException(404, f"no export format {fmt!r}")
+        raise HTTPException(404, message("web.no_export_format", fmt=fmt))
     lang = language(request)
     rows = list(_task_rows(ledger_for(request, user), request, lang))
     name = f"{message_in(lang, 'ledger')}-{date.today().isoformat()}.{fmt}"

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from luoshi.accounts.service import User
+from luoshi.messages import message
 from luoshi.services import citations
 from luoshi.web.deps import api_user, page_user
 from luoshi.web.pages import render
@@ -145,7 +146,7 @@ def cited_page(
     if page is None:
         own = citations.resolve_id(store, title_id)
         if own is None or own == title_id:
-            raise HTTPException(404, f"no cited document {title_id}")
+            raise HTTPException(404, message("web.no_cited_document", id=title_id))
         return RedirectResponse(f"/cited/{own}", status_code=303)  # a short form: its full title
     return render(request, "cited.html", user, page=page, offset=offset, size=citations.PAGE_ENTRIES)
 
@@ -214,7 +215,7 @@ def cited_json(
     own = citations.resolve_id(store, title_id)
     page = citations.cited_page(store, own, offset=offset) if own is not None else None
     if page is None:
-        raise HTTPException(404, f"no cited document {title_id}")
+        raise HTTPException(404, message("web.no_cited_document", id=title_id))
     return {**page.to_json(), "resolved_from": title_id if own != title_id else None}
 
 

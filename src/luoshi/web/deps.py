@@ -6,20 +6,25 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request, UploadFile
 
 from luoshi.accounts.service import ROLES, Accounts, User
 from luoshi.ingest.filenames import upload_name
+from luoshi.ledger.report import Report, build_report
 from luoshi.ledger.service import Ledger
 from luoshi.ledger.status import PRESETS, StatusRules
-from luoshi.messages import message_in
+from luoshi.messages import message, message_in
 from luoshi.pipeline import ingest_paths
 from luoshi.store import Store
+from luoshi.store.cache import VersionedCache
 from luoshi.web.security import CSRF_HEADER, check_csrf, current
+
+T = TypeVar("T")
 
 
 def request_folder(kind: str) -> tempfile.TemporaryDirectory[str]:
@@ -143,7 +148,7 @@ def accounts(request: Request) -> Accounts:
 def api_user(request: Request) -> User:
     found = current(request)
     if found is None:
-        raise HTTPException(401, "log in first")
+        raise HTTPException(401, message("error_401"))
     request.state.csrf = found[1]
     return found[0]
 
@@ -152,20 +157,20 @@ def api_change(request: Request, user: User = Depends(api_user)) -> User:
     """A state-changing API call: logged in, with the session's CSRF token in the header."""
     check_csrf(request.state.csrf, request.headers.get(CSRF_HEADER))
     if user.role == "viewer":
-        raise HTTPException(403, "viewers cannot change anything")
+        raise HTTPException(403, message("web.viewer_read_only"))
     return user
 
 
 def supervisor(user: User = Depends(api_change)) -> User:
     if not user.can_supervise:
-        raise HTTPException(403, "only supervisors and admins may do this")
+        raise HTTPException(403, message("web.supervisors_only"))
     return user
 
 
 def may_read_report(user: User) -> User:
     """Who sees the 督查通报: every role, read-only (the dashboard shows its figures to everyone)."""
     if user.role not in ROLES:
-        raise HTTPException(403, "no role that may read the report")
+        raise HTTPException(403, message("web.no_report_role"))
     return user
 
 
@@ -181,6 +186,28 @@ def ledger_for(request: Request, user: User) -> Ledger:
     return Ledger(request.app.state.store, actor=user.name)
 
 
+def ledger_report(
+    request: Request, user: User, day: date, programme: str | None = None, rules: StatusRules | None = None
+) -> Report:
+    """The 督查通报 as of ``day``: built once per version of the data (the newest document and
+    audit entry), as-of day, programme, rules and language, and shared by every client and page
+    that shows it (the dashboard, /report, its downloads)."""
+    rules = rules or PRESETS["supervision-office"]
+    cache: VersionedCache[Report] = request.app.state.report_cache
+    return cache.get(
+        ("report", day, programme, rules, language(request)),
+        request.app.state.store.data_version(),
+        lambda: build_report(ledger_for(request, user), day, programme, rules),
+    )
+
+
+def office_figures(request: Request, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """What ``compute`` gives for ``key``, once per version of the data and language."""
+    cache: VersionedCache[Any] = request.app.state.office_cache
+    found: T = cache.get((*key, language(request)), request.app.state.store.data_version(), compute)
+    return found
+
+
 def language(request: Request) -> str:
     """The user's language: the ``lang`` cookie (zh unless en)."""
     return "en" if request.cookies.get("lang") == "en" else "zh"
@@ -189,7 +216,7 @@ def language(request: Request) -> str:
 def rules_preset(name: str | None) -> StatusRules:
     """A status rules preset by name (the default one when none is given)."""
     if name and name not in PRESETS:
-        raise HTTPException(422, f"unknown rules preset {name!r} (one of {', '.join(PRESETS)})")
+        raise HTTPException(422, message("rules.unknown", name=name, presets="、".join(PRESETS)))
     return PRESETS[name or "supervision-office"]
 
 
@@ -199,4 +226,4 @@ def parse_day(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as e:
-        raise HTTPException(422, f"{value!r} is not a date YYYY-MM-DD") from e
+        raise HTTPException(422, message("office.bad_date", value=value)) from e

@@ -15,16 +15,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from luoshi.accounts.service import User
 from luoshi.ledger.excel import SheetImportError, import_sheet
-from luoshi.ledger.report import bar_svg, build_report
+from luoshi.ledger.report import bar_svg
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, HEX, STATUSES, status_labels
-from luoshi.messages import MESSAGES, message_in
+from luoshi.messages import MESSAGES, message, message_in
 from luoshi.store import stories
 from luoshi.web.api import login_response, saved_sheet
 from luoshi.web.deps import (
     ingest_uploads,
     language,
     ledger_for,
+    ledger_report,
     page_user,
     parse_day,
     request_folder,
@@ -123,7 +124,7 @@ def dashboard(
     store = request.app.state.store
 
     def compute() -> tuple[Any, str, list[dict[str, Any]]]:
-        report = build_report(ledger_for(request, user), day)
+        report = ledger_report(request, user, day)  # the report page's figures, computed once
         return report, bar_svg(report), store.list_documents(limit=8)
 
     # The same figures for everyone until a document or anything in the ledger changes.
@@ -177,7 +178,7 @@ def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> 
     store = request.app.state.store
     doc = store.load_document(doc_id)
     if doc is None:
-        raise HTTPException(404, f"no document {doc_id}")
+        raise HTTPException(404, message("ledger.no_document", id=doc_id))
     facts = store.document_facts(doc_id) or {}
     with store.engine.connect() as conn:
         story = stories.stories_of(conn, [doc_id]).get(doc_id)
@@ -289,17 +290,25 @@ def ledger_import(
 ) -> HTMLResponse:
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
-        raise HTTPException(403, "only supervisors and admins may import")
+        raise HTTPException(403, message("web.import_supervisors_only"))
     with request_folder("import") as tmp:
         path = saved_sheet(tmp, file)
         try:
             result = import_sheet(ledger_for(request, user), path)
-            rows, message = [], f"imported {len(result.imported)} tasks into {result.programme}"
+            added = sum(1 for c in result.changes if c["action"] == "added")
+            said = message(
+                "import.done",
+                count=len(result.imported),
+                programme="、".join(result.programmes or [result.programme]),
+                added=added,
+                updated=sum(1 for c in result.changes if c["action"] == "updated"),
+            )
+            rows = [str(x) for x in (*result.warnings, *result.errors)]
         except SheetImportError as e:
-            rows, message = [str(x) for x in e.errors], str(e)
+            rows, said = [str(x) for x in e.errors], str(e)
         except LedgerError as e:
-            rows, message = [], str(e)
-    return render(request, "imported.html", user, message=message, rows=rows)
+            rows, said = [], str(e)
+    return render(request, "imported.html", user, message=said, rows=rows)
 
 
 @router.get("/upload")
@@ -316,6 +325,6 @@ def upload(
 ) -> HTMLResponse:
     _form_csrf(request, csrf_token)
     if not user.can_supervise:
-        raise HTTPException(403, "only supervisors and admins may upload documents")
+        raise HTTPException(403, message("web.upload_supervisors_only"))
     result = ingest_uploads(request.app.state.store, files, language(request))
     return render(request, "upload.html", user, result=result)

@@ -15,7 +15,7 @@ from fastapi import HTTPException
 from sqlalchemy import select
 
 from luoshi.accounts.service import ROLES, User
-from luoshi.ledger.schema import TaskRow, TaskUnitRow
+from luoshi.ledger.schema import EvidenceRow, TaskRow, TaskUnitRow
 from luoshi.messages import message
 from luoshi.store import Store
 
@@ -59,6 +59,9 @@ RULES: dict[str, Callable[[User, Scope], bool]] = {
     "task.report": _leads,  # 报送进展
     "task.evidence": _leads,  # upload 佐证材料
     "task.evidence.read": _concerned,  # list and download 佐证材料
+    # remove a 佐证材料 file: the office, or a member of the unit it was uploaded for while the
+    # task is active (the scope is ``evidence_scope``'s: the file's unit, none once 销号)
+    "task.evidence.delete": _leads,
     "task.request": _leads,  # 延期申请, 办结申请
     "task.milestone.done": _leads,
     "task.decide": _supervises,  # 延期审批, 销号 with a grade, 退回
@@ -80,6 +83,21 @@ def require(user: User, action: str, scope: Scope | None = None) -> None:
     """403, saying who may, unless ``user`` may do ``action``."""
     if not allowed(user, action, scope):
         raise HTTPException(403, message(f"perm.{action}"))
+
+
+def evidence_scope(store: Store, file_id: int) -> tuple[int, Scope]:
+    """An evidence file's task and the scope of removing it: the unit it was uploaded for while
+    its task is active, no unit once the task is closed (then the office alone may); 404 when
+    there is no such file."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(EvidenceRow.task_id, EvidenceRow.unit_id, TaskRow.state)
+            .join(TaskRow, TaskRow.id == EvidenceRow.task_id)
+            .where(EvidenceRow.id == file_id)
+        ).first()
+    if row is None:
+        raise HTTPException(404, message("evidence.no_file", id=file_id))
+    return int(row.task_id), Scope(row.unit_id if row.state == "active" else None)
 
 
 def task_scope(store: Store, task_id: int) -> Scope:

@@ -13,6 +13,7 @@ from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from luoshi.accounts.service import Accounts, User
+from luoshi.messages import message
 
 SESSION_COOKIE = "luoshi_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -166,4 +167,4 @@ def current(request: Request) -> tuple[User, str] | None:
 
 def check_csrf(expected: str, given: str | None) -> None:
     if not given or not hmac.compare_digest(expected, given):
-        raise HTTPException(403, "missing or wrong CSRF token")
+        raise HTTPException(403, message("web.bad_csrf"))

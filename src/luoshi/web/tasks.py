@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from luoshi.accounts.service import User
-from luoshi.ledger.report import Report, build_report, render_html, render_html_body, render_xlsx
+from luoshi.ledger.report import Report, render_html, render_html_body, render_xlsx
 from luoshi.ledger.schema import RequestRow, TaskRow, UnitRow
 from luoshi.ledger.service import GRADES, Ledger, LedgerError, StagedFile
 from luoshi.ledger.status import PRESETS
@@ -29,6 +29,8 @@ from luoshi.web.deps import (
     api_change,
     api_user,
     ledger_for,
+    ledger_report,
+    office_figures,
     page_user,
     parse_day,
     request_folder,
@@ -36,7 +38,7 @@ from luoshi.web.deps import (
 )
 from luoshi.web.follow import task_follow
 from luoshi.web.pages import PRESET_DEFAULT, XLSX, render
-from luoshi.web.permissions import Scope, allowed, require, task_scope
+from luoshi.web.permissions import Scope, allowed, evidence_scope, require, task_scope
 from luoshi.web.security import check_csrf
 
 router = APIRouter()
@@ -131,6 +133,14 @@ def add_evidence(request: Request, user: User, task_id: int, files: Sequence[Upl
     ledger = ledger_for(request, user)
     with ledger.evidence_upload() as stage:
         return ledger.add_evidence(task_id, stage_uploads(ledger, stage, files), user.unit)
+
+
+def delete_evidence(request: Request, user: User, file_id: int) -> int:
+    """Remove an evidence file (the uploader's unit while the task is active, or the office); its task."""
+    task_id, scope = evidence_scope(request.app.state.store, file_id)
+    require(user, "task.evidence.delete", scope)
+    ledger_for(request, user).delete_evidence(file_id)
+    return task_id
 
 
 def make_request(
@@ -267,14 +277,15 @@ def history_lines(
             if "lead_unit_id" in values and "lead_unit" not in values:
                 values["lead_unit"] = units.get(values["lead_unit_id"])
         changes = []
-        for name, value in after.items():
+        # What was added or changed; for a removal (nothing after), what was removed.
+        for name, value in (after or before).items():
             if name in _HIDDEN_FIELDS:
                 continue
             field_key = f"field.{name}"
             field_name = message(field_key) if field_key in _AUDIT_KEYS else name
-            if name in before and before[name] != value:
+            if after and name in before and before[name] != value:
                 changes.append(f"{field_name}：{shown(name, before[name])} → {shown(name, value)}")
-            elif name not in before and value not in (None, "", []):
+            elif (not after or name not in before) and value not in (None, "", []):
                 changes.append(f"{field_name}：{shown(name, value)}")
         actor = message("office.actor_system") if row["actor"] == "system" else row["actor"]
         out.append({"at": row["at"], "actor": actor, "label": label, "changes": "；".join(changes)})
@@ -314,6 +325,10 @@ def task_for(
         detail["evidence"] = []
         for item in (*detail["progress"], *detail["requests"]):
             item["files"] = []
+    for f in detail["evidence"]:
+        f["may_delete"] = allowed(
+            user, "task.evidence.delete", Scope(f["unit_id"] if detail["state"] == "active" else None)
+        )
     if not can["reminder.read"]:
         detail["reminders"] = []
     return detail, can
@@ -409,6 +424,15 @@ def evidence_download(request: Request, file_id: int, user: User = Depends(page_
         media_type="application/octet-stream",
         content_disposition_type="attachment",
     )
+
+
+@router.post("/ledger/evidence/{file_id}/delete")
+def evidence_delete_form(
+    request: Request, file_id: int, csrf_token: str = Form(""), user: User = Depends(page_user)
+) -> Response:
+    form_csrf(request, csrf_token)
+    task_id = delete_evidence(request, user, file_id)
+    return back(task_page_path(task_id), ok=message("office.done.evidence_deleted"))
 
 
 @router.post("/ledger/tasks/{task_id}/requests")
@@ -546,6 +570,10 @@ def remind_task_form(
 # -- 催办 --------------------------------------------------------------------------------------------
 
 
+REMINDER_ROWS = 10  # tasks listed per unit and reason on /reminders (the 催办单 names them all)
+MY_ROWS = 50  # tasks per page of each list of a unit's home
+
+
 @router.get("/reminders")
 def reminders_page(
     request: Request, as_of: str | None = None, error: str = "", ok: str = "", user: User = Depends(page_user)
@@ -555,7 +583,8 @@ def reminders_page(
     ledger = ledger_for(request, user)
     day = parse_day(as_of)
     office = allowed(user, "reminder.send") or user.role == "viewer"
-    buckets = ledger.reminders(day) if office else {}
+    # computed once per data version; the page lists the first REMINDER_ROWS of each reason
+    buckets = office_figures(request, ("reminders", day), lambda: ledger.reminders(day)) if office else {}
     sent = ledger.sent_reminders(unit_id=None if office else (user.unit_id or -1))
     return render(
         request,
@@ -568,6 +597,7 @@ def reminders_page(
         ok=ok,
         can_send=allowed(user, "reminder.send"),
         today=ledger.today().isoformat(),
+        limit=REMINDER_ROWS,
     )
 
 
@@ -614,20 +644,33 @@ def requests_page(request: Request, user: User = Depends(page_user)) -> HTMLResp
 
 
 @router.get("/my")
-def my_home(request: Request, as_of: str | None = None, user: User = Depends(page_user)) -> Response:
+def my_home(
+    request: Request,
+    as_of: str | None = None,
+    lead: int = 0,
+    co: int = 0,
+    user: User = Depends(page_user),
+) -> Response:
     """A unit member's tasks: those its unit leads first, the overdue and due soon on top; then
-    those it co-operates on; and the 催办单 it received."""
+    those it co-operates on (each list paged, ``lead`` and ``co`` its offsets); and the 催办单 it
+    received. The ordering needs every task's status: computed once per data version per unit."""
     if user.unit_id is None:
         return RedirectResponse("/?all=1", status_code=303)
     ledger = ledger_for(request, user)
     day = parse_day(as_of)
+    unit_id = user.unit_id
+    mine = office_figures(request, ("unit-home", unit_id, day), lambda: ledger.unit_tasks(unit_id, day))
+    offsets = {"lead": max(0, lead), "co": max(0, co)}
     return render(
         request,
         "my.html",
         user,
-        mine=ledger.unit_tasks(user.unit_id, day),
+        mine=mine,
+        offsets=offsets,
+        limit=MY_ROWS,
+        query=urlencode({"as_of": as_of} if as_of else {}),
         as_of=day,
-        received=ledger.sent_reminders(unit_id=user.unit_id),
+        received=ledger.sent_reminders(unit_id=unit_id),
     )
 
 
@@ -759,9 +802,12 @@ async def proposals_decide_form(request: Request, user: User = Depends(page_user
 # -- the report ---------------------------------------------------------------------------------------
 
 
+REPORT_PAGE_ROWS = 50  # lines of each list on the report page (the downloads have them all)
+
+
 def _report(request: Request, user: User, as_of: str | None, programme: str, rules: str) -> Report:
     require(user, "report.read")
-    return build_report(ledger_for(request, user), parse_day(as_of), programme or None, rules_preset(rules))
+    return ledger_report(request, user, parse_day(as_of), programme or None, rules_preset(rules))
 
 
 @router.get("/report")
@@ -784,7 +830,13 @@ def report_page(
         "report.html",
         user,
         report=r,
-        body=Markup(render_html_body(r)),
+        body=Markup(
+            office_figures(
+                request,
+                ("report-page", r.as_of, programme, rules),
+                lambda: render_html_body(r, REPORT_PAGE_ROWS),
+            )
+        ),
         query=query,
         programme=programme,
         rules=rules or PRESET_DEFAULT,
@@ -834,11 +886,16 @@ def report_download(
     name = f"{message('report.title')}-{programme or message('report.all_tasks')}-{r.as_of.isoformat()}.{fmt}"
     headers = {"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"}
     if fmt == "html":
-        return HTMLResponse(render_html(r), headers=headers)
-    with request_folder("export") as tmp:
-        path = Path(tmp) / "report.xlsx"
-        render_xlsx(r, path)
-        content = path.read_bytes()
+        page = office_figures(request, ("report-html", r.as_of, programme, rules), lambda: render_html(r))
+        return HTMLResponse(page, headers=headers)
+
+    def workbook() -> bytes:
+        with request_folder("export") as tmp:
+            path = Path(tmp) / "report.xlsx"
+            render_xlsx(r, path)
+            return path.read_bytes()
+
+    content = office_figures(request, ("report-xlsx", r.as_of, programme, rules), workbook)
     return Response(content, media_type=XLSX, headers=headers)
 
 
@@ -959,6 +1016,12 @@ def api_evidence_list(request: Request, task_id: int, user: User = Depends(api_u
         }
         for f in ledger_for(request, user).evidence(task_id)
     ]
+
+
+@router.delete("/api/evidence/{file_id}")
+def api_evidence_delete(request: Request, file_id: int, user: User = Depends(api_change)) -> dict[str, Any]:
+    """Remove an evidence file: its record (audited) and its content from the folder."""
+    return {"deleted": file_id, "task": as_http(lambda: delete_evidence(request, user, file_id), 404)}
 
 
 @router.post("/api/tasks/{task_id}/edit")
