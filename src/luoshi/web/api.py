@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile
@@ -29,9 +29,15 @@ from luoshi.web.deps import (
     supervisor,
     upload_name,
 )
+from luoshi.web.schemas import DocumentOut, Done, ImportOut, ReportOut, Session, TaskOut, UploadOut
 from luoshi.web.security import CSRF_HEADER, SESSION_COOKIE, check_csrf, client_address, current
 
 router = APIRouter(prefix="/api")
+
+# Who may call a route, as the routes ask for it.
+ApiUser = Annotated[User, Depends(api_user)]  # anyone logged in
+Changer = Annotated[User, Depends(api_change)]  # a change: not a viewer, with the CSRF token
+Supervisor = Annotated[User, Depends(supervisor)]  # a change by the office (supervisor or admin)
 
 
 class LoginIn(BaseModel):
@@ -70,17 +76,20 @@ def login_response(request: Request, response: Response, name: str, password: st
     return user
 
 
+def _session(request: Request, user: User) -> Session:
+    return Session(name=user.name, role=user.role, unit=user.unit, csrf=request.state.csrf)
+
+
 @router.post("/login")
-def login(body: LoginIn, request: Request, response: Response) -> dict[str, Any]:
-    user = login_response(request, response, body.name, body.password)
-    return {"name": user.name, "role": user.role, "unit": user.unit, "csrf": request.state.csrf}
+def login(body: LoginIn, request: Request, response: Response) -> Session:
+    return _session(request, login_response(request, response, body.name, body.password))
 
 
 @router.post("/logout")
-def logout(request: Request, response: Response, user: User = Depends(api_change)) -> dict[str, str]:
+def logout(request: Request, response: Response, user: Changer) -> Done:
     request.app.state.accounts.close_session(request.cookies.get(SESSION_COOKIE, ""))
     response.delete_cookie(SESSION_COOKIE)
-    return {"status": "logged out"}
+    return Done(status="logged out")
 
 
 class PasswordIn(BaseModel):
@@ -89,7 +98,7 @@ class PasswordIn(BaseModel):
 
 
 @router.post("/password")
-def change_password(body: PasswordIn, request: Request, user: User = Depends(api_user)) -> dict[str, str]:
+def change_password(body: PasswordIn, request: Request, user: ApiUser) -> Done:
     """A user's own new password (any role); the user's other sessions end, this one stays."""
     check_csrf(request.state.csrf, request.headers.get(CSRF_HEADER))
     accounts = request.app.state.accounts
@@ -100,57 +109,57 @@ def change_password(body: PasswordIn, request: Request, user: User = Depends(api
         accounts.set_password(user.name, body.new, keep_session=request.cookies.get(SESSION_COOKIE))
     except AccountError as e:
         raise HTTPException(422, str(e)) from e
-    return {"status": "changed"}
+    return Done(status="changed")
 
 
 @router.get("/me")
-def me(request: Request, user: User = Depends(api_user)) -> dict[str, Any]:
-    return {"name": user.name, "role": user.role, "unit": user.unit, "csrf": request.state.csrf}
+def me(request: Request, user: ApiUser) -> Session:
+    return _session(request, user)
 
 
 # /api/search and /api/documents (the listing) are in luoshi.web.browse.
 
 
 @router.get("/documents/{doc_id}")
-def document(request: Request, doc_id: int, user: User = Depends(api_user)) -> dict[str, Any]:
+def document(request: Request, doc_id: int, user: ApiUser) -> DocumentOut:
     store = request.app.state.store
     doc = store.load_document(doc_id)
     if doc is None:
         raise HTTPException(404, message("ledger.no_document", id=doc_id))
     with store.engine.connect() as conn:
         story = stories.stories_of(conn, [doc_id]).get(doc_id)
-    return {
-        "id": doc_id,
-        "name": doc.id,
-        "title": doc.title,
-        "published": doc.published,
-        "script": doc.script,
-        "text": doc.text,
-        "facts": store.document_facts(doc_id),
-        "story": story.to_json() if story else None,
-    }
+    return DocumentOut.model_validate(
+        {
+            "id": doc_id,
+            "name": doc.id,
+            "title": doc.title,
+            "published": doc.published,
+            "script": doc.script,
+            "text": doc.text,
+            "facts": store.document_facts(doc_id),
+            "story": story.to_json() if story else None,
+        }
+    )
 
 
 @router.post("/documents")
-def upload(
-    request: Request, files: list[UploadFile] = File(...), user: User = Depends(supervisor)
-) -> dict[str, Any]:
-    return ingest_uploads(request.app.state.store, files, language(request))
+def upload(request: Request, files: Annotated[list[UploadFile], File()], user: Supervisor) -> UploadOut:
+    return UploadOut.model_validate(ingest_uploads(request.app.state.store, files, language(request)))
 
 
 @router.get("/tasks")
 def tasks(
     request: Request,
+    user: ApiUser,
     as_of: str | None = None,
     programme: str | None = None,
     unit: str | None = None,
     status: str | None = None,
     drafts: bool = False,
-    user: User = Depends(api_user),
-) -> list[dict[str, Any]]:
+) -> list[TaskOut]:
     views = ledger_for(request, user).tasks(parse_day(as_of), programme, include_drafts=drafts)
     return [
-        v.to_json()
+        TaskOut.model_validate(v.to_json())
         for v in views
         if (not unit or v.lead_unit == unit)
         and (not status or v.status.status == status)
@@ -160,15 +169,17 @@ def tasks(
 
 @router.get("/report")
 def report(
-    request: Request, as_of: str | None = None, programme: str | None = None, user: User = Depends(api_user)
-) -> dict[str, Any]:
+    request: Request, user: ApiUser, as_of: str | None = None, programme: str | None = None
+) -> ReportOut:
     may_read_report(user)
-    return ledger_report(request, user, parse_day(as_of), programme or None).to_json()
+    return ReportOut.model_validate(
+        ledger_report(request, user, parse_day(as_of), programme or None).to_json()
+    )
 
 
 @router.get("/ledger/export.xlsx")
 def export(
-    request: Request, programme: str | None = None, as_of: str | None = None, user: User = Depends(api_user)
+    request: Request, user: ApiUser, programme: str | None = None, as_of: str | None = None
 ) -> Response:
     views = ledger_for(request, user).tasks(parse_day(as_of), programme)
     name = f"台账-{date.today().isoformat()}.xlsx"
@@ -195,11 +206,11 @@ def saved_sheet(tmp: str, file: UploadFile) -> Path:
 @router.post("/ledger/import")
 def import_(
     request: Request,
-    file: UploadFile = File(...),
+    file: Annotated[UploadFile, File()],
+    user: Supervisor,
     programme: str | None = None,
     partial: bool = False,
-    user: User = Depends(supervisor),
-) -> dict[str, Any]:
+) -> ImportOut:
     with request_folder("import") as tmp:
         path = saved_sheet(tmp, file)
         try:
@@ -208,8 +219,6 @@ def import_(
             raise HTTPException(422, {"message": str(e), "rows": [str(x) for x in e.errors]}) from e
         except LedgerError as e:
             raise HTTPException(422, str(e)) from e
-    return {
-        "programme": result.programme,
-        "imported": result.imported,
-        "rows": [str(x) for x in result.errors],
-    }
+    return ImportOut(
+        programme=result.programme, imported=result.imported, rows=[str(x) for x in result.errors]
+    )
