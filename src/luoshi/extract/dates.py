@@ -140,7 +140,7 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
         # "今天，省委常委会召开扩大会议": the day of publication, when the text says so.
         # "昨日，…": the day before it.
         for m in _TODAY.finditer(s, 0, 600):
-            if not any(a <= m.start() < b for a, b in taken):
+            if not any(a <= m.start() < b for a, b in taken) and (m[1] or pub > date.min):
                 consider(m.start(), m.end(), pub if m[1] else pub - timedelta(days=1))
     if not candidates:
         return None, None

@@ -28,11 +28,18 @@ _NUMERIC = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?!\d)")
 _SOURCE = re.compile(r"(?:来源|來源|稿源)\s*[:：]\s*([^\s|│]{2,30})")
 
 HEADER_CHARS = 600
+# A publication date outside these years is a placeholder or a typing slip ("0001-01-01"), not
+# a readout's day; the rules that count days back from it ("昨天") need a calendar around it.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def _plausible(day: date) -> str | None:
+    return day.isoformat() if EARLIEST_YEAR <= day.year <= LATEST_YEAR else None
 
 
 def make_date(y: str | int, m: str | int, d: str | int) -> str | None:
     try:
-        return date(int(y), int(m), int(d)).isoformat()
+        return _plausible(date(int(y), int(m), int(d)))
     except ValueError:
         return None
 
@@ -40,9 +47,9 @@ def make_date(y: str | int, m: str | int, d: str | int) -> str | None:
 def parse_date_value(value: object) -> str | None:
     """A date from metadata of any usual shape: ISO, RFC 2822, Chinese, datetime objects."""
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        return _plausible(value.date())
     if isinstance(value, date):
-        return value.isoformat()
+        return _plausible(value)
     if value is None:
         return None
     text = str(value).strip()
@@ -50,7 +57,7 @@ def parse_date_value(value: object) -> str | None:
     if m:
         return make_date(*m.groups())
     try:
-        return parsedate_to_datetime(text).date().isoformat()
+        return _plausible(parsedate_to_datetime(text).date())
     except (TypeError, ValueError, IndexError):
         return None
 
