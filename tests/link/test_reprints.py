@@ -114,6 +114,26 @@ def test_shingles_signature_and_keys_are_deterministic_and_script_blind():
     assert Fingerprint.of("").keys == () and similarity(Fingerprint.of(""), simplified).jaccard == 0.0
 
 
+def test_signature_keeps_its_stored_meaning_at_any_length():
+    """Stored signatures and band keys stay valid: the values below were computed by the first
+    implementation (shingles a row); the text of 6,000 characters spans two blocks of products."""
+    rng = random.Random(14)
+    long = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(6000))
+    short = "会议传达学习了《前海合作区总体发展规划》,研究部署贯彻落实工作。"
+    for text, head, keys in (
+        (long, [608946, 422975, 25609, 604758], (7104654989141344942, -3215091505404562627)),
+        (short, [29871984, 374745, 19586824, 140611571], (-2063454225063131552, 5162562618021238786)),
+    ):
+        fp = Fingerprint.of(text)
+        assert fp.signature[:4].tolist() == head and fp.keys[:2] == keys
+        assert np.array_equal(fp.signature, reprints.signature_by_rows(fp.shingles))
+    assert fp.shingles.size < reprints.BLOCK < Fingerprint.of(long).shingles.size
+    a, b = (v.astype(np.int64).tolist() for v in reprints._permutations())
+    prints = [h & 0xFFFFFFFF for h in Fingerprint.of(short).shingles.tolist()]
+    plain = [min((ai * x + bi) & 0xFFFFFFFF for x in prints) for ai, bi in zip(a, b, strict=True)]
+    assert Fingerprint.of(short).signature.tolist() == plain
+
+
 def test_signature_estimates_jaccard():
     rng = random.Random(11)
     texts = [readout(rng, i).body for i in range(40)]
