@@ -20,7 +20,16 @@ from sqlalchemy import Connection, func, select
 from luoshi.errors import InputError
 from luoshi.extract.appointments import find_appointments
 from luoshi.extract.gazetteer import post_heads
-from luoshi.link.people import Holding, PostReader, Sighting, cluster, sightings_from_facts, successor
+from luoshi.link.people import (
+    Career,
+    Holding,
+    PostReader,
+    Sighting,
+    cluster,
+    extend,
+    sightings_from_facts,
+    successor,
+)
 from luoshi.messages import message
 from luoshi.model import Person, Span
 from luoshi.store import Store
@@ -49,14 +58,16 @@ def reader() -> PostReader:
 @dataclass
 class RefreshReport:
     documents: int = 0  # documents read into sightings
-    names: int = 0  # names clustered again
-    people: int = 0  # persons those names now make
+    names: int = 0  # names with new or changed sightings
+    whole: int = 0  # of them, names clustered whole (the others: new sightings added to persons)
+    people: int = 0  # persons made or changed
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "names": self.names,
+            "names_clustered_whole": self.whole,
             "people": self.people,
             "seconds": round(self.seconds, 3),
         }
@@ -80,6 +91,44 @@ def recluster(conn: Connection, names: Iterable[str]) -> int:
     return len(careers)
 
 
+def update_names(conn: Connection, names: Iterable[str]) -> tuple[int, int]:
+    """Bring the persons of ``names`` up to date with their waiting sightings: a name whose
+    sightings all wait is clustered whole, as is one where a new sighting conflicts with a
+    person (``link.people.extend`` says when); otherwise the new sightings are added to the
+    persons they belong to, and only the persons they touch are written again. Returns (names
+    clustered whole, persons written)."""
+    names = sorted(set(names))
+    if not names:
+        return 0, 0
+    decisions = tables.decisions_for(conn, names)
+    by_name: dict[str, tuple[dict[int, list[Sighting]], list[Sighting]]] = {n: ({}, []) for n in names}
+    for s, person in tables.sightings_with_people(conn, names):
+        persons, waiting = by_name[s.name]
+        if person is None:
+            waiting.append(s)
+        else:
+            persons.setdefault(person, []).append(s)
+    whole: list[str] = []
+    replaced: list[int] = []
+    changed: list[Career] = []
+    for name in names:
+        persons, waiting = by_name[name]
+        change = extend(reader(), name, persons, waiting, decisions) if persons and waiting else None
+        if change is None:
+            whole.append(name)
+            continue
+        replaced.extend(change.replaced)
+        changed.extend(change.careers)
+    tables.replace_people(conn, replaced, changed)
+    written = len(changed)
+    if whole:
+        every = [s for n in whole for s in (*by_name[n][1], *(x for m in by_name[n][0].values() for x in m))]
+        careers = cluster(reader(), every, decisions)
+        tables.write_people(conn, whole, careers)
+        written += len(careers)
+    return len(whole), written
+
+
 def refresh(store: Store, wait: bool = True, batch: int = BATCH, names_at_once: int = NAMES) -> RefreshReport:
     """Read the queued documents into sightings, then cluster again the names whose sightings
     are new or changed, a transaction per batch (a run killed half-way is taken up by the next:
@@ -97,18 +146,19 @@ def refresh(store: Store, wait: bool = True, batch: int = BATCH, names_at_once: 
 
     clustered: set[str] = set()
 
-    def cluster_some(conn: Connection) -> tuple[int, int] | None:
+    def cluster_some(conn: Connection) -> tuple[int, int, int] | None:
         if not tables.lock(conn, wait):
             return None
         names = [n for n in tables.dirty_names(conn, names_at_once) if n not in clustered]
         clustered.update(names)  # (a name is clustered once per run, whatever happens)
-        return len(names), recluster(conn, names)
+        return len(names), *update_names(conn, names)
 
     while read_some := store.run(read):
         report.documents += read_some
     while (done := store.run(cluster_some)) and done[0]:
         report.names += done[0]
-        report.people += done[1]
+        report.whole += done[1]
+        report.people += done[2]
     report.seconds = time.perf_counter() - began
     return report
 

@@ -189,8 +189,9 @@ def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, di
 
 def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: Sequence[Sighting]) -> None:
     """The sightings of ``document_ids`` become ``sightings``. A sighting that stays keeps its id,
-    and its person unless what it shows changed; new and changed ones wait without a person
-    (``dirty_names``), as do the other sightings of a name that lost one."""
+    and its person unless what it shows changed; new ones wait without a person
+    (``dirty_names``), and so do all the sightings of a name that lost one or changed one (such a
+    name is clustered whole; new sightings alone are added to the persons, ``link.people.extend``)."""
     old: dict[tuple[int, str], tuple[int, str | None, dict[str, Any]]] = {}
     for chunk in _chunks(document_ids):
         rows = conn.execute(
@@ -219,10 +220,13 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
                 for s in fresh
             ],
         )
+    def old_same(s: Sighting) -> bool:
+        return (old[s.key][1], old[s.key][2]) == (s.day, s.data())
+
     changed = [
         {"ref": old[s.key][0], "day": s.day, "data": s.data()}
         for s in sightings
-        if s.key in old and (old[s.key][1], old[s.key][2]) != (s.day, s.data())
+        if s.key in old and not old_same(s)
     ]
     if changed:
         conn.execute(
@@ -233,9 +237,12 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
             execution_options={"synchronize_session": False},
         )
     lost = sorted({name for _, name in gone})
+    # A name that lost a sighting, or whose sighting shows something else now, is clustered
+    # whole: every one of its sightings waits (new sightings alone extend the persons).
+    again = sorted(set(lost) | {s.name for s in sightings if s.key in old and not old_same(s)})
+    for chunk in _chunks(again):
+        conn.execute(update(SightingRow).where(SightingRow.name.in_(chunk)).values(person_id=None))
     if lost:
-        for chunk in _chunks(lost):
-            conn.execute(update(SightingRow).where(SightingRow.name.in_(chunk)).values(person_id=None))
         left = set(conn.scalars(select(SightingRow.name).where(SightingRow.name.in_(lost)).distinct()))
         write_people(conn, [n for n in lost if n not in left], [])  # names no document names any more
 
@@ -264,6 +271,27 @@ def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
     return out
 
 
+def sightings_with_people(conn: Connection, names: Iterable[str]) -> list[tuple[Sighting, int | None]]:
+    """The sightings of ``names`` with the person each belongs to (None: waiting for one)."""
+    out: list[tuple[Sighting, int | None]] = []
+    for chunk in _chunks(sorted(set(names))):
+        rows = conn.execute(
+            select(
+                SightingRow.id,
+                SightingRow.document_id,
+                SightingRow.name,
+                SightingRow.day,
+                SightingRow.data,
+                SightingRow.person_id,
+            ).where(SightingRow.name.in_(chunk))
+        )
+        out.extend(
+            (Sighting.from_row(int(i), int(d), n, day, data or {}), None if p is None else int(p))
+            for i, d, n, day, data, p in rows
+        )
+    return out
+
+
 def sighting_names(conn: Connection) -> list[str]:
     return list(conn.scalars(select(SightingRow.name).distinct()))
 
@@ -279,6 +307,18 @@ def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Caree
         for ids in _chunks(old):
             conn.execute(delete(PostRecordRow).where(PostRecordRow.person_id.in_(ids)))
         conn.execute(delete(PersonCareerRow).where(PersonCareerRow.name.in_(chunk)))
+    _insert_careers(conn, careers)
+
+
+def replace_people(conn: Connection, replaced: Sequence[int], careers: Sequence[Career]) -> None:
+    """The persons ``replaced`` (ids) become ``careers``; a name's other persons stay."""
+    for ids in _chunks(sorted(set(replaced))):
+        conn.execute(delete(PostRecordRow).where(PostRecordRow.person_id.in_(ids)))
+        conn.execute(delete(PersonCareerRow).where(PersonCareerRow.id.in_(ids)))
+    _insert_careers(conn, careers)
+
+
+def _insert_careers(conn: Connection, careers: Sequence[Career]) -> None:
     if not careers:
         return
     conn.execute(
