@@ -242,7 +242,9 @@ def test_a_new_mention_that_conflicts_makes_its_name_clustered_whole():
     assert extend(READER, "何正清", loose, [seen(5, "何正清", "2024-06-01", "杭州市副市长")]) is None
     # a decision of the office that names a new mention
     decided = Decisions(together=(((6, "何正清"), (1, "何正清")),))
-    assert extend(READER, "何正清", persons, [seen(6, "何正清", "2024-01-12", "东莞市委常委")], decided) is None
+    assert (
+        extend(READER, "何正清", persons, [seen(6, "何正清", "2024-01-12", "东莞市委常委")], decided) is None
+    )
     assert extend(READER, "何正清", persons, [seen(6, "何正清", "2024-01-12", "东莞市委常委")]) is not None
 
 

@@ -881,11 +881,11 @@ def extend(
                     continue
             waiting.setdefault(place, root(r))
 
-    members: dict[int, list[int]] = defaultdict(list)
+    made_of: dict[int, list[int]] = defaultdict(list)
     for i in range(len(sightings)):
-        members[root(i)].append(i)
+        made_of[root(i)].append(i)
     careers, replaced = [], set()
-    for at in members.values():
+    for at in made_of.values():
         if not any(sightings[i].key in fresh for i in at):
             continue  # a person the new sightings did not touch
         replaced |= {person_of[sightings[i].key] for i in at if sightings[i].key in person_of}

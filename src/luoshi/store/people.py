@@ -19,7 +19,7 @@ Tables (plain columns, the same on SQLite and PostgreSQL):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -220,6 +220,7 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
                 for s in fresh
             ],
         )
+
     def old_same(s: Sighting) -> bool:
         return (old[s.key][1], old[s.key][2]) == (s.day, s.data())
 
@@ -310,15 +311,20 @@ def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Caree
     _insert_careers(conn, careers)
 
 
-def replace_people(conn: Connection, replaced: Sequence[int], careers: Sequence[Career]) -> None:
-    """The persons ``replaced`` (ids) become ``careers``; a name's other persons stay."""
+def replace_people(
+    conn: Connection, replaced: Sequence[int], careers: Sequence[Career], stored: Mapping[int, int]
+) -> None:
+    """The persons ``replaced`` (ids) become ``careers``; a name's other persons stay. ``stored``:
+    the person each sighting has now (by sighting id), so that only the changed are updated."""
     for ids in _chunks(sorted(set(replaced))):
         conn.execute(delete(PostRecordRow).where(PostRecordRow.person_id.in_(ids)))
         conn.execute(delete(PersonCareerRow).where(PersonCareerRow.id.in_(ids)))
-    _insert_careers(conn, careers)
+    _insert_careers(conn, careers, stored)
 
 
-def _insert_careers(conn: Connection, careers: Sequence[Career]) -> None:
+def _insert_careers(
+    conn: Connection, careers: Sequence[Career], stored: Mapping[int, int] | None = None
+) -> None:
     if not careers:
         return
     conn.execute(
@@ -357,11 +363,18 @@ def _insert_careers(conn: Connection, careers: Sequence[Career]) -> None:
     ]
     if records:
         conn.execute(insert(PostRecordRow), records)
-    conn.execute(
-        update(SightingRow).where(SightingRow.id == bindparam("ref")).values(person_id=bindparam("person")),
-        [{"ref": s.ref, "person": c.ref} for c in careers for s in c.sightings],
-        execution_options={"synchronize_session": False},
-    )
+    stored = stored or {}
+    moved = [
+        {"ref": s.ref, "person": c.ref} for c in careers for s in c.sightings if stored.get(s.ref) != c.ref
+    ]
+    if moved:
+        conn.execute(
+            update(SightingRow)
+            .where(SightingRow.id == bindparam("ref"))
+            .values(person_id=bindparam("person")),
+            moved,
+            execution_options={"synchronize_session": False},
+        )
 
 
 def people_named(conn: Connection, name: str) -> list[dict[str, Any]]:
