@@ -272,13 +272,19 @@ def link_fingerprints(
         report.candidates += len(chosen[doc_id])
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
-    for chunk in _chunks(old_ids):
-        for doc_id, blob in conn.execute(
-            select(ReprintSignatureRow.document_id, ReprintSignatureRow.signature).where(
-                ReprintSignatureRow.document_id.in_(chunk)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()  # the driver's: SQLAlchemy's statement cost more than the read
+    try:
+        for chunk in _chunks(old_ids):
+            cursor.execute(
+                "SELECT document_id, signature FROM reprint_signatures "
+                f"WHERE document_id IN ({', '.join([mark] * len(chunk))})",
+                tuple(chunk),
             )
-        ):
-            signatures[doc_id] = _signature_of(blob)
+            for doc_id, blob in cursor.fetchall():
+                signatures[int(doc_id)] = _signature_of(bytes(blob))
+    finally:
+        cursor.close()
     likely: list[tuple[int, int]] = []
     for doc_id, others in chosen.items():
         if not others:
@@ -301,19 +307,18 @@ def link_fingerprints(
         if sim.reprint:
             report.pairs.append((a, b, sim))
     bands = [(k, i) for i, fp in items for k in set(fp.keys)]
-    if bands:  # 42 rows a document: on the driver's cursor, without SQLAlchemy's row processing
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        cursor = conn.connection.cursor()
-        try:
+    cursor = conn.connection.cursor()  # 43 rows a document, without SQLAlchemy's row processing
+    try:
+        if bands:
             cursor.executemany(
                 f"INSERT INTO reprint_bands (band_key, document_id) VALUES ({mark}, {mark})", bands
             )
-        finally:
-            cursor.close()
-    conn.execute(
-        insert(ReprintSignatureRow),
-        [{"document_id": i, "signature": fp.signature.astype("<u4").tobytes()} for i, fp in items],
-    )
+        cursor.executemany(
+            f"INSERT INTO reprint_signatures (document_id, signature) VALUES ({mark}, {mark})",
+            [(i, fp.signature.astype("<u4").tobytes()) for i, fp in items],
+        )
+    finally:
+        cursor.close()
     if report.pairs:
         conn.execute(
             insert(ReprintPairRow),
