@@ -836,14 +836,24 @@ def extend(
     made = [_Where(groups[r]) for r in roots if not old[r] and groups[r].anchored]
     if made:  # a new person with a post: would the stored mentions without one be theirs?
         before = sum(1 for r in roots if old[r] and groups[r].anchored)
+        seen_at: dict[int, _Where] = {}
         for s, found in zip(sightings, posts, strict=True):
             if s.key in fresh or any(post.specific for _, post in found):
                 continue
             if before <= 1 and not common_name(name):
                 return None  # the one person with a post took them all
             day, home = _ordinal(s.day), set(s.home.items())
-            if any(home & where.around(day, SAME_PLACE_YEARS * 366 + 1) for where in made):
-                return None
+            near = [w for w in made if home & w.around(day, SAME_PLACE_YEARS * 366 + 1)]
+            if not near:
+                continue
+            r = root(index[s.key])
+            if groups[r].anchored:  # it stays with its person when that one is nearer in time
+                mine = seen_at.setdefault(r, _Where(groups[r]))
+                if home & mine.around(day, SAME_PLACE_YEARS * 366 + 1) and mine.distance(day) < min(
+                    w.distance(day) for w in near
+                ):
+                    continue
+            return None
     loose = [r for r in roots if not old[r] and not groups[r].anchored]
     if loose:  # as in cluster: the person the document's home points to, else its place's
         anchored = [r for r in roots if groups[r].anchored]
