@@ -843,14 +843,14 @@ def extend(
             if before <= 1 and not common_name(name):
                 return None  # the one person with a post took them all
             day, home = _ordinal(s.day), set(s.home.items())
-            near = [w for w in made if home & w.around(day, SAME_PLACE_YEARS * 366 + 1)]
-            if not near:
+            rivals = [w for w in made if home & w.around(day, SAME_PLACE_YEARS * 366 + 1)]
+            if not rivals:
                 continue
             r = root(index[s.key])
             if groups[r].anchored:  # it stays with its person when that one is nearer in time
                 mine = seen_at.setdefault(r, _Where(groups[r]))
                 if home & mine.around(day, SAME_PLACE_YEARS * 366 + 1) and mine.distance(day) < min(
-                    w.distance(day) for w in near
+                    w.distance(day) for w in rivals
                 ):
                     continue
             return None

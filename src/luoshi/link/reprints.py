@@ -174,6 +174,15 @@ def band_keys(sig: npt.NDArray[np.uint32]) -> list[int]:
     return key.view(np.int64).tolist()  # type: ignore[no-any-return]
 
 
+def band_keys_of(signatures: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+    """``band_keys`` of many signatures at once: (n × 128) → (n × BANDS) signed keys."""
+    import numpy as np
+
+    row_mult, band_salt = _band_constants()
+    rows = signatures[:, : BANDS * ROWS].reshape(len(signatures), BANDS, ROWS).astype(np.uint64)
+    return _mix((rows * row_mult).sum(axis=2, dtype=np.uint64) + band_salt).view(np.int64)
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     """What linking needs of one document: its pieces in text order, its shingle set, its
