@@ -11,7 +11,9 @@ beside a baseline measured in the same run.
 2. A store of --docs readouts is written through the store's real write path
    (Store.add_documents, which links each batch), then for --queries new readouts and reprints
    of stored ones: the lookup (luoshi.store.stories.candidates: one statement, the newest 16
-   documents per band key) against the baseline lookup that reads every document sharing a key
+   documents per band key), the same lookup in the in-memory index a process keeps once it has
+   linked many documents (stories.BandIndex, with its load time and the cost of its check before
+   each batch), against the baseline lookup that reads every document sharing a key
    (one ``IN`` over the 42 keys) and a linear scan of all stored signatures in numpy; the same
    lookup with 42 keys that match nothing (the statement's fixed cost: 42 index seeks, no
    rows); then the whole link of one new document (lookup, signature filter, exact comparison),
@@ -191,9 +193,9 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
     docs = [document_from_text(t, f"q{k}") for k, t in enumerate(bodies)]
     prints = [Fingerprint.of(d.simplified) for d in docs]
     nowhere = [tuple(rng.randrange(-(1 << 63), 1 << 63) for _ in range(reprints.BANDS)) for _ in prints]
-    names = ("lookup", "lookup_no_match", "baseline_in_all", "baseline_scan")
+    names = ("lookup", "lookup_in_memory", "lookup_no_match", "baseline_in_all", "baseline_scan")
     wall: dict[str, list[float]] = {name: [] for name in (*names, "link")}
-    cpu: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in (*names, "link")}
     rows: list[int] = []
 
     def timed(name: str, fn: Callable[[], object]) -> object:
@@ -211,9 +213,17 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
             strict=True,
         )
         matrix = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(ids), -1)
+        index = stories.BandIndex()  # what a process that links many documents keeps
+        w, c = time.perf_counter(), time.process_time()
+        index.catch_up(conn)
+        index_load = (time.perf_counter() - w, time.process_time() - c)
+        w, c = time.perf_counter(), time.process_time()
+        index.catch_up(conn)
+        index_check = (time.perf_counter() - w, time.process_time() - c)
         for fp, keys in zip(prints, nowhere, strict=True):
             found = timed("lookup", lambda fp=fp: stories.candidates(conn, fp.keys))
             rows.append(sum(map(len, found.values())))  # type: ignore[attr-defined]
+            timed("lookup_in_memory", lambda fp=fp: index.candidates(fp.keys))
             timed("lookup_no_match", lambda keys=keys: stories.candidates(conn, keys))
             timed(
                 "baseline_in_all",
@@ -233,8 +243,9 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
         with store.engine.connect() as conn:
             trans = conn.begin()
             (outcome,) = store.add_documents(conn, [(doc, None)])
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             report = stories.link_fingerprints(conn, [(outcome.document_id, fp)])
+            cpu["link"].append(time.thread_time() - c0)
             wall["link"].append(time.perf_counter() - t0)
             trans.rollback()
         found_reprints += bool(report.pairs) and k >= len(prints) - len(kept)
@@ -244,6 +255,9 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
     for name, values in cpu.items():
         out[f"{name}_cpu_ms_p50"], out[f"{name}_cpu_ms_p95"] = _quantiles(values)
     out["lookup_rows_mean"] = statistics.mean(rows)
+    out["in_memory_index_load_s"], out["in_memory_index_load_cpu_s"] = index_load
+    out["in_memory_index_catch_up_ms"] = index_check[0] * 1000  # before each batch: nothing new
+    out["in_memory_index_mb"] = (index.keys.nbytes + index.docs.nbytes + index.ids.nbytes) / 1e6
     out["ratio_in_all_vs_lookup"] = out["baseline_in_all_ms_p50"] / out["lookup_ms_p50"]
     out["ratio_scan_vs_lookup"] = out["baseline_scan_ms_p50"] / out["lookup_ms_p50"]
     out["reprints_found"] = found_reprints
