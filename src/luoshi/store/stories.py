@@ -62,6 +62,7 @@ REBUILD_BATCH = 500  # documents read at a time by ``rebuild``
 INDEX_AFTER = 2000  # documents a process links before it keeps the band keys in memory (BandIndex)
 INDEX_BATCH = 100  # the smallest batch that looks its candidates up in memory (a smaller one: SQL)
 INDEX_MAX_ROWS = 10_000_000  # band keys held in memory at most (16 bytes each); beyond, SQL
+RECOUNT_EVERY = 10  # BandIndex.catch_up reads every stored id each 10th batch (deletions by others)
 # A candidate whose signature agrees on fewer values than this share is not read and compared:
 # at Jaccard 0.5 (the lowest similarity a reprint pair needs) the estimate from 128 values falls
 # below 0.4 with probability 1.2%, at 0.55 (a 60% excerpt) 0.03%, at 0.8 (furniture) never; the
@@ -158,13 +159,12 @@ class BandIndex:
     documents (``luoshi ingest`` of an archive): a lookup is a binary search in a sorted array,
     no statement (docs/benchmarks.md: 0.08 ms against 0.2–0.45 ms at 100,000 documents). Loaded from
     ``reprint_signatures`` (the keys computed again from the signatures: what the band rows
-    hold). Before each batch it catches up with the store (``catch_up``): when the count or the
-    largest id of the stored signatures is not what it holds, it reads their ids, adds the
-    documents other processes stored and drops those gone (deleted, or rolled back after this
-    process added them). Answers as ``candidates``: the newest PER_KEY documents for each key.
-    Not seen: another process deleting the newest document and storing one under its id between
-    two batches (the count and the largest id are the same again); that document is then not a
-    candidate for this process's next documents."""
+    hold). Before each batch it catches up with the store (``catch_up``): when the largest id of
+    the stored signatures is not the largest it holds, and at every RECOUNT_EVERY-th batch, it
+    reads their ids, adds the documents other processes stored and drops those gone (deleted, or
+    rolled back after this process added them). Answers as ``candidates``: the newest PER_KEY
+    documents for each key. Documents another process deletes stay candidates until the next
+    recount (a candidate without a stored signature is not compared)."""
 
     def __init__(self) -> None:
         import numpy as np
@@ -172,6 +172,7 @@ class BandIndex:
         self.keys = np.empty(0, dtype=np.int64)  # sorted
         self.docs = np.empty(0, dtype=np.int64)  # the document of each key
         self.ids = np.empty(0, dtype=np.int64)  # the documents held, sorted
+        self.checks = -1  # catch_up calls: the first, and every RECOUNT_EVERY-th, read every id
 
     @property
     def rows(self) -> int:
@@ -183,10 +184,12 @@ class BandIndex:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         cursor = conn.connection.cursor()
         try:
-            cursor.execute("SELECT count(*), max(document_id) FROM reprint_signatures")
-            count, last = cursor.fetchone() or (0, None)
-            if count == self.ids.size and (not count or last == self.ids[-1]):
-                return  # nothing stored or removed since (a new id is above every other)
+            self.checks += 1
+            if self.checks % RECOUNT_EVERY:  # the largest id alone: one index seek
+                cursor.execute("SELECT max(document_id) FROM reprint_signatures")
+                (last,) = cursor.fetchone() or (None,)
+                if (last is None and not self.ids.size) or (self.ids.size and last == self.ids[-1]):
+                    return  # nothing stored since (a new id is above every other), nothing rolled back
             cursor.execute("SELECT document_id FROM reprint_signatures")
             stored = np.sort(np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64))
             gone = np.setdiff1d(self.ids, stored, assume_unique=True)
@@ -417,7 +420,8 @@ def link_fingerprints(
     finally:
         cursor.close()
     likely: list[tuple[int, int]] = []
-    for doc_id, others in chosen.items():
+    for doc_id, found in chosen.items():
+        others = [o for o in found if o in signatures]  # (a document deleted since is not)
         if not others:
             continue
         estimates = (np.stack([signatures[o] for o in others]) == signatures[doc_id]).mean(axis=1)
