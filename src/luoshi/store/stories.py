@@ -157,7 +157,7 @@ class LinkReport:
 class BandIndex:
     """The band keys of every stored document, in memory, for a process that links many
     documents (``luoshi ingest`` of an archive): a lookup is a binary search in a sorted array,
-    no statement (docs/benchmarks.md: 0.08 ms against 0.2–0.45 ms at 100,000 documents). Loaded from
+    no statement (docs/benchmarks.md: 0.18 ms against 0.50 ms of CPU at 100,000 documents). Loaded from
     ``reprint_signatures`` (the keys computed again from the signatures: what the band rows
     hold). Before each batch it catches up with the store (``catch_up``): when the largest id of
     the stored signatures is not the largest it holds, and at every RECOUNT_EVERY-th batch, it
