@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -34,8 +35,9 @@ from luoshi.services import people
 from luoshi.store import Store, open_store
 
 
-def _add(store: Store, rng: random.Random, n: int, start: int) -> float:
-    began = time.perf_counter()
+def _add(store: Store, rng: random.Random, n: int, start: int) -> tuple[float, float]:
+    """Extract and store ``n`` readouts: (wall seconds, CPU seconds)."""
+    began, cpu = time.perf_counter(), time.process_time()
     docs = []
     for i in range(start, start + n):
         r = readout(rng, i)
@@ -44,7 +46,7 @@ def _add(store: Store, rng: random.Random, n: int, start: int) -> float:
     for k in range(0, len(docs), 200):
         with store.transaction() as conn:
             store.add_documents(conn, docs[k : k + 200])
-    return time.perf_counter() - began
+    return time.perf_counter() - began, time.process_time() - cpu
 
 
 def bench_demo(folder: Path, db: str | None) -> dict[str, float]:
@@ -64,13 +66,21 @@ def bench_demo(folder: Path, db: str | None) -> dict[str, float]:
     }
 
 
-def bench_generated(folder: Path, n: int, more: int, db: str | None) -> dict[str, float]:
-    store = open_store(db or str(folder / "generated.db"))
+def bench_generated(folder: Path, n: int, more: int, db: str | None) -> dict[str, float | None]:
+    path = folder / "generated.db"
+    store = open_store(db or str(path))
     rng = random.Random(7)
-    ingest = _add(store, rng, n, 0)
+    ingest, _ = _add(store, rng, n, 0)
     first = people.refresh(store)
     counts = people.counts(store)
-    ingest_more = _add(store, rng, more, n)
+    ingest_more, ingest_more_cpu = _add(store, rng, more, n)
+    whole: people.RefreshReport | None = None
+    if db is None:  # the baseline on a copy of the store as it is now
+        store.engine.dispose()
+        shutil.copy(path, folder / "baseline.db")
+        baseline = open_store(str(folder / "baseline.db"))
+        whole = people.refresh(baseline, incremental=False)
+        baseline.engine.dispose()
     incremental = people.refresh(store)
     began = time.perf_counter()
     people.rebuild(store)
@@ -88,9 +98,19 @@ def bench_generated(folder: Path, n: int, more: int, db: str | None) -> dict[str
         "people": counts["people"],
         "more_documents": more,
         "ingest_more_s": round(ingest_more, 3),
+        "ingest_more_cpu_s": round(ingest_more_cpu, 3),
         "incremental_refresh_s": round(incremental.seconds, 3),
+        "incremental_refresh_cpu_s": round(incremental.cpu, 3),
         "incremental_names": incremental.names,
+        "incremental_names_clustered_whole": incremental.whole,
+        "incremental_persons_written": incremental.people,
         "incremental_share_of_ingest": round(incremental.seconds / ingest_more, 3),
+        "incremental_cpu_share_of_ingest": round(incremental.cpu / ingest_more_cpu, 3),
+        "baseline_whole_names_s": round(whole.seconds, 3) if whole else None,
+        "baseline_whole_names_cpu_s": round(whole.cpu, 3) if whole else None,
+        "baseline_cpu_share_of_ingest": round(whole.cpu / ingest_more_cpu, 3) if whole else None,
+        "baseline_persons_written": whole.people if whole else None,
+        "incremental_vs_baseline_cpu": round(incremental.cpu / whole.cpu, 3) if whole else None,
         "people_after": after["people"],
         "rebuild_s": round(rebuild, 3),
         "incremental_vs_rebuild": round(incremental.seconds / rebuild, 3),

@@ -17,6 +17,7 @@ from luoshi.link.people import (
     Sighting,
     cluster,
     document_home,
+    extend,
     sightings_from_facts,
     successor,
 )
@@ -195,6 +196,56 @@ def test_decisions_override_the_evidence():
     assert people_of([a, b, c], merged) == [{1, 2, 3}]
     parted = Decisions(together=((c.key,),), apart=(((c.key,), (a.key,)),))
     assert people_of([a, b, c], parted) == [{1}, {2}, {3}]
+
+
+def persons_of(sightings: list[Sighting], decisions: Decisions | None = None) -> dict[int, list[Sighting]]:
+    return {c.ref: list(c.sightings) for c in cluster(READER, sightings, decisions)}
+
+
+def test_new_mentions_extend_the_persons_they_belong_to():
+    stored = [
+        seen(1, "陈海涛", "2019-03-01", "珠海市市长"),
+        seen(2, "陈海涛", "2020-06-01", "珠海市市长"),
+        seen(3, "陈海涛", "2020-06-02", "杭州市副市长"),
+        seen(4, "陈海涛", "2020-07-01", "太原市副市长"),
+    ]
+    persons = persons_of(stored)
+    assert sorted(map(sorted, ([s.document_id for s in m] for m in persons.values()))) == [[1, 2], [3], [4]]
+    new = [
+        seen(5, "陈海涛", "2021-01-05", "珠海市长"),  # the mayor again
+        seen(6, "陈海涛", "2021-02-01", home={"市": "杭州", "省": "浙江"}),  # "市领导陈海涛" in Hangzhou
+        seen(7, "陈海涛", "2021-02-01", "武汉市副市长"),  # nobody known: a new person
+    ]
+    change = extend(READER, "陈海涛", persons, new)
+    assert change is not None
+    assert sorted({s.document_id for s in c.sightings} for c in change.careers) == [{1, 2, 5}, {3, 6}, {7}]
+    assert change.replaced == [1, 3]  # the Taiyuan deputy mayor is not written again
+    assert sorted(({s.document_id for s in c.sightings} for c in change.careers), key=min) == [
+        p for p in people_of(stored + new) if p & {5, 6, 7}
+    ]  # what clustering the name whole gives
+
+
+def test_a_new_mention_that_conflicts_makes_its_name_clustered_whole():
+    stored = [
+        seen(1, "何正清", "2024-01-10", "东莞市委常委"),
+        seen(2, "何正清", "2024-03-01", "深圳市副市长"),  # the same province, seven weeks later
+    ]
+    persons = persons_of(stored)
+    assert list(map(len, persons.values())) == [2]
+    # the same post as the first, a few days after the second: both cannot be one person
+    assert extend(READER, "何正清", persons, [seen(3, "何正清", "2024-03-05", "东莞市委常委")]) is None
+    # the same province, another city: refused, as clustering refuses it, without a conflict
+    change = extend(READER, "何正清", persons, [seen(4, "何正清", "2024-03-05", "珠海市副市长")])
+    assert change is not None and [len(c.sightings) for c in change.careers] == [1] and not change.replaced
+    # a new person with a post where a stored mention without one may belong
+    loose = {**persons, 9: [seen(9, "何正清", "2024-05-01", home={"市": "杭州", "省": "浙江"})]}
+    assert extend(READER, "何正清", loose, [seen(5, "何正清", "2024-06-01", "杭州市副市长")]) is None
+    # a decision of the office that names a new mention
+    decided = Decisions(together=(((6, "何正清"), (1, "何正清")),))
+    assert (
+        extend(READER, "何正清", persons, [seen(6, "何正清", "2024-01-12", "东莞市委常委")], decided) is None
+    )
+    assert extend(READER, "何正清", persons, [seen(6, "何正清", "2024-01-12", "东莞市委常委")]) is not None
 
 
 def test_careers_list_posts_in_date_order_with_their_evidence():

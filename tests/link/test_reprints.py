@@ -17,7 +17,7 @@ from luoshi.link import reprints
 from luoshi.link.reprints import Fingerprint, UnionFind, canonical, clusters, similarity, source_tier
 from luoshi.model import Document
 from luoshi.store import open_store
-from luoshi.store.stories import RecentFingerprints, list_stories, stories_of
+from luoshi.store.stories import INDEX_BATCH, RecentFingerprints, candidates, list_stories, stories_of
 
 
 def _document(copy: Copy, key: str) -> Document:
@@ -114,6 +114,26 @@ def test_shingles_signature_and_keys_are_deterministic_and_script_blind():
     assert Fingerprint.of("").keys == () and similarity(Fingerprint.of(""), simplified).jaccard == 0.0
 
 
+def test_signature_keeps_its_stored_meaning_at_any_length():
+    """Stored signatures and band keys stay valid: the values below were computed by the first
+    implementation (shingles a row); the text of 6,000 characters spans two blocks of products."""
+    rng = random.Random(14)
+    long = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(6000))
+    short = "会议传达学习了《前海合作区总体发展规划》,研究部署贯彻落实工作。"
+    for text, head, keys in (
+        (long, [608946, 422975, 25609, 604758], (7104654989141344942, -3215091505404562627)),
+        (short, [29871984, 374745, 19586824, 140611571], (-2063454225063131552, 5162562618021238786)),
+    ):
+        fp = Fingerprint.of(text)
+        assert fp.signature[:4].tolist() == head and fp.keys[:2] == keys
+        assert np.array_equal(fp.signature, reprints.signature_by_rows(fp.shingles))
+    assert fp.shingles.size < reprints.BLOCK < Fingerprint.of(long).shingles.size
+    a, b = (v.astype(np.int64).tolist() for v in reprints._permutations())
+    prints = [h & 0xFFFFFFFF for h in Fingerprint.of(short).shingles.tolist()]
+    plain = [min((ai * x + bi) & 0xFFFFFFFF for x in prints) for ai, bi in zip(a, b, strict=True)]
+    assert Fingerprint.of(short).signature.tolist() == plain
+
+
 def test_signature_estimates_jaccard():
     rng = random.Random(11)
     texts = [readout(rng, i).body for i in range(40)]
@@ -203,3 +223,50 @@ def test_remembered_fingerprints_stay_within_their_bytes():
         recent.remember(i, str(i), fp)
         assert recent.bytes <= 2 * size
     assert 5 in recent and 4 in recent and 0 not in recent  # the oldest go first
+
+
+def test_the_in_memory_band_index_links_as_the_band_table_does(labelled, linked, tmp_path):
+    """A process that has linked many documents looks candidates up in memory (BandIndex): the
+    labelled set linked that way from its first batch makes the same stories; the index answers
+    as the band rows, and follows what another process stores and what a rollback takes back."""
+    store = open_store(str(tmp_path / "index.db"))
+    store._recent_prints = RecentFingerprints(index_after=0)
+    docs = [_document(c, f"copy-{i}") for i, c in enumerate(labelled)]
+    ids: list[int] = []
+    for start in range(0, len(docs), INDEX_BATCH):
+        with store.transaction() as conn:
+            outcomes = store.add_documents(conn, [(d, None) for d in docs[start : start + INDEX_BATCH]])
+        ids.extend(o.document_id for o in outcomes)
+    index = store._recent_prints.index
+    assert index is not None and set(index.ids.tolist()) == set(ids[: len(ids) - len(ids) % INDEX_BATCH])
+    old_store, old_ids = linked
+    with store.engine.connect() as conn, old_store.engine.connect() as old_conn:
+        mine = {doc_id: s.id for doc_id, s in stories_of(conn, ids).items()}
+        theirs = {doc_id: s.id for doc_id, s in stories_of(old_conn, old_ids).items()}
+    grouping = lambda found, order: sorted(  # noqa: E731
+        sorted(k for k, i in enumerate(order) if found.get(i) == s) for s in set(found.values())
+    )
+    assert grouping(mine, ids) == grouping(theirs, old_ids) and mine
+
+    other = open_store(str(tmp_path / "index.db"))  # another writer
+    more = [document_from_text(f"{readout(random.Random(k), k).body}", f"more-{k}") for k in range(3)]
+    with other.transaction() as conn:
+        added = [o.document_id for o in other.add_documents(conn, [(d, None) for d in more])]
+    with store.engine.connect() as conn:
+        index.catch_up(conn)
+        assert all(i in index for i in ids + added)
+        for fp in (Fingerprint.of(d.simplified) for d in more):
+            by_rows = candidates(conn, fp.keys)
+            assert {k: sorted(v) for k, v in index.candidates(fp.keys).items()} == {
+                k: sorted(v) for k, v in by_rows.items()
+            }
+            assert any(i in v for v in by_rows.values() for i in added)
+        batch = [
+            document_from_text(readout(random.Random(500 + k), k).body, f"r{k}") for k in range(INDEX_BATCH)
+        ]
+        trans = conn.begin()
+        gone = [o.document_id for o in store.add_documents(conn, [(d, None) for d in batch])]
+        assert all(i in index for i in gone)  # linked in memory, then rolled back
+        trans.rollback()
+        index.catch_up(conn)
+        assert not any(i in index for i in gone) and all(i in index for i in ids + added)

@@ -49,6 +49,8 @@ SAME_POST_YEARS = 6  # one post held by many (副市长): mentions this far apar
 SAME_SINGLE_POST_YEARS = 10  # a post one person holds at a time (市长 of a city)
 SAME_PLACE_YEARS = 3
 NEIGHBOURS = 3  # each sighting is compared with the next few sharing a piece of evidence
+STRONG = 3  # evidence of a post with its place, or of a move: a new mention that clashes with
+# the person it shares such evidence with makes its name clustered whole (``extend``)
 COMMON_NAME_LENGTH = 2  # names this short are shared by many: they need the same post to join
 
 HELD, START, END, FORMER, NOMINATED = "held", "start", "end", "former", "nominated"
@@ -744,6 +746,163 @@ def _cluster_name(
     return sorted(built, key=lambda c: (-len(c.sightings), c.ref))
 
 
+@dataclass
+class Extension:
+    """What new sightings change in a name's clustered persons: the persons made or changed
+    (``careers``) and the ids of the stored persons they replace (``replaced``); every other
+    person of the name stays as it is."""
+
+    careers: list[Career]
+    replaced: list[int]
+
+
+def extend(
+    reader: PostReader,
+    name: str,
+    persons: Mapping[int, Sequence[Sighting]],
+    new: Sequence[Sighting],
+    decisions: Decisions | None = None,
+) -> Extension | None:
+    """Add the ``new`` sightings of ``name`` to its clustered ``persons`` (person id → their
+    sightings) by the rules of ``cluster`` without clustering the name again: the evidence pairs
+    that involve a new sighting are taken strongest first, each joining the two persons unless
+    they clash (a new sighting between two persons that do not clash joins them, as clustering
+    would); a new sighting without a post of its own joins the person its document's home points
+    to. None — the name must be clustered whole — when a new sighting clashes with a person it
+    shares STRONG evidence with (it may belong elsewhere, or the person be two), when the new sightings
+    make a person with a post of its own while stored mentions without a post were placed by
+    the persons known then (clustering places them again), or when a decision of the office
+    names a new sighting."""
+    decisions = decisions or Decisions()
+    decided = {k for group in decisions.together for k in group}
+    decided |= {k for left, right in decisions.apart for k in (*left, *right)}
+    if any(s.key in decided for s in new):
+        return None
+    fresh = {s.key for s in new}
+    person_of = {s.key: pid for pid, members in persons.items() for s in members}
+    sightings = sorted(
+        [s for members in persons.values() for s in members] + list(new),
+        key=lambda s: (s.day or "9999", s.document_id),
+    )
+    index = {s.key: i for i, s in enumerate(sightings)}
+    labels: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for k, (left, right) in enumerate(decisions.apart):
+        for side, keys in enumerate((left, right)):
+            for key in keys:
+                if key in index:
+                    labels[index[key]].add((k, side))
+    posts = [_fuller(reader, s) for s in sightings]
+    parent = list(range(len(sightings)))
+    groups: dict[int, _Group] = {}
+    old: dict[int, bool] = {}  # root → whether its group holds stored sightings
+    for members in persons.values():
+        at = sorted(index[s.key] for s in members)
+        group = _Group(sightings[at[0]], posts[at[0]], labels[at[0]])
+        for i in at[1:]:
+            group.absorb(_Group(sightings[i], posts[i], labels[i]))
+            parent[i] = at[0]
+        groups[at[0]], old[at[0]] = group, True
+    for s in new:
+        i = index[s.key]
+        groups[i], old[i] = _Group(s, posts[i], labels[i]), False
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def merge(a: int, b: int) -> int:
+        a, b = min(a, b), max(a, b)
+        groups[a].absorb(groups.pop(b))
+        old[a] = old[a] or old.pop(b)
+        parent[b] = a
+        return a
+
+    need = 3 if common_name(name) else 2
+    # the evidence between stored sightings was weighed when the name was clustered
+    for weight, _gap, i, j in _candidates(sightings, posts, need, {index[s.key] for s in new}):
+        a, b = root(i), root(j)
+        if a == b:
+            continue
+        if groups[a].clashes_with(groups[b]):
+            lone = [r for r in (a, b) if not old[r] and len(groups[r].members) == 1]
+            if weight >= STRONG and lone and any(old[r] for r in (a, b)):
+                return None  # a new mention against a person it shares a seat or a move with
+            continue  # (another city of the province, another post: refused, as clustering would)
+        merge(a, b)
+
+    roots = sorted({root(i) for i in range(len(sightings))})
+    made = [_Where(groups[r]) for r in roots if not old[r] and groups[r].anchored]
+    if made:  # a new person with a post: would the stored mentions without one be theirs?
+        before = sum(1 for r in roots if old[r] and groups[r].anchored)
+        seen_at: dict[int, _Where] = {}
+        for s, found in zip(sightings, posts, strict=True):
+            if s.key in fresh or any(post.specific for _, post in found):
+                continue
+            if before <= 1 and not common_name(name):
+                return None  # the one person with a post took them all
+            day, home = _ordinal(s.day), set(s.home.items())
+            rivals = [w for w in made if home & w.around(day, SAME_PLACE_YEARS * 366 + 1)]
+            if not rivals:
+                continue
+            r = root(index[s.key])
+            if groups[r].anchored:  # it stays with its person when that one is nearer in time
+                mine = seen_at.setdefault(r, _Where(groups[r]))
+                if home & mine.around(day, SAME_PLACE_YEARS * 366 + 1) and mine.distance(day) < min(
+                    w.distance(day) for w in rivals
+                ):
+                    continue
+            return None
+    loose = [r for r in roots if not old[r] and not groups[r].anchored]
+    if loose:  # as in cluster: the person the document's home points to, else its place's
+        anchored = [r for r in roots if groups[r].anchored]
+        places = {r: _Where(groups[r]) for r in anchored}
+        waiting: dict[tuple[str, str] | None, int] = {}
+        for r in roots:
+            if old[r] and not groups[r].anchored:
+                waiting.setdefault(_widest(groups[r].members[0].home), r)
+        single = len(anchored) == 1 and not common_name(name)
+        for r in loose:
+            s = groups[r].members[0]
+            day = _ordinal(s.day)
+            home_seats = set(s.home.items())
+            best: tuple[int, int, int] | None = None
+            for g in anchored:
+                where = places[g]
+                if (day is not None and _home_conflicts(home_seats, where.around(day, SAME_MONTH))) or groups[
+                    root(g)
+                ].clashes_with(groups[root(r)]):
+                    continue
+                near = home_seats & where.around(day, SAME_PLACE_YEARS * 366 + 1)
+                candidate = (2 if near else 1, -where.distance(day), g)
+                if best is None or candidate > best:
+                    best = candidate
+            if best and (best[0] >= 2 or single):
+                a, b = root(best[2]), root(r)
+                if not groups[a].clashes_with(groups[b]):
+                    merge(a, b)
+                    continue
+            place = _widest(s.home)
+            if place in waiting:
+                a, b = root(waiting[place]), root(r)
+                if a != b and not groups[a].clashes_with(groups[b]):
+                    merge(a, b)
+                    continue
+            waiting.setdefault(place, root(r))
+
+    made_of: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(sightings)):
+        made_of[root(i)].append(i)
+    careers, replaced = [], set()
+    for at in made_of.values():
+        if not any(sightings[i].key in fresh for i in at):
+            continue  # a person the new sightings did not touch
+        replaced |= {person_of[sightings[i].key] for i in at if sightings[i].key in person_of}
+        careers.append(_career(name, [sightings[i] for i in at], [posts[i] for i in at]))
+    return Extension(sorted(careers, key=lambda c: (-len(c.sightings), c.ref)), sorted(replaced))
+
+
 def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
     """The posts of a sighting, read; a bare head ("书记" in "王伟中书记") is dropped where the
     same document shows a fuller post with that head ("深圳市委书记")."""
@@ -773,7 +932,7 @@ def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
 
 
 def _candidates(
-    sightings: list[Sighting], posts: list[list[tuple[Shown, Post]]], need: int
+    sightings: list[Sighting], posts: list[list[tuple[Shown, Post]]], need: int, only: set[int] | None = None
 ) -> list[tuple[int, int, int, int]]:
     """(weight, gap in days, i, j) for pairs of sightings that share evidence at least ``need``
     strong, strongest and closest first. Each sighting is paired with the next ``NEIGHBOURS``
@@ -782,7 +941,9 @@ def _candidates(
     - the same post: 3 with a place, 2 without one but with a unit, 1 bare ("市委书记");
     - the same kind of post where one of them has no known place ("省长", "安徽省省长"): 2;
     - a place both served in, at one tier (the same city; a city and its province; two cities
-      of one province): 2, and 3 when a transfer word marks the move between them."""
+      of one province): 2, and 3 when a transfer word marks the move between them.
+
+    With ``only`` (indexes), the pairs that involve one of those sightings, the same as above."""
     shared: dict[tuple[str | None, ...], list[tuple[int, int]]] = defaultdict(list)  # → (i, placeless)
     single: set[str] = set()
     for i, found in enumerate(posts):
@@ -807,8 +968,16 @@ def _candidates(
             years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
         else:
             years = SAME_PLACE_YEARS
-        for k, (i, a) in enumerate(members):
+        if only is None:
+            starts: Iterable[int] = range(len(members))
+        else:  # a pair (p, q), p < q ≤ p + NEIGHBOURS, that holds one of ``only``
+            at = [k for k, (i, _) in enumerate(members) if i in only]
+            starts = sorted({p for k in at for p in range(max(k - NEIGHBOURS, 0), k + 1)})
+        for k in starts:
+            i, a = members[k]
             for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
+                if only is not None and i not in only and j not in only:
+                    continue
                 if key[0] == "post":
                     weight = a
                 elif key[0] == "kind":

@@ -19,7 +19,7 @@ Tables (plain columns, the same on SQLite and PostgreSQL):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -190,8 +190,9 @@ def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, di
 
 def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: Sequence[Sighting]) -> None:
     """The sightings of ``document_ids`` become ``sightings``. A sighting that stays keeps its id,
-    and its person unless what it shows changed; new and changed ones wait without a person
-    (``dirty_names``), as do the other sightings of a name that lost one."""
+    and its person unless what it shows changed; new ones wait without a person
+    (``dirty_names``), and so do all the sightings of a name that lost one or changed one (such a
+    name is clustered whole; new sightings alone are added to the persons, ``link.people.extend``)."""
     old: dict[tuple[int, str], tuple[int, str | None, dict[str, Any]]] = {}
     for chunk in _chunks(document_ids):
         rows = conn.execute(
@@ -220,10 +221,14 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
                 for s in fresh
             ],
         )
+
+    def old_same(s: Sighting) -> bool:
+        return (old[s.key][1], old[s.key][2]) == (s.day, s.data())
+
     changed = [
         {"ref": old[s.key][0], "day": s.day, "data": s.data()}
         for s in sightings
-        if s.key in old and (old[s.key][1], old[s.key][2]) != (s.day, s.data())
+        if s.key in old and not old_same(s)
     ]
     if changed:
         conn.execute(
@@ -234,9 +239,12 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
             execution_options={"synchronize_session": False},
         )
     lost = sorted({name for _, name in gone})
+    # A name that lost a sighting, or whose sighting shows something else now, is clustered
+    # whole: every one of its sightings waits (new sightings alone extend the persons).
+    again = sorted(set(lost) | {s.name for s in sightings if s.key in old and not old_same(s)})
+    for chunk in _chunks(again):
+        conn.execute(update(SightingRow).where(SightingRow.name.in_(chunk)).values(person_id=None))
     if lost:
-        for chunk in _chunks(lost):
-            conn.execute(update(SightingRow).where(SightingRow.name.in_(chunk)).values(person_id=None))
         left = set(conn.scalars(select(SightingRow.name).where(SightingRow.name.in_(lost)).distinct()))
         write_people(conn, [n for n in lost if n not in left], [])  # names no document names any more
 
@@ -265,6 +273,27 @@ def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
     return out
 
 
+def sightings_with_people(conn: Connection, names: Iterable[str]) -> list[tuple[Sighting, int | None]]:
+    """The sightings of ``names`` with the person each belongs to (None: waiting for one)."""
+    out: list[tuple[Sighting, int | None]] = []
+    for chunk in _chunks(sorted(set(names))):
+        rows = conn.execute(
+            select(
+                SightingRow.id,
+                SightingRow.document_id,
+                SightingRow.name,
+                SightingRow.day,
+                SightingRow.data,
+                SightingRow.person_id,
+            ).where(SightingRow.name.in_(chunk))
+        )
+        out.extend(
+            (Sighting.from_row(int(i), int(d), n, day, data or {}), None if p is None else int(p))
+            for i, d, n, day, data, p in rows
+        )
+    return out
+
+
 def sighting_names(conn: Connection) -> list[str]:
     return list(conn.scalars(select(SightingRow.name).distinct()))
 
@@ -280,6 +309,23 @@ def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Caree
         for ids in _chunks(old):
             conn.execute(delete(PostRecordRow).where(PostRecordRow.person_id.in_(ids)))
         conn.execute(delete(PersonCareerRow).where(PersonCareerRow.name.in_(chunk)))
+    _insert_careers(conn, careers)
+
+
+def replace_people(
+    conn: Connection, replaced: Sequence[int], careers: Sequence[Career], stored: Mapping[int, int]
+) -> None:
+    """The persons ``replaced`` (ids) become ``careers``; a name's other persons stay. ``stored``:
+    the person each sighting has now (by sighting id), so that only the changed are updated."""
+    for ids in _chunks(sorted(set(replaced))):
+        conn.execute(delete(PostRecordRow).where(PostRecordRow.person_id.in_(ids)))
+        conn.execute(delete(PersonCareerRow).where(PersonCareerRow.id.in_(ids)))
+    _insert_careers(conn, careers, stored)
+
+
+def _insert_careers(
+    conn: Connection, careers: Sequence[Career], stored: Mapping[int, int] | None = None
+) -> None:
     if not careers:
         return
     conn.execute(
@@ -318,11 +364,18 @@ def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Caree
     ]
     if records:
         conn.execute(insert(PostRecordRow), records)
-    conn.execute(
-        update(SightingRow).where(SightingRow.id == bindparam("ref")).values(person_id=bindparam("person")),
-        [{"ref": s.ref, "person": c.ref} for c in careers for s in c.sightings],
-        execution_options={"synchronize_session": False},
-    )
+    stored = stored or {}
+    moved = [
+        {"ref": s.ref, "person": c.ref} for c in careers for s in c.sightings if stored.get(s.ref) != c.ref
+    ]
+    if moved:
+        conn.execute(
+            update(SightingRow)
+            .where(SightingRow.id == bindparam("ref"))
+            .values(person_id=bindparam("person")),
+            moved,
+            execution_options={"synchronize_session": False},
+        )
 
 
 def people_named(conn: Connection, name: str) -> list[dict[str, Any]]:
