@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from luoshi.cli.ledger import console, err, open_db
+from luoshi.cli.common import open_db
+from luoshi.cli.ledger import console, err
 from luoshi.messages import message
 
 DbOption = Annotated[

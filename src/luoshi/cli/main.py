@@ -524,7 +524,8 @@ commands.add_typer(user_app, name="user")
 @contextmanager
 def _accounts(db: str | None) -> Iterator[Accounts]:
     """The account service; an AccountError becomes a message and exit status 1."""
-    from luoshi.accounts.service import AccountError, Accounts
+    from luoshi.accounts.service import Accounts
+    from luoshi.errors import AccountError
 
     try:
         yield Accounts(open_db(db))

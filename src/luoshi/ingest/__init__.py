@@ -2,7 +2,6 @@
 
 from luoshi.ingest.decode import RejectedInput, decode_bytes
 from luoshi.ingest.pipeline import (
-    DEFAULT_MAX_BYTES,
     Rejection,
     content_hash,
     document_from_text,
@@ -11,6 +10,7 @@ from luoshi.ingest.pipeline import (
     read_path,
     read_paths,
 )
+from luoshi.settings import DEFAULT_MAX_BYTES
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -95,7 +95,7 @@ class _Refused(Exception):
         self.reason = reason
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+class _FrontMatterLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
     """The safe loader, refusing aliases (an alias bomb expands a few hundred bytes into
     gigabytes) and nesting deeper than ``MAX_FRONT_MATTER_DEPTH``."""
 

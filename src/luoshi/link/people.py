@@ -405,7 +405,7 @@ def sightings_from_facts(
         change = FORMER if former_word(post) else HELD
         shown[to_simplified(name)].append(Shown(post, (int(start), int(end)), change))
     for a in facts.get("appointments") or []:
-        shown[to_simplified(a["name"])].append(Shown(a["post"], tuple(a["span"]), a["change"], a["word"]))  # type: ignore[arg-type]
+        shown[to_simplified(a["name"])].append(Shown(a["post"], tuple(a["span"]), a["change"], a["word"]))
     first = {to_simplified(n): (int(a), int(b)) for n, a, b in spans.get("persons") or []}
     places = [p["name"] for p in facts.get("places") or [] if p.get("kind") == "admin"]
     home = document_home(reader, [s.written for found in shown.values() for s in found], places)

@@ -13,9 +13,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from luoshi.settings import default_db_path
     from luoshi.store.db import Store
     from luoshi.store.documents import IngestOutcome, new_id
-    from luoshi.store.engine import database_url, default_db_path, display_name, open_store
+    from luoshi.store.engine import database_url, display_name, open_store
     from luoshi.store.search import SearchHit
     from luoshi.store.units import local_key, unit_key
 

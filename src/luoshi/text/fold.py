@@ -36,7 +36,7 @@ _VARIANT_CHARS = re.compile("[" + "".join(chr(c) for c in _VARIANTS) + "]")
 
 def to_simplified(text: str) -> str:
     """Fold to simplified script, keeping the length (and so every offset) of ``text``."""
-    folded = _T2S.convert(text)
+    folded: str = _T2S.convert(text)
     if len(folded) != len(text):
         # A phrase conversion changed the length: fold character by character instead.
         folded = "".join(_char_t2s(ch) for ch in text)
@@ -44,7 +44,8 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    return _s2t().convert(text)
+    converted: str = _s2t().convert(text)
+    return converted
 
 
 def detect_script(text: str, simplified: str | None = None, sample: int = 600) -> str:

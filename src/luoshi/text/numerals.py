@@ -8,7 +8,7 @@ from typing import Any
 
 
 def _cn2an() -> Any:
-    import cn2an  # type: ignore[import-untyped]
+    import cn2an
 
     return cn2an
 

@@ -11,7 +11,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile
 from pydantic import BaseModel
 
-from luoshi.accounts.service import AccountError, User
+from luoshi.accounts.service import User
+from luoshi.errors import AccountError
+from luoshi.ingest.filenames import upload_name
 from luoshi.ledger.excel import SheetImportError, export_sheet, import_sheet
 from luoshi.ledger.service import LedgerError
 from luoshi.messages import message
@@ -27,7 +29,6 @@ from luoshi.web.deps import (
     parse_day,
     request_folder,
     supervisor,
-    upload_name,
 )
 from luoshi.web.schemas import DocumentOut, Done, ImportOut, ReportOut, Session, TaskOut, UploadOut
 from luoshi.web.security import CSRF_HEADER, SESSION_COOKIE, check_csrf, client_address, current
@@ -58,7 +59,7 @@ def login_response(request: Request, response: Response, name: str, password: st
             headers={"Retry-After": str(max(1, round(throttle.wait(address, name))))},
         )
     with request.app.state.hashing:
-        user = request.app.state.accounts.authenticate(name, password)
+        user: User | None = request.app.state.accounts.authenticate(name, password)
     if user is None:
         throttle.failed(address, name)
         raise HTTPException(401, message("login.wrong"))

@@ -138,11 +138,13 @@ class LoginRequired(Exception):
 
 
 def store(request: Request) -> Store:
-    return request.app.state.store
+    opened: Store = request.app.state.store
+    return opened
 
 
 def accounts(request: Request) -> Accounts:
-    return request.app.state.accounts
+    service: Accounts = request.app.state.accounts
+    return service
 
 
 def api_user(request: Request) -> User:

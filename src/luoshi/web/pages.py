@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from luoshi.accounts.service import User
 from luoshi.ledger.excel import SheetImportError, import_sheet
@@ -42,7 +43,7 @@ LOGIN_CSRF = "luoshi_login_csrf"
 
 def render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
     lang = request.cookies.get("lang", "zh")
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(
         request,
         name,

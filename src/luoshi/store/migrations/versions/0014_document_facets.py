@@ -8,6 +8,7 @@ Revises: 0013
 """
 
 import json
+from typing import Any
 
 from alembic import op
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ BATCH = 1000
 INDEXED = ("year", "place", "meeting_kind", "script", "source_site")
 
 
-def _facets(event_date, published, facts):
+def _facets(event_date: str | None, published: str | None, facts: Any) -> tuple[Any, ...]:
     """(year, place, meeting kind) of one stored document, as of revision 0014."""
     if isinstance(facts, str):
         facts = json.loads(facts)
