@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -779,22 +778,6 @@ def _to_json(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
 
-_LONG_NUMBER = re.compile(r"\d{19}")
-
-
-def _from_json(value: str) -> Any:
-    # orjson reads JSON about three times faster than json.loads (the facts read back by the
-    # people refresh, the sightings of the names it clusters). It reads an integer beyond 64 bits
-    # as a float and refuses what json.loads accepts (lone surrogates, 1e400): such values are
-    # read by json.loads, as before.
-    if _LONG_NUMBER.search(value) is None:
-        try:
-            return orjson.loads(value)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(value)
-
-
 def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
     """Refuse, with the reason, a path that cannot be (or, when not ``create``, is not yet) a store."""
     if path.is_dir():
@@ -869,9 +852,7 @@ def open_store(db: str | None = None, migrate: bool = True, create: bool = True)
         if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
             _check_sqlite_file(Path(url.database), shown, create)
         # Enough pooled connections for a web server's thread pool: opening one costs pragmas.
-        engine = create_engine(
-            url, pool_size=32, max_overflow=32, json_serializer=_to_json, json_deserializer=_from_json
-        )
+        engine = create_engine(url, pool_size=32, max_overflow=32, json_serializer=_to_json)
         configure_sqlite(engine)
     else:
         # UTF-8 on the wire whatever the database's encoding, so that one which cannot hold
@@ -882,7 +863,6 @@ def open_store(db: str | None = None, migrate: bool = True, create: bool = True)
             max_overflow=24,
             pool_pre_ping=True,
             json_serializer=_to_json,
-            json_deserializer=_from_json,
             client_encoding="utf8",
         )
     try:
