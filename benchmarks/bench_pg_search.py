@@ -35,14 +35,16 @@ import sqlalchemy as sa
 from bench_ingest_search import QUERIES, percentile, write_corpus
 from sqlalchemy.engine import make_url
 
-from luoshi.extract import extract
+from luoshi.model import Document, Facts
 from luoshi.pipeline import Options, iter_partitions, process_partition
-from luoshi.store import open_store
+from luoshi.store import Store, open_store
+
+Items = list[tuple[Document, Facts | None]]
 
 
-def read_all(folder: Path, with_facts: bool) -> list[list]:  # batches of (Document, Facts | None)
+def read_all(folder: Path, with_facts: bool) -> list[Items]:
     options = Options(with_facts=with_facts)
-    batches = []
+    batches: list[Items] = []
     for part in iter_partitions([folder]):
         for batch in process_partition(part, options):
             assert not batch.failed, batch.failed[:3]
@@ -50,7 +52,7 @@ def read_all(folder: Path, with_facts: bool) -> list[list]:  # batches of (Docum
     return batches
 
 
-def store_all(store, batches) -> float:  # noqa: ANN001 - a Store and lists of items
+def store_all(store: Store, batches: list[Items]) -> float:
     t0 = time.perf_counter()
     for items in batches:
         store.run(lambda conn, items=items: store.add_documents(conn, items))
@@ -65,7 +67,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--keep", action="store_true", help="Keep the PostgreSQL databases.")
-    ap.add_argument("--reuse", default=None, help="Time searches only, on WORKDIR/large.db and this PG database.")
+    ap.add_argument(
+        "--reuse", default=None, help="Time searches only, on WORKDIR/large.db and this PG database."
+    )
     args = ap.parse_args()
     if not args.pg:
         raise SystemExit("--pg URL (or LUOSHI_BENCH_PG) is needed")

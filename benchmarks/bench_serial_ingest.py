@@ -89,7 +89,9 @@ def main() -> None:
     for r in range(args.rounds):
         loads.append(os.getloadavg()[0])
         for mode, extra in modes.items():
-            order = [("old", old_src), ("new", new_src)] if r % 2 == 0 else [("new", new_src), ("old", old_src)]
+            order = (
+                [("old", old_src), ("new", new_src)] if r % 2 == 0 else [("new", new_src), ("old", old_src)]
+            )
             for label, src in order:
                 db = work / f"{label}-{mode}-{r}.db"
                 times[mode][label].append(run(src, corpus, db, extra))
