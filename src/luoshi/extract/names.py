@@ -212,7 +212,13 @@ _HEADS_BY_FIRST = _by_first_character(post_heads())
 
 
 def _ends_with_head(segment: str) -> bool:
-    return any(segment[-n:] in _HEAD_SET for n in _HEAD_LENGTHS if n <= len(segment))
+    size = len(segment)
+    for n in _HEAD_LENGTHS:  # (ascending)
+        if n > size:
+            return False
+        if segment[-n:] in _HEAD_SET:
+            return True
+    return False
 
 
 def _head_at(s: str, i: int) -> bool:
@@ -433,13 +439,15 @@ _TAKES_PART = re.compile(r"(?:同志)?(?:主持|出席|参加|列席|陪同|致�
 
 
 _CLAUSE_STOP = re.compile(f"[{re.escape(_CLAUSE_STOPS)}]")
+_TO_LAST_CLAUSE_STOP = re.compile(f".*[{re.escape(_CLAUSE_STOPS)}]", re.DOTALL)
 
 
 def _clause_around(s: str, start: int, end: int) -> tuple[str, str]:
     """The clause's text before ``start`` (at most 60 characters) and after ``end`` (at most 80),
     up to the nearest clause stop."""
     floor = max(0, start - 60)
-    a = max(floor, max(s.rfind(c, floor, start) + 1 for c in _CLAUSE_STOPS))
+    last = _TO_LAST_CLAUSE_STOP.match(s, floor, start)  # (one scan, not a search per stop)
+    a = last.end() if last else floor
     stop = _CLAUSE_STOP.search(s, end, end + 80)
     return s[a:start], s[end : stop.start() if stop else min(len(s), end + 80)]
 

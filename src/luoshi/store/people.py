@@ -207,19 +207,15 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
     for chunk in _chunks(list(gone.values())):
         conn.execute(delete(SightingRow).where(SightingRow.id.in_(chunk)))
     fresh = [s for s in sightings if s.key not in old]
-    if fresh:
-        conn.execute(
-            insert(SightingRow),
-            [
-                {
-                    "document_id": s.document_id,
-                    "name": s.name,
-                    "day": s.day,
-                    "data": s.data(),
-                    "person_id": None,
-                }
-                for s in fresh
-            ],
+    if fresh:  # tens of rows a document: one executemany (or COPY) on the driver
+        from luoshi.store.documents import insert_many
+        from luoshi.store.engine import _to_json
+
+        insert_many(
+            conn,
+            SightingRow.__tablename__,
+            ("document_id", "name", "day", "data", "person_id"),
+            [(s.document_id, s.name, s.day, _to_json(s.data()), None) for s in fresh],
         )
 
     def old_same(s: Sighting) -> bool:
@@ -343,38 +339,55 @@ def _insert_careers(
             for c in careers
         ],
     )
-    records = [
-        {
-            "person_id": c.ref,
-            "position": k,
-            "post": r.post.text[:200],
-            "place": r.post.place,
-            "tier": r.post.tier,
-            "unit": r.post.unit[:200],
-            "head": r.post.head[:200],
-            "single_holder": r.post.single_holder,
-            "first_seen": r.first,
-            "last_seen": r.last,
-            "began": r.began,
-            "ended": r.ended,
-            "evidence": [e.to_json() for e in r.evidence],
-        }
-        for c in careers
-        for k, r in enumerate(c.records)
-    ]
-    if records:
-        conn.execute(insert(PostRecordRow), records)
+    from luoshi.store.documents import insert_many
+    from luoshi.store.engine import _to_json
+
+    insert_many(
+        conn,
+        PostRecordRow.__tablename__,
+        (
+            "person_id",
+            "position",
+            "post",
+            "place",
+            "tier",
+            "unit",
+            "head",
+            "single_holder",
+            "first_seen",
+            "last_seen",
+            "began",
+            "ended",
+            "evidence",
+        ),
+        [
+            (
+                c.ref,
+                k,
+                r.post.text[:200],
+                r.post.place,
+                r.post.tier,
+                r.post.unit[:200],
+                r.post.head[:200],
+                r.post.single_holder,
+                r.first,
+                r.last,
+                r.began,
+                r.ended,
+                _to_json([e.to_json() for e in r.evidence]),
+            )
+            for c in careers
+            for k, r in enumerate(c.records)
+        ],
+    )
+    # The sightings whose person changed, one UPDATE each on the driver (SQLAlchemy's per-row
+    # parameter handling cost more).
     stored = stored or {}
-    moved = [
-        {"ref": s.ref, "person": c.ref} for c in careers for s in c.sightings if stored.get(s.ref) != c.ref
-    ]
+    moved = [(c.ref, s.ref) for c in careers for s in c.sightings if stored.get(s.ref) != c.ref]
     if moved:
-        conn.execute(
-            update(SightingRow)
-            .where(SightingRow.id == bindparam("ref"))
-            .values(person_id=bindparam("person")),
-            moved,
-            execution_options={"synchronize_session": False},
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
+        conn.exec_driver_sql(
+            f"UPDATE {SightingRow.__tablename__} SET person_id = {mark} WHERE id = {mark}", moved
         )
 
 

@@ -385,8 +385,9 @@ def link_fingerprints(
             peers.append(doc_id)
         shared = Counter(pool)
         shared.pop(doc_id, None)
-        ranked = sorted(shared.items(), key=lambda item: (-item[1], -item[0]))
-        chosen[doc_id] = [other for other, _ in ranked[:MAX_CANDIDATES]]
+        # most shared bands first, then the newest: (count, id) tuples sorted in C, no key function
+        ranked = sorted(zip(shared.values(), shared.keys(), strict=True), reverse=True)
+        chosen[doc_id] = [other for _, other in ranked[:MAX_CANDIDATES]]
         report.candidates += len(chosen[doc_id])
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())

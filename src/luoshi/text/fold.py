@@ -34,8 +34,24 @@ _VARIANTS = str.maketrans(
 _VARIANT_CHARS = re.compile("[" + "".join(chr(c) for c in _VARIANTS) + "]")
 
 
+SHORT = 24  # characters: names, posts, titles; folded once each and remembered
+
+
 def to_simplified(text: str) -> str:
     """Fold to simplified script, keeping the length (and so every offset) of ``text``."""
+    if len(text) <= SHORT:
+        # The same names and posts are folded again and again (each extraction rule, each
+        # sighting of the people refresh): one OpenCC call costs about twenty cache look-ups.
+        return _short_simplified(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _short_simplified(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     folded: str = _T2S.convert(text)
     if len(folded) != len(text):
         # A phrase conversion changed the length: fold character by character instead.
