@@ -22,9 +22,24 @@ _SRC = str(Path(luoshi.__file__).resolve().parents[1])
 # Runs in the child: ingest the corpus into a store, report every outcome and the peak memory.
 # Its address space is capped well above the target (the whole child peaks near 200 MB of
 # virtual memory), so that a bomb that got through fails fast instead of swapping the machine.
+#
+# The peak is this process's own high-water mark (VmHWM): Linux carries ``ru_maxrss`` over from the
+# parent across fork and exec, so a test run whose pytest process had grown past the target (a
+# whole suite under coverage) reported the parent's size instead of the ingest's.
 _CHILD = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+def peak_mb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 from luoshi.pipeline import ingest_paths
 from luoshi.store import open_store
 report = ingest_paths(open_store(sys.argv[2]), [sys.argv[1]])
@@ -33,7 +48,7 @@ print(json.dumps({
     "duplicates": [key for key, _ in report.duplicates],
     "rejected": [[r.key, r.reason] for r in report.rejected],
     "warnings": report.warnings,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": peak_mb(),
 }))
 """
 
