@@ -281,14 +281,7 @@ class ReadModels(TaskLedger):
                     select(MilestoneRow).where(MilestoneRow.task_id == task_id).order_by(MilestoneRow.due)
                 ).mappings()
             ]
-            progress = [
-                dict(r)
-                for r in conn.execute(
-                    select(ProgressRow)
-                    .where(ProgressRow.task_id == task_id)
-                    .order_by(ProgressRow.date, ProgressRow.id)
-                ).mappings()
-            ]
+            progress = self._progress_rows(conn, task_id)
             requests = [
                 dict(r)
                 for r in conn.execute(

@@ -428,16 +428,18 @@ class TaskLedger(LedgerCore):
     def task_record(self, task_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """A task's row (its source among the fields) and its progress reports, oldest first."""
         with self.store.engine.connect() as conn:
-            task = self._task_row(conn, task_id)
-            progress = [
-                dict(r)
-                for r in conn.execute(
-                    select(ProgressRow)
-                    .where(ProgressRow.task_id == task_id)
-                    .order_by(ProgressRow.date, ProgressRow.id)
-                ).mappings()
-            ]
-        return task, progress
+            return self._task_row(conn, task_id), self._progress_rows(conn, task_id)
+
+    def _progress_rows(self, conn: Connection, task_id: int) -> list[dict[str, Any]]:
+        """A task's progress reports, oldest first."""
+        return [
+            dict(r)
+            for r in conn.execute(
+                select(ProgressRow)
+                .where(ProgressRow.task_id == task_id)
+                .order_by(ProgressRow.date, ProgressRow.id)
+            ).mappings()
+        ]
 
     def edit_task(
         self,
