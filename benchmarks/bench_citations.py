@@ -50,7 +50,7 @@ from luoshi.store import open_store
 from luoshi.store.schema import CitedMentionRow, DocumentRow
 
 
-def timed(fn, rounds: int = 5) -> float:  # type: ignore[no-untyped-def]
+def timed(fn, rounds: int = 5) -> float:
     """Median milliseconds of ``fn()`` over ``rounds`` calls."""
     times = []
     for _ in range(rounds):
@@ -76,7 +76,7 @@ def bench_per_document(n: int) -> dict[str, float]:
     docs = [to_simplified(t) for t in texts(n)]
     cited = [[(d.title, d.span.start, d.span.end) for d in find_citations(s)] for s in docs]
 
-    def run(fn) -> float:  # type: ignore[no-untyped-def]
+    def run(fn) -> float:
         best = float("inf")
         for _ in range(3):
             t0 = time.perf_counter()

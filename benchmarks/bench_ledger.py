@@ -108,6 +108,7 @@ def main() -> None:
     t0 = time.perf_counter()
     report = build_report(ledger, as_of)
     html = render(report, "html")
+    assert html is not None
     render(report, "xlsx", work / "report.xlsx")
     ours = time.perf_counter() - t0
     t0 = time.perf_counter()

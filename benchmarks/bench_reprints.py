@@ -151,7 +151,7 @@ def bench_signature(n: int, texts: Texts, rounds: int = 5) -> dict[str, float]:
     sample = [reprints.shingles(t).tolist() for t in long[:50]]
     out["baseline_python_minhash_ms"] = per_doc(
         lambda h: python_minhash(h, a, b),  # type: ignore[arg-type]
-        sample,  # type: ignore[arg-type]
+        sample,
         time.process_time,
     )
     out["ratio_by_rows_vs_signature_cpu"] = out["baseline_by_rows_cpu_ms"] / out["signature_cpu_ms"]

@@ -93,7 +93,11 @@ def test_hostile_input(run, name):
     store = open_store(db)
     for key, word in expect.stored.items():
         assert key in outcome["added"], outcome["rejected"].get(key, "not reported")
-        found = {store.load_document(hit.document_id).source_path for hit in store.search(word, limit=20)}
+        found: set[str | None] = set()
+        for hit in store.search(word, limit=20):
+            doc = store.load_document(hit.document_id)
+            assert doc is not None
+            found.add(doc.source_path)
         assert any(path.endswith(key) for path in found if path), (word, found)
     for key, warning in expect.warnings.items():
         assert (key, warning) in outcome["warnings"], [w for k, w in outcome["warnings"] if k == key]

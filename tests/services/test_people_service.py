@@ -148,7 +148,7 @@ def test_the_successor_of_a_tasks_leader(db):
     # a 责任领导 cell names the leader
     assert (
         people.task_successor(store, {"leader": "市长覃建国", "source": {}})["successor"]["name"] == "周正清"
-    )  # type: ignore[index]
+    )
     # the holder now has no successor; a name the documents do not know has none either
     assert people.task_successor(store, {"leader": "周正清", "source": {}}) is None
     assert people.task_successor(store, {"leader": "无名氏", "source": {}}) is None

@@ -6,7 +6,7 @@ from luoshi.store import open_store, stories
 from luoshi.store.migrate import upgrade
 
 
-def _copies():  # type: ignore[no-untyped-def]
+def _copies():
     import random
 
     rng = random.Random(9)

@@ -47,7 +47,7 @@ def documents(site: dict) -> dict:
     return site
 
 
-def _count(page) -> str:  # type: ignore[no-untyped-def]
+def _count(page) -> str:
     return page.locator("#results p.count").inner_text()
 
 

@@ -127,7 +127,9 @@ def page_paths(app: Any, site: dict) -> list[str]:
             continue
         path = full
         for n in names:
-            path = path.replace("{" + n + "}", PARAMS[n].format(**site["ids"]))
+            value = PARAMS[n]
+            assert value is not None  # the routes with a parameter we cannot fill were skipped
+            path = path.replace("{" + n + "}", value.format(**site["ids"]))
         paths.append(path + ("?q=前海合作区条例" if path == "/cited" else ""))
     assert {"/", "/documents", "/ledger", "/report"} <= set(paths), paths  # the routes were found
     return sorted(set(paths + EXTRA))

@@ -71,7 +71,7 @@ def needs_chromium() -> None:
         pytest.skip(reason)
 
 
-def logged_in(browser, server: str, who: str, path: str = "/ledger", width: int = 1280):  # type: ignore[no-untyped-def]
+def logged_in(browser, server: str, who: str, path: str = "/ledger", width: int = 1280):
     """A new browser page logged in as ``who``, on ``path`` (the login form sends it there)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
     page = context.new_page()
