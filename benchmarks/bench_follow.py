@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text
 
@@ -51,7 +52,7 @@ GOLD = Path(__file__).resolve().parents[1] / "tests" / "link" / "follow_set"
 BATCH = 1000
 
 
-def fill(store, start: int, stop: int, gold: list, first_size: int, rng: random.Random) -> None:
+def fill(store, start: int, stop: int, gold: list[Any], first_size: int, rng: random.Random) -> None:
     """Readouts ``start``…``stop`` (and the gold documents that fall among them)."""
     every = max(first_size // (len(gold) + 1), 1)
     for begin in range(start, stop, BATCH):
@@ -95,7 +96,9 @@ def like_baseline(store, doc_id: int) -> float:
     return (time.perf_counter() - t0) / max(len(directives), 1)
 
 
-def measure(store, gold_ids: dict[str, int], background: list[int], gold: dict, baseline_n: int) -> dict:
+def measure(
+    store, gold_ids: dict[str, int], background: list[int], gold: dict[str, Any], baseline_n: int
+) -> dict[str, Any]:
     out: dict[str, object] = {}
     with store.engine.connect() as conn:
         out["documents"] = conn.scalar(text("SELECT count(*) FROM documents"))

@@ -23,7 +23,7 @@ from luoshi.ingest.formats import (
     MAX_META_VALUE_CHARS,
 )
 from luoshi.ingest.html import MAX_HTML_DEPTH
-from luoshi.ingest.pipeline import DEFAULT_MAX_BYTES
+from luoshi.settings import DEFAULT_MAX_BYTES
 from luoshi.messages import message
 from luoshi.text import to_traditional
 

@@ -39,7 +39,7 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, Expect], str]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Expect], str]:
     root = tmp_path_factory.mktemp("hostile")
     expectations = write_corpus(root / "corpus")
     db = str(root / "hostile.db")

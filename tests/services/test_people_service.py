@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from backends import query
@@ -20,7 +21,7 @@ from luoshi.store import open_store
 GOLD = Path(__file__).resolve().parents[1] / "link" / "people_set"
 
 
-def careers(found: dict) -> list[list[tuple[str, str | None, str | None]]]:
+def careers(found: dict[str, Any]) -> list[list[tuple[str, str | None, str | None]]]:
     return [[(r["post"], r["first_seen"], r["last_seen"]) for r in p["posts"]] for p in found["people"]]
 
 

@@ -34,7 +34,7 @@ def store(module_db: str):
     return store
 
 
-def names(rows: list[dict]) -> set[str]:
+def names(rows: list[dict[str, Any]]) -> set[str]:
     return {r["name"] for r in rows}
 
 

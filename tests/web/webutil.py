@@ -7,6 +7,7 @@ import shutil
 import socket
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
@@ -27,7 +28,7 @@ USERS = {
 }
 
 
-def login(site: dict, name: str) -> tuple[TestClient, str]:
+def login(site: dict[str, Any], name: str) -> tuple[TestClient, str]:
     client = TestClient(create_app(site["db"]))
     response = client.post("/api/login", json={"name": name, "password": PASSWORD})
     assert response.status_code == 200, response.text
