@@ -99,7 +99,7 @@ def like_baseline(store, doc_id: int) -> float:
 def measure(
     store, gold_ids: dict[str, int], background: list[int], gold: dict[str, Any], baseline_n: int
 ) -> dict[str, Any]:
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     with store.engine.connect() as conn:
         out["documents"] = conn.scalar(text("SELECT count(*) FROM documents"))
     t0 = time.perf_counter()

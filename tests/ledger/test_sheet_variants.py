@@ -131,7 +131,7 @@ def test_columns_are_found_by_meaning_under_a_header_low_in_the_sheet(ledger, tm
 
 
 def test_a_header_over_two_rows_and_dated_progress_columns(ledger, tmp_path):
-    rows = [
+    rows: list[list[Any]] = [
         ["2026年为民办实事推进情况表"],
         ["序号", "民生实事", "责任单位", None, "推进情况", None, "是否达序"],
         [None, None, "牵头单位", "配合单位", "1-10月", "1-11月", None],
@@ -169,7 +169,7 @@ def test_without_a_task_column_it_says_in_chinese_what_it_saw_and_what_is_missin
 
 
 def test_numbering_as_offices_write_it(ledger, tmp_path):
-    rows = [
+    rows: list[list[Any]] = [
         ["序号", "重点任务", "牵头单位", "完成时限"],
         ["一、基础设施（3项）"],
         ["（1）", "新建公交首末站", "县交通局", "2026年10月"],

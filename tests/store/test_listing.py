@@ -4,6 +4,7 @@ facets — the same answers on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from backends import query
