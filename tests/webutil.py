@@ -56,7 +56,7 @@ def wait_until_serving(base: str, seconds: float = 15.0) -> None:
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # screenshots and downloads, kept by CI
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"  # screenshots and downloads, kept by CI
 
 
 def needs_chromium() -> None:
