@@ -45,12 +45,13 @@ from luoshi.extract.citations import find_citations
 from luoshi.extract.outcomes import find_outcomes
 from luoshi.ingest import document_from_text
 from luoshi.link.citations import document_citations, score_pairs
+from luoshi.model import Document, Facts
 from luoshi.services import citations
 from luoshi.store import open_store
 from luoshi.store.schema import CitedMentionRow, DocumentRow
 
 
-def timed(fn, rounds: int = 5) -> float:  # type: ignore[no-untyped-def]
+def timed(fn, rounds: int = 5) -> float:
     """Median milliseconds of ``fn()`` over ``rounds`` calls."""
     times = []
     for _ in range(rounds):
@@ -76,7 +77,7 @@ def bench_per_document(n: int) -> dict[str, float]:
     docs = [to_simplified(t) for t in texts(n)]
     cited = [[(d.title, d.span.start, d.span.end) for d in find_citations(s)] for s in docs]
 
-    def run(fn) -> float:  # type: ignore[no-untyped-def]
+    def run(fn) -> float:
         best = float("inf")
         for _ in range(3):
             t0 = time.perf_counter()
@@ -98,8 +99,9 @@ def bench_per_document(n: int) -> dict[str, float]:
 
 def bench_write(n: int, rounds: int) -> dict[str, float]:
     items = [document_from_text(t, f"w{i}") for i, t in enumerate(texts(n, seed=11))]
-    pairs = [(d, extract(d)) for d in items]
-    on, off = [], []
+    pairs: list[tuple[Document, Facts | None]] = [(d, extract(d)) for d in items]
+    on: list[float] = []
+    off: list[float] = []
     for r in range(rounds):
         for indexed in (r % 2 == 0, r % 2 == 1):
             with tempfile.TemporaryDirectory() as tmp:

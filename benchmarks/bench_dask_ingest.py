@@ -58,7 +58,8 @@ def children_cpu() -> float:
 
 def run(args: list[str]) -> tuple[float, float, float]:
     """Wall-clock seconds, CPU seconds and peak memory (MB) of one command."""
-    stop, found = threading.Event(), []
+    stop = threading.Event()
+    found: list[float] = []
     cpu = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -81,7 +82,8 @@ class Databases:
     """New store locations: SQLite files in ``work``, or databases on a PostgreSQL server."""
 
     def __init__(self, work: Path, pg: str | None) -> None:
-        self.work, self.pg, self.made = work, pg, []
+        self.work, self.pg = work, pg
+        self.made: list[str] = []
         self.server = (
             sa.create_engine(make_url(pg).set(database="postgres"), isolation_level="AUTOCOMMIT")
             if pg
@@ -98,6 +100,7 @@ class Databases:
         with self.server.connect() as conn:
             conn.exec_driver_sql(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
         self.made.append(name)
+        assert self.pg is not None  # there is a server only with a URL
         return make_url(self.pg).set(database=name).render_as_string(hide_password=False)
 
     def drop(self) -> None:

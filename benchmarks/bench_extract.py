@@ -21,13 +21,14 @@ from luoshi.demo.generate import readout
 from luoshi.evaluate import load_jsonl, score
 from luoshi.extract import extract
 from luoshi.ingest import document_from_text, read_paths
+from luoshi.model import Document
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 _TITLE = re.compile(r"《([^《》]+)》")
 
 
 def jieba_baseline(doc_id: str, simplified: str) -> dict[str, object]:
-    import jieba.posseg as pseg  # type: ignore[import-untyped]
+    import jieba.posseg as pseg
 
     persons: list[str] = []
     for word, flag in pseg.cut(simplified):
@@ -49,17 +50,19 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=300)
     args = ap.parse_args()
-    import jieba  # type: ignore[import-untyped]
+    import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()  # dictionary load is not counted against the baseline
     rng = random.Random(3)
-    dev_docs = list(read_paths([DEV / "docs"])) if DEV.exists() else []
+    read = list(read_paths([DEV / "docs"])) if DEV.exists() else []
+    dev_docs = [d for d in read if isinstance(d, Document)]
+    assert len(dev_docs) == len(read), [d for d in read if not isinstance(d, Document)]
     generated = [
         document_from_text("\n".join(readout(rng, i).body for _ in range(3)), f"g{i}")
         for i in range(args.docs)
     ]
-    corpus = dev_docs + generated  # type: ignore[operator]
+    corpus = dev_docs + generated
     chars = sum(len(d.text) for d in corpus)
 
     for d in corpus[:20]:  # warm both up (regex compilation, caches) before timing either

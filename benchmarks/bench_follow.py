@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text
 
@@ -51,7 +52,7 @@ GOLD = Path(__file__).resolve().parents[1] / "tests" / "link" / "follow_set"
 BATCH = 1000
 
 
-def fill(store, start: int, stop: int, gold: list, first_size: int, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+def fill(store, start: int, stop: int, gold: list[Any], first_size: int, rng: random.Random) -> None:
     """Readouts ``start``…``stop`` (and the gold documents that fall among them)."""
     every = max(first_size // (len(gold) + 1), 1)
     for begin in range(start, stop, BATCH):
@@ -70,7 +71,7 @@ def fill(store, start: int, stop: int, gold: list, first_size: int, rng: random.
     print(file=sys.stderr)
 
 
-def like_baseline(store, doc_id: int) -> float:  # type: ignore[no-untyped-def]
+def like_baseline(store, doc_id: int) -> float:
     """Seconds per directive when candidates come from LIKE scans instead of the index."""
     _, stats = service.phrase_stats(store)
     with store.engine.connect() as conn:
@@ -95,8 +96,10 @@ def like_baseline(store, doc_id: int) -> float:  # type: ignore[no-untyped-def]
     return (time.perf_counter() - t0) / max(len(directives), 1)
 
 
-def measure(store, gold_ids: dict[str, int], background: list[int], gold: dict, baseline_n: int) -> dict:  # type: ignore[no-untyped-def]
-    out: dict[str, object] = {}
+def measure(
+    store, gold_ids: dict[str, int], background: list[int], gold: dict[str, Any], baseline_n: int
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     with store.engine.connect() as conn:
         out["documents"] = conn.scalar(text("SELECT count(*) FROM documents"))
     t0 = time.perf_counter()
@@ -122,7 +125,7 @@ def measure(store, gold_ids: dict[str, int], background: list[int], gold: dict, 
     out["baseline_like_ms_per_directive_median"] = statistics.median(base) * 1000
     out["ratio_baseline_vs_luoshi"] = (
         out["baseline_like_ms_per_directive_median"] / out["gold_ms_per_directive_median"]
-    )  # type: ignore[operator]
+    )
     texts, predicted = {}, {}
     for name in gold["sources"]:
         result = service.follow_document(store, gold_ids[name])

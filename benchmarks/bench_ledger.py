@@ -17,7 +17,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from luoshi.ledger.report import build_report, render
 from luoshi.ledger.schema import ProgressRow, TaskRow
@@ -57,7 +57,7 @@ def build(ledger: Ledger, n: int, rng: random.Random) -> None:
                         "reporter": "bench",
                     }
                 )
-        conn.execute(ProgressRow.__table__.insert(), rows)
+        conn.execute(insert(ProgressRow), rows)
         for row in rows:  # a 100% report, closed by the office (销号) on the same day
             if row["percent"] == 100:
                 conn.execute(
@@ -108,6 +108,7 @@ def main() -> None:
     t0 = time.perf_counter()
     report = build_report(ledger, as_of)
     html = render(report, "html")
+    assert html is not None
     render(report, "xlsx", work / "report.xlsx")
     ours = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -30,6 +30,7 @@ from luoshi.demo import corpus_path
 from luoshi.demo.generate import readout
 from luoshi.extract import extract
 from luoshi.ingest import document_from_text
+from luoshi.model import Document, Facts
 from luoshi.pipeline import ingest_paths
 from luoshi.services import people
 from luoshi.store import Store, open_store
@@ -38,7 +39,7 @@ from luoshi.store import Store, open_store
 def _add(store: Store, rng: random.Random, n: int, start: int) -> tuple[float, float]:
     """Extract and store ``n`` readouts: (wall seconds, CPU seconds)."""
     began, cpu = time.perf_counter(), time.process_time()
-    docs = []
+    docs: list[tuple[Document, Facts | None]] = []
     for i in range(start, start + n):
         r = readout(rng, i)
         doc = document_from_text(f"{r.title}\n\n{r.body}\n", f"gen-{i:06d}")

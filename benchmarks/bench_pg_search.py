@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -55,7 +56,7 @@ def read_all(folder: Path, with_facts: bool) -> list[Items]:
 def store_all(store: Store, batches: list[Items]) -> float:
     t0 = time.perf_counter()
     for items in batches:
-        store.run(lambda conn, items=items: store.add_documents(conn, items))
+        store.run(partial(store.add_documents, items=items))
     return time.perf_counter() - t0
 
 
@@ -120,7 +121,7 @@ def main() -> None:
                 for batch in process_partition(part, Options(with_facts=False)):
                     for label, store in stores.items():
                         t0 = time.perf_counter()
-                        store.run(lambda conn, s=store, b=batch: s.add_documents(conn, b.items))
+                        store.run(partial(store.add_documents, items=batch.items))
                         spent[label] += time.perf_counter() - t0
                     count += len(batch.items)
             out["large_build"] = {
@@ -133,7 +134,7 @@ def main() -> None:
         with stores["postgresql"].engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")  # as autovacuum would have after a bulk load
         times: dict[str, list[float]] = {k: [] for k in stores}
-        per_query: dict[str, object] = {}
+        per_query: dict[str, dict[str, float | bool]] = {}
         for q in QUERIES:
             found: dict[str, list[str]] = {}
             mine: dict[str, list[float]] = {k: [] for k in stores}
@@ -156,7 +157,7 @@ def main() -> None:
             "runs": args.runs,
             **{f"{k}_p50_ms": round(statistics.median(v), 2) for k, v in times.items()},
             **{f"{k}_p95_ms": round(percentile(v, 0.95), 2) for k, v in times.items()},
-            "same_top20_queries": sum(1 for v in per_query.values() if v["same_top20"]),  # type: ignore[index]
+            "same_top20_queries": sum(1 for v in per_query.values() if v["same_top20"]),
             "load_average": os.getloadavg()[0],
             "per_query": per_query,
         }

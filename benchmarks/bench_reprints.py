@@ -41,6 +41,7 @@ import time
 from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import select
@@ -50,6 +51,8 @@ from luoshi.ingest import document_from_text
 from luoshi.link import reprints
 from luoshi.link.reprints import Fingerprint
 from luoshi.store import open_store, stories
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAUSE = re.compile(r"[，。；！？,;\n\"“”]")
@@ -120,7 +123,7 @@ def fingerprint_by_rows(text: str) -> Fingerprint:
     return Fingerprint(ordered, hashes, sig, tuple(reprints.band_keys(sig)) if hashes.size else ())
 
 
-def per_doc(fn: Callable[[str], object], items: list[str], clock: Callable[[], float]) -> float:
+def per_doc(fn: Callable[[T], object], items: list[T], clock: Callable[[], float]) -> float:
     t0 = clock()
     for item in items:
         fn(item)
@@ -150,8 +153,8 @@ def bench_signature(n: int, texts: Texts, rounds: int = 5) -> dict[str, float]:
     out["characters_mean_short"] = statistics.mean(len(reprints.normalise(t)) for t in short)
     sample = [reprints.shingles(t).tolist() for t in long[:50]]
     out["baseline_python_minhash_ms"] = per_doc(
-        lambda h: python_minhash(h, a, b),  # type: ignore[arg-type]
-        sample,  # type: ignore[arg-type]
+        lambda h: python_minhash(h, a, b),
+        sample,
         time.process_time,
     )
     out["ratio_by_rows_vs_signature_cpu"] = out["baseline_by_rows_cpu_ms"] / out["signature_cpu_ms"]
@@ -198,7 +201,7 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
     cpu: dict[str, list[float]] = {name: [] for name in (*names, "link")}
     rows: list[int] = []
 
-    def timed(name: str, fn: Callable[[], object]) -> object:
+    def timed(name: str, fn: Callable[..., T]) -> T:  # `...`: the lambdas bind loop variables as defaults
         w, c = time.perf_counter(), time.thread_time()
         result = fn()
         cpu[name].append(time.thread_time() - c)
@@ -222,7 +225,7 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
         index_check = (time.perf_counter() - w, time.process_time() - c)
         for fp, keys in zip(prints, nowhere, strict=True):
             found = timed("lookup", lambda fp=fp: stories.candidates(conn, fp.keys))
-            rows.append(sum(map(len, found.values())))  # type: ignore[attr-defined]
+            rows.append(sum(map(len, found.values())))
             timed("lookup_in_memory", lambda fp=fp: index.candidates(fp.keys))
             timed("lookup_no_match", lambda keys=keys: stories.candidates(conn, keys))
             timed(

@@ -83,7 +83,9 @@ def main() -> None:
         write_corpus(corpus, args.docs, parts=4, seed=1)
     size = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
     n = sum(1 for _ in corpus.rglob("*.txt"))
-    modes = {"with_facts": []} | ({"no_facts": ["--no-facts"]} if args.no_facts_too else {})
+    modes: dict[str, list[str]] = {"with_facts": []}
+    if args.no_facts_too:
+        modes["no_facts"] = ["--no-facts"]
     times: dict[str, dict[str, list[tuple[float, float]]]] = {m: {"old": [], "new": []} for m in modes}
     loads: list[float] = []
     for r in range(args.rounds):

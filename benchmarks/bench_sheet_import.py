@@ -19,7 +19,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-import cn2an  # type: ignore[import-untyped]
+import cn2an
 from openpyxl import Workbook
 
 from luoshi.ledger.excel import export_sheet, import_sheet

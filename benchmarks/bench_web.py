@@ -87,7 +87,7 @@ def build(db: str, documents: int, tasks: int) -> dict[str, float]:
     return out
 
 
-def old_place_filter(store, place: str, limit: int = 20) -> list[int]:  # type: ignore[no-untyped-def]
+def old_place_filter(store, place: str, limit: int = 20) -> list[int]:
     """/documents before the facet columns: every document's facts read and tested in Python."""
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
     stmt = select(DocumentRow.id, DocumentRow.facts).order_by(day.desc(), DocumentRow.id.desc())
@@ -110,7 +110,7 @@ def before_and_after(db: str) -> dict[str, float]:
     day = date.fromisoformat(AS_OF)
     timings: dict[str, float] = {}
 
-    def timed(name: str, work) -> None:  # type: ignore[no-untyped-def]
+    def timed(name: str, work) -> None:
         t0 = time.perf_counter()
         work()
         timings[name] = round((time.perf_counter() - t0) * 1000, 1)

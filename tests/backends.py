@@ -9,7 +9,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ ENV = "LUOSHI_TEST_PG"
 HOW = f"set {ENV}=postgresql+psycopg://USER@/luoshi_test?host=SOCKET_DIR&port=PORT (see .ci/run)"
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"PostgreSQL is required in CI: {reason}")
     pytest.skip(f"PostgreSQL tests skipped: {reason}; {HOW}")

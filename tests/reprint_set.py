@@ -154,7 +154,8 @@ def build(stories: int = 90, singles: int = 120, seed: int = 1206) -> list[Copy]
 
 def pairs(copies: list[Copy]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """(reprint pairs, other pairs) as index pairs into ``copies``."""
-    same, other = set(), set()
+    same: set[tuple[int, int]] = set()
+    other: set[tuple[int, int]] = set()
     for i, j in combinations(range(len(copies)), 2):
         (same if copies[i].story == copies[j].story else other).add((i, j))
     return same, other

@@ -39,7 +39,7 @@ def _part(module: str) -> str:
 
 
 def _imports() -> list[tuple[str, str, int]]:
-    found = []
+    found: list[tuple[str, str, int]] = []
     for path in sorted(SRC.rglob("*.py")):
         if "migrations" in path.parts:
             continue

@@ -32,7 +32,7 @@ def test_json_lists_each_directive_with_its_later_mentions(gold_db):
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
     assert found["document"]["name"] == "s04" and found["document"]["date"] == "2024-06-12"
-    by_quote = {q: {} for q in expected("s04")}
+    by_quote: dict[str, dict[str, str]] = {q: {} for q in expected("s04")}
     for d in found["directives"]:
         for quote in by_quote:
             if quote in d["text"]:

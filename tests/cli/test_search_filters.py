@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -16,7 +17,7 @@ READOUTS = {
 }
 
 
-def _search(db: str, *args: str) -> dict:
+def _search(db: str, *args: str) -> dict[str, Any]:
     result = runner.invoke(app, ["search", "前海", "--db", db, "--json", *args])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)

@@ -2,6 +2,7 @@
 fictional officials; each checked in simplified and in traditional script, spans included."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -235,7 +236,7 @@ def test_evaluation_sets_meet_the_ledger_target(name):
 
 
 def test_scoring_of_the_ledger_fields_follows_the_shared_scorer():
-    gold = {
+    gold: dict[str, dict[str, Any]] = {
         "a": {
             "id": "a",
             "chair": ["周明远"],
@@ -244,7 +245,7 @@ def test_scoring_of_the_ledger_fields_follows_the_shared_scorer():
         },
         "b": {"id": "b"},  # an older line: not scored on the new fields
     }
-    pred = [
+    pred: list[dict[str, Any]] = [
         {
             "id": "a",
             "chair": ["周明远"],

@@ -103,7 +103,7 @@ def test_one_bad_file_in_a_batch_of_each_kind(db, tmp_path):
             )
             assert orphans == 0, table.__tablename__
         for table in (MentionRow, CitationRow, TaskBatchRow, DirectiveRow):
-            per_doc = dict(
+            per_doc: dict[int, int] = dict(
                 conn.execute(select(table.document_id, func.count()).group_by(table.document_id)).all()
             )
             assert set(per_doc) == set(docs), table.__tablename__  # each good document has its facts

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from sharedfiles import shared_dir
 
 from luoshi.ingest import document_from_text, read_path
-from luoshi.model import Span
+from luoshi.model import Document, Span
 
 PAGE = """<html><head><title>前海合作区召开会议</title><script>var x=1;</script></head><body>
 <div>当前位置: 首页 &gt; 要闻动态</div><h1>前海合作区召开会议</h1>
@@ -18,6 +18,7 @@ def test_html_furniture_removed_and_metadata_read(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(PAGE, encoding="utf-8")
     (doc,) = list(read_path(path))
+    assert isinstance(doc, Document)
     assert doc.title == "前海合作区召开会议"
     assert doc.published == "2024-09-25"
     assert doc.source_site == "深圳特区报"
@@ -43,6 +44,7 @@ def test_first_seed_loses_its_glosses():
     seeds = shared_dir("seeds")
     first = sorted(Path(seeds).iterdir())[0]
     (doc,) = list(read_path(first))
+    assert isinstance(doc, Document)
     assert "(wǎng)" in doc.original
     assert "(wǎng)" not in doc.text and "(qū)" not in doc.text
     assert doc.published == "2025-05-07"

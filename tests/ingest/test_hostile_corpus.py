@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostile import KINDS, Expect, write_corpus
@@ -54,7 +55,7 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, Expect], str]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Expect], str]:
     root = tmp_path_factory.mktemp("hostile")
     expectations = write_corpus(root / "corpus")
     db = str(root / "hostile.db")
@@ -108,7 +109,11 @@ def test_hostile_input(run, name):
     store = open_store(db)
     for key, word in expect.stored.items():
         assert key in outcome["added"], outcome["rejected"].get(key, "not reported")
-        found = {store.load_document(hit.document_id).source_path for hit in store.search(word, limit=20)}
+        found: set[str | None] = set()
+        for hit in store.search(word, limit=20):
+            doc = store.load_document(hit.document_id)
+            assert doc is not None
+            found.add(doc.source_path)
         assert any(path.endswith(key) for path in found if path), (word, found)
     for key, warning in expect.warnings.items():
         assert (key, warning) in outcome["warnings"], [w for k, w in outcome["warnings"] if k == key]

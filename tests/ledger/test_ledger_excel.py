@@ -27,7 +27,7 @@ def sheet(tmp_path) -> Path:
 
 def _count(ledger: Ledger, table) -> int:
     with ledger.store.engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(table))
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def _id(ledger: Ledger, code: str) -> int:
@@ -226,9 +226,11 @@ def test_report_formats_and_reminders(ledger, sheet, tmp_path):
     assert sum(data["counts"].values()) == 9 and data["counts"]["done"] == 1
     assert any(t["code"] == "3.1" for t in data["due_soon"])
     html = render(report, "html")
+    assert html is not None
     assert "<svg" in html and "<script" not in html  # charts inline, nothing fetched
     assert 'src="http' not in html and 'href="http' not in html
-    assert "逾期事项" in render(report, "md")
+    md = render(report, "md")
+    assert md is not None and "逾期事项" in md
     render(report, "xlsx", tmp_path / "r.xlsx")
     assert "各单位" in load_workbook(tmp_path / "r.xlsx").sheetnames
     reminders = ledger.reminders(as_of)

@@ -47,7 +47,7 @@ def _view(ledger: Ledger, code: str, as_of: date):
 
 def _count(ledger: Ledger, table) -> int:
     with ledger.store.engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(table))
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def test_a_full_report_awaits_closure_and_only_the_office_closes_it(ledger):
@@ -336,6 +336,7 @@ def test_the_report_ranks_units_and_counts_changes_since_the_last_issue(ledger, 
     assert first["number"] == 1 and ledger.snapshot(date(2026, 5, 1), TITLE)["id"] == first["id"]
     ledger.report_progress(_id(ledger, "3.1"), date(2026, 5, 20), "上线", 100)
     r = build_report(ledger, date(2026, 5, 28), TITLE)
+    assert r.baseline is not None
     assert (r.number, r.issued, r.baseline["number"]) == (2, False, 1)
     assert {c["task"]: c["changes"]["status"] for c in r.changes}["3.1"][1] == "awaiting_closure"
     assert [t.code for t in r.awaiting] == ["3.1"]
@@ -344,14 +345,17 @@ def test_the_report_ranks_units_and_counts_changes_since_the_last_issue(ledger, 
     assert ranks["市司法局"][1] is None  # ongoing work only
     assert [u.rank for u in r.units] == sorted(u.rank for u in r.units)
     md = render(r, "md")
+    assert md is not None
     assert "第2期（未发布）" in md and "办结率" in md and "与第1期（截至2026-05-01）相比" in md
     # Chinese first: the 依据 column and every heading in Chinese (the English words in the text
     # are not ours: none in this sheet).
     assert re.findall(r"[A-Za-z]{3,}", md) == []
     html = render(r, "html")
+    assert html is not None
     assert "<style>" in html and "督查室" in html and "@page" in html and "<script" not in html
     with using_language("en"):
         english = render(build_report(ledger, date(2026, 5, 28), TITLE), "md")
+    assert english is not None
     assert "points behind" in english and "No. 2 (not issued)" in english and "落后" not in english
 
 

@@ -132,6 +132,7 @@ def test_the_report_on_a_real_progress_sheet_keeps_what_the_office_reported(tmp_
     report = build_report(ledger, date(2022, 8, 31), views[0].programme)
     assert report.counts["done"] == 12 and report.counts["at_risk"] == 5
     text = render(report, "md")
+    assert text is not None
     assert "表内填报与研判不一致（12）" in text and "表内填报已完成但无完成日期" in text
     assert "表内填报“滞后”" in text
     # No English words of ours in the Chinese report (the office's own "HPV" stays).

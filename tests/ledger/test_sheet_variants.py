@@ -131,7 +131,7 @@ def test_columns_are_found_by_meaning_under_a_header_low_in_the_sheet(ledger, tm
 
 
 def test_a_header_over_two_rows_and_dated_progress_columns(ledger, tmp_path):
-    rows = [
+    rows: list[list[Any]] = [
         ["2026年为民办实事推进情况表"],
         ["序号", "民生实事", "责任单位", None, "推进情况", None, "是否达序"],
         [None, None, "牵头单位", "配合单位", "1-10月", "1-11月", None],
@@ -169,7 +169,7 @@ def test_without_a_task_column_it_says_in_chinese_what_it_saw_and_what_is_missin
 
 
 def test_numbering_as_offices_write_it(ledger, tmp_path):
-    rows = [
+    rows: list[list[Any]] = [
         ["序号", "重点任务", "牵头单位", "完成时限"],
         ["一、基础设施（3项）"],
         ["（1）", "新建公交首末站", "县交通局", "2026年10月"],
@@ -276,6 +276,7 @@ def test_formulas_are_text_in_and_out(ledger, tmp_path):
     ]
     import_sheet(ledger, _sheet(tmp_path / "i.xlsx", rows))
     t = _tasks(ledger, date(2030, 1, 1))["1"]  # no date in the sheet: the progress is reported today
+    assert t.progress_text is not None
     assert t.title.startswith("=HYPERLINK") and t.progress_text.startswith("=cmd")
     out = tmp_path / "out.xlsx"
     export_sheet(ledger.tasks(date(2030, 1, 1)), out, "台账")
@@ -324,7 +325,7 @@ def test_an_updated_sheet_updates_its_programme(ledger, tmp_path):
     assert [t.code for t in ledger.tasks(date(2026, 6, 1))] == ["1", "2", "3"]
 
 
-def _patched(src: Path, dest: Path, change) -> Path:  # type: ignore[no-untyped-def]
+def _patched(src: Path, dest: Path, change) -> Path:
     import zipfile
 
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:

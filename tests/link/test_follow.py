@@ -37,7 +37,7 @@ def target(
     return F.Target(key, s, day, group=7, scope=F.scope_names(title), places=F.scope_names(title + s))
 
 
-def later(text: str, key: int = 100, day: str = "2024-10-28", title: str | None = None) -> F.Candidate:
+def later(text: str, key: int = 100, day: str | None = "2024-10-28", title: str | None = None) -> F.Candidate:
     return F.Candidate(key, day, to_simplified(title) if title else None, to_simplified(text))
 
 

@@ -34,8 +34,11 @@ def test_link_precision_and_recall_on_the_gold_set(db):
     print(result.output)
     assert result.exit_code == 0, result.output
     row = re.search(rf"^{message('follow.eval.links')}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", result.output, re.M)
+    assert row, result.output
     p, r, _ = map(float, row.groups())
-    accuracy = float(re.search(r"([\d.]+)（\d+/\d+）", result.output).group(1))
+    share = re.search(r"([\d.]+)（\d+/\d+）", result.output)
+    assert share, result.output
+    accuracy = float(share.group(1))
     assert p >= 0.90 and r >= 0.80
     assert accuracy >= 0.85
     assert "未抽取到" not in result.output

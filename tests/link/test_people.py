@@ -3,6 +3,8 @@ clustered by name and evidence, careers in date order, successors. Pure: no stor
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from luoshi.extract.gazetteer import post_heads
@@ -64,7 +66,11 @@ def test_a_documents_home_is_where_its_posts_and_places_are():
 
 
 def seen(
-    doc: int, name: str, day: str | None, *posts: str | tuple[str, str, str], home: dict | None = None
+    doc: int,
+    name: str,
+    day: str | None,
+    *posts: str | tuple[str, str, str],
+    home: dict[str, Any] | None = None,
 ) -> Sighting:
     shown = [Shown(p, (0, len(p))) if isinstance(p, str) else Shown(p[0], (0, 1), p[1], p[2]) for p in posts]
     return Sighting(doc, name, day, shown, dict(home or {}), (0, len(name)), ref=doc)

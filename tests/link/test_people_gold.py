@@ -19,7 +19,7 @@ FOLDER = Path(__file__).with_name("people_set")
 
 
 @cache
-def _make():  # type: ignore[no-untyped-def]
+def _make():
     """The generator of the set (tests/link/people_set/make.py), imported from its file."""
     spec = importlib.util.spec_from_file_location("people_set_make", FOLDER / "make.py")
     assert spec and spec.loader
@@ -71,7 +71,7 @@ def test_the_committed_set_is_what_its_generator_writes():
     assert gold["people"] == dict(spans)
 
 
-def _gold(mentions: dict[tuple[str, int, int], str], incompatible=()) -> PeopleGold:  # type: ignore[no-untyped-def]
+def _gold(mentions: dict[tuple[str, int, int], str], incompatible=()) -> PeopleGold:
     names = {item: "张三" if item[1] == 0 else "李四" for item in mentions}
     return PeopleGold(mentions, names, list(incompatible))
 

@@ -31,7 +31,7 @@ def labelled() -> list[Copy]:
 
 
 @pytest.fixture(scope="module")
-def linked(labelled, tmp_path_factory):  # type: ignore[no-untyped-def]
+def linked(labelled, tmp_path_factory):
     """The labelled set stored through the real write path, in batches of 64 (so that copies
     meet both earlier batches in the store and peers in their own batch)."""
     store = open_store(str(tmp_path_factory.mktemp("reprints") / "r.db"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from backends import query
@@ -20,7 +21,7 @@ from luoshi.store import open_store
 GOLD = Path(__file__).resolve().parents[1] / "link" / "people_set"
 
 
-def careers(found: dict) -> list[list[tuple[str, str | None, str | None]]]:
+def careers(found: dict[str, Any]) -> list[list[tuple[str, str | None, str | None]]]:
     return [[(r["post"], r["first_seen"], r["last_seen"]) for r in p["posts"]] for p in found["people"]]
 
 
@@ -121,9 +122,9 @@ def test_decisions_that_cannot_be_made(db):
     with pytest.raises(people.PeopleError) as e:
         people.merge(store, qin, zhou, "someone")
     assert e.value.key == "people.merge_names" and "覃建国" in str(e.value)
-    for args, key in (((qin, qin), "people.merge_same"), ((qin, 999999), "people.no_person")):
+    for (first, second), key in (((qin, qin), "people.merge_same"), ((qin, 999999), "people.no_person")):
         with pytest.raises(people.PeopleError) as e:
-            people.merge(store, *args, "someone")
+            people.merge(store, first, second, "someone")
         assert e.value.key == key
     with pytest.raises(people.PeopleError) as e:
         people.split(store, qin, posts=["广州市市长"], actor="someone")
@@ -146,9 +147,8 @@ def test_the_successor_of_a_tasks_leader(db):
     assert found and found["post"] == "深圳市市长" and found["successor"]["name"] == "周正清"
     assert found["successor"]["first_seen"] == "2022-11-09"
     # a 责任领导 cell names the leader
-    assert (
-        people.task_successor(store, {"leader": "市长覃建国", "source": {}})["successor"]["name"] == "周正清"
-    )  # type: ignore[index]
+    named = people.task_successor(store, {"leader": "市长覃建国", "source": {}})
+    assert named and named["successor"]["name"] == "周正清"
     # the holder now has no successor; a name the documents do not know has none either
     assert people.task_successor(store, {"leader": "周正清", "source": {}}) is None
     assert people.task_successor(store, {"leader": "无名氏", "source": {}}) is None

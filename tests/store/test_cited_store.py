@@ -110,7 +110,9 @@ def test_a_short_form_learnt_later_applies_to_earlier_documents_until_it_is_ambi
     _add(store, OTHER_QIANHAI)  # another document gives the same short form to another title
     index = citations.cited_index(store)
     assert index.by_key[FULL].documents == 1 and index.by_key["前海方案"].documents == 1
-    assert [e["document_id"] for e in citations.cited_page(store, short_id).entries] == [alone]
+    page = citations.cited_page(store, short_id)
+    assert page is not None
+    assert [e["document_id"] for e in page.entries] == [alone]
 
 
 def test_documents_stored_before_migration_0012_are_indexed_afterwards(db):
@@ -125,6 +127,7 @@ def test_documents_stored_before_migration_0012_are_indexed_afterwards(db):
         from luoshi.store.schema import DocumentRow
 
         facts = conn.scalar(select(DocumentRow.facts).where(DocumentRow.id == ids[0]))
+        assert facts is not None
         facts.pop("outcomes")
         conn.execute(update(DocumentRow).where(DocumentRow.id == ids[0]).values(facts=facts))
     store = open_store(db)
@@ -161,7 +164,7 @@ def test_two_writers_citing_a_new_title_at_once(db):
     errors: list[BaseException] = []
     started = threading.Barrier(2)
 
-    def write(store, i):  # type: ignore[no-untyped-def]
+    def write(store, i):
         try:
             started.wait()
             _add(store, DEFINES.replace("3月9日", f"3月{10 + i}日") + f"（第{i}稿）")

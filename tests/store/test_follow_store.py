@@ -112,6 +112,7 @@ def test_accepting_a_suggestion_records_progress_through_the_ledger(gold_store):
     assert report["date"] == done.day and report["percent"] == 100 and done.text in report["text"]
     # A completion report makes the task await the office's 销号 (待销号), never done by itself.
     assert task["done_date"] is None and task["state"] == "active"
+    assert done.day is not None
     assert ledger.task_detail(bridge, date.fromisoformat(done.day))["status"] == "awaiting_closure"
     audited = query(
         db, "SELECT actor, action FROM audit_log WHERE entity = 'progress' AND entity_id = :t", t=bridge

@@ -4,6 +4,7 @@ facets — the same answers on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from backends import query
@@ -25,7 +26,7 @@ READOUTS = {
 
 
 @pytest.fixture(scope="module")
-def store(module_db: str):  # type: ignore[no-untyped-def]
+def store(module_db: str):
     store = open_store(module_db)
     with store.transaction() as conn:
         for name, text in READOUTS.items():
@@ -34,11 +35,11 @@ def store(module_db: str):  # type: ignore[no-untyped-def]
     return store
 
 
-def names(rows: list[dict]) -> set[str]:
+def names(rows: list[dict[str, Any]]) -> set[str]:
     return {r["name"] for r in rows}
 
 
-def test_the_facet_columns_are_filled_at_ingest(store) -> None:  # type: ignore[no-untyped-def]
+def test_the_facet_columns_are_filled_at_ingest(store) -> None:
     every = store.browse(DocumentFilters(), limit=50).rows
     by_name = {r["name"]: r for r in every}
     assert by_name["sz-2025"]["year"] == 2025 and by_name["sz-2025"]["place"] == "深圳"
@@ -46,7 +47,7 @@ def test_the_facet_columns_are_filled_at_ingest(store) -> None:  # type: ignore[
     assert by_name["zh-2026-trad"]["script"] == "traditional"
 
 
-def test_filters_narrow_and_combine_with_a_search(store) -> None:  # type: ignore[no-untyped-def]
+def test_filters_narrow_and_combine_with_a_search(store) -> None:
     assert names(store.browse(DocumentFilters(year="2026")).rows) == {"sz-2026", "tj-2026", "zh-2026-trad"}
     assert names(store.browse(DocumentFilters(place="深圳")).rows) == {"sz-2025", "sz-2026"}
     assert names(store.browse(DocumentFilters(kind="常務會議")).rows) == {
@@ -67,7 +68,7 @@ def test_filters_narrow_and_combine_with_a_search(store) -> None:  # type: ignor
     assert {h.name for h in hits} == {"sz-2026", "zh-2026-trad"}
 
 
-def test_totals_pages_and_sorts(store) -> None:  # type: ignore[no-untyped-def]
+def test_totals_pages_and_sorts(store) -> None:
     first = store.browse(DocumentFilters(), sort="date", limit=2)
     second = store.browse(DocumentFilters(), sort="date", limit=2, offset=2)
     assert first.total == second.total == len(READOUTS)
@@ -84,7 +85,7 @@ def test_totals_pages_and_sorts(store) -> None:  # type: ignore[no-untyped-def]
     assert store.browse(DocumentFilters(), sort="nonsense").sort == "-date"
 
 
-def test_the_count_of_a_search_is_the_total_of_its_listing(store) -> None:  # type: ignore[no-untyped-def]
+def test_the_count_of_a_search_is_the_total_of_its_listing(store) -> None:
     """``luoshi search`` prints ``count_documents`` above its hits (not a ranked page's total)."""
     cases = [
         DocumentFilters(),
@@ -102,7 +103,7 @@ def test_the_count_of_a_search_is_the_total_of_its_listing(store) -> None:  # ty
     assert counts[:3] == [5, 3, 2] and counts[-1] == 0
 
 
-def test_facets_count_the_filtered_documents(store) -> None:  # type: ignore[no-untyped-def]
+def test_facets_count_the_filtered_documents(store) -> None:
     facets = store.browse(DocumentFilters()).facets
     assert dict(facets["year"]) == {2026: 3, 2025: 1, 2024: 1}
     assert facets["year"][0] == (2026, 3)  # the most frequent first

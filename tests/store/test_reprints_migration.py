@@ -1,12 +1,14 @@
 """Migration 0010 links the documents a store held before it, in batches."""
 
+from sqlalchemy import func, select
+
 from luoshi.demo.generate import readout
 from luoshi.ingest import document_from_text
 from luoshi.store import open_store, stories
 from luoshi.store.migrate import upgrade
 
 
-def _copies():  # type: ignore[no-untyped-def]
+def _copies():
     import random
 
     rng = random.Random(9)
@@ -29,9 +31,7 @@ def test_existing_documents_are_linked_by_the_migration(db_path, monkeypatch):
     store = open_store(db_path)
     with store.engine.connect() as conn:
         total, listed = stories.list_stories(conn)
-        assert conn.scalar(
-            stories.select(stories.func.count()).select_from(stories.ReprintSignatureRow)
-        ) == len(ids)
+        assert conn.scalar(select(func.count()).select_from(stories.ReprintSignatureRow)) == len(ids)
     assert total == 3 and sorted(s.size for s in listed) == [3, 3, 3]
     names = {i: d.id for i, d in zip(ids, _copies(), strict=True)}
     assert all(names[s.canonical_id].endswith("-b") for s in listed)  # the newspaper's copy (来源：某某日报)

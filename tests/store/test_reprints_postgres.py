@@ -13,7 +13,7 @@ from luoshi.store import open_store, stories
 
 
 @pytest.fixture
-def pg_url():  # type: ignore[no-untyped-def]
+def pg_url():
     with postgresql_database() as url:
         yield url
 

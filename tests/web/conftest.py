@@ -6,6 +6,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from webutil import (
@@ -29,7 +30,7 @@ from luoshi.store import open_store
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, module_db: str) -> dict:
+def site(tmp_path_factory: pytest.TempPathFactory, module_db: str) -> dict[str, Any]:
     """A store with a readout, the example ledger and one user per role, on each backend."""
     folder = tmp_path_factory.mktemp("site")
     db = module_db

@@ -1,5 +1,6 @@
 import io
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -83,7 +84,7 @@ def test_changes_need_the_csrf_token(site):
     )
 
 
-CHANGES = {
+CHANGES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     # name: (method, url template, json body or None)
     "progress_own": (
         "post",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 import pytest
 from webutil import login
@@ -23,7 +24,7 @@ READOUTS = {
 
 
 @pytest.fixture(scope="module")
-def browse_site(site: dict) -> dict:
+def browse_site(site: dict[str, Any]) -> dict[str, Any]:
     store = open_store(site["db"])
     with store.transaction() as conn:
         for name, text in READOUTS.items():
@@ -36,7 +37,7 @@ def _rows(html: str) -> list[str]:
     return re.findall(r'<td data-label="[^"]+" class="title"><a href="/documents/\d+">([^<]+)</a>', html)
 
 
-def test_search_shows_the_total_pages_and_facets(browse_site: dict) -> None:
+def test_search_shows_the_total_pages_and_facets(browse_site: dict[str, Any]) -> None:
     client, _ = login(browse_site, "viewer")
     page = client.get("/documents", params={"q": "前海"}).text
     total = 37  # the 36 readouts and the site's own
@@ -52,7 +53,7 @@ def test_search_shows_the_total_pages_and_facets(browse_site: dict) -> None:
     )
 
 
-def test_filters_combine_with_the_search(browse_site: dict) -> None:
+def test_filters_combine_with_the_search(browse_site: dict[str, Any]) -> None:
     client, _ = login(browse_site, "viewer")
     page = client.get("/documents", params={"q": "前海", "place": "深圳", "year": "2024"}).text
     assert "共 4 条" in page and all("深圳" in t for t in _rows(page))
@@ -67,7 +68,7 @@ def test_filters_combine_with_the_search(browse_site: dict) -> None:
     assert partial.startswith('<div id="results"') and "共 12 条" in partial
 
 
-def test_exports_hold_every_row_of_the_listing(browse_site: dict) -> None:
+def test_exports_hold_every_row_of_the_listing(browse_site: dict[str, Any]) -> None:
     client, _ = login(browse_site, "viewer")
     exported = client.get("/documents.csv", params={"q": "前海", "year": "2026"})
     assert exported.headers["content-type"].startswith("text/csv") and exported.text.startswith("\ufeff")
@@ -84,7 +85,7 @@ def test_exports_hold_every_row_of_the_listing(browse_site: dict) -> None:
     assert found["total"] == 12 and dates == sorted(dates, reverse=True)
 
 
-def test_the_ledger_pages_and_exports_its_tasks(browse_site: dict) -> None:
+def test_the_ledger_pages_and_exports_its_tasks(browse_site: dict[str, Any]) -> None:
     client, _ = login(browse_site, "super")
     page = client.get("/ledger", params={"as_of": "2026-05-28"}).text
     assert "共 9 条" in page

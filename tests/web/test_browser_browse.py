@@ -5,6 +5,7 @@ and has no one-character columns. Screenshots are kept in test-artifacts/."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -38,7 +39,7 @@ CELL_CHECK = """() => {
 
 
 @pytest.fixture(scope="module")
-def documents(site: dict) -> dict:
+def documents(site: dict[str, Any]) -> dict[str, Any]:
     store = open_store(site["db"])
     with store.transaction() as conn:
         for name, text in READOUTS.items():
@@ -47,7 +48,7 @@ def documents(site: dict) -> dict:
     return site
 
 
-def _count(page) -> str:  # type: ignore[no-untyped-def]
+def _count(page) -> str:
     return page.locator("#results p.count").inner_text()
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -37,7 +38,7 @@ ALLOWED = {"English", "JSON", "viewer"}
 
 
 @pytest.fixture(scope="module")
-def site(module_db: str) -> dict:
+def site(module_db: str) -> dict[str, Any]:
     store = open_store(module_db)
     docs = [document_from_text(t, f"c{i}") for i, t in enumerate(TEXTS)]
     with store.transaction() as conn:

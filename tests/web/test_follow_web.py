@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -39,7 +40,7 @@ def site(module_db):
     return {"db": module_db, "ids": ids, "tasks": tasks, "road": road}
 
 
-def client_for(site: dict, name: str) -> tuple[TestClient, str]:
+def client_for(site: dict[str, Any], name: str) -> tuple[TestClient, str]:
     client = TestClient(create_app(site["db"]))
     response = client.post("/api/login", json={"name": name, "password": PASSWORD})
     assert response.status_code == 200

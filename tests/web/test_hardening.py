@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 import time
+from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
@@ -21,7 +22,7 @@ from luoshi.web.security import LoginThrottle
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
 
-def _fresh_user(site: dict, role: str = "viewer") -> str:
+def _fresh_user(site: dict[str, Any], role: str = "viewer") -> str:
     name = f"u-{secrets.token_hex(4)}"
     Accounts(open_store(site["db"])).add(name, PASSWORD, role)
     return name

@@ -23,6 +23,13 @@ LATE = 75  # overdue tasks of 市司法局 ("justice"), more than a page of each
 PROGRAMME = "长清单"
 
 
+def _first(pattern: str | re.Pattern[str], text: str, flags: int = 0) -> str:
+    """The first group of the first match of ``pattern`` in ``text`` (the test fails if none)."""
+    found = re.search(pattern, text, flags)
+    assert found, (pattern, text[:200])
+    return found.group(1)
+
+
 @pytest.fixture(scope="module")
 def big(site):
     ledger = Ledger(open_store(site["db"]), actor="setup")
@@ -71,7 +78,7 @@ def test_a_change_shows_at_once_on_the_cached_report_and_dashboard(big):
     before = client.get(url).text
     assert client.get(url).text == before  # the same figures, from the cache
     count = re.compile(r'<div class="card red"><b>(\d+)</b>')
-    assert int(count.search(before).group(1)) == LATE
+    assert int(_first(count, before)) == LATE
     justice, jcsrf = login(big, "justice")
     task = Ledger(open_store(big["db"])).task_page(date.fromisoformat(AS_OF), PROGRAMME, limit=1).views[0]
     done = justice.post(
@@ -81,7 +88,7 @@ def test_a_change_shows_at_once_on_the_cached_report_and_dashboard(big):
     )
     assert done.status_code == 200, done.text
     after = client.get(url).text
-    assert int(count.search(after).group(1)) == LATE - 1  # no longer overdue: awaits 销号
+    assert int(_first(count, after)) == LATE - 1  # no longer overdue: awaits 销号
     assert (
         client.get(f"/api/report?as_of={AS_OF}&programme={PROGRAMME}").json()["counts"]["overdue"] == LATE - 1
     )
@@ -90,22 +97,22 @@ def test_a_change_shows_at_once_on_the_cached_report_and_dashboard(big):
 def test_the_reminders_page_lists_the_first_tasks_per_reason(big):
     client, _ = login(big, "super")
     page = client.get(f"/reminders?as_of={AS_OF}").text
-    card = re.search(r"<h3>市司法局</h3>(.*?)</div>", page, re.S).group(1)
+    card = _first(r"<h3>市司法局</h3>(.*?)</div>", page, re.S)
     overdue = card.count(message("office.reason.overdue") + "：")
     assert overdue == REMINDER_ROWS
-    more = re.search(r'<li class="more">(.*?)</li>', card).group(1)
+    more = _first(r'<li class="more">(.*?)</li>', card)
     assert re.search(r"另有\d+项", more)
 
 
 def test_a_unit_members_home_is_paged(big):
     client, _ = login(big, "justice")
     first = client.get(f"/my?as_of={AS_OF}").text
-    lead = re.search(r'<section id="lead">(.*?)</section>', first, re.S).group(1)
-    total = int(re.search(r"\((\d+)\)</h2>", lead).group(1))
+    lead = _first(r'<section id="lead">(.*?)</section>', first, re.S)
+    total = int(_first(r"\((\d+)\)</h2>", lead))
     assert total > MY_ROWS and lead.count('<a href="/ledger/tasks/') == MY_ROWS
-    nxt = re.search(r'<a rel="next" href="(/my\?[^"]*lead=\d+)#lead"', lead).group(1).replace("&amp;", "&")
+    nxt = _first(r'<a rel="next" href="(/my\?[^"]*lead=\d+)#lead"', lead).replace("&amp;", "&")
     second = client.get(nxt).text
-    rest = re.search(r'<section id="lead">(.*?)</section>', second, re.S).group(1)
+    rest = _first(r'<section id="lead">(.*?)</section>', second, re.S)
     assert rest.count('<a href="/ledger/tasks/') == min(MY_ROWS, total - MY_ROWS)
     ids = set(re.findall(r'/ledger/tasks/(\d+)"', lead)) | set(re.findall(r'/ledger/tasks/(\d+)"', rest))
     assert len(ids) == min(total, 2 * MY_ROWS)  # the second page is the next tasks, not the first again

@@ -124,7 +124,9 @@ def test_a_unit_reports_with_evidence_and_asks_for_closure_the_office_closes_wit
     assert done.status_code == 303 and "ok" in _query(done), _query(done)
     page = client.get(f"/ledger/tasks/{t31}").text
     assert "待销号" in page and "上线通知.pdf" in page and 'id="closure-form"' in page
-    link = re.search(r'href="(/ledger/evidence/\d+)"', page).group(1)
+    found = re.search(r'href="(/ledger/evidence/\d+)"', page)
+    assert found
+    link = found.group(1)
     download = client.get(link)
     assert download.content == b"%PDF-1.4 notice" and "attachment" in download.headers["content-disposition"]
     assert download.headers["content-type"] == "application/octet-stream"
@@ -155,7 +157,9 @@ def test_a_unit_reports_with_evidence_and_asks_for_closure_the_office_closes_wit
     assert _query(asked)["ok"] == message("office.done.closure")
     super_, scsrf = login(site, "super")
     page = super_.get(f"/ledger/tasks/{t31}").text
-    rid = int(re.search(r'action="/ledger/requests/(\d+)/decision"', page).group(1))
+    request = re.search(r'action="/ledger/requests/(\d+)/decision"', page)
+    assert request
+    rid = int(request.group(1))
     assert "办结报告.docx" in page and "评定等次" in page
     assert f"#request-{rid}" in super_.get("/requests").text  # waiting for the office
     refused = _form(
@@ -266,7 +270,9 @@ def test_evidence_is_deleted_by_its_unit_or_the_office_and_the_page_updates(site
     gone = _form(justice, f"/ledger/evidence/{wrong['id']}/delete", {}, csrf=jcsrf)
     assert gone.status_code == 303 and _query(gone)["ok"] == message("office.done.evidence_deleted")
     page = justice.get(gone.headers["location"]).text
-    listed = re.search(r'<section id="evidence">.*?</section>', page, re.S).group(0)
+    section = re.search(r'<section id="evidence">.*?</section>', page, re.S)
+    assert section
+    listed = section.group(0)
     assert "误传材料.pdf" not in listed and "会议照片.png" in listed
     assert re.search(r"删除佐证材料.*误传材料\.pdf", page, re.S)  # the history names it
     assert justice.get(f"/ledger/evidence/{wrong['id']}").status_code == 404

@@ -5,6 +5,7 @@ post of the task's leader. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -19,7 +20,7 @@ from luoshi.web import create_app
 
 
 @pytest.fixture(scope="module")
-def people_site(module_db: str) -> dict:
+def people_site(module_db: str) -> dict[str, Any]:
     store = open_store(module_db)
     ids = add(store, READOUTS)
     ledger = Ledger(store, actor="setup")

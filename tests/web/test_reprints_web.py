@@ -33,6 +33,7 @@ def test_reader_lists_the_other_copies(tmp_path):
     for other, doc in zip(ids, docs, strict=True):
         if other in members and other != members[-1]:
             assert f'href="/documents/{other}"' in page and doc.source_site in page
+            assert doc.source_url is not None
             if doc.source_url.startswith("https://"):
                 assert f'href="{doc.source_url}"' in page
     assert 'href="javascript:' not in page

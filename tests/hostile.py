@@ -23,8 +23,8 @@ from luoshi.ingest.formats import (
     MAX_META_VALUE_CHARS,
 )
 from luoshi.ingest.html import MAX_HTML_DEPTH
-from luoshi.ingest.pipeline import DEFAULT_MAX_BYTES
 from luoshi.messages import message
+from luoshi.settings import DEFAULT_MAX_BYTES
 from luoshi.text import to_traditional
 
 _FIRST = "青白赤玄金银松竹梅兰菊荷桃李杏柳枫槐榆桐"

@@ -7,6 +7,7 @@ import shutil
 import socket
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
@@ -27,7 +28,7 @@ USERS = {
 }
 
 
-def login(site: dict, name: str) -> tuple[TestClient, str]:
+def login(site: dict[str, Any], name: str) -> tuple[TestClient, str]:
     client = TestClient(create_app(site["db"]))
     response = client.post("/api/login", json={"name": name, "password": PASSWORD})
     assert response.status_code == 200, response.text
@@ -55,7 +56,7 @@ def wait_until_serving(base: str, seconds: float = 15.0) -> None:
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # screenshots and downloads, kept by CI
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"  # screenshots and downloads, kept by CI
 
 
 def needs_chromium() -> None:
@@ -71,7 +72,7 @@ def needs_chromium() -> None:
         pytest.skip(reason)
 
 
-def logged_in(browser, server: str, who: str, path: str = "/ledger", width: int = 1280):  # type: ignore[no-untyped-def]
+def logged_in(browser, server: str, who: str, path: str = "/ledger", width: int = 1280):
     """A new browser page logged in as ``who``, on ``path`` (the login form sends it there)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
     page = context.new_page()
