@@ -918,8 +918,13 @@ def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
 
 
 def _home_conflicts(home: set[tuple[str, str]], seats: set[tuple[str, str]]) -> bool:
-    mine = dict(seats)
-    return any(tier in mine and mine[tier] != place for tier, place in home)
+    """Whether the person sat elsewhere at a tier of the document's home, and not in the home's
+    place too (one seen in two cities within the month, moving between them, may be in either).
+    Set order decides nothing (``dict(seats)`` kept one place per tier, whichever came last)."""
+    mine: dict[str, set[str]] = defaultdict(set)
+    for tier, place in seats:
+        mine[tier].add(place)
+    return any(tier in mine and place not in mine[tier] for tier, place in home)
 
 
 def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:

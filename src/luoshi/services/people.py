@@ -416,7 +416,7 @@ def _leader_candidates(conn: Connection, text: str) -> list[str]:
     folded = to_simplified(text)
     for part in _split_cell(folded):
         for n in (4, 3, 2):
-            for candidate in {part[:n], part[-n:]}:
+            for candidate in dict.fromkeys((part[:n], part[-n:])):  # its start first, not by hash
                 if len(candidate) == n and candidate not in out and tables.people_named(conn, candidate):
                     out.append(candidate)
     return out
