@@ -118,7 +118,7 @@ def test_extraction_never_raises_and_spans_point_at_their_text(text):
 
 def test_development_set_meets_the_targets():
     dev = shared_dir("eval", "dev")
-    predictions = [extract(d).to_gold_shape() for d in read_paths([dev / "docs"])]
+    predictions = [extract(d).to_json() for d in read_paths([dev / "docs"])]
     result = score(load_jsonl(dev / "gold.jsonl"), predictions)
     for field in ("persons", "roles", "documents"):
         assert result.prf(field)[2] >= 0.95, (field, result.table())
