@@ -264,8 +264,8 @@ class Facts:
         ``chair``, ``addressees``, ``deadlines``) hold the bare values; ``spans`` the same lists
         with their clean-text spans; ``meetings``, ``directives``, ``places``, ``appointments`` and
         ``outcomes`` their own ``to_json``. ``event_date_span``, ``originals`` (the names and
-        titles in the document's own script, parallel to ``spans``) and each deadline's ``kind``
-        complete it so that ``Facts.from_json`` gives back an equal ``Facts``."""
+        titles in the document's own script, parallel to ``spans``) and ``deadline_kinds``
+        (parallel to ``deadlines``) complete it so that ``Facts.from_json`` gives back an equal ``Facts``."""
         return {
             "id": self.document_id,
             "event_date": self.event_date,
@@ -276,7 +276,7 @@ class Facts:
             "task_batches": [{"count": b.count, "what": b.what} for b in self.task_batches],
             "chair": [p.name for p in self.chair],
             "addressees": [a.name for a in self.addressees],
-            "deadlines": [{"text": d.text, "date": d.date, "kind": d.kind} for d in self.deadlines],
+            "deadlines": [{"text": d.text, "date": d.date} for d in self.deadlines],
             "spans": {
                 "persons": [[p.name, p.span.start, p.span.end] for p in self.persons],
                 "roles": [[r.name, r.post, r.span.start, r.span.end] for r in self.roles],
@@ -292,6 +292,7 @@ class Facts:
                 "chair": [p.name_original for p in self.chair],
                 "documents": [d.title_original for d in self.documents],
             },
+            "deadline_kinds": [d.kind for d in self.deadlines],
             "meetings": [m.to_json() for m in self.meetings],
             "directives": [d.to_json() for d in self.directives],
             "places": [p.to_json() for p in self.places],
@@ -327,6 +328,7 @@ class Facts:
             return [Person(n, Span(a, b), original(key, i)) for i, (n, a, b) in enumerate(rows)]
 
         deadline_values = data.get("deadlines") or []
+        kinds = data.get("deadline_kinds") or []
         deadline_rows = spanned("deadlines", [d.get("text") for d in deadline_values], 1)
         event_span = data.get("event_date_span")
         return cls(
@@ -375,8 +377,8 @@ class Facts:
                 Addressee(n, Span(a, b)) for n, a, b in spanned("addressees", data.get("addressees") or [], 1)
             ],
             deadlines=[
-                DeadlinePhrase(t, v.get("date"), Span(a, b), v.get("kind", "date"))
-                for (t, a, b), v in zip(deadline_rows, deadline_values, strict=True)
+                DeadlinePhrase(t, v.get("date"), Span(a, b), kinds[i] if i < len(kinds) else "date")
+                for i, ((t, a, b), v) in enumerate(zip(deadline_rows, deadline_values, strict=True))
             ],
             appointments=[
                 Appointment(

@@ -227,9 +227,7 @@ def test_spans_of_the_new_fields_point_at_their_text(text):
 @pytest.mark.parametrize("name", ["dev", "dev2"])
 def test_evaluation_sets_meet_the_ledger_target(name):
     folder = shared_dir("eval", name)
-    predictions = [
-        extract(d).to_json() for d in read_paths([folder / "docs"]) if isinstance(d, Document)
-    ]
+    predictions = [extract(d).to_json() for d in read_paths([folder / "docs"]) if isinstance(d, Document)]
     result = score(load_jsonl(folder / "gold.jsonl"), predictions)
     assert result.ledger_f1 is not None and result.ledger_f1 >= 0.85, result.table()
 
