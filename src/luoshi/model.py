@@ -264,7 +264,8 @@ class Facts:
         ``chair``, ``addressees``, ``deadlines``) hold the bare values; ``spans`` the same lists
         with their clean-text spans; ``meetings``, ``directives``, ``places``, ``appointments`` and
         ``outcomes`` their own ``to_json``. ``event_date_span``, ``originals`` (the names and
-        titles in the document's own script, parallel to ``spans``) and ``deadline_kinds``
+        titles in the document's own script where they differ from the simplified ones, by their
+        index in ``spans``) and ``deadline_kinds``
         (parallel to ``deadlines``) complete it so that ``Facts.from_json`` gives back an equal ``Facts``."""
         return {
             "id": self.document_id,
@@ -288,9 +289,17 @@ class Facts:
             },
             "event_date_span": self.event_date_span.to_list() if self.event_date_span else None,
             "originals": {
-                "persons": [p.name_original for p in self.persons],
-                "chair": [p.name_original for p in self.chair],
-                "documents": [d.title_original for d in self.documents],
+                "persons": {
+                    str(i): p.name_original for i, p in enumerate(self.persons) if p.name_original != p.name
+                },
+                "chair": {
+                    str(i): p.name_original for i, p in enumerate(self.chair) if p.name_original != p.name
+                },
+                "documents": {
+                    str(i): d.title_original
+                    for i, d in enumerate(self.documents)
+                    if d.title_original != d.title
+                },
             },
             "deadline_kinds": [d.kind for d in self.deadlines],
             "meetings": [m.to_json() for m in self.meetings],
@@ -308,7 +317,7 @@ class Facts:
     def from_json(cls, data: dict[str, Any]) -> Facts:
         """The facts that ``to_json`` wrote (a document's stored facts, a line of ``luoshi extract
         --jsonl``). Rows stored before a key existed still read: a missing list is empty, a missing
-        original or deadline kind takes its default, and a list without its ``spans`` entry is read
+        original is the simplified name or title, a missing deadline kind ``date``, and a list without its ``spans`` entry is read
         from the bare values with empty spans at 0."""
         spans = data.get("spans") or {}
         originals = data.get("originals") or {}
@@ -319,13 +328,12 @@ class Facts:
                 return [list(row) for row in spans[key]]
             return [[*(v if width > 1 else [v]), 0, 0] for v in bare]
 
-        def original(key: str, i: int) -> str:
-            found = originals.get(key) or []
-            return str(found[i]) if i < len(found) else ""
+        def original(key: str, i: int, name: str) -> str:
+            return str((originals.get(key) or {}).get(str(i), name))
 
         def people(key: str) -> list[Person]:
             rows = spanned(key, data.get(key) or [], 1)
-            return [Person(n, Span(a, b), original(key, i)) for i, (n, a, b) in enumerate(rows)]
+            return [Person(n, Span(a, b), original(key, i, n)) for i, (n, a, b) in enumerate(rows)]
 
         deadline_values = data.get("deadlines") or []
         kinds = data.get("deadline_kinds") or []
@@ -339,7 +347,7 @@ class Facts:
             persons=people("persons"),
             roles=[Role(n, p, Span(a, b)) for n, p, a, b in spanned("roles", data.get("roles") or [], 2)],
             documents=[
-                CitedDocument(t, Span(a, b), original("documents", i))
+                CitedDocument(t, Span(a, b), original("documents", i, t))
                 for i, (t, a, b) in enumerate(spanned("documents", data.get("documents") or [], 1))
             ],
             task_batches=[

@@ -122,8 +122,10 @@ def test_rows_stored_before_the_extended_keys_still_read() -> None:
         "places": [],
     }
     facts = Facts.from_json(old)
-    assert facts.persons == [Person("周明远", Span(4, 7))]
-    assert facts.documents == [CitedDocument("关于推进合作区建设的意见", Span(10, 24))]
+    assert facts.persons == [Person("周明远", Span(4, 7), "周明远")]
+    assert facts.documents == [
+        CitedDocument("关于推进合作区建设的意见", Span(10, 24), "关于推进合作区建设的意见")
+    ]
     assert facts.deadlines == [DeadlinePhrase("年底前", "2025-12-31", Span(40, 43))]
     assert facts.event_date_span is None and not facts.chair and not facts.appointments and not facts.outcomes
     assert Facts.from_json(facts.to_json()) == facts
