@@ -317,8 +317,8 @@ class Facts:
     def from_json(cls, data: dict[str, Any]) -> Facts:
         """The facts that ``to_json`` wrote (a document's stored facts, a line of ``luoshi extract
         --jsonl``). Rows stored before a key existed still read: a missing list is empty, a missing
-        original is the simplified name or title, a missing deadline kind ``date``, and a list without its ``spans`` entry is read
-        from the bare values with empty spans at 0."""
+        original is the simplified name or title, a missing deadline kind ``date``, and a list
+        without its ``spans`` entry is read from the bare values with empty spans at 0."""
         spans = data.get("spans") or {}
         originals = data.get("originals") or {}
 
