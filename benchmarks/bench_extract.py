@@ -74,7 +74,7 @@ def main() -> None:
     t_ours = t_base = 0.0
     for d in corpus:
         t0 = time.perf_counter()
-        ours.append(extract(d).to_gold_shape())
+        ours.append(extract(d).to_json())
         t1 = time.perf_counter()
         base.append(jieba_baseline(d.id, d.simplified))
         t_base += time.perf_counter() - t1

@@ -256,8 +256,17 @@ class Facts:
     appointments: list[Appointment] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
 
-    def to_gold_shape(self) -> dict[str, Any]:
-        """The keys scored by ``shared/eval/score.py`` plus the spans and the richer facts."""
+    def to_json(self) -> dict[str, Any]:
+        """The one stored form of the facts: what the store keeps in a document's ``facts``
+        column, what ``luoshi extract --jsonl`` prints and what ``shared/eval/score.py`` scores.
+
+        The scored keys (``persons``, ``roles``, ``documents``, ``task_batches``, ``event_date``,
+        ``chair``, ``addressees``, ``deadlines``) hold the bare values; ``spans`` the same lists
+        with their clean-text spans; ``meetings``, ``directives``, ``places``, ``appointments`` and
+        ``outcomes`` their own ``to_json``. ``event_date_span``, ``originals`` (the names and
+        titles in the document's own script where they differ from the simplified ones, by their
+        index in ``spans``) and ``deadline_kinds``
+        (parallel to ``deadlines``) complete it so that ``Facts.from_json`` gives back an equal ``Facts``."""
         return {
             "id": self.document_id,
             "event_date": self.event_date,
@@ -278,9 +287,108 @@ class Facts:
                 "addressees": [[a.name, a.span.start, a.span.end] for a in self.addressees],
                 "deadlines": [[d.text, d.span.start, d.span.end] for d in self.deadlines],
             },
+            "event_date_span": self.event_date_span.to_list() if self.event_date_span else None,
+            "originals": {
+                "persons": {
+                    str(i): p.name_original for i, p in enumerate(self.persons) if p.name_original != p.name
+                },
+                "chair": {
+                    str(i): p.name_original for i, p in enumerate(self.chair) if p.name_original != p.name
+                },
+                "documents": {
+                    str(i): d.title_original
+                    for i, d in enumerate(self.documents)
+                    if d.title_original != d.title
+                },
+            },
+            "deadline_kinds": [d.kind for d in self.deadlines],
             "meetings": [m.to_json() for m in self.meetings],
             "directives": [d.to_json() for d in self.directives],
             "places": [p.to_json() for p in self.places],
             "appointments": [a.to_json() for a in self.appointments],
             "outcomes": [o.to_json() for o in self.outcomes],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Facts:
+        """The facts that ``to_json`` wrote (a document's stored facts, a line of ``luoshi extract
+        --jsonl``). Rows stored before a key existed still read: a missing list is empty, a missing
+        original is the simplified name or title, a missing deadline kind ``date``, and a list
+        without its ``spans`` entry is read from the bare values with empty spans at 0."""
+        spans = data.get("spans") or {}
+        originals = data.get("originals") or {}
+
+        def spanned(key: str, bare: list[Any], width: int) -> list[list[Any]]:
+            """``spans[key]``, else the bare values as rows of ``width`` values then ``0, 0``."""
+            if key in spans:
+                return [list(row) for row in spans[key]]
+            return [[*(v if width > 1 else [v]), 0, 0] for v in bare]
+
+        def original(key: str, i: int, name: str) -> str:
+            return str((originals.get(key) or {}).get(str(i), name))
+
+        def people(key: str) -> list[Person]:
+            rows = spanned(key, data.get(key) or [], 1)
+            return [Person(n, Span(a, b), original(key, i, n)) for i, (n, a, b) in enumerate(rows)]
+
+        deadline_values = data.get("deadlines") or []
+        kinds = data.get("deadline_kinds") or []
+        deadline_rows = spanned("deadlines", [d.get("text") for d in deadline_values], 1)
+        event_span = data.get("event_date_span")
+        return cls(
+            document_id=data["id"],
+            event_date=data.get("event_date"),
+            event_date_span=Span(*event_span) if event_span else None,
+            published=data.get("published"),
+            persons=people("persons"),
+            roles=[Role(n, p, Span(a, b)) for n, p, a, b in spanned("roles", data.get("roles") or [], 2)],
+            documents=[
+                CitedDocument(t, Span(a, b), original("documents", i, t))
+                for i, (t, a, b) in enumerate(spanned("documents", data.get("documents") or [], 1))
+            ],
+            task_batches=[
+                TaskBatch(c, w, Span(a, b))
+                for c, w, a, b in spanned(
+                    "task_batches", [[b["count"], b["what"]] for b in data.get("task_batches") or []], 2
+                )
+            ],
+            directives=[
+                Directive(
+                    d["text"],
+                    Span(*d["span"]),
+                    d.get("speaker"),
+                    d.get("addressee"),
+                    d.get("deadline"),
+                    d.get("ordinal"),
+                )
+                for d in data.get("directives") or []
+            ],
+            meetings=[
+                Meeting(
+                    m.get("kind"),
+                    m.get("name"),
+                    Span(*m["span"]),
+                    m.get("chair"),
+                    m.get("place"),
+                    m.get("date"),
+                    list(m.get("speakers") or []),
+                )
+                for m in data.get("meetings") or []
+            ],
+            places=[Place(p["name"], p["kind"], Span(*p["span"])) for p in data.get("places") or []],
+            chair=people("chair"),
+            addressees=[
+                Addressee(n, Span(a, b)) for n, a, b in spanned("addressees", data.get("addressees") or [], 1)
+            ],
+            deadlines=[
+                DeadlinePhrase(t, v.get("date"), Span(a, b), kinds[i] if i < len(kinds) else "date")
+                for i, ((t, a, b), v) in enumerate(zip(deadline_rows, deadline_values, strict=True))
+            ],
+            appointments=[
+                Appointment(
+                    a["name"], a["post"], a["change"], a["word"], Span(*a["span"]), Span(*a["name_span"])
+                )
+                for a in data.get("appointments") or []
+            ],
+            outcomes=[Outcome.from_json(o) for o in data.get("outcomes") or []],
+        )

@@ -72,7 +72,7 @@ def test_facts_carry_the_changes_and_name_their_persons():
         ("深圳市委书记", "start"),
         ("深圳市市长", "end"),
     ]
-    stored = facts.to_gold_shape()["appointments"]
+    stored = facts.to_json()["appointments"]
     assert stored[0] == {
         "name": "覃建国",
         "post": "深圳市委书记",

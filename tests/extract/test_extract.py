@@ -120,7 +120,7 @@ def test_extraction_never_raises_and_spans_point_at_their_text(text):
 def test_development_set_meets_the_targets():
     dev = shared_dir("eval", "dev")
     docs = list(read_paths([dev / "docs"]))
-    predictions = [extract(d).to_gold_shape() for d in docs if isinstance(d, Document)]
+    predictions = [extract(d).to_json() for d in docs if isinstance(d, Document)]
     assert len(predictions) == len(docs), [d for d in docs if not isinstance(d, Document)]
     result = score(load_jsonl(dev / "gold.jsonl"), predictions)
     for field in ("persons", "roles", "documents"):

@@ -205,7 +205,7 @@ def test_directives_take_their_deadline_and_addressee_from_the_same_finders():
 
 def test_scored_form_carries_the_new_fields():
     (f, _) = _both(DATED + "市长周明远主持会议。会议要求各区要在年底前完成。")
-    shape = f.to_gold_shape()
+    shape = f.to_json()
     assert shape["chair"] == ["周明远"]
     assert shape["addressees"] == ["各区"]
     assert shape["deadlines"] == [{"text": "年底前", "date": "2025-12-31"}]
@@ -228,9 +228,7 @@ def test_spans_of_the_new_fields_point_at_their_text(text):
 @pytest.mark.parametrize("name", ["dev", "dev2"])
 def test_evaluation_sets_meet_the_ledger_target(name):
     folder = shared_dir("eval", name)
-    predictions = [
-        extract(d).to_gold_shape() for d in read_paths([folder / "docs"]) if isinstance(d, Document)
-    ]
+    predictions = [extract(d).to_json() for d in read_paths([folder / "docs"]) if isinstance(d, Document)]
     result = score(load_jsonl(folder / "gold.jsonl"), predictions)
     assert result.ledger_f1 is not None and result.ledger_f1 >= 0.85, result.table()
 

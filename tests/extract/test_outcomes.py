@@ -48,7 +48,7 @@ def test_outcomes_with_kind_title_zone_count_date_and_spans(script):
         assert o.sentence.start <= o.span.start < o.span.end <= o.sentence.end
         sentence = doc.simplified[o.sentence.start : o.sentence.end]
         assert sentence.endswith(("。", "\n")) or o.sentence.end == len(doc.simplified)
-    shape = facts.to_gold_shape()["outcomes"][0]
+    shape = facts.to_json()["outcomes"][0]
     assert shape["title"] == "前海累计推出制度创新成果765项" and shape["span"] == [
         facts.outcomes[0].span.start,
         facts.outcomes[0].span.end,

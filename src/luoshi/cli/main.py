@@ -344,7 +344,7 @@ def extract(
             err.print(message("cli.warning_input", key=item.source_path, warning=warning), markup=False)
         facts = run_extract(item)
         if jsonl:
-            print(json.dumps(facts.to_gold_shape(), ensure_ascii=False))
+            print(json.dumps(facts.to_json(), ensure_ascii=False))
             continue
         _print_facts(item, facts)
     if rejected and not jsonl:
@@ -403,7 +403,7 @@ def evaluate(
         if isinstance(item, Rejection):
             err.print(message("cli.rejected_input", key=item.key, reason=item.reason), markup=False)
             continue
-        predictions.append(run_extract(item).to_gold_shape())
+        predictions.append(run_extract(item).to_json())
     result = score(load_jsonl(gold), predictions)
     console.print(result.table(), markup=False)
     if errors:

@@ -397,7 +397,7 @@ class Sighting:
 def sightings_from_facts(
     reader: PostReader, document_id: int, day: str | None, facts: Mapping[str, Any]
 ) -> list[Sighting]:
-    """The sightings of one document from its stored facts (``Facts.to_gold_shape``): every
+    """The sightings of one document from its stored facts (``Facts.to_json``): every
     person, with the posts the text attaches (roles) and the changes of post (appointments)."""
     spans = facts.get("spans") or {}
     shown: dict[str, list[Shown]] = defaultdict(list)

@@ -114,7 +114,7 @@ def _insert_new_pg(conn: Connection, values: list[dict[str, Any]]) -> tuple[dict
 
 
 def _document_row(doc: Document, facts: Facts | None, with_facets: bool = True) -> dict[str, Any]:
-    stored = facts.to_gold_shape() if facts else None
+    stored = facts.to_json() if facts else None
     event_date = facts.event_date if facts else None
     facets = listing.facet_values(stored, event_date, doc.published) if with_facets else {}
     return {

@@ -41,7 +41,7 @@ S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 def facet_values(
     facts: Mapping[str, Any] | None, event_date: str | None, published: str | None
 ) -> dict[str, Any]:
-    """The facet columns of one document from its stored facts (``Facts.to_gold_shape``): the
+    """The facet columns of one document from its stored facts (``Facts.to_json``): the
     year of its day, its place — the first administrative region named (深圳, 北京), else the
     first place, else the meeting's place — and the kind of its first meeting."""
     facts = facts or {}

@@ -60,7 +60,7 @@ class Story(Answer):
 
 class DocumentOut(Answer):
     """A stored document: its clean text and the facts extracted from it (the shape of
-    ``Facts.to_gold_shape``: persons, roles, documents, task_batches, spans, meetings…)."""
+    ``Facts.to_json``: persons, roles, documents, task_batches, spans, meetings…)."""
 
     id: int
     name: str
