@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -715,19 +715,8 @@ def _cluster_name(
     waiting: dict[tuple[str, str] | None, int] = {}
     for r in loose:
         s = groups[r].members[0]
-        day = _ordinal(s.day)
-        home_seats = set(s.home.items())
-        best: tuple[int, int, int] | None = None
-        for g in anchored:  # anchored groups are not joined to each other here: g names one still
-            where = places[g]
-            if (day is not None and _home_conflicts(home_seats, where.around(day, SAME_MONTH))) or groups[
-                root(g)
-            ].clashes_with(groups[root(r)]):
-                continue
-            near = home_seats & where.around(day, SAME_PLACE_YEARS * 366 + 1)
-            candidate = (2 if near else 1, -where.distance(day), g)
-            if best is None or candidate > best:
-                best = candidate
+        # anchored groups are not joined to each other here: each g names one still
+        best = _best_anchor(s, r, anchored, places, lambda i: groups[root(i)])
         single = len(anchored) == 1 and not common_name(name)
         if best and (best[0] >= 2 or single) and join(best[2], r):
             continue
@@ -744,6 +733,32 @@ def _cluster_name(
         for members in careers.values()
     ]
     return sorted(built, key=lambda c: (-len(c.sightings), c.ref))
+
+
+def _best_anchor(
+    s: Sighting,
+    r: int,
+    anchored: Sequence[int],
+    places: Mapping[int, _Where],
+    person: Callable[[int], _Group],
+) -> tuple[int, int, int] | None:
+    """The anchored person a mention without a post (``s``, of group ``r``) is closest to: one
+    whose seats around its day take in the document's home ranks first, then the nearest in
+    time; none whose seats that month conflict with the home or who clashes with ``r``."""
+    day = _ordinal(s.day)
+    home_seats = set(s.home.items())
+    best: tuple[int, int, int] | None = None
+    for g in anchored:
+        where = places[g]
+        if (day is not None and _home_conflicts(home_seats, where.around(day, SAME_MONTH))) or person(
+            g
+        ).clashes_with(person(r)):
+            continue
+        near = home_seats & where.around(day, SAME_PLACE_YEARS * 366 + 1)
+        candidate = (2 if near else 1, -where.distance(day), g)
+        if best is None or candidate > best:
+            best = candidate
+    return best
 
 
 @dataclass
@@ -865,19 +880,7 @@ def extend(
         single = len(anchored) == 1 and not common_name(name)
         for r in loose:
             s = groups[r].members[0]
-            day = _ordinal(s.day)
-            home_seats = set(s.home.items())
-            best: tuple[int, int, int] | None = None
-            for g in anchored:
-                where = places[g]
-                if (day is not None and _home_conflicts(home_seats, where.around(day, SAME_MONTH))) or groups[
-                    root(g)
-                ].clashes_with(groups[root(r)]):
-                    continue
-                near = home_seats & where.around(day, SAME_PLACE_YEARS * 366 + 1)
-                candidate = (2 if near else 1, -where.distance(day), g)
-                if best is None or candidate > best:
-                    best = candidate
+            best = _best_anchor(s, r, anchored, places, lambda i: groups[root(i)])
             if best and (best[0] >= 2 or single):
                 a, b = root(best[2]), root(r)
                 if not groups[a].clashes_with(groups[b]):
