@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from luoshi.extract.deadlines import safe_date
 from luoshi.extract.scan import finditer_near, windows
 from luoshi.model import Span
 
@@ -29,19 +30,12 @@ _LABEL_BEFORE = re.compile(r"(?:发布日期|发布时间|日期|时间|来源|d
 _SENTENCE_START = set("。！？!?\n")
 
 
-def _safe(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
 def _resolve(month: int, day: int, published: date | None, text_year: int | None) -> date | None:
     if published is None:
-        return _safe(text_year, month, day) if text_year else None
-    found = _safe(published.year, month, day)
+        return safe_date(text_year, month, day) if text_year else None
+    found = safe_date(published.year, month, day)
     if found and (found - published).days > 31:
-        found = _safe(published.year - 1, month, day)
+        found = safe_date(published.year - 1, month, day)
     return found
 
 
@@ -121,7 +115,7 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
     taken: list[tuple[int, int]] = []
     for m in finditer_near(_FULL, s, near):
         taken.append(m.span())
-        consider(m.start(), m.end(), _safe(int(m[1]), int(m[2]), int(m[3])))
+        consider(m.start(), m.end(), safe_date(int(m[1]), int(m[2]), int(m[3])))
     for m in finditer_near(_MONTH_DAY, s, near):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -131,10 +125,10 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
         if any(a <= m.start() < b for a, b in taken) or pub is None:
             continue
         day = int(m[1] or m[2])
-        value = _safe(pub.year, pub.month, day) if day <= pub.day else None
+        value = safe_date(pub.year, pub.month, day) if day <= pub.day else None
         if value is None and day > pub.day:
             prev_month = pub.month - 1 or 12
-            value = _safe(pub.year if pub.month > 1 else pub.year - 1, prev_month, day)
+            value = safe_date(pub.year if pub.month > 1 else pub.year - 1, prev_month, day)
         consider(m.start(), m.end(), value)
     if pub is not None:
         # "今天，省委常委会召开扩大会议": the day of publication, when the text says so.

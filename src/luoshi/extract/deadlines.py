@@ -73,11 +73,13 @@ def _num(raw: str) -> int:
     return require_number(raw)
 
 
-def _month_end(y: int, m: int) -> date:
+def month_end(y: int, m: int) -> date:
+    """The last day of month ``m`` of year ``y``."""
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _safe(y: int, m: int, d: int) -> date | None:
+def safe_date(y: int, m: int, d: int) -> date | None:
+    """The date, or None where the calendar has no such day (2月30日)."""
     try:
         return date(y, m, d)
     except ValueError:
@@ -98,7 +100,7 @@ def parse_deadline(
         return Deadline(raw, "ongoing")
     m = _FULL_DATE.search(s)
     if m:
-        full = _safe(int(m[1]), int(m[2]), int(m[3]))
+        full = safe_date(int(m[1]), int(m[2]), int(m[3]))
         return Deadline(raw, "date", full) if full else Deadline(raw, "none")
     if _EVENT_BEFORE.search(s):
         return Deadline(raw, "undated")  # before a named event: the text gives no day
@@ -117,20 +119,20 @@ def parse_deadline(
         if not 1 <= month <= 12:
             return Deadline(raw, "none")
         if day := re.match(r"(\d{1,2})日", s[mm.end() :]):  # "5月31日前"
-            found = _safe(y, month, int(day[1]))
+            found = safe_date(y, month, int(day[1]))
             return Deadline(raw, "date", found) if found else Deadline(raw, "none")
         if re.search(r"上旬", s):
             return Deadline(raw, "date", date(y, month, 10))
         if re.search(r"中旬", s):
             return Deadline(raw, "date", date(y, month, 20))
-        return Deadline(raw, "date", _month_end(y, month))
+        return Deadline(raw, "date", month_end(y, month))
     if re.search(r"(?:本|当|这个)?月(?:底|末)", s) and not re.search(r"年(?:底|末)", s):
         month = reference.month if reference else (today or date.today()).month
-        return Deadline(raw, "date", _month_end(y, month))
+        return Deadline(raw, "date", month_end(y, month))
     q = re.search(r"(?:第)?([一二三四1-4首])季", s)
     if q and not re.search(r"每", s):
         quarter = 1 if q[1] == "首" else _num(q[1])
-        return Deadline(raw, "date", _month_end(y, quarter * 3))
+        return Deadline(raw, "date", month_end(y, quarter * 3))
     if "上半年" in s or "年中" in s:
         return Deadline(raw, "date", date(y, 6, 30))
     if explicit_year or re.search(r"年底|年末|年内|下半年|今年|明年|次年|全年|当年", s):

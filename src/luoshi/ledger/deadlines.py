@@ -4,16 +4,11 @@ are what only the ledger needs: dates from Excel cells and the current period of
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, timedelta
 
-from luoshi.extract.deadlines import Deadline, parse_deadline
+from luoshi.extract.deadlines import Deadline, month_end, parse_deadline
 
 __all__ = ["Deadline", "excel_date", "next_recurring_due", "parse_deadline"]
-
-
-def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
 
 
 def excel_date(value: object) -> date | None:
@@ -30,9 +25,9 @@ def excel_date(value: object) -> date | None:
 def next_recurring_due(period: str, as_of: date) -> date:
     """The end of the current period of a recurring deadline."""
     if period == "month":
-        return _month_end(as_of.year, as_of.month)
+        return month_end(as_of.year, as_of.month)
     if period == "quarter":
-        return _month_end(as_of.year, ((as_of.month - 1) // 3 + 1) * 3)
+        return month_end(as_of.year, ((as_of.month - 1) // 3 + 1) * 3)
     if period == "half-year":
         return date(as_of.year, 6, 30) if as_of.month <= 6 else date(as_of.year, 12, 31)
     return date(as_of.year, 12, 31)

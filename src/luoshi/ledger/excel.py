@@ -11,7 +11,6 @@ the same ledger. Every message comes from luoshi.messages (Chinese first)."""
 
 from __future__ import annotations
 
-import calendar
 import re
 import zipfile
 from collections import Counter
@@ -26,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from luoshi.extract.deadlines import month_end
 from luoshi.ledger.columns import REPEATABLE, meaning
 from luoshi.ledger.deadlines import Deadline, excel_date, parse_deadline
 from luoshi.ledger.service import Ledger, LedgerError, NewTask, TaskView
@@ -112,10 +112,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
 
 
 class _Grid:
@@ -247,7 +243,7 @@ def _dates(lines: list[str], year: int | None) -> tuple[int | None, date | None,
             else:
                 issue = issue or day
         if year and as_of is None and (p := _PERIOD.search(line)) and 1 <= int(p.group(2)) <= 12:
-            as_of = _month_end(year, int(p.group(2)))  # "1-8月份进展情况"
+            as_of = month_end(year, int(p.group(2)))  # "1-8月份进展情况"
     return year, issue, as_of or issue
 
 
@@ -263,7 +259,7 @@ def _column_date(label: str, year: int | None) -> date | None:
             return None
     p = _PERIOD.search(label) or _ONE_MONTH.search(label)
     month = int(p.group(p.lastindex or 1)) if p else 0
-    return _month_end(year, month) if 1 <= month <= 12 else None
+    return month_end(year, month) if 1 <= month <= 12 else None
 
 
 def _percent(value: Any) -> int | None:
@@ -678,14 +674,6 @@ def read_workbook(path: Path, sheet: str | None = None, year: int | None = None)
     for name, reason in skipped:
         out[0].warnings.append(RowError(0, message("import.sheet_skipped", sheet=name, reason=reason)))
     return out
-
-
-def read_sheet(
-    path: Path, year: int | None = None
-) -> tuple[str | None, list[tuple[int, NewTask]], list[RowError]]:
-    """The first ledger sheet of a workbook: its title, tasks (with row numbers) and row errors."""
-    first = read_workbook(path, year=year)[0]
-    return first.title, first.tasks, first.errors
 
 
 def _programme_year(parsed: ParsedSheet, name: str) -> int | None:

@@ -24,7 +24,6 @@ from luoshi.ledger.status import COLOURS, HEX, STATUSES, StatusRules, status_lab
 from luoshi.ledger.workdays import assumption
 from luoshi.messages import language, message
 
-_HEX = HEX  # the name the dashboard's chart used
 # Pale tints of the status colours for whole rows of the xlsx lists (the status cell gets the full colour).
 _TINT = {
     "green": "C8E6C9",

@@ -15,7 +15,6 @@ from luoshi.ledger.deadlines import parse_deadline
 from luoshi.ledger.errors import LedgerError
 from luoshi.ledger.evidence import EvidenceFiles, StagedFile, files_folder
 from luoshi.ledger.records import (
-    TASK_FIELDS,
     NewTask,
     _iso,
 )
@@ -314,15 +313,6 @@ class TaskLedger(LedgerCore):
                 message(refusal, code=task["code"], state=message(f"task_state.{task['state']}"))
             )
         return task
-
-    def update_task(self, task_id: int, **changes: Any) -> None:
-        unknown = set(changes) - set(TASK_FIELDS)
-        if unknown:
-            raise LedgerError(message("ledger.cannot_change", fields="、".join(sorted(unknown))))
-        with self.store.transaction() as conn:
-            before = self._task_row(conn, task_id)
-            conn.execute(update(TaskRow).where(TaskRow.id == task_id).values(**changes))
-            self.audit(conn, "task", task_id, "update", {k: before[k] for k in changes}, changes)
 
     @property
     def files(self) -> EvidenceFiles:

@@ -135,14 +135,3 @@ def backward_schedule(deadline: date, offsets: dict[str, int]) -> dict[str, date
     (倒排: "初稿 15 个工作日前, 征求意见 10 个工作日前…")."""
     last = shift_workdays(deadline, 0)
     return {name: shift_workdays(last, -n) if n else last for name, n in offsets.items()}
-
-
-def workdays_between(start: date, end: date) -> int:
-    """Working days in ``(start, end]``."""
-    days = 0
-    current = start
-    while current < end:
-        current += timedelta(days=1)
-        if is_workday(current):
-            days += 1
-    return days

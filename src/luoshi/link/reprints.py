@@ -44,8 +44,6 @@ RUN = 34  # characters: a passage shorter than this may be template ("研究部�
 MIN_VERBATIM = 0.55
 BLOCK = 4096  # shingles per block of MinHash products: 128 × 4,096 × 4 bytes = 2 MB
 
-_MASK64 = (1 << 64) - 1
-
 
 def _mix(x: Hashes) -> Hashes:
     """splitmix64's finaliser, element-wise (uint64 arithmetic wraps)."""

@@ -290,10 +290,6 @@ def sightings_with_people(conn: Connection, names: Iterable[str]) -> list[tuple[
     return out
 
 
-def sighting_names(conn: Connection) -> list[str]:
-    return list(conn.scalars(select(SightingRow.name).distinct()))
-
-
 # -- people ------------------------------------------------------------------------------------
 
 
