@@ -8,13 +8,10 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from luoshi.cli.common import open_db
+from luoshi.cli.common import DbOption, open_db
 from luoshi.cli.ledger import console, err
 from luoshi.messages import message
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON output.")]
 
 

@@ -4,8 +4,9 @@ names it (``luoshi.cli.main._Commands.invoke``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import typer
 from typer._click.globals import get_current_context  # typer vendors click: its context stack
 
 from luoshi.settings import default_db_path
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
 
 OPENED = "luoshi.db"  # key in the context's meta (shared by a command and its group)
 QUICK_EXIT = "luoshi.quick_exit"
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
+]
 
 
 def open_db(db: str | None, create: bool = True) -> Store:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from luoshi.cli.common import open_db
-from luoshi.cli.ledger import DbOption, ProgrammeOption, _fail, console, err
+from luoshi.cli.common import DbOption, open_db
+from luoshi.cli.ledger import ProgrammeOption, _fail, console, err
 from luoshi.messages import message
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from luoshi.cli.common import open_db
+from luoshi.cli.common import DbOption, open_db
 from luoshi.errors import LedgerError
 from luoshi.ledger.status import PRESETS, StatusRules, status_label
 from luoshi.messages import MESSAGES, message, set_language
@@ -33,7 +33,6 @@ app = typer.Typer(
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file or database URL.")]
 ActorOption = Annotated[str, typer.Option("--as", help="Who makes the change (recorded in the audit log).")]
 ProgrammeOption = Annotated[str | None, typer.Option("--programme", "-p", help="Programme name.")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).")]

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from luoshi.cli.common import QUICK_EXIT, leave_quickly, open_db, opened_db
+from luoshi.cli.common import QUICK_EXIT, DbOption, leave_quickly, open_db, opened_db
 from luoshi.cli.lazy import LazyCommands, builders, built, plain_coercion
 from luoshi.messages import message
 from luoshi.settings import DEFAULT_MAX_BYTES, default_db_path
@@ -129,10 +129,6 @@ def _luoshi() -> None:
 
 # The commands of this module, registered here and built by ``_Commands`` when they run.
 commands = typer.Typer(rich_markup_mode=None)
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="SQLite file or database URL (default: $LUOSHI_DB or ./luoshi.db).")
-]
 
 
 def _db(db: str | None) -> str:

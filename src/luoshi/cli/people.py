@@ -12,8 +12,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from luoshi.cli.common import open_db
-from luoshi.cli.ledger import DbOption, JsonOption, LangOption
+from luoshi.cli.common import DbOption, open_db
+from luoshi.cli.ledger import JsonOption, LangOption
 from luoshi.messages import message, set_language
 
 console = Console(soft_wrap=True, highlight=False)
