@@ -22,6 +22,7 @@ from luoshi.settings import DEFAULT_MAX_BYTES, default_db_path
 
 if TYPE_CHECKING:
     from luoshi.accounts.service import Accounts
+    from luoshi.store import Store
 
 EXIT_REJECTED = 3  # some inputs were rejected (the others were ingested)
 EXIT_STORE = 4  # the database cannot be used: missing, not a database, a folder, unreadable, newer schema
@@ -473,40 +474,19 @@ def demo(
     _demo_ledger(store)
 
 
-def _demo_ledger(store) -> None:  # type: ignore[no-untyped-def]
-    """Import the example 台账 (once), record some progress, print the supervision report."""
-    import tempfile
-    from datetime import date
+def _demo_ledger(store: Store) -> None:
+    """The demo's ledger (``luoshi.demo.walkthrough``), printed."""
+    from luoshi.demo.walkthrough import ledger_walkthrough
 
-    from luoshi.demo.ledger_sheet import TITLE, write_example_sheet
-    from luoshi.ledger.excel import import_sheet
-    from luoshi.ledger.report import build_report, render
-    from luoshi.ledger.service import Ledger
-
-    ledger = Ledger(store, actor="demo", today=date(2026, 5, 28))  # the demo's day
     console.rule("[bold]ledger (台账)")
-    if not any(t.programme == TITLE for t in ledger.tasks(date(2026, 1, 1))):
-        with tempfile.TemporaryDirectory() as tmp:
-            result = import_sheet(ledger, write_example_sheet(Path(tmp) / "台账.xlsx"))
+    done = ledger_walkthrough(store)
+    if done.imported is not None:
         console.print(
-            message("cli.demo_imported", count=len(result.imported), programme=result.programme), markup=False
+            message("cli.demo_imported", count=done.imported, programme=done.programme), markup=False
         )
-        with store.engine.connect() as conn:
-            ids = {code: ledger.task_id(conn, code, TITLE) for code in ("1.1.1", "1.3", "3.1", "2.1")}
-        ledger.report_progress(ids["1.1.1"], date(2026, 3, 25), "新增试点企业52家", 100)
-        ledger.report_progress(ids["1.3"], date(2026, 4, 10), "平台论证完成，已报省政府", 100)
-        ledger.report_progress(ids["3.1"], date(2026, 5, 15), "全程电子化系统联调", 90)
-        ledger.report_progress(ids["2.1"], date(2026, 5, 18), "新增建筑、税务两个互认领域", 40)
-        # A 100% report awaits closure (待销号); the office closes one of them (销号) with a grade.
-        closure = ledger.request(ids["1.3"], "closure", date(2026, 4, 12), "平台论证报告已报省政府，申请办结")
-        ledger.decide(closure, True, date(2026, 4, 20), grade="良好")
-        # 倒排工期: milestones counted back in working days from the deadline.
-        for name, day in ledger.schedule_milestones(
-            ids["2.1"], {"方案初稿": 40, "征求意见": 20, "报批": 5}
-        ).items():
-            console.print(message("cli.demo_milestone", name=name, day=day), markup=False)
-    report = build_report(ledger, date(2026, 5, 28), TITLE)
-    console.print(render(report, "md"), markup=False)
+    for name, day in done.milestones.items():
+        console.print(message("cli.demo_milestone", name=name, day=day), markup=False)
+    console.print(done.report_md, markup=False)
 
 
 user_app = typer.Typer(

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-__all__ = ["corpus_path", "generate", "ledger_sheet"]
+__all__ = ["corpus_path", "generate", "ledger_sheet", "walkthrough"]
 
 
 def corpus_path() -> Path:
