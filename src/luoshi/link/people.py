@@ -659,17 +659,26 @@ def cluster(
     return out
 
 
-def _cluster_name(
-    reader: PostReader, name: str, sightings: list[Sighting], decisions: Decisions
-) -> list[Career]:
-    sightings = sorted(sightings, key=lambda s: (s.day or "9999", s.document_id))
-    index = {s.key: i for i, s in enumerate(sightings)}
+def _apart_labels(
+    decisions: Decisions, index: Mapping[tuple[int, str], int]
+) -> dict[int, set[tuple[int, int]]]:
+    """For each sighting (by position), the office's "apart" decisions it is in and on which side:
+    a group holding one side of a decision never joins a group holding the other."""
     labels: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for k, (left, right) in enumerate(decisions.apart):
         for side, keys in enumerate((left, right)):
             for key in keys:
                 if key in index:
                     labels[index[key]].add((k, side))
+    return labels
+
+
+def _cluster_name(
+    reader: PostReader, name: str, sightings: list[Sighting], decisions: Decisions
+) -> list[Career]:
+    sightings = sorted(sightings, key=lambda s: (s.day or "9999", s.document_id))
+    index = {s.key: i for i, s in enumerate(sightings)}
+    labels = _apart_labels(decisions, index)
     posts = [_fuller(reader, s) for s in sightings]
     groups = [_Group(s, posts[i], labels[i]) for i, s in enumerate(sightings)]
     parent = list(range(len(sightings)))
@@ -800,12 +809,7 @@ def extend(
         key=lambda s: (s.day or "9999", s.document_id),
     )
     index = {s.key: i for i, s in enumerate(sightings)}
-    labels: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    for k, (left, right) in enumerate(decisions.apart):
-        for side, keys in enumerate((left, right)):
-            for key in keys:
-                if key in index:
-                    labels[index[key]].add((k, side))
+    labels = _apart_labels(decisions, index)
     posts = [_fuller(reader, s) for s in sightings]
     parent = list(range(len(sightings)))
     groups: dict[int, _Group] = {}
