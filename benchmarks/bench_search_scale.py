@@ -197,6 +197,7 @@ def old_pg_query(words: list[str]) -> str:
 def old_store(url: str) -> Store:
     store = open_store(url)
     store._newest_matches = old_newest_matches.__get__(store)  # type: ignore[method-assign]
+    store._ids = DocumentRow.id.in_  # type: ignore[method-assign]
     return store
 
 
