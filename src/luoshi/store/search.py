@@ -211,17 +211,23 @@ class DocumentSearch:
             if len(found) >= window or (len(batch) < window and newest <= probe):
                 return found[:window]
             before = batch[-1][0] if len(batch) == window else newest - probe + 1
-        # The index, for the older rows: GIN bitmaps only (a scan in id order, filtering each
-        # row, reads every row when the matches are old), the kept tokens and, apart, the
-        # documents indexed by characters only; every candidate is checked on its text when a
-        # token was left out.
+        # The index, for the older rows, the kept tokens and, apart, the documents indexed by
+        # characters only; every candidate is checked on its text when a token was left out.
+        # When every kept token is common, the planner would read rows in id order (or all of
+        # them), testing each tsvector: for a phrase that is rare though its tokens are not (the
+        # probe just found few in the newest rows), every row. It is held to the GIN index then.
         check = check or len(kept) < len(tokens)
-        settings = conn.execute(
-            text(
-                "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
-                "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)"
-            )
-        ).one()
+        held = all(t in frequency for t in kept)
+        settings = (
+            conn.execute(
+                text(
+                    "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
+                    "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)"
+                )
+            ).one()
+            if held
+            else None
+        )
         try:
             size = window or self.RANK_WINDOW * 10
             partial: list[Any] | None = None  # (the documents indexed by characters only: once)
@@ -255,10 +261,11 @@ class DocumentSearch:
                     break
                 before, size = lowest, size * 4
         finally:
-            conn.execute(
-                text("SELECT set_config('enable_indexscan', :i, true), set_config('enable_seqscan', :s, true)"),
-                {"i": settings[0], "s": settings[1]},
-            )
+            if settings is not None:
+                conn.execute(
+                    text("SELECT set_config('enable_indexscan', :i, true), set_config('enable_seqscan', :s, true)"),
+                    {"i": settings[0], "s": settings[1]},
+                )
         return found[:window] if window is not None else found
 
     def _pg_checked(self, conn: Connection, words: list[str], check: bool, batch: Any) -> list[int]:
