@@ -108,3 +108,23 @@ def test_probe_and_index_agree_at_every_window(db: str, query: str) -> None:
     for window in range(1, len(want) + 2):
         with store.engine.connect() as conn:
             assert store.newest_matches(conn, query_words(query), window) == want[:window], window
+
+
+def test_count_exact_up_to_the_cap_and_estimated_beyond(db: str) -> None:
+    store = open_store(db)
+    with store.transaction() as conn:
+        outcomes = store.add_documents(conn, [(document_from_text(t, name), None) for name, t in corpus()])
+    docs = [(o.document_id, body) for o, (_, body) in zip(outcomes, corpus(), strict=True)]
+    phrase = DocumentFilters.of({"q": "营商环境改革"})
+    truth = len(expected(docs, "营商环境改革"))
+    assert store.count_matches(phrase) == (truth, True) == (store.count_documents(phrase), True)
+    store.COUNT_EXACT = 5  # the newest 5 of 22 matches: one in seven of the newest documents
+    n, exact = store.count_matches(phrase)
+    assert not exact and abs(n - truth) <= truth * 0.25, (n, truth)
+    every = DocumentFilters.of({"q": "营商环境"})  # in every document
+    assert store.count_matches(every) == (len(docs), False)
+    traditional = DocumentFilters.of({"q": "营商环境", "script": "traditional"})
+    kept = sum(1 for _, body in sorted(docs)[-5:] if to_simplified(body) != body)  # of the newest five
+    assert store.count_matches(traditional) == (round(len(docs) * kept / 5), False)
+    store.COUNT_EXACT = 10_000
+    assert store.count_matches(traditional) == (store.count_documents(traditional), True)

@@ -382,6 +382,34 @@ class DocumentSearch:
                 clauses.append(self._among(ids))
             return conn.scalar(listing.where(select(func.count()).select_from(DocumentRow), clauses)) or 0
 
+    COUNT_EXACT = 10_000  # matches of a query counted one by one; beyond, the total is estimated
+
+    def count_matches(self, filters: listing.DocumentFilters) -> tuple[int, bool]:
+        """``count_documents`` for a command line: how many documents the filters select, and
+        whether that is exact. A query's matches are counted up to COUNT_EXACT, newest first;
+        when there are more, the total is estimated from how densely they fall among the newest
+        documents (as the ranking estimates a word's frequency) and the share of them the other
+        filters keep. Counting every match of a common word took 10 s at 1,000,000 documents."""
+        words = fts.query_words(filters.q)
+        if not words:
+            return self.count_documents(filters), True
+        clauses = filters.clauses()
+        cap = self.COUNT_EXACT
+        with self.engine.connect() as conn:
+            ids = self._newest_matches(conn, words, cap + 1)
+            if len(ids) <= cap:
+                if not clauses:
+                    return len(ids), True
+                stmt = select(func.count()).select_from(DocumentRow)
+                return conn.scalar(listing.where(stmt, [*clauses, self._among(ids)])) or 0, True
+            newest = conn.scalar(select(func.max(DocumentRow.id))) or ids[0]
+            matches = cap * newest / (newest - ids[cap - 1] + 1)
+            kept = cap
+            if clauses:
+                stmt = select(func.count()).select_from(DocumentRow)
+                kept = conn.scalar(listing.where(stmt, [*clauses, self._among(ids[:cap])])) or 0
+        return round(matches * kept / cap), False
+
     def _browse(
         self, filters: listing.DocumentFilters, sort: str, limit: int, offset: int, facets: bool, newest: int
     ) -> listing.Listing:
