@@ -85,12 +85,11 @@ def build(args: argparse.Namespace) -> None:
 
     def flush() -> None:
         meta = "{}"
-        docs = [
-            (i, name, hashlib.sha256(body.encode()).hexdigest(), title, "txt", "utf-8", script, body, body)
-            + ("[]", meta, now)
-            for i, name, title, body in batch
-            for script in ["traditional" if (i - 1) % 3 == 0 else "simplified"]
-        ]
+        docs = []
+        for i, name, title, body in batch:
+            script = "traditional" if (i - 1) % 3 == 0 else "simplified"
+            digest = hashlib.sha256(body.encode()).hexdigest()
+            docs.append((i, name, digest, title, "txt", "utf-8", script, body, body, "[]", meta, now))
         rows = [(i, fts.index_row(title, body, to_simplified(body))) for i, _, title, body in batch]
         if lite is not None:
             lite.executemany(
@@ -129,7 +128,9 @@ def build(args: argparse.Namespace) -> None:
         out["sqlite_mb"] = round(Path(args.sqlite).stat().st_size / 1e6, 1)
     if pg is not None:
         t1 = time.perf_counter()
-        pg.execute("SELECT setval(pg_get_serial_sequence('documents', 'id'), (SELECT max(id) FROM documents))")
+        pg.execute(
+            "SELECT setval(pg_get_serial_sequence('documents', 'id'), (SELECT max(id) FROM documents))"
+        )
         pg.execute("SET maintenance_work_mem = '256MB'")
         pg.execute("CREATE INDEX ix_document_terms ON document_terms USING gin (terms)")
         pg.commit()
@@ -165,7 +166,7 @@ def old_newest_matches(self: Store, conn: Connection, words: list[str], window: 
                 "SELECT id, partial FROM document_terms WHERE terms @@ CAST(:q AS tsquery) "
                 "AND id < :before ORDER BY id DESC LIMIT :window"
             ),
-            {"q": old_pg_query(words), "before": before, "window": batch_size},
+            {"q": fts.pg_query(words), "before": before, "window": batch_size},
         ).all()
         doubtful = [i for i, partial in batch if check or partial]
         ok: set[int] = set()
@@ -179,19 +180,6 @@ def old_newest_matches(self: Store, conn: Connection, words: list[str], window: 
             break
         before = batch[-1][0]
     return found[:window] if window is not None else found
-
-
-def old_pg_query(words: list[str]) -> str:
-    """``fts.pg_query`` before session 7: every pair of every word."""
-    pairs: list[str] = []
-    chars: list[str] = []
-    for word in words:
-        pairs.extend([word] if len(word) == 1 else [a + b for a, b in zip(word, word[1:], strict=False)])
-        chars.extend(word)
-    lex = fts._lexeme
-    full = " & ".join(map(lex, dict.fromkeys(pairs)))
-    only = " & ".join(map(lex, [fts.PARTIAL, *dict.fromkeys(chars)]))
-    return f"({full}) | ({only})"
 
 
 def old_store(url: str) -> Store:
@@ -216,7 +204,9 @@ def search(args: argparse.Namespace) -> None:
     times: dict[tuple[str, str], list[float]] = {k: [] for k in stores}
     per_query: dict[str, dict[str, Any]] = {}
     for q in QUERIES:
-        found = {k: [h.document_id for h in s.search(q, limit=20, use_cache=False)] for k, s in stores.items()}
+        found = {
+            k: [h.document_id for h in s.search(q, limit=20, use_cache=False)] for k, s in stores.items()
+        }
         mine: dict[tuple[str, str], list[float]] = {k: [] for k in stores}
         for run in range(args.runs):  # the order alternates: what runs second finds the caches warmer
             for k, store in list(stores.items())[:: -1 if run % 2 else 1]:

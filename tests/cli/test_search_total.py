@@ -19,7 +19,9 @@ def db(tmp_path, db_path):
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(6):
-        (folder / f"{i}.txt").write_text(f"2026年3月{i + 1}日讯 第{i}次会议研究前海合作区建设。", encoding="utf-8")
+        (folder / f"{i}.txt").write_text(
+            f"2026年3月{i + 1}日讯 第{i}次会议研究前海合作区建设。", encoding="utf-8"
+        )
     assert runner.invoke(app, ["ingest", str(folder), "--db", db_path, "-q"]).exit_code == 0
     return db_path
 

@@ -37,12 +37,23 @@ def corpus() -> list[tuple[str, str]]:
     return docs
 
 
-QUERIES = ["营商环境改革", "营商环境", "营商环境改革实施意见", "前海 口岸", "Gdp 前海", "會議", "改革 口岸", "会"]
+QUERIES = [
+    "营商环境改革",
+    "营商环境",
+    "营商环境改革实施意见",
+    "前海 口岸",
+    "Gdp 前海",
+    "會議",
+    "改革 口岸",
+    "会",
+]
 
 
 def expected(docs: list[tuple[int, str]], query: str) -> list[int]:
     words = query_words(query)
-    return [i for i, body in sorted(docs, reverse=True) if all(w in to_simplified(body).lower() for w in words)]
+    return [
+        i for i, body in sorted(docs, reverse=True) if all(w in to_simplified(body).lower() for w in words)
+    ]
 
 
 def test_newest_matches_the_same_by_every_path(db: str) -> None:
@@ -82,13 +93,17 @@ def test_search_pages_unchanged_by_statistics(db: str) -> None:
     with store.transaction() as conn:
         store.add_documents(conn, [(document_from_text(t, name), None) for name, t in corpus()])
     store.RANK_WINDOW = 10
-    before = {q: [(h.name, round(h.score, 6)) for h in store.search(q, limit=12, use_cache=False)] for q in QUERIES}
+    before = {
+        q: [(h.name, round(h.score, 6)) for h in store.search(q, limit=12, use_cache=False)] for q in QUERIES
+    }
     if not store.is_sqlite:
         with store.engine.connect() as conn:
             conn.execute(text("ANALYZE document_terms"))
             conn.commit()
         store._pg_stats = None
-    after = {q: [(h.name, round(h.score, 6)) for h in store.search(q, limit=12, use_cache=False)] for q in QUERIES}
+    after = {
+        q: [(h.name, round(h.score, 6)) for h in store.search(q, limit=12, use_cache=False)] for q in QUERIES
+    }
     assert after == before
     assert all(before.values())
 

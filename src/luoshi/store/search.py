@@ -193,7 +193,7 @@ class DocumentSearch:
         raw, raw_params = _raw_check(words)
         densest = frequency.get(rarest[0], 0.0) if rarest else 0.0  # no more rows than this share match
         probe = int(2 * window / densest) if window and densest else 0  # rows expected to hold 2 windows
-        if probe and window * self.PG_PROBE_COST / densest < densest * rows_counted:
+        if window is not None and probe and window * self.PG_PROBE_COST / densest < densest * rows_counted:
             # the newest rows are likely to fill the window for less than the index's matches cost
             rows = conn.execute(
                 text(
@@ -263,7 +263,9 @@ class DocumentSearch:
         finally:
             if settings is not None:
                 conn.execute(
-                    text("SELECT set_config('enable_indexscan', :i, true), set_config('enable_seqscan', :s, true)"),
+                    text(
+                        "SELECT set_config('enable_indexscan', :i, true), set_config('enable_seqscan', :s, true)"
+                    ),
                     {"i": settings[0], "s": settings[1]},
                 )
         return found[:window] if window is not None else found
