@@ -41,6 +41,7 @@ from sqlalchemy.engine import make_url
 
 from luoshi.demo.generate import readout
 from luoshi.store import Store, fts, open_store
+from luoshi.store.listing import DocumentFilters
 from luoshi.store.schema import DocumentRow
 from luoshi.text.fold import to_simplified, to_traditional
 
@@ -190,7 +191,7 @@ def old_store(url: str) -> Store:
 
 
 def search(args: argparse.Namespace) -> None:
-    engines = {"sqlite": args.sqlite, "postgresql": args.pg}
+    engines = {"sqlite": args.sqlite, "postgresql": args.pg, "sqlite_base": args.sqlite_base}
     stores = {
         (engine, strategy): (open_store if strategy == "new" else old_store)(url)
         for engine, url in engines.items()
@@ -227,7 +228,7 @@ def search(args: argparse.Namespace) -> None:
         summary[f"{e}_{s}_p50_ms"] = round(statistics.median(v), 2)
         summary[f"{e}_{s}_p95_ms"] = round(percentile(v, 0.95), 2)
     for e in engines:
-        if (e, "new") in times:
+        if (e, "new") in times:  # (on SQLite the two strategies are the same code: a noise gauge)
             old, new = times[(e, "old")], times[(e, "new")]
             summary[f"{e}_p95_ratio_old_to_new"] = round(percentile(old, 0.95) / percentile(new, 0.95), 2)
             summary[f"{e}_p50_ratio_old_to_new"] = round(statistics.median(old) / statistics.median(new), 2)
@@ -237,6 +238,25 @@ def search(args: argparse.Namespace) -> None:
         "same_top20_queries": sum(1 for v in per_query.values() if v["same_top20_everywhere"]),
         "per_query": per_query,
     }
+    if args.counts:  # the total `luoshi search` prints: capped and estimated, against counting every match
+        counts: dict[str, Any] = {}
+        for (engine, strategy), store in stores.items():
+            if strategy != "new":
+                continue
+            for q in QUERIES:
+                filters = DocumentFilters.of({"q": q})
+                t0 = time.perf_counter()
+                n, exact = store.count_matches(filters)
+                capped = (time.perf_counter() - t0) * 1000
+                t0 = time.perf_counter()
+                every = store.count_documents(filters)
+                full = (time.perf_counter() - t0) * 1000
+                counts[f"{engine} {q}"] = {
+                    "count_matches": [n, exact, round(capped, 1)],
+                    "count_documents": [every, round(full, 1)],
+                }
+                print(q, engine, counts[f"{engine} {q}"], file=sys.stderr, flush=True)
+        out["counts"] = counts
     out["load_average_end"] = os.getloadavg()
     print(json.dumps(out, ensure_ascii=False, indent=2), flush=True)
     if args.out:
@@ -249,6 +269,8 @@ def main() -> None:
     ap.add_argument("--sqlite", default=None, help="SQLite file")
     ap.add_argument("--pg", default=None, help="PostgreSQL URL (its database must exist)")
     ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--sqlite-base", default=None, help="A smaller SQLite store timed beside --sqlite")
+    ap.add_argument("--counts", action="store_true", help="Also time the totals (every match counted once)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=None, help="Also write the JSON here")
     args = ap.parse_args()

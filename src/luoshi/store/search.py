@@ -190,7 +190,7 @@ class DocumentSearch:
         check = fts.needs_check(words)
         found: list[int] = []
         before = _NO_ID
-        raw, raw_params = _raw_check(words)
+        raw, raw_params = _raw_check(words) if check else ("false", {})
         densest = frequency.get(rarest[0], 0.0) if rarest else 0.0  # no more rows than this share match
         probe = int(2 * window / densest) if window and densest else 0  # rows expected to hold 2 windows
         if window is not None and probe and window * self.PG_PROBE_COST / densest < densest * rows_counted:
@@ -201,7 +201,8 @@ class DocumentSearch:
                     "(SELECT max(id) AS newest FROM document_terms) top LEFT JOIN LATERAL "
                     "(SELECT id, partial FROM document_terms WHERE id > top.newest - :rows "
                     "AND ts_match_vq(terms, CAST(:q AS tsquery)) ORDER BY id DESC LIMIT :window) m ON true "
-                    "LEFT JOIN documents d ON d.id = m.id ORDER BY m.id DESC"
+                    + ("LEFT JOIN documents d ON d.id = m.id " if raw_params else "")
+                    + "ORDER BY m.id DESC"
                 ),
                 {"q": fts.pg_query(words), "rows": probe, "window": window, **raw_params},
             ).all()
@@ -216,7 +217,9 @@ class DocumentSearch:
         # When every kept token is common, the planner would read rows in id order (or all of
         # them), testing each tsvector: for a phrase that is rare though its tokens are not (the
         # probe just found few in the newest rows), every row. It is held to the GIN index then.
-        check = check or len(kept) < len(tokens)
+        if not check and len(kept) < len(tokens):
+            check = True
+            raw, raw_params = _raw_check(words)
         held = all(t in frequency for t in kept)
         settings = (
             conn.execute(
@@ -239,7 +242,8 @@ class DocumentSearch:
                         "WHERE terms @@ CAST(:q AS tsquery) AND id < :before ORDER BY id DESC LIMIT :window) "
                         "UNION ALL SELECT id, partial, false FROM document_terms WHERE :partial "
                         "AND terms @@ CAST(:p AS tsquery) AND id < :before) m "
-                        "JOIN documents d ON d.id = m.id ORDER BY m.id DESC"
+                        + ("JOIN documents d ON d.id = m.id " if raw_params else "")
+                        + "ORDER BY m.id DESC"
                     ),
                     {
                         "q": fts.pg_all(kept),
