@@ -246,7 +246,8 @@ def search(
 ) -> None:
     """Full-text search over both scripts, ranked, with highlighted snippets, narrowed by the
     same filters as the web's document list; the copies of one story (reprints) are one hit
-    unless --all. The total counts the matching documents."""
+    unless --all. The total counts the matching documents (up to 10,000 matches; beyond, an
+    estimate, labelled so)."""
     from luoshi.store import stories
     from luoshi.store.listing import DocumentFilters
 
