@@ -46,6 +46,7 @@ QUERIES = [
     "會議",
     "改革 口岸",
     "会",
+    "前海 口岸 改革 會議",  # four tokens: one left out of the index's query, every candidate checked
 ]
 
 
