@@ -1406,6 +1406,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "表单令牌缺失或已失效，请刷新页面后重试",
         "missing or wrong CSRF token; reload the page",
     ),
+    # --- search ---
+    "search.total_about": (
+        "约 {total} 份文件匹配（按最新的匹配估计）",
+        "about {total} documents match (estimated from the newest matches)",
+    ),
 }
 
 _CHOSEN: dict[str, str] = {}

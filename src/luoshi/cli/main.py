@@ -246,7 +246,8 @@ def search(
 ) -> None:
     """Full-text search over both scripts, ranked, with highlighted snippets, narrowed by the
     same filters as the web's document list; the copies of one story (reprints) are one hit
-    unless --all. The total counts the matching documents."""
+    unless --all. The total counts the matching documents (up to 10,000 matches; beyond, an
+    estimate, labelled so)."""
     from luoshi.store import stories
     from luoshi.store.listing import DocumentFilters
 
@@ -263,17 +264,22 @@ def search(
             "date_to": date_to,
         }
     )
-    total = store.count_documents(filters)
+    total, exact = store.count_matches(filters)
     found = stories.search(store, query, limit=limit, show_all=show_all, filters=filters)
     leave_quickly(store)
     if as_json:
-        body = {"total": total, "filters": filters.params(), "hits": [h.to_json() for h in found]}
+        body = {
+            "total": total,
+            "total_exact": exact,
+            "filters": filters.params(),
+            "hits": [h.to_json() for h in found],
+        }
         console.print_json(json.dumps(body, ensure_ascii=False))
         return
     if not found:
         console.print(message("search.no_match", query=query), markup=False)
         return
-    console.print(message("cli.search_total", total=total), markup=False)
+    console.print(message("cli.search_total" if exact else "search.total_about", total=total), markup=False)
     for item in found:
         hit = item.hit
         date = hit.event_date or hit.published or "—"

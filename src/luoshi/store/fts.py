@@ -110,6 +110,23 @@ def pg_query(words: list[str]) -> str:
     return f"({full}) | ({only})"
 
 
+def pg_tokens(word: str) -> list[str]:
+    """The lexemes a document holding ``word`` has (unless indexed by characters only): its
+    pairs, or its character."""
+    return [word] if len(word) == 1 else list(map(add, word, word[1:]))
+
+
+def pg_all(tokens: list[str]) -> str:
+    """A tsquery (text form) for documents holding every one of ``tokens``."""
+    return " & ".join(map(_lexeme, tokens))
+
+
+def pg_partial_query(words: list[str]) -> str:
+    """A tsquery (text form) for the documents indexed by characters only that hold every
+    character of the words (``pg_query``'s second half)."""
+    return pg_all([PARTIAL, *dict.fromkeys(c for w in words for c in w)])
+
+
 def needs_check(words: list[str]) -> bool:
     """Whether a match of the pairs may still lack a word (a word of three characters or more)."""
     return any(len(w) > 2 for w in words)

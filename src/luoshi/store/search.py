@@ -4,6 +4,7 @@ the pages of ``Store.browse`` (filters, sorts, facets) with or without a query."
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from sqlalchemy import (
 from luoshi.store import fts, listing
 from luoshi.store.cache import VersionedCache
 from luoshi.store.schema import DocumentRow
-from luoshi.text import to_simplified
+from luoshi.text import to_simplified, to_traditional
 
 _NO_ID = 2**31 - 1  # above every document id (an integer column)
 
@@ -145,32 +146,153 @@ class DocumentSearch:
                     {"q": " AND ".join(map(fts.word_expression, words)), "window": window},
                 )
             )
-        # PostgreSQL: the tsvector answers for the pairs; candidates that may still lack a word
-        # (longer words, documents indexed by characters only) are checked on their text.
+        return self._pg_newest_matches(conn, words, window)
+
+    # PostgreSQL. A query's tokens (a word's pairs, or its character) are looked up in the GIN
+    # index, which intersects their posting lists over the whole table before the newest matches
+    # can be picked: a long phrase of common pairs cost a posting-list walk per pair (nine for
+    # "营商环境改革实施意见"), whatever the window. So the index is asked for the rarest
+    # PG_INDEX_TOKENS tokens only (by the lexeme frequencies ANALYZE keeps in pg_stats) and every
+    # candidate that may lack the rest is checked on its text. Picking the newest of the index's
+    # matches costs ≈ 1 µs a match, whereas testing a row's tsvector without the index costs
+    # ≈ PG_PROBE_COST µs (it is read from TOAST): when even the rarest token is common enough
+    # that the newest rows fill the window sooner, they are read first, in id order, testing
+    # the whole query on each, and the index answers for what is older. The statistics only
+    # choose the path: the matches are the same either way.
+    PG_INDEX_TOKENS = 3
+    PG_PROBE_COST = 10.0
+    PG_STATS_SECONDS = 600.0  # how long the statistics are kept before being read again
+    _pg_stats: tuple[float, dict[str, float], float] | None = None
+
+    def _pg_frequencies(self, conn: Connection) -> tuple[dict[str, float], float]:
+        """The share of documents holding each common lexeme (ANALYZE's most common elements of
+        ``document_terms.terms``; a lexeme not listed is rarer than all of them: 0 here), and the
+        number of rows ANALYZE counted."""
+        now = time.monotonic()
+        if self._pg_stats is None or now - self._pg_stats[0] > self.PG_STATS_SECONDS:
+            row = conn.execute(
+                text(
+                    "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+                    "FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = current_schema() "
+                    "AND s.tablename = 'document_terms' AND s.attname = 'terms' "
+                    "WHERE c.oid = CAST('document_terms' AS regclass)"
+                )
+            ).first()
+            found = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+            self._pg_stats = (now, found, max(float(row[2]) if row else 0.0, 0.0))
+        return self._pg_stats[1], self._pg_stats[2]
+
+    def _pg_newest_matches(self, conn: Connection, words: list[str], window: int | None) -> list[int]:
+        frequency, rows_counted = self._pg_frequencies(conn)
+        tokens = list(dict.fromkeys(t for w in words for t in fts.pg_tokens(w)))
+        rarest = sorted(tokens, key=lambda t: frequency.get(t, 0.0))
+        kept = rarest[: self.PG_INDEX_TOKENS] if window is not None else tokens  # all: for a count
         check = fts.needs_check(words)
         found: list[int] = []
         before = _NO_ID
-        batch_size = window or self.RANK_WINDOW * 10
-        while window is None or len(found) < window:
-            batch = conn.execute(
+        raw, raw_params = _raw_check(words) if check else ("false", {})
+        densest = frequency.get(rarest[0], 0.0) if rarest else 0.0  # no more rows than this share match
+        probe = int(2 * window / densest) if window and densest else 0  # rows expected to hold 2 windows
+        if window is not None and probe and window * self.PG_PROBE_COST / densest < densest * rows_counted:
+            # the newest rows are likely to fill the window for less than the index's matches cost
+            rows = conn.execute(
                 text(
-                    "SELECT id, partial FROM document_terms WHERE terms @@ CAST(:q AS tsquery) "
-                    "AND id < :before ORDER BY id DESC LIMIT :window"
+                    f"SELECT top.newest, m.id, m.partial, {raw} FROM "
+                    "(SELECT max(id) AS newest FROM document_terms) top LEFT JOIN LATERAL "
+                    "(SELECT id, partial FROM document_terms WHERE id > top.newest - :rows "
+                    "AND ts_match_vq(terms, CAST(:q AS tsquery)) ORDER BY id DESC LIMIT :window) m ON true "
+                    + ("LEFT JOIN documents d ON d.id = m.id " if raw_params else "")
+                    + "ORDER BY m.id DESC"
                 ),
-                {"q": fts.pg_query(words), "before": before, "window": batch_size},
+                {"q": fts.pg_query(words), "rows": probe, "window": window, **raw_params},
             ).all()
-            doubtful = [i for i, partial in batch if check or partial]
-            ok: set[int] = set()
-            if doubtful:
-                columns = (DocumentRow.id, DocumentRow.title, DocumentRow.text)
-                for r in conn.execute(select(*columns).where(DocumentRow.id.in_(doubtful))):
-                    if fts.contains(words, r.title, r.text):
-                        ok.add(r.id)
-            found.extend(i for i, partial in batch if not (check or partial) or i in ok)
-            if len(batch) < batch_size:
-                break
-            before = batch[-1][0]
+            newest = rows[0][0] or 0
+            batch = [(i, partial, ok) for _, i, partial, ok in rows if i is not None]
+            found = self._pg_checked(conn, words, check, batch)
+            if len(found) >= window or (len(batch) < window and newest <= probe):
+                return found[:window]
+            before = batch[-1][0] if len(batch) == window else newest - probe + 1
+        # The index, for the older rows, the kept tokens and, apart, the documents indexed by
+        # characters only; every candidate is checked on its text when a token was left out.
+        # When every kept token is common, the planner would read rows in id order (or all of
+        # them), testing each tsvector: for a phrase that is rare though its tokens are not (the
+        # probe just found few in the newest rows), every row. It is held to the GIN index then.
+        if not check and len(kept) < len(tokens):
+            check = True
+            raw, raw_params = _raw_check(words)
+        held = all(t in frequency for t in kept)
+        settings = (
+            conn.execute(
+                text(
+                    "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
+                    "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)"
+                )
+            ).one()
+            if held
+            else None
+        )
+        try:
+            size = window or self.RANK_WINDOW * 10
+            partial: list[Any] | None = None  # (the documents indexed by characters only: once)
+            while window is None or len(found) < window:
+                rows = conn.execute(
+                    text(
+                        f"SELECT m.id, m.partial, m.indexed, {raw} FROM "
+                        "((SELECT id, partial, true AS indexed FROM document_terms "
+                        "WHERE terms @@ CAST(:q AS tsquery) AND id < :before ORDER BY id DESC LIMIT :window) "
+                        "UNION ALL SELECT id, partial, false FROM document_terms WHERE :partial "
+                        "AND terms @@ CAST(:p AS tsquery) AND id < :before) m "
+                        + ("JOIN documents d ON d.id = m.id " if raw_params else "")
+                        + "ORDER BY m.id DESC"
+                    ),
+                    {
+                        "q": fts.pg_all(kept),
+                        "p": fts.pg_partial_query(words),
+                        "partial": partial is None,
+                        "before": before,
+                        "window": size,
+                        **raw_params,
+                    },
+                ).all()
+                batch = [(i, p, ok) for i, p, indexed, ok in rows if indexed]
+                if partial is None:
+                    partial = [(i, p, ok) for i, p, indexed, ok in rows if not indexed]
+                lowest = batch[-1][0] if len(batch) == size else 0
+                merged = sorted({*batch, *(p for p in partial if p[0] >= lowest)}, reverse=True)
+                partial = [p for p in partial if p[0] < lowest]
+                found.extend(self._pg_checked(conn, words, check, merged))
+                if len(batch) < size:
+                    break
+                before, size = lowest, size * 4
+        finally:
+            if settings is not None:
+                conn.execute(
+                    text(
+                        "SELECT set_config('enable_indexscan', :i, true), set_config('enable_seqscan', :s, true)"
+                    ),
+                    {"i": settings[0], "s": settings[1]},
+                )
         return found[:window] if window is not None else found
+
+    def _pg_checked(self, conn: Connection, words: list[str], check: bool, batch: Any) -> list[int]:
+        """The ids of ``batch`` (id, partial, found raw: newest first) holding every word: those
+        indexed by characters only, and all of them when ``check``, are checked on their text
+        unless the database found every word in it already (``_raw_check``)."""
+        doubtful = [i for i, partial, raw in batch if (check or partial) and not raw]
+        ok: set[int] = set()
+        if doubtful:
+            columns = (DocumentRow.id, DocumentRow.title, DocumentRow.text)
+            for r in conn.execute(select(*columns).where(self._ids(doubtful))):
+                if fts.contains(words, r.title, r.text):
+                    ok.add(r.id)
+        return [i for i, partial, raw in batch if not (check or partial) or raw or i in ok]
+
+    def _ids(self, ids: list[int]) -> ColumnElement[bool]:
+        """``documents.id`` is one of ``ids`` (an array parameter on PostgreSQL: a statement with
+        hundreds of placeholders cost psycopg 20 ms to parse)."""
+        if self.is_sqlite:
+            return DocumentRow.id.in_(ids)
+        return DocumentRow.id == any_(cast(ids, ARRAY(Integer)))
 
     def _search_fts(
         self,
@@ -205,7 +327,7 @@ class DocumentSearch:
                 full = len(own) >= window
                 frequency[word] = len(own) * total / (total - own[-1] + 1) if full else len(own)
         ids = ids[first * window :]
-        rows = {r.id: r for r in conn.execute(select(*columns).where(DocumentRow.id.in_(ids)))}
+        rows = {r.id: r for r in conn.execute(select(*columns).where(self._ids(ids)))}
         ranked: list[tuple[int, float]] = []
         for k in range(0, len(ids), window):
             chunk = [rows[i] for i in ids[k : k + window]]
@@ -265,6 +387,34 @@ class DocumentSearch:
                 ids = self._match_cache.get(tuple(words), newest, lambda: self._all_matches(conn, words))
                 clauses.append(self._among(ids))
             return conn.scalar(listing.where(select(func.count()).select_from(DocumentRow), clauses)) or 0
+
+    COUNT_EXACT = 10_000  # matches of a query counted one by one; beyond, the total is estimated
+
+    def count_matches(self, filters: listing.DocumentFilters) -> tuple[int, bool]:
+        """``count_documents`` for a command line: how many documents the filters select, and
+        whether that is exact. A query's matches are counted up to COUNT_EXACT, newest first;
+        when there are more, the total is estimated from how densely they fall among the newest
+        documents (as the ranking estimates a word's frequency) and the share of them the other
+        filters keep. Counting every match of a common word took 10 s at 1,000,000 documents."""
+        words = fts.query_words(filters.q)
+        if not words:
+            return self.count_documents(filters), True
+        clauses = filters.clauses()
+        cap = self.COUNT_EXACT
+        with self.engine.connect() as conn:
+            ids = self._newest_matches(conn, words, cap + 1)
+            if len(ids) <= cap:
+                if not clauses:
+                    return len(ids), True
+                stmt = select(func.count()).select_from(DocumentRow)
+                return conn.scalar(listing.where(stmt, [*clauses, self._among(ids)])) or 0, True
+            newest = conn.scalar(select(func.max(DocumentRow.id))) or ids[0]
+            matches = cap * newest / (newest - ids[cap - 1] + 1)
+            kept = cap
+            if clauses:
+                stmt = select(func.count()).select_from(DocumentRow)
+                kept = conn.scalar(listing.where(stmt, [*clauses, self._among(ids[:cap])])) or 0
+        return round(matches * kept / cap), False
 
     def _browse(
         self, filters: listing.DocumentFilters, sort: str, limit: int, offset: int, facets: bool, newest: int
@@ -337,6 +487,26 @@ class DocumentSearch:
                 )
             )
         return self._newest_matches(conn, words, None)
+
+
+def _raw_check(words: list[str]) -> tuple[str, dict[str, str]]:
+    """A PostgreSQL expression over ``documents d``: whether every word occurs, as it is or in
+    traditional script, in the title or the text as stored — the first test of
+    ``fts.contains``, done where the text is, so that only the documents it leaves in doubt are
+    read (and folded) by ``contains``. Words with letters of two cases are left to ``contains``
+    (the database's lower() need not be Python's)."""
+    if not words or any(w.lower() != w.upper() for w in words):
+        return "false", {}
+    tests: list[str] = []
+    params: dict[str, str] = {}
+    for k, w in enumerate(words):
+        forms = dict.fromkeys([w, to_traditional(w)])
+        alternatives = []
+        for j, form in enumerate(forms):
+            params[f"raw_{k}_{j}"] = form
+            alternatives.append(f"strpos(d.text, :raw_{k}_{j}) > 0 OR strpos(d.title, :raw_{k}_{j}) > 0")
+        tests.append("(" + " OR ".join(alternatives) + ")")
+    return "coalesce(" + " AND ".join(tests) + ", false)", params
 
 
 def highlight(text_: str, spans: list[tuple[int, int]], width: int = 60) -> str:
