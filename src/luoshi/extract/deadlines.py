@@ -20,6 +20,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from luoshi.extract.scan import first_each, inside_brackets
 from luoshi.model import DeadlinePhrase, Span
@@ -94,8 +95,17 @@ def parse_deadline(
     raw = (text or "").strip()
     if not raw:
         return Deadline("", "none")
-    s = to_simplified(raw).replace(" ", "")
     base_year = year or (reference or today or date.today()).year
+    this_month = reference.month if reference else (today or date.today()).month
+    return _parse(raw, base_year, this_month)
+
+
+@lru_cache(maxsize=4096)
+def _parse(raw: str, base_year: int, this_month: int) -> Deadline:
+    """``parse_deadline`` of a stripped phrase, given the year it is read in and the month that
+    "月底前" means: a function of its arguments alone, so a phrase met again (the same limits
+    recur from readout to readout) is understood once (a ``Deadline`` is immutable)."""
+    s = to_simplified(raw).replace(" ", "")
     if _ONGOING.search(s) and not re.search(r"\d{4}年|年底|月底", s):
         return Deadline(raw, "ongoing")
     m = _FULL_DATE.search(s)
@@ -127,8 +137,7 @@ def parse_deadline(
             return Deadline(raw, "date", date(y, month, 20))
         return Deadline(raw, "date", month_end(y, month))
     if re.search(r"(?:本|当|这个)?月(?:底|末)", s) and not re.search(r"年(?:底|末)", s):
-        month = reference.month if reference else (today or date.today()).month
-        return Deadline(raw, "date", month_end(y, month))
+        return Deadline(raw, "date", month_end(y, this_month))
     q = re.search(r"(?:第)?([一二三四1-4首])季", s)
     if q and not re.search(r"每", s):
         quarter = 1 if q[1] == "首" else _num(q[1])
