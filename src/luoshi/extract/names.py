@@ -256,12 +256,12 @@ _CLAUSE_VERBS = re.compile(
 # positions are worth a closer look. The pattern consumes the punctuation before the clause (a
 # character class first lets the engine skip ahead quickly); the text's own start is tried apart.
 _TITLE_AFTER = word_pattern(post_heads_after_name())
+# (Verbs and titles as one trie: inside the lookahead only whether one follows matters, and the
+# engine tries one branch per character instead of thirty words at each of three name lengths.)
 _CLAUSE_HEAD = (
-    r"(?=(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}?)(?:"
-    + _CLAUSE_VERBS.pattern
-    + "|"
-    + _TITLE_AFTER.pattern
-    + "))"
+    r"(?=(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}?)"
+    + word_pattern([*_CLAUSE_VERBS.pattern.split("|"), *post_heads_after_name()]).pattern
+    + ")"
 )
 _CLAUSE_START = re.compile(r"[，,。；;：:、\n “”\"《》！？!?「」（( 　]" + _CLAUSE_HEAD)
 _TEXT_START = re.compile(_CLAUSE_HEAD)
@@ -334,6 +334,14 @@ def _name_may_start(segment: str, i: int) -> bool:
     return i == 0 or segment[i - 1] in BOUNDARY_CHARS or _ends_with_head(segment[:i])
 
 
+def _post_before_memo(s: str, name_start: int, memo: _PostMemo | None) -> tuple[str, int] | None:
+    if memo is None:
+        return _post_before(s, name_start)
+    if name_start not in memo:
+        memo[name_start] = _post_before(s, name_start)
+    return memo[name_start]
+
+
 def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     """The post written right before a name: (post text without parentheticals, start)."""
     seg_start = _segment_start(s, name_start)
@@ -373,30 +381,34 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     return post, seg_start
 
 
-def _post_chain(s: str, name_start: int) -> list[tuple[str, int, int]]:
+_PostMemo = dict[int, "tuple[str, int] | None"]  # _post_before of one text, by position
+
+
+def _post_chain(s: str, name_start: int, memo: _PostMemo | None = None) -> list[tuple[str, int, int]]:
     """All posts written before a name, split at 、: "省委副书记、深圳市委书记王伟中". An element
-    before 、 counts only if it ends in a post head itself (else it is a list of people)."""
-    out = _chain_back(s, name_start)
+    before 、 counts only if it ends in a post head itself (else it is a list of people).
+    ``memo`` keeps ``_post_before`` answers for ``s`` (the rules probe the same positions)."""
+    out = _chain_back(s, name_start, memo)
     # "市委副书记、市长，舟山片区管委会主任毛思源": posts before a comma belong to the same
     # person where the clause before the comma holds nothing but posts.
     if out and (start := out[0][1]) > 0 and s[start - 1] in "，,":
-        before = _chain_back(s, start - 1)
+        before = _chain_back(s, start - 1, memo)
         if before and (before[0][1] == 0 or s[before[0][1] - 1] in _SENTENCE_STOPS):
             out = before + out
     return out
 
 
-def _chain_back(s: str, end: int) -> list[tuple[str, int, int]]:
+def _chain_back(s: str, end: int, memo: _PostMemo | None = None) -> list[tuple[str, int, int]]:
     """The posts written right before ``end``, back over 、, in the order written."""
     out: list[tuple[str, int, int]] = []
-    found = _post_before(s, end)
+    found = _post_before_memo(s, end, memo)
     while found:
         post, start = found
         out.append((post, start, end))
         if start == 0 or s[start - 1] != "、":
             break
         end = start - 1
-        found = _post_before(s, end)
+        found = _post_before_memo(s, end, memo)
     out.reverse()
     return out
 
@@ -439,6 +451,7 @@ _TAKES_PART = re.compile(r"(?:同志)?(?:主持|出席|参加|列席|陪同|致�
 
 _CLAUSE_STOP = re.compile(f"[{re.escape(_CLAUSE_STOPS)}]")
 _TO_LAST_CLAUSE_STOP = re.compile(f".*[{re.escape(_CLAUSE_STOPS)}]", re.DOTALL)
+_TO_LAST_SENTENCE_STOP = re.compile(f".*[{re.escape(_SENTENCE_STOPS)}]", re.DOTALL)
 
 
 def _clause_around(s: str, start: int, end: int) -> tuple[str, str]:
@@ -455,9 +468,8 @@ def _in_reported_speech(s: str, start: int, end: int) -> bool:
     """Inside the words someone is reported to have said: after a speech verb of the same
     sentence, or in a paragraph that opens with one ("会议指出，…") unless a later sentence
     narrates the person taking part ("市长某某主持")."""
-    sentence = start
-    while sentence > 0 and s[sentence - 1] not in _SENTENCE_STOPS:
-        sentence -= 1
+    last = _TO_LAST_SENTENCE_STOP.match(s, 0, start)  # (the regex engine walks back, not Python)
+    sentence = last.end() if last else 0
     if _SPEECH.search(s, sentence, start):
         return True
     paragraph = s.rfind("\n", 0, start) + 1
@@ -479,9 +491,12 @@ def _is_reference(s: str, mention: _Mention) -> bool:
     return _in_reported_speech(s, first, mention.end)
 
 
-_ATTENDS = re.compile(
-    r"(?:等)?(?:同志)?(?:出席|列席|参加|陪同|在主席台就座|(?:分别|先后|共同)(?:讲话|发言|致辞|作报告|主持|签署|见证))"
-)
+_SPEAKING = r"(?:讲话|发言|致辞|作报告|主持|签署|见证)"
+_ATTENDING = rf"(?:出席|列席|参加|陪同|在主席台就座|分别{_SPEAKING}|先后{_SPEAKING}|共同{_SPEAKING})"
+# "(?:等)?(?:同志)?(?:出席|…)", written as alternatives that each start with a literal, tried in the
+# same order (so the same matches): the engine then skips ahead to their first characters instead
+# of trying the pattern at every position.
+_ATTENDS = re.compile(rf"等(?:同志)?{_ATTENDING}|同志{_ATTENDING}|{_ATTENDING[3:-1]}")
 _BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}")
 
 
@@ -506,9 +521,9 @@ def _attendance_lists(s: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for m in _ATTENDS.finditer(s):
         end = m.start()
-        start = end
-        while start > 0 and end - start < 200 and s[start - 1] not in _CLAUSE_STOPS:
-            start -= 1
+        floor = max(0, end - 200)  # back to the clause's start, at most 200 characters
+        last = _TO_LAST_CLAUSE_STOP.match(s, floor, end)
+        start = last.end() if last else floor
         items: list[tuple[int, int]] = []
         pos = start
         for part in s[start:end].split("、"):
@@ -540,6 +555,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         return found[i]
 
     seen_at: set[int] = set()
+    post_memo: _PostMemo = {}  # this text's posts before each position probed
 
     def add(a: int, b: int, posts: list[tuple[str, int, int]]) -> None:
         if a in seen_at or (excluded and _inside(excluded, a, b)):
@@ -551,17 +567,18 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         # "副主席许瑞生、邓海光、袁宝成": the post applies to each name of the list.
         while end < len(s) and s[end] == "、":
             hit = name_here(end + 1)
-            if not hit or _post_before(s, hit[0]) or _head_at(s, hit[1]):
+            if not hit or _post_before_memo(s, hit[0], post_memo) or _head_at(s, hit[1]):
                 break
             add(hit[0], hit[1], posts)
             end = hit[1]
 
     # 1. After a post, or after a parenthesised qualifier of it ("常任秘书长（工务）区浩贤").
-    for m in _HEADS.finditer(s):
+    heads = list(_HEADS.finditer(s))  # (read again by rule 8)
+    for m in heads:
         hit = name_here(_after_qualifier(s, m.end()))
         if not hit:
             continue
-        posts = _post_chain(s, hit[0])
+        posts = _post_chain(s, hit[0], post_memo)
         if not posts:
             continue
         add(hit[0], hit[1], posts)
@@ -614,11 +631,12 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     # visible boundary ("欢迎行政长官李家超迅速地安排").
     known = sorted({m.name for m in mentions}, key=len, reverse=True)
     if known:
-        for m in _HEADS.finditer(s):
-            if m.end() in seen_at:
+        known_by_first = _by_first_character(tuple(known))  # (longest first within each group)
+        for m in heads:
+            if m.end() in seen_at or m.end() >= len(s):
                 continue
-            name = next((k for k in known if s.startswith(k, m.end())), None)
-            if name and (posts := _post_chain(s, m.end())):
+            name = next((k for k in known_by_first.get(s[m.end()], ()) if s.startswith(k, m.end())), None)
+            if name and (posts := _post_chain(s, m.end(), post_memo)):
                 add(m.end(), m.end() + len(name), posts)
         # 9. A name already known, then a title, anywhere: "首先请詹宏远副局长介绍", "由王伟主任主持".
         for name in known:
