@@ -30,7 +30,9 @@ _LEAD_IN = re.compile(
 _SPLIT = re.compile(r"以及|、|和|及|与|同")
 _NARROWING = re.compile(r"特别是|尤其是|包括")  # "各级各部门特别是宣传战线": the narrower part may be no body
 # 要求 as a verb; as a noun ("讲话要求", "工作部署要求") it is preceded by what it belongs to.
-_ASKS = re.compile(r"(?<![话示署作本体新高格关的照据于合足达到符])(?:要求|号召|责成|督促|鼓励)[，,：:]?")
+# (The lookbehind, on the character before the two-character verb, follows the verb so that the
+# engine can skip ahead to the verbs' first characters.)
+_ASKS = re.compile(r"(?:要求|号召|责成|督促|鼓励)(?<![话示署作本体新高格关的照据于合足达到符]..)[，,：:]?")
 _LEADS = re.compile(r"由([^，,。；;：:\s]{2,20}?)(?:牵头|负责)")
 _AS = re.compile(r"作为")
 _MAX_SUBJECT = 40

@@ -60,7 +60,7 @@ _MONTH = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 # Before a named occasion: "2017年东博会前", "9月开学前", "国庆节前" name no day.
 _OCCASION = r"(?:会|开学|开幕|开园|开业|放假|汛期?|节)"
-_HOLIDAY = r"(?:春节|国庆节?|元旦|中秋节?|五一|入汛|主?汛期|开学)"
+_HOLIDAY = r"(?:春节|国庆节?|元旦|中秋节?|五一|入汛|主汛期|汛期|开学)"  # (each led by a literal)
 _EVENT_BEFORE = re.compile(
     r"(?:(?:" + _YEAR + r"年|\d{1,2}月)[\u4e00-\u9fff]{0,8}?" + _OCCASION + "|" + _HOLIDAY + r")(?:之)?前"
 )
