@@ -227,10 +227,20 @@ def _head_at(s: str, i: int) -> bool:
 
 # Words before a post that are not part of it. The one-character ones (由, 向…) not where they
 # are parts of words (自由贸易试验区, 经济技术开发区, 对外联络部, 依据).
-_LEAD_NOISE = re.compile(
-    r"^.*?(?:认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
+_LEAD_NOISE_WORDS = (
+    r"认真落实|贯彻落实|落实|会见了?|陪同|会同|邀请|听取了?|看望|慰问|率领|带领|以及|任命|免去|"
     r"决定|其中|包括|还有|(?<=的)有|传达学习|学习贯彻|传达|学习|接受|时任|现任|新任|原任|感谢|欢迎|(?<![面方导走动意去取志倾])向|(?<![自理缘经])由|"
-    r"(?<![财政神途历已曾])经(?![济贸营信发开管纪])|(?<![依根数证])据|对(?![外台口]))(?=[^、]{2,})"
+    r"(?<![财政神途历已曾])经(?![济贸营信发开管纪])|(?<![依根数证])据|对(?![外台口])"
+)
+_LEAD_NOISE = re.compile(rf"^.*?(?:{_LEAD_NOISE_WORDS})(?=[^、]{{2,}})")
+# The same, as a search for the first of the words (what the lazy ".*?" above finds): with each
+# lookbehind moved after the character it guards, every alternative starts with a literal and the
+# engine skips ahead to them instead of trying thirty words at each position. Only for text
+# without line breaks, which "." does not cross.
+_LEAD_NOISE_SEARCH = re.compile(
+    "(?:"
+    + re.sub(r"\(\?<([=!])(\[[^]]+\]|[^)]+)\)(.)", r"\3(?<\1\2\3)", _LEAD_NOISE_WORDS)
+    + r")(?=[^、]{2,})"
 )
 # "文/图" mark a byline only with their separator ("文/张三", "图：李四"): elsewhere they are parts
 # of words ("社会文化司司长区伟明", "市文化广电旅游局局长…").
@@ -288,10 +298,12 @@ _NARRATED = re.compile(
 
 
 _NOT_IN_POST = re.compile(r".*(?:\d+日(?:电|讯)|[了是的0-9A-Za-z０-９])")
+_NOT_IN_POST_CHARS = re.compile(r"[了是的A-Za-z０-９\d]")  # one of them is in every match of it
 _BEFORE_COMRADE = re.compile(r"(?:听取|欢迎|邀请|由|请|向|陪同|会见|看望|慰问|感谢|和|与|及)$")
 _CONJUNCTION = re.compile("[和与及]")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
-_STOPS_AND_BRACKETS = frozenset('，,。；;：:、\n “”"《》！？!?「」 　（()）')
+_STOPS_AND_BRACKETS = '，,。；;：:、\n “”"《》！？!?「」 　（()）'
+_TO_LAST_STOP_OR_BRACKET = re.compile(f".*[{re.escape(_STOPS_AND_BRACKETS)}]", re.DOTALL)
 
 
 def _segment_start(s: str, end: int) -> int:
@@ -300,11 +312,10 @@ def _segment_start(s: str, end: int) -> int:
     floor = max(0, end - 41)
     i = end
     while i > floor:
-        p = i - 1  # back to the nearest stop before i
-        while p >= floor and s[p] not in _STOPS_AND_BRACKETS:
-            p -= 1
-        if p < floor:
+        last = _TO_LAST_STOP_OR_BRACKET.match(s, floor, i)  # back to the nearest stop before i
+        if last is None:
             return floor
+        p = last.end() - 1
         if s[p] in "）)":
             j = max(s.rfind("（", 0, p), s.rfind("(", 0, p))
             if j >= 0 and p + 1 - j <= 14:
@@ -363,7 +374,7 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     if segment[:1] in ("与", "和", "及", "同") and len(segment) > 3:
         seg_start += 1
         segment = segment[1:]
-    noise = _LEAD_NOISE.match(segment)
+    noise = _LEAD_NOISE.match(segment) if "\n" in segment else _LEAD_NOISE_SEARCH.search(segment)
     if noise and noise.end() < len(segment):
         seg_start += noise.end()
         segment = segment[noise.end() :]
@@ -371,7 +382,7 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     # "新当选的") describes the person, it is not part of the post.
     # Likewise what ends in a particle, a copula or a dateline ("传达学习了", "发言的是",
     # "12月23日电"), or in digits and Latin letters: none of them is inside a post.
-    edge = _NOT_IN_POST.match(segment)
+    edge = _NOT_IN_POST.match(segment) if _NOT_IN_POST_CHARS.search(segment) else None
     if edge and edge.end() < len(segment):
         seg_start += edge.end()
         segment = segment[edge.end() :]
