@@ -254,9 +254,12 @@ _BYLINE_SHORT = re.compile(
     r"[文图](?<![\u4e00-\u9fff][文图])(?:\s*[/／]\s*[文图])?\s*[/／:：]" + _BYLINE_NAMES
 )
 _BYLINE_SHOT = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,4}(?:[、\s][\u4e00-\u9fff]{2,4})*)\s*摄\s*[）)]")
+_ATTENDED_BY = r"[\u4e00-\u9fff]{0,6}?的(?:还|领导|同志)?有"
+# (Each alternative starts with a literal, in the order of "(?:出席|参加|列席|陪同)…": the engine
+# skips ahead to their first characters.)
 _LIST_QUALIFIER = re.compile(
-    r"(?:领导同志|负责同志|负责人|(?:出席|参加|列席|陪同)[\u4e00-\u9fff]{0,6}?的(?:还|领导|同志)?有|还有|嘉宾|领导|委员|代表)"
-    r"[：:]?(?=[\u4e00-\u9fff])"
+    rf"(?:领导同志|负责同志|负责人|出席{_ATTENDED_BY}|参加{_ATTENDED_BY}|列席{_ATTENDED_BY}|陪同{_ATTENDED_BY}"
+    r"|还有|嘉宾|领导|委员|代表)[：:]?(?=[\u4e00-\u9fff])"
 )
 _CLAUSE_VERBS = re.compile(
     r"主持|出席|强调|指出|讲话|表示|要求|会见|调研|带队|率队|率领|一行|宣读|通报|充分肯定|听取|来到|前往|"
