@@ -271,7 +271,12 @@ _CLAUSE_VERBS = re.compile(
 _TITLE_AFTER = word_pattern(post_heads_after_name())
 # (Verbs and titles as one trie: inside the lookahead only whether one follows matters, and the
 # engine tries one branch per character instead of thirty words at each of three name lengths.)
+# Rule 3 reads a name at a clause start (``name_at``), which begins with a surname, an element of
+# a name without one, or has a middle dot within nine characters: other starts are left out
+# first (three clause starts in four, in readouts), which changes no person found.
+_NAME_FIRST = "".join(sorted({*surnames()[0], *(c[0] for c in surnames()[1]), *_ELEMENTS_BY_FIRST}))
 _CLAUSE_HEAD = (
+    f"(?=[{re.escape(_NAME_FIRST)}]|[\\s\\S]{{0,8}}[{_DOTS}])"
     r"(?=(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}?)"
     + word_pattern([*_CLAUSE_VERBS.pattern.split("|"), *post_heads_after_name()]).pattern
     + ")"
