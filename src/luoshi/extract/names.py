@@ -281,6 +281,15 @@ _CLAUSE_HEAD = (
     + word_pattern([*_CLAUSE_VERBS.pattern.split("|"), *post_heads_after_name()]).pattern
     + ")"
 )
+_NAME_FIRST_SET = frozenset(_NAME_FIRST)
+_DOT = re.compile(f"[{_DOTS}]")
+
+
+def _may_start_name(s: str, i: int) -> bool:
+    """Whether ``name_at(s, i)`` can find a name: its first character as above."""
+    return i < len(s) and (s[i] in _NAME_FIRST_SET or _DOT.search(s, i, i + 9) is not None)
+
+
 _CLAUSE_START = re.compile(r"[，,。；;：:、\n “”\"《》！？!?「」（( 　]" + _CLAUSE_HEAD)
 _TEXT_START = re.compile(_CLAUSE_HEAD)
 
@@ -570,7 +579,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     def name_here(i: int) -> tuple[int, int] | None:
         # The same positions are probed by several rules (after a post, at a clause start…).
         if i not in found:
-            found[i] = name_at(s, i)
+            found[i] = name_at(s, i) if _may_start_name(s, i) else None
         return found[i]
 
     seen_at: set[int] = set()
