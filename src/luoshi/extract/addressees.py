@@ -205,14 +205,16 @@ def _split_list(subject: str, whole: bool = False) -> list[tuple[str, int]] | No
     return out or None
 
 
+_TO_LAST_BOUNDARY = re.compile(f".*[{re.escape(''.join(sorted(_BOUNDARY)))}]", re.DOTALL)
+
+
 def _clause_start(s: str, i: int) -> int:
     """Where the clause ending at ``i`` starts; -1 when it is too long to be a subject."""
-    j = i
-    while j > 0 and s[j - 1] not in _BOUNDARY:
-        j -= 1
-        if i - j > _MAX_SUBJECT:
-            return -1
-    return j
+    floor = i - _MAX_SUBJECT - 1
+    last = _TO_LAST_BOUNDARY.match(s, max(0, floor), i)  # (the regex engine walks back)
+    if last is not None:
+        return last.end()
+    return -1 if floor >= 0 else 0
 
 
 def _subject(s: str, a: int, b: int) -> tuple[str, int]:
