@@ -276,7 +276,7 @@ _TITLE_AFTER = word_pattern(post_heads_after_name())
 # first (three clause starts in four, in readouts), which changes no person found.
 _NAME_FIRST = "".join(sorted({*surnames()[0], *(c[0] for c in surnames()[1]), *_ELEMENTS_BY_FIRST}))
 _CLAUSE_HEAD = (
-    f"(?=[{re.escape(_NAME_FIRST)}]|[\\s\\S]{{0,8}}[{_DOTS}])"
+    f"(?=[{re.escape(_NAME_FIRST)}]|[^{_DOTS}]{{0,8}}+[{_DOTS}])"
     r"(?=(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}?)"
     + word_pattern([*_CLAUSE_VERBS.pattern.split("|"), *post_heads_after_name()]).pattern
     + ")"
