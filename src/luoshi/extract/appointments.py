@@ -39,12 +39,16 @@ _OBJECT_CHANGE = {
     "提名": "nominated",
 }
 # The person as subject: name (同志) then the verb.
-_SUBJECT_WORDS = ("被任命为", "被提名为", "不再担任", "当选为", "调任", "接任", "兼任", "出任", "担任", "当选", "辞去", "任")
+_SUBJECT_WORDS = (
+    "被任命为 被提名为 不再担任 当选为 调任 接任 兼任 出任 担任 当选 辞去 任".split()
+)  # (in order)
 # "(?:同志)?(WORD)(?=[\u4e00-\u9fff])", written as alternatives that each start with a literal and
 # are tried in the same order (so the same matches): the engine then skips ahead to their first
 # characters instead of trying the pattern at every position. The word is group 1 or the match.
 _SUBJECT = re.compile(
-    "同志(" + "|".join(_SUBJECT_WORDS) + ")(?=[\u4e00-\u9fff])|"
+    "同志("
+    + "|".join(_SUBJECT_WORDS)
+    + ")(?=[\u4e00-\u9fff])|"
     + "|".join(w + "(?=[\u4e00-\u9fff])" for w in _SUBJECT_WORDS)
 )
 _SUBJECT_CHANGE = {"不再担任": "end", "辞去": "end", "被提名为": "nominated"}

@@ -227,6 +227,8 @@ def limit_matches(s: str) -> list[tuple[str, int, int, int]]:
         out.append((group, m.start(), a, b))
         last = b
     return out
+
+
 # Holidays and seasons name an occasion without a year or month before them ("国庆节前"); a pass
 # of their own keeps the leading class of _LIMITS to the characters that usually start a limit.
 _HOLIDAY_LIMIT = re.compile(rf"(?P<event>{_HOLIDAY}{_BEFORE})")
