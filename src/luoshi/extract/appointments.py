@@ -39,9 +39,7 @@ _OBJECT_CHANGE = {
     "提名": "nominated",
 }
 # The person as subject: name (同志) then the verb.
-_SUBJECT_WORDS = (
-    "被任命为 被提名为 不再担任 当选为 调任 接任 兼任 出任 担任 当选 辞去 任".split()
-)  # (in order)
+_SUBJECT_WORDS = "被任命为 被提名为 不再担任 当选为 调任 接任 兼任 出任 担任 当选 辞去 任".split()
 # "(?:同志)?(WORD)(?=[\u4e00-\u9fff])", written as alternatives that each start with a literal and
 # are tried in the same order (so the same matches): the engine then skips ahead to their first
 # characters instead of trying the pattern at every position. The word is group 1 or the match.
