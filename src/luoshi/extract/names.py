@@ -163,8 +163,7 @@ def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
     """The span of a personal name starting at ``i``, or None."""
     if i < 0 or i >= len(s):
         return None
-    near = s[i : i + 9]
-    if "·" in near or "•" in near or "・" in near or "‧" in near:
+    if _DOT.search(s, i, i + 9):  # a middle dot in the nine characters from i
         dotted = _dotted_name_at(s, i)
         if dotted:
             return dotted
@@ -379,7 +378,7 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     if not _ends_with_head(_PAREN.sub("", segment) if segment.endswith(("）", ")")) else segment):
         return None
     # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
-    for k in sorted((m.start() for m in _CONJUNCTION.finditer(segment, 1)), reverse=True):
+    for k in reversed([m.start() for m in _CONJUNCTION.finditer(segment, 1)]):  # (last first)
         if any(
             (hit := name_at(segment, k - n)) and hit[1] == k and _name_may_start(segment, hit[0])
             for n in (3, 2)
