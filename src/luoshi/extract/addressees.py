@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from luoshi.extract.gazetteer import body_words, places, zones
 from luoshi.extract.scan import first_each
@@ -30,7 +30,9 @@ _LEAD_IN = re.compile(
 _SPLIT = re.compile(r"以及|、|和|及|与|同")
 _NARROWING = re.compile(r"特别是|尤其是|包括")  # "各级各部门特别是宣传战线": the narrower part may be no body
 # 要求 as a verb; as a noun ("讲话要求", "工作部署要求") it is preceded by what it belongs to.
-_ASKS = re.compile(r"(?<![话示署作本体新高格关的照据于合足达到符])(?:要求|号召|责成|督促|鼓励)[，,：:]?")
+# (The lookbehind, on the character before the two-character verb, follows the verb so that the
+# engine can skip ahead to the verbs' first characters.)
+_ASKS = re.compile(r"(?:要求|号召|责成|督促|鼓励)(?<![话示署作本体新高格关的照据于合足达到符]..)[，,：:]?")
 _LEADS = re.compile(r"由([^，,。；;：:\s]{2,20}?)(?:牵头|负责)")
 _AS = re.compile(r"作为")
 _MAX_SUBJECT = 40
@@ -90,17 +92,24 @@ def _plain(item: str) -> bool:
     return bool(_CATEGORY.match(item)) or _core(item) in _words()[4]
 
 
-def _split(subject: str, whole: bool = False) -> list[tuple[str, int]] | None:
+Items = tuple[tuple[str, int], ...]  # bodies with their offsets in the phrase
+
+
+@lru_cache(maxsize=8192)
+def _split(subject: str, whole: bool = False) -> Items | None:
     """The bodies in a subject phrase with their offsets in it, or ``None`` when the phrase is
-    not a list of bodies; after 特别是/包括 only the bodies are kept."""
+    not a list of bodies; after 特别是/包括 only the bodies are kept. (A function of the phrase
+    alone, remembered: the same subjects recur, and ``_shortest_bodies`` tries every prefix of
+    a clause.)"""
     narrow = _NARROWING.search(subject)
     if not narrow:
-        return _split_list(subject, whole)
+        found = _split_list(subject, whole)
+        return tuple(found) if found is not None else None
     head = _split_list(subject[: narrow.start()], whole)
     if head is None:
         return None
-    rest = _split(subject[narrow.end() :], whole) or []
-    return head + [(item, narrow.end() + at) for item, at in rest]
+    rest = _split(subject[narrow.end() :], whole) or ()
+    return (*head, *((item, narrow.end() + at) for item, at in rest))
 
 
 _LEVELS = "省市县区州旗盟乡镇"
@@ -196,14 +205,16 @@ def _split_list(subject: str, whole: bool = False) -> list[tuple[str, int]] | No
     return out or None
 
 
+_TO_LAST_BOUNDARY = re.compile(f".*[{re.escape(''.join(sorted(_BOUNDARY)))}]", re.DOTALL)
+
+
 def _clause_start(s: str, i: int) -> int:
     """Where the clause ending at ``i`` starts; -1 when it is too long to be a subject."""
-    j = i
-    while j > 0 and s[j - 1] not in _BOUNDARY:
-        j -= 1
-        if i - j > _MAX_SUBJECT:
-            return -1
-    return j
+    floor = i - _MAX_SUBJECT - 1
+    last = _TO_LAST_BOUNDARY.match(s, max(0, floor), i)  # (the regex engine walks back)
+    if last is not None:
+        return last.end()
+    return -1 if floor >= 0 else 0
 
 
 def _subject(s: str, a: int, b: int) -> tuple[str, int]:
@@ -270,14 +281,14 @@ def _subjects_of_modals(s: str) -> Found:
             text, a = _subject(s, a, m.start())
             items = _split(text, whole=True)
             if items is None and (place := _named_as_a_place(s, a, text, m.start())):
-                items = [place]
+                items = (place,)
             yield from ((a + at, item) for item, at in items or ())
             continue
         # The modal opens its clause: the subject is the clause before ("…各参加单位，要").
         if a == 0 or s[a - 1] not in "，," or (a := _clause_start(s, m.start() - 1)) < 0:
             continue
         text, a = _subject(s, a, m.start() - 1)
-        items = _split(text) or []
+        items = _split(text) or ()
         # A clause of its own is a subject only when it is plainly one: categories of bodies or
         # known places ("立足前海合作区，要…" is not addressed to the zone).
         if all(_plain(item) for item, _ in items):
@@ -292,10 +303,12 @@ def _last_characters() -> frozenset[str]:
     return frozenset(w[-1] for w in (*strong, *weak, *known, *body_words()["after_examples"])) | set("）)")
 
 
-def _shortest_bodies(text: str) -> tuple[list[tuple[str, int]], int]:
+@lru_cache(maxsize=4096)
+def _shortest_bodies(text: str) -> tuple[Items, int]:
     """The shortest run of bodies that ``text`` opens with, extended while a head follows
-    ("各区" → "各区政府"), and where it ends; ``([], 0)`` when it opens with none."""
-    best: list[tuple[str, int]] = []
+    ("各区" → "各区政府"), and where it ends; ``((), 0)`` when it opens with none. (A function of
+    ``text`` alone, remembered like ``_split``.)"""
+    best: Items = ()
     last = 0
     strong = _words()[0]
     ends = _last_characters()

@@ -39,8 +39,15 @@ _OBJECT_CHANGE = {
     "提名": "nominated",
 }
 # The person as subject: name (同志) then the verb.
+_SUBJECT_WORDS = "被任命为 被提名为 不再担任 当选为 调任 接任 兼任 出任 担任 当选 辞去 任".split()
+# "(?:同志)?(WORD)(?=[\u4e00-\u9fff])", written as alternatives that each start with a literal and
+# are tried in the same order (so the same matches): the engine then skips ahead to their first
+# characters instead of trying the pattern at every position. The word is group 1 or the match.
 _SUBJECT = re.compile(
-    r"(?:同志)?(被任命为|被提名为|不再担任|当选为|调任|接任|兼任|出任|担任|当选|辞去|任)(?=[\u4e00-\u9fff])"
+    "同志("
+    + "|".join(_SUBJECT_WORDS)
+    + ")(?=[\u4e00-\u9fff])|"
+    + "|".join(w + "(?=[\u4e00-\u9fff])" for w in _SUBJECT_WORDS)
 )
 _SUBJECT_CHANGE = {"不再担任": "end", "辞去": "end", "被提名为": "nominated"}
 _NOT_BEFORE_REN = set("主责信")
@@ -142,7 +149,7 @@ def find_appointments(s: str, persons: list[Person]) -> list[Appointment]:
                 continue  # "决定…" without 为/任 is not an appointment
             add(name, word, _OBJECT_CHANGE[word], at)
         elif kind == "subject":
-            word = m.group(1)
+            word = m.group(1) or m.group()
             name = _name_before(s, m.start(), known)
             if name is None:
                 continue

@@ -19,11 +19,14 @@ _REACH = 60  # characters before 主持 that a clause may cover
 _JOINTLY = ("共同", "联合", "一同")
 
 
+_TO_LAST_BOUNDARY = re.compile(f".*[{re.escape(''.join(sorted(_BOUNDARY)))}]", re.DOTALL)
+
+
 def _clause_start(s: str, end: int) -> int:
-    a = end
-    while a > 0 and s[a - 1] not in _BOUNDARY and end - a < _REACH:
-        a -= 1
-    return a
+    """Back from ``end`` to the nearest boundary, at most _REACH characters."""
+    floor = max(0, end - _REACH)
+    last = _TO_LAST_BOUNDARY.match(s, floor, end)  # (the regex engine walks back)
+    return last.end() if last is not None else floor
 
 
 def find_chairs(s: str, persons: list[Person]) -> list[Person]:

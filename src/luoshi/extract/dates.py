@@ -41,9 +41,11 @@ def _resolve(month: int, day: int, published: date | None, text_year: int | None
 
 # "2021年" as a year of its own (not "2021年度", an accounting year that may be the last one),
 # or a year naming an occasion ("2023“港洽周”"); not an end or a start of a span of years.
-_YEAR = re.compile(r"(?<![\d\-—－~～至到])((?:19|20)\d{2})(?:年(?!度)|(?=[“\"]))(?!\s*[\-—－~～至到])")
+# (Each lookbehind on the character before the year follows the year's first two digits, so that
+# the engine can skip ahead to 1 and 2 instead of trying the pattern at every position.)
+_YEAR = re.compile(r"((?:19|20)(?<![\d\-—－~～至到]..)\d{2})(?:年(?!度)|(?=[“\"]))(?!\s*[\-—－~～至到])")
 # "2024-2025年采暖季": a span of one year names a season of the occasion's year.
-_SEASON = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[\-—－~～至到]\s*((?:19|20)\d{2})年(?!度)")
+_SEASON = re.compile(r"((?:19|20)(?<!\d..)\d{2})\s*[\-—－~～至到]\s*((?:19|20)\d{2})年(?!度)")
 
 
 # "2023年3月底前", "2025年底前", "2025年前", "年内": a year that ends in a time limit is the limit's.

@@ -20,6 +20,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from luoshi.extract.scan import first_each, inside_brackets
 from luoshi.model import DeadlinePhrase, Span
@@ -59,7 +60,7 @@ _MONTH = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 # Before a named occasion: "2017年东博会前", "9月开学前", "国庆节前" name no day.
 _OCCASION = r"(?:会|开学|开幕|开园|开业|放假|汛期?|节)"
-_HOLIDAY = r"(?:春节|国庆节?|元旦|中秋节?|五一|入汛|主?汛期|开学)"
+_HOLIDAY = r"(?:春节|国庆节?|元旦|中秋节?|五一|入汛|主汛期|汛期|开学)"  # (each led by a literal)
 _EVENT_BEFORE = re.compile(
     r"(?:(?:" + _YEAR + r"年|\d{1,2}月)[\u4e00-\u9fff]{0,8}?" + _OCCASION + "|" + _HOLIDAY + r")(?:之)?前"
 )
@@ -94,8 +95,17 @@ def parse_deadline(
     raw = (text or "").strip()
     if not raw:
         return Deadline("", "none")
-    s = to_simplified(raw).replace(" ", "")
     base_year = year or (reference or today or date.today()).year
+    this_month = reference.month if reference else (today or date.today()).month
+    return _parse(raw, base_year, this_month)
+
+
+@lru_cache(maxsize=4096)
+def _parse(raw: str, base_year: int, this_month: int) -> Deadline:
+    """``parse_deadline`` of a stripped phrase, given the year it is read in and the month that
+    "月底前" means: a function of its arguments alone, so a phrase met again (the same limits
+    recur from readout to readout) is understood once (a ``Deadline`` is immutable)."""
+    s = to_simplified(raw).replace(" ", "")
     if _ONGOING.search(s) and not re.search(r"\d{4}年|年底|月底", s):
         return Deadline(raw, "ongoing")
     m = _FULL_DATE.search(s)
@@ -127,8 +137,7 @@ def parse_deadline(
             return Deadline(raw, "date", date(y, month, 20))
         return Deadline(raw, "date", month_end(y, month))
     if re.search(r"(?:本|当|这个)?月(?:底|末)", s) and not re.search(r"年(?:底|末)", s):
-        month = reference.month if reference else (today or date.today()).month
-        return Deadline(raw, "date", month_end(y, month))
+        return Deadline(raw, "date", month_end(y, this_month))
     q = re.search(r"(?:第)?([一二三四1-4首])季", s)
     if q and not re.search(r"每", s):
         quarter = 1 if q[1] == "首" else _num(q[1])
@@ -173,8 +182,8 @@ _COMPLETE = r"(?:全面)?(?:完成|建成|完工|竣工|投用|投入使用|投�
 _GOVERN = r"(?:力争|确保|争取|计划|务必|必须|要在|要于|需在|限于|力争在|确保在|争取在|计划于|计划在)"
 # The leading class holds every character a limit can start with: a position that cannot start
 # one fails on one test instead of on each alternative (15 times faster on readouts).
-_LIMITS = re.compile(
-    r"(?=[\d一二三四五六七八九十今明次当本上下年月第首尽早如限长确力争计务必要需每按])"
+_LIMIT_FIRST = r"[\d一二三四五六七八九十今明次当本上下年月第首尽早如限长确力争计务必要需每按]"
+_LIMIT_BODY = (
     rf"(?:(?P<before>{_POINT}(?:{_BEFORE}|内(?![容部外涵])))"
     rf"|(?P<within>(?:确保|力争|争取)(?:今年|本年|当年)?年内(?!已)"
     rf"|(?<=提出|计划|目标)(?:今年|本年|当年)?年内(?!已)"
@@ -188,6 +197,38 @@ _LIMITS = re.compile(
     rf"|(?P<undated>尽快|尽早|早日|如期(?!召开|举行|开幕|闭幕|进行|召集|而至)|限时完成|限期完成|长期坚持)"
     r"|(?P<recurring>每(?:个)?(?:月|季度|半年|年)|按(?:月|季度)))"
 )
+_LIMITS = re.compile(f"(?={_LIMIT_FIRST}){_LIMIT_BODY}")
+# What every limit starts with, two characters or so: a digit only where a year, a month or a
+# quarter begins (not inside "2024"), a numeral only before 月/季, and so on.
+_LIMIT_START = (
+    r"\d\d?月|(?:19|20)\d\d年|[1-4]季|[今明次当本][年月]|[一二三四五六七八九十]{1,3}[月季]|月[底末]|年[底末中内]"
+    r"|[上下]半|第[一二三四1-4季]|首[一二三四1-4季]|力争|确保|争取|计划|务必|必须|要[在于]|需在|限[于时期]|尽[快早]"
+    r"|早日|如期|长期|每|按[月季]"
+)
+# _LIMITS for a scan: a class first lets the engine skip ahead to the characters a limit can start
+# with (the lookahead of _LIMITS is tried at every position instead); the lookbehind then steps
+# back over that character and tries the start, then the body, from it. The match is that one
+# character with the body's groups: ``limit_matches`` turns them back into _LIMITS' matches.
+_LIMITS_SCAN = re.compile(f"{_LIMIT_FIRST}(?<=(?={_LIMIT_START})(?={_LIMIT_BODY}).)")
+
+
+def limit_matches(s: str) -> list[tuple[str, int, int, int]]:
+    """(group, match start, group start, group end) of each match of ``_LIMITS.finditer(s)``, in
+    order, found through _LIMITS_SCAN: its matches start where _LIMITS' may, and each ends where
+    its group does (every alternative of _LIMITS ends with its group); one found inside the
+    previous is dropped, as the scan of _LIMITS would go on after it."""
+    out: list[tuple[str, int, int, int]] = []
+    last = 0
+    for m in _LIMITS_SCAN.finditer(s):
+        if m.start() < last:
+            continue
+        group = m.lastgroup or ""
+        a, b = m.span(group)
+        out.append((group, m.start(), a, b))
+        last = b
+    return out
+
+
 # Holidays and seasons name an occasion without a year or month before them ("国庆节前"); a pass
 # of their own keeps the leading class of _LIMITS to the characters that usually start a limit.
 _HOLIDAY_LIMIT = re.compile(rf"(?P<event>{_HOLIDAY}{_BEFORE})")
@@ -213,16 +254,16 @@ def find_deadline_mentions(s: str, reference: date | None) -> list[DeadlinePhras
     its span and the last day it allows read against ``reference`` (the event's date); a
     directive takes the first inside it as its deadline."""
     out: list[DeadlinePhrase] = []
-    found = list(_LIMITS.finditer(s))
+    found = limit_matches(s)
     if any(h in s for h in ("节", "汛", "开学", "元旦", "五一")):
-        taken = [m.span() for m in found]
+        taken = [(at, b) for _, at, _, b in found]
         holidays = (
-            m for m in _HOLIDAY_LIMIT.finditer(s) if not any(a < m.end() and m.start() < b for a, b in taken)
+            ("event", m.start(), *m.span("event"))
+            for m in _HOLIDAY_LIMIT.finditer(s)
+            if not any(a < m.end() and m.start() < b for a, b in taken)
         )
-        found = sorted([*found, *holidays], key=lambda m: m.start())
-    for m in found:
-        group = m.lastgroup or ""
-        start, end = m.span(group)
+        found = sorted([*found, *holidays], key=lambda m: m[1])
+    for _, _, start, end in found:
         text = s[start:end]
         if inside_brackets(s, start) or _PAST.search(s[max(0, start - 4) : start]):
             continue
