@@ -28,8 +28,8 @@ from luoshi.errors import LuoshiError
 from luoshi.extract import extract
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, printable_name, read_path
 from luoshi.messages import language, message, speaking
-from luoshi.model import Document, Facts
 from luoshi.store import IngestOutcome, Store, open_store
+from luoshi.store.rows import DocumentRows, document_rows
 from luoshi.store.writers import is_conflict
 
 BATCH_SIZE = 200  # documents (and rejections) written in one transaction
@@ -122,14 +122,16 @@ class Options:
     with_facts: bool = True
     batch_size: int = BATCH_SIZE
     lang: str = "zh"
+    backend: str = "sqlite"  # the store's: the search index's rows are built for it
 
 
 @dataclass
 class Batch:
-    """Documents with their facts, and the inputs refused on the way, in input order; written
-    in one transaction. ``files`` and ``bytes``: the files finished with this batch."""
+    """Documents as their rows (``luoshi.store.rows``: everything that depends on the document
+    alone, built where it was extracted), and the inputs refused on the way, in input order;
+    written in one transaction. ``files`` and ``bytes``: the files finished with this batch."""
 
-    items: list[tuple[Document, Facts | None]] = field(default_factory=list)
+    items: list[DocumentRows] = field(default_factory=list)
     failed: list[Rejection] = field(default_factory=list)
     files: int = 0
     bytes: int = 0
@@ -183,12 +185,18 @@ def process_partition(partition: Partition, options: Options) -> Iterator[Batch]
             if isinstance(item, Rejection):
                 batch.failed.append(item)
             else:
+                key = item.source_path or item.id
                 try:
-                    batch.items.append((item, extract(item) if options.with_facts else None))
+                    facts = extract(item) if options.with_facts else None
                 except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
                     error = f"{type(e).__name__}: {e}"
-                    key = item.source_path or item.id
                     batch.failed.append(Rejection(key, message("extraction_failed", error=error)))
+                    continue
+                try:
+                    batch.items.append(document_rows(item, facts, options.backend))
+                except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
+                    error = f"{type(e).__name__}: {e}"
+                    batch.failed.append(Rejection(key, message("store_failed", error=error)))
         batch.files += 1
         try:
             batch.bytes += source.stat().st_size
@@ -223,20 +231,19 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
             store.add_rejection(conn, key, reason)
             done.rejected.append(Rejection(key, reason))
 
-        def record(items: list[tuple[Document, Facts | None]], outcomes: list[IngestOutcome]) -> None:
-            for (doc, _), outcome in zip(items, outcomes, strict=True):
-                key = doc.source_path or doc.id
+        def record(items: list[DocumentRows], outcomes: list[IngestOutcome]) -> None:
+            for item, outcome in zip(items, outcomes, strict=True):
                 if outcome.new:
-                    done.added.append(key)
-                    done.warnings.extend((key, warning) for warning in doc.warnings)
+                    done.added.append(item.key)
+                    done.warnings.extend((item.key, warning) for warning in item.warnings)
                 else:
-                    done.duplicates.append((key, outcome.document_id))
+                    done.duplicates.append((item.key, outcome.document_id))
 
         for failed in batch.failed:
             reject(failed.key, failed.reason)
         try:
             with conn.begin_nested():
-                record(batch.items, store.add_documents(conn, batch.items))
+                record(batch.items, store.add_rows(conn, batch.items))
         except Exception as e:  # find the culprit one document at a time
             if is_conflict(e):
                 raise
@@ -244,14 +251,13 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
             for one in batch.items:
                 try:
                     with conn.begin_nested():
-                        record([one], store.add_documents(conn, [one]))
+                        record([one], store.add_rows(conn, [one]))
                 except Exception as e:
                     if is_conflict(e):
                         raise
                     store.forget_cache()
-                    key = one[0].source_path or one[0].id
                     error = f"{type(e).__name__}: {e}"
-                    reject(key, message("store_failed", error=error))
+                    reject(one.key, message("store_failed", error=error))
         if mark is not None:
             store.settle_batch(conn, *mark, done.to_json())
         return done
@@ -281,7 +287,7 @@ def ingest_paths(
     half-way leaves whole documents only, and re-running it stores each document once. With
     ``client`` (a ``distributed.Client``) the partitions are processed on its cluster's workers
     (``ingest_on_cluster``)."""
-    options = Options(max_bytes, with_facts, batch_size, language())
+    options = Options(max_bytes, with_facts, batch_size, language(), store.engine.dialect.name)
     partitions = iter_partitions(paths, partition_files)
     report = IngestReport()
     with fewer_collections():
