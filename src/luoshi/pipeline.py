@@ -17,7 +17,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -406,6 +406,7 @@ def written_partition(url: str, run: str, partition: Partition, options: Options
     connections; each batch is marked written with it, so that running the task again (its
     worker died) stores nothing twice and reports the same."""
     store = worker_store(url)
+    options = replace(options, backend=store.engine.dialect.name)  # (rows for the store written to)
     report = IngestReport()
     with speaking(options.lang), fewer_collections():
         for number, batch in enumerate(process_partition(partition, options)):
