@@ -3,7 +3,8 @@ through the web application and the demo.
 
 The files are cut into partitions (``iter_partitions``: a few hundred files, a few megabytes).
 ``process_partition`` reads, decodes, cleans, folds, hashes and extracts one partition into
-batches; ``write_batch`` stores one batch in one transaction. There is one path, run in two
+batches of documents' rows (``luoshi.store.rows``: all that depends on a document alone);
+``write_batch`` stores one batch in one transaction (the inserts, and what needs the store). There is one path, run in two
 places: without a Dask client every partition is processed and written in this process; with one
 (``luoshi ingest --workers N`` or ``--scheduler``) the same ``process_partition`` runs on the
 workers, and the same ``write_batch`` stores what they made — here for SQLite (one writer at a
@@ -161,7 +162,8 @@ def iter_partitions(
 
 
 def process_partition(partition: Partition, options: Options) -> Iterator[Batch]:
-    """Read, decode, clean, fold, hash and extract the files of ``partition``: batches of at most
+    """Read, decode, clean, fold, hash and extract the files of ``partition``, and build each
+    document's rows for ``options.backend``: batches of at most
     ``options.batch_size`` documents and rejections (a file of many records is cut into several,
     so that no more than a batch is held at once). One bad file or document is a rejection with
     its reason; it never stops the batch."""
