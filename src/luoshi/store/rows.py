@@ -11,11 +11,14 @@ unpickle and the writer has no per-document work left but its inserts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from luoshi.link.reprints import Fingerprint
 from luoshi.model import Document, Facts
-from luoshi.store import cited, fts, listing
+from luoshi.store import fts, listing
+
+if TYPE_CHECKING:  # the citation index loads with the writing of facts, not with a search
+    from luoshi.store.cited import CitedRows
 
 # The columns of ``documents`` a document's rows fill, in this order (``ingested_at`` is added
 # by the writer); the last three are the facet columns of migration 0014.
@@ -60,11 +63,12 @@ class DocumentRows:
     fingerprint: Fingerprint  # for linking reprints
     persons: tuple[str, ...] = ()
     facts: dict[str, list[tuple[Any, ...]]] | None = None
-    cited: cited.CitedRows | None = None
+    cited: CitedRows | None = None
 
 
 def document_rows(doc: Document, facts: Facts | None, backend: str = "sqlite") -> DocumentRows:
     """The rows of ``doc`` with its ``facts`` for a store on ``backend``."""
+    from luoshi.store import cited
     from luoshi.store.engine import _to_json  # (the engine's JSON: engine loads the writer, which loads this)
 
     if backend not in BACKENDS:
