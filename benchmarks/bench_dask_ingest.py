@@ -1,7 +1,7 @@
 """The whole ``luoshi ingest`` command, serial beside Dask (``--workers 1``, ``--workers 2``), as
 processes, on a generated corpus of ~5 KB readouts; rounds interleave the commands.
 
-    python benchmarks/bench_dask_ingest.py [--docs 3000] [--rounds 3] [--pg URL]
+    python benchmarks/bench_dask_ingest.py [--docs 3000] [--rounds 3] [--pg URL] [--out NAME.json]
 
 Timed from the start of the process to its exit: start-up, the LocalCluster's start and stop,
 reading, extraction and writing. CPU time (the command and its worker processes) is reported
@@ -37,16 +37,21 @@ WORKERS = {"serial": 1, "workers_1": 1, "workers_2": 2}
 
 
 def peak_tree_mb(proc: subprocess.Popen[bytes], stop: threading.Event, found: list[float]) -> None:
+    """Appends the peak memory (MB) of the command's tree, then the command's own CPU seconds
+    (without its workers': the client's share), as last sampled before it exited."""
     top = psutil.Process(proc.pid)
     peak = 0
+    own = 0.0
     while not stop.is_set():
         try:
             procs = [top, *top.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            times = top.cpu_times()
+            own = times.user + times.system
         except psutil.Error:
             pass
         stop.wait(0.05)
-    found.append(peak / 2**20)
+    found.extend([peak / 2**20, own])
 
 
 def children_cpu() -> float:
@@ -56,8 +61,9 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(args: list[str]) -> tuple[float, float, float]:
-    """Wall-clock seconds, CPU seconds and peak memory (MB) of one command."""
+def run(args: list[str]) -> tuple[float, float, float, float]:
+    """Wall-clock seconds, CPU seconds, peak memory (MB) and the command's own CPU seconds
+    (sampled every 50 ms: the last 50 ms may be missing) of one command."""
     stop = threading.Event()
     found: list[float] = []
     cpu = children_cpu()
@@ -75,7 +81,7 @@ def run(args: list[str]) -> tuple[float, float, float]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{args}: exit {proc.returncode}\n{out.decode()}\n{err.decode()}")
-    return wall, children_cpu() - cpu, found[0]
+    return wall, children_cpu() - cpu, found[0], found[1]
 
 
 class Databases:
@@ -118,6 +124,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--pg", default=os.environ.get("LUOSHI_BENCH_PG"), help="PostgreSQL URL (server).")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument(
+        "--out", default="dask_ingest.json", help="File name of the results under benchmarks/out."
+    )
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="luoshi-bench-dask-"))
     corpus = work / "corpus"
@@ -134,16 +143,17 @@ def main() -> None:
     }
     try:
         for backend, dbs in backends.items():
-            times: dict[str, list[tuple[float, float, float]]] = {label: [] for label in COMMANDS}
+            times: dict[str, list[tuple[float, float, float, float]]] = {label: [] for label in COMMANDS}
             for r in range(args.rounds):
                 for label, extra in COMMANDS.items():
                     times[label].append(run([str(corpus), "--db", dbs.new(f"{label}-{r}"), *extra]))
             result: dict[str, object] = {}
-            serial = [w for w, _, _ in times["serial"]]
-            serial_cpu = statistics.median(c for _, c, _ in times["serial"])
+            serial = [w for w, _, _, _ in times["serial"]]
+            serial_cpu = statistics.median(c for _, c, _, _ in times["serial"])
             for label, runs in times.items():
-                walls = [w for w, _, _ in runs]
-                cpu = statistics.median(c for _, c, _ in runs)
+                walls = [w for w, _, _, _ in runs]
+                cpu = statistics.median(c for _, c, _, _ in runs)
+                client = statistics.median(own for _, _, _, own in runs)
                 result[label] = {
                     "docs_per_s_each_round": [round(args.docs / w, 1) for w in walls],
                     "docs_per_s_median": round(args.docs / statistics.median(walls), 1),
@@ -154,12 +164,16 @@ def main() -> None:
                         statistics.median(s / w for s, w in zip(serial, walls, strict=True)), 3
                     ),
                     "cpu_ms_per_doc_median": round(1000 * cpu / args.docs, 2),
+                    # the command's own process (with workers: the client; it writes on SQLite
+                    # and clusters people): speed-up <= whole CPU / this, on any number of cores
+                    "client_cpu_ms_per_doc_median": round(1000 * client / args.docs, 2),
+                    "ratio_bound_by_client": round(cpu / client, 3) if client else None,
                     # what idle cores could give: as many cores as workers (at most the machine's)
                     # doing the serial command's work at this command's CPU cost (an upper bound)
                     "ratio_bound_on_idle_cores": round(
                         min(os.cpu_count() or 1, WORKERS[label]) * serial_cpu / cpu, 3
                     ),
-                    "peak_memory_mb_max": round(max(m for _, _, m in runs), 1),
+                    "peak_memory_mb_max": round(max(m for _, _, m, _ in runs), 1),
                 }
             out[backend] = result
             print(json.dumps({backend: result}, ensure_ascii=False), flush=True)
@@ -169,7 +183,7 @@ def main() -> None:
     out["load_after"] = [round(x, 2) for x in os.getloadavg()]
     result_dir = Path(__file__).with_name("out")
     result_dir.mkdir(exist_ok=True)
-    (result_dir / "dask_ingest.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    (result_dir / args.out).write_text(json.dumps(out, ensure_ascii=False, indent=2))
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -4,10 +4,11 @@ same query set, in one run.
     python benchmarks/bench_pg_search.py --pg postgresql+psycopg://USER@/postgres?host=DIR&port=P
         [--docs 100000] [--write-docs 2000] [--runs 5]
 
-1. Writes (``Store.add_documents``, batches of 200, the search index maintained): ``--write-docs``
-   4.7 KB readouts read and extracted once, then stored with their facts into a new SQLite file
-   and a new PostgreSQL database, and again without facts; documents/s of the store stage per
-   writer (reading and extraction excluded: on a cluster they run on the workers).
+1. Writes (``Store.add_rows``, batches of 200, the search index maintained): ``--write-docs``
+   4.7 KB readouts read and extracted, their rows built for each backend
+   (``luoshi.store.rows``), then stored with their facts into a new SQLite file and a new
+   PostgreSQL database, and again without facts; documents/s of the store stage per writer
+   (reading, extraction and row building excluded: on a cluster they run on the workers).
 2. A corpus of ``--docs`` 1.6 KB documents (the demo generator's readouts, a third in
    traditional script) is read once and stored without facts into both stores (the index and
    reprint links maintained), then the query set of ``bench_ingest_search`` is timed ``--runs``
@@ -36,15 +37,15 @@ import sqlalchemy as sa
 from bench_ingest_search import QUERIES, percentile, write_corpus
 from sqlalchemy.engine import make_url
 
-from luoshi.model import Document, Facts
 from luoshi.pipeline import Options, iter_partitions, process_partition
 from luoshi.store import Store, open_store
+from luoshi.store.rows import DocumentRows
 
-Items = list[tuple[Document, Facts | None]]
+Items = list[DocumentRows]
 
 
-def read_all(folder: Path, with_facts: bool) -> list[Items]:
-    options = Options(with_facts=with_facts)
+def read_all(folder: Path, with_facts: bool, backend: str) -> list[Items]:
+    options = Options(with_facts=with_facts, backend=backend)
     batches: list[Items] = []
     for part in iter_partitions([folder]):
         for batch in process_partition(part, options):
@@ -56,7 +57,7 @@ def read_all(folder: Path, with_facts: bool) -> list[Items]:
 def store_all(store: Store, batches: list[Items]) -> float:
     t0 = time.perf_counter()
     for items in batches:
-        store.run(partial(store.add_documents, items=items))
+        store.run(partial(store.add_rows, items=items))
     return time.perf_counter() - t0
 
 
@@ -98,11 +99,12 @@ def main() -> None:
                 write_corpus(small, args.write_docs, parts=4, seed=1)
             writes: dict[str, object] = {}
             for with_facts in (True, False):
-                batches = read_all(small, with_facts)
-                n = sum(len(b) for b in batches)
                 label = "with_facts" if with_facts else "without_facts"
                 for db in (str(work / f"write-{label}.db"), new_pg()):
-                    seconds = store_all(open_store(db), batches)
+                    store = open_store(db)
+                    batches = read_all(small, with_facts, store.engine.dialect.name)
+                    n = sum(len(b) for b in batches)
+                    seconds = store_all(store, batches)
                     engine = "sqlite" if "://" not in db else "postgresql"
                     writes[f"{engine}_{label}_docs_per_s"] = round(n / seconds, 1)
                     print(engine, label, round(n / seconds, 1), "documents/s", file=sys.stderr, flush=True)
@@ -117,13 +119,13 @@ def main() -> None:
             stores = {"sqlite": open_store(sqlite_url), "postgresql": open_store(pg_url)}
             spent = dict.fromkeys(stores, 0.0)
             count = 0
-            for part in iter_partitions([big]):  # read once, stored into both
-                for batch in process_partition(part, Options(with_facts=False)):
-                    for label, store in stores.items():
+            for part in iter_partitions([big]):  # read for each, stored into both
+                for label, store in stores.items():
+                    for batch in process_partition(part, Options(with_facts=False, backend=label)):
                         t0 = time.perf_counter()
-                        store.run(partial(store.add_documents, items=batch.items))
+                        store.run(partial(store.add_rows, items=batch.items))
                         spent[label] += time.perf_counter() - t0
-                    count += len(batch.items)
+                        count += len(batch.items) if label == "sqlite" else 0
             out["large_build"] = {
                 "documents": count,
                 **{f"{k}_store_docs_per_s": round(count / v, 1) for k, v in spent.items()},

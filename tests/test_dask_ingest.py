@@ -11,10 +11,12 @@ workers do (tests/backends.py runs both)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -110,17 +112,57 @@ _FACT_TABLES = {
 }
 
 
+# The rows built on the workers beside the facts (``luoshi.store.rows``): citation index, reprint
+# signatures and band keys, the people queue; by content hash.
+_ROW_TABLES = {
+    "cited_mentions": (
+        't.key, t.form, t.start, t."end", t.sentence_start, t.sentence_end, t.sentence, t.day FROM cited_mentions t'
+    ),
+    "cited_aliases": "t.short_key, t.full_key FROM cited_aliases t",
+    "outcomes": (
+        't.kind, t.title, t.title_original, t.zone, t.count, t.day, t.start, t."end", t.sentence_start, '
+        "t.sentence_end FROM outcomes t"
+    ),
+    "reprint_signatures": "t.signature FROM reprint_signatures t",
+    "reprint_bands": "t.band_key FROM reprint_bands t",
+    "people_pending": "1 FROM people_pending t",
+}
+
+
+def search_tokens(db: str) -> list[tuple[str, str]]:
+    """What the search index holds of each document, by content hash: SQLite's FTS5 tokens with
+    their columns and positions (read through fts5vocab: the index keeps no text), PostgreSQL's
+    lexemes."""
+    if not is_sqlite(db):
+        found = query(
+            db,
+            "SELECT d.content_hash, t.terms::text, t.partial FROM document_terms t JOIN documents d ON d.id = t.id",
+        )
+        return sorted((h, f"{partial} {terms}") for h, terms, partial in found)
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(main, document_fts, instance)")
+        tokens: dict[int, list[tuple[str, int, str]]] = {}
+        for term, doc, column, offset in conn.execute("SELECT term, doc, col, offset FROM temp.tokens"):
+            tokens.setdefault(doc, []).append((column, offset, term))
+        hashes = dict(conn.execute("SELECT id, content_hash FROM documents"))
+    return sorted(
+        (hashes[doc], hashlib.sha256(repr(sorted(t)).encode()).hexdigest()) for doc, t in tokens.items()
+    )
+
+
 def stored_rows(db: str) -> dict[str, Any]:
     """Everything ingest stores, keyed by content (ids are the database's: on PostgreSQL the
     workers' commits interleave)."""
     columns = (
         "content_hash, name, title, published, event_date, source_url, source_site, source_path, "
-        "source_format, encoding, script, original, text, offsets, meta, facts"
+        "source_format, encoding, script, original, text, offsets, meta, facts, year, place, meeting_kind"
     )
     rows: dict[str, Any] = {"documents": sorted(map(repr, query(db, f"SELECT {columns} FROM documents")))}
-    for table, sql in _FACT_TABLES.items():
+    for table, sql in (_FACT_TABLES | _ROW_TABLES).items():
         found = query(db, f"SELECT d.content_hash, {sql} JOIN documents d ON d.id = t.document_id")
         rows[table] = sorted(map(repr, found))
+    rows["cited_titles"] = sorted(query(db, "SELECT key, title, work_key, bare_key FROM cited_titles"))
+    rows["search"] = search_tokens(db)
     rows["persons"] = sorted(r[0] for r in query(db, "SELECT name FROM persons"))
     rows["rejections"] = sorted(query(db, "SELECT key, reason FROM rejections"))
     rows["written_batches"] = query(db, "SELECT count(*) FROM written_batches")  # none left behind

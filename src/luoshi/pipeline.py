@@ -3,7 +3,8 @@ through the web application and the demo.
 
 The files are cut into partitions (``iter_partitions``: a few hundred files, a few megabytes).
 ``process_partition`` reads, decodes, cleans, folds, hashes and extracts one partition into
-batches; ``write_batch`` stores one batch in one transaction. There is one path, run in two
+batches of documents' rows (``luoshi.store.rows``: all that depends on a document alone);
+``write_batch`` stores one batch in one transaction (the inserts, and what needs the store). There is one path, run in two
 places: without a Dask client every partition is processed and written in this process; with one
 (``luoshi ingest --workers N`` or ``--scheduler``) the same ``process_partition`` runs on the
 workers, and the same ``write_batch`` stores what they made — here for SQLite (one writer at a
@@ -17,7 +18,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,8 @@ from luoshi.errors import LuoshiError
 from luoshi.extract import extract
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, printable_name, read_path
 from luoshi.messages import language, message, speaking
-from luoshi.model import Document, Facts
 from luoshi.store import IngestOutcome, Store, open_store
+from luoshi.store.rows import DocumentRows, document_rows
 from luoshi.store.writers import is_conflict
 
 BATCH_SIZE = 200  # documents (and rejections) written in one transaction
@@ -122,14 +123,16 @@ class Options:
     with_facts: bool = True
     batch_size: int = BATCH_SIZE
     lang: str = "zh"
+    backend: str = "sqlite"  # the store's: the search index's rows are built for it
 
 
 @dataclass
 class Batch:
-    """Documents with their facts, and the inputs refused on the way, in input order; written
-    in one transaction. ``files`` and ``bytes``: the files finished with this batch."""
+    """Documents as their rows (``luoshi.store.rows``: everything that depends on the document
+    alone, built where it was extracted), and the inputs refused on the way, in input order;
+    written in one transaction. ``files`` and ``bytes``: the files finished with this batch."""
 
-    items: list[tuple[Document, Facts | None]] = field(default_factory=list)
+    items: list[DocumentRows] = field(default_factory=list)
     failed: list[Rejection] = field(default_factory=list)
     files: int = 0
     bytes: int = 0
@@ -159,7 +162,8 @@ def iter_partitions(
 
 
 def process_partition(partition: Partition, options: Options) -> Iterator[Batch]:
-    """Read, decode, clean, fold, hash and extract the files of ``partition``: batches of at most
+    """Read, decode, clean, fold, hash and extract the files of ``partition``, and build each
+    document's rows for ``options.backend``: batches of at most
     ``options.batch_size`` documents and rejections (a file of many records is cut into several,
     so that no more than a batch is held at once). One bad file or document is a rejection with
     its reason; it never stops the batch."""
@@ -183,12 +187,18 @@ def process_partition(partition: Partition, options: Options) -> Iterator[Batch]
             if isinstance(item, Rejection):
                 batch.failed.append(item)
             else:
+                key = item.source_path or item.id
                 try:
-                    batch.items.append((item, extract(item) if options.with_facts else None))
+                    facts = extract(item) if options.with_facts else None
                 except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
                     error = f"{type(e).__name__}: {e}"
-                    key = item.source_path or item.id
                     batch.failed.append(Rejection(key, message("extraction_failed", error=error)))
+                    continue
+                try:
+                    batch.items.append(document_rows(item, facts, options.backend))
+                except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
+                    error = f"{type(e).__name__}: {e}"
+                    batch.failed.append(Rejection(key, message("store_failed", error=error)))
         batch.files += 1
         try:
             batch.bytes += source.stat().st_size
@@ -223,20 +233,19 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
             store.add_rejection(conn, key, reason)
             done.rejected.append(Rejection(key, reason))
 
-        def record(items: list[tuple[Document, Facts | None]], outcomes: list[IngestOutcome]) -> None:
-            for (doc, _), outcome in zip(items, outcomes, strict=True):
-                key = doc.source_path or doc.id
+        def record(items: list[DocumentRows], outcomes: list[IngestOutcome]) -> None:
+            for item, outcome in zip(items, outcomes, strict=True):
                 if outcome.new:
-                    done.added.append(key)
-                    done.warnings.extend((key, warning) for warning in doc.warnings)
+                    done.added.append(item.key)
+                    done.warnings.extend((item.key, warning) for warning in item.warnings)
                 else:
-                    done.duplicates.append((key, outcome.document_id))
+                    done.duplicates.append((item.key, outcome.document_id))
 
         for failed in batch.failed:
             reject(failed.key, failed.reason)
         try:
             with conn.begin_nested():
-                record(batch.items, store.add_documents(conn, batch.items))
+                record(batch.items, store.add_rows(conn, batch.items))
         except Exception as e:  # find the culprit one document at a time
             if is_conflict(e):
                 raise
@@ -244,14 +253,13 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
             for one in batch.items:
                 try:
                     with conn.begin_nested():
-                        record([one], store.add_documents(conn, [one]))
+                        record([one], store.add_rows(conn, [one]))
                 except Exception as e:
                     if is_conflict(e):
                         raise
                     store.forget_cache()
-                    key = one[0].source_path or one[0].id
                     error = f"{type(e).__name__}: {e}"
-                    reject(key, message("store_failed", error=error))
+                    reject(one.key, message("store_failed", error=error))
         if mark is not None:
             store.settle_batch(conn, *mark, done.to_json())
         return done
@@ -281,7 +289,7 @@ def ingest_paths(
     half-way leaves whole documents only, and re-running it stores each document once. With
     ``client`` (a ``distributed.Client``) the partitions are processed on its cluster's workers
     (``ingest_on_cluster``)."""
-    options = Options(max_bytes, with_facts, batch_size, language())
+    options = Options(max_bytes, with_facts, batch_size, language(), store.engine.dialect.name)
     partitions = iter_partitions(paths, partition_files)
     report = IngestReport()
     with fewer_collections():
@@ -400,6 +408,7 @@ def written_partition(url: str, run: str, partition: Partition, options: Options
     connections; each batch is marked written with it, so that running the task again (its
     worker died) stores nothing twice and reports the same."""
     store = worker_store(url)
+    options = replace(options, backend=store.engine.dialect.name)  # (rows for the store written to)
     report = IngestReport()
     with speaking(options.lang), fewer_collections():
         for number, batch in enumerate(process_partition(partition, options)):

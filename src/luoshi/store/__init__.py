@@ -3,7 +3,8 @@
 What other parts may use is ``__all__``: the names below, loaded when first asked for (a
 command that never opens a store loads no SQLAlchemy), and the public submodules — ``schema``
 (the tables), ``errors``, ``cache``, ``listing`` (browsing), ``fts`` (the index's words),
-``writers``, ``registry`` (units and their aliases), and the tables and queries of the
+``writers``, ``registry`` (units and their aliases), ``rows`` (a document's rows, built where it
+was extracted), and the tables and queries of the
 linked features: ``stories``, ``cited``, ``people``, ``follow``. The rest (``db``, ``engine``,
 ``documents``, ``search``, ``queries``, ``migrate``, ``units``) is the store's own."""
 
@@ -42,6 +43,7 @@ _MODULES = (
     "orm",
     "people",
     "registry",
+    "rows",
     "schema",
     "stories",
     "writers",
@@ -66,6 +68,7 @@ __all__ = [
     "orm",
     "people",
     "registry",
+    "rows",
     "schema",
     "stories",
     "unit_key",

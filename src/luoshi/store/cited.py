@@ -96,39 +96,65 @@ def _insert_titles(conn: Connection, titles: dict[str, str]) -> None:
     conn.execute(make(CitedTitleRow).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
+@dataclass
+class CitedRows:
+    """What one document gives the index, without its id: built where the document was
+    extracted (a Dask worker, or the ingesting process), written with its id by ``write_rows``."""
+
+    titles: dict[str, str] = field(default_factory=dict)  # key → the title as written in full
+    mentions: list[tuple[Any, ...]] = field(default_factory=list)  # MENTION_COLUMNS[1:]
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (short key, full key)
+    outcomes: list[tuple[Any, ...]] = field(default_factory=list)  # OUTCOME_COLUMNS[1:]
+
+
+def rows_of(doc: Indexed) -> CitedRows:
+    """The index rows of one document (its ``document_id`` is not used)."""
+    out = CitedRows()
+    found = document_citations(doc.simplified, doc.cited)
+    for m in sorted(found.mentions, key=lambda m: m.form in ("short", "quoted")):
+        if m.form != "quoted":  # a title as written in full where the document has it
+            out.titles.setdefault(m.key, m.title if m.form != "short" else m.key)
+    for m in found.mentions:
+        a, b = m.sentence
+        out.mentions.append((m.key, m.form, m.start, m.end, a, b, doc.text[a:b], doc.day))
+    out.aliases = sorted({(f.short, f.full) for f in found.short_forms})
+    out.outcomes = [
+        (
+            o.kind,
+            o.title,
+            o.title_original or doc.text[o.span.start : o.span.end],
+            o.zone,
+            o.count,
+            o.date or doc.day,
+            o.span.start,
+            o.span.end,
+            o.sentence.start,
+            o.sentence.end,
+        )
+        for o in doc.outcomes
+    ]
+    return out
+
+
 def write(conn: Connection, documents: Iterable[Indexed]) -> None:
     """Index the citations and outcomes of ``documents`` (stored in this transaction or before)."""
+    write_rows(conn, [(doc.document_id, rows_of(doc)) for doc in documents])
+
+
+def write_rows(conn: Connection, documents: Iterable[tuple[int, CitedRows]]) -> None:
+    """Write the index rows of documents (their ids, their ``rows_of``)."""
     from luoshi.store.documents import insert_many  # the driver's executemany (documents loads this module)
 
     titles: dict[str, str] = {}
     mentions: list[tuple[Any, ...]] = []
     aliases: set[tuple[str, str, int]] = set()
     outcomes: list[tuple[Any, ...]] = []
-    for doc in documents:
-        found = document_citations(doc.simplified, doc.cited)
-        for m in sorted(found.mentions, key=lambda m: m.form in ("short", "quoted")):
-            if m.form != "quoted":  # a title as written in full where the document has it
-                titles.setdefault(m.key, m.title if m.form != "short" else m.key)
-        for m in found.mentions:
-            a, b = m.sentence
-            mentions.append((doc.document_id, m.key, m.form, m.start, m.end, a, b, doc.text[a:b], doc.day))
-        aliases.update((f.short, f.full, doc.document_id) for f in found.short_forms)
-        outcomes.extend(
-            (
-                doc.document_id,
-                o.kind,
-                o.title,
-                o.title_original or doc.text[o.span.start : o.span.end],
-                o.zone,
-                o.count,
-                o.date or doc.day,
-                o.span.start,
-                o.span.end,
-                o.sentence.start,
-                o.sentence.end,
-            )
-            for o in doc.outcomes
-        )
+    for doc_id, rows in documents:
+        for key, title in rows.titles.items():
+            titles.setdefault(key, title)
+        mentions.extend((doc_id, *m) for m in rows.mentions)
+        aliases.update((short, full, doc_id) for short, full in rows.aliases)
+        outcomes.extend((doc_id, *o) for o in rows.outcomes)
     _insert_titles(conn, titles)
     insert_many(conn, CitedMentionRow.__tablename__, MENTION_COLUMNS, mentions)
     insert_many(conn, CitedAliasRow.__tablename__, ("short_key", "full_key", "document_id"), sorted(aliases))

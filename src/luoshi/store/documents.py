@@ -1,4 +1,6 @@
-"""Writing documents and their facts: the rows of a batch, inserted once per content hash, the
+"""Writing documents and their facts: the rows of a batch (``luoshi.store.rows``, built where
+the documents were extracted), inserted once per content hash — on SQLite on the driver's
+cursor, on PostgreSQL by COPY into a staging table and one INSERT … ON CONFLICT DO NOTHING — the
 fact tables by the driver's executemany (COPY on PostgreSQL), reprint links, the people queue and
 the citation index; rejections and the marks of a distributed ingest's batches."""
 
@@ -6,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, CursorResult, Engine, delete, insert, inspect, select, text, update
 
 from luoshi.model import Document, Facts
-from luoshi.store import fts, listing, stories
+from luoshi.store import stories
+from luoshi.store.rows import DOCUMENT_COLUMNS, FACET_COLUMNS, DocumentRows, document_rows
 from luoshi.store.schema import (
     CitationRow,
     DirectiveRow,
@@ -23,6 +26,7 @@ from luoshi.store.schema import (
     RejectionRow,
     TaskBatchRow,
     WrittenBatchRow,
+    utcnow,
 )
 from luoshi.store.writers import retrying, write_transaction
 
@@ -44,7 +48,8 @@ class IngestOutcome:
     new: bool
 
 
-# Fact rows are plain tuples in these columns, written with the driver's executemany.
+# Fact rows are plain tuples in these columns, written with the driver's executemany (COPY on
+# PostgreSQL); ``rows.fact_rows`` builds them without the document's id.
 _FACT_COLUMNS: dict[str, tuple[str, ...]] = {
     MentionRow.__tablename__: ("document_id", "person_id", "post", "start", "end"),
     CitationRow.__tablename__: ("document_id", "title", "start", "end"),
@@ -60,14 +65,7 @@ _FACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "end",
     ),
 }
-
-
-@dataclass
-class _FactRows:
-    fts: list[dict[str, Any]] = field(default_factory=list)
-    tables: dict[str, list[tuple[Any, ...]]] = field(
-        default_factory=lambda: {table: [] for table in _FACT_COLUMNS}
-    )
+FTS_INSERT = "INSERT INTO document_fts(rowid, tuni, tbi, uni, bi) VALUES (?, ?, ?, ?, ?)"
 
 
 def insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -92,16 +90,53 @@ def insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: li
     )
 
 
-def _insert_new_pg(conn: Connection, values: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, int]]:
-    """Insert documents on PostgreSQL, skipping any that a concurrent writer stored first (it
-    waits for that writer's transaction instead of failing). The ids of the inserted ones and of
-    the skipped ones, by content hash."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert  # loads only on PostgreSQL
+def _insert_new_sqlite(
+    conn: Connection, columns: tuple[str, ...], values: list[tuple[Any, ...]]
+) -> list[int]:
+    """Insert documents (all new: one writer at a time) on the driver's cursor; their ids."""
+    quote = conn.dialect.identifier_preparer.quote
+    sql = f"INSERT INTO documents ({', '.join(map(quote, columns))}) VALUES ({', '.join('?' * len(columns))})"
+    cursor = conn.connection.cursor()
+    ids: list[int] = []
+    try:
+        for row in values:
+            cursor.execute(sql, row)
+            ids.append(int(cursor.lastrowid or 0))
+    finally:
+        cursor.close()
+    return ids
 
-    stmt = pg_insert(DocumentRow).on_conflict_do_nothing(index_elements=[DocumentRow.content_hash])
-    result = conn.execute(stmt.returning(DocumentRow.content_hash, DocumentRow.id), values)
+
+_STAGED_DOCUMENTS = "luoshi_staged_documents"  # temporary tables of a PostgreSQL session
+_STAGED_TERMS = "luoshi_staged_terms"
+
+
+def _staged(conn: Connection, table: str, definition: str, columns: tuple[str, ...], rows: list[Any]) -> None:
+    """``rows`` copied into the session's temporary table ``table`` (made on first use, emptied
+    at each commit and before each use)."""
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} {definition}")
+    conn.exec_driver_sql(f"DELETE FROM {table}")
+    insert_many(conn, table, columns, rows)
+
+
+def _insert_new_pg(
+    conn: Connection, columns: tuple[str, ...], values: list[tuple[Any, ...]]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Insert documents on PostgreSQL: COPY into a staging table, then one INSERT … ON CONFLICT
+    DO NOTHING, which skips any that a concurrent writer stored first (it waits for that
+    writer's transaction instead of failing). The ids of the inserted ones and of the skipped
+    ones, by content hash."""
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(map(quote, columns))
+    definition = f"ON COMMIT DELETE ROWS AS SELECT 0 AS ord, {names} FROM documents WITH NO DATA"
+    _staged(conn, _STAGED_DOCUMENTS, definition, ("ord", *columns), [(k, *v) for k, v in enumerate(values)])
+    result = conn.exec_driver_sql(
+        f"INSERT INTO documents ({names}) SELECT {names} FROM {_STAGED_DOCUMENTS} ORDER BY ord "
+        "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash, id"
+    )
     inserted = {h: int(i) for h, i in result}
-    skipped = [v["content_hash"] for v in values if v["content_hash"] not in inserted]
+    at = columns.index("content_hash")
+    skipped = [v[at] for v in values if v[at] not in inserted]
     raced: dict[str, int] = {}
     if skipped:
         raced = {
@@ -113,49 +148,16 @@ def _insert_new_pg(conn: Connection, values: list[dict[str, Any]]) -> tuple[dict
     return inserted, raced
 
 
-def _document_row(doc: Document, facts: Facts | None, with_facets: bool = True) -> dict[str, Any]:
-    stored = facts.to_json() if facts else None
-    event_date = facts.event_date if facts else None
-    facets = listing.facet_values(stored, event_date, doc.published) if with_facets else {}
-    return {
-        "name": doc.id,
-        "content_hash": doc.content_hash,
-        "title": doc.title,
-        "published": doc.published,
-        "event_date": event_date,
-        "source_url": doc.source_url,
-        "source_site": doc.source_site,
-        "source_path": doc.source_path,
-        "source_format": doc.source_format,
-        "encoding": doc.encoding,
-        "script": doc.script,
-        "original": doc.original,
-        "text": doc.text,
-        "offsets": doc.offsets.to_json(),
-        "meta": doc.metadata,
-        "facts": stored,
-        **facets,
-    }
-
-
-def _collect_facts(doc_id: int, facts: Facts, person_ids: dict[str, int], rows: _FactRows) -> None:
-    posts: dict[str, list[tuple[str, int, int]]] = {}
-    for role in facts.roles:
-        posts.setdefault(role.name, []).append((role.post, role.span.start, role.span.end))
-    mentions = rows.tables[MentionRow.__tablename__]
-    for person in facts.persons:
-        pid = person_ids[person.name]
-        mentions.append((doc_id, pid, None, person.span.start, person.span.end))
-        mentions.extend((doc_id, pid, post, start, end) for post, start, end in posts.get(person.name, []))
-    rows.tables[CitationRow.__tablename__].extend(
-        (doc_id, d.title, d.span.start, d.span.end) for d in facts.documents
-    )
-    rows.tables[TaskBatchRow.__tablename__].extend(
-        (doc_id, b.count, b.what, b.span.start, b.span.end) for b in facts.task_batches
-    )
-    rows.tables[DirectiveRow.__tablename__].extend(
-        (doc_id, d.ordinal, d.speaker, d.addressee, d.deadline, d.text, d.span.start, d.span.end)
-        for d in facts.directives
+def _insert_terms_pg(conn: Connection, terms: list[tuple[int, str, bool]]) -> None:
+    """The documents' lexemes (``fts.pg_terms``) into ``document_terms``: COPY into a staging
+    table, then one INSERT that makes the tsvectors (the GIN index is maintained by it)."""
+    if not terms:
+        return
+    definition = "(id integer, terms text, partial boolean) ON COMMIT DELETE ROWS"
+    _staged(conn, _STAGED_TERMS, definition, ("id", "terms", "partial"), terms)
+    conn.exec_driver_sql(
+        "INSERT INTO document_terms (id, terms, partial) "
+        f"SELECT id, array_to_tsvector(string_to_array(terms, ' ')), partial FROM {_STAGED_TERMS}"
     )
 
 
@@ -195,10 +197,20 @@ class DocumentWriter:
     def add_documents(
         self, conn: Connection, items: list[tuple[Document, Facts | None]]
     ) -> list[IngestOutcome]:
-        """Insert a batch of documents with their facts; each is skipped when a document with the
-        same content is stored already (or earlier in the batch). Fact rows are written with one
-        statement per table for the whole batch."""
-        hashes = [doc.content_hash for doc, _ in items]
+        """Insert a batch of documents with their facts (``add_rows`` of their ``document_rows``)."""
+        backend = conn.dialect.name
+        return self.add_rows(conn, [document_rows(doc, facts, backend) for doc, facts in items])
+
+    def add_rows(self, conn: Connection, items: list[DocumentRows]) -> list[IngestOutcome]:
+        """Insert a batch of documents, given as their rows (``rows.document_rows``, built for
+        this store's backend); each is skipped when a document with the same content is stored
+        already (or earlier in the batch). Each table is written with one statement (or COPY)
+        for the whole batch; what needs the store is done here: ids, persons' ids, reprint
+        links, the people queue."""
+        for item in items:
+            if item.backend != conn.dialect.name:
+                raise ValueError(f"rows built for {item.backend}, the store is {conn.dialect.name}")
+        hashes = [item.content_hash for item in items]
         known: dict[str, int] = {
             h: int(i)
             for h, i in conn.execute(
@@ -206,50 +218,63 @@ class DocumentWriter:
             )
         }
         # First the new documents (the first of any in-batch duplicates), inserted in one statement.
-        fresh: list[tuple[Document, Facts | None]] = []
+        fresh: list[DocumentRows] = []
         seen: set[str] = set()
-        for doc, facts in items:
-            if doc.content_hash not in known and doc.content_hash not in seen:
-                seen.add(doc.content_hash)
-                fresh.append((doc, facts))
+        for item in items:
+            if item.content_hash not in known and item.content_hash not in seen:
+                seen.add(item.content_hash)
+                fresh.append(item)
         new_ids: dict[str, int] = {}
         if fresh:
             if self._has_facets is None:  # a store opened without migrating (before 0014) has none
                 self._has_facets = "year" in {c["name"] for c in inspect(conn).get_columns("documents")}
-            values = [_document_row(doc, facts, self._has_facets) for doc, facts in fresh]
+            width = len(DOCUMENT_COLUMNS) - (0 if self._has_facets else FACET_COLUMNS)
+            columns = (*DOCUMENT_COLUMNS[:width], "ingested_at")
+            stamp = DocumentRow.ingested_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+            now = utcnow()
+            at = stamp(now) if stamp else now
+            values = [(*item.document[:width], at) for item in fresh]
             if self.is_sqlite:
-                result = conn.execute(
-                    insert(DocumentRow).returning(DocumentRow.id, sort_by_parameter_order=True), values
-                )
                 new_ids = dict(
-                    zip((doc.content_hash for doc, _ in fresh), map(int, result.scalars()), strict=True)
+                    zip(
+                        (item.content_hash for item in fresh),
+                        _insert_new_sqlite(conn, columns, values),
+                        strict=True,
+                    )
                 )
             else:
-                new_ids, raced = _insert_new_pg(conn, values)
+                new_ids, raced = _insert_new_pg(conn, columns, values)
                 known.update(raced)  # stored meanwhile by a concurrent writer
-                fresh = [(doc, facts) for doc, facts in fresh if doc.content_hash in new_ids]
-        rows = _FactRows()
-        person_ids = self._person_ids_for(conn, {p.name for _, f in fresh if f for p in f.persons})
-        for doc, facts in fresh:
-            doc_id = new_ids[doc.content_hash]
-            rows.fts.append({"id": doc_id, **fts.index_row(doc.title, doc.text, doc.simplified)})
-            if facts:
-                _collect_facts(doc_id, facts, person_ids, rows)
+                fresh = [item for item in fresh if item.content_hash in new_ids]
         outcomes: list[IngestOutcome] = []
         added: set[str] = set()
-        for doc, _ in items:
-            h = doc.content_hash
+        for item in items:
+            h = item.content_hash
             if h in new_ids and h not in added:
                 added.add(h)
                 outcomes.append(IngestOutcome(new_ids[h], True))
             else:
                 outcomes.append(IngestOutcome(known.get(h) or new_ids[h], False))
-        if rows.fts and self.is_sqlite:
-            conn.execute(text(fts.INSERT), rows.fts)
-        elif rows.fts:
-            conn.exec_driver_sql(fts.PG_INSERT, [(r["id"], *fts.pg_terms(r)) for r in rows.fts])
+        ids = [new_ids[item.content_hash] for item in fresh]
+        if self.is_sqlite:
+            cursor = conn.connection.cursor()
+            try:
+                cursor.executemany(FTS_INSERT, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
+            finally:
+                cursor.close()
+        else:
+            _insert_terms_pg(conn, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
+        person_ids = self._person_ids_for(conn, {name for item in fresh for name in item.persons})
+        tables: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _FACT_COLUMNS}
+        for doc_id, item in zip(ids, fresh, strict=True):
+            if item.facts is None:
+                continue
+            for table, rows in item.facts.items():
+                tables[table].extend((doc_id, *row) for row in rows)
+        mentions = tables[MentionRow.__tablename__]
+        tables[MentionRow.__tablename__] = [(d, person_ids[name], *rest) for d, name, *rest in mentions]
         for table, columns in _FACT_COLUMNS.items():
-            insert_many(conn, table, columns, rows.tables[table])
+            insert_many(conn, table, columns, tables[table])
         if self._links_reprints is None:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:
@@ -258,18 +283,24 @@ class DocumentWriter:
                 # transaction (another worker of a distributed ingest) is then committed, and
                 # found, before this batch looks for its candidates.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINK_LOCK})
-            stories.link(conn, [(new_ids[doc.content_hash], doc) for doc, _ in fresh], self._recent_prints)
+            prints = [(i, item.fingerprint) for i, item in zip(ids, fresh, strict=True)]
+            stories.link_fingerprints(conn, prints, self._recent_prints)
+            for (i, fp), item in zip(prints, fresh, strict=True):
+                self._recent_prints.remember(i, item.content_hash, fp)
+            self._recent_prints.linked += len(prints)
         from luoshi.store import cited  # loaded by writers only: a search starts without them
         from luoshi.store import people as people_tables
 
         if self._queues_people is None:
             self._queues_people = people_tables.installed(conn)
         if fresh and self._queues_people:  # read into people by luoshi.services.people
-            people_tables.queue(conn, [new_ids[doc.content_hash] for doc, _ in fresh])
+            people_tables.queue(conn, ids)
         if self._indexes_citations is None:
             self._indexes_citations = cited.installed(conn)
         if fresh and self._indexes_citations:
-            cited.write(conn, [cited.Indexed.of(new_ids[d.content_hash], d, f) for d, f in fresh if f])
+            cited.write_rows(
+                conn, [(i, item.cited) for i, item in zip(ids, fresh, strict=True) if item.cited is not None]
+            )
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:

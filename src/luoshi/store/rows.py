@@ -1,0 +1,139 @@
+"""The rows of one document: everything storing it writes that depends on that document alone,
+built where it was extracted (``document_rows``) — on a Dask worker, or in the ingesting
+process for a serial run: the same function either way. What needs the store (ids, the persons'
+ids, reprint candidates and stories, the people queue) is left to the writer
+(``Store.add_rows``), which only inserts these rows and runs the steps across documents.
+
+The rows are plain tuples and strings (JSON columns already serialised, the search tokens
+already built for the store's backend), so that shipping a batch from a worker costs little to
+unpickle and the writer has no per-document work left but its inserts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from luoshi.link.reprints import Fingerprint
+from luoshi.model import Document, Facts
+from luoshi.store import fts, listing
+
+if TYPE_CHECKING:  # the citation index loads with the writing of facts, not with a search
+    from luoshi.store.cited import CitedRows
+
+# The columns of ``documents`` a document's rows fill, in this order (``ingested_at`` is added
+# by the writer); the last three are the facet columns of migration 0014.
+DOCUMENT_COLUMNS = (
+    "name",
+    "content_hash",
+    "title",
+    "published",
+    "event_date",
+    "source_url",
+    "source_site",
+    "source_path",
+    "source_format",
+    "encoding",
+    "script",
+    "original",
+    "text",
+    "offsets",
+    "meta",
+    "facts",
+    "year",
+    "place",
+    "meeting_kind",
+)
+FACET_COLUMNS = 3  # the last three of DOCUMENT_COLUMNS
+BACKENDS = ("sqlite", "postgresql")
+
+
+@dataclass
+class DocumentRows:
+    """One document's rows. ``terms``: the search index's columns for ``backend`` (SQLite: the
+    four FTS5 columns of ``fts.index_row``; PostgreSQL: ``fts.pg_terms``). ``facts``: the fact
+    tables' rows without the document's id, the person's *name* in place of its id in
+    ``mentions``; None for a document stored without facts."""
+
+    content_hash: str
+    key: str  # what names the document in the report: its input's path, else its id
+    warnings: tuple[str, ...]
+    backend: str
+    document: tuple[Any, ...]  # DOCUMENT_COLUMNS
+    terms: tuple[Any, ...]
+    fingerprint: Fingerprint  # for linking reprints
+    persons: tuple[str, ...] = ()
+    facts: dict[str, list[tuple[Any, ...]]] | None = None
+    cited: CitedRows | None = None
+
+
+def document_rows(doc: Document, facts: Facts | None, backend: str = "sqlite") -> DocumentRows:
+    """The rows of ``doc`` with its ``facts`` for a store on ``backend``."""
+    from luoshi.store import cited
+    from luoshi.store.engine import _to_json  # (the engine's JSON: engine loads the writer, which loads this)
+
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}")
+    stored = facts.to_json() if facts else None
+    event_date = facts.event_date if facts else None
+    facets = listing.facet_values(stored, event_date, doc.published)
+    document = (
+        doc.id,
+        doc.content_hash,
+        doc.title,
+        doc.published,
+        event_date,
+        doc.source_url,
+        doc.source_site,
+        doc.source_path,
+        doc.source_format,
+        doc.encoding,
+        doc.script,
+        doc.original,
+        doc.text,
+        _to_json(doc.offsets.to_json()),
+        _to_json(doc.metadata),
+        _to_json(stored),  # (None is the JSON null, as SQLAlchemy's JSON type stores it)
+        facets["year"],
+        facets["place"],
+        facets["meeting_kind"],
+    )
+    index = fts.index_row(doc.title, doc.text, doc.simplified)
+    if backend == "sqlite":
+        terms: tuple[Any, ...] = (index["tuni"], index["tbi"], index["uni"], index["bi"])
+    else:
+        terms = fts.pg_terms(index)
+    rows = DocumentRows(
+        content_hash=doc.content_hash,
+        key=doc.source_path or doc.id,
+        warnings=tuple(doc.warnings),
+        backend=backend,
+        document=document,
+        terms=terms,
+        fingerprint=Fingerprint.of(doc.simplified),
+    )
+    if facts:
+        rows.persons = tuple(dict.fromkeys(p.name for p in facts.persons))
+        rows.facts = fact_rows(facts)
+        rows.cited = cited.rows_of(cited.Indexed.of(0, doc, facts))
+    return rows
+
+
+def fact_rows(facts: Facts) -> dict[str, list[tuple[Any, ...]]]:
+    """The fact tables' rows of one document (``documents.FACT_COLUMNS`` without the document's
+    id; in ``mentions`` the person's name stands for its id)."""
+    posts: dict[str, list[tuple[str, int, int]]] = {}
+    for role in facts.roles:
+        posts.setdefault(role.name, []).append((role.post, role.span.start, role.span.end))
+    mentions: list[tuple[Any, ...]] = []
+    for person in facts.persons:
+        mentions.append((person.name, None, person.span.start, person.span.end))
+        mentions.extend((person.name, post, start, end) for post, start, end in posts.get(person.name, []))
+    return {
+        "mentions": mentions,
+        "citations": [(d.title, d.span.start, d.span.end) for d in facts.documents],
+        "task_batches": [(b.count, b.what, b.span.start, b.span.end) for b in facts.task_batches],
+        "directives": [
+            (d.ordinal, d.speaker, d.addressee, d.deadline, d.text, d.span.start, d.span.end)
+            for d in facts.directives
+        ],
+    }

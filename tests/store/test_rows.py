@@ -1,0 +1,63 @@
+"""A document's rows (``luoshi.store.rows``): built once where the document is extracted — on a
+Dask worker or in the ingesting process, by the same function — as plain values, for the backend
+of the store that writes them; a writer refuses rows built for another backend before writing."""
+
+from __future__ import annotations
+
+import io
+import pickle
+from typing import Any
+
+import pytest
+from backends import is_sqlite, query
+
+from luoshi.demo import corpus_path
+from luoshi.extract import extract
+from luoshi.ingest import document_from_text
+from luoshi.store import open_store
+from luoshi.store.rows import BACKENDS, document_rows
+
+
+def readout() -> str:
+    return (corpus_path() / "readout-00.txt").read_text("utf-8")
+
+
+def test_rows_built_for_another_backend_are_refused_and_nothing_is_written(db):
+    store = open_store(db)
+    doc = document_from_text(readout(), "one")
+    other = "postgresql" if is_sqlite(db) else "sqlite"
+    with pytest.raises(ValueError, match=other), store.transaction() as conn:
+        store.add_rows(conn, [document_rows(doc, extract(doc), other)])
+    assert query(db, "SELECT count(*) FROM documents") == [(0,)]
+    with store.transaction() as conn:  # the same document, its rows built for this store
+        (outcome,) = store.add_rows(conn, [document_rows(doc, extract(doc), store.engine.dialect.name)])
+    assert (
+        outcome.new
+        and query(db, "SELECT count(*) FROM mentions WHERE document_id = :i", i=outcome.document_id)[0][0]
+    )
+    store.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rows_are_plain_values_the_writer_unpickles_without_the_model(backend):
+    doc = document_from_text(readout(), "one")
+    rows = document_rows(doc, extract(doc), backend)
+    classes: set[str] = set()
+
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            classes.add(f"{module}.{name}")
+            return super().find_class(module, name)
+
+    assert Unpickler(io.BytesIO(pickle.dumps(rows))).load().document == rows.document
+    # no Document, Facts, spans or other objects of the model shipped from a worker: three
+    # plain holders of tuples, strings and numbers, and the MinHash arrays
+    ours = {c for c in classes if c.startswith("luoshi.")}
+    assert ours == {
+        "luoshi.store.rows.DocumentRows",
+        "luoshi.store.cited.CitedRows",
+        "luoshi.link.reprints.Fingerprint",
+    }
+    assert rows.facts is not None and rows.facts["mentions"] and rows.persons
+    with pytest.raises(ValueError, match="oracle"):
+        document_rows(doc, None, "oracle")
