@@ -1406,6 +1406,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "表单令牌缺失或已失效，请刷新页面后重试",
         "missing or wrong CSRF token; reload the page",
     ),
+    # --- webspeed ---
+    "people.appearances_shown": ("共{total}份，第{first}至{last}份", "{total} in all, {first} to {last} shown"),
+    "people.evidence_shown": (
+        "共{total}份，此处列出前{shown}份；每一份都在“出现的文件”中",
+        "{total} in all, the first {shown} listed here; every one is under “Appears in”",
+    ),
 }
 
 _CHOSEN: dict[str, str] = {}

@@ -225,23 +225,26 @@ def _documents(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]
 def _person_json(
     row: Mapping[str, Any],
     records: list[dict[str, Any]],
-    seen: list[dict[str, Any]],
+    seen: tuple[int, list[tuple[int, str | None, str | None, Any]]],
     documents: Mapping[int, dict[str, Any]],
+    offset: int,
+    evidence: int | None,
 ) -> dict[str, Any]:
     posts = []
     for r in records:
-        evidence = [
+        every = r["evidence"]
+        first, last = _first_last(every)
+        listed = [
             {
-                **documents.get(e["document_id"], {"id": e["document_id"]}),
+                **documents.get(e["document_id"], {"id": e["document_id"], "date": e.get("day")}),
                 "document_id": e["document_id"],
                 "span": e["span"],
                 "written": e["written"],
                 "change": e["change"],
                 "word": e["word"],
             }
-            for e in r["evidence"]
+            for e in (every if evidence is None else every[:evidence])
         ]
-        dated = [e for e in evidence if e.get("date")] or evidence
         posts.append(
             {
                 "post": r["post"],
@@ -254,20 +257,16 @@ def _person_json(
                 "began": r["began"],
                 "ended": r["ended"],
                 "single_holder": r["single_holder"],
-                "first_document": _brief(dated[0]) if dated else None,
-                "last_document": _brief(max(dated, key=lambda e: (e.get("date") or "", e["document_id"])))
-                if dated
-                else None,
-                "evidence": evidence,
+                "first_document": _brief(first, documents) if first else None,
+                "last_document": _brief(last, documents) if last else None,
+                "evidence": listed,
+                "evidence_total": len(every),
             }
         )
+    total, shown = seen
     appearances = [
-        {
-            **documents.get(s["document_id"], {}),
-            "document_id": s["document_id"],
-            "span": (s["data"] or {}).get("span"),
-        }
-        for s in seen
+        {"id": i, "title": title, "date": day, "document_id": i, "span": (data or {}).get("span")}
+        for i, title, day, data in shown
     ]
     return {
         "id": row["id"],
@@ -278,28 +277,58 @@ def _person_json(
         "documents": row["documents"],
         "posts": posts,
         "appearances": appearances,
+        "appearances_total": total,
+        "appearances_offset": offset,
     }
 
 
-def _brief(evidence: Mapping[str, Any]) -> dict[str, Any]:
-    return {"id": evidence["document_id"], "title": evidence.get("title"), "date": evidence.get("date")}
+def _first_last(evidence: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The first and the last of a post's evidence, by the days it carries (the days of its
+    documents), so that only the documents shown need reading."""
+    dated = [e for e in evidence if e.get("day")] or evidence
+    if not dated:
+        return None, None
+    return dated[0], max(dated, key=lambda e: (e.get("day") or "", e["document_id"]))
 
 
-def person(store: Store, name: str) -> dict[str, Any]:
-    """Every person of ``name`` (either script) with their posts in date order."""
+def _brief(evidence: Mapping[str, Any], documents: Mapping[int, dict[str, Any]]) -> dict[str, Any]:
+    i = evidence["document_id"]
+    found = documents.get(i, {})
+    return {"id": i, "title": found.get("title"), "date": found.get("date", evidence.get("day"))}
+
+
+def person(
+    store: Store,
+    name: str,
+    limit: int | None = None,
+    offsets: Mapping[int, int] | None = None,
+    evidence: int | None = None,
+) -> dict[str, Any]:
+    """Every person of ``name`` (either script) with their posts in date order, the documents
+    showing each post (the first ``evidence`` of them; all with None) and the documents showing
+    the person: ``limit`` of them (all with None) from the person's offset in ``offsets``, with
+    how many there are. Only the documents listed are read, however many show the name."""
     name = to_simplified(name.strip())
+    offsets = offsets or {}
     current(store)
     with store.engine.connect() as conn:
         rows = tables.people_named(conn, name)
         ids = [int(r["id"]) for r in rows]
         records = tables.records_of(conn, ids)
-        seen = tables.sightings_of(conn, ids)
-        doc_ids = {e["document_id"] for rs in records.values() for r in rs for e in r["evidence"]}
-        doc_ids |= {s["document_id"] for ss in seen.values() for s in ss}
+        seen = tables.appearances(conn, ids, limit, offsets)
+        doc_ids: set[int] = set()
+        for rs in records.values():
+            for r in rs:
+                every = r["evidence"]
+                doc_ids.update(e["document_id"] for e in (every if evidence is None else every[:evidence]))
+                doc_ids.update(e["document_id"] for e in _first_last(every) if e)
         documents = _documents(conn, doc_ids)
     return {
         "name": name,
-        "people": [_person_json(r, records[r["id"]], seen[r["id"]], documents) for r in rows],
+        "people": [
+            _person_json(r, records[r["id"]], seen[r["id"]], documents, offsets.get(r["id"], 0), evidence)
+            for r in rows
+        ],
     }
 
 

@@ -18,6 +18,8 @@ from luoshi.web.pages import render
 
 router = APIRouter()
 PAGE = 50
+APPEARANCES = 20  # documents showing a person, listed on the page at a time
+EVIDENCE = 5  # documents listed under each post (all of them are among the appearances)
 
 
 @router.get("/api/people")
@@ -33,9 +35,18 @@ def people_json(
 
 
 @router.get("/api/people/{name}")
-def person_json(request: Request, name: str, user: User = Depends(api_user)) -> dict[str, Any]:
-    """Every person of the name with their posts in date order and the documents showing each."""
-    return service.person(request.app.state.store, name)
+def person_json(
+    request: Request,
+    name: str,
+    limit: int | None = Query(None, ge=1, le=5000),
+    person: int | None = None,
+    offset: int = Query(0, ge=0),
+    user: User = Depends(api_user),
+) -> dict[str, Any]:
+    """Every person of the name with their posts in date order and the documents showing each;
+    each person's documents all, or ``limit`` of them (from ``offset`` for ``person``)."""
+    offsets = {person: offset} if person is not None else {}
+    return service.person(request.app.state.store, name, limit=limit, offsets=offsets)
 
 
 @router.get("/people")
@@ -47,8 +58,20 @@ def people_page(
 
 
 @router.get("/people/{name}")
-def person_page(request: Request, name: str, user: User = Depends(page_user)) -> HTMLResponse:
-    return render(request, "person.html", user, found=service.person(request.app.state.store, name))
+def person_page(
+    request: Request,
+    name: str,
+    person: int | None = None,
+    offset: int = Query(0, ge=0),
+    user: User = Depends(page_user),
+) -> HTMLResponse:
+    """A name's persons: each one's posts (with the first ``EVIDENCE`` documents of each) and a
+    page of the documents showing them (``offset`` for ``person``; the others' first page)."""
+    offsets = {person: offset} if person is not None else {}
+    found = service.person(
+        request.app.state.store, name, limit=APPEARANCES, offsets=offsets, evidence=EVIDENCE
+    )
+    return render(request, "person.html", user, found=found, size=APPEARANCES)
 
 
 def leader_successor(request: Request, task: dict[str, Any]) -> str:
