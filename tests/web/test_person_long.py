@@ -49,7 +49,7 @@ def long_site(module_db: str) -> dict[str, Any]:
 
 def _listed(html: str) -> list[int]:
     """The documents listed under "出现的文件" on a person page."""
-    part = html.split(f"<h3 id=", 1)[1]
+    part = html.split("<h3 id=", 1)[1]
     return [int(i) for i in re.findall(r'<li><time>[^<]*</time> <a href="/documents/(\d+)"', part)]
 
 
@@ -73,7 +73,9 @@ def test_the_person_page_lists_a_page_of_documents_and_pages_through_the_rest(lo
         html = client.get(f"/people/{quote(NAME)}" + found.group(1).replace("&amp;", "&")).text
         assert pages < 10
     assert pages == 3 and seen == long_site["in_order"]  # each once, oldest first
-    assert message("people.appearances_shown", total=MEETINGS, first=2 * APPEARANCES + 1, last=MEETINGS) in html
+    assert (
+        message("people.appearances_shown", total=MEETINGS, first=2 * APPEARANCES + 1, last=MEETINGS) in html
+    )
     assert '<a rel="prev"' in html
 
 

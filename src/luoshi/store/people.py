@@ -416,14 +416,19 @@ def records_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[di
 
 
 def appearances(
-    conn: Connection, person_ids: Sequence[int], limit: int | None = None, offsets: Mapping[int, int] | None = None
+    conn: Connection,
+    person_ids: Sequence[int],
+    limit: int | None = None,
+    offsets: Mapping[int, int] | None = None,
 ) -> dict[int, tuple[int, list[tuple[int, str | None, str | None, Any]]]]:
     """For each person, (how many documents show them, ``limit`` of those documents from the
     person's offset in ``offsets`` — all with None), oldest first and undated last: each as
     (document id, its title or else its name, its day, the sighting's data). Two queries
     however many persons, and only the documents on the page are read, so a person seen in
     thousands of documents costs a page."""
-    out: dict[int, tuple[int, list[tuple[int, str | None, str | None, Any]]]] = {i: (0, []) for i in person_ids}
+    out: dict[int, tuple[int, list[tuple[int, str | None, str | None, Any]]]] = {
+        i: (0, []) for i in person_ids
+    }
     if not person_ids:
         return out
     s = SightingRow
@@ -437,7 +442,14 @@ def appearances(
         select(s.person_id, s.document_id, s.day, s.data, k.label("k")).where(s.person_id.in_(person_ids))
     ).subquery()
     stmt = (
-        select(ranked.c.person_id, ranked.c.document_id, DocumentRow.title, DocumentRow.name, ranked.c.day, ranked.c.data)
+        select(
+            ranked.c.person_id,
+            ranked.c.document_id,
+            DocumentRow.title,
+            DocumentRow.name,
+            ranked.c.day,
+            ranked.c.data,
+        )
         .join(DocumentRow, DocumentRow.id == ranked.c.document_id)
         .order_by(ranked.c.person_id, ranked.c.k)
     )
