@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import text
 from webutil import PASSWORD, login
 
 from luoshi.accounts.service import Accounts
@@ -19,6 +20,7 @@ from luoshi.ingest import document_from_text
 from luoshi.messages import message
 from luoshi.services import people
 from luoshi.store import open_store
+from luoshi.store.people import PEOPLE_LOCK
 from luoshi.web.people import APPEARANCES, EVIDENCE
 
 NAME = "覃建国"
@@ -114,3 +116,62 @@ def test_the_service_pages_each_person_from_its_own_offset(long_site):
     assert again["posts"][0]["last_document"]["id"] == long_site["in_order"][-1]
     (other,) = people.person(store, NAME, limit=3, offsets={p["id"] + 10_000: 5})["people"]
     assert [a["document_id"] for a in other["appearances"]] == long_site["in_order"][:3]
+
+
+# -- the page kept per version of the people -------------------------------------------------
+
+TWO = {  # one name, two persons (two cities at once), as in people_texts
+    "hz": "杭州市召开重点项目推进会\n\n2022年6月10日，杭州市召开重点项目推进会。市长邓兆麟主持会议，"
+    "市发展改革委主任张立新通报项目进展情况。",
+    "sz": "深圳市政府常务会议召开\n\n2022年6月12日，深圳市政府常务会议召开。市长周正清主持会议，"
+    "副市长张立新出席会议。",
+}
+
+
+def _add(store: Any, texts: dict[str, str]) -> None:
+    docs = [document_from_text(text, name) for name, text in texts.items()]
+    with store.transaction() as conn:
+        store.add_documents(conn, [(doc, extract(doc)) for doc in docs])
+
+
+def test_a_merge_shows_at_once_on_a_kept_page(long_site):
+    store = open_store(long_site["db"])
+    _add(store, TWO)
+    client, _ = login(long_site, "viewer")
+    url = f"/people/{quote('张立新')}"
+    first = client.get(url).text
+    assert "同名人物2人" in first and client.get(url).text == first  # kept
+    a, b = (p["id"] for p in people.person(store, "张立新")["people"])
+    people.merge(store, a, b, actor="test")
+    after = client.get(url).text
+    assert "同名人物" not in after and after.count('<section class="career"') == 1
+
+
+def test_a_rebuild_changes_the_version_the_pages_are_kept_by(long_site):
+    store = open_store(long_site["db"])
+    before = people.version(store)
+    assert before is not None and people.version(store) == before
+    people.rebuild(store)
+    assert people.version(store) not in (None, before)
+
+
+def test_a_page_answered_while_documents_wait_to_be_clustered_is_not_kept(long_site):
+    if not long_site["db"].startswith("postgresql"):
+        pytest.skip(
+            "another process holding the clustering lock is PostgreSQL's case (SQLite's writers wait)"
+        )
+    store = open_store(long_site["db"])
+    client, _ = login(long_site, "viewer")
+    url = f"/people/{quote('陆知远')}"
+    assert "没有名为“陆知远”的人物" in client.get(url).text  # kept: nothing waits
+    with store.engine.connect() as holder, holder.begin():  # another process clustering people
+        holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK})
+        _add(
+            store,
+            {
+                "lu": "深圳市委常委会召开会议\n\n2024年2月1日，深圳市委常委会召开会议。市委书记陆知远主持会议。"
+            },
+        )
+        assert people.version(store) is None
+        assert "没有名为“陆知远”的人物" in client.get(url).text  # not clustered yet, and not kept
+    assert "<h1>陆知远</h1>" in client.get(url).text and "没有名为" not in client.get(url).text

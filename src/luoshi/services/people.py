@@ -34,6 +34,7 @@ from luoshi.messages import message
 from luoshi.model import Person, Span
 from luoshi.store import Store
 from luoshi.store import people as tables
+from luoshi.store.registry import audit
 from luoshi.store.schema import DocumentRow
 from luoshi.text import to_simplified
 
@@ -185,12 +186,15 @@ def refresh(
 
 
 def rebuild(store: Store) -> RefreshReport:
-    """Read every stored document again and cluster every name (after a change of the rules)."""
+    """Read every stored document again and cluster every name (after a change of the rules).
+    Audited: the entry changes ``Store.data_version``, so that no answer kept from before
+    (``version``) is served after."""
 
     def again(conn: Connection) -> None:
         tables.lock(conn)
         tables.queue_all(conn)
         tables.forget_people(conn)
+        audit(conn, "system", "people", None, "rebuild")
 
     store.run(again)
     return refresh(store)
@@ -202,6 +206,23 @@ def current(store: Store) -> None:
         if not tables.installed(conn) or not (tables.has_pending(conn) or tables.dirty_names(conn, 1)):
             return
     refresh(store, wait=False)
+
+
+def version(store: Store) -> tuple[int, int] | None:
+    """The version of the people's answers, to keep them by (``luoshi.store.cache``): the
+    data's version (``Store.data_version``) when every document stored by then is clustered,
+    after clustering what waits (``current``); None while something still waits (another
+    process is at it), when an answer is not one to keep. The people change only with new
+    documents and the office's merges and splits, which change the data's version, and with
+    ``rebuild``, which is audited for that reason."""
+    seen = store.data_version()  # read first: what is found clustered below includes these documents
+    for attempt in range(2):
+        with store.engine.connect() as conn:
+            if not tables.installed(conn) or not (tables.has_pending(conn) or tables.dirty_names(conn, 1)):
+                return seen
+        if attempt == 0:
+            refresh(store, wait=False)
+    return None
 
 
 # -- reading -----------------------------------------------------------------------------------
