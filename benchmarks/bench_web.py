@@ -3,6 +3,7 @@
     python benchmarks/bench_web.py --build 100000 --tasks 10000 [--db DIR/web.db] [--clients 50] [--seconds 60]
     python benchmarks/bench_web.py --db DIR/large.db            # a store built before
     python benchmarks/bench_web.py --db DIR/large.db --mode open --interval 2
+    python benchmarks/bench_web.py --db DIR/large.db --driver wrk     # wrk's clients (apt-get install wrk)
 
 Two kinds of load, each labelled in the output: ``closed`` — each client sends its next request
 as soon as the last one is answered (no think time: the most the server can be asked, far more
@@ -18,7 +19,9 @@ each of the clients (httpx, asyncio) goes over every page — dashboard, documen
 search with filters, filters alone, a document, a person, a cited document, the ledger, the
 ledger by status, a task, the report, its xlsx, the 催办 page, the requests to decide, a unit
 member's home (as a unit account), an export, /api/me, /login, a static file — until the time is
-up. Reports p50/p95 per page and the errors for each kind of load.
+up. Reports p50/p95 per page and the errors for each kind of load. With ``--driver wrk`` the same
+clients, pages and orders are wrk's threads (one connection each; ``bench_web.lua`` times each
+page, redirects followed as httpx does): a C driver that leaves the two cores to the server.
 
 Before the load, the same run times the old way beside the new one in this process: filtering
 documents by place by reading every document's facts (as /documents did) against the indexed
@@ -33,6 +36,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -222,6 +226,59 @@ async def client_loop(
             await c.aclose()
 
 
+def wrk_load(
+    base: str,
+    cookies: dict[str, httpx.Cookies],
+    paths: list[tuple[str, str, str]],
+    clients: int,
+    seconds: float,
+    interval: float | None,
+) -> tuple[dict[str, list[float]], list[str], float]:
+    """The same clients and pages driven by wrk (C, one thread and connection per client;
+    ``bench_web.lua`` times each page): (times per page, errors, seconds)."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("--driver wrk needs wrk on the PATH (Debian: apt-get install wrk)")
+    with tempfile.TemporaryDirectory(prefix="bench-web-wrk-") as tmp:
+        for i in range(clients):  # each client's pages in its own order, as client_loop has them
+            order = paths[:]
+            random.Random(i).shuffle(order)
+            lines = (f"{name}\t{path}\t{who}\n" for name, path, who in order)
+            Path(tmp, f"pages-{i}.tsv").write_text("".join(lines), encoding="utf-8")
+        jar = {who: "; ".join(f"{k}={v}" for k, v in c.items()) for who, c in cookies.items()}
+        command = [
+            wrk,
+            "-t",
+            str(clients),
+            "-c",
+            str(clients),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "60s",
+            "-s",
+            str(Path(__file__).with_name("bench_web.lua")),
+            base,
+            "--",
+            tmp,
+            jar["office"],
+            jar["unit"],
+            str(interval or 0),
+        ]
+        t0 = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - t0
+        timings: dict[str, list[float]] = {}
+        errors: list[str] = []
+        for i in range(clients):
+            for line in Path(tmp, f"times-{i}.tsv").read_text(encoding="utf-8").splitlines():
+                name, ms, status = line.split("\t")
+                timings.setdefault(name, []).append(float(ms))
+                if status != "200":
+                    errors.append(f"{name}: {status}")
+    return timings, errors, elapsed
+
+
 def summary(
     timings: dict[str, list[float]], errors: list[str], elapsed: float, how: str
 ) -> dict[str, object]:
@@ -269,6 +326,13 @@ def main() -> None:
     ap.add_argument("--warm", type=float, default=10, help="Seconds of load before the measured run.")
     ap.add_argument("--mode", choices=["closed", "open", "both"], default="both")
     ap.add_argument(
+        "--driver",
+        choices=["httpx", "wrk"],
+        default="httpx",
+        help="The clients: httpx asyncio in this process, or wrk (C; apt-get install wrk), which "
+        "leaves the server more of the machine.",
+    )
+    ap.add_argument(
         "--no-compare",
         dest="compare",
         action="store_false",
@@ -278,6 +342,7 @@ def main() -> None:
         "--interval", type=float, default=2.0, help="Open loop: seconds between a client's clicks."
     )
     args = ap.parse_args()
+    load_at_start = os.getloadavg()
     db = args.db or str(Path(tempfile.mkdtemp()) / "web.db")
     built = build(db, args.build, args.tasks) if args.build else {}
     compared = before_and_after(db) if args.compare else {}
@@ -331,6 +396,8 @@ def main() -> None:
             cookies[who] = login.cookies
 
         def load(seconds: float, interval: float | None) -> tuple[dict[str, list[float]], list[str], float]:
+            if args.driver == "wrk":
+                return wrk_load(base, cookies, paths, args.clients, seconds, interval)
             timings: dict[str, list[float]] = {}
             errors: list[str] = []
             deadline = time.monotonic() + seconds
@@ -373,7 +440,10 @@ def main() -> None:
         "tasks": args.tasks if args.build else None,
         "built": built,
         "clients": args.clients,
+        "driver": args.driver,
         "workers": args.workers,
+        "load_average_at_start": [round(x, 1) for x in load_at_start],
+        "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
         "before_and_after_ms": compared,
     }
     for label, ((timings, errors, elapsed), how) in runs.items():
@@ -381,7 +451,8 @@ def main() -> None:
     print(json.dumps(out, ensure_ascii=False, indent=2))
     target = Path(__file__).with_name("out")
     target.mkdir(exist_ok=True)
-    (target / f"web-{documents}.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    suffix = "" if args.driver == "httpx" else f"-{args.driver}"
+    (target / f"web-{documents}{suffix}.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

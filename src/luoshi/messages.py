@@ -1411,6 +1411,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "约 {total} 份文件匹配（按最新的匹配估计）",
         "about {total} documents match (estimated from the newest matches)",
     ),
+    # --- webspeed ---
+    "people.appearances_shown": (
+        "共{total}份，第{first}至{last}份",
+        "{total} in all, {first} to {last} shown",
+    ),
+    "people.evidence_shown": (
+        "共{total}份，此处列出前{shown}份；每一份都在“出现的文件”中",
+        "{total} in all, the first {shown} listed here; every one is under “Appears in”",
+    ),
 }
 
 _CHOSEN: dict[str, str] = {}

@@ -34,6 +34,7 @@ from luoshi.messages import message
 from luoshi.model import Person, Span
 from luoshi.store import Store
 from luoshi.store import people as tables
+from luoshi.store.registry import audit
 from luoshi.store.schema import DocumentRow
 from luoshi.text import to_simplified
 
@@ -185,12 +186,15 @@ def refresh(
 
 
 def rebuild(store: Store) -> RefreshReport:
-    """Read every stored document again and cluster every name (after a change of the rules)."""
+    """Read every stored document again and cluster every name (after a change of the rules).
+    Audited: the entry changes ``Store.data_version``, so that no answer kept from before
+    (``version``) is served after."""
 
     def again(conn: Connection) -> None:
         tables.lock(conn)
         tables.queue_all(conn)
         tables.forget_people(conn)
+        audit(conn, "system", "people", None, "rebuild")
 
     store.run(again)
     return refresh(store)
@@ -202,6 +206,23 @@ def current(store: Store) -> None:
         if not tables.installed(conn) or not (tables.has_pending(conn) or tables.dirty_names(conn, 1)):
             return
     refresh(store, wait=False)
+
+
+def version(store: Store) -> tuple[int, int] | None:
+    """The version of the people's answers, to keep them by (``luoshi.store.cache``): the
+    data's version (``Store.data_version``) when every document stored by then is clustered,
+    after clustering what waits (``current``); None while something still waits (another
+    process is at it), when an answer is not one to keep. The people change only with new
+    documents and the office's merges and splits, which change the data's version, and with
+    ``rebuild``, which is audited for that reason."""
+    seen = store.data_version()  # read first: what is found clustered below includes these documents
+    for attempt in range(2):
+        with store.engine.connect() as conn:
+            if not tables.installed(conn) or not (tables.has_pending(conn) or tables.dirty_names(conn, 1)):
+                return seen
+        if attempt == 0:
+            refresh(store, wait=False)
+    return None
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -225,23 +246,26 @@ def _documents(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]
 def _person_json(
     row: Mapping[str, Any],
     records: list[dict[str, Any]],
-    seen: list[dict[str, Any]],
+    seen: tuple[int, list[tuple[int, str | None, str | None, Any]]],
     documents: Mapping[int, dict[str, Any]],
+    offset: int,
+    evidence: int | None,
 ) -> dict[str, Any]:
     posts = []
     for r in records:
-        evidence = [
+        every = r["evidence"]
+        first, last = _first_last(every)
+        listed = [
             {
-                **documents.get(e["document_id"], {"id": e["document_id"]}),
+                **documents.get(e["document_id"], {"id": e["document_id"], "date": e.get("day")}),
                 "document_id": e["document_id"],
                 "span": e["span"],
                 "written": e["written"],
                 "change": e["change"],
                 "word": e["word"],
             }
-            for e in r["evidence"]
+            for e in (every if evidence is None else every[:evidence])
         ]
-        dated = [e for e in evidence if e.get("date")] or evidence
         posts.append(
             {
                 "post": r["post"],
@@ -254,20 +278,16 @@ def _person_json(
                 "began": r["began"],
                 "ended": r["ended"],
                 "single_holder": r["single_holder"],
-                "first_document": _brief(dated[0]) if dated else None,
-                "last_document": _brief(max(dated, key=lambda e: (e.get("date") or "", e["document_id"])))
-                if dated
-                else None,
-                "evidence": evidence,
+                "first_document": _brief(first, documents) if first else None,
+                "last_document": _brief(last, documents) if last else None,
+                "evidence": listed,
+                "evidence_total": len(every),
             }
         )
+    total, shown = seen
     appearances = [
-        {
-            **documents.get(s["document_id"], {}),
-            "document_id": s["document_id"],
-            "span": (s["data"] or {}).get("span"),
-        }
-        for s in seen
+        {"id": i, "title": title, "date": day, "document_id": i, "span": (data or {}).get("span")}
+        for i, title, day, data in shown
     ]
     return {
         "id": row["id"],
@@ -278,28 +298,58 @@ def _person_json(
         "documents": row["documents"],
         "posts": posts,
         "appearances": appearances,
+        "appearances_total": total,
+        "appearances_offset": offset,
     }
 
 
-def _brief(evidence: Mapping[str, Any]) -> dict[str, Any]:
-    return {"id": evidence["document_id"], "title": evidence.get("title"), "date": evidence.get("date")}
+def _first_last(evidence: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The first and the last of a post's evidence, by the days it carries (the days of its
+    documents), so that only the documents shown need reading."""
+    dated = [e for e in evidence if e.get("day")] or evidence
+    if not dated:
+        return None, None
+    return dated[0], max(dated, key=lambda e: (e.get("day") or "", e["document_id"]))
 
 
-def person(store: Store, name: str) -> dict[str, Any]:
-    """Every person of ``name`` (either script) with their posts in date order."""
+def _brief(evidence: Mapping[str, Any], documents: Mapping[int, dict[str, Any]]) -> dict[str, Any]:
+    i = evidence["document_id"]
+    found = documents.get(i, {})
+    return {"id": i, "title": found.get("title"), "date": found.get("date", evidence.get("day"))}
+
+
+def person(
+    store: Store,
+    name: str,
+    limit: int | None = None,
+    offsets: Mapping[int, int] | None = None,
+    evidence: int | None = None,
+) -> dict[str, Any]:
+    """Every person of ``name`` (either script) with their posts in date order, the documents
+    showing each post (the first ``evidence`` of them; all with None) and the documents showing
+    the person: ``limit`` of them (all with None) from the person's offset in ``offsets``, with
+    how many there are. Only the documents listed are read, however many show the name."""
     name = to_simplified(name.strip())
+    offsets = offsets or {}
     current(store)
     with store.engine.connect() as conn:
         rows = tables.people_named(conn, name)
         ids = [int(r["id"]) for r in rows]
         records = tables.records_of(conn, ids)
-        seen = tables.sightings_of(conn, ids)
-        doc_ids = {e["document_id"] for rs in records.values() for r in rs for e in r["evidence"]}
-        doc_ids |= {s["document_id"] for ss in seen.values() for s in ss}
+        seen = tables.appearances(conn, ids, limit, offsets)
+        doc_ids: set[int] = set()
+        for rs in records.values():
+            for r in rs:
+                every = r["evidence"]
+                doc_ids.update(e["document_id"] for e in (every if evidence is None else every[:evidence]))
+                doc_ids.update(e["document_id"] for e in _first_last(every) if e)
         documents = _documents(conn, doc_ids)
     return {
         "name": name,
-        "people": [_person_json(r, records[r["id"]], seen[r["id"]], documents) for r in rows],
+        "people": [
+            _person_json(r, records[r["id"]], seen[r["id"]], documents, offsets.get(r["id"], 0), evidence)
+            for r in rows
+        ],
     }
 
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     bindparam,
+    case,
     delete,
     func,
     insert,
@@ -414,28 +415,52 @@ def records_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[di
     return out
 
 
-def sightings_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each person's sightings with their document's title and day, oldest first."""
-    out: dict[int, list[dict[str, Any]]] = {i: [] for i in person_ids}
-    day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
-    for chunk in _chunks(person_ids):
-        rows = conn.execute(
-            select(
-                SightingRow.id,
-                SightingRow.person_id,
-                SightingRow.document_id,
-                SightingRow.name,
-                SightingRow.data,
-                DocumentRow.title,
-                DocumentRow.name.label("document_name"),
-                day.label("day"),
-            )
-            .join(DocumentRow, DocumentRow.id == SightingRow.document_id)
-            .where(SightingRow.person_id.in_(chunk))
-            .order_by(day, SightingRow.document_id)
-        ).mappings()
-        for r in rows:
-            out[int(r["person_id"])].append(dict(r))
+def appearances(
+    conn: Connection,
+    person_ids: Sequence[int],
+    limit: int | None = None,
+    offsets: Mapping[int, int] | None = None,
+) -> dict[int, tuple[int, list[tuple[int, str | None, str | None, Any]]]]:
+    """For each person, (how many documents show them, ``limit`` of those documents from the
+    person's offset in ``offsets`` — all with None), oldest first and undated last: each as
+    (document id, its title or else its name, its day, the sighting's data). Two queries
+    however many persons, and only the documents on the page are read, so a person seen in
+    thousands of documents costs a page."""
+    out: dict[int, tuple[int, list[tuple[int, str | None, str | None, Any]]]] = {
+        i: (0, []) for i in person_ids
+    }
+    if not person_ids:
+        return out
+    s = SightingRow
+    totals = dict(
+        conn.execute(
+            select(s.person_id, func.count()).where(s.person_id.in_(person_ids)).group_by(s.person_id)
+        ).all()
+    )
+    k = func.row_number().over(partition_by=s.person_id, order_by=(s.day.is_(None), s.day, s.document_id))
+    ranked = (
+        select(s.person_id, s.document_id, s.day, s.data, k.label("k")).where(s.person_id.in_(person_ids))
+    ).subquery()
+    stmt = (
+        select(
+            ranked.c.person_id,
+            ranked.c.document_id,
+            DocumentRow.title,
+            DocumentRow.name,
+            ranked.c.day,
+            ranked.c.data,
+        )
+        .join(DocumentRow, DocumentRow.id == ranked.c.document_id)
+        .order_by(ranked.c.person_id, ranked.c.k)
+    )
+    if limit is not None:
+        start: Any = case(dict(offsets), value=ranked.c.person_id, else_=0) if offsets else 0
+        stmt = stmt.where(ranked.c.k > start, ranked.c.k <= start + limit)
+    pages: dict[int, list[tuple[int, str | None, str | None, Any]]] = {}
+    for p, i, title, name, day, data in conn.execute(stmt):
+        pages.setdefault(int(p), []).append((int(i), title or name, day, data))
+    for i in person_ids:
+        out[i] = (int(totals.get(i, 0)), pages.get(i, []))
     return out
 
 

@@ -19,6 +19,7 @@ from luoshi.web.pages import render
 
 router = APIRouter()
 INDEX_PAGE = 100  # titles per page of the index
+CITING_PAGE = 50  # documents citing a title, per page of the title's page
 OUTCOMES_PAGE = 100
 
 
@@ -142,13 +143,13 @@ def cited_page(
     request: Request, title_id: int, offset: int = Query(0, ge=0), user: User = Depends(page_user)
 ) -> Response:
     store = _store(request)
-    page = citations.cited_page(store, title_id, offset=offset)
+    page = citations.cited_page(store, title_id, limit=CITING_PAGE, offset=offset)
     if page is None:
         own = citations.resolve_id(store, title_id)
         if own is None or own == title_id:
             raise HTTPException(404, message("web.no_cited_document", id=title_id))
         return RedirectResponse(f"/cited/{own}", status_code=303)  # a short form: its full title
-    return render(request, "cited.html", user, page=page, offset=offset, size=citations.PAGE_ENTRIES)
+    return render(request, "cited.html", user, page=page, offset=offset, size=CITING_PAGE)
 
 
 @router.get("/outcomes")

@@ -9,15 +9,20 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from luoshi.accounts.service import User
 from luoshi.services import people as service
-from luoshi.web.deps import api_user, page_user
+from luoshi.store.cache import VersionedCache
+from luoshi.text import to_simplified
+from luoshi.web.deps import api_user, language, page_user
 from luoshi.web.i18n import translator
 from luoshi.web.pages import render
 
 router = APIRouter()
 PAGE = 50
+APPEARANCES = 20  # documents showing a person, listed on the page at a time
+EVIDENCE = 5  # documents listed under each post (all of them are among the appearances)
 
 
 @router.get("/api/people")
@@ -33,9 +38,18 @@ def people_json(
 
 
 @router.get("/api/people/{name}")
-def person_json(request: Request, name: str, user: User = Depends(api_user)) -> dict[str, Any]:
-    """Every person of the name with their posts in date order and the documents showing each."""
-    return service.person(request.app.state.store, name)
+def person_json(
+    request: Request,
+    name: str,
+    limit: int | None = Query(None, ge=1, le=5000),
+    person: int | None = None,
+    offset: int = Query(0, ge=0),
+    user: User = Depends(api_user),
+) -> dict[str, Any]:
+    """Every person of the name with their posts in date order and the documents showing each;
+    each person's documents all, or ``limit`` of them (from ``offset`` for ``person``)."""
+    offsets = {person: offset} if person is not None else {}
+    return service.person(request.app.state.store, name, limit=limit, offsets=offsets)
 
 
 @router.get("/people")
@@ -47,8 +61,30 @@ def people_page(
 
 
 @router.get("/people/{name}")
-def person_page(request: Request, name: str, user: User = Depends(page_user)) -> HTMLResponse:
-    return render(request, "person.html", user, found=service.person(request.app.state.store, name))
+def person_page(
+    request: Request,
+    name: str,
+    person: int | None = None,
+    offset: int = Query(0, ge=0),
+    user: User = Depends(page_user),
+) -> HTMLResponse:
+    """A name's persons: each one's posts (with the first ``EVIDENCE`` documents of each) and a
+    page of the documents showing them (``offset`` for ``person``; the others' first page)."""
+    store = request.app.state.store
+    offsets = {person: offset} if person is not None else {}
+    lang = language(request)
+
+    def compute() -> tuple[str, Markup]:
+        found = service.person(store, name, limit=APPEARANCES, offsets=offsets, evidence=EVIDENCE)
+        part = request.app.state.templates.get_template("_person.html")
+        return found["name"], Markup(part.render(found=found, t=translator(lang), size=APPEARANCES))
+
+    # The same page for everyone until the people change (``service.version``); never kept
+    # while documents wait to be clustered.
+    version = service.version(store)
+    key = (to_simplified(name.strip()), person if offsets else None, offset if offsets else 0, lang)
+    shown, body = compute() if version is None else request.app.state.people_cache.get(key, version, compute)
+    return render(request, "person.html", user, person_name=shown, body=body)
 
 
 def leader_successor(request: Request, task: dict[str, Any]) -> str:
@@ -65,4 +101,5 @@ def leader_successor(request: Request, task: dict[str, Any]) -> str:
 def install(app: FastAPI) -> None:
     """Add the routes and the task page's successor line to ``app``."""
     app.include_router(router)
+    app.state.people_cache = VersionedCache(256)  # person pages' main parts, per version of the people
     app.state.templates.env.globals["leader_successor"] = leader_successor
