@@ -546,14 +546,14 @@ def _incompatible(a: Post, b: Post) -> bool:
 def _clash(a: _Held, b: _Held) -> bool:
     """Whether one person cannot have held both: incompatible seats seen within a month of
     each other (or overlapping), with no transfer word marking the change between them."""
-    if not _incompatible(a.post, b.post):
-        return False
     if a.first is None or b.first is None:
         return False
     if a.first > b.first:
         a, b = b, a
     assert a.last is not None and b.first is not None
     if b.first - a.last >= SAME_MONTH:
+        return False  # (the cheap test first: most pairs of posts are seen years apart)
+    if not _incompatible(a.post, b.post):
         return False
     return not any(a.last <= t + SAME_MONTH and b.first >= t - SAME_MONTH for t in (*a.ends, *b.starts))
 
@@ -614,16 +614,38 @@ class _Where:
         self.by_seat = {seat: sorted(days) for seat, days in by_seat.items()}
         self.days = sorted({d for days in self.by_seat.values() for d in days})
 
-    def around(self, day: int | None, days: int) -> set[tuple[str, str]]:
-        """The seats held within ``days`` of ``day`` (all of them when ``day`` is unknown)."""
+        self.by_tier: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for seat in self.by_seat:
+            self.by_tier[seat[0]].append(seat)
+
+    def holds(self, seat: tuple[str, str], day: int, days: int) -> bool:
+        """Whether ``seat`` was seen held within ``days`` of ``day`` (or seen without a day)."""
+        if seat in self.always:
+            return True
+        seen = self.by_seat.get(seat)
+        if not seen:
+            return False
+        k = bisect_left(seen, day - days + 1)
+        return k < len(seen) and seen[k] <= day + days - 1
+
+    def near(self, home: Iterable[tuple[str, str]], day: int | None, days: int) -> bool:
+        """Whether a seat of ``home`` was held within ``days`` of ``day`` (at any time when
+        ``day`` is unknown)."""
         if day is None:
-            return set(self.by_seat)
-        found = set(self.always)
-        for seat, seen in self.by_seat.items():
-            k = bisect_left(seen, day - days + 1)
-            if k < len(seen) and seen[k] <= day + days - 1:
-                found.add(seat)
-        return found
+            return any(seat in self.by_seat for seat in home)
+        return any(self.holds(seat, day, days) for seat in home)
+
+    def conflicts(self, home: Iterable[tuple[str, str]], day: int) -> bool:
+        """Whether the person sat elsewhere within the month of ``day`` at a tier of the
+        document's ``home``, and not in the home's place too (one seen in two cities within
+        the month, moving between them, may be in either). Only the seats at the home's tiers
+        are looked at: one mention without a post asks every anchored person of its name."""
+        for tier, place in home:
+            if self.holds((tier, place), day, SAME_MONTH):
+                continue
+            if any(self.holds(seat, day, SAME_MONTH) for seat in self.by_tier.get(tier, ())):
+                return True
+        return False
 
     def distance(self, day: int | None) -> int:
         if day is None or not self.days:
@@ -759,11 +781,9 @@ def _best_anchor(
     best: tuple[int, int, int] | None = None
     for g in anchored:
         where = places[g]
-        if (day is not None and _home_conflicts(home_seats, where.around(day, SAME_MONTH))) or person(
-            g
-        ).clashes_with(person(r)):
+        if (day is not None and where.conflicts(home_seats, day)) or person(g).clashes_with(person(r)):
             continue
-        near = home_seats & where.around(day, SAME_PLACE_YEARS * 366 + 1)
+        near = where.near(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
         candidate = (2 if near else 1, -where.distance(day), g)
         if best is None or candidate > best:
             best = candidate
@@ -862,13 +882,13 @@ def extend(
             if before <= 1 and not common_name(name):
                 return None  # the one person with a post took them all
             day, home = _ordinal(s.day), set(s.home.items())
-            rivals = [w for w in made if home & w.around(day, SAME_PLACE_YEARS * 366 + 1)]
+            rivals = [w for w in made if w.near(home, day, SAME_PLACE_YEARS * 366 + 1)]
             if not rivals:
                 continue
             r = root(index[s.key])
             if groups[r].anchored:  # it stays with its person when that one is nearer in time
                 mine = seen_at.setdefault(r, _Where(groups[r]))
-                if home & mine.around(day, SAME_PLACE_YEARS * 366 + 1) and mine.distance(day) < min(
+                if mine.near(home, day, SAME_PLACE_YEARS * 366 + 1) and mine.distance(day) < min(
                     w.distance(day) for w in rivals
                 ):
                     continue
@@ -922,16 +942,6 @@ def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
         or post.place
         or not any(o.head == post.head and o is not post for _, o in read)
     ]
-
-
-def _home_conflicts(home: set[tuple[str, str]], seats: set[tuple[str, str]]) -> bool:
-    """Whether the person sat elsewhere at a tier of the document's home, and not in the home's
-    place too (one seen in two cities within the month, moving between them, may be in either).
-    Set order decides nothing (``dict(seats)`` kept one place per tier, whichever came last)."""
-    mine: dict[str, set[str]] = defaultdict(set)
-    for tier, place in seats:
-        mine[tier].add(place)
-    return any(tier in mine and place not in mine[tier] for tier, place in home)
 
 
 def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
