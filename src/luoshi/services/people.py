@@ -39,6 +39,7 @@ from luoshi.text import to_simplified
 
 BATCH = 2000  # documents read into sightings per transaction
 NAMES = 2000  # names clustered per transaction
+KEPT = 100_000  # sightings read by a refresh kept in memory for its clustering (about 60 MB)
 PAGE = 50
 
 
@@ -92,20 +93,23 @@ def recluster(conn: Connection, names: Iterable[str]) -> int:
     return len(careers)
 
 
-def update_names(conn: Connection, names: Iterable[str]) -> tuple[int, int]:
+def update_names(
+    conn: Connection, names: Iterable[str], kept: Mapping[int, Sighting] | None = None
+) -> tuple[int, int]:
     """Bring the persons of ``names`` up to date with their waiting sightings. New sightings
     are added to the persons they belong to (``link.people.extend``); a name is clustered whole
     when one of them conflicts with a person, or when all its sightings wait (a name that lost
     or changed a sighting, a rebuild). Only the persons that change are written again: those
     the new sightings join, and after a whole clustering those whose mentions are not the same
-    as before. Returns (names clustered whole, persons written)."""
+    as before. ``kept``: sightings this process wrote, by id (not read again). Returns (names
+    clustered whole, persons written)."""
     names = sorted(set(names))
     if not names:
         return 0, 0
     decisions = tables.decisions_for(conn, names)
     by_name: dict[str, tuple[dict[int, list[Sighting]], list[Sighting]]] = {n: ({}, []) for n in names}
     stored: dict[int, int] = {}  # sighting → its person, as stored
-    for s, person in tables.sightings_with_people(conn, names):
+    for s, person in tables.sightings_with_people(conn, names, kept):
         persons, waiting = by_name[s.name]
         if person is None:
             waiting.append(s)
@@ -159,10 +163,15 @@ def refresh(
             return None
         taken = tables.take_pending(conn, batch)
         found = [s for doc_id, day, facts, text in taken for s in _sightings(doc_id, day, facts, text)]
-        tables.replace_sightings(conn, [t[0] for t in taken], found)
+        tables.replace_sightings(conn, [t[0] for t in taken], found)  # (gives each its id)
+        if len(kept) + len(found) <= KEPT:
+            kept.update((s.ref, s) for s in found)
         return len(taken)
 
     clustered: set[str] = set()
+    # The sightings just read, by id, for the clustering below (what it would read back); up to
+    # KEPT, so that a large refresh holds no more than that (the others are read when clustered).
+    kept: dict[int, Sighting] = {}
 
     def cluster_some(conn: Connection) -> tuple[int, int, int] | None:
         if not tables.lock(conn, wait):
@@ -171,7 +180,7 @@ def refresh(
         clustered.update(names)  # (a name is clustered once per run, whatever happens)
         if not incremental:  # every name clustered whole (the benchmark's baseline)
             return len(names), len(names), recluster(conn, names)
-        return len(names), *update_names(conn, names)
+        return len(names), *update_names(conn, names, kept)
 
     while read_some := store.run(read):
         report.documents += read_some
