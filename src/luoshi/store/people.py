@@ -170,19 +170,45 @@ def has_pending(conn: Connection) -> bool:
     return conn.scalar(select(PeoplePendingRow.document_id).limit(1)) is not None
 
 
+# The parts of a document's stored facts that its sightings are read from
+# (``link.people.sightings_from_facts``): only these are read and decoded, not the whole facts.
+SIGHTING_FACTS: tuple[tuple[str, ...], ...] = (
+    ("persons",),
+    ("places",),
+    ("appointments",),
+    ("spans", "persons"),
+    ("spans", "roles"),
+)
+
+
 def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
-    """Up to ``limit`` queued documents (id, day, stored facts, text), removed from the queue."""
+    """Up to ``limit`` queued documents (id, day, the parts of their stored facts that sightings
+    are read from, text), removed from the queue. The text is read only for facts stored before
+    changes of post were (no ``appointments``): it is ``""`` for the others."""
     ids = list(
         conn.scalars(select(PeoplePendingRow.document_id).order_by(PeoplePendingRow.document_id).limit(limit))
     )
     if not ids:
         return []
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
-    rows = conn.execute(
-        select(DocumentRow.id, day, DocumentRow.facts, DocumentRow.text).where(DocumentRow.id.in_(ids))
-    ).all()
+    parts = [DocumentRow.facts[path if len(path) > 1 else path[0]] for path in SIGHTING_FACTS]
+    rows = conn.execute(select(DocumentRow.id, day, *parts).where(DocumentRow.id.in_(ids))).all()
+    out: list[tuple[int, str | None, dict[str, Any] | None, str]] = []
+    for i, d, *found in sorted(rows, key=lambda r: int(r[0])):
+        facts: dict[str, Any] | None = None
+        for path, value in zip(SIGHTING_FACTS, found, strict=True):
+            if value is not None:
+                facts = facts if facts is not None else {}
+                (facts.setdefault(path[0], {}) if len(path) > 1 else facts)[path[-1]] = value
+        out.append((int(i), d, facts, ""))
+    old = [i for i, _, facts, _ in out if facts and "appointments" not in facts]
+    if old:
+        texts = dict(
+            conn.execute(select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(old))).all()
+        )
+        out = [(i, d, f, texts.get(i, "")) for i, d, f, _ in out]
     conn.execute(delete(PeoplePendingRow).where(PeoplePendingRow.document_id.in_(ids)))
-    return [(int(i), d, f, t) for i, d, f, t in sorted(rows, key=lambda r: int(r[0]))]
+    return out
 
 
 # -- sightings ---------------------------------------------------------------------------------
