@@ -582,7 +582,7 @@ class _Group:
         return any(h.post.specific for h in self.held.values())
 
     def clashes_with(self, other: _Group) -> bool:
-        if any((i, 1 - side) in other.labels for i, side in self.labels):
+        if self.labels and other.labels and any((i, 1 - side) in other.labels for i, side in self.labels):
             return True
         if not (self.seated and other.seated):
             return False  # only posts with places clash
@@ -614,9 +614,12 @@ class _Where:
         self.by_seat = {seat: sorted(days) for seat, days in by_seat.items()}
         self.days = sorted({d for days in self.by_seat.values() for d in days})
 
-        self.by_tier: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for seat in self.by_seat:
-            self.by_tier[seat[0]].append(seat)
+        # per tier, the days any seat at it was seen held (sorted), and the tiers of ``always``
+        by_tier: dict[str, list[int]] = defaultdict(list)
+        for (tier, _), days in self.by_seat.items():
+            by_tier[tier].extend(days)
+        self.tier_days = {tier: sorted(days) for tier, days in by_tier.items()}
+        self.always_tiers = {tier for tier, _ in self.always}
 
     def holds(self, seat: tuple[str, str], day: int, days: int) -> bool:
         """Whether ``seat`` was seen held within ``days`` of ``day`` (or seen without a day)."""
@@ -641,10 +644,20 @@ class _Where:
         the month, moving between them, may be in either). Only the seats at the home's tiers
         are looked at: one mention without a post asks every anchored person of its name."""
         for tier, place in home:
-            if self.holds((tier, place), day, SAME_MONTH):
+            if tier in self.always_tiers:
+                if (tier, place) not in self.always and not self.holds((tier, place), day, SAME_MONTH):
+                    return True  # a seat at the tier held with no day: held that month too
                 continue
-            if any(self.holds(seat, day, SAME_MONTH) for seat in self.by_tier.get(tier, ())):
-                return True
+            seen = self.tier_days.get(tier)
+            if not seen:
+                continue
+            k = bisect_left(seen, day - SAME_MONTH + 1)
+            if (
+                k < len(seen)
+                and seen[k] <= day + SAME_MONTH - 1
+                and not self.holds((tier, place), day, SAME_MONTH)
+            ):
+                return True  # a seat at the tier held that month, the home's not
         return False
 
     def distance(self, day: int | None) -> int:
