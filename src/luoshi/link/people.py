@@ -38,7 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -502,7 +502,9 @@ class Career:
         return self.records[0].post.text if self.records else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def _ordinal(day: str | None) -> int | None:
+    """The day's number (None for none or an invalid one); kept, as a corpus has few days."""
     if not day:
         return None
     try:
@@ -999,10 +1001,14 @@ def _candidates(
     ends = [any(shown.change == END for shown, _ in found) for found in posts]
     out: list[tuple[int, int, int, int]] = []
     for key, members in shared.items():
-        if key[0] == "post":
+        kind = key[0]
+        if kind == "kind" and need > 2:
+            continue  # (its pairs weigh 2 at most)
+        if kind == "post":
             years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
         else:
             years = SAME_PLACE_YEARS
+        within = years * 366
         if only is None:
             starts: Iterable[int] = range(len(members))
         else:  # a pair (p, q), p < q ≤ p + NEIGHBOURS, that holds one of ``only``
@@ -1010,12 +1016,14 @@ def _candidates(
             starts = sorted({p for k in at for p in range(max(k - NEIGHBOURS, 0), k + 1)})
         for k in starts:
             i, a = members[k]
+            if kind == "post" and a < need:
+                continue  # (the pairs of the same post weigh the strength of the first)
             for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
                 if only is not None and i not in only and j not in only:
                     continue
-                if key[0] == "post":
+                if kind == "post":
                     weight = a
-                elif key[0] == "kind":
+                elif kind == "kind":
                     weight = 2 if a or b else 0  # both placed: either one post or two places
                 else:  # i is the earlier of the two
                     weight = 3 if begins[j] or ends[i] else 2
@@ -1023,7 +1031,7 @@ def _candidates(
                     continue
                 di, dj = days[i], days[j]
                 gap = abs(di - dj) if di is not None and dj is not None else 0
-                if gap <= years * 366:
+                if gap <= within:
                     out.append((weight, gap, i, j))
     out.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
     return out
