@@ -570,7 +570,9 @@ class _Group:
         self.seated = any(post.seats for _, post in posts)  # whether a post of it has a place
         day = _ordinal(sighting.day)
         for shown, post in posts:
-            held = self.held.setdefault(post.text, _Held(post))
+            held = self.held.get(post.text)
+            if held is None:
+                held = self.held[post.text] = _Held(post)
             if day is None or shown.change in (FORMER, NOMINATED):
                 continue
             held.add([day])
@@ -595,7 +597,9 @@ class _Group:
         self.labels |= other.labels
         self.seated = self.seated or other.seated
         for text, held in other.held.items():
-            mine = self.held.setdefault(text, _Held(held.post))
+            mine = self.held.get(text)
+            if mine is None:
+                mine = self.held[text] = _Held(held.post)
             mine.add(held.days)
             mine.starts.extend(held.starts)
             mine.ends.extend(held.ends)
@@ -665,8 +669,11 @@ class _Where:
     def distance(self, day: int | None) -> int:
         if day is None or not self.days:
             return 10**6
-        k = bisect_left(self.days, day)
-        return min(abs(self.days[i] - day) for i in (k - 1, k) if 0 <= i < len(self.days))
+        days = self.days
+        k = bisect_left(days, day)
+        if k == len(days):
+            return day - days[k - 1]
+        return min(day - days[k - 1], days[k] - day) if k else days[k] - day
 
 
 @dataclass(frozen=True)
@@ -794,9 +801,13 @@ def _best_anchor(
     day = _ordinal(s.day)
     home_seats = set(s.home.items())
     best: tuple[int, int, int] | None = None
+    mine = person(r)
+    plain = not mine.labels and not mine.seated  # (then it clashes with nobody)
     for g in anchored:
         where = places[g]
-        if (day is not None and where.conflicts(home_seats, day)) or person(g).clashes_with(person(r)):
+        if day is not None and where.conflicts(home_seats, day):
+            continue
+        if not plain and person(g).clashes_with(mine):
             continue
         near = where.near(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
         candidate = (2 if near else 1, -where.distance(day), g)
