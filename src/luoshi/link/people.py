@@ -1012,10 +1012,10 @@ def _candidates(
     ends = [any(shown.change == END for shown, _ in found) for found in posts]
     out: list[tuple[int, int, int, int]] = []
     for key, members in shared.items():
-        kind = key[0]
-        if kind == "kind" and need > 2:
+        what = key[0]
+        if what == "kind" and need > 2:
             continue  # (its pairs weigh 2 at most)
-        if kind == "post":
+        if what == "post":
             years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
         else:
             years = SAME_PLACE_YEARS
@@ -1027,14 +1027,14 @@ def _candidates(
             starts = sorted({p for k in at for p in range(max(k - NEIGHBOURS, 0), k + 1)})
         for k in starts:
             i, a = members[k]
-            if kind == "post" and a < need:
+            if what == "post" and a < need:
                 continue  # (the pairs of the same post weigh the strength of the first)
             for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
                 if only is not None and i not in only and j not in only:
                     continue
-                if kind == "post":
+                if what == "post":
                     weight = a
-                elif kind == "kind":
+                elif what == "kind":
                     weight = 2 if a or b else 0  # both placed: either one post or two places
                 else:  # i is the earlier of the two
                     weight = 3 if begins[j] or ends[i] else 2

@@ -94,22 +94,22 @@ def recluster(conn: Connection, names: Iterable[str]) -> int:
 
 
 def update_names(
-    conn: Connection, names: Iterable[str], written: Mapping[int, Sighting] | None = None
+    conn: Connection, names: Iterable[str], just_read: Mapping[int, Sighting] | None = None
 ) -> tuple[int, int]:
     """Bring the persons of ``names`` up to date with their waiting sightings. New sightings
     are added to the persons they belong to (``link.people.extend``); a name is clustered whole
     when one of them conflicts with a person, or when all its sightings wait (a name that lost
     or changed a sighting, a rebuild). Only the persons that change are written again: those
     the new sightings join, and after a whole clustering those whose mentions are not the same
-    as before. ``written``: sightings this process wrote, by id (not read again). Returns (names
-    clustered whole, persons written)."""
+    as before. ``just_read``: sightings this process has just read and written, by id (not
+    read again). Returns (names clustered whole, persons written)."""
     names = sorted(set(names))
     if not names:
         return 0, 0
     decisions = tables.decisions_for(conn, names)
     by_name: dict[str, tuple[dict[int, list[Sighting]], list[Sighting]]] = {n: ({}, []) for n in names}
     stored: dict[int, int] = {}  # sighting → its person, as stored
-    for s, person in tables.sightings_with_people(conn, names, written):
+    for s, person in tables.sightings_with_people(conn, names, just_read):
         persons, waiting = by_name[s.name]
         if person is None:
             waiting.append(s)
