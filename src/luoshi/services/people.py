@@ -164,19 +164,18 @@ def refresh(
     report = RefreshReport()
     began, cpu = time.perf_counter(), time.process_time()
 
-    def read(conn: Connection) -> int | None:
+    def read(conn: Connection) -> tuple[int, list[Sighting]] | None:
         if not tables.lock(conn, wait):
             return None
         taken = tables.take_pending(conn, batch)
         found = [s for doc_id, day, facts, text in taken for s in _sightings(doc_id, day, facts, text)]
         tables.replace_sightings(conn, [t[0] for t in taken], found)  # (gives each its id)
-        if len(kept) + len(found) <= keep:
-            kept.update((s.ref, s) for s in found)
-        return len(taken)
+        return len(taken), found
 
     clustered: set[str] = set()
-    # The sightings just read, by id, for the clustering below (what it would read back); up to
-    # KEPT, so that a large refresh holds no more than that (the others are read when clustered).
+    # The sightings read, by id, for the clustering below (what it would read back), once their
+    # transaction committed; up to ``keep``, so that a large refresh holds no more than that (the
+    # others are read when clustered).
     kept: dict[int, Sighting] = {}
 
     def cluster_some(conn: Connection) -> tuple[int, int, int] | None:
@@ -188,8 +187,10 @@ def refresh(
             return len(names), len(names), recluster(conn, names)
         return len(names), *update_names(conn, names, kept)
 
-    while read_some := store.run(read):
-        report.documents += read_some
+    while (read_some := store.run(read)) and read_some[0]:
+        report.documents += read_some[0]
+        if len(kept) + len(read_some[1]) <= keep:
+            kept.update((s.ref, s) for s in read_some[1])
     while (done := store.run(cluster_some)) and done[0]:
         report.names += done[0]
         report.whole += done[1]
