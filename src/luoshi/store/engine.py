@@ -35,16 +35,6 @@ def _to_json(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
 
-def _from_json(value: str | bytes) -> Any:
-    # orjson reads the stored facts and sightings about four times faster than json.loads (people
-    # refresh reads every new document's facts and every sighting of the names it clusters); what
-    # it refuses and json.loads reads (an integer beyond 64 bits, a lone surrogate) is read by that.
-    try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return json.loads(value)
-
-
 def _check_sqlite_file(path: Path, shown: str, create: bool) -> None:
     """Refuse, with the reason, a path that cannot be (or, when not ``create``, is not yet) a store."""
     if path.is_dir():
@@ -119,9 +109,7 @@ def open_store(db: str | None = None, migrate: bool = True, create: bool = True)
         if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
             _check_sqlite_file(Path(url.database), shown, create)
         # Enough pooled connections for a web server's thread pool: opening one costs pragmas.
-        engine = create_engine(
-            url, pool_size=32, max_overflow=32, json_serializer=_to_json, json_deserializer=_from_json
-        )
+        engine = create_engine(url, pool_size=32, max_overflow=32, json_serializer=_to_json)
         configure_sqlite(engine)
     else:
         # UTF-8 on the wire whatever the database's encoding, so that one which cannot hold
@@ -132,7 +120,6 @@ def open_store(db: str | None = None, migrate: bool = True, create: bool = True)
             max_overflow=24,
             pool_pre_ping=True,
             json_serializer=_to_json,
-            json_deserializer=_from_json,
             client_encoding="utf8",
         )
     try:

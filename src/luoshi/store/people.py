@@ -19,6 +19,7 @@ Tables (plain columns, the same on SQLite and PostgreSQL):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -299,9 +300,7 @@ def forget_people(conn: Connection) -> None:
 def _sighting_rows(conn: Connection, names: Iterable[str]) -> Iterator[tuple[Any, ...]]:
     """(id, document, name, day, data, person) of every sighting of ``names``, read on the driver:
     clustering reads tens of thousands of rows, and SQLAlchemy's per-row handling cost more than
-    the query (``data`` is decoded here, by the engine's JSON reader, unless the driver did)."""
-    from luoshi.store.engine import _from_json
-
+    the query (``data`` is decoded here unless the driver did)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
     for chunk in _chunks(sorted(set(names))):
         rows = conn.exec_driver_sql(
@@ -310,7 +309,7 @@ def _sighting_rows(conn: Connection, names: Iterable[str]) -> Iterator[tuple[Any
             tuple(chunk),
         )
         for i, d, n, day, data, p in rows:
-            yield i, d, n, day, _from_json(data) if isinstance(data, str | bytes) else data, p
+            yield i, d, n, day, json.loads(data) if isinstance(data, str | bytes) else data, p
 
 
 def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
