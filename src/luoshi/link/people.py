@@ -38,7 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -502,7 +502,9 @@ class Career:
         return self.records[0].post.text if self.records else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def _ordinal(day: str | None) -> int | None:
+    """The day's number (None for none or an invalid one); kept, as a corpus has few days."""
     if not day:
         return None
     try:
@@ -546,14 +548,14 @@ def _incompatible(a: Post, b: Post) -> bool:
 def _clash(a: _Held, b: _Held) -> bool:
     """Whether one person cannot have held both: incompatible seats seen within a month of
     each other (or overlapping), with no transfer word marking the change between them."""
-    if not _incompatible(a.post, b.post):
-        return False
     if a.first is None or b.first is None:
         return False
     if a.first > b.first:
         a, b = b, a
     assert a.last is not None and b.first is not None
     if b.first - a.last >= SAME_MONTH:
+        return False  # (the cheap test first: most pairs of posts are seen years apart)
+    if not _incompatible(a.post, b.post):
         return False
     return not any(a.last <= t + SAME_MONTH and b.first >= t - SAME_MONTH for t in (*a.ends, *b.starts))
 
@@ -568,7 +570,9 @@ class _Group:
         self.seated = any(post.seats for _, post in posts)  # whether a post of it has a place
         day = _ordinal(sighting.day)
         for shown, post in posts:
-            held = self.held.setdefault(post.text, _Held(post))
+            held = self.held.get(post.text)
+            if held is None:
+                held = self.held[post.text] = _Held(post)
             if day is None or shown.change in (FORMER, NOMINATED):
                 continue
             held.add([day])
@@ -582,7 +586,7 @@ class _Group:
         return any(h.post.specific for h in self.held.values())
 
     def clashes_with(self, other: _Group) -> bool:
-        if any((i, 1 - side) in other.labels for i, side in self.labels):
+        if self.labels and other.labels and any((i, 1 - side) in other.labels for i, side in self.labels):
             return True
         if not (self.seated and other.seated):
             return False  # only posts with places clash
@@ -593,7 +597,9 @@ class _Group:
         self.labels |= other.labels
         self.seated = self.seated or other.seated
         for text, held in other.held.items():
-            mine = self.held.setdefault(text, _Held(held.post))
+            mine = self.held.get(text)
+            if mine is None:
+                mine = self.held[text] = _Held(held.post)
             mine.add(held.days)
             mine.starts.extend(held.starts)
             mine.ends.extend(held.ends)
@@ -614,22 +620,60 @@ class _Where:
         self.by_seat = {seat: sorted(days) for seat, days in by_seat.items()}
         self.days = sorted({d for days in self.by_seat.values() for d in days})
 
-    def around(self, day: int | None, days: int) -> set[tuple[str, str]]:
-        """The seats held within ``days`` of ``day`` (all of them when ``day`` is unknown)."""
+        # per tier, the days any seat at it was seen held (sorted), and the tiers of ``always``
+        by_tier: dict[str, list[int]] = defaultdict(list)
+        for (tier, _), days in self.by_seat.items():
+            by_tier[tier].extend(days)
+        self.tier_days = {tier: sorted(days) for tier, days in by_tier.items()}
+        self.always_tiers = {tier for tier, _ in self.always}
+
+    def holds(self, seat: tuple[str, str], day: int, days: int) -> bool:
+        """Whether ``seat`` was seen held within ``days`` of ``day`` (or seen without a day)."""
+        if seat in self.always:
+            return True
+        seen = self.by_seat.get(seat)
+        if not seen:
+            return False
+        k = bisect_left(seen, day - days + 1)
+        return k < len(seen) and seen[k] <= day + days - 1
+
+    def near(self, home: Iterable[tuple[str, str]], day: int | None, days: int) -> bool:
+        """Whether a seat of ``home`` was held within ``days`` of ``day`` (at any time when
+        ``day`` is unknown)."""
         if day is None:
-            return set(self.by_seat)
-        found = set(self.always)
-        for seat, seen in self.by_seat.items():
-            k = bisect_left(seen, day - days + 1)
-            if k < len(seen) and seen[k] <= day + days - 1:
-                found.add(seat)
-        return found
+            return any(seat in self.by_seat for seat in home)
+        return any(self.holds(seat, day, days) for seat in home)
+
+    def conflicts(self, home: Iterable[tuple[str, str]], day: int) -> bool:
+        """Whether the person sat elsewhere within the month of ``day`` at a tier of the
+        document's ``home``, and not in the home's place too (one seen in two cities within
+        the month, moving between them, may be in either). Only the seats at the home's tiers
+        are looked at: one mention without a post asks every anchored person of its name."""
+        for tier, place in home:
+            if tier in self.always_tiers:
+                if (tier, place) not in self.always and not self.holds((tier, place), day, SAME_MONTH):
+                    return True  # a seat at the tier held with no day: held that month too
+                continue
+            seen = self.tier_days.get(tier)
+            if not seen:
+                continue
+            k = bisect_left(seen, day - SAME_MONTH + 1)
+            if (
+                k < len(seen)
+                and seen[k] <= day + SAME_MONTH - 1
+                and not self.holds((tier, place), day, SAME_MONTH)
+            ):
+                return True  # a seat at the tier held that month, the home's not
+        return False
 
     def distance(self, day: int | None) -> int:
         if day is None or not self.days:
             return 10**6
-        k = bisect_left(self.days, day)
-        return min(abs(self.days[i] - day) for i in (k - 1, k) if 0 <= i < len(self.days))
+        days = self.days
+        k = bisect_left(days, day)
+        if k == len(days):
+            return day - days[k - 1]
+        return min(day - days[k - 1], days[k] - day) if k else days[k] - day
 
 
 @dataclass(frozen=True)
@@ -757,13 +801,15 @@ def _best_anchor(
     day = _ordinal(s.day)
     home_seats = set(s.home.items())
     best: tuple[int, int, int] | None = None
+    mine = person(r)
+    plain = not mine.labels and not mine.seated  # (then it clashes with nobody)
     for g in anchored:
         where = places[g]
-        if (day is not None and _home_conflicts(home_seats, where.around(day, SAME_MONTH))) or person(
-            g
-        ).clashes_with(person(r)):
+        if day is not None and where.conflicts(home_seats, day):
             continue
-        near = home_seats & where.around(day, SAME_PLACE_YEARS * 366 + 1)
+        if not plain and person(g).clashes_with(mine):
+            continue
+        near = where.near(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
         candidate = (2 if near else 1, -where.distance(day), g)
         if best is None or candidate > best:
             best = candidate
@@ -862,13 +908,13 @@ def extend(
             if before <= 1 and not common_name(name):
                 return None  # the one person with a post took them all
             day, home = _ordinal(s.day), set(s.home.items())
-            rivals = [w for w in made if home & w.around(day, SAME_PLACE_YEARS * 366 + 1)]
+            rivals = [w for w in made if w.near(home, day, SAME_PLACE_YEARS * 366 + 1)]
             if not rivals:
                 continue
             r = root(index[s.key])
             if groups[r].anchored:  # it stays with its person when that one is nearer in time
                 mine = seen_at.setdefault(r, _Where(groups[r]))
-                if home & mine.around(day, SAME_PLACE_YEARS * 366 + 1) and mine.distance(day) < min(
+                if mine.near(home, day, SAME_PLACE_YEARS * 366 + 1) and mine.distance(day) < min(
                     w.distance(day) for w in rivals
                 ):
                     continue
@@ -924,16 +970,6 @@ def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
     ]
 
 
-def _home_conflicts(home: set[tuple[str, str]], seats: set[tuple[str, str]]) -> bool:
-    """Whether the person sat elsewhere at a tier of the document's home, and not in the home's
-    place too (one seen in two cities within the month, moving between them, may be in either).
-    Set order decides nothing (``dict(seats)`` kept one place per tier, whichever came last)."""
-    mine: dict[str, set[str]] = defaultdict(set)
-    for tier, place in seats:
-        mine[tier].add(place)
-    return any(tier in mine and place not in mine[tier] for tier, place in home)
-
-
 def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
     """The province a document is about (else its city): mentions without posts of one name in
     one province are one person unless a post tells them apart."""
@@ -976,10 +1012,14 @@ def _candidates(
     ends = [any(shown.change == END for shown, _ in found) for found in posts]
     out: list[tuple[int, int, int, int]] = []
     for key, members in shared.items():
-        if key[0] == "post":
+        what = key[0]
+        if what == "kind" and need > 2:
+            continue  # (its pairs weigh 2 at most)
+        if what == "post":
             years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
         else:
             years = SAME_PLACE_YEARS
+        within = years * 366
         if only is None:
             starts: Iterable[int] = range(len(members))
         else:  # a pair (p, q), p < q ≤ p + NEIGHBOURS, that holds one of ``only``
@@ -987,12 +1027,14 @@ def _candidates(
             starts = sorted({p for k in at for p in range(max(k - NEIGHBOURS, 0), k + 1)})
         for k in starts:
             i, a = members[k]
+            if what == "post" and a < need:
+                continue  # (the pairs of the same post weigh the strength of the first)
             for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
                 if only is not None and i not in only and j not in only:
                     continue
-                if key[0] == "post":
+                if what == "post":
                     weight = a
-                elif key[0] == "kind":
+                elif what == "kind":
                     weight = 2 if a or b else 0  # both placed: either one post or two places
                 else:  # i is the earlier of the two
                     weight = 3 if begins[j] or ends[i] else 2
@@ -1000,7 +1042,7 @@ def _candidates(
                     continue
                 di, dj = days[i], days[j]
                 gap = abs(di - dj) if di is not None and dj is not None else 0
-                if gap <= years * 366:
+                if gap <= within:
                     out.append((weight, gap, i, j))
     out.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
     return out

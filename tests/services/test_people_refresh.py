@@ -1,0 +1,85 @@
+"""People refresh after ingest, on SQLite and PostgreSQL: the sightings a refresh has just read
+are clustered from memory (``refresh(keep=…)``), and only the parts of the stored facts that
+sightings come from are read (``store.people.take_pending``). Either way the people tables are
+the ones that reading everything back gives, row for row."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from backends import BACKENDS, database
+from sqlalchemy import text
+
+from luoshi.pipeline import ingest_paths
+from luoshi.services import people
+from luoshi.services.people import _sightings
+from luoshi.store import open_store
+from luoshi.store import people as tables
+
+GOLD = Path(__file__).resolve().parents[1] / "link" / "people_set"
+TABLES = ("person_sightings", "people", "person_posts")
+
+
+def halves(root: Path) -> list[Path]:
+    """The gold set's documents in two folders: the second half extends the persons of the first."""
+    files = sorted((GOLD / "docs").glob("*.txt"))
+    out = []
+    for k in range(2):
+        folder = root / f"half-{k}"
+        folder.mkdir()
+        for f in files[k::2]:
+            shutil.copy(f, folder / f.name)
+        out.append(folder)
+    return out
+
+
+def dump(location: str) -> dict[str, list[list[Any]]]:
+    store = open_store(location)
+    with store.engine.connect() as conn:
+        return {t: [list(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))] for t in TABLES}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_sightings_kept_from_reading_cluster_as_when_read_back(backend, tmp_path):
+    folders = halves(tmp_path)
+    found = {}
+    for keep in (people.KEPT, 0):
+        (tmp_path / f"db-{keep}").mkdir()
+        with database(backend, tmp_path / f"db-{keep}") as location:
+            store = open_store(location)
+            for folder in folders:
+                ingest_paths(store, [folder])
+                people.refresh(store, keep=keep)
+            found[keep] = dump(location)
+    assert found[people.KEPT] == found[0]
+    assert len(found[0]["people"]) > 20 and all(r[-1] is not None for r in found[0]["person_sightings"])
+
+
+def test_sightings_from_the_parts_of_the_facts_read_are_those_of_the_whole_facts(db, tmp_path):
+    (folder, _) = halves(tmp_path)
+    store = open_store(db)
+    ingest_paths(store, [folder])
+    with store.engine.connect() as conn:
+        whole = {
+            int(i): (day, facts, body)
+            for i, day, facts, body in conn.execute(
+                text("SELECT id, coalesce(event_date, published), facts, text FROM documents")
+            )
+        }
+
+    def take(conn):
+        return tables.take_pending(conn, 10_000)
+
+    taken = store.run(take)
+    assert sorted(i for i, *_ in taken) == sorted(whole) and all(body == "" for *_, body in taken)
+    for i, day, facts, _ in taken:
+        stored_day, stored, body = whole[i]
+        if isinstance(stored, str):  # (SQLite hands back the text of the JSON column)
+            stored = json.loads(stored)
+        assert day == stored_day
+        assert _sightings(i, day, facts, "") == _sightings(i, stored_day, stored, body)
+    assert sum(len(_sightings(i, d, f, "")) for i, d, f, _ in taken) > 100
