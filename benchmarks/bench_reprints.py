@@ -162,8 +162,9 @@ def bench_signature(n: int, texts: Texts, rounds: int = 5) -> dict[str, float]:
     return out
 
 
-def build_store(db: str, n: int, texts: Texts, batch: int = 1000) -> tuple[float, list[str]]:
-    """``n`` readouts through Store.add_documents; returns seconds and a few stored bodies."""
+def build_store(db: str, n: int, texts: Texts, batch: int = 1000, write: bool = True) -> tuple[float, list[str]]:
+    """``n`` readouts through Store.add_documents; returns seconds and a few stored bodies
+    (``write=False``: the bodies of a store built before with the same arguments)."""
     store = open_store(db)
     rng = random.Random(2)
     kept: list[str] = []
@@ -172,9 +173,12 @@ def build_store(db: str, n: int, texts: Texts, batch: int = 1000) -> tuple[float
         docs = []
         for i in range(start, min(start + batch, n)):
             title, body = texts(rng, i)
-            docs.append(document_from_text(f"{title}\n{body}", f"d{i}"))
+            if write:
+                docs.append(document_from_text(f"{title}\n{body}", f"d{i}"))
             if i % max(n // 200, 1) == 0:
                 kept.append(body)
+        if not write:
+            continue
         with store.transaction() as conn:
             store.add_documents(conn, [(d, None) for d in docs])
         print(f"  stored {min(start + batch, n)} documents", file=sys.stderr, end="\r")
@@ -276,6 +280,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--signature-docs", type=int, default=1000)
     parser.add_argument("--corpus", choices=("varied", "template"), default="varied")
+    parser.add_argument("--db", help="keep the store in this file, or use the one built there before")
     args = parser.parse_args()
     texts = Texts(args.corpus)
     result: dict[str, object] = {
@@ -285,13 +290,15 @@ def main() -> None:
     print(json.dumps(result, indent=1), file=sys.stderr)
     if args.docs:
         with tempfile.TemporaryDirectory() as tmp:
-            db = str(Path(tmp) / "reprints.db")
-            seconds, kept = build_store(db, args.docs, texts)
-            result["store"] = {
-                "documents": args.docs,
-                "seconds": seconds,
-                "ms_per_document": seconds / args.docs * 1000,
-            }
+            db = args.db or str(Path(tmp) / "reprints.db")
+            reuse = Path(db).exists()  # a store this benchmark built before, with the same --docs
+            seconds, kept = build_store(db, args.docs, texts, write=not reuse)
+            if not reuse:
+                result["store"] = {
+                    "documents": args.docs,
+                    "seconds": seconds,
+                    "ms_per_document": seconds / args.docs * 1000,
+                }
             result["lookup"] = bench_lookup(db, args.queries, kept, texts)
     print(json.dumps(result, indent=1))
 
