@@ -504,20 +504,23 @@ def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
     return unpack(rows)
 
 
-def link_fingerprints(
-    conn: Connection, items: list[tuple[int, Fingerprint]], recent: RecentFingerprints | None = None
-) -> LinkReport:
-    """Link documents (ids ascending, their fingerprints) to the stored ones and to each other.
-    Work per document is bounded whatever the corpus: at most MAX_CANDIDATES candidates (those
-    sharing most bands) have their signatures compared, and at most MAX_COMPARED of them (the
-    highest estimates at or above MIN_ESTIMATE) are read and compared exactly."""
+def match(
+    conn: Connection,
+    items: list[tuple[int, Fingerprint]],
+    recent: RecentFingerprints | None = None,
+    index: BandIndex | None = None,
+) -> tuple[LinkReport, dict[int, list[int]]]:
+    """The reprint pairs of documents (ids ascending, their fingerprints) with the stored ones
+    and with each other, writing nothing: the lookup of their band keys (in ``index`` if given,
+    else in the band lists), then the verification. Work per document is bounded whatever the
+    corpus: at most MAX_CANDIDATES candidates (those sharing most bands) have their signatures
+    compared, and at most MAX_COMPARED of them (the highest estimates at or above MIN_ESTIMATE)
+    are read and compared exactly. Returns the report and what the lookup found (key → the
+    stored ids)."""
     import numpy as np
 
     report = LinkReport()
-    if not items:
-        return report
     new = dict(items)
-    index = recent.band_index(conn, len(items)) if recent is not None else None
     keys = (k for _, fp in items for k in fp.keys)
     stored = index.candidates(keys) if index is not None else candidates(conn, keys)
     in_batch: dict[int, list[int]] = {}
@@ -572,6 +575,24 @@ def link_fingerprints(
         sim = similarity(fingerprints[a], fingerprints[b])
         if sim.reprint:
             report.pairs.append((a, b, sim))
+    return report, stored
+
+
+def link_fingerprints(
+    conn: Connection, items: list[tuple[int, Fingerprint]], recent: RecentFingerprints | None = None
+) -> LinkReport:
+    """Link documents (ids ascending, their fingerprints) to the stored ones and to each other
+    (``match``), and write their band lists, signatures, pairs and stories."""
+    if not items:
+        return LinkReport()
+    index = recent.band_index(conn, len(items)) if recent is not None else None
+    report, stored = match(conn, items, recent, index)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    if index is not None:
+        # The lists are written from what the store holds, read in this transaction (which
+        # holds the write lock): the index may lack another process's documents until its next
+        # recount, and a list written from it would lose them.
+        stored = candidates(conn, (k for _, fp in items for k in fp.keys))
     lists: dict[int, list[int]] = {}  # each key's stored newest documents, and this batch's
     for doc_id, fp in sorted(items):
         for key in set(fp.keys):
