@@ -323,7 +323,9 @@ class BandIndex:
         held = self.unique.size - self.span
         return np.repeat(self.unique[:held], np.diff(self.rows_of[:held, 1], prepend=0))
 
-    def _merge(self, keys: np.ndarray[Any, Any] | None = None, docs: np.ndarray[Any, Any] | None = None) -> None:
+    def _merge(
+        self, keys: np.ndarray[Any, Any] | None = None, docs: np.ndarray[Any, Any] | None = None
+    ) -> None:
         """Every row, with ``recent``'s and the given ones, sorted into the arrays again."""
         import numpy as np
 

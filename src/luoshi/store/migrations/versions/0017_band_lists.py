@@ -9,8 +9,8 @@ Revises: 0016
 
 import struct
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0017"
 down_revision = "0016"
