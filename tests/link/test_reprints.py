@@ -17,7 +17,14 @@ from luoshi.link import reprints
 from luoshi.link.reprints import Fingerprint, UnionFind, canonical, clusters, similarity, source_tier
 from luoshi.model import Document
 from luoshi.store import open_store
-from luoshi.store.stories import INDEX_BATCH, PER_KEY, RecentFingerprints, candidates, list_stories, stories_of
+from luoshi.store.stories import (
+    INDEX_BATCH,
+    PER_KEY,
+    RecentFingerprints,
+    candidates,
+    list_stories,
+    stories_of,
+)
 
 
 def _document(copy: Copy, key: str) -> Document:
