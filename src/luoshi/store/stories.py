@@ -113,9 +113,9 @@ TABLES = (ReprintBandListRow, ReprintSignatureRow, ReprintPairRow, StoryMemberRo
 
 
 def installed(conn: Connection) -> bool:
-    """Whether the store has the tables (a store not yet migrated links nothing; migration 0010
-    links its documents then)."""
-    return inspect(conn).has_table(StoryMemberRow.__tablename__)
+    """Whether the store has the tables linking writes (a store not yet migrated to 0017 links
+    nothing; the migration links its documents then)."""
+    return inspect(conn).has_table(ReprintBandListRow.__tablename__)
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:

@@ -64,10 +64,11 @@ def upgrade() -> None:
     if batch:
         bind.execute(sa.insert(lists), batch)
     op.drop_table("reprint_bands")
-    signatures = bind.scalar(sa.text("SELECT count(*) FROM reprint_signatures"))
-    if not signatures and bind.scalar(sa.text("SELECT count(*) FROM documents")):
-        # A store migrated from before 0010 in this run: 0010 linked nothing (it had no band
-        # lists to write to); its documents are linked now.
+    signatures = bind.scalar(sa.text("SELECT count(*) FROM reprint_signatures")) or 0
+    if signatures < (bind.scalar(sa.text("SELECT count(*) FROM documents")) or 0):
+        # Documents never linked (each linked one has a signature): a store migrated from before
+        # 0010 in this run (0010 had no band lists to write to), or documents written while the
+        # store stood between 0010 and 0017. Every document is linked again now.
         from luoshi.store import stories
 
         stories.rebuild(bind)
