@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -44,7 +45,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from luoshi.demo.generate import readout
 from luoshi.ingest import document_from_text
@@ -162,8 +163,11 @@ def bench_signature(n: int, texts: Texts, rounds: int = 5) -> dict[str, float]:
     return out
 
 
-def build_store(db: str, n: int, texts: Texts, batch: int = 1000) -> tuple[float, list[str]]:
-    """``n`` readouts through Store.add_documents; returns seconds and a few stored bodies."""
+def build_store(
+    db: str, n: int, texts: Texts, batch: int = 1000, write: bool = True
+) -> tuple[float, list[str]]:
+    """``n`` readouts through Store.add_documents; returns seconds and a few stored bodies
+    (``write=False``: the bodies of a store built before with the same arguments)."""
     store = open_store(db)
     rng = random.Random(2)
     kept: list[str] = []
@@ -172,9 +176,12 @@ def build_store(db: str, n: int, texts: Texts, batch: int = 1000) -> tuple[float
         docs = []
         for i in range(start, min(start + batch, n)):
             title, body = texts(rng, i)
-            docs.append(document_from_text(f"{title}\n{body}", f"d{i}"))
+            if write:
+                docs.append(document_from_text(f"{title}\n{body}", f"d{i}"))
             if i % max(n // 200, 1) == 0:
                 kept.append(body)
+        if not write:
+            continue
         with store.transaction() as conn:
             store.add_documents(conn, [(d, None) for d in docs])
         print(f"  stored {min(start + batch, n)} documents", file=sys.stderr, end="\r")
@@ -187,8 +194,82 @@ def _quantiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[int(0.95 * len(ordered))] * 1000
 
 
+ROWS_TABLE = "bench_band_rows"  # the band index as it was before migration 0017, for the baseline
+OLD_ROW_SQL = (
+    "SELECT band_key, document_id FROM (SELECT band_key, document_id FROM "
+    + ROWS_TABLE
+    + " WHERE band_key = ? ORDER BY document_id DESC LIMIT 16) AS k{i}"
+)
+
+
+def old_rows_table(conn: Connection, ids: list[int], matrix: np.ndarray) -> None:
+    """The rows the store held before migration 0017 (one per band key and document, the keys of
+    the stored signatures), in a table of the benchmark's own, made once per store."""
+    raw = conn.connection
+    cursor = raw.cursor()
+    cursor.execute(
+        f"CREATE TABLE IF NOT EXISTS {ROWS_TABLE} (band_key BIGINT NOT NULL, document_id INTEGER NOT NULL, "
+        "PRIMARY KEY (band_key, document_id))"
+    )
+    cursor.execute(f"SELECT count(*) FROM {ROWS_TABLE}")
+    if cursor.fetchone()[0] == 0:
+        cursor.execute("BEGIN")  # (luoshi's connections leave transactions to the caller)
+        for start in range(0, len(ids), 5000):
+            part = matrix[start : start + 5000]
+            full = ~(part == np.iinfo(np.uint32).max).all(axis=1)
+            keys = reprints.band_keys_of(part[full])
+            docs = np.asarray(ids[start : start + 5000])[full]
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {ROWS_TABLE} VALUES (?, ?)",
+                zip(keys.ravel().tolist(), np.repeat(docs, keys.shape[1]).tolist(), strict=True),
+            )
+        cursor.execute("COMMIT")
+    cursor.close()
+
+
+def old_sql_lookup(conn: Connection, keys: tuple[int, ...]) -> dict[int, list[int]]:
+    """``stories.candidates`` before migration 0017: 42 range reads, up to 16 rows each."""
+    found: dict[int, list[int]] = {}
+    cursor = conn.connection.cursor()
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), 100):
+        chunk = wanted[start : start + 100]
+        cursor.execute(" UNION ALL ".join(OLD_ROW_SQL.format(i=i) for i in range(len(chunk))), tuple(chunk))
+        for key, doc_id in cursor.fetchall():
+            found.setdefault(int(key), []).append(int(doc_id))
+    cursor.close()
+    return found
+
+
+class OldIndex:
+    """``stories.BandIndex.candidates`` before this session: every (key, document) row in two
+    sorted arrays, two binary searches per key, a slice (sorted when longer than 16) per key."""
+
+    def __init__(self, index: stories.BandIndex) -> None:
+        self.keys, self.docs = index._keys(), index.docs
+
+    def candidates(self, keys: tuple[int, ...]) -> dict[int, list[int]]:
+        wanted = np.fromiter(sorted(set(keys)), dtype=np.int64)
+        low = np.searchsorted(self.keys, wanted, side="left").tolist()
+        high = np.searchsorted(self.keys, wanted, side="right").tolist()
+        found: dict[int, list[int]] = {}
+        for key, a, b in zip(wanted.tolist(), low, high, strict=True):
+            if b > a:
+                docs = (
+                    self.docs[a:b]
+                    if b - a <= stories.PER_KEY
+                    else np.sort(self.docs[a:b])[-stories.PER_KEY :]
+                )
+                found[key] = docs.tolist()
+        return found
+
+
+def _same(a: dict[int, list[int]], b: dict[int, list[int]]) -> bool:
+    return {k: sorted(v) for k, v in a.items()} == {k: sorted(v) for k, v in b.items()}
+
+
 def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[str, float]:
-    store = open_store(db)
+    store = open_store(db)  # (a store built before migration 0017 is migrated here)
     rng = random.Random(3)
     fresh = [texts(rng, 10**6 + i) for i in range(queries - len(kept))]
     bodies = [f"{title}\n{body}" for title, body in fresh]
@@ -196,9 +277,20 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
     docs = [document_from_text(t, f"q{k}") for k, t in enumerate(bodies)]
     prints = [Fingerprint.of(d.simplified) for d in docs]
     nowhere = [tuple(rng.randrange(-(1 << 63), 1 << 63) for _ in range(reprints.BANDS)) for _ in prints]
-    names = ("lookup", "lookup_in_memory", "lookup_no_match", "baseline_in_all", "baseline_scan")
-    wall: dict[str, list[float]] = {name: [] for name in (*names, "link")}
-    cpu: dict[str, list[float]] = {name: [] for name in (*names, "link")}
+    names = (
+        "lookup",
+        "lookup_no_match",
+        "baseline_rows_lookup",
+        "baseline_rows_no_match",
+        "lookup_in_memory",
+        "baseline_bisect_in_memory",
+        "baseline_scan",
+        "match",
+        "match_in_memory",
+        "link",
+    )
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
     rows: list[int] = []
 
     def timed(name: str, fn: Callable[..., T]) -> T:  # `...`: the lambdas bind loop variables as defaults
@@ -208,7 +300,7 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
         wall[name].append(time.perf_counter() - w)
         return result
 
-    with store.engine.connect() as conn:
+    with store.engine.connect() as conn, store.engine.connect() as old_conn:
         ids, blobs = zip(
             *conn.execute(
                 select(stories.ReprintSignatureRow.document_id, stories.ReprintSignatureRow.signature)
@@ -216,6 +308,9 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
             strict=True,
         )
         matrix = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(ids), -1)
+        w = time.perf_counter()
+        old_rows_table(old_conn, list(ids), matrix)
+        rows_table_s = time.perf_counter() - w
         index = stories.BandIndex()  # what a process that links many documents keeps
         w, c = time.perf_counter(), time.process_time()
         index.catch_up(conn)
@@ -223,33 +318,43 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
         w, c = time.perf_counter(), time.process_time()
         index.catch_up(conn)
         index_check = (time.perf_counter() - w, time.process_time() - c)
+        index._merge()  # (a small store's rows may all wait in ``recent``: the baseline reads the arrays)
+        old_index = OldIndex(index)
+        new_id = max(ids) + 1  # (match: a document not stored, compared with the stored ones)
+        differ = [0, 0, 0]  # queries where the lists answer otherwise than the rows, the index, the bisection
         for fp, keys in zip(prints, nowhere, strict=True):
+            # Interleaved, so that the machine's load weighs on each alike; the baselines on
+            # their own connection (``old_conn``: no memory map, as before).
             found = timed("lookup", lambda fp=fp: stories.candidates(conn, fp.keys))
             rows.append(sum(map(len, found.values())))
-            timed("lookup_in_memory", lambda fp=fp: index.candidates(fp.keys))
+            before = timed("baseline_rows_lookup", lambda fp=fp: old_sql_lookup(old_conn, fp.keys))
+            in_memory = timed("lookup_in_memory", lambda fp=fp: index.candidates(fp.keys))
+            bisect = timed("baseline_bisect_in_memory", lambda fp=fp: old_index.candidates(fp.keys))
+            differ[0] += not _same(found, before)
+            differ[1] += not _same(found, in_memory)
+            differ[2] += not _same(found, bisect)
             timed("lookup_no_match", lambda keys=keys: stories.candidates(conn, keys))
-            timed(
-                "baseline_in_all",
-                lambda fp=fp: conn.execute(
-                    select(stories.ReprintBandRow.document_id).where(
-                        stories.ReprintBandRow.band_key.in_(fp.keys)
-                    )
-                ).all(),
-            )
+            timed("baseline_rows_no_match", lambda keys=keys: old_sql_lookup(old_conn, keys))
             timed(
                 "baseline_scan",
                 lambda fp=fp: np.flatnonzero((matrix == fp.signature).mean(axis=1) >= stories.MIN_ESTIMATE),
             )
+            timed("match", lambda fp=fp: stories.match(conn, [(new_id, fp)]))
+            timed("match_in_memory", lambda fp=fp: stories.match(conn, [(new_id, fp)], index=index))
+        conn.rollback()
+        old_conn.rollback()
     found_reprints = 0
     store._links_reprints = False  # the document is stored without linking, then linked, timed
     for k, (doc, fp) in enumerate(zip(docs, prints, strict=True)):
         with store.engine.connect() as conn:
             trans = conn.begin()
             (outcome,) = store.add_documents(conn, [(doc, None)])
-            t0, c0 = time.perf_counter(), time.thread_time()
-            report = stories.link_fingerprints(conn, [(outcome.document_id, fp)])
-            cpu["link"].append(time.thread_time() - c0)
-            wall["link"].append(time.perf_counter() - t0)
+            report = timed(
+                "link",
+                lambda conn=conn, outcome=outcome, fp=fp: stories.link_fingerprints(
+                    conn, [(outcome.document_id, fp)]
+                ),
+            )
             trans.rollback()
         found_reprints += bool(report.pairs) and k >= len(prints) - len(kept)
     out: dict[str, float] = {"stored_documents": len(ids), "queries": len(prints)}
@@ -257,12 +362,17 @@ def bench_lookup(db: str, queries: int, kept: list[str], texts: Texts) -> dict[s
         out[f"{name}_ms_p50"], out[f"{name}_ms_p95"] = _quantiles(values)
     for name, values in cpu.items():
         out[f"{name}_cpu_ms_p50"], out[f"{name}_cpu_ms_p95"] = _quantiles(values)
-    out["lookup_rows_mean"] = statistics.mean(rows)
+    out["answers_differing_rows"], out["answers_differing_index"], out["answers_differing_bisect"] = differ
+    out["lookup_documents_mean"] = statistics.mean(rows)
+    out["baseline_rows_table_s"] = rows_table_s
     out["in_memory_index_load_s"], out["in_memory_index_load_cpu_s"] = index_load
     out["in_memory_index_catch_up_ms"] = index_check[0] * 1000  # before each batch: nothing new
-    out["in_memory_index_mb"] = (index.keys.nbytes + index.docs.nbytes + index.ids.nbytes) / 1e6
-    out["ratio_in_all_vs_lookup"] = out["baseline_in_all_ms_p50"] / out["lookup_ms_p50"]
-    out["ratio_scan_vs_lookup"] = out["baseline_scan_ms_p50"] / out["lookup_ms_p50"]
+    out["in_memory_index_mb"] = index.nbytes / 1e6
+    out["ratio_rows_vs_lookup_cpu_p95"] = out["baseline_rows_lookup_cpu_ms_p95"] / out["lookup_cpu_ms_p95"]
+    out["ratio_bisect_vs_in_memory_cpu_p95"] = (
+        out["baseline_bisect_in_memory_cpu_ms_p95"] / out["lookup_in_memory_cpu_ms_p95"]
+    )
+    out["ratio_scan_vs_lookup_cpu"] = out["baseline_scan_cpu_ms_p50"] / out["lookup_cpu_ms_p50"]
     out["reprints_found"] = found_reprints
     out["reprints_asked"] = len(kept)
     return out
@@ -276,23 +386,28 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--signature-docs", type=int, default=1000)
     parser.add_argument("--corpus", choices=("varied", "template"), default="varied")
+    parser.add_argument("--db", help="keep the store in this file, or use the one built there before")
     args = parser.parse_args()
     texts = Texts(args.corpus)
     result: dict[str, object] = {
+        "load_average_at_start": os.getloadavg(),
         "corpus": {"kind": args.corpus, **shared_shingles(texts)},
         "signature": bench_signature(args.signature_docs, texts),
     }
     print(json.dumps(result, indent=1), file=sys.stderr)
     if args.docs:
         with tempfile.TemporaryDirectory() as tmp:
-            db = str(Path(tmp) / "reprints.db")
-            seconds, kept = build_store(db, args.docs, texts)
-            result["store"] = {
-                "documents": args.docs,
-                "seconds": seconds,
-                "ms_per_document": seconds / args.docs * 1000,
-            }
+            db = args.db or str(Path(tmp) / "reprints.db")
+            reuse = Path(db).exists()  # a store this benchmark built before, with the same --docs
+            seconds, kept = build_store(db, args.docs, texts, write=not reuse)
+            if not reuse:
+                result["store"] = {
+                    "documents": args.docs,
+                    "seconds": seconds,
+                    "ms_per_document": seconds / args.docs * 1000,
+                }
             result["lookup"] = bench_lookup(db, args.queries, kept, texts)
+    result["load_average_at_end"] = os.getloadavg()
     print(json.dumps(result, indent=1))
 
 

@@ -17,7 +17,14 @@ from luoshi.link import reprints
 from luoshi.link.reprints import Fingerprint, UnionFind, canonical, clusters, similarity, source_tier
 from luoshi.model import Document
 from luoshi.store import open_store
-from luoshi.store.stories import INDEX_BATCH, RecentFingerprints, candidates, list_stories, stories_of
+from luoshi.store.stories import (
+    INDEX_BATCH,
+    PER_KEY,
+    RecentFingerprints,
+    candidates,
+    list_stories,
+    stories_of,
+)
 
 
 def _document(copy: Copy, key: str) -> Document:
@@ -270,3 +277,23 @@ def test_the_in_memory_band_index_links_as_the_band_table_does(labelled, linked,
         trans.rollback()
         index.catch_up(conn)
         assert not any(i in index for i in gone) and all(i in index for i in ids + added)
+
+
+def test_each_band_key_lists_its_newest_documents_across_and_within_batches(db_path):
+    """The band lists hold, for each key, the newest PER_KEY documents holding it, whether they
+    came in one batch or in several (readouts of one template share many keys)."""
+    store = open_store(db_path)
+    rng = random.Random(11)
+    docs = [document_from_text(readout(rng, i).body, f"t{i}") for i in range(90)]
+    ids: list[int] = []
+    for start, end in ((0, 7), (7, 30), (30, 90)):
+        with store.transaction() as conn:
+            ids += [o.document_id for o in store.add_documents(conn, [(d, None) for d in docs[start:end]])]
+    holding: dict[int, list[int]] = {}
+    for doc_id, doc in zip(ids, docs, strict=True):
+        for key in set(Fingerprint.of(doc.simplified).keys):
+            holding.setdefault(key, []).append(doc_id)
+    assert max(map(len, holding.values())) > PER_KEY  # some lists are cut
+    with store.engine.connect() as conn:
+        found = candidates(conn, holding)
+    assert {k: sorted(v) for k, v in found.items()} == {k: sorted(v)[-PER_KEY:] for k, v in holding.items()}

@@ -4,8 +4,10 @@ batch of new documents (``link``), and over a whole store for stores written bef
 
 Tables (plain indexed columns, the same on SQLite and PostgreSQL, shared by every worker):
 
-- ``reprint_bands`` — (band key, document): the LSH index. A new document's candidates are
-  the documents sharing one of its 42 keys.
+- ``reprint_band_lists`` — the LSH index: for each band key, the newest PER_KEY documents
+  holding it (their ids packed in one column, ``pack``). A new document's candidates are the
+  documents listed under its 42 keys: one statement reading at most 42 rows (migration 0017;
+  before it a row per key and document, 42 range reads, up to 16 rows each).
 - ``reprint_signatures`` — each document's MinHash (128 × 32 bits): a candidate whose estimated
   similarity is far below the thresholds is dropped before its text is read.
 - ``reprint_pairs`` — the verified pairs with their exact similarity.
@@ -15,6 +17,7 @@ Tables (plain indexed columns, the same on SQLite and PostgreSQL, shared by ever
 
 from __future__ import annotations
 
+import struct
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,7 +63,7 @@ MAX_COMPARED = 4  # per new document: the candidates compared exactly, the highe
 REBUILD_BATCH = 500  # documents read at a time by ``rebuild``
 INDEX_AFTER = 2000  # documents a process links before it keeps the band keys in memory (BandIndex)
 INDEX_BATCH = 100  # the smallest batch that looks its candidates up in memory (a smaller one: SQL)
-INDEX_MAX_ROWS = 10_000_000  # band keys held in memory at most (16 bytes each); beyond, SQL
+INDEX_MAX_ROWS = 10_000_000  # band keys held in memory at most (about 24 bytes each); beyond, SQL
 RECOUNT_EVERY = 10  # BandIndex.catch_up reads every stored id each 10th batch (deletions by others)
 # A candidate whose signature agrees on fewer values than this share is not read and compared:
 # at Jaccard 0.5 (the lowest similarity a reprint pair needs) the estimate from 128 values falls
@@ -70,10 +73,12 @@ RECOUNT_EVERY = 10  # BandIndex.catch_up reads every stored id each 10th batch (
 MIN_ESTIMATE = 0.4
 
 
-ReprintBandRow = rows(
-    "reprint_bands",
-    pk("band_key", BigInteger, autoincrement=False),
-    pk("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), autoincrement=False),
+# On SQLite the key is the table's rowid (INTEGER PRIMARY KEY, 64 bits): a lookup is a seek in
+# the table itself, by integer comparisons.
+ReprintBandListRow = rows(
+    "reprint_band_lists",
+    pk("band_key", BigInteger().with_variant(Integer, "sqlite"), autoincrement=False),
+    col("documents", LargeBinary),
 )
 
 ReprintSignatureRow = rows(
@@ -104,13 +109,13 @@ StoryMemberRow = rows(
     col("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), index=True),
 )
 
-TABLES = (ReprintBandRow, ReprintSignatureRow, ReprintPairRow, StoryMemberRow, StoryRow)
+TABLES = (ReprintBandListRow, ReprintSignatureRow, ReprintPairRow, StoryMemberRow, StoryRow)
 
 
 def installed(conn: Connection) -> bool:
-    """Whether the store has the tables (a store not yet migrated links nothing; migration 0010
-    links its documents then)."""
-    return inspect(conn).has_table(StoryMemberRow.__tablename__)
+    """Whether the store has the tables linking writes (a store not yet migrated to 0017 links
+    nothing; the migration links its documents then)."""
+    return inspect(conn).has_table(ReprintBandListRow.__tablename__)
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -128,6 +133,27 @@ def _signature_of(blob: bytes) -> np.ndarray[Any, np.dtype[np.uint32]]:
     return np.frombuffer(blob, dtype="<u4")
 
 
+def pack(doc_ids: list[int]) -> bytes:
+    """A band key's documents as stored: the ids ascending, 8 bytes each, little-endian (the rule
+    of migration 0017, which wrote the lists of stores linked before it)."""
+    return struct.pack(f"<{len(doc_ids)}q", *doc_ids)
+
+
+def unpack(rows: list[tuple[int, bytes]]) -> dict[int, list[int]]:
+    """(key, packed ids) rows → key → ids, all unpacked at once."""
+    import numpy as np
+
+    blobs = [bytes(blob) for _, blob in rows]  # (PostgreSQL's driver gives memoryviews)
+    ids = np.frombuffer(b"".join(blobs), dtype="<i8").tolist()
+    found: dict[int, list[int]] = {}
+    at = 0
+    for (key, _), blob in zip(rows, blobs, strict=True):
+        end = at + (len(blob) >> 3)
+        found[key] = ids[at:end]
+        at = end
+    return found
+
+
 # -- writing -----------------------------------------------------------------------------------
 
 
@@ -138,29 +164,77 @@ class LinkReport:
     compared: int = 0  # pairs compared exactly
 
 
+_SIGN = 1 << 63  # int64 order is the order of the uint64 values with this bit flipped
+
+
 class BandIndex:
     """The band keys of every stored document, in memory, for a process that links many
-    documents (``luoshi ingest`` of an archive): a lookup is a binary search in a sorted array,
-    no statement (docs/benchmarks.md: 0.18 ms against 0.50 ms of CPU at 100,000 documents). Loaded from
-    ``reprint_signatures`` (the keys computed again from the signatures: what the band rows
-    hold). Before each batch it catches up with the store (``catch_up``): when the largest id of
-    the stored signatures is not the largest it holds, and at every RECOUNT_EVERY-th batch, it
-    reads their ids, adds the documents other processes stored and drops those gone (deleted, or
+    documents (``luoshi ingest`` of an archive): a lookup is a few vectorised array reads, no
+    statement (docs/benchmarks.md). Loaded from ``reprint_signatures`` (the keys computed again
+    from the signatures: what the band rows hold).
+
+    Layout: the documents of the (key, document) rows sorted by key, then document (``docs``);
+    the distinct keys (``unique``) with the start of each one's rows (``starts``); and a directory
+    of the distinct keys by their top ``bits`` bits (``directory``: band keys are uniform 64-bit
+    hashes, so a bucket holds one or two keys): a lookup reads each wanted key's bucket, compares
+    the few keys in it at once, and takes the last PER_KEY documents of each key found, all in
+    numpy for every wanted key together. Documents added since the arrays were built wait in a
+    dict (``recent``: key → documents) until they are a sixteenth of the rows, then are merged
+    (one sort of all rows), so that a batch costs no copy of the whole index.
+
+    Before each batch it catches up with the store (``catch_up``): when the largest id of the
+    stored signatures is not the largest it holds, and at every RECOUNT_EVERY-th batch, it reads
+    their ids, adds the documents other processes stored and drops those gone (deleted, or
     rolled back after this process added them). Answers as ``candidates``: the newest PER_KEY
     documents for each key. Documents another process deletes stay candidates until the next
     recount (a candidate without a stored signature is not compared)."""
 
+    MERGE_MIN = 50_000  # rows waiting in ``recent`` before a merge, at least
+
     def __init__(self) -> None:
         import numpy as np
 
-        self.keys = np.empty(0, dtype=np.int64)  # sorted
-        self.docs = np.empty(0, dtype=np.int64)  # the document of each key
         self.ids = np.empty(0, dtype=np.int64)  # the documents held, sorted
+        self.recent: dict[int, list[int]] = {}
+        self.recent_rows = 0
         self.checks = -1  # catch_up calls: the first, and every RECOUNT_EVERY-th, read every id
+        self._build(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+
+    def _build(self, keys: np.ndarray[Any, np.dtype[np.int64]], docs: np.ndarray[Any, Any]) -> None:
+        """The arrays of the rows (``keys``, ``docs``), which are sorted by key, then document."""
+        import numpy as np
+
+        self.docs = docs.astype(np.int64, copy=False)
+        edge = np.empty(keys.size + 1, dtype=bool)
+        edge[0] = edge[-1] = True
+        np.not_equal(keys[1:], keys[:-1], out=edge[1:-1])
+        starts = np.flatnonzero(edge)
+        unique = keys[starts[:-1]]
+        # Each distinct key's newest PER_KEY rows: [first, end).
+        self.rows_of = np.stack([np.maximum(starts[:-1], starts[1:] - PER_KEY), starts[1:]], axis=1).astype(
+            np.int32
+        )
+        self.bits = max(int(unique.size).bit_length() - 1, 1)  # one or two keys a bucket
+        self.shift, self.half = 64 - self.bits, 1 << (self.bits - 1)
+        counts = np.bincount((unique >> self.shift) + self.half, minlength=1 << self.bits)
+        self.span = max(int(counts.max(initial=0)), 1)  # the most keys in one bucket
+        self.directory = np.zeros(1 << self.bits, dtype=np.int32)  # bucket → its first key
+        np.cumsum(counts[:-1], out=self.directory[1:])
+        # The keys, and after them ``span`` that match no band key (a band key is a hash: the
+        # chance that one is 0 is 2⁻⁶⁴, and a lookup of 0 would still only find the padding's rows).
+        self.unique = np.concatenate([unique, np.zeros(self.span, dtype=np.int64)])
+        self.rows_of = np.concatenate([self.rows_of, np.zeros((self.span, 2), dtype=np.int32)])
+        self.arange = np.arange(self.span)
 
     @property
     def rows(self) -> int:
-        return int(self.keys.size)
+        return int(self.docs.size) + self.recent_rows
+
+    @property
+    def nbytes(self) -> int:
+        """The arrays' bytes (the rows waiting in ``recent`` are not counted)."""
+        arrays = (self.docs, self.rows_of, self.unique, self.directory, self.ids)
+        return sum(int(a.nbytes) for a in arrays)
 
     def catch_up(self, conn: Connection) -> None:
         import numpy as np
@@ -178,9 +252,7 @@ class BandIndex:
             stored = np.sort(np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64))
             gone = np.setdiff1d(self.ids, stored, assume_unique=True)
             if gone.size:
-                keep = ~np.isin(self.docs, gone)
-                self.keys, self.docs = self.keys[keep], self.docs[keep]
-            self.ids = np.setdiff1d(self.ids, gone, assume_unique=True)
+                self._drop(gone)
             new = np.setdiff1d(stored, self.ids, assume_unique=True).tolist()
             if len(new) > self.ids.size:  # (the first load) every signature, in one read
                 cursor.execute("SELECT document_id, signature FROM reprint_signatures")
@@ -195,7 +267,7 @@ class BandIndex:
                     )
                     rows.extend(cursor.fetchall())
             rows = [row for row in rows if row[0] not in self]
-            if rows:  # one insertion into the sorted arrays: each copies them whole
+            if rows:
                 ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
                 blob = b"".join(bytes(row[1]) for row in rows)
                 self._add(ids, np.frombuffer(blob, dtype="<u4").reshape(len(rows), -1))
@@ -217,6 +289,14 @@ class BandIndex:
         at = int(np.searchsorted(self.ids, doc_id))
         return at < self.ids.size and int(self.ids[at]) == doc_id
 
+    def _drop(self, gone: np.ndarray[Any, np.dtype[np.int64]]) -> None:
+        import numpy as np
+
+        self._merge()
+        keep = ~np.isin(self.docs, gone)
+        self._build(self._keys()[keep], self.docs[keep])
+        self.ids = np.setdiff1d(self.ids, gone, assume_unique=True)
+
     def _add(self, ids: np.ndarray[Any, np.dtype[np.int64]], signatures: np.ndarray[Any, Any]) -> None:
         import numpy as np
 
@@ -225,24 +305,84 @@ class BandIndex:
         empty = (signatures == np.iinfo(np.uint32).max).all(axis=1)  # a text without shingles
         keys = band_keys_of(signatures[~empty])
         docs = np.repeat(ids[~empty], keys.shape[1])
-        keys = keys.ravel()
-        order = np.argsort(keys, kind="stable")
-        keys, docs = keys[order], docs[order]
-        at = np.searchsorted(self.keys, keys)
-        self.keys, self.docs = np.insert(self.keys, at, keys), np.insert(self.docs, at, docs)
         self.ids = np.union1d(self.ids, ids)
+        if keys.size > max(self.MERGE_MIN, self.docs.size // 16):  # (the first load) sorted at once
+            self._merge(keys.ravel(), docs)
+            return
+        recent = self.recent
+        for key, doc in zip(keys.ravel().tolist(), docs.tolist(), strict=True):
+            recent.setdefault(key, []).append(doc)
+        self.recent_rows += keys.size
+        if self.recent_rows > max(self.MERGE_MIN, self.docs.size // 16):
+            self._merge()
 
-    def candidates(self, keys: Iterable[int]) -> dict[int, list[int]]:
+    def _keys(self) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """The key of each row."""
         import numpy as np
 
-        wanted = np.fromiter(sorted(set(keys)), dtype=np.int64)
-        low = np.searchsorted(self.keys, wanted, side="left").tolist()
-        high = np.searchsorted(self.keys, wanted, side="right").tolist()
+        held = self.unique.size - self.span
+        return np.repeat(self.unique[:held], np.diff(self.rows_of[:held, 1], prepend=0))
+
+    def _merge(
+        self, keys: np.ndarray[Any, Any] | None = None, docs: np.ndarray[Any, Any] | None = None
+    ) -> None:
+        """Every row, with ``recent``'s and the given ones, sorted into the arrays again."""
+        import numpy as np
+
+        parts_k, parts_d = [self._keys()], [self.docs]
+        if self.recent_rows:
+            sizes = [len(v) for v in self.recent.values()]
+            parts_k.append(np.repeat(np.fromiter(self.recent, dtype=np.int64, count=len(sizes)), sizes))
+            parts_d.append(np.fromiter((d for v in self.recent.values() for d in v), dtype=np.int64))
+            self.recent, self.recent_rows = {}, 0
+        if keys is not None and docs is not None:
+            parts_k.append(keys)
+            parts_d.append(docs)
+        if len(parts_k) == 1:
+            return
+        all_k, all_d = np.concatenate(parts_k), np.concatenate(parts_d)
+        # The held rows are sorted already: a stable sort of the keys merges the runs in linear
+        # time, and keeps each key's documents in order unless an added one is older than a held
+        # one of its key (another process's document, caught up with late): then a full sort.
+        added = slice(parts_k[0].size, None)
+        order = np.lexsort((all_d[added], all_k[added]))
+        all_k[added], all_d[added] = all_k[added][order], all_d[added][order]
+        order = np.argsort(all_k, kind="stable")
+        all_k, all_d = all_k[order], all_d[order]
+        same = all_k[1:] == all_k[:-1]
+        if (same & (all_d[1:] < all_d[:-1])).any():
+            order = np.lexsort((all_d, all_k))
+            all_k, all_d = all_k[order], all_d[order]
+        self._build(all_k, all_d)
+
+    def candidates(self, keys: Iterable[int]) -> dict[int, list[int]]:
+        """The newest PER_KEY documents holding each of ``keys`` (keys held by none are absent).
+        Every wanted key at once: its bucket's first key, the ``span`` keys from there compared
+        (a key of another bucket is another key), the rows of those found gathered."""
+        import numpy as np
+
+        wanted_list = list(set(keys))
         found: dict[int, list[int]] = {}
-        for key, a, b in zip(wanted.tolist(), low, high, strict=True):
-            if b > a:
-                docs = self.docs[a:b] if b - a <= PER_KEY else np.sort(self.docs[a:b])[-PER_KEY:]
-                found[key] = docs.tolist()
+        if wanted_list and self.docs.size:
+            wanted = np.array(wanted_list, dtype=np.int64)
+            at = self.directory[(wanted >> self.shift) + self.half][:, None] + self.arange
+            which, col = np.nonzero(self.unique[at] == wanted[:, None])
+            if which.size:
+                first, end = self.rows_of[at[which, col]].T
+                sizes = end - first
+                stop = np.cumsum(sizes)
+                start = stop - sizes
+                docs = self.docs[np.arange(int(stop[-1])) + np.repeat(first - start, sizes)].tolist()
+                for w, a, b in zip(which.tolist(), start.tolist(), stop.tolist(), strict=True):
+                    if b > a:  # (not the padding)
+                        found[wanted_list[w]] = docs[a:b]
+        if self.recent_rows:
+            recent = self.recent
+            for key in wanted_list:
+                extra = recent.get(key)
+                if extra is not None:
+                    held = found.get(key, []) + extra
+                    found[key] = sorted(held)[-PER_KEY:] if len(held) > PER_KEY else held
         return found
 
 
@@ -331,47 +471,58 @@ def link(
 
 @cache
 def _lookup_sql(paramstyle: str, n: int) -> str:
-    """``n`` band keys → the newest PER_KEY documents holding each: one index range read,
-    backwards, per key (a key that many documents share — template, not a story — costs no more
-    than a rare one)."""
-    mark = "?" if paramstyle == "qmark" else "%s"
-    one = (
-        "SELECT band_key, document_id FROM (SELECT band_key, document_id FROM reprint_bands "
-        f"WHERE band_key = {mark} ORDER BY document_id DESC LIMIT {PER_KEY}) AS k{{i}}"
-    )
-    return " UNION ALL ".join(one.format(i=i) for i in range(n))
+    """``n`` band keys → their rows (at most ``n``): on SQLite an ``IN`` list of rowids, on
+    PostgreSQL one array parameter (one prepared statement whatever the number of keys)."""
+    if paramstyle == "qmark":
+        return f"SELECT band_key, documents FROM reprint_band_lists WHERE band_key IN ({', '.join('?' * n)})"
+    return "SELECT band_key, documents FROM reprint_band_lists WHERE band_key = ANY(%s::bigint[])"
+
+
+MMAP_BYTES = 1 << 30  # SQLite: the first GiB of the store's file read through a memory map
 
 
 def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
     """Stored documents sharing one of ``keys`` (the newest PER_KEY for each): key → ids."""
-    found: dict[int, list[int]] = {}
+    rows: list[tuple[int, bytes]] = []
+    sqlite = conn.dialect.paramstyle == "qmark"
     # On the driver's own cursor, inside the connection's transaction: SQLAlchemy's result
-    # processing cost more than the query (a row is two plain integers).
-    cursor = conn.connection.cursor()
+    # processing cost more than the query.
+    dbapi = conn.connection
+    cursor = dbapi.cursor()
     try:
-        for chunk in _chunks(sorted(set(keys)), LOOKUP_CHUNK):
-            cursor.execute(_lookup_sql(conn.dialect.paramstyle, len(chunk)), tuple(chunk))
-            for key, doc_id in cursor.fetchall():
-                found.setdefault(int(key), []).append(int(doc_id))
+        if sqlite and not dbapi.info.get("mapped"):
+            # The band lists lie anywhere in the file: without a map, each of the 42 seeks that
+            # reaches a page outside SQLite's small cache costs a read() (40% of a lookup).
+            cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+            cursor.fetchall()
+            dbapi.info["mapped"] = True
+        wanted = sorted(set(keys))
+        for chunk in _chunks(wanted, LOOKUP_CHUNK if sqlite else CHUNK):
+            sql = _lookup_sql(conn.dialect.paramstyle, len(chunk))
+            cursor.execute(sql, chunk if sqlite else (chunk,))
+            rows.extend(cursor.fetchall())
     finally:
         cursor.close()
-    return found
+    return unpack(rows)
 
 
-def link_fingerprints(
-    conn: Connection, items: list[tuple[int, Fingerprint]], recent: RecentFingerprints | None = None
-) -> LinkReport:
-    """Link documents (ids ascending, their fingerprints) to the stored ones and to each other.
-    Work per document is bounded whatever the corpus: at most MAX_CANDIDATES candidates (those
-    sharing most bands) have their signatures compared, and at most MAX_COMPARED of them (the
-    highest estimates at or above MIN_ESTIMATE) are read and compared exactly."""
+def match(
+    conn: Connection,
+    items: list[tuple[int, Fingerprint]],
+    recent: RecentFingerprints | None = None,
+    index: BandIndex | None = None,
+) -> tuple[LinkReport, dict[int, list[int]]]:
+    """The reprint pairs of documents (ids ascending, their fingerprints) with the stored ones
+    and with each other, writing nothing: the lookup of their band keys (in ``index`` if given,
+    else in the band lists), then the verification. Work per document is bounded whatever the
+    corpus: at most MAX_CANDIDATES candidates (those sharing most bands) have their signatures
+    compared, and at most MAX_COMPARED of them (the highest estimates at or above MIN_ESTIMATE)
+    are read and compared exactly. Returns the report and what the lookup found (key → the
+    stored ids)."""
     import numpy as np
 
     report = LinkReport()
-    if not items:
-        return report
     new = dict(items)
-    index = recent.band_index(conn, len(items)) if recent is not None else None
     keys = (k for _, fp in items for k in fp.keys)
     stored = index.candidates(keys) if index is not None else candidates(conn, keys)
     in_batch: dict[int, list[int]] = {}
@@ -426,12 +577,38 @@ def link_fingerprints(
         sim = similarity(fingerprints[a], fingerprints[b])
         if sim.reprint:
             report.pairs.append((a, b, sim))
-    bands = [(k, i) for i, fp in items for k in set(fp.keys)]
-    cursor = conn.connection.cursor()  # 43 rows a document, without SQLAlchemy's row processing
+    return report, stored
+
+
+def link_fingerprints(
+    conn: Connection, items: list[tuple[int, Fingerprint]], recent: RecentFingerprints | None = None
+) -> LinkReport:
+    """Link documents (ids ascending, their fingerprints) to the stored ones and to each other
+    (``match``), and write their band lists, signatures, pairs and stories."""
+    if not items:
+        return LinkReport()
+    index = recent.band_index(conn, len(items)) if recent is not None else None
+    report, stored = match(conn, items, recent, index)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    if index is not None:
+        # The lists are written from what the store holds, read in this transaction (which
+        # holds the write lock): the index may lack another process's documents until its next
+        # recount, and a list written from it would lose them.
+        stored = candidates(conn, (k for _, fp in items for k in fp.keys))
+    lists: dict[int, list[int]] = {}  # each key's stored newest documents, and this batch's
+    for doc_id, fp in sorted(items):
+        for key in set(fp.keys):
+            held = lists.get(key)
+            if held is None:
+                held = lists[key] = list(stored.get(key, ()))
+            held.append(doc_id)
+    cursor = conn.connection.cursor()  # 42 rows a document, without SQLAlchemy's row processing
     try:
-        if bands:
+        if lists:
             cursor.executemany(
-                f"INSERT INTO reprint_bands (band_key, document_id) VALUES ({mark}, {mark})", bands
+                f"INSERT INTO reprint_band_lists (band_key, documents) VALUES ({mark}, {mark}) "
+                "ON CONFLICT (band_key) DO UPDATE SET documents = excluded.documents",
+                [(key, pack(sorted(held)[-PER_KEY:])) for key, held in lists.items()],
             )
         cursor.executemany(
             f"INSERT INTO reprint_signatures (document_id, signature) VALUES ({mark}, {mark})",
@@ -516,7 +693,11 @@ def _join_stories(conn: Connection, pairs: list[tuple[int, int]]) -> None:
 
 def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
     """Link every stored document again, ``batch`` documents at a time in the order they were
-    stored (memory holds one batch and its candidates). Returns the number of documents."""
+    stored (memory holds one batch and its candidates). Returns the number of documents.
+    A store being migrated through 0010 (which calls this) has no band lists yet: nothing is
+    linked then, and migration 0017 calls this again once it made them."""
+    if not inspect(conn).has_table(ReprintBandListRow.__tablename__):
+        return 0
     for table in TABLES:
         conn.execute(delete(table))
     done, last = 0, 0
