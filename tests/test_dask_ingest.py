@@ -124,7 +124,6 @@ _ROW_TABLES = {
         "t.sentence_end FROM outcomes t"
     ),
     "reprint_signatures": "t.signature FROM reprint_signatures t",
-    "reprint_bands": "t.band_key FROM reprint_bands t",
     "people_pending": "1 FROM people_pending t",
 }
 
@@ -150,6 +149,19 @@ def search_tokens(db: str) -> list[tuple[str, str]]:
     )
 
 
+def band_lists(db: str) -> list[tuple[int, list[str]]]:
+    """The LSH index by content: each band key with the content hashes of the documents it lists
+    (the lists hold database ids, which differ between runs on PostgreSQL). A full list keeps the
+    newest PER_KEY ids, which depend on the order of the commits: only its length is compared."""
+    hashes = dict(query(db, "SELECT id, content_hash FROM documents"))
+    rows = query(db, "SELECT band_key, documents FROM reprint_band_lists")
+    listed = stories.unpack([(k, bytes(blob)) for k, blob in rows])
+    return sorted(
+        (key, ["full"] if len(ids) == stories.PER_KEY else sorted(hashes[d] for d in ids))
+        for key, ids in listed.items()
+    )
+
+
 def stored_rows(db: str) -> dict[str, Any]:
     """Everything ingest stores, keyed by content (ids are the database's: on PostgreSQL the
     workers' commits interleave)."""
@@ -161,6 +173,7 @@ def stored_rows(db: str) -> dict[str, Any]:
     for table, sql in (_FACT_TABLES | _ROW_TABLES).items():
         found = query(db, f"SELECT d.content_hash, {sql} JOIN documents d ON d.id = t.document_id")
         rows[table] = sorted(map(repr, found))
+    rows["reprint_band_lists"] = band_lists(db)
     rows["cited_titles"] = sorted(query(db, "SELECT key, title, work_key, bare_key FROM cited_titles"))
     rows["search"] = search_tokens(db)
     rows["persons"] = sorted(r[0] for r in query(db, "SELECT name FROM persons"))
