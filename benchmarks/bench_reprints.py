@@ -212,7 +212,8 @@ def old_rows_table(conn: Connection, ids: list[int], matrix: np.ndarray) -> None
         "PRIMARY KEY (band_key, document_id))"
     )
     cursor.execute(f"SELECT count(*) FROM {ROWS_TABLE}")
-    if cursor.fetchone()[0] == 0:
+    (stored,) = cursor.fetchone() or (0,)
+    if stored == 0:
         cursor.execute("BEGIN")  # (luoshi's connections leave transactions to the caller)
         for start in range(0, len(ids), 5000):
             part = matrix[start : start + 5000]
@@ -221,7 +222,7 @@ def old_rows_table(conn: Connection, ids: list[int], matrix: np.ndarray) -> None
             docs = np.asarray(ids[start : start + 5000])[full]
             cursor.executemany(
                 f"INSERT OR IGNORE INTO {ROWS_TABLE} VALUES (?, ?)",
-                zip(keys.ravel().tolist(), np.repeat(docs, keys.shape[1]).tolist(), strict=True),
+                list(zip(keys.ravel().tolist(), np.repeat(docs, keys.shape[1]).tolist(), strict=True)),
             )
         cursor.execute("COMMIT")
     cursor.close()

@@ -78,9 +78,8 @@ def build(args: argparse.Namespace) -> None:
 
         open_store(args.pg).engine.dispose()
         url = make_url(args.pg)
-        pg = psycopg.connect(
-            dbname=url.database, user=url.username, host=url.query["host"], port=url.query.get("port")
-        )
+        host, port = url.query["host"], url.query.get("port")
+        pg = psycopg.connect(dbname=url.database, user=url.username, host=str(host), port=str(port or 5432))
         pg.execute("DROP INDEX IF EXISTS ix_document_terms")
     batch: list[tuple[int, str, str, str]] = []
 
@@ -186,7 +185,7 @@ def old_newest_matches(self: Store, conn: Connection, words: list[str], window: 
 def old_store(url: str) -> Store:
     store = open_store(url)
     store._newest_matches = old_newest_matches.__get__(store)  # type: ignore[method-assign]
-    store._ids = DocumentRow.id.in_  # type: ignore[method-assign]
+    store._ids = DocumentRow.id.in_  # type: ignore[method-assign,assignment]  # the old strategy's plain IN
     return store
 
 
