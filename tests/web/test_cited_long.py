@@ -84,3 +84,28 @@ def test_the_json_answer_pages_by_its_own_page(long_site):
     assert whole["total"] == CITING and [c["document_id"] for c in whole["citing"]] == long_site["in_order"]
     rest = client.get(f"/api/cited/{title_id}", params={"offset": CITING - 2}).json()
     assert [c["document_id"] for c in rest["citing"]] == long_site["in_order"][-2:]
+
+
+def test_a_kept_page_of_citing_documents_gives_way_to_a_new_citing_document(db):
+    """The page is kept per version of the data: a document stored after it was read shows on
+    the next reading, in its place by day."""
+    from luoshi.services.citations import cited_page, find_titles
+
+    store = open_store(db)
+
+    def add(i: int) -> int:
+        doc = document_from_text(_readout(i), f"kept-{i:03d}")
+        with store.transaction() as conn:
+            (outcome,) = store.add_documents(conn, [(doc, extract(doc))])
+        return outcome.document_id
+
+    first = [add(i) for i in (3, 5, 7)]
+    (title,) = find_titles(store, TITLE)
+    page = cited_page(store, title.id, limit=10)
+    assert page is not None and page.total == 3
+    assert [e["document_id"] for e in page.entries] == first
+    assert cited_page(store, title.id, limit=10) is not None  # served again: same answer
+    newer = add(4)  # a day between the first two
+    page = cited_page(store, title.id, limit=10)
+    assert page is not None and page.total == 4
+    assert [e["document_id"] for e in page.entries] == [first[0], newer, *first[1:]]

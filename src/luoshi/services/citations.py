@@ -209,8 +209,13 @@ def _build_index(store: Store) -> CitedIndex:
 
 def cited_index(store: Store) -> CitedIndex:
     """The index of cited titles (read once per version of the data)."""
+    return _versioned_index(store)[0]
+
+
+def _versioned_index(store: Store) -> tuple[CitedIndex, tuple[int, int]]:
     catch_up(store)
-    return _INDEXES.get(str(store.engine.url), _version(store), lambda: _build_index(store))
+    version = _version(store)
+    return _INDEXES.get(str(store.engine.url), version, lambda: _build_index(store)), version
 
 
 def find_titles(store: Store, text: str) -> list[CitedTitle]:
@@ -313,17 +318,27 @@ def _entries(
     return total, out
 
 
+# A page of a title's citing documents, kept per version of the data like the index: counting
+# and ordering the documents of a title cited thousands of times was most of the page's cost.
+# The entries are shared by every request that reads them: read-only.
+_PAGES: VersionedCache[tuple[int, list[dict[str, Any]]]] = VersionedCache(256)
+
+
 def cited_page(store: Store, title_id: int, limit: int = PAGE_ENTRIES, offset: int = 0) -> CitedPage | None:
     """The page of the title ``title_id``: the documents citing it, ``limit`` from ``offset``
     (None when it is not a cited title of its own: see ``resolve_id`` for the title a short
     form stands for)."""
-    index = cited_index(store)
+    index, version = _versioned_index(store)
     key = index.keys_by_id.get(title_id)
     title = index.by_key.get(key) if key else None
     if title is None:
         return None
-    with store.engine.connect() as conn:
-        total, entries = _entries(conn, title, limit, offset)
+
+    def read() -> tuple[int, list[dict[str, Any]]]:
+        with store.engine.connect() as conn:
+            return _entries(conn, title, limit, offset)
+
+    total, entries = _PAGES.get((str(store.engine.url), title.key, limit, offset), version, read)
     editions = [t for t in index.titles if t.work == title.work and t.key != title.key]
     editions.sort(key=lambda t: t.key)
     return CitedPage(title, entries, total, editions)
