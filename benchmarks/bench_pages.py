@@ -20,31 +20,10 @@ import statistics
 import time
 from typing import Any
 
-from bench_web import PASSWORD, pages
+from bench_web import PASSWORD, bench_accounts, pages
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
-from luoshi.accounts.service import Accounts
-from luoshi.ledger.schema import TaskRow, UnitRow
-from luoshi.store import open_store
 from luoshi.web import create_app
-
-
-def accounts(db: str) -> None:
-    store = open_store(db)
-    found = Accounts(store)
-    if found.get("bench") is None:
-        found.add("bench", PASSWORD, "supervisor")
-    with store.engine.connect() as conn:
-        busiest = conn.scalar(
-            select(UnitRow.name)
-            .join(TaskRow, TaskRow.lead_unit_id == UnitRow.id)
-            .group_by(UnitRow.id, UnitRow.name)
-            .order_by(func.count(TaskRow.id).desc())
-            .limit(1)
-        )
-    if found.get("bench-unit") is None and busiest:
-        found.add("bench-unit", PASSWORD, "unit", unit=busiest)
 
 
 def timed(client: TestClient, path: str) -> tuple[float, float, int, int]:
@@ -61,7 +40,7 @@ def main() -> None:
     ap.add_argument("--pages", default="", help="Only these pages (names, comma-separated).")
     ap.add_argument("--each", type=int, default=3, help="Different instances of each page (ids, names).")
     args = ap.parse_args()
-    accounts(args.db)
+    bench_accounts(args.db)
     wanted = {p for p in args.pages.split(",") if p}
     picked: dict[str, list[tuple[str, str]]] = {}
     for name, path, who in pages(args.db, random.Random(1)):

@@ -315,6 +315,25 @@ def summary(
     }
 
 
+def bench_accounts(db: str) -> None:
+    """The benchmark's two accounts, unless the store has them: the office's ``bench`` and a unit
+    member's ``bench-unit`` (of the unit leading the most tasks: the heaviest home page)."""
+    store = open_store(db)
+    accounts = Accounts(store)
+    if accounts.get("bench") is None:
+        accounts.add("bench", PASSWORD, "supervisor")
+    with store.engine.connect() as conn:
+        busiest = conn.scalar(
+            select(UnitRow.name)
+            .join(TaskRow, TaskRow.lead_unit_id == UnitRow.id)
+            .group_by(UnitRow.id, UnitRow.name)
+            .order_by(func.count(TaskRow.id).desc())
+            .limit(1)
+        )
+    if accounts.get("bench-unit") is None and busiest:
+        accounts.add("bench-unit", PASSWORD, "unit", unit=busiest)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", help="The store (built there with --build; a temporary one otherwise).")
@@ -347,19 +366,7 @@ def main() -> None:
     built = build(db, args.build, args.tasks) if args.build else {}
     compared = before_and_after(db) if args.compare else {}
     store = open_store(db)
-    accounts = Accounts(store)
-    if accounts.get("bench") is None:
-        accounts.add("bench", PASSWORD, "supervisor")
-    with store.engine.connect() as conn:  # a unit member's home: the unit leading the most tasks
-        busiest = conn.scalar(
-            select(UnitRow.name)
-            .join(TaskRow, TaskRow.lead_unit_id == UnitRow.id)
-            .group_by(UnitRow.id, UnitRow.name)
-            .order_by(func.count(TaskRow.id).desc())
-            .limit(1)
-        )
-    if accounts.get("bench-unit") is None and busiest:
-        accounts.add("bench-unit", PASSWORD, "unit", unit=busiest)
+    bench_accounts(db)
     with store.engine.connect() as conn:
         documents = conn.scalar(select(func.count(DocumentRow.id))) or 0
     paths = pages(db, random.Random(1))
