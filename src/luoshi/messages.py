@@ -1420,6 +1420,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "共{total}份，此处列出前{shown}份；每一份都在“出现的文件”中",
         "{total} in all, the first {shown} listed here; every one is under “Appears in”",
     ),
+    # --- session7 ---
+    "store.rows_backend": (
+        "文件的行按 {built} 数据库构建，而本库是 {store}：未写入",
+        "rows built for {built}, the store is {store}: nothing written",
+    ),
 }
 
 _CHOSEN: dict[str, str] = {}

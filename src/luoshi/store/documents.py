@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, CursorResult, Engine, delete, insert, inspect, select, text, update
 
+from luoshi.messages import message
 from luoshi.model import Document, Facts
 from luoshi.store import stories
 from luoshi.store.rows import DOCUMENT_COLUMNS, FACET_COLUMNS, DocumentRows, document_rows
@@ -209,7 +210,7 @@ class DocumentWriter:
         links, the people queue."""
         for item in items:
             if item.backend != conn.dialect.name:
-                raise ValueError(f"rows built for {item.backend}, the store is {conn.dialect.name}")
+                raise ValueError(message("store.rows_backend", built=item.backend, store=conn.dialect.name))
         hashes = [item.content_hash for item in items]
         known: dict[str, int] = {
             h: int(i)

@@ -90,7 +90,11 @@ def downgrade() -> None:
     rows: list[dict[str, int]] = []
     # The rows of the listed documents (a key's older documents are not listed: the lookup of
     # the band rows read only the newest 16 of each key, so it answers as before).
-    for band_key, blob in bind.execute(sa.select(lists.c.band_key, lists.c.documents)):
+    result = bind.execute(  # streamed, as the upgrade reads: a large store's lists fill gigabytes
+        sa.select(lists.c.band_key, lists.c.documents),
+        execution_options={"stream_results": True, "yield_per": _BATCH},
+    )
+    for band_key, blob in result:
         blob = bytes(blob)
         for doc_id in struct.unpack(f"<{len(blob) // 8}q", blob):
             if doc_id in present:
