@@ -132,6 +132,7 @@ class Proposals(ReadModels):
 
     def document_tasks(self, document_id: int) -> list[dict[str, Any]]:
         """The tasks proposed from a document's directives (any state), with their source spans."""
+        code = TaskRow.code if self.store.is_sqlite else TaskRow.code.collate("C")
         with self.store.engine.connect() as conn:
             rows = conn.execute(
                 select(
@@ -144,8 +145,9 @@ class Proposals(ReadModels):
                 )
                 .join(ProgrammeRow, ProgrammeRow.id == TaskRow.programme_id)
                 # codes "D{id}.{n}" (as ``propose`` makes them) by range: one pass over the
-                # index rather than a LIKE on every task
-                .where(TaskRow.code >= f"D{document_id}.", TaskRow.code < f"D{document_id}/")
+                # index rather than a LIKE on every task; in byte order, where "." < "/" (a
+                # server's language collation may ignore punctuation and sort "D1.1" after "D1/")
+                .where(code >= f"D{document_id}.", code < f"D{document_id}/")
                 .order_by(TaskRow.id)
             ).mappings()
             return [dict(r) for r in rows if (r["source"] or {}).get("document_id") == document_id]

@@ -224,7 +224,7 @@ def current(store: Store) -> None:
     refresh(store, wait=False)
 
 
-def version(store: Store) -> tuple[int, int] | None:
+def version(store: Store) -> int | None:
     """The version of the people's answers, to keep them by (``luoshi.store.cache``): the
     data's version (``Store.data_version``) when every document stored by then is clustered,
     after clustering what waits (``current``); None while something still waits (another

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, CursorResult, Engine, delete, insert, inspect
 
 from luoshi.messages import message
 from luoshi.model import Document, Facts
-from luoshi.store import stories
+from luoshi.store import stories, version
 from luoshi.store.rows import DOCUMENT_COLUMNS, FACET_COLUMNS, DocumentRows, document_rows
 from luoshi.store.schema import (
     CitationRow,
@@ -302,6 +302,8 @@ class DocumentWriter:
             cited.write_rows(
                 conn, [(i, item.cited) for i, item in zip(ids, fresh, strict=True) if item.cited is not None]
             )
+        if fresh:
+            version.bump(conn)  # last: its row stays locked to the commit
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:

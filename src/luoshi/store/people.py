@@ -47,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from luoshi.link.people import Career, Decisions, Sighting
+from luoshi.store import version
 from luoshi.store.orm import Base
 from luoshi.store.schema import AuditRow, DocumentRow, utcnow
 
@@ -668,6 +669,7 @@ def add_decision(
             },
         )
     )
+    version.bump(conn)
     return decision_id
 
 

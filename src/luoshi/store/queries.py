@@ -47,16 +47,13 @@ class DocumentQueries:
             metadata=dict(row["meta"] or {}),
         )
 
-    def data_version(self) -> tuple[int, int]:
-        """Changes whenever a document is added or anything in the ledger changes (every
-        ledger change is in the audit log)."""
-        from luoshi.store.schema import AuditRow
+    def data_version(self) -> int:
+        """Changes whenever a document is added or anything audited changes (every ledger
+        change is in the audit log), once the change has committed (``luoshi.store.version``)."""
+        from luoshi.store import version
 
         with self.engine.connect() as conn:
-            return (
-                conn.scalar(select(func.max(DocumentRow.id))) or 0,
-                conn.scalar(select(func.max(AuditRow.id))) or 0,
-            )
+            return version.read(conn)
 
     def document_facts(self, doc_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

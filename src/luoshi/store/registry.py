@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from luoshi.store import version
 from luoshi.store.documents import new_id
 from luoshi.store.schema import AuditRow, UnitAliasRow, UnitRow
 from luoshi.store.units import local_key, unit_key
@@ -34,6 +35,7 @@ def audit(
             "after": after,
         },
     )
+    version.bump(conn)
 
 
 def unit_id(

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     DateTime,
     ForeignKey,
@@ -211,6 +212,15 @@ AuditRow = rows(
     col("action", String(40)),
     col("before", JSON, null=True),
     col("after", JSON, null=True),
+)
+
+# One row (id 1): a counter that every committed change of what readers are shown moves
+# (``luoshi.store.version``). The newest ids alone do not do it: on PostgreSQL two writers may
+# commit in the other order than the one they took their ids in (migration 0020).
+DataVersionRow = rows(
+    "data_version",
+    pk("id", Integer, autoincrement=False),
+    col("value", BigInteger),
 )
 
 
