@@ -564,18 +564,46 @@ class _Group:
     def __init__(
         self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]
     ) -> None:
-        self.members = [sighting]
-        self.labels = set(labels)
+        self.members: list[Sighting] = []
+        self.labels: set[tuple[int, int]] = set()
         self.held: dict[str, _Held] = {}
-        self.seated = any(post.seats for _, post in posts)  # whether a post of it has a place
+        self.placed: list[_Held] = []  # the held posts with a place (only those clash)
+        self._add(sighting, posts, labels)
+
+    @property
+    def seated(self) -> bool:
+        """Whether a post of it has a place."""
+        return bool(self.placed)
+
+    @classmethod
+    def of(
+        cls, members: Sequence[Sighting], posts: Sequence[list[tuple[Shown, Post]]], labels: Sequence[set[Any]]
+    ) -> _Group:
+        """One group of ``members`` (with their posts and labels, in the same order): what
+        absorbing the group of each in turn into the first's makes, without making those."""
+        group = cls(members[0], posts[0], labels[0])
+        for k in range(1, len(members)):
+            group._add(members[k], posts[k], labels[k])
+        return group
+
+    def _add(self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]) -> None:
+        self.members.append(sighting)
+        if labels:
+            self.labels |= labels
         day = _ordinal(sighting.day)
         for shown, post in posts:
             held = self.held.get(post.text)
             if held is None:
                 held = self.held[post.text] = _Held(post)
+                if post.seats:
+                    self.placed.append(held)
             if day is None or shown.change in (FORMER, NOMINATED):
                 continue
-            held.add([day])
+            held.days.append(day)
+            if held.first is None or day < held.first:
+                held.first = day
+            if held.last is None or day > held.last:
+                held.last = day
             if shown.change == START:
                 held.starts.append(day)
             elif shown.change == END:
@@ -588,18 +616,26 @@ class _Group:
     def clashes_with(self, other: _Group) -> bool:
         if self.labels and other.labels and any((i, 1 - side) in other.labels for i, side in self.labels):
             return True
-        if not (self.seated and other.seated):
+        mine, theirs = self.placed, other.placed
+        if not (mine and theirs):
             return False  # only posts with places clash
-        return any(_clash(a, b) for a in self.held.values() for b in other.held.values())
+        for a in mine:
+            if a.first is None:
+                continue
+            for b in theirs:
+                if b.first is not None and _clash(a, b):
+                    return True
+        return False
 
     def absorb(self, other: _Group) -> None:
         self.members.extend(other.members)
         self.labels |= other.labels
-        self.seated = self.seated or other.seated
         for text, held in other.held.items():
             mine = self.held.get(text)
             if mine is None:
                 mine = self.held[text] = _Held(held.post)
+                if held.post.seats:
+                    self.placed.append(mine)
             mine.add(held.days)
             mine.starts.extend(held.starts)
             mine.ends.extend(held.ends)
@@ -862,9 +898,8 @@ def extend(
     old: dict[int, bool] = {}  # root → whether its group holds stored sightings
     for members in persons.values():
         at = sorted(index[s.key] for s in members)
-        group = _Group(sightings[at[0]], posts[at[0]], labels[at[0]])
+        group = _Group.of([sightings[i] for i in at], [posts[i] for i in at], [labels[i] for i in at])
         for i in at[1:]:
-            group.absorb(_Group(sightings[i], posts[i], labels[i]))
             parent[i] = at[0]
         groups[at[0]], old[at[0]] = group, True
     for s in new:
@@ -994,19 +1029,13 @@ def _candidates(
     With ``only`` (indexes), the pairs that involve one of those sightings, the same as above."""
     shared: dict[tuple[str | None, ...], list[tuple[int, int]]] = defaultdict(list)  # → (i, placeless)
     single: set[str] = set()
-    for i, found in enumerate(posts):
-        mine: dict[tuple[str | None, ...], int] = {}
-        for _shown, post in found:
-            mine[("post", post.text)] = 3 if post.place else 2 if post.specific else 1
-            if post.single_holder:
-                single.add(post.text)
-            if post.tier:
-                kind: tuple[str | None, ...] = ("kind", post.tier, post.unit, post.head)
-                mine[kind] = max(mine.get(kind, 0), 0 if post.place else 1)
-            for seat in post.seats:
-                mine[("at", *seat)] = 2
+    evidence = [_evidence(found, single) for found in posts]
+    # With ``only``, the pieces of evidence none of those sightings has make no pair: not listed.
+    wanted = None if only is None else {key for i in only for key in evidence[i]}
+    for i, mine in enumerate(evidence):
         for key, strength in mine.items():
-            shared[key].append((i, strength))
+            if wanted is None or key in wanted:
+                shared[key].append((i, strength))
     days = [_ordinal(s.day) for s in sightings]
     begins = [any(shown.change == START for shown, _ in found) for found in posts]
     ends = [any(shown.change == END for shown, _ in found) for found in posts]
@@ -1046,6 +1075,22 @@ def _candidates(
                     out.append((weight, gap, i, j))
     out.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
     return out
+
+
+def _evidence(found: list[tuple[Shown, Post]], single: set[str]) -> dict[tuple[str | None, ...], int]:
+    """The pieces of evidence of one sighting's posts with their strengths (``_candidates``);
+    the posts one person holds at a time are added to ``single``."""
+    mine: dict[tuple[str | None, ...], int] = {}
+    for _shown, post in found:
+        mine[("post", post.text)] = 3 if post.place else 2 if post.specific else 1
+        if post.single_holder:
+            single.add(post.text)
+        if post.tier:
+            kind: tuple[str | None, ...] = ("kind", post.tier, post.unit, post.head)
+            mine[kind] = max(mine.get(kind, 0), 0 if post.place else 1)
+        for seat in post.seats:
+            mine[("at", *seat)] = 2
+    return mine
 
 
 def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Post]]]) -> Career:

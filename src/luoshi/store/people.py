@@ -19,7 +19,6 @@ Tables (plain columns, the same on SQLite and PostgreSQL):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -44,6 +43,7 @@ from sqlalchemy import (
     text,
     update,
 )
+import orjson
 from sqlalchemy.orm import Mapped, mapped_column
 
 from luoshi.link.people import Career, Decisions, Sighting
@@ -298,10 +298,11 @@ def forget_people(conn: Connection) -> None:
     conn.execute(update(SightingRow).values(person_id=None))
 
 
-def _sighting_rows(conn: Connection, names: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+def _sighting_rows(conn: Connection, names: Iterable[str], decode: bool = True) -> Iterator[tuple[Any, ...]]:
     """(id, document, name, day, data, person) of every sighting of ``names``, read on the driver:
     clustering reads tens of thousands of rows, and SQLAlchemy's per-row handling cost more than
-    the query (``data`` is decoded here unless the driver did)."""
+    the query (``data`` is decoded here unless the driver did, or ``decode`` is False: the
+    caller decodes what it needs)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
     for chunk in _chunks(sorted(set(names))):
         rows = conn.exec_driver_sql(
@@ -310,7 +311,7 @@ def _sighting_rows(conn: Connection, names: Iterable[str]) -> Iterator[tuple[Any
             tuple(chunk),
         )
         for i, d, n, day, data, p in rows:
-            yield i, d, n, day, json.loads(data) if isinstance(data, str | bytes) else data, p
+            yield i, d, n, day, orjson.loads(data) if decode and isinstance(data, str | bytes) else data, p
 
 
 def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
@@ -324,37 +325,23 @@ def sightings_with_people(
     conn: Connection, names: Iterable[str], kept: Mapping[int, Sighting] | None = None
 ) -> list[tuple[Sighting, int | None]]:
     """The sightings of ``names`` with the person each belongs to (None: waiting for one).
-    ``kept``: sightings as written by this process (by id, ``replace_sightings``); those are
-    not read again, only their person (tens of thousands of rows after an ingest: decoding
-    their data was a tenth of the time of clustering them)."""
+    ``kept``: sightings as written by this process (by id, ``replace_sightings``); their data
+    is not decoded again, only their person read (tens of thousands of rows after an ingest:
+    decoding their data was a tenth of the time of clustering them). One query a chunk of
+    names, on the driver."""
     if not kept:
         return [
             (Sighting.from_row(int(i), int(d), n, day, data or {}), None if p is None else int(p))
             for i, d, n, day, data, p in _sighting_rows(conn, names)
         ]
     out: list[tuple[Sighting, int | None]] = []
-    missing: list[int] = []
-    at: dict[int, int | None] = {}
-    for chunk in _chunks(sorted(set(names))):
-        stmt = select(
-            SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.person_id
-        )
-        for i, d, n, day, p in conn.execute(stmt.where(SightingRow.name.in_(chunk))):
-            s = kept.get(int(i))
-            if s is not None and s.key == (int(d), n) and s.day == day:
-                out.append((s, None if p is None else int(p)))
-            else:
-                missing.append(int(i))
-            at[int(i)] = None if p is None else int(p)
-    for chunk in _chunks(missing):
-        rows = conn.execute(
-            select(
-                SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data
-            ).where(SightingRow.id.in_(chunk))
-        )
-        out.extend(
-            (Sighting.from_row(int(i), int(d), n, day, data or {}), at[int(i)]) for i, d, n, day, data in rows
-        )
+    for i, d, n, day, data, p in _sighting_rows(conn, names, decode=False):
+        s = kept.get(int(i))
+        if s is None or s.key != (int(d), n) or s.day != day:
+            if isinstance(data, str | bytes):
+                data = orjson.loads(data)
+            s = Sighting.from_row(int(i), int(d), n, day, data or {})
+        out.append((s, None if p is None else int(p)))
     return out
 
 
