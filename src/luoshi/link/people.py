@@ -577,7 +577,10 @@ class _Group:
 
     @classmethod
     def of(
-        cls, members: Sequence[Sighting], posts: Sequence[list[tuple[Shown, Post]]], labels: Sequence[set[Any]]
+        cls,
+        members: Sequence[Sighting],
+        posts: Sequence[list[tuple[Shown, Post]]],
+        labels: Sequence[set[Any]],
     ) -> _Group:
         """One group of ``members`` (with their posts and labels, in the same order): what
         absorbing the group of each in turn into the first's makes, without making those."""
@@ -846,6 +849,8 @@ def _best_anchor(
         if not plain and person(g).clashes_with(mine):
             continue
         near = where.near(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
+        if best is not None and best[0] > 1 and not near:
+            continue  # (it cannot rank first: no need of its distance)
         candidate = (2 if near else 1, -where.distance(day), g)
         if best is None or candidate > best:
             best = candidate
