@@ -705,6 +705,32 @@ class _Where:
                 return True  # a seat at the tier held that month, the home's not
         return False
 
+    def rank(self, home: Iterable[tuple[str, str]], day: int | None, days: int) -> int | None:
+        """None when the person's seats ``conflicts`` with ``home`` on ``day``, else 2 when
+        they were ``near`` it (within ``days``), else 1: the two questions in one pass, each
+        seat's nearest day found once."""
+        if day is None:
+            return 2 if any(seat in self.by_seat for seat in home) else 1
+        near = False
+        month = SAME_MONTH - 1
+        for seat in home:
+            if seat in self.always:
+                near = True
+                continue
+            seen = self.by_seat.get(seat)
+            gap = _gap(seen, day) if seen else None  # to the nearest day it was seen held
+            if gap is not None and gap <= days - 1:
+                near = True
+            if gap is not None and gap <= month:
+                continue  # held that month: no conflict at its tier
+            tier = seat[0]
+            if tier in self.always_tiers:
+                return None  # a seat at the tier held with no day: held that month too
+            at_tier = self.tier_days.get(tier)
+            if at_tier and _gap(at_tier, day) <= month:
+                return None  # a seat at the tier held that month, the home's not
+        return 2 if near else 1
+
     def distance(self, day: int | None) -> int:
         if day is None or not self.days:
             return 10**6
@@ -713,6 +739,14 @@ class _Where:
         if k == len(days):
             return day - days[k - 1]
         return min(day - days[k - 1], days[k] - day) if k else days[k] - day
+
+
+def _gap(seen: Sequence[int], day: int) -> int:
+    """How far ``day`` is from the nearest of ``seen`` (sorted, not empty)."""
+    k = bisect_left(seen, day)
+    if k == len(seen):
+        return day - seen[k - 1]
+    return min(day - seen[k - 1], seen[k] - day) if k else seen[k] - day
 
 
 @dataclass(frozen=True)
@@ -844,14 +878,14 @@ def _best_anchor(
     plain = not mine.labels and not mine.seated  # (then it clashes with nobody)
     for g in anchored:
         where = places[g]
-        if day is not None and where.conflicts(home_seats, day):
-            continue
+        near = where.rank(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
+        if near is None:
+            continue  # its seats that month conflict with the home
         if not plain and person(g).clashes_with(mine):
             continue
-        near = where.near(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
-        if best is not None and best[0] > 1 and not near:
+        if best is not None and best[0] > near:
             continue  # (it cannot rank first: no need of its distance)
-        candidate = (2 if near else 1, -where.distance(day), g)
+        candidate = (near, -where.distance(day), g)
         if best is None or candidate > best:
             best = candidate
     return best
@@ -1044,8 +1078,12 @@ def _candidates(
     days = [_ordinal(s.day) for s in sightings]
     begins = [any(shown.change == START for shown, _ in found) for found in posts]
     ends = [any(shown.change == END for shown, _ in found) for found in posts]
-    out: list[tuple[int, int, int, int]] = []
+    out: list[tuple[int, int, int, int]] = []  # (-weight, gap, i, j): sorted as they are
+    add = out.append
     for key, members in shared.items():
+        n = len(members)
+        if n < 2:
+            continue  # (no pair)
         what = key[0]
         if what == "kind" and need > 2:
             continue  # (its pairs weigh 2 at most)
@@ -1055,7 +1093,7 @@ def _candidates(
             years = SAME_PLACE_YEARS
         within = years * 366
         if only is None:
-            starts: Iterable[int] = range(len(members))
+            starts: Iterable[int] = range(n)
         else:  # a pair (p, q), p < q ≤ p + NEIGHBOURS, that holds one of ``only``
             at = [k for k, (i, _) in enumerate(members) if i in only]
             starts = sorted({p for k in at for p in range(max(k - NEIGHBOURS, 0), k + 1)})
@@ -1063,6 +1101,7 @@ def _candidates(
             i, a = members[k]
             if what == "post" and a < need:
                 continue  # (the pairs of the same post weigh the strength of the first)
+            di = days[i]
             for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
                 if only is not None and i not in only and j not in only:
                     continue
@@ -1074,12 +1113,12 @@ def _candidates(
                     weight = 3 if begins[j] or ends[i] else 2
                 if weight < need:
                     continue
-                di, dj = days[i], days[j]
-                gap = abs(di - dj) if di is not None and dj is not None else 0
+                dj = days[j]
+                gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
                 if gap <= within:
-                    out.append((weight, gap, i, j))
-    out.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
-    return out
+                    add((-weight, gap, i, j))
+    out.sort()
+    return [(-w, gap, i, j) for w, gap, i, j in out]
 
 
 def _evidence(found: list[tuple[Shown, Post]], single: set[str]) -> dict[tuple[str | None, ...], int]:

@@ -279,13 +279,14 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
             ("document_id", "name", "day", "data", "person_id"),
             [(s.document_id, s.name, s.day, _to_json(s.data()), None) for s in fresh],
         )
-        ids: dict[tuple[int, str], int] = {}
-        for chunk in _chunks(sorted({s.document_id for s in fresh})):
-            found = select(SightingRow.id, SightingRow.document_id, SightingRow.name)
-            ids.update(
-                ((int(d), n), int(i))
-                for i, d, n in conn.execute(found.where(SightingRow.document_id.in_(chunk)))
+        ids: dict[tuple[int, str], int] = {
+            (int(d), n): int(i)
+            for i, d, n in _rows_in(
+                conn,
+                f"SELECT id, document_id, name FROM {SightingRow.__tablename__} WHERE document_id",
+                sorted({s.document_id for s in fresh}),
             )
+        }
         for s in fresh:
             s.ref = ids[s.key]
     for s in sightings:
@@ -331,11 +332,18 @@ def forget_people(conn: Connection) -> None:
     conn.execute(update(SightingRow).values(person_id=None))
 
 
-def _sighting_rows(conn: Connection, names: Iterable[str], decode: bool = True) -> Iterator[tuple[Any, ...]]:
+def _rows_in(conn: Connection, query: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` (which ends with a column) ``IN`` each chunk of ``values``, read on
+    the driver (SQLAlchemy's per-row handling costs more than the query for tens of thousands)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
+    for chunk in _chunks(values):
+        yield from conn.exec_driver_sql(f"{query} IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
+
+
+def _sighting_rows(conn: Connection, names: Iterable[str]) -> Iterator[tuple[Any, ...]]:
     """(id, document, name, day, data, person) of every sighting of ``names``, read on the driver:
     clustering reads tens of thousands of rows, and SQLAlchemy's per-row handling cost more than
-    the query (``data`` is decoded here unless the driver did, or ``decode`` is False: the
-    caller decodes what it needs)."""
+    the query (``data`` is decoded here unless the driver did)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
     for chunk in _chunks(sorted(set(names))):
         rows = conn.exec_driver_sql(
@@ -344,7 +352,7 @@ def _sighting_rows(conn: Connection, names: Iterable[str], decode: bool = True) 
             tuple(chunk),
         )
         for i, d, n, day, data, p in rows:
-            yield i, d, n, day, orjson.loads(data) if decode and isinstance(data, str | bytes) else data, p
+            yield i, d, n, day, orjson.loads(data) if isinstance(data, str | bytes) else data, p
 
 
 def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
@@ -360,21 +368,29 @@ def sightings_with_people(
     """The sightings of ``names`` with the person each belongs to (None: waiting for one).
     ``kept``: sightings as written by this process (by id, ``replace_sightings``); their data
     is not decoded again, only their person read (tens of thousands of rows after an ingest:
-    decoding their data was a tenth of the time of clustering them). One query a chunk of
-    names, on the driver."""
+    decoding their data was a tenth of the time of clustering them); the others' data is read
+    by their ids. On the driver."""
     if not kept:
         return [
             (Sighting.from_row(int(i), int(d), n, day, data or {}), None if p is None else int(p))
             for i, d, n, day, data, p in _sighting_rows(conn, names)
         ]
     out: list[tuple[Sighting, int | None]] = []
-    for i, d, n, day, data, p in _sighting_rows(conn, names, decode=False):
+    missing: dict[int, int | None] = {}  # id → person, of those not kept
+    table = SightingRow.__tablename__
+    for i, d, n, day, p in _rows_in(
+        conn, f"SELECT id, document_id, name, day, person_id FROM {table} WHERE name", sorted(set(names))
+    ):
         s = kept.get(int(i))
-        if s is None or s.key != (int(d), n) or s.day != day:
-            if isinstance(data, str | bytes):
-                data = orjson.loads(data)
-            s = Sighting.from_row(int(i), int(d), n, day, data or {})
-        out.append((s, None if p is None else int(p)))
+        if s is not None and s.key == (int(d), n) and s.day == day:
+            out.append((s, None if p is None else int(p)))
+        else:
+            missing[int(i)] = None if p is None else int(p)
+    for i, d, n, day, data in _rows_in(
+        conn, f"SELECT id, document_id, name, day, data FROM {table} WHERE id", sorted(missing)
+    ):
+        data = orjson.loads(data) if isinstance(data, str | bytes) else data
+        out.append((Sighting.from_row(int(i), int(d), n, day, data or {}), missing[int(i)]))
     return out
 
 
