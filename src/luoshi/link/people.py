@@ -349,9 +349,20 @@ class Shown:
 
     @classmethod
     def from_json(cls, value: Sequence[Any]) -> Shown:
-        written, span, change, word, *rest = value
-        context = tuple((str(t), str(p)) for t, p in rest[0]) if rest else ()
-        return cls(str(written), (int(span[0]), int(span[1])), str(change), str(word), context)
+        """What ``to_json`` wrote. Made without the frozen class's ``__init__`` (which sets each
+        field through ``object.__setattr__``): a refresh reads every stored mention of the names
+        it touches, and that was a third of reading one."""
+        span = value[1]
+        context = tuple((str(t), str(p)) for t, p in value[4]) if len(value) > 4 and value[4] else ()
+        shown = object.__new__(cls)
+        shown.__dict__.update(
+            written=str(value[0]),
+            span=(int(span[0]), int(span[1])),
+            change=str(value[2]),
+            word=str(value[3]),
+            context=context,
+        )
+        return shown
 
 
 @dataclass
@@ -1140,21 +1151,29 @@ def _evidence(found: list[tuple[Shown, Post]], single: set[str]) -> dict[tuple[s
 def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Post]]]) -> Career:
     records: dict[str, PostRecord] = {}
     for s, found in zip(members, posts, strict=True):
+        day = s.day
         for shown, post in found:
-            record = records.setdefault(post.text, PostRecord(post))
-            if post.place and not post.inferred and record.post.inferred:
+            record = records.get(post.text)
+            if record is None:
+                record = records[post.text] = PostRecord(post)
+            elif post.place and not post.inferred and record.post.inferred:
                 record.post = post  # the written place is the better description
+            change = shown.change
             record.evidence.append(
-                Evidence(s.document_id, shown.span, shown.written, s.day, shown.change, shown.word)
+                Evidence(s.document_id, shown.span, shown.written, day, change, shown.word)
             )
-            if not s.day or shown.change in (FORMER, NOMINATED):
+            if not day or change in (FORMER, NOMINATED):
                 continue
-            record.first = min(filter(None, (record.first, s.day)))
-            record.last = max(filter(None, (record.last, s.day)))
-            if shown.change == START:
-                record.began = min(filter(None, (record.began, s.day)))
-            elif shown.change == END:
-                record.ended = max(filter(None, (record.ended, s.day)))
+            # (the days kept are never empty: the earliest and the latest of those seen)
+            if record.first is None or day < record.first:
+                record.first = day
+            if record.last is None or day > record.last:
+                record.last = day
+            if change == START:
+                if record.began is None or day < record.began:
+                    record.began = day
+            elif change == END and (record.ended is None or day > record.ended):
+                record.ended = day
     for record in records.values():
         record.evidence.sort(key=lambda e: (e.day or "9999", e.document_id, e.span))
     ordered = sorted(records.values(), key=lambda r: (r.first or r.evidence[0].day or "9999", r.post.text))

@@ -336,23 +336,22 @@ def _rows_in(conn: Connection, query: str, values: Sequence[Any]) -> Iterator[tu
     """The rows of ``query`` (which ends with a column) ``IN`` each chunk of ``values``, read on
     the driver (SQLAlchemy's per-row handling costs more than the query for tens of thousands)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
-    for chunk in _chunks(values):
-        yield from conn.exec_driver_sql(f"{query} IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
+    cursor = conn.connection.cursor()  # (the result's rows one fetch each cost more than the query)
+    try:
+        for chunk in _chunks(values):
+            cursor.execute(f"{query} IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
+            yield from cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _sighting_rows(conn: Connection, names: Iterable[str]) -> Iterator[tuple[Any, ...]]:
     """(id, document, name, day, data, person) of every sighting of ``names``, read on the driver:
     clustering reads tens of thousands of rows, and SQLAlchemy's per-row handling cost more than
     the query (``data`` is decoded here unless the driver did)."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
-    for chunk in _chunks(sorted(set(names))):
-        rows = conn.exec_driver_sql(
-            f"SELECT id, document_id, name, day, data, person_id FROM {SightingRow.__tablename__} "
-            f"WHERE name IN ({', '.join([mark] * len(chunk))})",
-            tuple(chunk),
-        )
-        for i, d, n, day, data, p in rows:
-            yield i, d, n, day, orjson.loads(data) if isinstance(data, str | bytes) else data, p
+    query = f"SELECT id, document_id, name, day, data, person_id FROM {SightingRow.__tablename__} WHERE name"
+    for i, d, n, day, data, p in _rows_in(conn, query, sorted(set(names))):
+        yield i, d, n, day, orjson.loads(data) if isinstance(data, str | bytes) else data, p
 
 
 def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
