@@ -348,7 +348,9 @@ def _rows_in(conn: Connection, query: str, values: Sequence[Any]) -> Iterator[tu
 def _sighting_rows(conn: Connection, names: Iterable[str]) -> Iterator[tuple[Any, ...]]:
     """(id, document, name, day, data, person) of every sighting of ``names``, read on the driver:
     clustering reads tens of thousands of rows, and SQLAlchemy's per-row handling cost more than
-    the query (``data`` is decoded here unless the driver did)."""
+    the query (``data`` is decoded here unless the driver did: by orjson, as this column holds
+    only what ``Sighting.data`` writes — strings and text offsets, no integer beyond 64 bits,
+    which orjson would read as a float)."""
     query = f"SELECT id, document_id, name, day, data, person_id FROM {SightingRow.__tablename__} WHERE name"
     for i, d, n, day, data, p in _rows_in(conn, query, sorted(set(names))):
         yield i, d, n, day, orjson.loads(data) if isinstance(data, str | bytes) else data, p
