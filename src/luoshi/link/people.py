@@ -524,21 +524,31 @@ def _ordinal(day: str | None) -> int | None:
         return None
 
 
-@dataclass
 class _Held:
-    post: Post
-    days: list[int] = field(default_factory=list)  # held, begun or ended
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    first: int | None = None  # min(days), kept as days are added (a hot name has thousands)
-    last: int | None = None
+    """One post of a group: the days it was seen held, begun or ended (a plain class with slots:
+    clustering makes one for every post of every mention)."""
 
-    def add(self, days: list[int]) -> None:
-        if days:
-            self.days.extend(days)
-            low, high = min(days), max(days)
-            self.first = low if self.first is None else min(self.first, low)
-            self.last = high if self.last is None else max(self.last, high)
+    __slots__ = ("days", "ends", "first", "last", "post", "starts")
+
+    def __init__(self, post: Post) -> None:
+        self.post = post
+        self.days: list[int] = []  # held, begun or ended
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.first: int | None = None  # min(days), kept as days are added (a hot name has thousands)
+        self.last: int | None = None
+
+    def take(self, other: _Held) -> None:
+        """Add the days of ``other`` (its first and last are those of its days)."""
+        if other.days:
+            assert other.first is not None and other.last is not None
+            self.days.extend(other.days)
+            if self.first is None or other.first < self.first:
+                self.first = other.first
+            if self.last is None or other.last > self.last:
+                self.last = other.last
+        self.starts.extend(other.starts)
+        self.ends.extend(other.ends)
 
 
 def _incompatible(a: Post, b: Post) -> bool:
@@ -650,9 +660,7 @@ class _Group:
                 mine = self.held[text] = _Held(held.post)
                 if held.post.seats:
                     self.placed.append(mine)
-            mine.add(held.days)
-            mine.starts.extend(held.starts)
-            mine.ends.extend(held.ends)
+            mine.take(held)
 
 
 class _Where:
@@ -842,7 +850,8 @@ def _cluster_name(
 
     need = 3 if common_name(name) else 2
     for _weight, _gap, i, j in _candidates(sightings, posts, need):
-        join(i, j)
+        if (parent[i] == i and parent[j] == j) or root(i) != root(j):  # (else one person already)
+            join(i, j)
 
     # Mentions without a post of their own join the person the document's home points to.
     roots = sorted({root(i) for i in range(len(sightings))})
