@@ -218,11 +218,12 @@ def take_pending(
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
     parts = [DocumentRow.facts[path if len(path) > 1 else path[0]] for path in SIGHTING_FACTS]
     unknown = [i for i in ids if i not in known]
-    rows = (
-        list(conn.execute(select(DocumentRow.id, day, *parts).where(DocumentRow.id.in_(unknown))))
-        if unknown
-        else []
-    )
+    rows: list[tuple[Any, ...]] = []
+    if unknown:
+        rows += [
+            tuple(r)
+            for r in conn.execute(select(DocumentRow.id, day, *parts).where(DocumentRow.id.in_(unknown)))
+        ]
     if len(unknown) < len(ids):
         given = conn.execute(
             select(DocumentRow.id, day).where(DocumentRow.id.in_([i for i in ids if i in known]))
