@@ -76,10 +76,14 @@ def test_seats_around_a_day_as_the_plain_definition_says():
                 (tier, rng.choice(PLACES[tier])) for tier in rng.sample(sorted(PLACES), rng.randint(1, 3))
             }
             day = None if rng.random() < 0.1 else rng.randint(736_700, 739_300)
-            assert where.near(home, day, NEAR) == bool(home & around(where, day, NEAR))
+            near = bool(home & around(where, day, NEAR))
+            assert where.near(home, day, NEAR) == near
+            expected = False
             if day is not None:
                 expected = sat_elsewhere(home, around(where, day, SAME_MONTH))
                 assert where.conflicts(home, day) == expected
                 asked += 1
                 conflicting += expected
+            # the two questions in one pass, as clustering asks them
+            assert where.rank(home, day, NEAR) == (None if expected else 2 if near else 1)
     assert asked > 5000 and 100 < conflicting < asked - 100  # both answers were checked often

@@ -83,3 +83,95 @@ def test_sightings_from_the_parts_of_the_facts_read_are_those_of_the_whole_facts
         assert day == stored_day
         assert _sightings(i, day, facts, "") == _sightings(i, stored_day, stored, body)
     assert sum(len(_sightings(i, d, f, "")) for i, d, f, _ in taken) > 100
+
+
+def people_of(location: str) -> list[tuple[Any, ...]]:
+    """The persons as the mentions they are made of (document name, name) with their posts and
+    labels: what does not depend on the order the documents were stored in (the ids do)."""
+    store = open_store(location)
+    with store.engine.connect() as conn:
+        mentions: dict[int, list[tuple[str, str]]] = {}
+        for doc, name, person in conn.execute(
+            text(
+                "SELECT d.name, s.name, s.person_id FROM person_sightings s "
+                "JOIN documents d ON d.id = s.document_id"
+            )
+        ):
+            mentions.setdefault(int(person), []).append((doc, name))
+        posts: dict[int, list[tuple[Any, ...]]] = {}
+        for person, post, first, last, began, ended in conn.execute(
+            text(
+                "SELECT person_id, post, first_seen, last_seen, began, ended FROM person_posts ORDER BY position"
+            )
+        ):
+            posts.setdefault(int(person), []).append((post, first, last, began, ended))
+        rows = conn.execute(
+            text("SELECT id, name, label, first_seen, last_seen, documents FROM people")
+        ).all()
+    store.engine.dispose()
+    return sorted(
+        (tuple(sorted(mentions[int(i)])), name, label, first, last, n, tuple(posts.get(int(i), ())))
+        for i, name, label, first, last, n in rows
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_sightings_built_where_documents_were_extracted_cluster_as_read_back(backend, tmp_path):
+    """``store.people.document_sightings`` (what a Dask worker can build from a document's facts)
+    handed to ``refresh(ready=…)`` gives the people tables that reading the facts back gives."""
+    folders = halves(tmp_path)
+    found = {}
+    for way in ("read", "ready"):
+        (tmp_path / way).mkdir()
+        with database(backend, tmp_path / way) as location:
+            store = open_store(location)
+            for folder in folders:
+                ingest_paths(store, [folder])
+                ready = None
+                if way == "ready":
+                    with store.engine.connect() as conn:
+                        rows = conn.execute(
+                            text(
+                                "SELECT id, coalesce(event_date, published), facts FROM documents "
+                                "WHERE id IN (SELECT document_id FROM people_pending)"
+                            )
+                        ).all()
+                    ready = {
+                        int(i): tables.document_sightings(day, json.loads(f) if isinstance(f, str) else f)
+                        for i, day, f in rows
+                    }
+                    assert ready and all(s.document_id == 0 for found in ready.values() for s in found)
+                people.refresh(store, ready=ready)
+            found[way] = dump(location)
+    assert found["ready"] == found["read"]
+    assert len(found["read"]["people"]) > 20
+
+
+def test_people_clustered_in_batches_in_any_order_are_those_of_one_refresh(tmp_path):
+    """The gold set's documents stored and refreshed in three batches (new mentions added to the
+    stored persons, ``link.people.extend``), in two orders, give the persons, careers and labels
+    of one refresh of them all."""
+    files = sorted((GOLD / "docs").glob("*.txt"))
+    assert len(files) > 30
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    for f in files:
+        shutil.copy(f, whole / f.name)
+    store = open_store(str(tmp_path / "whole.db"))
+    ingest_paths(store, [whole])
+    people.refresh(store)
+    expected = people_of(str(tmp_path / "whole.db"))
+    assert len(expected) > 20
+    for order in ("forward", "backward"):
+        ordered = files if order == "forward" else files[::-1]
+        db = str(tmp_path / f"{order}.db")
+        store = open_store(db)
+        for k in range(3):
+            folder = tmp_path / f"{order}-{k}"
+            folder.mkdir()
+            for f in ordered[k::3]:
+                shutil.copy(f, folder / f.name)
+            ingest_paths(store, [folder])
+            report = people.refresh(store)
+            assert report.documents == len(ordered[k::3])
+        assert people_of(db) == expected, order

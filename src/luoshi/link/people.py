@@ -349,9 +349,20 @@ class Shown:
 
     @classmethod
     def from_json(cls, value: Sequence[Any]) -> Shown:
-        written, span, change, word, *rest = value
-        context = tuple((str(t), str(p)) for t, p in rest[0]) if rest else ()
-        return cls(str(written), (int(span[0]), int(span[1])), str(change), str(word), context)
+        """What ``to_json`` wrote. Made without the frozen class's ``__init__`` (which sets each
+        field through ``object.__setattr__``): a refresh reads every stored mention of the names
+        it touches, and that was a third of reading one."""
+        span = value[1]
+        context = tuple((str(t), str(p)) for t, p in value[4]) if len(value) > 4 and value[4] else ()
+        shown = object.__new__(cls)
+        shown.__dict__.update(
+            written=str(value[0]),
+            span=(int(span[0]), int(span[1])),
+            change=str(value[2]),
+            word=str(value[3]),
+            context=context,
+        )
+        return shown
 
 
 @dataclass
@@ -513,21 +524,31 @@ def _ordinal(day: str | None) -> int | None:
         return None
 
 
-@dataclass
 class _Held:
-    post: Post
-    days: list[int] = field(default_factory=list)  # held, begun or ended
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    first: int | None = None  # min(days), kept as days are added (a hot name has thousands)
-    last: int | None = None
+    """One post of a group: the days it was seen held, begun or ended (a plain class with slots:
+    clustering makes one for every post of every mention)."""
 
-    def add(self, days: list[int]) -> None:
-        if days:
-            self.days.extend(days)
-            low, high = min(days), max(days)
-            self.first = low if self.first is None else min(self.first, low)
-            self.last = high if self.last is None else max(self.last, high)
+    __slots__ = ("days", "ends", "first", "last", "post", "starts")
+
+    def __init__(self, post: Post) -> None:
+        self.post = post
+        self.days: list[int] = []  # held, begun or ended
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.first: int | None = None  # min(days), kept as days are added (a hot name has thousands)
+        self.last: int | None = None
+
+    def take(self, other: _Held) -> None:
+        """Add the days of ``other`` (its first and last are those of its days)."""
+        if other.days:
+            assert other.first is not None and other.last is not None
+            self.days.extend(other.days)
+            if self.first is None or other.first < self.first:
+                self.first = other.first
+            if self.last is None or other.last > self.last:
+                self.last = other.last
+        self.starts.extend(other.starts)
+        self.ends.extend(other.ends)
 
 
 def _incompatible(a: Post, b: Post) -> bool:
@@ -564,18 +585,49 @@ class _Group:
     def __init__(
         self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]
     ) -> None:
-        self.members = [sighting]
-        self.labels = set(labels)
+        self.members: list[Sighting] = []
+        self.labels: set[tuple[int, int]] = set()
         self.held: dict[str, _Held] = {}
-        self.seated = any(post.seats for _, post in posts)  # whether a post of it has a place
+        self.placed: list[_Held] = []  # the held posts with a place (only those clash)
+        self._add(sighting, posts, labels)
+
+    @property
+    def seated(self) -> bool:
+        """Whether a post of it has a place."""
+        return bool(self.placed)
+
+    @classmethod
+    def of(
+        cls,
+        members: Sequence[Sighting],
+        posts: Sequence[list[tuple[Shown, Post]]],
+        labels: Sequence[set[Any]],
+    ) -> _Group:
+        """One group of ``members`` (with their posts and labels, in the same order): what
+        absorbing the group of each in turn into the first's makes, without making those."""
+        group = cls(members[0], posts[0], labels[0])
+        for k in range(1, len(members)):
+            group._add(members[k], posts[k], labels[k])
+        return group
+
+    def _add(self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]) -> None:
+        self.members.append(sighting)
+        if labels:
+            self.labels |= labels
         day = _ordinal(sighting.day)
         for shown, post in posts:
             held = self.held.get(post.text)
             if held is None:
                 held = self.held[post.text] = _Held(post)
+                if post.seats:
+                    self.placed.append(held)
             if day is None or shown.change in (FORMER, NOMINATED):
                 continue
-            held.add([day])
+            held.days.append(day)
+            if held.first is None or day < held.first:
+                held.first = day
+            if held.last is None or day > held.last:
+                held.last = day
             if shown.change == START:
                 held.starts.append(day)
             elif shown.change == END:
@@ -588,21 +640,27 @@ class _Group:
     def clashes_with(self, other: _Group) -> bool:
         if self.labels and other.labels and any((i, 1 - side) in other.labels for i, side in self.labels):
             return True
-        if not (self.seated and other.seated):
+        mine, theirs = self.placed, other.placed
+        if not (mine and theirs):
             return False  # only posts with places clash
-        return any(_clash(a, b) for a in self.held.values() for b in other.held.values())
+        for a in mine:
+            if a.first is None:
+                continue
+            for b in theirs:
+                if b.first is not None and _clash(a, b):
+                    return True
+        return False
 
     def absorb(self, other: _Group) -> None:
         self.members.extend(other.members)
         self.labels |= other.labels
-        self.seated = self.seated or other.seated
         for text, held in other.held.items():
             mine = self.held.get(text)
             if mine is None:
                 mine = self.held[text] = _Held(held.post)
-            mine.add(held.days)
-            mine.starts.extend(held.starts)
-            mine.ends.extend(held.ends)
+                if held.post.seats:
+                    self.placed.append(mine)
+            mine.take(held)
 
 
 class _Where:
@@ -666,6 +724,32 @@ class _Where:
                 return True  # a seat at the tier held that month, the home's not
         return False
 
+    def rank(self, home: Iterable[tuple[str, str]], day: int | None, days: int) -> int | None:
+        """None when the person's seats ``conflicts`` with ``home`` on ``day``, else 2 when
+        they were ``near`` it (within ``days``), else 1: the two questions in one pass, each
+        seat's nearest day found once."""
+        if day is None:
+            return 2 if any(seat in self.by_seat for seat in home) else 1
+        near = False
+        month = SAME_MONTH - 1
+        for seat in home:
+            if seat in self.always:
+                near = True
+                continue
+            seen = self.by_seat.get(seat)
+            gap = _gap(seen, day) if seen else None  # to the nearest day it was seen held
+            if gap is not None and gap <= days - 1:
+                near = True
+            if gap is not None and gap <= month:
+                continue  # held that month: no conflict at its tier
+            tier = seat[0]
+            if tier in self.always_tiers:
+                return None  # a seat at the tier held with no day: held that month too
+            at_tier = self.tier_days.get(tier)
+            if at_tier and _gap(at_tier, day) <= month:
+                return None  # a seat at the tier held that month, the home's not
+        return 2 if near else 1
+
     def distance(self, day: int | None) -> int:
         if day is None or not self.days:
             return 10**6
@@ -674,6 +758,14 @@ class _Where:
         if k == len(days):
             return day - days[k - 1]
         return min(day - days[k - 1], days[k] - day) if k else days[k] - day
+
+
+def _gap(seen: Sequence[int], day: int) -> int:
+    """How far ``day`` is from the nearest of ``seen`` (sorted, not empty)."""
+    k = bisect_left(seen, day)
+    if k == len(seen):
+        return day - seen[k - 1]
+    return min(day - seen[k - 1], seen[k] - day) if k else seen[k] - day
 
 
 @dataclass(frozen=True)
@@ -758,7 +850,8 @@ def _cluster_name(
 
     need = 3 if common_name(name) else 2
     for _weight, _gap, i, j in _candidates(sightings, posts, need):
-        join(i, j)
+        if (parent[i] == i and parent[j] == j) or root(i) != root(j):  # (else one person already)
+            join(i, j)
 
     # Mentions without a post of their own join the person the document's home points to.
     roots = sorted({root(i) for i in range(len(sightings))})
@@ -805,12 +898,14 @@ def _best_anchor(
     plain = not mine.labels and not mine.seated  # (then it clashes with nobody)
     for g in anchored:
         where = places[g]
-        if day is not None and where.conflicts(home_seats, day):
-            continue
+        near = where.rank(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
+        if near is None:
+            continue  # its seats that month conflict with the home
         if not plain and person(g).clashes_with(mine):
             continue
-        near = where.near(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
-        candidate = (2 if near else 1, -where.distance(day), g)
+        if best is not None and best[0] > near:
+            continue  # (it cannot rank first: no need of its distance)
+        candidate = (near, -where.distance(day), g)
         if best is None or candidate > best:
             best = candidate
     return best
@@ -862,9 +957,8 @@ def extend(
     old: dict[int, bool] = {}  # root → whether its group holds stored sightings
     for members in persons.values():
         at = sorted(index[s.key] for s in members)
-        group = _Group(sightings[at[0]], posts[at[0]], labels[at[0]])
+        group = _Group.of([sightings[i] for i in at], [posts[i] for i in at], [labels[i] for i in at])
         for i in at[1:]:
-            group.absorb(_Group(sightings[i], posts[i], labels[i]))
             parent[i] = at[0]
         groups[at[0]], old[at[0]] = group, True
     for s in new:
@@ -994,24 +1088,22 @@ def _candidates(
     With ``only`` (indexes), the pairs that involve one of those sightings, the same as above."""
     shared: dict[tuple[str | None, ...], list[tuple[int, int]]] = defaultdict(list)  # → (i, placeless)
     single: set[str] = set()
-    for i, found in enumerate(posts):
-        mine: dict[tuple[str | None, ...], int] = {}
-        for _shown, post in found:
-            mine[("post", post.text)] = 3 if post.place else 2 if post.specific else 1
-            if post.single_holder:
-                single.add(post.text)
-            if post.tier:
-                kind: tuple[str | None, ...] = ("kind", post.tier, post.unit, post.head)
-                mine[kind] = max(mine.get(kind, 0), 0 if post.place else 1)
-            for seat in post.seats:
-                mine[("at", *seat)] = 2
+    evidence = [_evidence(found, single) for found in posts]
+    # With ``only``, the pieces of evidence none of those sightings has make no pair: not listed.
+    wanted = None if only is None else {key for i in only for key in evidence[i]}
+    for i, mine in enumerate(evidence):
         for key, strength in mine.items():
-            shared[key].append((i, strength))
+            if wanted is None or key in wanted:
+                shared[key].append((i, strength))
     days = [_ordinal(s.day) for s in sightings]
     begins = [any(shown.change == START for shown, _ in found) for found in posts]
     ends = [any(shown.change == END for shown, _ in found) for found in posts]
-    out: list[tuple[int, int, int, int]] = []
+    out: list[tuple[int, int, int, int]] = []  # (-weight, gap, i, j): sorted as they are
+    add = out.append
     for key, members in shared.items():
+        n = len(members)
+        if n < 2:
+            continue  # (no pair)
         what = key[0]
         if what == "kind" and need > 2:
             continue  # (its pairs weigh 2 at most)
@@ -1021,7 +1113,7 @@ def _candidates(
             years = SAME_PLACE_YEARS
         within = years * 366
         if only is None:
-            starts: Iterable[int] = range(len(members))
+            starts: Iterable[int] = range(n)
         else:  # a pair (p, q), p < q ≤ p + NEIGHBOURS, that holds one of ``only``
             at = [k for k, (i, _) in enumerate(members) if i in only]
             starts = sorted({p for k in at for p in range(max(k - NEIGHBOURS, 0), k + 1)})
@@ -1029,6 +1121,7 @@ def _candidates(
             i, a = members[k]
             if what == "post" and a < need:
                 continue  # (the pairs of the same post weigh the strength of the first)
+            di = days[i]
             for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
                 if only is not None and i not in only and j not in only:
                     continue
@@ -1040,32 +1133,56 @@ def _candidates(
                     weight = 3 if begins[j] or ends[i] else 2
                 if weight < need:
                     continue
-                di, dj = days[i], days[j]
-                gap = abs(di - dj) if di is not None and dj is not None else 0
+                dj = days[j]
+                gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
                 if gap <= within:
-                    out.append((weight, gap, i, j))
-    out.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
-    return out
+                    add((-weight, gap, i, j))
+    out.sort()
+    return [(-w, gap, i, j) for w, gap, i, j in out]
+
+
+def _evidence(found: list[tuple[Shown, Post]], single: set[str]) -> dict[tuple[str | None, ...], int]:
+    """The pieces of evidence of one sighting's posts with their strengths (``_candidates``);
+    the posts one person holds at a time are added to ``single``."""
+    mine: dict[tuple[str | None, ...], int] = {}
+    for _shown, post in found:
+        mine[("post", post.text)] = 3 if post.place else 2 if post.specific else 1
+        if post.single_holder:
+            single.add(post.text)
+        if post.tier:
+            kind: tuple[str | None, ...] = ("kind", post.tier, post.unit, post.head)
+            mine[kind] = max(mine.get(kind, 0), 0 if post.place else 1)
+        for seat in post.seats:
+            mine[("at", *seat)] = 2
+    return mine
 
 
 def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Post]]]) -> Career:
     records: dict[str, PostRecord] = {}
     for s, found in zip(members, posts, strict=True):
+        day = s.day
         for shown, post in found:
-            record = records.setdefault(post.text, PostRecord(post))
-            if post.place and not post.inferred and record.post.inferred:
+            record = records.get(post.text)
+            if record is None:
+                record = records[post.text] = PostRecord(post)
+            elif post.place and not post.inferred and record.post.inferred:
                 record.post = post  # the written place is the better description
+            change = shown.change
             record.evidence.append(
-                Evidence(s.document_id, shown.span, shown.written, s.day, shown.change, shown.word)
+                Evidence(s.document_id, shown.span, shown.written, day, change, shown.word)
             )
-            if not s.day or shown.change in (FORMER, NOMINATED):
+            if not day or change in (FORMER, NOMINATED):
                 continue
-            record.first = min(filter(None, (record.first, s.day)))
-            record.last = max(filter(None, (record.last, s.day)))
-            if shown.change == START:
-                record.began = min(filter(None, (record.began, s.day)))
-            elif shown.change == END:
-                record.ended = max(filter(None, (record.ended, s.day)))
+            # (the days kept are never empty: the earliest and the latest of those seen)
+            if record.first is None or day < record.first:
+                record.first = day
+            if record.last is None or day > record.last:
+                record.last = day
+            if change == START:
+                if record.began is None or day < record.began:
+                    record.began = day
+            elif change == END and (record.ended is None or day > record.ended):
+                record.ended = day
     for record in records.values():
         record.evidence.sort(key=lambda e: (e.day or "9999", e.document_id, e.span))
     ordered = sorted(records.values(), key=lambda r: (r.first or r.evidence[0].day or "9999", r.post.text))

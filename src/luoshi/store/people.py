@@ -19,11 +19,12 @@ Tables (plain columns, the same on SQLite and PostgreSQL):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -46,7 +47,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from luoshi.link.people import Career, Decisions, Sighting
+from luoshi.link.people import Career, Decisions, PostReader, Sighting, sightings_from_facts
 from luoshi.store import version
 from luoshi.store.orm import Base
 from luoshi.store.schema import AuditRow, DocumentRow, utcnow
@@ -184,18 +185,51 @@ SIGHTING_FACTS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
+@cache
+def post_reader() -> PostReader:
+    """The reader of posts, with the extract gazetteer's post heads (one per process)."""
+    from luoshi.extract.gazetteer import post_heads
+
+    return PostReader(post_heads())
+
+
+def document_sightings(day: str | None, facts: Mapping[str, Any]) -> list[Sighting]:
+    """The sightings of one document from its facts as stored (``Facts.to_json()``) and its day
+    (the event's date, else the publication's: what the store's ``coalesce(event_date,
+    published)`` gives), with document id 0 and no stored id: a pure function of that document,
+    so that it can run where the document was extracted (a Dask worker). The people refresh
+    takes them by the document's id once stored (``services.people.refresh(ready=…)``) instead
+    of reading the facts back and building them there; they are the same sightings."""
+    return sightings_from_facts(post_reader(), 0, day, facts)
+
+
+def take_pending(
+    conn: Connection, limit: int, ready: Iterable[int] = ()
+) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
     """Up to ``limit`` queued documents (id, day, the parts of their stored facts that sightings
     are read from, text), removed from the queue. The text is read only for facts stored before
-    changes of post were (no ``appointments``): it is ``""`` for the others."""
+    changes of post were (no ``appointments``): it is ``""`` for the others. The facts of the
+    documents in ``ready`` (their sightings are known) are not read: None."""
     ids = list(
         conn.scalars(select(PeoplePendingRow.document_id).order_by(PeoplePendingRow.document_id).limit(limit))
     )
     if not ids:
         return []
+    known = set(ready)
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
     parts = [DocumentRow.facts[path if len(path) > 1 else path[0]] for path in SIGHTING_FACTS]
-    rows = conn.execute(select(DocumentRow.id, day, *parts).where(DocumentRow.id.in_(ids))).all()
+    unknown = [i for i in ids if i not in known]
+    rows: list[tuple[Any, ...]] = []
+    if unknown:
+        rows += [
+            tuple(r)
+            for r in conn.execute(select(DocumentRow.id, day, *parts).where(DocumentRow.id.in_(unknown)))
+        ]
+    if len(unknown) < len(ids):
+        given = conn.execute(
+            select(DocumentRow.id, day).where(DocumentRow.id.in_([i for i in ids if i in known]))
+        )
+        rows += [(i, d, *([None] * len(parts))) for i, d in given]
     out: list[tuple[int, str | None, dict[str, Any] | None, str]] = []
     for i, d, *found in sorted(rows, key=lambda r: int(r[0])):
         facts: dict[str, Any] | None = None
@@ -247,13 +281,14 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
             ("document_id", "name", "day", "data", "person_id"),
             [(s.document_id, s.name, s.day, _to_json(s.data()), None) for s in fresh],
         )
-        ids: dict[tuple[int, str], int] = {}
-        for chunk in _chunks(sorted({s.document_id for s in fresh})):
-            found = select(SightingRow.id, SightingRow.document_id, SightingRow.name)
-            ids.update(
-                ((int(d), n), int(i))
-                for i, d, n in conn.execute(found.where(SightingRow.document_id.in_(chunk)))
+        ids: dict[tuple[int, str], int] = {
+            (int(d), n): int(i)
+            for i, d, n in _rows_in(
+                conn,
+                f"SELECT id, document_id, name FROM {SightingRow.__tablename__} WHERE document_id",
+                sorted({s.document_id for s in fresh}),
             )
+        }
         for s in fresh:
             s.ref = ids[s.key]
     for s in sightings:
@@ -299,19 +334,28 @@ def forget_people(conn: Connection) -> None:
     conn.execute(update(SightingRow).values(person_id=None))
 
 
+def _rows_in(conn: Connection, query: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` (which ends with a column) ``IN`` each chunk of ``values``, read on
+    the driver (SQLAlchemy's per-row handling costs more than the query for tens of thousands)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
+    cursor = conn.connection.cursor()  # (the result's rows one fetch each cost more than the query)
+    try:
+        for chunk in _chunks(values):
+            cursor.execute(f"{query} IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
+            yield from cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _sighting_rows(conn: Connection, names: Iterable[str]) -> Iterator[tuple[Any, ...]]:
     """(id, document, name, day, data, person) of every sighting of ``names``, read on the driver:
     clustering reads tens of thousands of rows, and SQLAlchemy's per-row handling cost more than
-    the query (``data`` is decoded here unless the driver did)."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
-    for chunk in _chunks(sorted(set(names))):
-        rows = conn.exec_driver_sql(
-            f"SELECT id, document_id, name, day, data, person_id FROM {SightingRow.__tablename__} "
-            f"WHERE name IN ({', '.join([mark] * len(chunk))})",
-            tuple(chunk),
-        )
-        for i, d, n, day, data, p in rows:
-            yield i, d, n, day, json.loads(data) if isinstance(data, str | bytes) else data, p
+    the query (``data`` is decoded here unless the driver did: by orjson, as this column holds
+    only what ``Sighting.data`` writes — strings and text offsets, no integer beyond 64 bits,
+    which orjson would read as a float)."""
+    query = f"SELECT id, document_id, name, day, data, person_id FROM {SightingRow.__tablename__} WHERE name"
+    for i, d, n, day, data, p in _rows_in(conn, query, sorted(set(names))):
+        yield i, d, n, day, orjson.loads(data) if isinstance(data, str | bytes) else data, p
 
 
 def sightings_named(conn: Connection, names: Iterable[str]) -> list[Sighting]:
@@ -325,37 +369,31 @@ def sightings_with_people(
     conn: Connection, names: Iterable[str], kept: Mapping[int, Sighting] | None = None
 ) -> list[tuple[Sighting, int | None]]:
     """The sightings of ``names`` with the person each belongs to (None: waiting for one).
-    ``kept``: sightings as written by this process (by id, ``replace_sightings``); those are
-    not read again, only their person (tens of thousands of rows after an ingest: decoding
-    their data was a tenth of the time of clustering them)."""
+    ``kept``: sightings as written by this process (by id, ``replace_sightings``); their data
+    is not decoded again, only their person read (tens of thousands of rows after an ingest:
+    decoding their data was a tenth of the time of clustering them); the others' data is read
+    by their ids. On the driver."""
     if not kept:
         return [
             (Sighting.from_row(int(i), int(d), n, day, data or {}), None if p is None else int(p))
             for i, d, n, day, data, p in _sighting_rows(conn, names)
         ]
     out: list[tuple[Sighting, int | None]] = []
-    missing: list[int] = []
-    at: dict[int, int | None] = {}
-    for chunk in _chunks(sorted(set(names))):
-        stmt = select(
-            SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.person_id
-        )
-        for i, d, n, day, p in conn.execute(stmt.where(SightingRow.name.in_(chunk))):
-            s = kept.get(int(i))
-            if s is not None and s.key == (int(d), n) and s.day == day:
-                out.append((s, None if p is None else int(p)))
-            else:
-                missing.append(int(i))
-            at[int(i)] = None if p is None else int(p)
-    for chunk in _chunks(missing):
-        rows = conn.execute(
-            select(
-                SightingRow.id, SightingRow.document_id, SightingRow.name, SightingRow.day, SightingRow.data
-            ).where(SightingRow.id.in_(chunk))
-        )
-        out.extend(
-            (Sighting.from_row(int(i), int(d), n, day, data or {}), at[int(i)]) for i, d, n, day, data in rows
-        )
+    missing: dict[int, int | None] = {}  # id → person, of those not kept
+    table = SightingRow.__tablename__
+    for i, d, n, day, p in _rows_in(
+        conn, f"SELECT id, document_id, name, day, person_id FROM {table} WHERE name", sorted(set(names))
+    ):
+        s = kept.get(int(i))
+        if s is not None and s.key == (int(d), n) and s.day == day:
+            out.append((s, None if p is None else int(p)))
+        else:
+            missing[int(i)] = None if p is None else int(p)
+    for i, d, n, day, data in _rows_in(
+        conn, f"SELECT id, document_id, name, day, data FROM {table} WHERE id", sorted(missing)
+    ):
+        data = orjson.loads(data) if isinstance(data, str | bytes) else data
+        out.append((Sighting.from_row(int(i), int(d), n, day, data or {}), missing[int(i)]))
     return out
 
 
