@@ -497,7 +497,8 @@ def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
             cursor.fetchall()
             dbapi.info["mapped"] = True
         wanted = sorted(set(keys))
-        for chunk in _chunks(wanted, LOOKUP_CHUNK if sqlite else CHUNK):
+        # PostgreSQL: every key of the batch in one statement (one array parameter, no limit)
+        for chunk in _chunks(wanted, LOOKUP_CHUNK) if sqlite else [wanted] if wanted else []:
             sql = _lookup_sql(conn.dialect.paramstyle, len(chunk))
             cursor.execute(sql, chunk if sqlite else (chunk,))
             rows.extend(cursor.fetchall())
@@ -542,15 +543,17 @@ def match(
         report.candidates += len(chosen[doc_id])
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sqlite = conn.dialect.paramstyle == "qmark"
     cursor = conn.connection.cursor()  # the driver's: SQLAlchemy's statement cost more than the read
     try:
-        for chunk in _chunks(old_ids):
-            cursor.execute(
-                "SELECT document_id, signature FROM reprint_signatures "
-                f"WHERE document_id IN ({', '.join([mark] * len(chunk))})",
-                tuple(chunk),
-            )
+        # PostgreSQL: the batch's candidates in one statement (one array parameter)
+        for chunk in _chunks(old_ids) if sqlite else [old_ids] if old_ids else []:
+            if sqlite:
+                sql = f"SELECT document_id, signature FROM reprint_signatures WHERE document_id IN ({', '.join('?' * len(chunk))})"
+                cursor.execute(sql, tuple(chunk))
+            else:
+                sql = "SELECT document_id, signature FROM reprint_signatures WHERE document_id = ANY(%s::integer[])"
+                cursor.execute(sql, (chunk,))
             for doc_id, blob in cursor.fetchall():
                 signatures[int(doc_id)] = _signature_of(bytes(blob))
     finally:
