@@ -112,12 +112,28 @@ _STAGED_DOCUMENTS = "luoshi_staged_documents"  # temporary tables of a PostgreSQ
 _STAGED_TERMS = "luoshi_staged_terms"
 
 
-def _staged(conn: Connection, table: str, definition: str, columns: tuple[str, ...], rows: list[Any]) -> None:
+def staged(conn: Connection, table: str, definition: str, columns: tuple[str, ...], rows: list[Any]) -> None:
     """``rows`` copied into the session's temporary table ``table`` (made on first use, emptied
     at each commit and before each use)."""
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} {definition}")
     conn.exec_driver_sql(f"DELETE FROM {table}")
     insert_many(conn, table, columns, rows)
+
+
+def _compress_fast(conn: Connection) -> None:
+    """PostgreSQL: the documents' long values (texts, offsets, facts: about 16 KB a document)
+    compressed by lz4 for this transaction where the server has it: half the time of the
+    default pglz, for a quarter more space; readers see the same values. The staging table's
+    compressed values are kept as they are by the INSERT … SELECT into ``documents``."""
+    info = conn.connection.info
+    if "luoshi_lz4" not in info:
+        info["luoshi_lz4"] = bool(
+            conn.exec_driver_sql(
+                "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
+            ).first()
+        )
+    if info["luoshi_lz4"]:
+        conn.exec_driver_sql("SET LOCAL default_toast_compression = lz4")
 
 
 def _insert_new_pg(
@@ -130,7 +146,7 @@ def _insert_new_pg(
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(map(quote, columns))
     definition = f"ON COMMIT DELETE ROWS AS SELECT 0 AS ord, {names} FROM documents WITH NO DATA"
-    _staged(conn, _STAGED_DOCUMENTS, definition, ("ord", *columns), [(k, *v) for k, v in enumerate(values)])
+    staged(conn, _STAGED_DOCUMENTS, definition, ("ord", *columns), [(k, *v) for k, v in enumerate(values)])
     result = conn.exec_driver_sql(
         f"INSERT INTO documents ({names}) SELECT {names} FROM {_STAGED_DOCUMENTS} ORDER BY ord "
         "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash, id"
@@ -155,7 +171,7 @@ def _insert_terms_pg(conn: Connection, terms: list[tuple[int, str, bool]]) -> No
     if not terms:
         return
     definition = "(id integer, terms text, partial boolean) ON COMMIT DELETE ROWS"
-    _staged(conn, _STAGED_TERMS, definition, ("id", "terms", "partial"), terms)
+    staged(conn, _STAGED_TERMS, definition, ("id", "terms", "partial"), terms)
     conn.exec_driver_sql(
         "INSERT INTO document_terms (id, terms, partial) "
         f"SELECT id, array_to_tsvector(string_to_array(terms, ' ')), partial FROM {_STAGED_TERMS}"
@@ -244,6 +260,7 @@ class DocumentWriter:
                     )
                 )
             else:
+                _compress_fast(conn)
                 new_ids, raced = _insert_new_pg(conn, columns, values)
                 known.update(raced)  # stored meanwhile by a concurrent writer
                 fresh = [item for item in fresh if item.content_hash in new_ids]

@@ -154,6 +154,14 @@ def queue(conn: Connection, document_ids: Iterable[int]) -> None:
     ids = sorted(set(document_ids))
     if not ids:
         return
+    if conn.dialect.name == "postgresql":  # one statement, the ids as one array
+        conn.execute(
+            text(
+                "INSERT INTO people_pending (document_id) SELECT unnest(CAST(:ids AS integer[])) ON CONFLICT DO NOTHING"
+            ),
+            {"ids": ids},
+        )
+        return
     known: set[int] = set()
     for chunk in _chunks(ids):
         known.update(

@@ -118,7 +118,9 @@ PersonRow = rows(
     col("name", String(40), unique=True),  # simplified script
 )
 
-# A person named in a document, with the post attached in that mention (if any).
+# A person named in a document, with the post attached in that mention (if any). On PostgreSQL
+# migration 0018 drops the foreign keys of this table and of the three below (and the index on
+# person_id): the writer keeps the references, a trigger on documents deletes the rows with theirs.
 MentionRow = rows(
     "mentions",
     pk("id"),

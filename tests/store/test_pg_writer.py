@@ -1,0 +1,106 @@
+"""The PostgreSQL write path of issue 15 keeps what the store held before: a deleted document
+still takes its fact rows with it (on PostgreSQL by migration 0018's trigger, not by foreign
+keys), the migration's round trip restores the constraints, and the documents' long values are
+compressed by lz4 without changing what is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from backends import postgresql_database, query
+from sqlalchemy import delete, select
+
+from luoshi.pipeline import ingest_paths
+from luoshi.store import open_store
+from luoshi.store.migrate import alembic_config
+from luoshi.store.schema import DocumentRow
+
+CORPUS = Path(__file__).resolve().parents[2] / "src" / "luoshi" / "demo" / "corpus"
+FACT_TABLES = ("mentions", "citations", "task_batches", "directives")
+
+
+def _counts(db: str, doc_id: int) -> dict[str, tuple[int, int]]:
+    """Per fact table: (rows of ``doc_id``, rows of the other documents)."""
+    return {
+        t: query(
+            db,
+            f"SELECT count(*) FILTER (WHERE document_id = {doc_id}), "
+            f"count(*) FILTER (WHERE document_id <> {doc_id}) FROM {t}",
+        )[0]
+        for t in FACT_TABLES
+    }
+
+
+def _constraints(url: str) -> set[str]:
+    return {
+        r[0]
+        for r in query(
+            url,
+            "SELECT conname FROM pg_constraint WHERE conrelid::regclass::text = ANY(:t)",
+            t=list(FACT_TABLES),
+        )
+    } | {r[0] for r in query(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'mentions'")}
+
+
+def test_a_deleted_document_takes_its_fact_rows_with_it(db):
+    store = open_store(db)
+    ingest_paths(store, [CORPUS])
+    with store.engine.connect() as conn:
+        ids = list(conn.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))
+    counts = {i: _counts(db, i) for i in ids}
+    doc_id = max(ids, key=lambda i: sum(mine for mine, _ in counts[i].values()))
+    before = counts[doc_id]
+    assert all(mine and others for mine, others in before.values()), before  # (the test means something)
+    with store.transaction() as conn:
+        conn.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
+    assert _counts(db, doc_id) == {t: (0, others) for t, (_, others) in before.items()}
+    store.engine.dispose()
+
+
+def test_migration_0018_round_trip_keeps_the_rows_and_restores_the_constraints():
+    with postgresql_database() as url:
+        store = open_store(url)
+        ingest_paths(store, [CORPUS])
+        rows = {t: sorted(query(url, f"SELECT * FROM {t}")) for t in (*FACT_TABLES, "persons")}
+        at_head = _constraints(url)
+        assert "mentions_person_id_fkey" not in at_head and "ix_mentions_person" not in at_head
+        assert not any(name.endswith("_document_id_fkey") for name in at_head)
+        cfg = alembic_config(store.engine)
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0017")
+        before = _constraints(url)
+        assert {"mentions_person_id_fkey", "ix_mentions_person"} <= before
+        assert {f"{t}_document_id_fkey" for t in FACT_TABLES} <= before
+        assert query(url, "SELECT count(*) FROM pg_trigger WHERE tgname = 'luoshi_forget_facts'") == [(0,)]
+        store.engine.dispose()
+        store = open_store(url)  # upgrades again
+        assert _constraints(url) == at_head
+        assert {t: sorted(query(url, f"SELECT * FROM {t}")) for t in rows} == rows
+        store.engine.dispose()
+
+
+def test_the_documents_long_values_are_compressed_by_lz4_and_read_back_the_same(tmp_path):
+    lz4 = "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
+    values = "SELECT name, original, text, facts::text FROM documents ORDER BY name"
+    with postgresql_database() as url:
+        if not query(url, lz4):
+            return  # (a server built without lz4 keeps pglz)
+        store = open_store(url)
+        ingest_paths(store, [CORPUS])
+        store.engine.dispose()
+        methods = (
+            "SELECT DISTINCT m FROM documents, LATERAL (VALUES (pg_column_compression(text)), "
+            "(pg_column_compression(original)), (pg_column_compression(facts)), "
+            "(pg_column_compression(offsets))) AS v (m) WHERE m IS NOT NULL"
+        )
+        assert query(url, methods) == [("lz4",)]
+        assert query(url, "SELECT current_setting('default_toast_compression')") == [
+            ("pglz",)
+        ]  # that session's only
+        on_pg = query(url, values)
+    lite = str(tmp_path / "lite.db")
+    ingest_paths(open_store(lite), [CORPUS])
+    on_sqlite = query(lite, values.replace("facts::text", "facts"))
+    assert [r[:3] for r in on_pg] == [r[:3] for r in on_sqlite] and len(on_pg) >= 10
