@@ -218,7 +218,7 @@ AuditRow = rows(
 
 # One row (id 1): a counter that every committed change of what readers are shown moves
 # (``luoshi.store.version``). The newest ids alone do not do it: on PostgreSQL two writers may
-# commit in the other order than the one they took their ids in (migration 0020).
+# commit in the other order than the one they took their ids in (migration 0019).
 DataVersionRow = rows(
     "data_version",
     pk("id", Integer, autoincrement=False),

@@ -24,7 +24,7 @@ _COUNTS: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()  # engines whose 
 def bump(conn: Connection) -> None:
     """Move the version, in the transaction that makes the change (call it after the change's
     own statements: from here to the commit, other writers' ``bump`` waits). A store at a
-    revision before 0020 (only while it is being migrated) has no counter to move."""
+    revision before 0019 (only while it is being migrated) has no counter to move."""
     if not _COUNTS.get(conn.engine):
         if not installed(conn):
             return
@@ -35,7 +35,7 @@ def bump(conn: Connection) -> None:
 
 
 def installed(conn: Connection) -> bool:
-    """Whether the store has the counter (a store at a revision before 0020 has not)."""
+    """Whether the store has the counter (a store at a revision before 0019 has not)."""
     return inspect(conn).has_table(DataVersionRow.__tablename__)
 
 

@@ -2,15 +2,15 @@
 each change: the newest document and audit ids, used before, do not follow the order in which
 concurrent PostgreSQL writers commit.
 
-Revision ID: 0020
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
