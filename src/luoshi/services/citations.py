@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,14 @@ from luoshi.link.citations import Resolver, title_key
 from luoshi.model import Outcome, Span
 from luoshi.store import Store, cited, stories
 from luoshi.store.cache import VersionedCache
-from luoshi.store.schema import CitedAliasRow, CitedMentionRow, CitedTitleRow, DocumentRow, OutcomeRow
+from luoshi.store.schema import (
+    CitedAliasRow,
+    CitedMentionRow,
+    CitedTitleRow,
+    DocumentRow,
+    FactBackfillRow,
+    OutcomeRow,
+)
 from luoshi.store.stories import StoryMemberRow, StoryRow
 from luoshi.text import to_simplified
 
@@ -128,8 +136,11 @@ _INDEXES: VersionedCache[CitedIndex] = VersionedCache(8)
 
 
 def _version(store: Store) -> tuple[int, int]:
-    with store.engine.connect() as conn:
-        return conn.scalar(select(func.max(DocumentRow.id))) or 0, cited.backfill_below(conn)
+    newest = select(func.max(DocumentRow.id)).scalar_subquery()
+    below = select(FactBackfillRow.below).where(FactBackfillRow.name == cited.BACKFILL).scalar_subquery()
+    with store.engine.connect() as conn:  # one statement (as cited.backfill_below reads the marker)
+        row = conn.execute(select(newest, below)).one()
+        return row[0] or 0, int(row[1] or 0)
 
 
 def _resolver(conn: Connection) -> Resolver:
@@ -218,10 +229,35 @@ def _versioned_index(store: Store) -> tuple[CitedIndex, tuple[int, int]]:
     return _INDEXES.get(str(store.engine.url), version, lambda: _build_index(store)), version
 
 
+def index_version(store: Store) -> tuple[int, int]:
+    """The version of the index (``cited_index``'s): the newest document and the documents still
+    to be indexed. What is shown from the index is kept by it."""
+    return _version(store)
+
+
+def title_ids(store: Store, titles: Iterable[str]) -> dict[str, int]:
+    """For each title as a document writes it, the id of the one cited title it names (where
+    ``/cited?title=`` goes); none for a title that names none or several, and none at all while
+    documents wait to be indexed (a reader's page does not index them: the title's route does)."""
+    with store.engine.connect() as conn:
+        if cited.backfill_below(conn) > 0:
+            return {}
+    index = cited_index(store)
+    out = {}
+    for title in set(titles):
+        found = _named(index, title)
+        if len(found) == 1:
+            out[title] = found[0].id
+    return out
+
+
 def find_titles(store: Store, text: str) -> list[CitedTitle]:
     """The title ``text`` names — written in any way, or by a short form — or, when it names
     none exactly, the titles that contain it."""
-    index = cited_index(store)
+    return _named(cited_index(store), text)
+
+
+def _named(index: CitedIndex, text: str) -> list[CitedTitle]:
     exact = index.by_key.get(index.resolver.title(title_key(text)))
     return [exact] if exact else index.search(text)
 

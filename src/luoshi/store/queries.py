@@ -52,11 +52,11 @@ class DocumentQueries:
         ledger change is in the audit log)."""
         from luoshi.store.schema import AuditRow
 
-        with self.engine.connect() as conn:
-            return (
-                conn.scalar(select(func.max(DocumentRow.id))) or 0,
-                conn.scalar(select(func.max(AuditRow.id))) or 0,
-            )
+        newest = select(func.max(DocumentRow.id)).scalar_subquery()
+        audited = select(func.max(AuditRow.id)).scalar_subquery()
+        with self.engine.connect() as conn:  # one statement: read on every request of a kept page
+            row = conn.execute(select(newest, audited)).one()
+            return row[0] or 0, row[1] or 0
 
     def document_facts(self, doc_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
