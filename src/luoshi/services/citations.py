@@ -24,7 +24,9 @@ from luoshi.link.citations import Resolver, title_key
 from luoshi.model import Outcome, Span
 from luoshi.store import Store, cited, stories
 from luoshi.store.cache import VersionedCache
+from luoshi.store.registry import audit
 from luoshi.store.schema import (
+    AuditRow,
     CitedAliasRow,
     CitedMentionRow,
     CitedTitleRow,
@@ -85,8 +87,20 @@ def catch_up(store: Store, batch: int = BACKFILL_BATCH) -> int:
 def rebuild(store: Store) -> int:
     """Index every stored document again (after the rules of ``luoshi.link.citations`` or of
     the outcomes changed); the number of documents."""
-    store.run(cited.clear)
+    start_rebuild(store)
     return catch_up(store)
+
+
+def start_rebuild(store: Store) -> None:
+    """Forget the index: every stored document is to be indexed again (by ``catch_up``).
+    Audited: the entry changes the index's version (``index_version``) — the titles get new
+    ids — and ``Store.data_version``."""
+
+    def clear(conn: Connection) -> None:
+        cited.clear(conn)
+        audit(conn, "system", REBUILT[0], None, REBUILT[1])
+
+    store.run(clear)
 
 
 # -- the index of cited titles ------------------------------------------------------------------
@@ -133,14 +147,21 @@ class CitedIndex:
 
 
 _INDEXES: VersionedCache[CitedIndex] = VersionedCache(8)
+REBUILT = ("citations", "rebuild")  # the audit entry of ``rebuild``: (entity, action)
 
 
-def _version(store: Store) -> tuple[int, int]:
+def _version(store: Store) -> tuple[int, int, int]:
+    """(the newest document, the documents still to be indexed, the last ``rebuild``)."""
     newest = select(func.max(DocumentRow.id)).scalar_subquery()
     below = select(FactBackfillRow.below).where(FactBackfillRow.name == cited.BACKFILL).scalar_subquery()
+    rebuilt = (
+        select(func.max(AuditRow.id))  # by the index of entity ids: the entries of no one entity
+        .where(AuditRow.entity_id.is_(None), AuditRow.entity == REBUILT[0], AuditRow.action == REBUILT[1])
+        .scalar_subquery()
+    )
     with store.engine.connect() as conn:  # one statement (as cited.backfill_below reads the marker)
-        row = conn.execute(select(newest, below)).one()
-        return row[0] or 0, int(row[1] or 0)
+        row = conn.execute(select(newest, below, rebuilt)).one()
+        return row[0] or 0, int(row[1] or 0), row[2] or 0
 
 
 def _resolver(conn: Connection) -> Resolver:
@@ -223,15 +244,15 @@ def cited_index(store: Store) -> CitedIndex:
     return _versioned_index(store)[0]
 
 
-def _versioned_index(store: Store) -> tuple[CitedIndex, tuple[int, int]]:
+def _versioned_index(store: Store) -> tuple[CitedIndex, tuple[int, int, int]]:
     catch_up(store)
     version = _version(store)
     return _INDEXES.get(str(store.engine.url), version, lambda: _build_index(store)), version
 
 
-def index_version(store: Store) -> tuple[int, int]:
-    """The version of the index (``cited_index``'s): the newest document and the documents still
-    to be indexed. What is shown from the index is kept by it."""
+def index_version(store: Store) -> tuple[int, int, int]:
+    """The version of the index (``cited_index``'s): the newest document, the documents still to
+    be indexed and the last rebuild. What is shown from the index is kept by it."""
     return _version(store)
 
 
