@@ -7,8 +7,8 @@
 -- DIR/times-<i>.tsv is written: one "name<TAB>milliseconds<TAB>status" a line per page answered.
 -- INTERVAL 0: closed loop (the next page when the last is answered). INTERVAL s > 0: the client
 -- clicks every s seconds from a random phase, and a page's time counts from when it was due (a
--- click that had to wait for the last answer counts its wait). A redirect (303 of /cited?title=)
--- is followed on the same clock, as httpx does.
+-- click that had to wait for the last answer counts its wait). A redirect (a 303, such as the
+-- cited-title route's) is followed on the same clock, as httpx does.
 
 local ffi = require("ffi")
 ffi.cdef [[

@@ -16,10 +16,10 @@ the same run: ``/login`` and a static file (no session, no data) and ``/api/me``
 and ingests them with extraction, and --tasks adds a 台账 of that many tasks with progress
 (``bench_ledger.build``). Then a real `luoshi serve` starts on 127.0.0.1, a user logs in, and
 each of the clients (httpx, asyncio) goes over every page — dashboard, document list, search,
-search with filters, filters alone, a document, a person, a cited document, the ledger, the
-ledger by status, a task, the report, its xlsx, the 催办 page, the requests to decide, a unit
-member's home (as a unit account), an export, /api/me, /login, a static file — until the time is
-up. Reports p50/p95 per page and the errors for each kind of load. With ``--driver wrk`` the same
+search with filters, filters alone, a document, a person, a cited document (its page, as the
+reader links it), the ledger, the ledger by status, a task, the report, its xlsx, the 催办 page,
+the requests to decide, a unit member's home (as a unit account), an export, /api/me, /login, a
+static file — until the time is up. Reports p50/p95 per page and the errors for each kind of load. With ``--driver wrk`` the same
 clients, pages and orders are wrk's threads (one connection each; ``bench_web.lua`` times each
 page, redirects followed as httpx does): a C driver that leaves the two cores to the server.
 
@@ -56,6 +56,7 @@ from luoshi.accounts.service import Accounts
 from luoshi.ledger.schema import TaskRow, UnitRow
 from luoshi.ledger.service import Ledger
 from luoshi.pipeline import ingest_paths
+from luoshi.services import citations
 from luoshi.store import open_store
 from luoshi.store.listing import DocumentFilters
 from luoshi.store.schema import CitationRow, DocumentRow, PersonRow
@@ -137,6 +138,12 @@ def pages(db: str, rng: random.Random) -> list[tuple[str, str, str]]:
         cited = list(conn.scalars(select(CitationRow.title).distinct().limit(50)))
     ledger = Ledger(store)
     views = ledger.task_page(date.fromisoformat(AS_OF), limit=200).views
+    ids = citations.title_ids(store, cited)
+
+    def cited_path(title: str) -> str:
+        """Where the reader links a cited title: its page, else the title's route (a redirect)."""
+        return f"/cited/{ids[title]}" if title in ids else f"/cited?title={quote(title)}"
+
     out = []
     for _ in range(200):
         q = quote(rng.choice(QUERIES))
@@ -148,7 +155,7 @@ def pages(db: str, rng: random.Random) -> list[tuple[str, str, str]]:
             ("filtered", f"/documents?place={quote(rng.choice(['深圳', '天津', '珠海', '东莞']))}&offset=20"),
             ("document", f"/documents/{rng.randint(1, max_doc)}"),
             ("person", f"/people/{quote(rng.choice(people))}" if people else "/"),
-            ("cited", f"/cited?title={quote(rng.choice(cited))}" if cited else "/"),
+            ("cited", cited_path(rng.choice(cited)) if cited else "/"),
             ("ledger", f"/ledger?as_of={AS_OF}&offset={rng.choice([0, 50, 5000])}"),
             (
                 "ledger_status",

@@ -159,3 +159,28 @@ def test_the_migration_adds_the_tables_to_a_store_that_has_data(db):
         {"kind": "document", "document_id": 1}
     ]
     assert query(db, "SELECT count(*) FROM follow_mentions") == [(0,)]
+
+
+def test_the_newest_citing_documents_are_the_same_whichever_way_they_are_read(gold_store):
+    """``citing`` walks the citations newest document first when the titles are cited widely
+    (SQLite), else reads every citation of them and sorts: the same ids either way."""
+    from sqlalchemy import func, select
+
+    from luoshi.store.schema import CitationRow
+
+    _, store, _ids = gold_store
+    with store.engine.connect() as conn:
+        counted = conn.execute(
+            select(CitationRow.title, func.count()).group_by(CitationRow.title).order_by(func.count().desc())
+        ).all()
+        titles = [t for t, _ in counted]
+        assert counted and counted[0][1] >= 2  # a title cited by several documents
+        walked = 0
+        for chosen in ([titles[0]], titles[:2], titles, ["没有这份文件"], [titles[-1], "没有这份文件"]):
+            for limit in (1, 2, 3, 200):
+                plain = select(CitationRow.document_id).where(CitationRow.title.in_(chosen))
+                plain = plain.group_by(CitationRow.document_id).order_by(CitationRow.document_id.desc())
+                expected_ids = [int(i) for i in conn.scalars(plain.limit(limit))]
+                assert stored.citing(conn, chosen, limit) == expected_ids, (chosen, limit)
+                walked += stored._cited_widely(conn, chosen, limit)
+        assert walked  # the walk was taken (with a small limit) as well as the plain reading

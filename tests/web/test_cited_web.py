@@ -9,12 +9,15 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from webutil import PASSWORD
 
 from luoshi.accounts.service import Accounts
 from luoshi.extract import extract
 from luoshi.ingest import document_from_text
+from luoshi.services import citations
 from luoshi.store import open_store
+from luoshi.store.schema import CitedTitleRow
 from luoshi.text import to_traditional
 from luoshi.web import create_app
 
@@ -184,8 +187,52 @@ def test_editions_of_one_work_link_to_each_other(tmp_path):
     Accounts(store).add("viewer", PASSWORD, "viewer", None)
     client = TestClient(create_app(db))
     client.post("/api/login", json={"name": "viewer", "password": PASSWORD})
-    titles = {t["title"]: t["id"] for t in client.get("/api/cited").json()["titles"]}
+    with store.engine.connect() as conn:  # the ids as stored now (not as any process keeps them)
+        titles = dict(conn.execute(select(CitedTitleRow.title, CitedTitleRow.id)).all())
     page = client.get(f"/cited/{titles['2024年前海合作区工作要点']}").text
     assert "同一文件的其他版本" in page and f'href="/cited/{titles["2025年前海合作区工作要点"]}"' in page
     data = client.get(f"/api/cited/{titles['2025年前海合作区工作要点']}").json()
     assert [e["title"] for e in data["editions"]] == ["2024年前海合作区工作要点"]
+
+
+def _cited_links(page: str) -> list[str]:
+    return re.findall(r'href="(/cited[/?][^"]*)"', page)
+
+
+def test_the_reader_links_a_cited_title_to_its_page_without_a_redirect(site):
+    client = site["client"]
+    full, hengqin = site["titles"][FULL]["id"], site["titles"]["横琴粤澳深度合作区建设总体方案"]["id"]
+    page = client.get(
+        f"/documents/{site['ids'][1]}"
+    ).text  # 《前海方案》 (a short form) and 《横琴…总体方案》
+    links = _cited_links(page)
+    assert links.count(f"/cited/{full}") == 2 and links.count(f"/cited/{hengqin}") == 2  # text and list
+    assert len(links) == 4
+    for link in set(links):
+        response = client.get(link, follow_redirects=False)
+        assert response.status_code == 200, link
+    assert FULL in client.get(f"/cited/{full}").text
+
+
+def test_while_the_index_is_rebuilt_the_reader_links_the_title_s_route(site, module_db):
+    """``luoshi cited --rebuild`` (begun here by another store, as another process would: the
+    index cleared, every document to index again) gives the titles new ids: a kept document
+    page links by title meanwhile, then to the new ids, never to the old ones."""
+    client = site["client"]
+    doc = f"/documents/{site['ids'][1]}"
+    before = _cited_links(client.get(doc).text)
+    store = open_store(module_db)
+    citations.start_rebuild(store)
+    links = _cited_links(client.get(doc).text)
+    assert links and all(link.startswith("/cited?title=") for link in links)
+    assert client.get(links[0], follow_redirects=False).status_code == 303  # the route indexes them
+    assert citations.catch_up(store) == 0  # done by that request
+    after = _cited_links(client.get(doc).text)
+    with store.engine.connect() as conn:  # the ids as stored now (not as any process keeps them)
+        titles = dict(conn.execute(select(CitedTitleRow.title, CitedTitleRow.id)).all())
+    assert sorted(set(after)) == sorted(
+        {f"/cited/{titles[FULL]}", f"/cited/{titles['横琴粤澳深度合作区建设总体方案']}"}
+    )
+    assert len(after) == len(before) and after != before  # new ids
+    for link in set(after):
+        assert client.get(link, follow_redirects=False).status_code == 200

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,16 @@ from luoshi.link.citations import Resolver, title_key
 from luoshi.model import Outcome, Span
 from luoshi.store import Store, cited, stories
 from luoshi.store.cache import VersionedCache
-from luoshi.store.schema import CitedAliasRow, CitedMentionRow, CitedTitleRow, DocumentRow, OutcomeRow
+from luoshi.store.registry import audit
+from luoshi.store.schema import (
+    AuditRow,
+    CitedAliasRow,
+    CitedMentionRow,
+    CitedTitleRow,
+    DocumentRow,
+    FactBackfillRow,
+    OutcomeRow,
+)
 from luoshi.store.stories import StoryMemberRow, StoryRow
 from luoshi.text import to_simplified
 
@@ -77,8 +87,20 @@ def catch_up(store: Store, batch: int = BACKFILL_BATCH) -> int:
 def rebuild(store: Store) -> int:
     """Index every stored document again (after the rules of ``luoshi.link.citations`` or of
     the outcomes changed); the number of documents."""
-    store.run(cited.clear)
+    start_rebuild(store)
     return catch_up(store)
+
+
+def start_rebuild(store: Store) -> None:
+    """Forget the index: every stored document is to be indexed again (by ``catch_up``).
+    Audited: the entry changes the index's version (``index_version``) — the titles get new
+    ids — and ``Store.data_version``."""
+
+    def clear(conn: Connection) -> None:
+        cited.clear(conn)
+        audit(conn, "system", REBUILT[0], None, REBUILT[1])
+
+    store.run(clear)
 
 
 # -- the index of cited titles ------------------------------------------------------------------
@@ -125,11 +147,21 @@ class CitedIndex:
 
 
 _INDEXES: VersionedCache[CitedIndex] = VersionedCache(8)
+REBUILT = ("citations", "rebuild")  # the audit entry of ``rebuild``: (entity, action)
 
 
-def _version(store: Store) -> tuple[int, int]:
-    with store.engine.connect() as conn:
-        return conn.scalar(select(func.max(DocumentRow.id))) or 0, cited.backfill_below(conn)
+def _version(store: Store) -> tuple[int, int, int]:
+    """(the newest document, the documents still to be indexed, the last ``rebuild``)."""
+    newest = select(func.max(DocumentRow.id)).scalar_subquery()
+    below = select(FactBackfillRow.below).where(FactBackfillRow.name == cited.BACKFILL).scalar_subquery()
+    rebuilt = (
+        select(func.max(AuditRow.id))  # by the index of entity ids: the entries of no one entity
+        .where(AuditRow.entity_id.is_(None), AuditRow.entity == REBUILT[0], AuditRow.action == REBUILT[1])
+        .scalar_subquery()
+    )
+    with store.engine.connect() as conn:  # one statement (as cited.backfill_below reads the marker)
+        row = conn.execute(select(newest, below, rebuilt)).one()
+        return row[0] or 0, int(row[1] or 0), row[2] or 0
 
 
 def _resolver(conn: Connection) -> Resolver:
@@ -212,16 +244,41 @@ def cited_index(store: Store) -> CitedIndex:
     return _versioned_index(store)[0]
 
 
-def _versioned_index(store: Store) -> tuple[CitedIndex, tuple[int, int]]:
+def _versioned_index(store: Store) -> tuple[CitedIndex, tuple[int, int, int]]:
     catch_up(store)
     version = _version(store)
     return _INDEXES.get(str(store.engine.url), version, lambda: _build_index(store)), version
 
 
+def index_version(store: Store) -> tuple[int, int, int]:
+    """The version of the index (``cited_index``'s): the newest document, the documents still to
+    be indexed and the last rebuild. What is shown from the index is kept by it."""
+    return _version(store)
+
+
+def title_ids(store: Store, titles: Iterable[str]) -> dict[str, int]:
+    """For each title as a document writes it, the id of the one cited title it names (where
+    ``/cited?title=`` goes); none for a title that names none or several, and none at all while
+    documents wait to be indexed (a reader's page does not index them: the title's route does)."""
+    with store.engine.connect() as conn:
+        if cited.backfill_below(conn) > 0:
+            return {}
+    index = cited_index(store)
+    out = {}
+    for title in set(titles):
+        found = _named(index, title)
+        if len(found) == 1:
+            out[title] = found[0].id
+    return out
+
+
 def find_titles(store: Store, text: str) -> list[CitedTitle]:
     """The title ``text`` names — written in any way, or by a short form — or, when it names
     none exactly, the titles that contain it."""
-    index = cited_index(store)
+    return _named(cited_index(store), text)
+
+
+def _named(index: CitedIndex, text: str) -> list[CitedTitle]:
     exact = index.by_key.get(index.resolver.title(title_key(text)))
     return [exact] if exact else index.search(text)
 

@@ -105,6 +105,8 @@ def create_app(db: str | None = None, idle_hours: float | None = None) -> FastAP
     # lists and units' homes: computed once per data version, however many clients ask
     app.state.report_cache = VersionedCache(32)
     app.state.office_cache = VersionedCache(64)
+    app.state.document_cache = VersionedCache(512)  # documents' pages (``pages.DocumentParts``)
+    app.state.task_cache = VersionedCache(512)  # tasks' pages (``tasks.TaskParts``), per data version
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.filters["marked"] = marked
     app.state.templates.env.filters["changes"] = audit_changes

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import re
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +22,10 @@ from luoshi.ledger.report import bar_svg
 from luoshi.ledger.service import LedgerError
 from luoshi.ledger.status import COLOURS, HEX, STATUSES, status_labels
 from luoshi.messages import MESSAGES, message, message_in
+from luoshi.services import citations
+from luoshi.services.follow import DocumentFollow
 from luoshi.store import stories
+from luoshi.store.cache import VersionedCache
 from luoshi.web.api import login_response, saved_sheet
 from luoshi.web.deps import (
     ingest_uploads,
@@ -143,16 +148,26 @@ def _anchor(kind: str, start: int, end: int) -> str:
     return f' id="span-{start}-{end}"' if kind == "directive" else ""
 
 
-def highlighted(text: str, facts: dict[str, Any] | None) -> str:
-    """The document text with every fact with a span wrapped in a link or a mark."""
+def highlighted(text: str, facts: dict[str, Any] | None, cited_ids: Mapping[str, int] | None = None) -> str:
+    """The document text with every fact with a span wrapped in a link or a mark; a cited title
+    links to its page (``cited_ids``: ``citations.title_ids``), else to the title's route."""
     marks: list[tuple[int, int, str, str]] = []
     spans = (facts or {}).get("spans", {})
+    cited_ids = cited_ids or {}
     for name, start, end in spans.get("persons", []):
         marks.append((start, end, "person", f"/people/{html.escape(name)}"))
     for _name, _post, start, end in spans.get("roles", []):
         marks.append((start, end, "post", ""))
     for title, start, end in spans.get("documents", []):
-        marks.append((start, end, "cited", f"/cited?title={html.escape(title)}"))
+        own = cited_ids.get(title)
+        marks.append(
+            (
+                start,
+                end,
+                "cited",
+                f"/cited/{own}" if own is not None else f"/cited?title={html.escape(title)}",
+            )
+        )
     for _count, _what, start, end in spans.get("task_batches", []):
         marks.append((start, end, "batch", ""))
     for d in (facts or {}).get("directives", []):
@@ -174,27 +189,61 @@ def highlighted(text: str, facts: dict[str, Any] | None) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
+@dataclass(frozen=True)
+class DocumentParts:
+    """What a document's page shows whoever reads it: kept per version of the data (a new
+    document, any change of the ledger) and of the cited-document index, shared by every
+    request, never changed."""
+
+    doc: Any
+    facts: dict[str, Any]
+    body: str  # the text with its facts highlighted
+    copies: list[dict[str, Any]]  # the other copies of its story (reprints)
+    follow: DocumentFollow | None
+    tasks: list[dict[str, Any]]  # proposed from its directives
+    cited_ids: dict[str, int]  # a cited title as written → the id of its page
+
+
 @router.get("/documents/{doc_id}")
 def document(request: Request, doc_id: int, user: User = Depends(page_user)) -> HTMLResponse:
     store = request.app.state.store
-    doc = store.load_document(doc_id)
-    if doc is None:
-        raise HTTPException(404, message("ledger.no_document", id=doc_id))
-    facts = store.document_facts(doc_id) or {}
-    with store.engine.connect() as conn:
-        story = stories.stories_of(conn, [doc_id]).get(doc_id)
-    copies = [d for d in story.documents if d["id"] != doc_id] if story else []
+
+    def compute() -> DocumentParts:
+        doc = store.load_document(doc_id)
+        if doc is None:
+            raise HTTPException(404, message("ledger.no_document", id=doc_id))
+        facts = store.document_facts(doc_id) or {}
+        with store.engine.connect() as conn:
+            story = stories.stories_of(conn, [doc_id]).get(doc_id)
+        copies = [d for d in story.documents if d["id"] != doc_id] if story else []
+        titles = [t for t, _, _ in facts.get("spans", {}).get("documents", [])] + list(
+            facts.get("documents", [])
+        )
+        cited_ids = citations.title_ids(store, titles)
+        return DocumentParts(
+            doc,
+            facts,
+            highlighted(doc.text, facts, cited_ids),
+            copies,
+            document_follow(request, doc_id),
+            ledger_for(request, user).document_tasks(doc_id),
+            cited_ids,
+        )
+
+    cache: VersionedCache[DocumentParts] = request.app.state.document_cache
+    parts = cache.get(doc_id, (store.data_version(), citations.index_version(store)), compute)
     return render(
         request,
         "document.html",
         user,
-        doc=doc,
+        doc=parts.doc,
         doc_id=doc_id,
-        facts=facts,
-        body=highlighted(doc.text, facts),
-        copies=copies,
-        follow=document_follow(request, doc_id),
-        doc_tasks=ledger_for(request, user).document_tasks(doc_id),
+        facts=parts.facts,
+        body=parts.body,
+        copies=parts.copies,
+        follow=parts.follow,
+        doc_tasks=parts.tasks,
+        cited_ids=parts.cited_ids,
     )
 
 

@@ -88,7 +88,7 @@ def person_page(
 
 
 def leader_successor(request: Request, task: dict[str, Any]) -> str:
-    """ "该职务（深圳市市长）现由某某担任" for the task page, or "" (a Jinja global)."""
+    """ "该职务（深圳市市长）现由某某担任" for the task page, or "" (``web.tasks.task_parts``)."""
     found = service.task_successor(request.app.state.store, task)
     if not found:
         return ""
@@ -99,7 +99,6 @@ def leader_successor(request: Request, task: dict[str, Any]) -> str:
 
 
 def install(app: FastAPI) -> None:
-    """Add the routes and the task page's successor line to ``app``."""
+    """Add the routes to ``app``."""
     app.include_router(router)
     app.state.people_cache = VersionedCache(256)  # person pages' main parts, per version of the people
-    app.state.templates.env.globals["leader_successor"] = leader_successor

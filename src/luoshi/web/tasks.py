@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,9 +26,13 @@ from luoshi.ledger.schema import RequestRow, TaskRow, UnitRow
 from luoshi.ledger.service import GRADES, Ledger, LedgerError, StagedFile
 from luoshi.ledger.status import PRESETS
 from luoshi.messages import MESSAGES, message
+from luoshi.services.follow import TaskFollow
+from luoshi.services.people import version as people_version
+from luoshi.store.cache import VersionedCache
 from luoshi.web.deps import (
     api_change,
     api_user,
+    language,
     ledger_for,
     ledger_report,
     office_figures,
@@ -38,6 +43,7 @@ from luoshi.web.deps import (
 )
 from luoshi.web.follow import task_follow
 from luoshi.web.pages import PRESET_DEFAULT, XLSX, render
+from luoshi.web.people import leader_successor
 from luoshi.web.permissions import Scope, allowed, evidence_scope, require, task_scope
 from luoshi.web.security import check_csrf
 
@@ -311,27 +317,84 @@ TASK_ACTIONS = (
 )
 
 
+@dataclass(frozen=True)
+class TaskParts:
+    """What the task page and ``/api/tasks/{id}`` show of a task whoever reads it: kept per
+    version of the data and of the people (``services.people.version``), as-of day and language,
+    shared by every request that reads it, and never changed (``task_for`` copies what it takes
+    away or adds for one reader)."""
+
+    scope: Scope
+    detail: dict[str, Any]  # the ledger's task_detail, evidence and 催办单 included
+    history: dict[bool, list[dict[str, Any]]]  # the audit trail in words, with/without evidence names
+    unit_names: dict[int, str]
+    follow: TaskFollow | None
+    successor: str  # "该职务…现由某某担任", or ""
+
+
+def task_parts(request: Request, user: User, task_id: int, day: date) -> TaskParts:
+    """The task's ``TaskParts`` (404 when there is no such task), computed once per version."""
+    store = request.app.state.store
+
+    def compute() -> TaskParts:
+        scope = task_scope(store, task_id)
+        ledger = ledger_for(request, user)  # reads only: the actor is not used
+        detail = as_http(lambda: ledger.task_detail(task_id, day), 404)
+        with store.engine.connect() as conn:
+            names = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
+        rows = ledger.history(task_id)
+        history = {shown: history_lines(rows, shown, names) for shown in (True, False)}
+        follow = task_follow(request, user, task_id)
+        return TaskParts(scope, detail, history, names, follow, leader_successor(request, detail))
+
+    # Every change of the ledger is audited and every new document changes the data's version;
+    # the people's version is that version once every name is clustered (None while some wait:
+    # then nothing is kept).
+    version = people_version(store)
+    if version is None:
+        return compute()
+    cache: VersionedCache[TaskParts] = request.app.state.task_cache
+    return cache.get((task_id, day, language(request)), version, compute)
+
+
+def _for_reader(detail: dict[str, Any], user: User, can: dict[str, bool]) -> dict[str, Any]:
+    """A copy of the shared ``detail`` as ``user`` may see it: evidence only for those who may
+    read it (each file with whether ``user`` may remove it), 催办单 only for their readers."""
+    out = dict(detail)
+    if can["task.evidence.read"]:
+        active = detail["state"] == "active"
+        files = {
+            f["id"]: {
+                **f,
+                "may_delete": allowed(user, "task.evidence.delete", Scope(f["unit_id"] if active else None)),
+            }
+            for f in detail["evidence"]
+        }
+        out["evidence"] = list(files.values())
+        shown = {
+            key: [{**item, "files": [files[f["id"]] for f in item["files"]]} for item in detail[key]]
+            for key in ("progress", "requests")
+        }
+    else:
+        out["evidence"] = []
+        shown = {key: [{**item, "files": []} for item in detail[key]] for key in ("progress", "requests")}
+    out["progress"], out["requests"] = shown["progress"], shown["requests"]
+    out["reminders"] = list(detail["reminders"]) if can["reminder.read"] else []
+    return out
+
+
 def task_for(
     request: Request, user: User, task_id: int, as_of: str | None
-) -> tuple[dict[str, Any], dict[str, bool]]:
+) -> tuple[dict[str, Any], dict[str, bool], TaskParts]:
     """A task's detail as ``user`` may see it (evidence and 催办单 only for those who may read
-    them), and which of its actions ``user`` may take: the page and the API show the same."""
-    scope = task_scope(request.app.state.store, task_id)
+    them), which of its actions ``user`` may take (the page and the API show the same), and the
+    parts it was taken from."""
+    parts = task_parts(request, user, task_id, parse_day(as_of))
+    scope = parts.scope
     require(user, "task.read", scope)
-    detail = as_http(lambda: ledger_for(request, user).task_detail(task_id, parse_day(as_of)), 404)
     can = {action: allowed(user, action, scope) for action in TASK_ACTIONS}
     can["reminder.read"] = allowed(user, "reminder.read", Scope(scope.lead_unit_id))
-    if not can["task.evidence.read"]:
-        detail["evidence"] = []
-        for item in (*detail["progress"], *detail["requests"]):
-            item["files"] = []
-    for f in detail["evidence"]:
-        f["may_delete"] = allowed(
-            user, "task.evidence.delete", Scope(f["unit_id"] if detail["state"] == "active" else None)
-        )
-    if not can["reminder.read"]:
-        detail["reminders"] = []
-    return detail, can
+    return _for_reader(parts.detail, user, can), can, parts
 
 
 @router.get("/ledger/tasks/{task_id}")
@@ -344,18 +407,15 @@ def task_page(
     user: User = Depends(page_user),
 ) -> HTMLResponse:
     ledger = ledger_for(request, user)
-    detail, can = task_for(request, user, task_id, as_of)
+    detail, can, parts = task_for(request, user, task_id, as_of)
     pending = {r["kind"] for r in detail["requests"] if r["decision"] == "pending"}
-    with request.app.state.store.engine.connect() as conn:
-        unit_names = {int(i): n for i, n in conn.execute(select(UnitRow.id, UnitRow.name))}
-    history = history_lines(ledger.history(task_id), can["task.evidence.read"], unit_names)
-    units = sorted(unit_names.values()) if can["task.edit"] else []
+    units = sorted(parts.unit_names.values()) if can["task.edit"] else []
     return render(
         request,
         "task.html",
         user,
         task=detail,
-        history=history,
+        history=parts.history[can["task.evidence.read"]],
         can=can,
         pending=pending,
         error=error,
@@ -364,7 +424,8 @@ def task_page(
         grades=GRADES,
         units=units,
         files_limit=f"{round(ledger.files.limit / 1048576, 3):g}",
-        follow=task_follow(request, user, task_id),
+        follow=parts.follow,
+        successor=parts.successor,
         can_report=can["task.report"],
     )
 
@@ -975,7 +1036,7 @@ def api_task(
 ) -> dict[str, Any]:
     """A task with its status and rule, milestones, progress, requests, evidence and 催办单 (as
     the page shows them to this user), and what this user may do with it."""
-    detail, can = task_for(request, user, task_id, as_of)
+    detail, can, _ = task_for(request, user, task_id, as_of)
     return {**detail, "may": can}
 
 
