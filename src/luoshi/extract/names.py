@@ -178,7 +178,8 @@ def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
         before_verb = _strong_word_at(s, i + 3) if i + 3 < len(s) else False
         if (
             (_is_hard_stop(s, i + 3) or before_verb)
-            and all("\u4e00" <= c <= "\u9fff" for c in two)
+            and "\u4e00" <= two[0] <= "\u9fff"
+            and "\u4e00" <= two[1] <= "\u9fff"
             and two[0] not in NOT_GIVEN
             and (two[1] not in _NEVER_LAST or two[1] in _MAY_END)
             and not (before_verb and two[1] in _FUNCTION_CHARS)

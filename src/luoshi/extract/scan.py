@@ -84,18 +84,18 @@ def _opening_pattern(opening: str) -> re.Pattern[str]:
 def inside_brackets(s: str, i: int, opening: str = "《「(（", closing: str = "》」)）") -> bool:
     """Whether ``i`` lies inside brackets opened on the same line, at most 120 characters back:
     by default a cited title (《…》, 「…」) or a parenthesis ("(2020-2025年)")."""
+    floor = max(0, i - 119)
     # Most positions have no opening bracket in reach: one search in C answers for them.
-    if _opening_pattern(opening).search(s, max(0, i - 119), i) is None:
+    if _opening_pattern(opening).search(s, floor, i) is None:
         return False
+    line = s.rfind("\n", floor, i)
+    # Only the brackets matter, last first: the regex engine finds them, not a loop over characters.
     depth = 0
-    j = i - 1
-    while j >= 0 and i - j < 120 and s[j] != "\n":
-        c = s[j]
+    for c in reversed(_opening_pattern(opening + closing).findall(s, line + 1 if line >= 0 else floor, i)):
         if c in closing:
             depth += 1
-        elif c in opening:
-            if depth == 0:
-                return True
+        elif depth == 0:
+            return True
+        else:
             depth -= 1
-        j -= 1
     return False
