@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from luoshi.extract.gazetteer import name_elements, post_heads, post_heads_after_name, surnames
 from luoshi.extract.scan import word_pattern
@@ -373,9 +374,18 @@ def _post_before_memo(s: str, name_start: int, memo: _PostMemo | None) -> tuple[
 def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     """The post written right before a name: (post text without parentheticals, start)."""
     seg_start = _segment_start(s, name_start)
-    segment = s[seg_start:name_start]
-    if not segment:
+    if seg_start >= name_start:
         return None
+    found = _post_of_segment(s[seg_start:name_start])
+    return (found[0], seg_start + found[1]) if found else None
+
+
+@lru_cache(maxsize=8192)
+def _post_of_segment(segment: str) -> tuple[str, int] | None:
+    """``_post_before`` for the text run ``segment`` that ends where the name starts: (post,
+    its start in ``segment``). A function of the run alone, so remembered: the same runs
+    ("市委书记", "副省长") come back in every readout."""
+    seg_start = 0
     if not _ends_with_head(_PAREN.sub("", segment) if segment.endswith(("）", ")")) else segment):
         return None
     # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
