@@ -57,6 +57,39 @@ def _followed(s: str, name: str, pattern: re.Pattern[str]) -> bool:
     return False
 
 
+_SPEAK_WORD_AT = re.compile(r"(?=讲话|强调|指出|作讲话)")  # (every start, overlapping ones too)
+
+
+def _self_overlapping(name: str) -> bool:
+    """Whether ``name`` starts with what it ends with ("哈哈"): its mentions may overlap."""
+    return any(name[:k] == name[-k:] for k in range(1, len(name)))
+
+
+def _speakers(s: str, persons: list[Person]) -> list[str]:
+    """The names of ``persons`` that some mention is followed by _SPEAK_AFTER, in order. Found
+    back from each word of speaking (a few a text) to the names that end where _SPEAK_AFTER would
+    start, rather than forward from every mention of every person: the same answer as
+    ``_followed`` for each (which it still is for a name whose mentions could overlap)."""
+    ends: set[int] = set()  # where a mention followed by _SPEAK_AFTER ends
+    for m in _SPEAK_WORD_AT.finditer(s):
+        q = m.start()
+        ends.add(q)
+        for p in range(q - 1, max(-1, q - 14), -1):  # "在" and at most 12 characters before q
+            c = s[p]
+            if c in "，,。":
+                break
+            if c == "在":
+                ends.add(p)
+    names = {p.name for p in persons}
+    lengths = sorted({len(n) for n in names})
+    followed = {s[e - n : e] for e in ends for n in lengths if n <= e} & names
+    return [
+        p.name
+        for p in persons
+        if (_followed(s, p.name, _SPEAK_AFTER) if _self_overlapping(p.name) else p.name in followed)
+    ]
+
+
 def find_directives(
     s: str, persons: list[Person], addressees: list[Addressee], deadlines: list[DeadlinePhrase]
 ) -> list[Directive]:
@@ -147,7 +180,7 @@ def find_meetings(
         name = re.sub(r"^(?:\d{1,2}月\d{1,2}日(?:上午|下午|晚)?|召开|举行|主持召开|联合召开)+", "", name)
     chair = chairs[0].name if chairs else None
     place_m = _PLACE.search(head)
-    speakers = [p.name for p in persons if _followed(s, p.name, _SPEAK_AFTER)]
+    speakers = _speakers(s, persons)
     span = Span(name_m.start(1), name_m.end(1)) if name_m else Span(0, 0)
     return [
         Meeting(

@@ -680,8 +680,11 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         for name in known:
             i = s.find(name)
             while i >= 0:
-                t = _TITLE_AFTER.match(s, i + len(name))
-                if i not in seen_at and t and _is_boundary(s, t.end()):
+                if (
+                    i not in seen_at
+                    and (t := _TITLE_AFTER.match(s, i + len(name)))
+                    and _is_boundary(s, t.end())
+                ):
                     add(i, i + len(name), [(t.group(), t.start(), t.end())])
                 i = s.find(name, i + len(name))
     # 7. A list of bare names before an attendance verb: "任亚平、呼尔查、刘新乐列席会议".
@@ -700,7 +703,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     for mention in mentions:
         by_name.setdefault(mention.name, []).append(mention)
     # A leader referred to only through doctrine, or only as background, is not a participant.
-    titled = {n for n, ms in by_name.items() if any(s.startswith(("总书记", "同志"), m.end) for m in ms)}
+    titled = {m.name for m in mentions if s.startswith(("总书记", "同志"), m.end)}
     doctrinal = {
         n
         for n, ms in by_name.items()
