@@ -57,7 +57,9 @@ def _followed(s: str, name: str, pattern: re.Pattern[str]) -> bool:
     return False
 
 
-_SPEAK_WORD_AT = re.compile(r"(?=讲话|强调|指出|作讲话)")  # (every start, overlapping ones too)
+# Every position where _SPEAK_AFTER matches: a class first lets the engine skip ahead to the
+# characters it can start with; the lookbehind steps back over that character and tries it there.
+_SPEAK_AFTER_AT = re.compile(f"[在讲强指作](?<=(?={_SPEAK_AFTER.pattern}).)")
 
 
 def _self_overlapping(name: str) -> bool:
@@ -66,27 +68,18 @@ def _self_overlapping(name: str) -> bool:
 
 
 def _speakers(s: str, persons: list[Person]) -> list[str]:
-    """The names of ``persons`` that some mention is followed by _SPEAK_AFTER, in order. Found
-    back from each word of speaking (a few a text) to the names that end where _SPEAK_AFTER would
-    start, rather than forward from every mention of every person: the same answer as
-    ``_followed`` for each (which it still is for a name whose mentions could overlap)."""
-    ends: set[int] = set()  # where a mention followed by _SPEAK_AFTER ends
-    for m in _SPEAK_WORD_AT.finditer(s):
-        q = m.start()
-        ends.add(q)
-        for p in range(q - 1, max(-1, q - 14), -1):  # "在" and at most 12 characters before q
-            c = s[p]
-            if c in "，,。":
-                break
-            if c == "在":
-                ends.add(p)
+    """The names of ``persons`` that some mention is followed by _SPEAK_AFTER, in order: the
+    names that end where _SPEAK_AFTER matches (a few places a text), rather than a look after
+    every mention of every person. The same answer as ``_followed`` for each name (which it
+    still asks for a name whose mentions could overlap, as its search skips overlapping ones)."""
     names = {p.name for p in persons}
-    lengths = sorted({len(n) for n in names})
-    followed = {s[e - n : e] for e in ends for n in lengths if n <= e} & names
+    lengths = {len(n) for n in names}
+    ends = [m.start() for m in _SPEAK_AFTER_AT.finditer(s)]
+    followed = {s[e - n : e] for e in ends for n in lengths if n <= e}
     return [
         p.name
         for p in persons
-        if (_followed(s, p.name, _SPEAK_AFTER) if _self_overlapping(p.name) else p.name in followed)
+        if p.name in followed and (not _self_overlapping(p.name) or _followed(s, p.name, _SPEAK_AFTER))
     ]
 
 
