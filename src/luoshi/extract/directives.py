@@ -64,7 +64,7 @@ _SPEAK_AFTER_AT = re.compile(f"[在讲强指作](?<=(?={_SPEAK_AFTER.pattern}).)
 
 def _self_overlapping(name: str) -> bool:
     """Whether ``name`` starts with what it ends with ("哈哈"): its mentions may overlap."""
-    return any(name[:k] == name[-k:] for k in range(1, len(name)))
+    return name[:1] in name[1:] and any(name[:k] == name[-k:] for k in range(1, len(name)))
 
 
 def _speakers(s: str, persons: list[Person]) -> list[str]:
@@ -101,7 +101,14 @@ def find_directives(
         speaks = _SPEAKS.search(sentence, 0, 40)
         if speaks:
             who = sentence[: speaks.start()]
-            named = next((c for n in (4, 3, 2) for c in (who[-n:], who[:n]) if c in names), None)
+            named = None
+            for n in (4, 3, 2):  # the longest name that ends, then the one that starts, the words before
+                if who[-n:] in names:
+                    named = who[-n:]
+                    break
+                if who[:n] in names:
+                    named = who[:n]
+                    break
             if named:
                 speaker = named
             elif who.endswith(("会议", "全会", "会上", "大会")) or who in ("", "他", "她"):
@@ -123,14 +130,12 @@ def find_directives(
             raw = next(g for g in ordinal_m.groups() if g)
             ordinal = int(raw) if raw.isdigit() else _ORDINALS.index(raw) + 1
         body_end = body_start + len(body)
-        addressee = next(
-            (
-                a.name
-                for a in addressees
-                if body_start <= a.span.start < body_start + 15 and must and a.span.end <= body_end
-            ),
-            None,
-        )
+        addressee = None
+        if must:
+            for a in addressees:
+                if body_start <= a.span.start < body_start + 15 and a.span.end <= body_end:
+                    addressee = a.name
+                    break
         is_directive = bool(
             _DIRECTIVE_START.match(body)
             or addressee
