@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from luoshi.extract import addressees, appointments, dates, deadlines, directives, extract, names, outcomes
 from luoshi.extract.deadlines import limit_matches
-from luoshi.extract.scan import inside_brackets
+from luoshi.extract.scan import inside_brackets, occurrences, windows
 from luoshi.ingest import document_from_text, read_paths
 from luoshi.model import Document, Person, Span
 
@@ -325,3 +325,33 @@ def test_zones_outside_titles_as_when_each_title_was_tried(s):
 def test_zones_outside_titles_as_when_each_title_was_tried_on_readouts():
     for s in _texts():
         assert outcomes._zones(s) == _plain_zones(s)
+
+
+_CHARS_TEXT = st.text(alphabet="项个位名三两3３٣日；;文图/：摄（x\n", max_size=80)
+_PLAIN_COUNTER = re.compile(r"[位名](?<=[一二三四五六七八九十两\d][位名])")
+
+
+@settings(max_examples=500)
+@given(_CHARS_TEXT)
+def test_characters_found_by_str_search_as_by_a_class(s):
+    for chars in ("项个", "位名", "；;", "日"):
+        assert occurrences(s, chars) == [m.start() for m in re.finditer(f"[{chars}]", s)]
+        as_class = re.compile(f"[{chars}]")
+        assert windows(s, chars, before=8, after=17) == windows(s, as_class, before=8, after=17)
+    assert names._counters(s) == [m.start() for m in _PLAIN_COUNTER.finditer(s)]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="记者通讯员摄影编辑文图/／:：（()）王伟李明，。\n ", max_size=60))
+@with_example("记者王伟")
+@with_example("通讯员 李明")
+@with_example("编辑：王伟")
+@with_example("文/李明")
+@with_example("（王伟 摄）")
+def test_bylines_skipped_only_where_they_cannot_be(s):
+    plain = [
+        (m.start(1), m.end(1))
+        for p in (names._BYLINE, names._BYLINE_SHORT, names._BYLINE_SHOT)
+        for m in p.finditer(s)
+    ]
+    assert names._excluded_spans(s) == plain

