@@ -355,3 +355,12 @@ def test_bylines_skipped_only_where_they_cannot_be(s):
         for m in p.finditer(s)
     ]
     assert names._excluded_spans(s) == plain
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="会议指出，。！？!?\n王伟中主持表示：强调要", max_size=80), st.data())
+def test_reported_speech_the_same_with_the_stops_found_once(s, data):
+    start = data.draw(st.integers(0, len(s)))
+    end = data.draw(st.integers(start, len(s)))
+    stops = occurrences(s, names._SENTENCE_STOPS)
+    assert names._in_reported_speech(s, start, end, stops) == names._in_reported_speech(s, start, end)

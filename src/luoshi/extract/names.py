@@ -9,6 +9,7 @@ which is what tells "覃伟中主持" from "覃伟". Bylines and doctrinal refer
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -512,12 +513,17 @@ def _clause_around(s: str, start: int, end: int) -> tuple[str, str]:
     return s[a:start], s[end : stop.start() if stop else min(len(s), end + 80)]
 
 
-def _in_reported_speech(s: str, start: int, end: int) -> bool:
+def _in_reported_speech(s: str, start: int, end: int, stops: list[int] | None = None) -> bool:
     """Inside the words someone is reported to have said: after a speech verb of the same
     sentence, or in a paragraph that opens with one ("会议指出，…") unless a later sentence
-    narrates the person taking part ("市长某某主持")."""
-    last = _TO_LAST_SENTENCE_STOP.match(s, 0, start)  # (the regex engine walks back, not Python)
-    sentence = last.end() if last else 0
+    narrates the person taking part ("市长某某主持"). ``stops``: the positions of the text's
+    sentence stops, where the caller has them (``occurrences(s, _SENTENCE_STOPS)``)."""
+    if stops is None:
+        last = _TO_LAST_SENTENCE_STOP.match(s, 0, start)  # (the regex engine walks back, not Python)
+        sentence = last.end() if last else 0
+    else:
+        k = bisect_left(stops, start)  # the last stop before start, by bisection
+        sentence = stops[k - 1] + 1 if k else 0
     if _SPEECH.search(s, sentence, start):
         return True
     paragraph = s.rfind("\n", 0, start) + 1
@@ -526,7 +532,7 @@ def _in_reported_speech(s: str, start: int, end: int) -> bool:
     return not _TAKES_PART.match(s, end)
 
 
-def _is_reference(s: str, mention: _Mention) -> bool:
+def _is_reference(s: str, mention: _Mention, stops: list[int] | None = None) -> bool:
     """A person mentioned as the source of doctrine, instructions or background rather than as a
     participant of the reported events: the words carried out ("落实…讲话要求"), the agent of a
     noun phrase ("…擘画的蓝图"), or someone named inside another speaker's words."""
@@ -536,7 +542,7 @@ def _is_reference(s: str, mention: _Mention) -> bool:
         return True
     if _AGENT_OF_NOUN.search(after):
         return True
-    return _in_reported_speech(s, first, mention.end)
+    return _in_reported_speech(s, first, mention.end, stops)
 
 
 _SPEAKING = r"(?:讲话|发言|致辞|作报告|主持|签署|见证)"
@@ -714,10 +720,11 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         by_name.setdefault(mention.name, []).append(mention)
     # A leader referred to only through doctrine, or only as background, is not a participant.
     titled = {m.name for m in mentions if s.startswith(("总书记", "同志"), m.end)}
+    stops = occurrences(s, _SENTENCE_STOPS)
     doctrinal = {
         n
         for n, ms in by_name.items()
-        if all(_is_reference(s, m) or (n in titled and _is_doctrinal(s, m.start, m.end)) for m in ms)
+        if all(_is_reference(s, m, stops) or (n in titled and _is_doctrinal(s, m.start, m.end)) for m in ms)
     }
     persons = [
         Person(name, Span(by_name[name][0].start, by_name[name][0].end))
