@@ -11,13 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import example as with_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luoshi.extract import addressees, appointments, dates, deadlines, extract, names
+from luoshi.extract import addressees, appointments, dates, deadlines, directives, extract, names, outcomes
 from luoshi.extract.deadlines import limit_matches
+from luoshi.extract.scan import inside_brackets, occurrences, windows
 from luoshi.ingest import document_from_text, read_paths
-from luoshi.model import Document
+from luoshi.model import Document, Person, Span
 
 HELDOUT = Path(__file__).parent / "heldout_like" / "docs"
 
@@ -202,3 +204,163 @@ def test_documents_in_turn_give_the_facts_they_give_alone():
             assert extract(doc).to_json() == expected
         for doc, expected in zip(docs, alone, strict=True):
             assert extract(doc).to_json() == expected
+
+
+# --- session 8 (branch extractspeed): loops replaced by look-ups, same answers -----------------
+
+
+def _plain_inside_brackets(s: str, i: int, opening: str = "《「(（", closing: str = "》」)）") -> bool:
+    """The character walk ``inside_brackets`` was first written as."""
+    depth = 0
+    j = i - 1
+    while j >= 0 and i - j < 120 and s[j] != "\n":
+        if s[j] in closing:
+            depth += 1
+        elif s[j] in opening:
+            if depth == 0:
+                return True
+            depth -= 1
+        j -= 1
+    return False
+
+
+_BRACKET_TEXT = st.text(alphabet="《》「」()（）年月底前\n，a", max_size=300)
+
+
+@settings(max_examples=500)
+@given(_BRACKET_TEXT, st.data())
+def test_inside_brackets_is_the_character_walk(s, data):
+    i = data.draw(st.integers(0, len(s)))
+    assert inside_brackets(s, i) == _plain_inside_brackets(s, i)
+
+
+def test_inside_brackets_is_the_character_walk_on_readouts():
+    for s in _texts():
+        for i in range(0, len(s) + 1, 7):
+            assert inside_brackets(s, i) == _plain_inside_brackets(s, i)
+
+
+_NAME_TEXT = st.text(alphabet="王伟中李明哈在于会上讲话强调指出作，,。、的", max_size=60)
+_NAMES = st.lists(
+    st.sampled_from(["王伟", "王伟中", "李明", "哈哈", "哈哈哈", "明", "王伟中李明"]), unique=True
+)
+
+
+@settings(max_examples=500)
+@given(_NAME_TEXT, _NAMES)
+@with_example("哈哈哈讲话", ["哈哈"])  # a mention inside another: the search for mentions skips it
+@with_example("王伟中在会上讲话，李明在，强调", ["王伟中", "李明", "王伟"])
+def test_speakers_are_the_persons_followed_by_words_of_speaking(s, names_):
+    persons = [Person(n, Span(0, len(n))) for n in names_]
+    plain = [p.name for p in persons if directives._followed(s, p.name, directives._SPEAK_AFTER)]
+    assert directives._speakers(s, persons) == plain
+
+
+def _plain_name_after(s: str, i: int, known: list[str]) -> tuple[int, int] | None:
+    for name in known:
+        if s.startswith(name, i):
+            return i, i + len(name)
+    return appointments._name_after(s, i, (frozenset(), []))
+
+
+def _plain_name_before(s: str, k: int, known: list[str]) -> tuple[int, int] | None:
+    for name in known:
+        if s.endswith(name, 0, k):
+            return k - len(name), k
+    return appointments._name_before(s, k, (frozenset(), []))
+
+
+@settings(max_examples=500)
+@given(_NAME_TEXT, _NAMES, st.data())
+def test_known_names_looked_up_by_length_as_by_trying_each(s, names_, data):
+    i = data.draw(st.integers(0, len(s)))
+    known = sorted(names_, key=len, reverse=True)
+    by_length = (frozenset(names_), sorted({len(n) for n in names_}, reverse=True))
+    assert appointments._name_after(s, i, by_length) == _plain_name_after(s, i, known)
+    assert appointments._name_before(s, i, by_length) == _plain_name_before(s, i, known)
+
+
+def _plain_zones(s: str) -> list[tuple[int, str, bool]]:
+    """``outcomes._zones`` as first written: each zone against every title."""
+    titles = [(m.start(), m.end()) for m in outcomes._TITLE.finditer(s)]
+    out = []
+    for m in outcomes._zone_pattern().finditer(s):
+        if any(a <= m.start() < b for a, b in titles):
+            continue
+        at = m.start()
+        general = s[at - 2 : at] in outcomes._GENERAL_BEFORE or s[at - 1 : at] in outcomes._GENERAL_BEFORE
+        out.append((m.start(), m.group(), general or bool(outcomes._KIND_ONLY.match(m.group()))))
+    return out
+
+
+_ZONE_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "前海合作区",
+            "横琴",
+            "南沙",
+            "全国",
+            "《",
+            "》",
+            "「",
+            "」",
+            "〈",
+            "〉",
+            "关于",
+            "的方案",
+            "\n",
+            "，",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(_ZONE_TEXT)
+def test_zones_outside_titles_as_when_each_title_was_tried(s):
+    assert outcomes._zones(s) == _plain_zones(s)
+
+
+def test_zones_outside_titles_as_when_each_title_was_tried_on_readouts():
+    for s in _texts():
+        assert outcomes._zones(s) == _plain_zones(s)
+
+
+_CHARS_TEXT = st.text(alphabet="项个位名三两3３٣日；;文图/：摄（x\n", max_size=80)
+_PLAIN_COUNTER = re.compile(r"[位名](?<=[一二三四五六七八九十两\d][位名])")
+
+
+@settings(max_examples=500)
+@given(_CHARS_TEXT)
+def test_characters_found_by_str_search_as_by_a_class(s):
+    for chars in ("项个", "位名", "；;", "日"):
+        assert occurrences(s, chars) == [m.start() for m in re.finditer(f"[{chars}]", s)]
+        as_class = re.compile(f"[{chars}]")
+        assert windows(s, chars, before=8, after=17) == windows(s, as_class, before=8, after=17)
+    assert names._counters(s) == [m.start() for m in _PLAIN_COUNTER.finditer(s)]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="记者通讯员摄影编辑文图/／:：（()）王伟李明，。\n ", max_size=60))
+@with_example("记者王伟")
+@with_example("通讯员 李明")
+@with_example("编辑：王伟")
+@with_example("文/李明")
+@with_example("（王伟 摄）")
+def test_bylines_skipped_only_where_they_cannot_be(s):
+    plain = [
+        (m.start(1), m.end(1))
+        for p in (names._BYLINE, names._BYLINE_SHORT, names._BYLINE_SHOT)
+        for m in p.finditer(s)
+    ]
+    assert names._excluded_spans(s) == plain
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="会议指出，。！？!?\n王伟中主持表示：强调要", max_size=80), st.data())
+def test_reported_speech_the_same_with_the_stops_found_once(s, data):
+    start = data.draw(st.integers(0, len(s)))
+    end = data.draw(st.integers(start, len(s)))
+    stops = occurrences(s, names._SENTENCE_STOPS)
+    assert names._in_reported_speech(s, start, end, stops) == names._in_reported_speech(s, start, end)

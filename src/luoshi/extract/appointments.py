@@ -97,20 +97,26 @@ def _linked(s: str, i: int) -> bool:
     return link is not None and link.end() > i
 
 
-def _name_after(s: str, i: int, known: list[str]) -> tuple[int, int] | None:
-    for name in known:
-        if s.startswith(name, i):
-            return i, i + len(name)
+# The names found by ``find_people`` and their lengths, longest first.
+_Known = tuple[frozenset[str], list[int]]
+
+
+def _name_after(s: str, i: int, known: _Known) -> tuple[int, int] | None:
+    names, lengths = known
+    for n in lengths:  # (longest first: one name of each length can start at i)
+        if i + n <= len(s) and s[i : i + n] in names:
+            return i, i + n
     for n in (3, 2, 4):
         if i + n <= len(s) and _reads_as_name(s, i, i + n) and _linked(s, i + n):
             return i, i + n
     return None
 
 
-def _name_before(s: str, k: int, known: list[str]) -> tuple[int, int] | None:
-    for name in known:
-        if s.endswith(name, 0, k):
-            return k - len(name), k
+def _name_before(s: str, k: int, known: _Known) -> tuple[int, int] | None:
+    names, lengths = known
+    for n in lengths:  # (longest first: one name of each length can end at k)
+        if n <= k and s[k - n : k] in names:
+            return k - n, k
     for n in (3, 2, 4):
         a = k - n
         if a >= 0 and _reads_as_name(s, a, k) and (a == 0 or s[a - 1] in _BEFORE_NAME):
@@ -121,7 +127,8 @@ def _name_before(s: str, k: int, known: list[str]) -> tuple[int, int] | None:
 def find_appointments(s: str, persons: list[Person]) -> list[Appointment]:
     """The changes of post written in the simplified text ``s``, in text order. ``persons``
     (the names found by ``find_people``) are preferred where a name could be read two ways."""
-    known = sorted({p.name for p in persons}, key=len, reverse=True)
+    names = frozenset(p.name for p in persons)
+    known = (names, sorted({len(n) for n in names}, reverse=True))
     found: dict[tuple[int, int], Appointment] = {}
     last_name: tuple[str, int, int] | None = None
 

@@ -15,7 +15,8 @@ _NUM = r"(\d{1,5}|[一二三四五六七八九十百千两零〇]{1,8})"
 # The item text is a lookahead so that a batch may follow right after another's text.
 # The items may quote a slogan: "12个“高效办成一件事”重点事项".
 _BATCH = re.compile(_NUM + r"(项|个)(?=([\u4e00-\u9fff、“”]{1,16}))")
-_UNIT = re.compile("[项个]")  # a batch holds one: at most 8 numeral characters before, 16 after
+_UNIT_CHARS = "项个"  # a batch holds one: at most 8 numeral characters before, 16 after
+_UNIT = re.compile(f"[{_UNIT_CHARS}]")
 # "N个X" counts only where X is a task, measure, matter or reform item.
 _GE_NOUN = re.compile(r"(?:任务|举措|措施|事项|改革事项|改革举措|工作要点)")
 _FIXED = re.compile(
@@ -33,7 +34,7 @@ _WHAT_HEAD_STOP = re.compile(r"^(?:之|以上|左右|多|余)")
 
 def find_batches(s: str) -> list[TaskBatch]:
     out: list[TaskBatch] = []
-    for m in finditer_near(_BATCH, s, windows(s, _UNIT, before=8, after=17)):
+    for m in finditer_near(_BATCH, s, windows(s, _UNIT_CHARS, before=8, after=17)):
         raw, unit, what = m.group(1), m.group(2), m.group(3)
         if (m.start() > 0 and s[m.start() - 1] in "第每") or _WHAT_HEAD_STOP.match(what):
             continue  # ordinals ("第3项") and approximations are not batches

@@ -9,10 +9,12 @@ which is what tells "覃伟中主持" from "覃伟". Bylines and doctrinal refer
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from luoshi.extract.gazetteer import name_elements, post_heads, post_heads_after_name, surnames
-from luoshi.extract.scan import word_pattern
+from luoshi.extract.scan import occurrences, word_pattern
 from luoshi.model import Person, Role, Span
 
 # Words that may follow a name directly and so mark where it ends.
@@ -178,7 +180,8 @@ def name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
         before_verb = _strong_word_at(s, i + 3) if i + 3 < len(s) else False
         if (
             (_is_hard_stop(s, i + 3) or before_verb)
-            and all("\u4e00" <= c <= "\u9fff" for c in two)
+            and "\u4e00" <= two[0] <= "\u9fff"
+            and "\u4e00" <= two[1] <= "\u9fff"
             and two[0] not in NOT_GIVEN
             and (two[1] not in _NEVER_LAST or two[1] in _MAY_END)
             and not (before_verb and two[1] in _FUNCTION_CHARS)
@@ -372,9 +375,18 @@ def _post_before_memo(s: str, name_start: int, memo: _PostMemo | None) -> tuple[
 def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     """The post written right before a name: (post text without parentheticals, start)."""
     seg_start = _segment_start(s, name_start)
-    segment = s[seg_start:name_start]
-    if not segment:
+    if seg_start >= name_start:
         return None
+    found = _post_of_segment(s[seg_start:name_start])
+    return (found[0], seg_start + found[1]) if found else None
+
+
+@lru_cache(maxsize=8192)
+def _post_of_segment(segment: str) -> tuple[str, int] | None:
+    """``_post_before`` for the text run ``segment`` that ends where the name starts: (post,
+    its start in ``segment``). A function of the run alone, so remembered: the same runs
+    ("市委书记", "副省长") come back in every readout."""
+    seg_start = 0
     if not _ends_with_head(_PAREN.sub("", segment) if segment.endswith(("）", ")")) else segment):
         return None
     # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
@@ -440,11 +452,21 @@ def _chain_back(s: str, end: int, memo: _PostMemo | None = None) -> list[tuple[s
     return out
 
 
+# Characters each byline pattern cannot match without, one of each group: a text without them is
+# not scanned (a str search takes a fraction of what the regex engine takes to find nothing).
+_BYLINE_NEEDS = (
+    (_BYLINE, ("者讯摄编撰习",)),
+    (_BYLINE_SHORT, ("文图", "/／:：")),
+    (_BYLINE_SHOT, ("摄", "（(")),
+)
+
+
 def _excluded_spans(s: str) -> list[tuple[int, int]]:
     spans = []
-    for pat in (_BYLINE, _BYLINE_SHORT, _BYLINE_SHOT):
-        for m in pat.finditer(s):
-            spans.append((m.start(1), m.end(1)))
+    for pat, needs in _BYLINE_NEEDS:
+        if all(any(c in s for c in group) for group in needs):
+            for m in pat.finditer(s):
+                spans.append((m.start(1), m.end(1)))
     return spans
 
 
@@ -491,12 +513,17 @@ def _clause_around(s: str, start: int, end: int) -> tuple[str, str]:
     return s[a:start], s[end : stop.start() if stop else min(len(s), end + 80)]
 
 
-def _in_reported_speech(s: str, start: int, end: int) -> bool:
+def _in_reported_speech(s: str, start: int, end: int, stops: list[int] | None = None) -> bool:
     """Inside the words someone is reported to have said: after a speech verb of the same
     sentence, or in a paragraph that opens with one ("会议指出，…") unless a later sentence
-    narrates the person taking part ("市长某某主持")."""
-    last = _TO_LAST_SENTENCE_STOP.match(s, 0, start)  # (the regex engine walks back, not Python)
-    sentence = last.end() if last else 0
+    narrates the person taking part ("市长某某主持"). ``stops``: the positions of the text's
+    sentence stops, where the caller has them (``occurrences(s, _SENTENCE_STOPS)``)."""
+    if stops is None:
+        last = _TO_LAST_SENTENCE_STOP.match(s, 0, start)  # (the regex engine walks back, not Python)
+        sentence = last.end() if last else 0
+    else:
+        k = bisect_left(stops, start)  # the last stop before start, by bisection
+        sentence = stops[k - 1] + 1 if k else 0
     if _SPEECH.search(s, sentence, start):
         return True
     paragraph = s.rfind("\n", 0, start) + 1
@@ -505,7 +532,7 @@ def _in_reported_speech(s: str, start: int, end: int) -> bool:
     return not _TAKES_PART.match(s, end)
 
 
-def _is_reference(s: str, mention: _Mention) -> bool:
+def _is_reference(s: str, mention: _Mention, stops: list[int] | None = None) -> bool:
     """A person mentioned as the source of doctrine, instructions or background rather than as a
     participant of the reported events: the words carried out ("落实…讲话要求"), the agent of a
     noun phrase ("…擘画的蓝图"), or someone named inside another speaker's words."""
@@ -515,7 +542,7 @@ def _is_reference(s: str, mention: _Mention) -> bool:
         return True
     if _AGENT_OF_NOUN.search(after):
         return True
-    return _in_reported_speech(s, first, mention.end)
+    return _in_reported_speech(s, first, mention.end, stops)
 
 
 _SPEAKING = r"(?:讲话|发言|致辞|作报告|主持|签署|见证)"
@@ -669,8 +696,11 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         for name in known:
             i = s.find(name)
             while i >= 0:
-                t = _TITLE_AFTER.match(s, i + len(name))
-                if i not in seen_at and t and _is_boundary(s, t.end()):
+                if (
+                    i not in seen_at
+                    and (t := _TITLE_AFTER.match(s, i + len(name)))
+                    and _is_boundary(s, t.end())
+                ):
                     add(i, i + len(name), [(t.group(), t.start(), t.end())])
                 i = s.find(name, i + len(name))
     # 7. A list of bare names before an attendance verb: "任亚平、呼尔查、刘新乐列席会议".
@@ -689,11 +719,12 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     for mention in mentions:
         by_name.setdefault(mention.name, []).append(mention)
     # A leader referred to only through doctrine, or only as background, is not a participant.
-    titled = {n for n, ms in by_name.items() if any(s.startswith(("总书记", "同志"), m.end) for m in ms)}
+    titled = {m.name for m in mentions if s.startswith(("总书记", "同志"), m.end)}
+    stops = occurrences(s, _SENTENCE_STOPS)
     doctrinal = {
         n
         for n, ms in by_name.items()
-        if all(_is_reference(s, m) or (n in titled and _is_doctrinal(s, m.start, m.end)) for m in ms)
+        if all(_is_reference(s, m, stops) or (n in titled and _is_doctrinal(s, m.start, m.end)) for m in ms)
     }
     persons = [
         Person(name, Span(by_name[name][0].start, by_name[name][0].end))
@@ -711,14 +742,20 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     return persons, roles
 
 
-_COUNTER = re.compile(r"[位名](?<=[一二三四五六七八九十两\d][位名])")
+_COUNTED = frozenset("一二三四五六七八九十两")  # (or a digit) before 位/名: "三位副司长"
+
+
+def _counters(s: str) -> list[int]:
+    """Where 位 or 名 counts ("三位", "2名"), found by str search (a class with a lookbehind,
+    "[位名](?<=[一二三四五六七八九十两\\d][位名])", costs the regex engine a try at every position)."""
+    return [c for c in occurrences(s, "位名") if c and (s[c - 1] in _COUNTED or s[c - 1].isdecimal())]
 
 
 def _counted_posts(s: str, mentions: list[_Mention]) -> None:
     """ "三位副司长，黄伟纶、张国钧、卓永兴出席": the counted post is each listed person's."""
     at = {m.start: m for m in mentions}
-    for c in _COUNTER.finditer(s):
-        head = _HEADS.match(s, c.end())
+    for c in _counters(s):
+        head = _HEADS.match(s, c + 1)
         if not head or head.end() >= len(s) or s[head.end()] not in "，,：:":
             continue
         post = (head.group(), head.start(), head.end())

@@ -12,6 +12,7 @@ the titles of documents do not count)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache
 
@@ -57,11 +58,16 @@ _TITLE = re.compile(r"《[^《》\n]*(?:《[^《》\n]*》[^《》\n]*)*》|[〈
 def _zones(s: str) -> list[tuple[int, str, bool]]:
     """Every zone named in ``s`` outside the titles of documents: (position, name, named by its
     kind alone)."""
-    titles = [(m.start(), m.end()) for m in _TITLE.finditer(s)]
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TITLE.finditer(s):  # (in order, none inside another)
+        starts.append(m.start())
+        ends.append(m.end())
     out = []
     for m in _zone_pattern().finditer(s):
-        if any(a <= m.start() < b for a, b in titles):
-            continue
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < ends[k]:
+            continue  # inside the title that starts last before it
         at = m.start()
         general = s[at - 2 : at] in _GENERAL_BEFORE or s[at - 1 : at] in _GENERAL_BEFORE
         out.append((m.start(), m.group(), general or bool(_KIND_ONLY.match(m.group()))))
@@ -147,8 +153,12 @@ def find_outcomes(s: str, asked: Sequence[Span] = ()) -> list[Outcome]:
             text = s[ta:tb]
             count = _count(s, ta, tb)
             reported = (count or 0) >= 2 or _DONE.search(text)
-            inside = any(x.start <= ta and tb <= x.end for x in asked)
-            if len(text) >= 6 and reported and not inside and not _WANTED.search(s, sa, tb):
+            if (
+                len(text) >= 6
+                and reported
+                and not any(x.start <= ta and tb <= x.end for x in asked)
+                and not _WANTED.search(s, sa, tb)
+            ):
                 found = [(text, ta, tb, count)]
         for title, a, b, count in found:
             if title in seen:

@@ -20,16 +20,37 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def windows(s: str, anchor: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+def windows(s: str, anchor: re.Pattern[str] | str, before: int, after: int) -> list[tuple[int, int]]:
     """Stretches of ``s`` from ``before`` characters ahead of each anchor to ``after``
-    characters past it, overlapping stretches merged."""
+    characters past it, overlapping stretches merged. The anchor is a pattern, or a string of
+    single characters (each an anchor: found by ``occurrences``, faster than a class)."""
     out: list[tuple[int, int]] = []
-    for m in anchor.finditer(s):
-        a, b = max(0, m.start() - before), m.end() + after
+    spans = (
+        ((i, i + 1) for i in occurrences(s, anchor))
+        if isinstance(anchor, str)
+        else (m.span() for m in anchor.finditer(s))
+    )
+    for start, end in spans:
+        a, b = max(0, start - before), end + after
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
+    return out
+
+
+def occurrences(s: str, chars: str) -> list[int]:
+    """Every position in ``s`` of any of ``chars``, in order. ``str.find`` runs through a text
+    many times faster than the regex engine tries a character class at each position (1,700
+    characters: about 0.1 µs for a character that is not there, 10 µs for ``[；;]``)."""
+    out: list[int] = []
+    for c in chars:
+        i = s.find(c)
+        while i >= 0:
+            out.append(i)
+            i = s.find(c, i + 1)
+    if len(chars) > 1:
+        out.sort()
     return out
 
 
@@ -84,18 +105,18 @@ def _opening_pattern(opening: str) -> re.Pattern[str]:
 def inside_brackets(s: str, i: int, opening: str = "《「(（", closing: str = "》」)）") -> bool:
     """Whether ``i`` lies inside brackets opened on the same line, at most 120 characters back:
     by default a cited title (《…》, 「…」) or a parenthesis ("(2020-2025年)")."""
+    floor = max(0, i - 119)
     # Most positions have no opening bracket in reach: one search in C answers for them.
-    if _opening_pattern(opening).search(s, max(0, i - 119), i) is None:
+    if _opening_pattern(opening).search(s, floor, i) is None:
         return False
+    line = s.rfind("\n", floor, i)
+    # Only the brackets matter, last first: the regex engine finds them, not a loop over characters.
     depth = 0
-    j = i - 1
-    while j >= 0 and i - j < 120 and s[j] != "\n":
-        c = s[j]
+    for c in reversed(_opening_pattern(opening + closing).findall(s, line + 1 if line >= 0 else floor, i)):
         if c in closing:
             depth += 1
-        elif c in opening:
-            if depth == 0:
-                return True
+        elif depth == 0:
+            return True
+        else:
             depth -= 1
-        j -= 1
     return False
