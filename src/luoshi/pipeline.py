@@ -17,7 +17,7 @@ import gc
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -434,6 +434,18 @@ def _worker_context() -> None:
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
 
 
+def _stop_fork_server() -> None:
+    """Stop the fork server and wait for it (it waited for the workers it forked): nothing of
+    the cluster outlives ``dask_client``, and the CPU of the workers is counted, as a finished
+    child's, to the process that started the cluster (the fork server would otherwise end after
+    it, with no one waiting for it). A new cluster starts a new server."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)  # (CPython's own, no API)
+    if stop is not None:
+        stop()
+
+
 @contextmanager
 def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A ``distributed.Client``: of the cluster at ``scheduler`` (``tcp://host:port``), or of a
@@ -458,7 +470,8 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         "distributed.worker.multiprocessing-method": "forkserver",
         "distributed.worker.profile.enabled": False,
     }
-    with dask.config.set(settings):
+    with dask.config.set(settings), ExitStack() as stack:
+        stack.callback(_stop_fork_server)  # (after the cluster closed: the stack unwinds last)
         _worker_context()
         with (
             LocalCluster(
