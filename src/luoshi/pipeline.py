@@ -30,7 +30,7 @@ from luoshi.extract import extract
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, printable_name, read_path
 from luoshi.messages import language, message, speaking
 from luoshi.store import IngestOutcome, Store, open_store
-from luoshi.store.rows import DocumentRows, document_rows
+from luoshi.store.rows import BACKENDS, DocumentRows, document_rows
 from luoshi.store.writers import is_conflict
 
 BATCH_SIZE = 200  # documents (and rejections) written in one transaction
@@ -422,8 +422,21 @@ def written_partition(url: str, run: str, partition: Partition, options: Options
 WORKER_PRELOAD = ("distributed", "luoshi.pipeline")
 
 
-def _worker_context() -> None:
-    """Start worker processes from a fork server that has imported ``WORKER_PRELOAD``. Dask's
+def warm(paths: Iterable[str | os.PathLike[str]], files: int = 40) -> None:
+    """Process (and drop) the first ``files`` files below ``paths``, for both backends: what
+    reading, extraction and the rows load on first use (patterns, word lists, cn2an) is then
+    loaded in this process. Run by the fork server of a local cluster before it forks the
+    workers (``luoshi.cli.worker``), which then start with it loaded, and share its memory."""
+    with fewer_collections():
+        for backend in BACKENDS:
+            for part in iter_partitions(paths, files):
+                for _ in process_partition(part, Options(backend=backend)):
+                    pass
+                break
+
+
+def _worker_context(preload: tuple[str, ...]) -> None:
+    """Start worker processes from a fork server that has imported the modules ``preload``. Dask's
     own choice of what the server imports (``distributed.utils.get_mp_context``) is made first
     and then replaced, so that it is not made again when a nanny starts a worker."""
     import multiprocessing
@@ -431,7 +444,7 @@ def _worker_context() -> None:
     from distributed.utils import get_mp_context
 
     get_mp_context()
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
 
 
 def _stop_fork_server() -> None:
@@ -447,11 +460,13 @@ def _stop_fork_server() -> None:
 
 
 @contextmanager
-def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+def dask_client(
+    workers: int | None = None, scheduler: str | None = None, preload: tuple[str, ...] = WORKER_PRELOAD
+) -> Iterator[Any]:
     """A ``distributed.Client``: of the cluster at ``scheduler`` (``tcp://host:port``), or of a
     new ``LocalCluster`` of ``workers`` worker processes (one thread each, no dashboard; a
     nanny restarts a worker that dies), closed when the block ends. The local workers are
-    forked from a server that has imported what they run (``WORKER_PRELOAD``), and do not
+    forked from a server that has imported what they run (``preload``), and do not
     sample their thread for Dask's profiler (a dashboard's plot nobody opens)."""
     import logging
 
@@ -472,7 +487,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     }
     with dask.config.set(settings), ExitStack() as stack:
         stack.callback(_stop_fork_server)  # (after the cluster closed: the stack unwinds last)
-        _worker_context()
+        _worker_context(preload)
         with (
             LocalCluster(
                 n_workers=workers or 1,
