@@ -37,24 +37,33 @@ WORKERS = {"serial": 1, "workers_1": 1, "workers_2": 2}
 
 
 def peak_tree_mb(proc: subprocess.Popen[bytes], stop: threading.Event, found: list[float]) -> None:
-    """Appends the peak memory (MB) of the command's tree, then the command's own CPU seconds
+    """Appends the peak memory (MB: the sum of the resident memory of the command's tree, which
+    counts pages shared between processes once per process, e.g. what the workers inherit from
+    the fork server), then the command's own CPU seconds
     (without its workers': the client's share) and those of its main thread (the rest of the
     client's CPU is its other threads': with a LocalCluster the scheduler, the nannies and the
-    client's communication), as last sampled before it exited."""
+    client's communication), as last sampled before it exited, and the peak of the tree's
+    proportional set size (each shared page divided among the processes sharing it), sampled
+    every 0.5 s."""
     top = psutil.Process(proc.pid)
-    peak = 0
+    peak = peak_pss = 0
     own = main = 0.0
+    samples = 0
     while not stop.is_set():
         try:
             procs = [top, *top.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            if samples % 10 == 0:  # (reading the maps costs more: every 0.5 s)
+                pss = sum(p.memory_full_info().pss for p in procs if p.is_running())
+                peak_pss = max(peak_pss, pss)
+            samples += 1
             times = top.cpu_times()
             own = times.user + times.system
             main = sum(t.user_time + t.system_time for t in top.threads() if t.id == proc.pid)
         except psutil.Error:
             pass
         stop.wait(0.05)
-    found.extend([peak / 2**20, own, main])
+    found.extend([peak / 2**20, own, main, peak_pss / 2**20])
 
 
 def children_cpu() -> float:
@@ -64,13 +73,13 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-Run = tuple[float, float, float, float, float, float]
+Run = tuple[float, float, float, float, float, float, float]
 
 
 def run(args: list[str]) -> Run:
     """Wall-clock seconds, CPU seconds, peak memory (MB), the command's own CPU seconds and its
-    main thread's (sampled every 50 ms: the last 50 ms may be missing) of one command, and the
-    load average (1 minute) when it started."""
+    main thread's (sampled every 50 ms: the last 50 ms may be missing) of one command, the
+    load average (1 minute) when it started and the peak proportional set size (MB)."""
     load = os.getloadavg()[0]
     stop = threading.Event()
     found: list[float] = []
@@ -89,7 +98,7 @@ def run(args: list[str]) -> Run:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{args}: exit {proc.returncode}\n{out.decode()}\n{err.decode()}")
-    return wall, children_cpu() - cpu, found[0], found[1], found[2], load
+    return wall, children_cpu() - cpu, found[0], found[1], found[2], load, found[3]
 
 
 class Databases:
@@ -192,6 +201,7 @@ def main() -> None:
                         min(os.cpu_count() or 1, WORKERS[label]) * serial_cpu / cpu, 3
                     ),
                     "peak_memory_mb_max": round(max(r[2] for r in runs), 1),
+                    "peak_pss_mb_max": round(max(r[6] for r in runs), 1),
                     "load_at_start_each_round": [round(r[5], 2) for r in runs],
                 }
             out[backend] = result
