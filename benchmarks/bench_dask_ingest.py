@@ -37,21 +37,33 @@ WORKERS = {"serial": 1, "workers_1": 1, "workers_2": 2}
 
 
 def peak_tree_mb(proc: subprocess.Popen[bytes], stop: threading.Event, found: list[float]) -> None:
-    """Appends the peak memory (MB) of the command's tree, then the command's own CPU seconds
-    (without its workers': the client's share), as last sampled before it exited."""
+    """Appends the peak memory (MB: the sum of the resident memory of the command's tree, which
+    counts pages shared between processes once per process, e.g. what the workers inherit from
+    the fork server), then the command's own CPU seconds
+    (without its workers': the client's share) and those of its main thread (the rest of the
+    client's CPU is its other threads': with a LocalCluster the scheduler, the nannies and the
+    client's communication), as last sampled before it exited, and the peak of the tree's
+    proportional set size (each shared page divided among the processes sharing it), sampled
+    every 0.5 s."""
     top = psutil.Process(proc.pid)
-    peak = 0
-    own = 0.0
+    peak = peak_pss = 0
+    own = main = 0.0
+    samples = 0
     while not stop.is_set():
         try:
             procs = [top, *top.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            if samples % 10 == 0:  # (reading the maps costs more: every 0.5 s)
+                pss = sum(p.memory_full_info().pss for p in procs if p.is_running())
+                peak_pss = max(peak_pss, pss)
+            samples += 1
             times = top.cpu_times()
             own = times.user + times.system
+            main = sum(t.user_time + t.system_time for t in top.threads() if t.id == proc.pid)
         except psutil.Error:
             pass
         stop.wait(0.05)
-    found.extend([peak / 2**20, own])
+    found.extend([peak / 2**20, own, main, peak_pss / 2**20])
 
 
 def children_cpu() -> float:
@@ -61,9 +73,14 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(args: list[str]) -> tuple[float, float, float, float]:
-    """Wall-clock seconds, CPU seconds, peak memory (MB) and the command's own CPU seconds
-    (sampled every 50 ms: the last 50 ms may be missing) of one command."""
+Run = tuple[float, float, float, float, float, float, float]
+
+
+def run(args: list[str]) -> Run:
+    """Wall-clock seconds, CPU seconds, peak memory (MB), the command's own CPU seconds and its
+    main thread's (sampled every 50 ms: the last 50 ms may be missing) of one command, the
+    load average (1 minute) when it started and the peak proportional set size (MB)."""
+    load = os.getloadavg()[0]
     stop = threading.Event()
     found: list[float] = []
     cpu = children_cpu()
@@ -81,7 +98,7 @@ def run(args: list[str]) -> tuple[float, float, float, float]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{args}: exit {proc.returncode}\n{out.decode()}\n{err.decode()}")
-    return wall, children_cpu() - cpu, found[0], found[1]
+    return wall, children_cpu() - cpu, found[0], found[1], found[2], load, found[3]
 
 
 class Databases:
@@ -143,17 +160,19 @@ def main() -> None:
     }
     try:
         for backend, dbs in backends.items():
-            times: dict[str, list[tuple[float, float, float, float]]] = {label: [] for label in COMMANDS}
+            times: dict[str, list[Run]] = {label: [] for label in COMMANDS}
             for r in range(args.rounds):
                 for label, extra in COMMANDS.items():
                     times[label].append(run([str(corpus), "--db", dbs.new(f"{label}-{r}"), *extra]))
             result: dict[str, object] = {}
-            serial = [w for w, _, _, _ in times["serial"]]
-            serial_cpu = statistics.median(c for _, c, _, _ in times["serial"])
+            serial = [r[0] for r in times["serial"]]
+            serial_cpu = statistics.median(r[1] for r in times["serial"])
             for label, runs in times.items():
-                walls = [w for w, _, _, _ in runs]
-                cpu = statistics.median(c for _, c, _, _ in runs)
-                client = statistics.median(own for _, _, _, own in runs)
+                walls = [r[0] for r in runs]
+                cpu = statistics.median(r[1] for r in runs)
+                client = statistics.median(r[3] for r in runs)
+                main_thread = statistics.median(r[4] for r in runs)
+                workers = statistics.median(r[1] - r[3] for r in runs)
                 result[label] = {
                     "docs_per_s_each_round": [round(args.docs / w, 1) for w in walls],
                     "docs_per_s_median": round(args.docs / statistics.median(walls), 1),
@@ -167,13 +186,23 @@ def main() -> None:
                     # the command's own process (with workers: the client; it writes on SQLite
                     # and clusters people): speed-up <= whole CPU / this, on any number of cores
                     "client_cpu_ms_per_doc_median": round(1000 * client / args.docs, 2),
+                    # the client's main thread (reads or receives, writes on SQLite, the people
+                    # refresh) and its other threads (scheduler, nannies, communication)
+                    "client_main_thread_cpu_ms_per_doc_median": round(1000 * main_thread / args.docs, 2),
+                    "client_other_threads_cpu_ms_per_doc_median": round(
+                        1000 * (client - main_thread) / args.docs, 2
+                    ),
+                    # the processes below the command: the workers and the fork server
+                    "workers_cpu_ms_per_doc_median": round(1000 * workers / args.docs, 2),
                     "ratio_bound_by_client": round(cpu / client, 3) if client else None,
                     # what idle cores could give: as many cores as workers (at most the machine's)
                     # doing the serial command's work at this command's CPU cost (an upper bound)
                     "ratio_bound_on_idle_cores": round(
                         min(os.cpu_count() or 1, WORKERS[label]) * serial_cpu / cpu, 3
                     ),
-                    "peak_memory_mb_max": round(max(m for _, _, m, _ in runs), 1),
+                    "peak_memory_mb_max": round(max(r[2] for r in runs), 1),
+                    "peak_pss_mb_max": round(max(r[6] for r in runs), 1),
+                    "load_at_start_each_round": [round(r[5], 2) for r in runs],
                 }
             out[backend] = result
             print(json.dumps({backend: result}, ensure_ascii=False), flush=True)

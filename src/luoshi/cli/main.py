@@ -159,7 +159,7 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from luoshi.ingest import iter_paths
-    from luoshi.pipeline import ClusterError, dask_client, ingest_paths
+    from luoshi.pipeline import WORKER_PRELOAD, ClusterError, dask_client, ingest_paths
     from luoshi.services import people
 
     if workers is not None and scheduler:
@@ -172,7 +172,11 @@ def ingest(
     total = sum(1 for _ in iter_paths(paths))
     with contextlib.ExitStack() as stack:
         try:
-            client = stack.enter_context(dask_client(workers, scheduler)) if workers or scheduler else None
+            client = (
+                stack.enter_context(dask_client(workers, scheduler, (*WORKER_PRELOAD, "luoshi.cli.worker")))
+                if workers or scheduler
+                else None
+            )
             progress = stack.enter_context(
                 Progress(
                     TextColumn("[bold]ingest"),
