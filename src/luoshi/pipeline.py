@@ -494,7 +494,10 @@ def dask_client(
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                # the command reports what failed in the catalogue's words; Dask's own English
+                # log lines (a heartbeat lost while a loaded machine closes the cluster) are not
+                # for its user
+                silence_logs=logging.CRITICAL,
                 # no dashboard; the scheduler's own HTTP routes (health, metrics) on a free local port
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             ) as cluster,
