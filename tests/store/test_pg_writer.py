@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from backends import postgresql_database, query
 from sqlalchemy import delete, select
@@ -86,7 +87,7 @@ def test_the_documents_long_values_are_compressed_by_lz4_and_read_back_the_same(
     values = "SELECT name, original, text, facts::text FROM documents ORDER BY name"
     with postgresql_database() as url:
         if not query(url, lz4):
-            return  # (a server built without lz4 keeps pglz)
+            pytest.skip("this PostgreSQL server was built without lz4 (it keeps pglz)")
         store = open_store(url)
         ingest_paths(store, [CORPUS])
         store.engine.dispose()

@@ -359,7 +359,7 @@ def _after_qualifier(s: str, i: int) -> int:
 
 
 def _name_may_start(segment: str, i: int) -> bool:
-    """A name inside a post phrase starts after a post ("行政长官贺一诚和…") or at its start, not
+    """A name inside a post phrase starts after a post ("行政长官周明远和…") or at its start, not
     inside an organ's name ("澳门经济及科技发展局": no 门经济)."""
     return i == 0 or segment[i - 1] in BOUNDARY_CHARS or _ends_with_head(segment[:i])
 
@@ -389,7 +389,7 @@ def _post_of_segment(segment: str) -> tuple[str, int] | None:
     seg_start = 0
     if not _ends_with_head(_PAREN.sub("", segment) if segment.endswith(("）", ")")) else segment):
         return None
-    # Where 和/与/及 follows a name ("行政长官贺一诚和广东省省长王伟中"), the post starts after it.
+    # Where 和/与/及 follows a name ("行政长官周明远和广东省省长李晓林"), the post starts after it.
     for k in reversed([m.start() for m in _CONJUNCTION.finditer(segment, 1)]):  # (last first)
         if any(
             (hit := name_at(segment, k - n)) and hit[1] == k and _name_may_start(segment, hit[0])
@@ -424,7 +424,7 @@ _PostMemo = dict[int, "tuple[str, int] | None"]  # _post_before of one text, by 
 
 
 def _post_chain(s: str, name_start: int, memo: _PostMemo | None = None) -> list[tuple[str, int, int]]:
-    """All posts written before a name, split at 、: "省委副书记、深圳市委书记王伟中". An element
+    """All posts written before a name, split at 、: "省委副书记、深圳市委书记李晓林". An element
     before 、 counts only if it ends in a post head itself (else it is a list of people).
     ``memo`` keeps ``_post_before`` answers for ``s`` (the rules probe the same positions)."""
     out = _chain_back(s, name_start, memo)
@@ -650,7 +650,7 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
             continue
         if _CLAUSE_VERBS.match(s, hit[1]) and s[hit[0]] not in _PREPOSITIONS:
             add(hit[0], hit[1], [])
-        # 5. Name then title: "王伟中书记来到…", "习近平总书记亲临…".
+        # 5. Name then title: "李晓林书记来到…", "周明远主任亲临…".
         t = _TITLE_AFTER.match(s, hit[1])
         if t and _is_boundary(s, t.end()):
             add(hit[0], hit[1], [(t.group(), t.start(), t.end())])

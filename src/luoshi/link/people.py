@@ -1051,7 +1051,7 @@ def extend(
 
 
 def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
-    """The posts of a sighting, read; a bare head ("书记" in "王伟中书记") is dropped where the
+    """The posts of a sighting, read; a bare head ("书记" in "李晓林书记") is dropped where the
     same document shows a fuller post with that head ("深圳市委书记")."""
     read = [(shown, reader.read(shown.written, dict(shown.context) or s.home)) for shown in s.shown]
     return [

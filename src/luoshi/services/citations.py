@@ -22,14 +22,14 @@ from sqlalchemy import Connection, and_, func, or_, select
 from luoshi.extract import find_outcomes
 from luoshi.link.citations import Resolver, title_key
 from luoshi.model import Outcome, Span
-from luoshi.store import Store, cited, stories
+from luoshi.store import Store, cited, stories, version
 from luoshi.store.cache import VersionedCache
 from luoshi.store.registry import audit
 from luoshi.store.schema import (
-    AuditRow,
     CitedAliasRow,
     CitedMentionRow,
     CitedTitleRow,
+    DataVersionRow,
     DocumentRow,
     FactBackfillRow,
     OutcomeRow,
@@ -150,18 +150,14 @@ _INDEXES: VersionedCache[CitedIndex] = VersionedCache(8)
 REBUILT = ("citations", "rebuild")  # the audit entry of ``rebuild``: (entity, action)
 
 
-def _version(store: Store) -> tuple[int, int, int]:
-    """(the newest document, the documents still to be indexed, the last ``rebuild``)."""
-    newest = select(func.max(DocumentRow.id)).scalar_subquery()
+def _version(store: Store) -> tuple[int, int]:
+    """(the version of the documents — moved by new documents and by ``rebuild``, which gives
+    the titles new ids —, the documents still to be indexed)."""
+    documents = select(DataVersionRow.value).where(DataVersionRow.id == version.DOCUMENTS).scalar_subquery()
     below = select(FactBackfillRow.below).where(FactBackfillRow.name == cited.BACKFILL).scalar_subquery()
-    rebuilt = (
-        select(func.max(AuditRow.id))  # by the index of entity ids: the entries of no one entity
-        .where(AuditRow.entity_id.is_(None), AuditRow.entity == REBUILT[0], AuditRow.action == REBUILT[1])
-        .scalar_subquery()
-    )
     with store.engine.connect() as conn:  # one statement (as cited.backfill_below reads the marker)
-        row = conn.execute(select(newest, below, rebuilt)).one()
-        return row[0] or 0, int(row[1] or 0), row[2] or 0
+        row = conn.execute(select(documents, below)).one()
+        return int(row[0] or 0), int(row[1] or 0)
 
 
 def _resolver(conn: Connection) -> Resolver:
@@ -244,15 +240,15 @@ def cited_index(store: Store) -> CitedIndex:
     return _versioned_index(store)[0]
 
 
-def _versioned_index(store: Store) -> tuple[CitedIndex, tuple[int, int, int]]:
+def _versioned_index(store: Store) -> tuple[CitedIndex, tuple[int, int]]:
     catch_up(store)
     version = _version(store)
     return _INDEXES.get(str(store.engine.url), version, lambda: _build_index(store)), version
 
 
-def index_version(store: Store) -> tuple[int, int, int]:
-    """The version of the index (``cited_index``'s): the newest document, the documents still to
-    be indexed and the last rebuild. What is shown from the index is kept by it."""
+def index_version(store: Store) -> tuple[int, int]:
+    """The version of the index (``cited_index``'s): of the documents (new ones, a rebuild) and
+    the documents still to be indexed. What is shown from the index is kept by it."""
     return _version(store)
 
 

@@ -3,7 +3,7 @@
 What other parts may use is ``__all__``: the names below, loaded when first asked for (a
 command that never opens a store loads no SQLAlchemy), and the public submodules — ``schema``
 (the tables), ``errors``, ``cache``, ``listing`` (browsing), ``fts`` (the index's words),
-``writers``, ``registry`` (units and their aliases), ``rows`` (a document's rows, built where it
+``writers``, ``version`` (the data's versions), ``registry`` (units and their aliases), ``rows`` (a document's rows, built where it
 was extracted), and the tables and queries of the
 linked features: ``stories``, ``cited``, ``people``, ``follow``. The rest (``db``, ``engine``,
 ``documents``, ``search``, ``queries``, ``migrate``, ``units``) is the store's own."""
@@ -46,6 +46,7 @@ _MODULES = (
     "rows",
     "schema",
     "stories",
+    "version",
     "writers",
 )
 
@@ -72,6 +73,7 @@ __all__ = [
     "schema",
     "stories",
     "unit_key",
+    "version",
     "writers",
 ]
 

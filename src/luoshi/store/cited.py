@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from luoshi.link.citations import bare_key, document_citations, work_key
 from luoshi.model import Document, Facts, Outcome
+from luoshi.store import version
 from luoshi.store.schema import (
     CitedAliasRow,
     CitedMentionRow,
@@ -208,3 +209,4 @@ def clear(conn: Connection) -> None:
         conn.execute(delete(table))
     newest = conn.scalar(select(func.max(DocumentRow.id)))
     set_backfill_below(conn, newest + 1 if newest is not None else 0)
+    version.mark(conn, version.DOCUMENTS)  # the titles get new ids

@@ -29,7 +29,7 @@ from luoshi.store.schema import (
     WrittenBatchRow,
     utcnow,
 )
-from luoshi.store.writers import retrying, write_transaction
+from luoshi.store.writers import after_commit, retrying, transaction_state, write_transaction
 
 T = TypeVar("T")
 LINK_LOCK = 0x6C756F7368692D6C  # PostgreSQL advisory lock held by a transaction linking reprints
@@ -320,18 +320,26 @@ class DocumentWriter:
                 conn, [(i, item.cited) for i, item in zip(ids, fresh, strict=True) if item.cited is not None]
             )
         if fresh:
-            version.bump(conn)  # last: its row stays locked to the commit
+            version.mark(conn, version.DATA, version.DOCUMENTS)
         return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
-        """Ids of the persons named, creating the missing ones (ids cached for the process)."""
-        missing = sorted(names - self._person_ids.keys())
+        """Ids of the persons named, creating the missing ones. Ids read or made in a transaction
+        are kept for the process (shared by its threads) only once it has committed: another
+        thread's transaction must not write a person's id that a rollback then takes away."""
+        shared = self._person_ids
+        state = transaction_state(conn)
+        mine: dict[str, int] | None = state.get("person_ids")
+        if mine is None:
+            mine = state["person_ids"] = {}
+            after_commit(conn, lambda: self._person_ids.update(mine))
+        missing = sorted(name for name in names if name not in shared and name not in mine)
         if missing:
             for name, pid in conn.execute(
                 select(PersonRow.name, PersonRow.id).where(PersonRow.name.in_(missing))
             ):
-                self._person_ids[name] = int(pid)
-            new = [name for name in missing if name not in self._person_ids]
+                mine[name] = int(pid)
+            new = [name for name in missing if name not in mine]
             if new and not self.is_sqlite:  # concurrent writers may add the same person
                 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -340,18 +348,18 @@ class DocumentWriter:
                 for name, pid in conn.execute(
                     select(PersonRow.name, PersonRow.id).where(PersonRow.name.in_(new))
                 ):
-                    self._person_ids[name] = int(pid)
+                    mine[name] = int(pid)
             elif new:
                 result = conn.execute(
                     insert(PersonRow).returning(PersonRow.id, sort_by_parameter_order=True),
                     [{"name": name} for name in new],
                 )
-                self._person_ids.update(zip(new, map(int, result.scalars()), strict=True))
-        return self._person_ids
+                mine.update(zip(new, map(int, result.scalars()), strict=True))
+        return {name: shared[name] if name in shared else mine[name] for name in names}
 
     def forget_cache(self) -> None:
-        """Drop ids cached from a transaction that was rolled back."""
-        self._person_ids.clear()
+        """Drop the ids kept (after a failed batch, as a precaution)."""
+        self._person_ids = {}  # a new dict: another thread may be reading the old one
 
     def add_rejection(self, conn: Connection, key: str, reason: str) -> None:
         conn.execute(insert(RejectionRow).values(key=key, reason=reason))

@@ -715,7 +715,7 @@ def add_decision(
             },
         )
     )
-    version.bump(conn)
+    version.mark(conn)
     return decision_id
 
 

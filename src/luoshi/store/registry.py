@@ -35,7 +35,7 @@ def audit(
             "after": after,
         },
     )
-    version.bump(conn)
+    version.mark(conn)
 
 
 def unit_id(

@@ -1,43 +1,64 @@
-"""The data's version: one counter, moved by every write that changes what a reader is shown
-(documents added, an audit entry — every change of the ledger, the accounts' units and the
-people's decisions is audited). Answers kept per version (``luoshi.store.cache``) are then
-never served after such a change has committed, in this process or any other.
+"""The data's versions: counters moved by every committed write that changes what a reader is
+shown. Answers kept per version (``luoshi.store.cache``) are then never served after such a
+change has committed, in this process or any other.
 
-Why a counter and not the newest ids: on PostgreSQL a writer may take id 100, another 101 and
-commit first; a reader then keys its answer by 101 and keeps it after 100 arrives. The counter's
-row is updated last in the writer's transaction and stays locked to its commit, so the values
-follow the order of the commits, and a reader sees a new value exactly when the change is
-visible."""
+- ``DATA``: documents added, and every audit entry (every change of the ledger, the accounts'
+  units and the people's decisions is audited).
+- ``DOCUMENTS``: documents added and the cited-document index forgotten (``cited.clear``): what
+  the index of cited titles is built from, which ledger changes do not touch.
+
+Why counters and not the newest ids: on PostgreSQL a writer may take id 100, another 101 and
+commit first; a reader then keys its answer by 101 and keeps it after 100 arrives. A write marks
+the counters it moves (``mark``); the transaction moves them as its last statements before it
+commits (``luoshi.store.writers.write_transaction`` calls ``settle``), so each counter's row is
+locked only from there to the commit: the values follow the order of the commits, a reader sees
+a new value exactly when the change is visible, and no transaction waits for a counter while
+holding other rows another one needs (no deadlock)."""
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
-
-from sqlalchemy import Connection, Engine, inspect, select, update
+from sqlalchemy import Connection, inspect, select, update
 
 from luoshi.store.schema import DataVersionRow
 
-_ROW = 1
-_COUNTS: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()  # engines whose store has the row
+DATA = 1
+DOCUMENTS = 2
+_PENDING = "luoshi.versions_to_move"  # key in the connection's info: the counters marked
+_COUNTED: set[str] = set()  # databases (URLs) known to have the counters
 
 
-def bump(conn: Connection) -> None:
-    """Move the version, in the transaction that makes the change (call it after the change's
-    own statements: from here to the commit, other writers' ``bump`` waits). A store at a
-    revision before 0019 (only while it is being migrated) has no counter to move."""
-    if not _COUNTS.get(conn.engine):
-        if not installed(conn):
-            return
-        _COUNTS[conn.engine] = True
-    conn.execute(
-        update(DataVersionRow).where(DataVersionRow.id == _ROW).values(value=DataVersionRow.value + 1)
-    )
+def mark(conn: Connection, *counters: int) -> None:
+    """Have the transaction move ``counters`` (default: ``DATA``) when it commits."""
+    conn.info.setdefault(_PENDING, set()).update(counters or (DATA,))
+
+
+def settle(conn: Connection) -> None:
+    """Move the counters marked in this transaction (its last statements, in one order)."""
+    counters = conn.info.pop(_PENDING, None)
+    if not counters or not installed(conn):
+        return
+    for counter in sorted(counters):
+        conn.execute(
+            update(DataVersionRow).where(DataVersionRow.id == counter).values(value=DataVersionRow.value + 1)
+        )
+
+
+def forget(conn: Connection) -> None:
+    """Drop the marks of a transaction that was rolled back."""
+    conn.info.pop(_PENDING, None)
 
 
 def installed(conn: Connection) -> bool:
-    """Whether the store has the counter (a store at a revision before 0019 has not)."""
-    return inspect(conn).has_table(DataVersionRow.__tablename__)
+    """Whether the store has the counters (a store at a revision before 0019, while it is being
+    migrated, has not). Known once per database."""
+    url = str(conn.engine.url)
+    if url in _COUNTED:
+        return True
+    if not inspect(conn).has_table(DataVersionRow.__tablename__):
+        return False
+    _COUNTED.add(url)
+    return True
 
 
-def read(conn: Connection) -> int:
-    return int(conn.scalar(select(DataVersionRow.value).where(DataVersionRow.id == _ROW)) or 0)
+def read(conn: Connection, counter: int = DATA) -> int:
+    return int(conn.scalar(select(DataVersionRow.value).where(DataVersionRow.id == counter)) or 0)

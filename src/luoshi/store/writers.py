@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from luoshi.store import version
 from luoshi.store.errors import StoreBusy
 
 BUSY_TIMEOUT_MS = 5_000  # SQLite's own wait for the lock, per attempt
@@ -104,21 +105,61 @@ def retrying(
     raise AssertionError("unreachable")
 
 
+_STATE = "luoshi.transaction"  # key in a connection's info: (its transaction, what it keeps)
+
+
+def transaction_state(conn: Connection) -> dict[str, Any]:
+    """What the code writing in the current transaction of ``conn`` keeps until it ends (new
+    for each transaction, whoever began it)."""
+    transaction = conn.get_transaction()
+    kept = conn.info.get(_STATE)
+    if kept is None or kept[0] is not transaction:
+        kept = conn.info[_STATE] = (transaction, {})
+    state: dict[str, Any] = kept[1]
+    return state
+
+
+def after_commit(conn: Connection, action: Callable[[], None]) -> None:
+    """Do ``action`` once the transaction of ``conn`` has committed through
+    ``write_transaction`` (never if it rolls back): for what a process may keep only of committed
+    rows, such as the ids of new rows."""
+    transaction_state(conn).setdefault("after_commit", []).append(action)
+
+
 @contextmanager
 def write_transaction(engine: Engine, attempts: int | None = None) -> Iterator[Connection]:
     """A write transaction, committed when the block ends (rolled back on an exception). On
-    SQLite it holds the write lock from its first statement; waiting for it is bounded."""
+    SQLite it holds the write lock from its first statement; waiting for it is bounded. Its
+    last statements move the data versions its writes marked (``luoshi.store.version``)."""
+    conn = _begin(engine, attempts or WRITE_ATTEMPTS)
+    with conn:
+        transaction = conn.get_transaction()
+        assert transaction is not None
+        try:
+            with transaction:  # commits when the block ends, rolls back on an exception
+                yield conn
+                version.settle(conn)
+        except BaseException:
+            version.forget(conn)
+            raise
+        finally:
+            state = conn.info.pop(_STATE, (None, {}))[1]
+    for action in state.get("after_commit", ()):
+        action()
+
+
+def _begin(engine: Engine, attempts: int) -> Connection:
+    """A connection in a new write transaction."""
     if engine.dialect.name != "sqlite":
-        with engine.begin() as conn:
-            yield conn
-        return
+        conn = engine.connect()
+        conn.begin()
+        return conn
     writer = engine.execution_options(**{_WRITE: True})
-    attempts = attempts or WRITE_ATTEMPTS
     for attempt in range(attempts):
         conn = writer.connect()
         try:
             conn.begin()
-            break
+            return conn
         except OperationalError as e:
             conn.close()  # a Connection whose begin failed is not reused; the next attempt takes a new one
             if not is_busy(e) or attempt == attempts - 1:
@@ -127,8 +168,4 @@ def write_transaction(engine: Engine, attempts: int | None = None) -> Iterator[C
                 raise
             pause = min(_MAX_PAUSE, _PAUSE * 2**attempt)
             time.sleep(pause * random.uniform(0.5, 1.5))
-    with conn:
-        transaction = conn.get_transaction()
-        assert transaction is not None
-        with transaction:  # commits when the block ends, rolls back on an exception
-            yield conn
+    raise AssertionError("unreachable")

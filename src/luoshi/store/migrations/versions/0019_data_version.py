@@ -1,4 +1,4 @@
-"""The data's version as one counter row (``luoshi.store.version``), moved in the transaction of
+"""The data's versions as counter rows (``luoshi.store.version``), moved in the transaction of
 each change: the newest document and audit ids, used before, do not follow the order in which
 concurrent PostgreSQL writers commit.
 
@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column("value", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.bulk_insert(table, [{"id": 1, "value": 1}])
+    op.bulk_insert(table, [{"id": 1, "value": 1}, {"id": 2, "value": 1}])  # DATA, DOCUMENTS
 
 
 def downgrade() -> None:
