@@ -115,38 +115,6 @@ def people_of(location: str) -> list[tuple[Any, ...]]:
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_sightings_built_where_documents_were_extracted_cluster_as_read_back(backend, tmp_path):
-    """``store.people.document_sightings`` (what a Dask worker can build from a document's facts)
-    handed to ``refresh(ready=…)`` gives the people tables that reading the facts back gives."""
-    folders = halves(tmp_path)
-    found = {}
-    for way in ("read", "ready"):
-        (tmp_path / way).mkdir()
-        with database(backend, tmp_path / way) as location:
-            store = open_store(location)
-            for folder in folders:
-                ingest_paths(store, [folder])
-                ready = None
-                if way == "ready":
-                    with store.engine.connect() as conn:
-                        rows = conn.execute(
-                            text(
-                                "SELECT id, coalesce(event_date, published), facts FROM documents "
-                                "WHERE id IN (SELECT document_id FROM people_pending)"
-                            )
-                        ).all()
-                    ready = {
-                        int(i): tables.document_sightings(day, json.loads(f) if isinstance(f, str) else f)
-                        for i, day, f in rows
-                    }
-                    assert ready and all(s.document_id == 0 for found in ready.values() for s in found)
-                people.refresh(store, ready=ready)
-            found[way] = dump(location)
-    assert found["ready"] == found["read"]
-    assert len(found["read"]["people"]) > 20
-
-
 def test_people_clustered_in_batches_in_any_order_are_those_of_one_refresh(tmp_path):
     """The gold set's documents stored and refreshed in three batches (new mentions added to the
     stored persons, ``link.people.extend``), in two orders, give the persons, careers and labels

@@ -10,8 +10,8 @@ store filled by any path (the pipeline, the API, a test) answers with its people
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -152,30 +152,23 @@ def refresh(
     names_at_once: int = NAMES,
     incremental: bool = True,
     keep: int = KEPT,
-    ready: Mapping[int, Sequence[Sighting]] | None = None,
 ) -> RefreshReport:
     """Read the queued documents into sightings, then bring the persons of the names whose
     sightings are new or changed up to date (``update_names``), a transaction per batch (a run killed half-way is taken up by the next:
     what waits stays marked). Without ``wait``, returns at once when another process is at it;
     without ``incremental``, every name is clustered whole (as before new sightings were added
     to persons: the benchmark's baseline). Up to ``keep`` of the sightings read are kept in
-    memory for the clustering, which reads back only their persons. ``ready``: the sightings of
-    queued documents by their id, as ``store.people.document_sightings`` built them where the
-    documents were extracted (a Dask worker): their facts are not read back (the others' are)."""
+    memory for the clustering, which reads back only their persons."""
     report = RefreshReport()
     began, cpu = time.perf_counter(), time.process_time()
 
     def read(conn: Connection) -> tuple[int, list[Sighting]] | None:
         if not tables.lock(conn, wait):
             return None
-        taken = tables.take_pending(conn, batch, ready or ())
+        taken = tables.take_pending(conn, batch)
         found: list[Sighting] = []
         for doc_id, day, facts, text in taken:
-            given = ready.get(doc_id) if ready else None
-            if given is None:
-                found.extend(_sightings(doc_id, day, facts, text))
-            else:  # (copies: this run gives them their ids)
-                found.extend(replace(s, document_id=doc_id, ref=0) for s in given)
+            found.extend(_sightings(doc_id, day, facts, text))
         tables.replace_sightings(conn, [t[0] for t in taken], found)  # (gives each its id)
         return len(taken), found
 

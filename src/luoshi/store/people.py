@@ -47,7 +47,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from luoshi.link.people import Career, Decisions, PostReader, Sighting, sightings_from_facts
+from luoshi.link.people import Career, Decisions, PostReader, Sighting
 from luoshi.store import version
 from luoshi.store.orm import Base
 from luoshi.store.schema import AuditRow, DocumentRow, utcnow
@@ -201,43 +201,20 @@ def post_reader() -> PostReader:
     return PostReader(post_heads())
 
 
-def document_sightings(day: str | None, facts: Mapping[str, Any]) -> list[Sighting]:
-    """The sightings of one document from its facts as stored (``Facts.to_json()``) and its day
-    (the event's date, else the publication's: what the store's ``coalesce(event_date,
-    published)`` gives), with document id 0 and no stored id: a pure function of that document,
-    so that it can run where the document was extracted (a Dask worker). The people refresh
-    takes them by the document's id once stored (``services.people.refresh(ready=…)``) instead
-    of reading the facts back and building them there; they are the same sightings."""
-    return sightings_from_facts(post_reader(), 0, day, facts)
-
-
-def take_pending(
-    conn: Connection, limit: int, ready: Iterable[int] = ()
-) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
+def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
     """Up to ``limit`` queued documents (id, day, the parts of their stored facts that sightings
     are read from, text), removed from the queue. The text is read only for facts stored before
-    changes of post were (no ``appointments``): it is ``""`` for the others. The facts of the
-    documents in ``ready`` (their sightings are known) are not read: None."""
+    changes of post were (no ``appointments``): it is ``""`` for the others."""
     ids = list(
         conn.scalars(select(PeoplePendingRow.document_id).order_by(PeoplePendingRow.document_id).limit(limit))
     )
     if not ids:
         return []
-    known = set(ready)
     day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
     parts = [DocumentRow.facts[path if len(path) > 1 else path[0]] for path in SIGHTING_FACTS]
-    unknown = [i for i in ids if i not in known]
-    rows: list[tuple[Any, ...]] = []
-    if unknown:
-        rows += [
-            tuple(r)
-            for r in conn.execute(select(DocumentRow.id, day, *parts).where(DocumentRow.id.in_(unknown)))
-        ]
-    if len(unknown) < len(ids):
-        given = conn.execute(
-            select(DocumentRow.id, day).where(DocumentRow.id.in_([i for i in ids if i in known]))
-        )
-        rows += [(i, d, *([None] * len(parts))) for i, d in given]
+    rows = [
+        tuple(r) for r in conn.execute(select(DocumentRow.id, day, *parts).where(DocumentRow.id.in_(ids)))
+    ]
     out: list[tuple[int, str | None, dict[str, Any] | None, str]] = []
     for i, d, *found in sorted(rows, key=lambda r: int(r[0])):
         facts: dict[str, Any] | None = None
