@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,15 @@ from luoshi.ingest import document_from_text
 from luoshi.ledger.excel import import_sheet
 from luoshi.ledger.service import Ledger
 from luoshi.store import open_store
+
+
+@pytest.fixture(scope="module")
+def evidence_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Evidence files of the module's tests kept in a folder of their own (``LUOSHI_FILES``)."""
+    with pytest.MonkeyPatch.context() as mp:
+        folder = tmp_path_factory.mktemp("evidence")
+        mp.setenv("LUOSHI_FILES", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="module")

@@ -20,12 +20,7 @@ from luoshi.web import create_app
 FILE = "验收材料-保密.pdf"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def evidence_folder(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        folder = tmp_path_factory.mktemp("evidence")
-        mp.setenv("LUOSHI_FILES", str(folder))
-        yield folder
+pytestmark = pytest.mark.usefixtures("evidence_folder")  # (tests/web/conftest.py)
 
 
 @pytest.fixture(scope="module")

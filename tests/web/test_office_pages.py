@@ -20,12 +20,7 @@ from luoshi.messages import message
 HTML = {"accept": "text/html"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def evidence_folder(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        folder = tmp_path_factory.mktemp("evidence")
-        mp.setenv("LUOSHI_FILES", str(folder))
-        yield folder
+pytestmark = pytest.mark.usefixtures("evidence_folder")  # (tests/web/conftest.py)
 
 
 def _form(client, url, data, files=None, csrf=""):
