@@ -249,7 +249,7 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
         except Exception as e:  # find the culprit one document at a time
             if is_conflict(e):
                 raise
-            store.forget_cache()
+            store.forget_cache(conn)
             for one in batch.items:
                 try:
                     with conn.begin_nested():
@@ -257,7 +257,7 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
                 except Exception as e:
                     if is_conflict(e):
                         raise
-                    store.forget_cache()
+                    store.forget_cache(conn)
                     error = f"{type(e).__name__}: {e}"
                     reject(one.key, message("store_failed", error=error))
         if mark is not None:

@@ -120,3 +120,20 @@ def test_a_person_made_in_a_rolled_back_transaction_is_not_used_by_the_next(db: 
     assert query(db, "SELECT count(*) FROM mentions") != [(0,)]
     dangling = "SELECT count(*) FROM mentions m LEFT JOIN persons p ON p.id = m.person_id WHERE p.id IS NULL"
     assert query(db, dangling) == [(0,)]
+
+
+def test_a_person_made_in_a_rolled_back_savepoint_is_not_used_later_in_the_transaction(db: str) -> None:
+    """The ingest's fallback writes a failed batch again one document at a time, each in a
+    savepoint of the same transaction: a person made in a savepoint that rolled back is gone."""
+    store = open_store(db)
+    text_ = "3月1日，市委书记周明远主持召开专题会议，研究营商环境改革。"
+    with store.transaction() as conn:
+        with pytest.raises(_Undo), conn.begin_nested():
+            store.add_documents(conn, [_extracted(text_, "a")])
+            raise _Undo
+        store.forget_cache(conn)
+        with conn.begin_nested():
+            store.add_documents(conn, [_extracted(text_ + "会议强调，要抓好落实。", "b")])
+    assert query(db, "SELECT count(*) FROM mentions") != [(0,)]
+    dangling = "SELECT count(*) FROM mentions m LEFT JOIN persons p ON p.id = m.person_id WHERE p.id IS NULL"
+    assert query(db, dangling) == [(0,)]

@@ -357,9 +357,12 @@ class DocumentWriter:
                 mine.update(zip(new, map(int, result.scalars()), strict=True))
         return {name: shared[name] if name in shared else mine[name] for name in names}
 
-    def forget_cache(self) -> None:
-        """Drop the ids kept (after a failed batch, as a precaution)."""
+    def forget_cache(self, conn: Connection | None = None) -> None:
+        """Drop the ids kept (after a failed batch, as a precaution); with ``conn``, also those
+        read or made in its transaction (after a savepoint rolled back, which took them away)."""
         self._person_ids = {}  # a new dict: another thread may be reading the old one
+        if conn is not None:
+            transaction_state(conn).get("person_ids", {}).clear()  # (in place: kept for the commit)
 
     def add_rejection(self, conn: Connection, key: str, reason: str) -> None:
         conn.execute(insert(RejectionRow).values(key=key, reason=reason))

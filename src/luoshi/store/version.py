@@ -17,14 +17,18 @@ holding other rows another one needs (no deadlock)."""
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from sqlalchemy import Connection, inspect, select, update
+from sqlalchemy.pool import Pool
 
 from luoshi.store.schema import DataVersionRow
 
 DATA = 1
 DOCUMENTS = 2
 _PENDING = "luoshi.versions_to_move"  # key in the connection's info: the counters marked
-_COUNTED: set[str] = set()  # databases (URLs) known to have the counters
+_COUNTED: WeakKeyDictionary[Pool, bool] = WeakKeyDictionary()  # stores known to have the counters
+# (by their connection pool, which an engine's copies with other options share)
 
 
 def mark(conn: Connection, *counters: int) -> None:
@@ -51,12 +55,12 @@ def forget(conn: Connection) -> None:
 def installed(conn: Connection) -> bool:
     """Whether the store has the counters (a store at a revision before 0019, while it is being
     migrated, has not). Known once per database."""
-    url = str(conn.engine.url)
-    if url in _COUNTED:
+    pool = conn.engine.pool
+    if _COUNTED.get(pool):
         return True
     if not inspect(conn).has_table(DataVersionRow.__tablename__):
         return False
-    _COUNTED.add(url)
+    _COUNTED[pool] = True
     return True
 
 
