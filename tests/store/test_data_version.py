@@ -137,3 +137,12 @@ def test_a_person_made_in_a_rolled_back_savepoint_is_not_used_later_in_the_trans
     assert query(db, "SELECT count(*) FROM mentions") != [(0,)]
     dangling = "SELECT count(*) FROM mentions m LEFT JOIN persons p ON p.id = m.person_id WHERE p.id IS NULL"
     assert query(db, dangling) == [(0,)]
+
+
+def test_a_counter_missing_its_row_gets_one_at_the_first_change(db: str) -> None:
+    store = open_store(db)
+    with store.transaction() as conn:
+        conn.execute(text("DELETE FROM data_version WHERE id = 2"))
+    with store.transaction() as conn:
+        store.add_documents(conn, [_document("前海管理局召开专题会议，研究口岸通关。", "c")])
+    assert query(db, "SELECT id FROM data_version ORDER BY id") == [(1,), (2,)]

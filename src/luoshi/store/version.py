@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, inspect, select, update
+from sqlalchemy import Connection, insert, inspect, select, update
 from sqlalchemy.pool import Pool
 
 from luoshi.store.schema import DataVersionRow
@@ -42,9 +42,11 @@ def settle(conn: Connection) -> None:
     if not counters or not installed(conn):
         return
     for counter in sorted(counters):
-        conn.execute(
+        moved = conn.execute(
             update(DataVersionRow).where(DataVersionRow.id == counter).values(value=DataVersionRow.value + 1)
         )
+        if moved.rowcount == 0:  # a store migrated before the counter had its row
+            conn.execute(insert(DataVersionRow).values(id=counter, value=2))
 
 
 def forget(conn: Connection) -> None:
