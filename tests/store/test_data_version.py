@@ -17,7 +17,7 @@ from luoshi.store import open_store
 from luoshi.store.registry import audit
 
 
-def _document(text: str, name: str):  # type: ignore[no-untyped-def]
+def _document(text: str, name: str):
     return (document_from_text(text, name), None)
 
 
@@ -97,7 +97,7 @@ def test_two_writers_locking_a_row_and_auditing_in_either_order_do_not_deadlock(
     assert query(db, "SELECT v FROM probe_row") == [(1,)]
 
 
-def _extracted(text: str, name: str):  # type: ignore[no-untyped-def]
+def _extracted(text: str, name: str):
     doc = document_from_text(text, name)
     return (doc, extract(doc))
 
