@@ -4,9 +4,12 @@ import json
 
 import pytest
 from reprint_set import build
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from luoshi.cli.main import app
+from luoshi.store import open_store
+from luoshi.store.schema import AuditRow
 
 runner = CliRunner()
 
@@ -58,7 +61,16 @@ def test_duplicates_lists_stories_with_their_documents(store_with_reprints, monk
     assert "共3组转载" in text and "原文" in text
     monkeypatch.setenv("LUOSHI_LANG", "en")
     assert "3 stories with reprints" in runner.invoke(app, ["duplicates", "--db", db]).output
+    store = open_store(db)
+    before = store.data_version()
     rebuilt = runner.invoke(app, ["duplicates", "--db", db, "--json", "--rebuild"])
     assert "documents linked again" in rebuilt.stderr
     again = json.loads(rebuilt.stdout)
     assert again == listed
+    # audited: the data's version moves, so that no page kept with the old stories is served
+    assert store.data_version() != before
+    with store.engine.connect() as conn:
+        entry = conn.execute(
+            select(AuditRow.entity, AuditRow.action, AuditRow.after).order_by(AuditRow.id.desc()).limit(1)
+        ).one()
+    assert tuple(entry) == ("reprints", "rebuild", {"documents": len(build(stories=3, singles=2, seed=77))})

@@ -308,7 +308,7 @@ def duplicates(
     store = open_db(db, create=False)
     if rebuild:
         with store.transaction() as conn:
-            err.print(message("reprints.rebuilt", n=stories.rebuild(conn)))
+            err.print(message("reprints.rebuilt", n=stories.rebuild_audited(conn)))
     with store.engine.connect() as conn:
         total, listed = stories.list_stories(conn, limit=limit)
     if as_json:

@@ -744,6 +744,20 @@ def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
         last = rows[-1].id
 
 
+REBUILT = ("reprints", "rebuild")  # the audit entry of ``rebuild_audited``: (entity, action)
+
+
+def rebuild_audited(conn: Connection, actor: str = "system") -> int:
+    """``rebuild``, recorded in the audit log in the same transaction (``luoshi duplicates
+    --rebuild``): the entry changes ``Store.data_version``, so that no page kept from before
+    (a document's reprints, whose stories may now be others) is served after."""
+    from luoshi.store.registry import audit  # (registry writes documents' units: imports this module)
+
+    done = rebuild(conn)
+    audit(conn, actor, REBUILT[0], None, REBUILT[1], after={"documents": done})
+    return done
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 
