@@ -121,6 +121,24 @@ def remove_glosses(t: TrackedText) -> TrackedText:
     return t
 
 
+# What a line of furniture starts with (each alternative of _FURNITURE_LINE that does not start
+# with ".*"), and what the others cannot match without: a line with neither is not tried.
+_FURNITURE_FIRST = frozenset("当您當所今首【字分打关關收返听聽上下i头頭导導-•·|热熱置微客登注註阅閱浏瀏")
+_FURNITURE_NEEDS = (">", "›", "»", "&", "扫", "掃", ".")
+
+
+def _may_be_furniture(line: str) -> bool:
+    """False only where ``_FURNITURE_LINE.fullmatch(line)`` cannot match."""
+    return line[0] in _FURNITURE_FIRST or line[0].isspace() or any(c in line for c in _FURNITURE_NEEDS)
+
+
 def remove_furniture(t: TrackedText) -> TrackedText:
-    furniture = [m.span() for m in _SHORT_LINE.finditer(t.text) if _FURNITURE_LINE.fullmatch(m.group())]
+    # The lines of 1 to FURNITURE_MAX characters, as _SHORT_LINE finds them, from a split (the
+    # regex engine tried its "^" at every position of the text).
+    furniture: list[tuple[int, int]] = []
+    at = 0
+    for line in t.text.split("\n"):
+        if 0 < len(line) <= FURNITURE_MAX and _may_be_furniture(line) and _FURNITURE_LINE.fullmatch(line):
+            furniture.append((at, at + len(line)))
+        at += len(line) + 1
     return _drop_extra_breaks(t.delete_spans(furniture)).strip()
