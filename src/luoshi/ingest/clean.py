@@ -127,9 +127,10 @@ _FURNITURE_FIRST = frozenset("当您當所今首【字分打关關收返听聽�
 _FURNITURE_NEEDS = (">", "›", "»", "&", "扫", "掃", ".")
 
 
-def _may_be_furniture(line: str) -> bool:
-    """False only where ``_FURNITURE_LINE.fullmatch(line)`` cannot match."""
-    return line[0] in _FURNITURE_FIRST or line[0].isspace() or any(c in line for c in _FURNITURE_NEEDS)
+def _may_be_furniture(line: str, needs: tuple[str, ...] = _FURNITURE_NEEDS) -> bool:
+    """False only where ``_FURNITURE_LINE.fullmatch(line)`` cannot match. ``needs``: those of
+    _FURNITURE_NEEDS that the whole text holds (a line holds no others)."""
+    return line[0] in _FURNITURE_FIRST or line[0].isspace() or any(c in line for c in needs)
 
 
 def remove_furniture(t: TrackedText) -> TrackedText:
@@ -137,8 +138,13 @@ def remove_furniture(t: TrackedText) -> TrackedText:
     # regex engine tried its "^" at every position of the text).
     furniture: list[tuple[int, int]] = []
     at = 0
+    needs = tuple(c for c in _FURNITURE_NEEDS if c in t.text)
     for line in t.text.split("\n"):
-        if 0 < len(line) <= FURNITURE_MAX and _may_be_furniture(line) and _FURNITURE_LINE.fullmatch(line):
+        if (
+            0 < len(line) <= FURNITURE_MAX
+            and _may_be_furniture(line, needs)
+            and _FURNITURE_LINE.fullmatch(line)
+        ):
             furniture.append((at, at + len(line)))
         at += len(line) + 1
     return _drop_extra_breaks(t.delete_spans(furniture)).strip()
