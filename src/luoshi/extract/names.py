@@ -367,6 +367,8 @@ _QUALIFIER = re.compile(r"[（(][^（）()，,。；;\n]{1,8}[）)]")
 
 def _after_qualifier(s: str, i: int) -> int:
     """Where a name may start after a post ending at ``i``: past a short parenthesised qualifier."""
+    if i >= len(s) or s[i] not in "（(":  # (what _QUALIFIER starts with: most posts have none)
+        return i
     m = _QUALIFIER.match(s, i)
     return m.end() if m else i
 
@@ -519,11 +521,16 @@ _TO_LAST_SENTENCE_STOP = re.compile(f".*[{re.escape(_SENTENCE_STOPS)}]", re.DOTA
 def _clause_around(s: str, start: int, end: int) -> tuple[str, str]:
     """The clause's text before ``start`` (at most 60 characters) and after ``end`` (at most 80),
     up to the nearest clause stop."""
+    a, b = _clause_bounds(s, start, end)
+    return s[a:start], s[end:b]
+
+
+def _clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:
+    """Where the two parts of ``_clause_around`` start and end: ``s[a:start], s[end:b]``."""
     floor = max(0, start - 60)
     last = _TO_LAST_CLAUSE_STOP.match(s, floor, start)  # (one scan, not a search per stop)
-    a = last.end() if last else floor
     stop = _CLAUSE_STOP.search(s, end, end + 80)
-    return s[a:start], s[end : stop.start() if stop else min(len(s), end + 80)]
+    return (last.end() if last else floor), (stop.start() if stop else min(len(s), end + 80))
 
 
 def _in_reported_speech(s: str, start: int, end: int, stops: list[int] | None = None) -> bool:
@@ -549,13 +556,19 @@ def _is_reference(s: str, mention: _Mention, stops: list[int] | None = None) -> 
     """A person mentioned as the source of doctrine, instructions or background rather than as a
     participant of the reported events: the words carried out ("落实…讲话要求"), the agent of a
     noun phrase ("…擘画的蓝图"), or someone named inside another speaker's words."""
-    first = min([mention.start, *(a for _, a, _ in mention.posts)])
-    before, after = _clause_around(s, first, mention.end)
-    if _CARRY_OUT.search(before) and _WORDS_CARRIED.search(after):
+    first = mention.start
+    for _, a, _ in mention.posts:
+        if a < first:
+            first = a
+    end = mention.end
+    # The parts of the clause searched in place, not sliced (the three patterns have no anchors
+    # or lookarounds, so a search between two positions finds what a search of the slice does).
+    a, b = _clause_bounds(s, first, end)
+    if _CARRY_OUT.search(s, a, first) and _WORDS_CARRIED.search(s, end, b):
         return True
-    if _AGENT_OF_NOUN.search(after):
+    if _AGENT_OF_NOUN.search(s, end, b):
         return True
-    return _in_reported_speech(s, first, mention.end, stops)
+    return _in_reported_speech(s, first, end, stops)
 
 
 _SPEAKING = r"(?:讲话|发言|致辞|作报告|主持|签署|见证)"
