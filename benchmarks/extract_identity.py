@@ -30,8 +30,24 @@ SHARED = HERE.parents[2] / "shared"
 REAL = [SHARED / "eval" / "dev" / "docs", SHARED / "eval" / "dev2" / "docs", SHARED / "seeds"]
 
 
-_NOISE = ["\t", "\u3000", "\u00a0", "\u200b", "\ufeff", "\x07", "\x00", "  ", "\r\n", "\n\n\n", " \n",
-          "(hǎo)", "（mǎ）", "(de)", "(2020-2025年)", "。\n当前位置：首页 > 要闻\n"]
+_NOISE = [
+    "\t",
+    "\u3000",
+    "\u00a0",
+    "\u200b",
+    "\ufeff",
+    "\x07",
+    "\x00",
+    "  ",
+    "\r\n",
+    "\n\n\n",
+    " \n",
+    "(hǎo)",
+    "（mǎ）",
+    "(de)",
+    "(2020-2025年)",
+    "。\n当前位置：首页 > 要闻\n",
+]
 
 
 def make_corpus(where: Path, docs: int, mixed: int) -> None:
@@ -97,7 +113,9 @@ def dump(corpus: Path, target: Path) -> None:
         for path in iter_paths([corpus]):
             for item in read_path(path):
                 if isinstance(item, Rejection):
-                    f.write(json.dumps({"rejected": item.key, "reason": item.reason}, ensure_ascii=False) + "\n")
+                    f.write(
+                        json.dumps({"rejected": item.key, "reason": item.reason}, ensure_ascii=False) + "\n"
+                    )
                     continue
                 doc = {k: v for k, v in vars(item).items() if k != "offsets"}
                 doc["offsets"] = [item.offsets.to_json(), item.offsets.clean_length]

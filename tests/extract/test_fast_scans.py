@@ -372,7 +372,9 @@ _NAMES_TEXT = st.text(alphabet="陈思远杨文涛许建平周明主任书记市
 
 
 @settings(max_examples=500)
-@given(_NAMES_TEXT, st.lists(st.sampled_from(["陈思远", "杨文", "杨文涛", "思远", "远远", "周明"]), min_size=1))
+@given(
+    _NAMES_TEXT, st.lists(st.sampled_from(["陈思远", "杨文", "杨文涛", "思远", "远远", "周明"]), min_size=1)
+)
 @with_example("杨文涛杨文涛杨文", ["杨文涛", "杨文"])
 @with_example("远远远远远", ["远远"])
 def test_names_found_from_their_first_characters_as_by_find(s, found_names):

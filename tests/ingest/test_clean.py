@@ -109,7 +109,9 @@ def test_furniture_removed_as_when_every_short_line_was_tried(lines):
     from luoshi.text.offsets import TrackedText
 
     t = TrackedText.of("\n".join("".join(words) for words in lines))
-    spans = [m.span() for m in clean._SHORT_LINE.finditer(t.text) if clean._FURNITURE_LINE.fullmatch(m.group())]
+    spans = [
+        m.span() for m in clean._SHORT_LINE.finditer(t.text) if clean._FURNITURE_LINE.fullmatch(m.group())
+    ]
     plain = clean._drop_extra_breaks(t.delete_spans(spans)).strip()
     fast = clean.remove_furniture(t)
     assert (fast.text, fast.positions) == (plain.text, plain.positions)
@@ -118,7 +120,8 @@ def test_furniture_removed_as_when_every_short_line_was_tried(lines):
 def test_furniture_lines_are_never_skipped():
     from luoshi.ingest import clean
 
-    for line in PAGE.replace("<", "\n<").replace(">", ">\n").split("\n") + [
+    for line in [
+        *PAGE.replace("<", "\n<").replace(">", ">\n").split("\n"),
         "当前位置：首页 > 要闻",
         "首页›新闻",
         "【字号：大 中 小】",
@@ -138,7 +141,12 @@ def test_furniture_lines_are_never_skipped():
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="会议 \t\u3000\u00a0\u2009\u200b\u200d\u2066\ufeff\u00ad\x07\x00\x1f\x7f\x85\u2028a，", max_size=40))
+@given(
+    st.text(
+        alphabet="会议 \t\u3000\u00a0\u2009\u200b\u200d\u2066\ufeff\u00ad\x07\x00\x1f\x7f\x85\u2028a，",
+        max_size=40,
+    )
+)
 def test_str_searches_answer_as_the_patterns(text):
     from luoshi.ingest import clean, decode
     from luoshi.ingest.pipeline import content_hash

@@ -40,6 +40,8 @@ def modal_starts(s: str) -> list[int]:
             out.append(a)
             last = b
     return out
+
+
 _LEAD_IN = re.compile(
     r"^.*?(?:强调|指出|要求|表示|号召|希望|提出|认为|明确|部署|鼓励|督促|责成)"
     r"|^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+|首先|其次|同时|此外|另外|最后)"

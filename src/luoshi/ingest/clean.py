@@ -24,10 +24,10 @@ UNICODE_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _SPACES = re.compile(f"[ \t{UNICODE_SPACES}]{{2,}}|[\t{UNICODE_SPACES}]")
 # Any character either of those patterns would change (one scan, the common case being none).
 _TO_FOLD = re.compile(f"[\t{UNICODE_SPACES}{INVISIBLE}]|  ")
-# Its characters one by one, looked for with ``in``: 38 searches of a text (and one for two
-# spaces) cost less than one pass of the pattern's class.
+
+
 def _class_chars(members: str) -> tuple[str, ...]:
-    """The characters of a class's members as written above ("\u2000-\u200a" a range)."""
+    """The characters of a class's members as written above ("a-b" a range of them)."""
     out: list[str] = []
     i = 0
     while i < len(members):
@@ -40,12 +40,16 @@ def _class_chars(members: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# _TO_FOLD's characters one by one, looked for with ``in``: 39 searches of a text (and one for
+# two spaces) cost less than one pass of the pattern's class.
 _FOLD_CHARS = _class_chars(f"\t{UNICODE_SPACES}{INVISIBLE}")
 
 
 def _to_fold(s: str) -> bool:
     """Whether ``_TO_FOLD`` matches somewhere in ``s``."""
     return "  " in s or any(c in s for c in _FOLD_CHARS)
+
+
 _CR = re.compile(r"\r\n?")
 _LINE_EDGE_SPACE = re.compile(r"(?m)^ +| +$")
 _MANY_BREAKS = re.compile(r"(?<=\n\n)\n+")

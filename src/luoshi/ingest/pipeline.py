@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -183,8 +182,6 @@ def _metadata(record: RawRecord) -> dict[str, object]:
     if record.warnings:
         meta[WARNINGS_KEY] = list(record.warnings)
     return meta
-
-
 
 
 def content_hash(simplified: str) -> str:
