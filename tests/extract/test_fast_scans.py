@@ -517,3 +517,35 @@ def test_cited_titles_found_from_brackets_by_str_search(s):
     assert [(i, s[i]) for i in occurrences(s, citations._BRACKET_CHARS)] == _plain_brackets(s)
     for cited in citations.find_citations(s):
         assert cited.title == re.sub(r"\s+", "", s[cited.span.start + 1 : cited.span.end - 1])
+
+
+def _plain_batches(s):
+    """``find_batches`` with windows around every 项 and 个, as before."""
+    from luoshi.extract import batches
+
+    plain = batches._counted_units
+    batches._counted_units = lambda s: [(c, c + 1) for c in occurrences(s, batches._UNIT_CHARS)]
+    try:
+        return batches.find_batches(s)
+    finally:
+        batches._counted_units = plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="12345６٣一二十百两项个第每重点任务举措事项“”、，。各", max_size=60))
+@with_example("完成1234567项重点任务")
+@with_example("十二项重点任务、一百零三项行政职权")
+@with_example("96项年度工作任务12个“高效办成一件事”重点事项")
+def test_batches_found_near_counted_units_as_near_every_unit(s):
+    from luoshi.extract.batches import find_batches
+
+    assert find_batches(s) == _plain_batches(s)
+
+
+def test_batches_found_near_counted_units_as_near_every_unit_on_readouts():
+    from luoshi.extract.batches import find_batches
+
+    texts = _texts()
+    assert sum(len(find_batches(s)) for s in texts) > 10
+    for s in texts:
+        assert find_batches(s) == _plain_batches(s)
