@@ -348,6 +348,11 @@ def test_characters_found_by_str_search_as_by_a_class(s):
 @with_example("编辑：周远")
 @with_example("文/李明")
 @with_example("（周远 摄）")
+@with_example("撰文 李明")
+@with_example("实习生周远")
+@with_example("作者：李明")
+@with_example("责编 周远")
+@with_example("通讯员李明")
 def test_bylines_skipped_only_where_they_cannot_be(s):
     plain = [
         (m.start(1), m.end(1))

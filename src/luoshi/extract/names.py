@@ -467,10 +467,12 @@ def _chain_back(s: str, end: int, memo: _PostMemo | None = None) -> list[tuple[s
     return out
 
 
-# Characters each byline pattern cannot match without, one of each group: a text without them is
-# not scanned (a str search takes a fraction of what the regex engine takes to find nothing).
-_BYLINE_NEEDS = (
-    (_BYLINE, ("者讯摄编撰习",)),
+# Characters (or words) each byline pattern cannot match without, one of each group: a text
+# without them is not scanned (a str search takes a fraction of what the regex engine takes to
+# find nothing). _BYLINE's words each hold one of 者 通讯 摄 编 撰 实习 (not 讯 or 习 alone,
+# which datelines and 学习 hold).
+_BYLINE_NEEDS: tuple[tuple[re.Pattern[str], tuple[tuple[str, ...] | str, ...]], ...] = (
+    (_BYLINE, (("者", "通讯", "摄", "编", "撰", "实习"),)),
     (_BYLINE_SHORT, ("文图", "/／:：")),
     (_BYLINE_SHOT, ("摄", "（(")),
 )
