@@ -348,6 +348,11 @@ def test_characters_found_by_str_search_as_by_a_class(s):
 @with_example("编辑：周远")
 @with_example("文/李明")
 @with_example("（周远 摄）")
+@with_example("撰文 李明")
+@with_example("实习生周远")
+@with_example("作者：李明")
+@with_example("责编 周远")
+@with_example("通讯员李明")
 def test_bylines_skipped_only_where_they_cannot_be(s):
     plain = [
         (m.start(1), m.end(1))
@@ -364,3 +369,188 @@ def test_reported_speech_the_same_with_the_stops_found_once(s, data):
     end = data.draw(st.integers(start, len(s)))
     stops = occurrences(s, names._SENTENCE_STOPS)
     assert names._in_reported_speech(s, start, end, stops) == names._in_reported_speech(s, start, end)
+
+
+# -- session 9 (extractspeed2) -------------------------------------------------------------------
+
+_NAMES_TEXT = st.text(alphabet="陈思远杨文涛许建平周明主任书记市长，、。\n同志强调", max_size=80)
+
+
+@settings(max_examples=500)
+@given(
+    _NAMES_TEXT, st.lists(st.sampled_from(["陈思远", "杨文", "杨文涛", "思远", "远远", "周明"]), min_size=1)
+)
+@with_example("杨文涛杨文涛杨文", ["杨文涛", "杨文"])
+@with_example("远远远远远", ["远远"])
+def test_names_found_from_their_first_characters_as_by_find(s, found_names):
+    where = names._Where(s)
+    for name in found_names:
+        plain, i = [], s.find(name)
+        while i >= 0:
+            plain.append(i)
+            i = s.find(name, i + len(name))
+        assert where.of(name) == plain
+        for excluded in ([], [(0, 4)], [(0, 4), (6, 12)]):
+            assert where.first_free(name, excluded) == names._first_free(s, name, excluded)
+
+
+def _plain_name_at(s, i, strict_end=True):
+    """``name_at`` as it was written before its tests at i + 3 were spelt out."""
+    if i < 0 or i >= len(s):
+        return None
+    if names._DOT.search(s, i, i + 9):
+        dotted = names._dotted_name_at(s, i)
+        if dotted:
+            return dotted
+    single, compound = names.surnames()
+    if s[i] not in single and s[i : i + 2] not in compound:
+        return names._unsurnamed_name_at(s, i, strict_end)
+    if s[i] in single and i + 3 <= len(s):
+        two = s[i + 1 : i + 3]
+        before_verb = names._strong_word_at(s, i + 3) if i + 3 < len(s) else False
+        if (
+            (names._is_hard_stop(s, i + 3) or before_verb)
+            and "\u4e00" <= two[0] <= "\u9fff"
+            and "\u4e00" <= two[1] <= "\u9fff"
+            and two[0] not in names.NOT_GIVEN
+            and (two[1] not in names._NEVER_LAST or two[1] in names._MAY_END)
+            and not (before_verb and two[1] in names._FUNCTION_CHARS)
+            and s[i : i + 2] not in names.NOT_NAMES
+            and s[i + 1 : i + 3] not in names.NOT_NAMES
+        ):
+            return i, i + 3
+    for sur_len in (2, 1):
+        sur = s[i : i + sur_len]
+        if (sur_len == 2 and sur not in compound) or (sur_len == 1 and sur not in single):
+            continue
+        for given_ in (1, 2):
+            end = i + sur_len + given_
+            if end > len(s):
+                break
+            c = s[end - 1]
+            if c in names.NOT_GIVEN or not "\u4e00" <= c <= "\u9fff":
+                break
+            if s[i:end] in names.NOT_NAMES:
+                continue
+            if not strict_end or names._is_boundary(s, end):
+                return i, end
+    return None
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="王陈欧阳司马伟明松年也出席主持任务市长，。a1·艾尔肯吐尼亚孜格桑央金的", max_size=16))
+@with_example("王伟也出席")
+@with_example("韩松年主持")
+@with_example("欧阳明，")
+@with_example("艾尔肯·吐尼亚孜出席")
+@with_example("格桑央金出席")
+@with_example("王伟")
+def test_name_at_as_written_before(s):
+    for i in range(-1, len(s) + 1):
+        for strict in (True, False):
+            assert names.name_at(s, i, strict) == _plain_name_at(s, i, strict), (s, i, strict)
+
+
+def test_name_at_as_written_before_on_readouts():
+    for s in _texts():
+        for i in range(len(s)):
+            assert names.name_at(s, i) == _plain_name_at(s, i)
+
+
+_REFERENCE_TEXT = st.text(alphabet="认真落实市长周远讲话精神擘画的蓝图会议指出，。：\n要求", max_size=80)
+
+
+def _reference_on_slices(s, start, end, post):
+    mention = names._Mention(s[start:end], start, end, [("市长", post, start)] if post < start else [])
+    first = min([mention.start, *(a for _, a, _ in mention.posts)])
+    before, after = names._clause_around(s, first, mention.end)
+    plain = (
+        bool(names._CARRY_OUT.search(before) and names._WORDS_CARRIED.search(after))
+        or bool(names._AGENT_OF_NOUN.search(after))
+        or names._in_reported_speech(s, first, mention.end)
+    )
+    return names._is_reference(s, mention), plain
+
+
+@settings(max_examples=500)
+@given(_REFERENCE_TEXT, st.data())
+def test_reference_checks_in_place_as_on_slices(s, data):
+    start = data.draw(st.integers(0, len(s)))
+    end = data.draw(st.integers(start, len(s)))
+    post = data.draw(st.integers(0, start))
+    fast, plain = _reference_on_slices(s, start, end, post)
+    assert fast == plain
+
+
+def test_reference_checks_in_place_as_on_slices_at_every_span():
+    for s in ("周擘画远", "落实周远的精神", "认真落实精神周远讲话要求", "会议指出，周远主持。擘画"):
+        for start in range(len(s) + 1):
+            for end in range(start, len(s) + 1):
+                for post in range(start + 1):
+                    fast, plain = _reference_on_slices(s, start, end, post)
+                    assert fast == plain, (s, start, end, post)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="也更还都均则一定首先要需务必须应当求点所不，。主重将想", max_size=60))
+@with_example("也要求")
+@with_example("一定要")
+@with_example("首先要需要")
+@with_example("不要也要")
+def test_modals_found_by_the_class_led_scan_as_by_the_pattern(s):
+    assert addressees.modal_starts(s) == [m.start() for m in addressees._MODAL.finditer(s)]
+
+
+def test_modals_found_by_the_class_led_scan_as_by_the_pattern_on_readouts():
+    texts = _texts()
+    assert sum(len(addressees.modal_starts(s)) for s in texts) > 50
+    for s in texts:
+        assert addressees.modal_starts(s) == [m.start() for m in addressees._MODAL.finditer(s)]
+
+
+def _plain_brackets(s):
+    return [(m.start(), m.group()) for m in re.finditer("[《》〈〉「」『』\n]", s)]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="《》〈〉「」『』\n方案关于 意见日报x", max_size=60))
+@with_example("《关于 印发〈方案〉的通知》")
+@with_example("「实施 意见」\n《日报》")
+def test_cited_titles_found_from_brackets_by_str_search(s):
+    from luoshi.extract import citations
+
+    assert [(i, s[i]) for i in occurrences(s, citations._BRACKET_CHARS)] == _plain_brackets(s)
+    for cited in citations.find_citations(s):
+        assert cited.title == re.sub(r"\s+", "", s[cited.span.start + 1 : cited.span.end - 1])
+
+
+def _plain_batches(s):
+    """``find_batches`` with windows around every 项 and 个, as before."""
+    from luoshi.extract import batches
+
+    plain = batches._counted_units
+    batches._counted_units = lambda s: [(c, c + 1) for c in occurrences(s, batches._UNIT_CHARS)]
+    try:
+        return batches.find_batches(s)
+    finally:
+        batches._counted_units = plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="12345６٣一二十百两项个第每重点任务举措事项“”、，。各", max_size=60))
+@with_example("完成1234567项重点任务")
+@with_example("十二项重点任务、一百零三项行政职权")
+@with_example("96项年度工作任务12个“高效办成一件事”重点事项")
+def test_batches_found_near_counted_units_as_near_every_unit(s):
+    from luoshi.extract.batches import find_batches
+
+    assert find_batches(s) == _plain_batches(s)
+
+
+def test_batches_found_near_counted_units_as_near_every_unit_on_readouts():
+    from luoshi.extract.batches import find_batches
+
+    texts = _texts()
+    assert sum(len(find_batches(s)) for s in texts) > 10
+    for s in texts:
+        assert find_batches(s) == _plain_batches(s)

@@ -1,3 +1,6 @@
+import hashlib
+import re
+import unicodedata
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -64,3 +67,106 @@ def test_whitespace_shortcuts_change_nothing(text):
     fast = clean.normalise_whitespace(t)
     assert fast.text == full.text
     assert fast.positions == full.positions
+
+
+# -- session 9 (extractspeed2): str searches before the patterns ---------------------------------
+
+_FURNITURE_WORDS = (
+    "当前位置",
+    "您的位置：",
+    "首页",
+    " > ",
+    "›",
+    "&gt;",
+    "要闻",
+    "【字号",
+    "分享到",
+    "扫一扫",
+    "扫码",
+    "手机",
+    "上一篇：",
+    "banner_01.jpg",
+    "ico",
+    "-",
+    "·",
+    "微博",
+    "微信 ",
+    "阅读次数：",
+    "--",
+    " 天气",
+    "会议强调",
+    "，",
+    "\u3000",
+    "\t",
+    "x",
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_FURNITURE_WORDS), max_size=5), max_size=6))
+def test_furniture_removed_as_when_every_short_line_was_tried(lines):
+    from luoshi.ingest import clean
+    from luoshi.text.offsets import TrackedText
+
+    t = TrackedText.of("\n".join("".join(words) for words in lines))
+    spans = [
+        m.span() for m in clean._SHORT_LINE.finditer(t.text) if clean._FURNITURE_LINE.fullmatch(m.group())
+    ]
+    plain = clean._drop_extra_breaks(t.delete_spans(spans)).strip()
+    fast = clean.remove_furniture(t)
+    assert (fast.text, fast.positions) == (plain.text, plain.positions)
+
+
+def test_furniture_lines_are_never_skipped():
+    from luoshi.ingest import clean
+
+    for line in [
+        *PAGE.replace("<", "\n<").replace(">", ">\n").split("\n"),
+        "当前位置：首页 > 要闻",
+        "首页›新闻",
+        "【字号：大 中 小】",
+        "\u3000字号：大",
+        "打印本页",
+        "上一条：其他",
+        "头部",
+        "·",
+        "热线 关注 微博",
+        "浏览次数：12",
+        "-- 天气晴",
+        "logo.png",
+    ]:
+        if line and clean._FURNITURE_LINE.fullmatch(line):
+            assert clean._may_be_furniture(line), line
+    assert not clean._may_be_furniture("会议强调，要倒排工期")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet="会议 \t\u3000\u00a0\u2009\u200b\u200d\u2066\ufeff\u00ad\x07\x00\x1f\x7f\x85\u2028a，",
+        max_size=40,
+    )
+)
+def test_str_searches_answer_as_the_patterns(text):
+    from luoshi.ingest import clean, decode
+    from luoshi.ingest.pipeline import content_hash
+
+    assert clean._to_fold(text) == bool(clean._TO_FOLD.search(text))
+    assert any(c in text for c in decode._CONTROL_CHARS) == bool(decode._CONTROLS.search(text))
+    plain = re.sub(r"[\s\u200b]+", "", unicodedata.normalize("NFKC", text))
+    assert content_hash(text) == hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
+def test_glosses_kept_where_no_vowel_is_toned():
+    from luoshi.ingest import clean
+    from luoshi.text.offsets import TrackedText
+
+    toned_texts = [f"网(w{v}ng)络(l{v})安({v}n)全(de)" for v in clean._TONED]
+    for text in ("网(wang)络(luo)安(an)全(quan)", "计划(2020-2025年)", *toned_texts):
+        t = TrackedText.of(text)
+        toned = len(clean._GLOSS_TONED.findall(text))
+        plain = t.delete(clean._GLOSS_TONED)
+        if toned >= 3:
+            plain = plain.delete(clean._GLOSS_PLAIN)
+        assert clean.remove_glosses(t).text == plain.text
+    assert clean.remove_glosses(TrackedText.of("网(wǎng)络(luò)安(ān)全(de)")).text == "网络安全"

@@ -22,7 +22,26 @@ _MODAL = re.compile(
     r"(?=[也更还都均则一首要需务必应])(?<![所必急亟无不之只主重纲提摘概简首紧将想])(?:也|更|还|都|均|则|一定|首先)?"
     r"(?:要|需要|需|务必|必须|应当|应)(?![求点素闻件害员])"
 )
+# _MODAL for a scan of a whole text: its leading lookahead is tried at every position, where a
+# class first lets the engine skip ahead to the characters a modal starts with; the lookbehind
+# steps back over that character and matches _MODAL there (group 1: its match).
+_MODAL_SCAN = re.compile(f"[也更还都均则一首要需务必应](?<=(?=({_MODAL.pattern})).)")
 _BOUNDARY = set('，,。；;：:！？!?\n“”"「」 \u3000\t')
+
+
+def modal_starts(s: str) -> list[int]:
+    """Where each match of ``_MODAL.finditer(s)`` starts: the scan's matches, each one that
+    starts inside the match before it dropped (as the scan of _MODAL goes on after a match)."""
+    out: list[int] = []
+    last = 0
+    for m in _MODAL_SCAN.finditer(s):
+        a, b = m.span(1)
+        if a >= last:
+            out.append(a)
+            last = b
+    return out
+
+
 _LEAD_IN = re.compile(
     r"^.*?(?:强调|指出|要求|表示|号召|希望|提出|认为|明确|部署|鼓励|督促|责成)"
     r"|^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]要|第[一二三四五六七八九十]+|首先|其次|同时|此外|另外|最后)"
@@ -273,21 +292,21 @@ def _named_as_a_place(s: str, a: int, subject: str, modal: int) -> tuple[str, in
 
 
 def _subjects_of_modals(s: str) -> Found:
-    for m in _MODAL.finditer(s):
-        a = _clause_start(s, m.start())
+    for start in modal_starts(s):
+        a = _clause_start(s, start)
         if a < 0:
             continue
-        if a < m.start():
-            text, a = _subject(s, a, m.start())
+        if a < start:
+            text, a = _subject(s, a, start)
             items = _split(text, whole=True)
-            if items is None and (place := _named_as_a_place(s, a, text, m.start())):
+            if items is None and (place := _named_as_a_place(s, a, text, start)):
                 items = (place,)
             yield from ((a + at, item) for item, at in items or ())
             continue
         # The modal opens its clause: the subject is the clause before ("…各参加单位，要").
-        if a == 0 or s[a - 1] not in "，," or (a := _clause_start(s, m.start() - 1)) < 0:
+        if a == 0 or s[a - 1] not in "，," or (a := _clause_start(s, start - 1)) < 0:
             continue
-        text, a = _subject(s, a, m.start() - 1)
+        text, a = _subject(s, a, start - 1)
         items = _split(text) or ()
         # A clause of its own is a subject only when it is plainly one: categories of bodies or
         # known places ("立足前海合作区，要…" is not addressed to the zone).

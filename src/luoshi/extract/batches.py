@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from luoshi.extract.scan import finditer_near, first_each, windows
+from luoshi.extract.scan import finditer_near, first_each, merged_windows, occurrences
 from luoshi.model import Span, TaskBatch
 from luoshi.text import parse_number
 
@@ -32,9 +32,22 @@ _QUOTED = re.compile(r"“[^“”]*”")
 _WHAT_HEAD_STOP = re.compile(r"^(?:之|以上|左右|多|余)")
 
 
+_NUMERAL_CHARS = frozenset("一二三四五六七八九十百千两零〇")  # _NUM's class; its digits: isdecimal()
+
+
+def _counted_units(s: str) -> list[tuple[int, int]]:
+    """The units a numeral stands right before (every match of _BATCH ends in one): only around
+    them can _BATCH match, and the window of each still holds the whole match and its text."""
+    return [
+        (c, c + 1)
+        for c in occurrences(s, _UNIT_CHARS)
+        if c and (s[c - 1] in _NUMERAL_CHARS or s[c - 1].isdecimal())
+    ]
+
+
 def find_batches(s: str) -> list[TaskBatch]:
     out: list[TaskBatch] = []
-    for m in finditer_near(_BATCH, s, windows(s, _UNIT_CHARS, before=8, after=17)):
+    for m in finditer_near(_BATCH, s, merged_windows(_counted_units(s), before=8, after=17)):
         raw, unit, what = m.group(1), m.group(2), m.group(3)
         if (m.start() > 0 and s[m.start() - 1] in "第每") or _WHAT_HEAD_STOP.match(what):
             continue  # ordinals ("第3项") and approximations are not batches

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 from luoshi.extract.gazetteer import media_names
+from luoshi.extract.scan import occurrences
 from luoshi.model import CitedDocument, Span
 
 _OPEN = {"《": "》", "〈": "〉", "「": "」", "『": "』"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
-_BRACKETS = re.compile("[《》〈〉「」『』\n]")
+_BRACKET_CHARS = "《》〈〉「」『』\n"  # (found by ``occurrences``: the same places, in order, sooner)
 _DOC_SUFFIX = re.compile(
     r"(?:方案|规划|纲要|意见|条例|办法|决定|决议|通知|规定|法|措施|计划|清单|报告|协议|章程|指引|细则|准则|"
     r"目录|标准|公约|安排|纪要|通告|公告|白皮书|路线图|若干政策|政策|指南|战略|框架|备忘录|宣言|建议|批复)"
@@ -24,8 +25,8 @@ _MEDIA_SUFFIX = re.compile(
 def find_citations(s: str) -> list[CitedDocument]:
     found: list[tuple[int, int, str]] = []
     stack: list[tuple[str, int]] = []
-    for bracket in _BRACKETS.finditer(s):
-        i, ch = bracket.start(), bracket.group()
+    for i in occurrences(s, _BRACKET_CHARS):
+        ch = s[i]
         if ch in _OPEN:
             stack.append((ch, i))
         elif ch in _CLOSE:
@@ -42,7 +43,7 @@ def find_citations(s: str) -> list[CitedDocument]:
     out: list[CitedDocument] = []
     seen: set[str] = set()
     for start, end, opener in sorted(found):
-        title = re.sub(r"\s+", "", s[start + 1 : end - 1])
+        title = "".join(s[start + 1 : end - 1].split())  # (white space out: what \s matches)
         if not _is_document(title, opener) or title in seen or _is_speech(s, start, end, title):
             continue
         seen.add(title)

@@ -24,12 +24,17 @@ def windows(s: str, anchor: re.Pattern[str] | str, before: int, after: int) -> l
     """Stretches of ``s`` from ``before`` characters ahead of each anchor to ``after``
     characters past it, overlapping stretches merged. The anchor is a pattern, or a string of
     single characters (each an anchor: found by ``occurrences``, faster than a class)."""
-    out: list[tuple[int, int]] = []
     spans = (
         ((i, i + 1) for i in occurrences(s, anchor))
         if isinstance(anchor, str)
         else (m.span() for m in anchor.finditer(s))
     )
+    return merged_windows(spans, before, after)
+
+
+def merged_windows(spans: Iterable[tuple[int, int]], before: int, after: int) -> list[tuple[int, int]]:
+    """``windows`` around the given anchors' spans (in order)."""
+    out: list[tuple[int, int]] = []
     for start, end in spans:
         a, b = max(0, start - before), end + after
         if out and a <= out[-1][1]:

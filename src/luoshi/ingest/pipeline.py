@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -185,12 +184,13 @@ def _metadata(record: RawRecord) -> dict[str, object]:
     return meta
 
 
-_HASH_DROP = re.compile(r"[\s\u200b]+")
-
-
 def content_hash(simplified: str) -> str:
     """Identity of a text whatever its file name, encoding, script or width of punctuation."""
-    normal = _HASH_DROP.sub("", unicodedata.normalize("NFKC", simplified))
+    # White space and zero-width spaces dropped: ``str.split`` splits at exactly the characters
+    # ``\s`` matches (``str.isspace``), far faster than the pattern's substitution.
+    normal = "".join(unicodedata.normalize("NFKC", simplified).split())
+    if "\u200b" in normal:
+        normal = normal.replace("\u200b", "")
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
