@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -310,3 +313,21 @@ def test_lists_of_attendees_after_a_qualifier_or_before_a_verb():
     for text, names in cases.items():
         for script in (text, to_traditional(text)):
             assert [p.name for p in _facts(script).persons] == names, script
+
+
+def test_persons_order_does_not_depend_on_the_hash_seed():
+    """Two names found first at one place ("杨文" inside "杨文涛") come in one order whatever the
+    process's hash seed: the name first mentioned on its own first (extraction is reproducible)."""
+    script = (
+        "from luoshi.extract.names import find_people\n"
+        "s = '市长杨文涛主持会议。副市长杨文出席会议并讲话。杨文涛要求各部门抓好落实。'\n"
+        "print(' '.join(p.name for p in find_people(s)[0]))\n"
+    )
+    orders = set()
+    for seed in range(6):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        orders.add(done.stdout.strip())
+    assert orders == {"杨文涛 杨文"}

@@ -755,7 +755,12 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     }
     persons = [
         Person(name, Span(by_name[name][0].start, by_name[name][0].end))
-        for name in sorted(by_name.keys() - doctrinal, key=lambda n: where.first_free(n, excluded))
+        # first appearance; a tie ("杨文" inside "杨文涛") by the name's own first mention, then
+        # the name: never by the set's order, which changes with the process's hash seed
+        for name in sorted(
+            (n for n in by_name if n not in doctrinal),
+            key=lambda n: (where.first_free(n, excluded), by_name[n][0].start, n),
+        )
     ]
     roles: list[Role] = []
     seen_roles: set[tuple[str, str]] = set()
