@@ -191,6 +191,9 @@ class PostReader:
         self.heads = frozenset(heads)
         self._lengths = sorted({len(h) for h in self.heads}, reverse=True)
         self._read: dict[tuple[str, tuple[tuple[str, str], ...]], Post] = {}
+        # ``_fuller``'s answers: (the posts as written with their contexts, the home) → which
+        # of them are kept, read
+        self._fuller: dict[tuple[Any, ...], tuple[tuple[int, Post], ...]] = {}
 
     def head_of(self, post: str) -> str:
         for n in self._lengths:
@@ -526,15 +529,16 @@ def _ordinal(day: str | None) -> int | None:
 
 class _Held:
     """One post of a group: the days it was seen held, begun or ended (a plain class with slots:
-    clustering makes one for every post of every mention)."""
+    clustering makes one for every post of every mention). ``starts`` and ``ends`` are rarely
+    any: the empty ones are one shared tuple, a list once a day is added."""
 
     __slots__ = ("days", "ends", "first", "last", "post", "starts")
 
     def __init__(self, post: Post) -> None:
         self.post = post
         self.days: list[int] = []  # held, begun or ended
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.starts: list[int] | tuple[()] = ()
+        self.ends: list[int] | tuple[()] = ()
         self.first: int | None = None  # min(days), kept as days are added (a hot name has thousands)
         self.last: int | None = None
 
@@ -547,8 +551,10 @@ class _Held:
                 self.first = other.first
             if self.last is None or other.last > self.last:
                 self.last = other.last
-        self.starts.extend(other.starts)
-        self.ends.extend(other.ends)
+        if other.starts:
+            self.starts = [*self.starts, *other.starts]
+        if other.ends:
+            self.ends = [*self.ends, *other.ends]
 
 
 def _incompatible(a: Post, b: Post) -> bool:
@@ -582,6 +588,10 @@ def _clash(a: _Held, b: _Held) -> bool:
 
 
 class _Group:
+    """Mentions taken as one person, with their posts (``_Held`` by the post's text)."""
+
+    __slots__ = ("held", "labels", "members", "placed")
+
     def __init__(
         self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]
     ) -> None:
@@ -615,23 +625,33 @@ class _Group:
         if labels:
             self.labels |= labels
         day = _ordinal(sighting.day)
+        held_by = self.held
         for shown, post in posts:
-            held = self.held.get(post.text)
+            text = post.text
+            held = held_by.get(text)
             if held is None:
-                held = self.held[post.text] = _Held(post)
+                held = held_by[text] = _Held(post)
                 if post.seats:
                     self.placed.append(held)
-            if day is None or shown.change in (FORMER, NOMINATED):
+            if day is None:
                 continue
+            change = shown.change
+            if change == HELD:  # (most are)
+                pass
+            elif change == START:
+                held.starts = [*held.starts, day]
+            elif change == END:
+                held.ends = [*held.ends, day]
+            else:  # FORMER, NOMINATED (or unknown: counted as held, as before)
+                if change in (FORMER, NOMINATED):
+                    continue
             held.days.append(day)
-            if held.first is None or day < held.first:
+            if held.first is None:
+                held.first = held.last = day
+            elif day < held.first:
                 held.first = day
-            if held.last is None or day > held.last:
+            elif day > held.last:  # type: ignore[operator]  # (last is set with first)
                 held.last = day
-            if shown.change == START:
-                held.starts.append(day)
-            elif shown.change == END:
-                held.ends.append(day)
 
     @property
     def anchored(self) -> bool:
@@ -652,15 +672,20 @@ class _Group:
         return False
 
     def absorb(self, other: _Group) -> None:
+        """Take in the mentions and posts of ``other``, which is not used again (its posts that
+        this group lacks are taken as they are, not copied)."""
         self.members.extend(other.members)
-        self.labels |= other.labels
+        if other.labels:
+            self.labels |= other.labels
+        held_by = self.held
         for text, held in other.held.items():
-            mine = self.held.get(text)
+            mine = held_by.get(text)
             if mine is None:
-                mine = self.held[text] = _Held(held.post)
+                held_by[text] = held
                 if held.post.seats:
-                    self.placed.append(mine)
-            mine.take(held)
+                    self.placed.append(held)
+            else:
+                mine.take(held)
 
 
 class _Where:
@@ -859,11 +884,13 @@ def _cluster_name(
     places = {r: _Where(groups[r]) for r in anchored}  # joining posts without places moves no seat
     loose = [r for r in roots if not groups[r].anchored]
     waiting: dict[tuple[str, str] | None, int] = {}
+    single = len(anchored) == 1 and not common_name(name)
+    holders = _holders(places)
     for r in loose:
         s = groups[r].members[0]
         # anchored groups are not joined to each other here: each g names one still
-        best = _best_anchor(s, r, anchored, places, lambda i: groups[root(i)])
-        single = len(anchored) == 1 and not common_name(name)
+        pool = anchored if single else _pool(holders, s.home)
+        best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)])
         if best and (best[0] >= 2 or single) and join(best[2], r):
             continue
         place = _widest(s.home)
@@ -879,6 +906,28 @@ def _cluster_name(
         for members in careers.values()
     ]
     return sorted(built, key=lambda c: (-len(c.sightings), c.ref))
+
+
+def _holders(places: Mapping[int, _Where]) -> dict[tuple[str, str], list[int]]:
+    """For each seat, the persons (of ``places``) that held it, seen with a day or without."""
+    out: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for g, where in places.items():
+        for seat in where.by_seat:
+            out[seat].append(g)
+    return out
+
+
+def _pool(holders: Mapping[tuple[str, str], list[int]], home: Mapping[str, str]) -> Iterable[int]:
+    """The persons that can rank 2 for a mention in a document about ``home`` (``_Where.rank``:
+    a seat of the home held): those that held one of its seats. The others rank 1 or not at
+    all, and a best of rank 1 joins a mention only to the one anchored person of a rare name,
+    where every person is asked (the order does not matter: the best is a maximum)."""
+    if len(home) == 1:
+        return holders.get(next(iter(home.items())), ())
+    found: set[int] = set()
+    for seat in home.items():
+        found.update(holders.get(seat, ()))
+    return found
 
 
 def _best_anchor(
@@ -1022,9 +1071,11 @@ def extend(
             if old[r] and not groups[r].anchored:
                 waiting.setdefault(_widest(groups[r].members[0].home), r)
         single = len(anchored) == 1 and not common_name(name)
+        holders = _holders(places)
         for r in loose:
             s = groups[r].members[0]
-            best = _best_anchor(s, r, anchored, places, lambda i: groups[root(i)])
+            pool = anchored if single else _pool(holders, s.home)
+            best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)])
             if best and (best[0] >= 2 or single):
                 a, b = root(best[2]), root(r)
                 if not groups[a].clashes_with(groups[b]):
@@ -1052,16 +1103,28 @@ def extend(
 
 def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
     """The posts of a sighting, read; a bare head ("书记" in "李晓林书记") is dropped where the
-    same document shows a fuller post with that head ("深圳市委书记")."""
-    read = [(shown, reader.read(shown.written, dict(shown.context) or s.home)) for shown in s.shown]
-    return [
-        (shown, post)
-        for shown, post in read
-        if post.tier
-        or post.unit
-        or post.place
-        or not any(o.head == post.head and o is not post for _, o in read)
-    ]
+    same document shows a fuller post with that head ("深圳市委书记"). What is kept depends on
+    the posts as written, their contexts and the home alone: it is remembered by those (a
+    corpus shows a few thousand such combinations in tens of thousands of mentions)."""
+    shown = s.shown
+    if not shown:
+        return []
+    key = (*((x.written, x.context) for x in shown), *s.home.items())
+    kept = reader._fuller.get(key)
+    if kept is None:
+        read = [reader.read(x.written, dict(x.context) or s.home) for x in shown]
+        kept = tuple(
+            (k, post)
+            for k, post in enumerate(read)
+            if post.tier
+            or post.unit
+            or post.place
+            or not any(o.head == post.head and o is not post for o in read)
+        )
+        if len(reader._fuller) > 100_000:
+            reader._fuller.clear()
+        reader._fuller[key] = kept
+    return [(shown[k], post) for k, post in kept]
 
 
 def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
@@ -1088,7 +1151,14 @@ def _candidates(
     With ``only`` (indexes), the pairs that involve one of those sightings, the same as above."""
     shared: dict[tuple[str | None, ...], list[tuple[int, int]]] = defaultdict(list)  # → (i, placeless)
     single: set[str] = set()
-    evidence = [_evidence(found, single) for found in posts]
+    known: dict[tuple[int, ...], dict[tuple[str | None, ...], int]] = {}  # by the posts' ids
+    evidence = []
+    for found in posts:  # (many mentions show the same posts: the ones ``_fuller`` remembers)
+        ids = tuple([id(post) for _, post in found])
+        mine = known.get(ids)
+        if mine is None:
+            mine = known[ids] = _evidence(found, single)
+        evidence.append(mine)
     # With ``only``, the pieces of evidence none of those sightings has make no pair: not listed.
     wanted = None if only is None else {key for i in only for key in evidence[i]}
     for i, mine in enumerate(evidence):
@@ -1158,9 +1228,13 @@ def _evidence(found: list[tuple[Shown, Post]], single: set[str]) -> dict[tuple[s
 
 
 def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Post]]]) -> Career:
+    """The career of ``members``, given in (day, document) order, as clustering sorts them
+    (their list is the career's): each record's evidence is in (day, document, span) order
+    when each mention's is added in the order of its spans, without sorting it whole."""
     records: dict[str, PostRecord] = {}
     for s, found in zip(members, posts, strict=True):
-        day = s.day
+        day, doc = s.day, s.document_id
+        in_order = len(found) < 2 or all(found[k][0].span <= found[k + 1][0].span for k in range(len(found) - 1))
         for shown, post in found:
             record = records.get(post.text)
             if record is None:
@@ -1168,9 +1242,8 @@ def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Po
             elif post.place and not post.inferred and record.post.inferred:
                 record.post = post  # the written place is the better description
             change = shown.change
-            record.evidence.append(
-                Evidence(s.document_id, shown.span, shown.written, day, change, shown.word)
-            )
+            if in_order:
+                record.evidence.append(Evidence(doc, shown.span, shown.written, day, change, shown.word))
             if not day or change in (FORMER, NOMINATED):
                 continue
             # (the days kept are never empty: the earliest and the latest of those seen)
@@ -1183,15 +1256,13 @@ def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Po
                     record.began = day
             elif change == END and (record.ended is None or day > record.ended):
                 record.ended = day
-    for record in records.values():
-        record.evidence.sort(key=lambda e: (e.day or "9999", e.document_id, e.span))
+        if not in_order:  # (a stable sort: posts at one span stay in the order shown)
+            for shown, post in sorted(found, key=lambda x: x[0].span):
+                records[post.text].evidence.append(
+                    Evidence(doc, shown.span, shown.written, day, shown.change, shown.word)
+                )
     ordered = sorted(records.values(), key=lambda r: (r.first or r.evidence[0].day or "9999", r.post.text))
-    return Career(
-        min(s.ref for s in members),
-        name,
-        sorted(members, key=lambda s: (s.day or "9999", s.document_id)),
-        ordered,
-    )
+    return Career(min(s.ref for s in members), name, members, ordered)
 
 
 @dataclass(frozen=True)
