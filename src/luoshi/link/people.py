@@ -32,10 +32,12 @@ Clustering, per name (simplified, variants folded):
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
@@ -572,6 +574,22 @@ def _incompatible(a: Post, b: Post) -> bool:
     )
 
 
+_INCOMPATIBLE: dict[tuple[int, int], tuple[Post, Post, bool]] = {}
+
+
+def _incompatible_kept(a: Post, b: Post) -> bool:
+    """``_incompatible``, remembered for the pair (a corpus has a few thousand posts, and
+    clustering asks about the same pairs again and again). The entry holds the two posts, so
+    their ids are not reused while it is kept."""
+    key = (id(a), id(b))
+    found = _INCOMPATIBLE.get(key)
+    if found is None:
+        if len(_INCOMPATIBLE) > 200_000:
+            _INCOMPATIBLE.clear()
+        found = _INCOMPATIBLE[key] = (a, b, _incompatible(a, b))
+    return found[2]
+
+
 def _clash(a: _Held, b: _Held) -> bool:
     """Whether one person cannot have held both: incompatible seats seen within a month of
     each other (or overlapping), with no transfer word marking the change between them."""
@@ -582,7 +600,7 @@ def _clash(a: _Held, b: _Held) -> bool:
     assert a.last is not None and b.first is not None
     if b.first - a.last >= SAME_MONTH:
         return False  # (the cheap test first: most pairs of posts are seen years apart)
-    if not _incompatible(a.post, b.post):
+    if not _incompatible_kept(a.post, b.post):
         return False
     return not any(a.last <= t + SAME_MONTH and b.first >= t - SAME_MONTH for t in (*a.ends, *b.starts))
 
@@ -646,11 +664,9 @@ class _Group:
                 if change in (FORMER, NOMINATED):
                     continue
             held.days.append(day)
-            if held.first is None:
-                held.first = held.last = day
-            elif day < held.first:
+            if held.first is None or day < held.first:
                 held.first = day
-            elif day > held.last:  # type: ignore[operator]  # (last is set with first)
+            if held.last is None or day > held.last:
                 held.last = day
 
     @property
@@ -664,10 +680,17 @@ class _Group:
         if not (mine and theirs):
             return False  # only posts with places clash
         for a in mine:
-            if a.first is None:
+            first, last = a.first, a.last
+            if first is None or last is None:
                 continue
             for b in theirs:
-                if b.first is not None and _clash(a, b):
+                # ``_clash(a, b)``, its cheap test here: most pairs of posts are seen years apart
+                if b.first is None or b.last is None:
+                    continue
+                if first <= b.first:
+                    if b.first - last < SAME_MONTH and _clash(a, b):
+                        return True
+                elif first - b.last < SAME_MONTH and _clash(b, a):
                     return True
         return False
 
@@ -757,16 +780,24 @@ class _Where:
             return 2 if any(seat in self.by_seat for seat in home) else 1
         near = False
         month = SAME_MONTH - 1
+        always, by_seat = self.always, self.by_seat
         for seat in home:
-            if seat in self.always:
+            if always and seat in always:
                 near = True
                 continue
-            seen = self.by_seat.get(seat)
-            gap = _gap(seen, day) if seen else None  # to the nearest day it was seen held
-            if gap is not None and gap <= days - 1:
-                near = True
-            if gap is not None and gap <= month:
-                continue  # held that month: no conflict at its tier
+            seen = by_seat.get(seat)
+            if seen:  # the gap to the nearest day it was seen held (``_gap``, written out)
+                k = bisect_left(seen, day)
+                if k == len(seen):
+                    gap = day - seen[k - 1]
+                elif k:
+                    gap = min(day - seen[k - 1], seen[k] - day)
+                else:
+                    gap = seen[k] - day
+                if gap <= days - 1:
+                    near = True
+                if gap <= month:
+                    continue  # held that month: no conflict at its tier
             tier = seat[0]
             if tier in self.always_tiers:
                 return None  # a seat at the tier held with no day: held that month too
@@ -806,6 +837,23 @@ def common_name(name: str) -> bool:
     return len(name) <= COMMON_NAME_LENGTH
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused (as it was after). Clustering makes an object or two for
+    every post of every mention (groups, their posts, records, evidence) and keeps them to
+    the end, without reference cycles: each collection the allocations set off scans them all
+    again, a third of the clustering's time on 50,000 mentions. What is freed is freed as
+    before (by reference counts); the collector runs again after, as often as it would."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def cluster(
     reader: PostReader, sightings: Sequence[Sighting], decisions: Decisions | None = None
 ) -> list[Career]:
@@ -815,8 +863,9 @@ def cluster(
     for s in sightings:
         by_name[s.name].append(s)
     out: list[Career] = []
-    for name in sorted(by_name):
-        out.extend(_cluster_name(reader, name, by_name[name], decisions or Decisions()))
+    with _collector_paused():
+        for name in sorted(by_name):
+            out.extend(_cluster_name(reader, name, by_name[name], decisions or Decisions()))
     return out
 
 
@@ -874,9 +923,24 @@ def _cluster_name(
             join(members[0], i, forced=True)
 
     need = 3 if common_name(name) else 2
-    for _weight, _gap, i, j in _candidates(sightings, posts, need):
-        if (parent[i] == i and parent[j] == j) or root(i) != root(j):  # (else one person already)
-            join(i, j)
+    for _weight, _gap, i, j in _candidates(sightings, posts, need):  # (``join`` written out)
+        a = i if parent[i] == i else root(i)
+        b = j if parent[j] == j else root(j)
+        if a == b:
+            continue  # one person already
+        ga, gb = groups[a], groups[b]
+        state = (a, b, len(ga.members), len(gb.members))
+        if state in refused:
+            continue
+        if ga.clashes_with(gb):
+            refused.add(state)
+            continue
+        if a < b:
+            ga.absorb(gb)
+            parent[b] = a
+        else:
+            gb.absorb(ga)
+            parent[a] = b
 
     # Mentions without a post of their own join the person the document's home points to.
     roots = sorted({root(i) for i in range(len(sightings))})
@@ -987,7 +1051,17 @@ def extend(
     make a person with a post of its own while stored mentions without a post were placed by
     the persons known then (clustering places them again), or when a decision of the office
     names a new sighting."""
-    decisions = decisions or Decisions()
+    with _collector_paused():
+        return _extend(reader, name, persons, new, decisions or Decisions())
+
+
+def _extend(
+    reader: PostReader,
+    name: str,
+    persons: Mapping[int, Sequence[Sighting]],
+    new: Sequence[Sighting],
+    decisions: Decisions,
+) -> Extension | None:
     decided = {k for group in decisions.together for k in group}
     decided |= {k for left, right in decisions.apart for k in (*left, *right)}
     if any(s.key in decided for s in new):
@@ -1029,13 +1103,13 @@ def extend(
 
     need = 3 if common_name(name) else 2
     # the evidence between stored sightings was weighed when the name was clustered
-    for weight, _gap, i, j in _candidates(sightings, posts, need, {index[s.key] for s in new}):
+    for negative, _gap, i, j in _candidates(sightings, posts, need, {index[s.key] for s in new}):
         a, b = root(i), root(j)
         if a == b:
             continue
         if groups[a].clashes_with(groups[b]):
             lone = [r for r in (a, b) if not old[r] and len(groups[r].members) == 1]
-            if weight >= STRONG and lone and any(old[r] for r in (a, b)):
+            if -negative >= STRONG and lone and any(old[r] for r in (a, b)):
                 return None  # a new mention against a person it shares a seat or a move with
             continue  # (another city of the province, another post: refused, as clustering would)
         merge(a, b)
@@ -1139,8 +1213,8 @@ def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
 def _candidates(
     sightings: list[Sighting], posts: list[list[tuple[Shown, Post]]], need: int, only: set[int] | None = None
 ) -> list[tuple[int, int, int, int]]:
-    """(weight, gap in days, i, j) for pairs of sightings that share evidence at least ``need``
-    strong, strongest and closest first. Each sighting is paired with the next ``NEIGHBOURS``
+    """(-weight, gap in days, i, j) for pairs of sightings that share evidence at least ``need``
+    strong, strongest and closest first (the weight negated: the list is sorted as made). Each sighting is paired with the next ``NEIGHBOURS``
     in time that share a piece of evidence:
 
     - the same post: 3 with a place, 2 without one but with a unit, 1 bare ("市委书记");
@@ -1208,7 +1282,7 @@ def _candidates(
                 if gap <= within:
                     add((-weight, gap, i, j))
     out.sort()
-    return [(-w, gap, i, j) for w, gap, i, j in out]
+    return out
 
 
 def _evidence(found: list[tuple[Shown, Post]], single: set[str]) -> dict[tuple[str | None, ...], int]:
