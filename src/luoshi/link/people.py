@@ -456,8 +456,10 @@ def _in_context(reader: PostReader, mine: list[Shown], home: Mapping[str, str]) 
 # -- careers -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
+    """One mention of a post (slots: a career keeps one for each, tens of thousands a refresh)."""
+
     document_id: int
     span: tuple[int, int]
     written: str
