@@ -892,7 +892,8 @@ def _cluster_name(
     index = {s.key: i for i, s in enumerate(sightings)}
     labels = _apart_labels(decisions, index)
     posts = [_fuller(reader, s) for s in sightings]
-    groups = [_Group(s, posts[i], labels[i]) for i, s in enumerate(sightings)]
+    no_labels: set[tuple[int, int]] = set()  # (read, never changed: a group copies its labels)
+    groups = [_Group(s, posts[i], labels.get(i, no_labels)) for i, s in enumerate(sightings)]
     parent = list(range(len(sightings)))
 
     def root(i: int) -> int:
@@ -999,7 +1000,7 @@ def _pool(holders: Mapping[tuple[str, str], list[int]], home: Mapping[str, str])
 def _best_anchor(
     s: Sighting,
     r: int,
-    anchored: Sequence[int],
+    anchored: Iterable[int],
     places: Mapping[int, _Where],
     person: Callable[[int], _Group],
 ) -> tuple[int, int, int] | None:
@@ -1069,26 +1070,29 @@ def _extend(
     if any(s.key in decided for s in new):
         return None
     fresh = {s.key for s in new}
-    person_of = {s.key: pid for pid, members in persons.items() for s in members}
+    person_of = {(s.document_id, s.name): pid for pid, members in persons.items() for s in members}
     sightings = sorted(
         [s for members in persons.values() for s in members] + list(new),
         key=lambda s: (s.day or "9999", s.document_id),
     )
-    index = {s.key: i for i, s in enumerate(sightings)}
+    index = {(s.document_id, s.name): i for i, s in enumerate(sightings)}
     labels = _apart_labels(decisions, index)
+    no_labels: set[tuple[int, int]] = set()  # (read, never changed: a group copies its labels)
     posts = [_fuller(reader, s) for s in sightings]
     parent = list(range(len(sightings)))
     groups: dict[int, _Group] = {}
     old: dict[int, bool] = {}  # root → whether its group holds stored sightings
     for members in persons.values():
-        at = sorted(index[s.key] for s in members)
-        group = _Group.of([sightings[i] for i in at], [posts[i] for i in at], [labels[i] for i in at])
+        at = sorted(index[s.document_id, s.name] for s in members)
+        group = _Group.of(
+            [sightings[i] for i in at], [posts[i] for i in at], [labels.get(i, no_labels) for i in at]
+        )
         for i in at[1:]:
             parent[i] = at[0]
         groups[at[0]], old[at[0]] = group, True
     for s in new:
         i = index[s.key]
-        groups[i], old[i] = _Group(s, posts[i], labels[i]), False
+        groups[i], old[i] = _Group(s, posts[i], labels.get(i, no_labels)), False
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -1212,12 +1216,15 @@ def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
     return None
 
 
+_NO_EVIDENCE: dict[tuple[str | None, ...], int] = {}  # (of a mention without posts; never changed)
+
+
 def _candidates(
     sightings: list[Sighting], posts: list[list[tuple[Shown, Post]]], need: int, only: set[int] | None = None
 ) -> list[tuple[int, int, int, int]]:
     """(-weight, gap in days, i, j) for pairs of sightings that share evidence at least ``need``
-    strong, strongest and closest first (the weight negated: the list is sorted as made). Each sighting is paired with the next ``NEIGHBOURS``
-    in time that share a piece of evidence:
+    strong, strongest and closest first (the weight negated: the list is sorted as made). Each
+    sighting is paired with the next ``NEIGHBOURS`` in time that share a piece of evidence:
 
     - the same post: 3 with a place, 2 without one but with a unit, 1 bare ("市委书记");
     - the same kind of post where one of them has no known place ("省长", "安徽省省长"): 2;
@@ -1230,20 +1237,28 @@ def _candidates(
     known: dict[tuple[int, ...], dict[tuple[str | None, ...], int]] = {}  # by the posts' ids
     evidence = []
     for found in posts:  # (many mentions show the same posts: the ones ``_fuller`` remembers)
+        if not found:
+            evidence.append(_NO_EVIDENCE)
+            continue
         ids = tuple([id(post) for _, post in found])
         mine = known.get(ids)
         if mine is None:
             mine = known[ids] = _evidence(found, single)
         evidence.append(mine)
-    # With ``only``, the pieces of evidence none of those sightings has make no pair: not listed.
-    wanted = None if only is None else {key for i in only for key in evidence[i]}
+    days = [_ordinal(s.day) for s in sightings]
+    begins = [False] * len(posts)
+    ends = [False] * len(posts)
+    for i, found in enumerate(posts):
+        for shown, _ in found:
+            if shown.change == START:
+                begins[i] = True
+            elif shown.change == END:
+                ends[i] = True
+    if only is not None:
+        return _candidates_of(only, evidence, single, days, begins, ends, need)
     for i, mine in enumerate(evidence):
         for key, strength in mine.items():
-            if wanted is None or key in wanted:
-                shared[key].append((i, strength))
-    days = [_ordinal(s.day) for s in sightings]
-    begins = [any(shown.change == START for shown, _ in found) for found in posts]
-    ends = [any(shown.change == END for shown, _ in found) for found in posts]
+            shared[key].append((i, strength))
     out: list[tuple[int, int, int, int]] = []  # (-weight, gap, i, j): sorted as they are
     add = out.append
     for key, members in shared.items():
@@ -1258,19 +1273,12 @@ def _candidates(
         else:
             years = SAME_PLACE_YEARS
         within = years * 366
-        if only is None:
-            starts: Iterable[int] = range(n)
-        else:  # a pair (p, q), p < q ≤ p + NEIGHBOURS, that holds one of ``only``
-            at = [k for k, (i, _) in enumerate(members) if i in only]
-            starts = sorted({p for k in at for p in range(max(k - NEIGHBOURS, 0), k + 1)})
-        for k in starts:
+        for k in range(n):
             i, a = members[k]
             if what == "post" and a < need:
                 continue  # (the pairs of the same post weigh the strength of the first)
             di = days[i]
             for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
-                if only is not None and i not in only and j not in only:
-                    continue
                 if what == "post":
                     weight = a
                 elif what == "kind":
@@ -1283,6 +1291,72 @@ def _candidates(
                 gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
                 if gap <= within:
                     add((-weight, gap, i, j))
+    out.sort()
+    return out
+
+
+def _candidates_of(
+    only: set[int],
+    evidence: list[dict[tuple[str | None, ...], int]],
+    single: set[str],
+    days: list[int | None],
+    begins: list[bool],
+    ends: list[bool],
+    need: int,
+) -> list[tuple[int, int, int, int]]:
+    """``_candidates`` with ``only``: the pairs (p, q), p < q ≤ p + ``NEIGHBOURS`` in the list of
+    the sightings sharing a piece of evidence, that hold one of ``only``. The pieces none of
+    those have make no pair (not listed); the others list the positions only, the strengths
+    looked up for the few pairs asked."""
+    wanted = {key for i in only for key in evidence[i]}
+    shared: dict[tuple[str | None, ...], list[int]] = defaultdict(list)
+    at_of: dict[tuple[str | None, ...], list[int]] = defaultdict(list)  # key → where ``only``'s are
+    for i, mine in enumerate(evidence):
+        if not mine:
+            continue
+        if i in only:
+            for key in mine:
+                members = shared[key]
+                at_of[key].append(len(members))
+                members.append(i)
+        else:
+            for key in mine:
+                if key in wanted:
+                    shared[key].append(i)
+    out: list[tuple[int, int, int, int]] = []  # (-weight, gap, i, j): sorted as they are
+    for key, members in shared.items():
+        n = len(members)
+        if n < 2:
+            continue  # (no pair)
+        what = key[0]
+        if what == "kind" and need > 2:
+            continue  # (its pairs weigh 2 at most)
+        if what == "post":
+            years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
+        else:
+            years = SAME_PLACE_YEARS
+        within = years * 366
+        for k in sorted({p for q in at_of[key] for p in range(max(q - NEIGHBOURS, 0), q + 1)}):
+            i = members[k]
+            a = evidence[i][key]
+            if what == "post" and a < need:
+                continue  # (the pairs of the same post weigh the strength of the first)
+            di = days[i]
+            for j in members[k + 1 : k + 1 + NEIGHBOURS]:
+                if i not in only and j not in only:
+                    continue
+                if what == "post":
+                    weight = a
+                elif what == "kind":
+                    weight = 2 if a or evidence[j][key] else 0  # both placed: one post or two places
+                else:  # i is the earlier of the two
+                    weight = 3 if begins[j] or ends[i] else 2
+                if weight < need:
+                    continue
+                dj = days[j]
+                gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
+                if gap <= within:
+                    out.append((-weight, gap, i, j))
     out.sort()
     return out
 
@@ -1310,7 +1384,9 @@ def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Po
     records: dict[str, PostRecord] = {}
     for s, found in zip(members, posts, strict=True):
         day, doc = s.day, s.document_id
-        in_order = len(found) < 2 or all(found[k][0].span <= found[k + 1][0].span for k in range(len(found) - 1))
+        in_order = len(found) < 2 or all(
+            found[k][0].span <= found[k + 1][0].span for k in range(len(found) - 1)
+        )
         for shown, post in found:
             record = records.get(post.text)
             if record is None:
