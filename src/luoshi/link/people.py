@@ -957,7 +957,7 @@ def _cluster_name(
         s = groups[r].members[0]
         # anchored groups are not joined to each other here: each g names one still
         pool = anchored if single else _pool(holders, s.home)
-        best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)])
+        best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)], 1 if single else 2)
         if best and (best[0] >= 2 or single) and join(best[2], r):
             continue
         place = _widest(s.home)
@@ -1003,19 +1003,21 @@ def _best_anchor(
     anchored: Iterable[int],
     places: Mapping[int, _Where],
     person: Callable[[int], _Group],
+    least: int = 1,
 ) -> tuple[int, int, int] | None:
     """The anchored person a mention without a post (``s``, of group ``r``) is closest to: one
     whose seats around its day take in the document's home ranks first, then the nearest in
-    time; none whose seats that month conflict with the home or who clashes with ``r``."""
+    time; none whose seats that month conflict with the home or who clashes with ``r``. With
+    ``least`` 2, only one whose seats take in the home (None when there is none)."""
     day = _ordinal(s.day)
-    home_seats = set(s.home.items())
+    home_seats = s.home.items()  # (``rank`` asks each seat once, in any order)
     best: tuple[int, int, int] | None = None
     mine = person(r)
     plain = not mine.labels and not mine.seated  # (then it clashes with nobody)
     for g in anchored:
         where = places[g]
         near = where.rank(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
-        if near is None:
+        if near is None or near < least:
             continue  # its seats that month conflict with the home
         if not plain and person(g).clashes_with(mine):
             continue
@@ -1155,7 +1157,7 @@ def _extend(
         for r in loose:
             s = groups[r].members[0]
             pool = anchored if single else _pool(holders, s.home)
-            best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)])
+            best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)], 1 if single else 2)
             if best and (best[0] >= 2 or single):
                 a, b = root(best[2]), root(r)
                 if not groups[a].clashes_with(groups[b]):
