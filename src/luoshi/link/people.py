@@ -946,7 +946,7 @@ def _cluster_name(
             parent[a] = b
 
     # Mentions without a post of their own join the person the document's home points to.
-    roots = sorted({root(i) for i in range(len(sightings))})
+    roots = sorted(set(_flatten(parent)))
     anchored = [r for r in roots if groups[r].anchored]
     places = {r: _Where(groups[r]) for r in anchored}  # joining posts without places moves no seat
     loose = [r for r in roots if not groups[r].anchored]
@@ -966,13 +966,22 @@ def _cluster_name(
         waiting.setdefault(place, root(r))
 
     careers: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(sightings)):
-        careers[root(i)].append(i)
+    for i, r in enumerate(_flatten(parent)):
+        careers[r].append(i)
     built = [
         _career(name, [sightings[i] for i in members], [posts[i] for i in members])
         for members in careers.values()
     ]
     return sorted(built, key=lambda c: (-len(c.sightings), c.ref))
+
+
+def _flatten(parent: list[int]) -> list[int]:
+    """``parent`` with each entry its root, in one pass: a group is joined to the one of the
+    smaller index (so ``parent[i] <= i``), and the roots of the earlier entries are known."""
+    for i, p in enumerate(parent):
+        if p != i:
+            parent[i] = parent[p]
+    return parent
 
 
 def _holders(places: Mapping[int, _Where]) -> dict[tuple[str, str], list[int]]:
@@ -1122,7 +1131,7 @@ def _extend(
             continue  # (another city of the province, another post: refused, as clustering would)
         merge(a, b)
 
-    roots = sorted({root(i) for i in range(len(sightings))})
+    roots = sorted(set(_flatten(parent)))
     made = [_Where(groups[r]) for r in roots if not old[r] and groups[r].anchored]
     if made:  # a new person with a post: would the stored mentions without one be theirs?
         before = sum(1 for r in roots if old[r] and groups[r].anchored)
@@ -1172,8 +1181,8 @@ def _extend(
             waiting.setdefault(place, root(r))
 
     made_of: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(sightings)):
-        made_of[root(i)].append(i)
+    for i, r in enumerate(_flatten(parent)):
+        made_of[r].append(i)
     careers, replaced = [], set()
     for at in made_of.values():
         if not any(sightings[i].key in fresh for i in at):
@@ -1219,6 +1228,9 @@ def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
 
 
 _NO_EVIDENCE: dict[tuple[str | None, ...], int] = {}  # (of a mention without posts; never changed)
+# ``_evidence`` of posts (by their ids; the entry holds them, so the ids are not reused while it
+# is kept): the pieces of evidence, and the posts one person holds at a time. Never changed.
+_EVIDENCE: dict[tuple[int, ...], tuple[tuple[Post, ...], dict[tuple[str | None, ...], int], set[str]]] = {}
 
 
 def _candidates(
@@ -1245,7 +1257,14 @@ def _candidates(
         ids = tuple([id(post) for _, post in found])
         mine = known.get(ids)
         if mine is None:
-            mine = known[ids] = _evidence(found, single)
+            kept = _EVIDENCE.get(ids)
+            if kept is None:
+                if len(_EVIDENCE) > 100_000:
+                    _EVIDENCE.clear()
+                singles: set[str] = set()
+                kept = _EVIDENCE[ids] = (tuple(post for _, post in found), _evidence(found, singles), singles)
+            mine = known[ids] = kept[1]
+            single |= kept[2]
         evidence.append(mine)
     days = [_ordinal(s.day) for s in sightings]
     begins = [False] * len(posts)
