@@ -13,7 +13,9 @@ Each round, for each tree (its sources first on ``PYTHONPATH``, a process each),
   mentions added to the stored persons (``link.people.extend``).
 
 Reported: CPU seconds of the refresh alone (the process's, measured around the call) and per
-document, the medians, and the old tree's CPU over the new one's (> 1: faster now). The people
+document, the medians, and the old tree's CPU over the new one's (> 1: faster now); and of it the
+CPU inside the calls of ``link.people`` the refresh makes (``sightings_from_facts``, ``cluster``,
+``extend``: the sightings built and the clustering, without reading or writing the store). The people
 tables the two trees write are compared row for row (ids included): the run fails when they
 differ. The older commit is checked out once into a git worktree (``--base-tree``), or its
 ``src`` folder is given (``--base-src``)."""
@@ -50,6 +52,18 @@ if mode == "full":
         for t in ("person_sightings", "people", "person_posts"):
             conn.execute(text(f"DELETE FROM {t}"))
     store.run(forget)
+link = {"sightings": 0.0, "cluster": 0.0, "extend": 0.0}
+def timed(part, f):
+    def call(*args, **kwargs):
+        began = time.process_time()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            link[part] += time.process_time() - began
+    return call
+people.sightings_from_facts = timed("sightings", people.sightings_from_facts)
+people.cluster = timed("cluster", people.cluster)
+people.extend = timed("extend", people.extend)
 cpu = time.process_time()
 report = people.refresh(store)
 cpu = time.process_time() - cpu
@@ -58,7 +72,7 @@ with store.engine.connect() as conn:
     for t in ("people", "person_posts", "person_sightings"):
         for row in conn.execute(text(f"SELECT * FROM {t} ORDER BY id")):
             digest.update(repr(tuple(row)).encode())
-print(json.dumps({"cpu": cpu, "documents": report.documents, "tables": digest.hexdigest()}))
+print(json.dumps({"cpu": cpu, "link": link, "documents": report.documents, "tables": digest.hexdigest()}))
 """
 
 PREPARE = r"""
@@ -118,12 +132,15 @@ def main() -> None:
         count = {"full": args.docs, "more": args.more}
         found: dict[tuple[str, str], list[float]] = {}
         tables: dict[tuple[str, str], set[str]] = {}
+        parts: dict[tuple[str, str, str], list[float]] = {}  # CPU inside ``link.people``'s calls
         for k in range(args.rounds):
             for mode in ("full", "more"):
                 line = []
                 for tree, src in (("old", old_src), ("new", new_src)):
                     out = json.loads(child(src, CHILD, str(stores[mode]), mode, str(root / "run.db")))
                     found.setdefault((mode, tree), []).append(out["cpu"])
+                    for part, seconds in out["link"].items():
+                        parts.setdefault((mode, tree, part), []).append(seconds)
                     tables.setdefault((mode, tree), set()).add(out["tables"])
                     line.append(f"{tree} {out['cpu']:.3f} s ({1000 * out['cpu'] / count[mode]:.2f} ms/doc)")
                 ratio = found[(mode, "old")][-1] / found[(mode, "new")][-1]
@@ -135,6 +152,23 @@ def main() -> None:
             print(
                 f"median {mode:4s} ({count[mode]} documents): old {1000 * old / count[mode]:.2f} ms CPU/doc, "
                 f"new {1000 * new / count[mode]:.2f} ms CPU/doc, old/new {old / new:.2f}"
+            )
+            link = {
+                tree: {
+                    part: statistics.median(parts[(mode, tree, part)])
+                    for part in ("sightings", "cluster", "extend")
+                }
+                for tree in ("old", "new")
+            }
+            shown = ", ".join(
+                f"{part} {1000 * link['old'][part] / count[mode]:.2f} → {1000 * link['new'][part] / count[mode]:.2f}"
+                for part in ("sightings", "cluster", "extend")
+                if link["old"][part] or link["new"][part]
+            )
+            old_link, new_link = sum(link["old"].values()), sum(link["new"].values())
+            print(
+                f"  of which link.people ({shown} ms CPU/doc): old {1000 * old_link / count[mode]:.2f}, "
+                f"new {1000 * new_link / count[mode]:.2f}, old/new {old_link / new_link:.2f}"
             )
         same = all(tables[(m, "old")] == tables[(m, "new")] and len(tables[(m, "new")]) == 1 for m in count)
         print("people tables: " + ("the same" if same else "DIFFERENT"))

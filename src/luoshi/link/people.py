@@ -32,10 +32,12 @@ Clustering, per name (simplified, variants folded):
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
@@ -191,6 +193,9 @@ class PostReader:
         self.heads = frozenset(heads)
         self._lengths = sorted({len(h) for h in self.heads}, reverse=True)
         self._read: dict[tuple[str, tuple[tuple[str, str], ...]], Post] = {}
+        # ``_fuller``'s answers: (the posts as written with their contexts, the home) → which
+        # of them are kept, read
+        self._fuller: dict[tuple[Any, ...], tuple[tuple[int, Post], ...]] = {}
 
     def head_of(self, post: str) -> str:
         for n in self._lengths:
@@ -451,8 +456,10 @@ def _in_context(reader: PostReader, mine: list[Shown], home: Mapping[str, str]) 
 # -- careers -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
+    """One mention of a post (slots: a career keeps one for each, tens of thousands a refresh)."""
+
     document_id: int
     span: tuple[int, int]
     written: str
@@ -526,15 +533,16 @@ def _ordinal(day: str | None) -> int | None:
 
 class _Held:
     """One post of a group: the days it was seen held, begun or ended (a plain class with slots:
-    clustering makes one for every post of every mention)."""
+    clustering makes one for every post of every mention). ``starts`` and ``ends`` are rarely
+    any: the empty ones are one shared tuple, a list once a day is added."""
 
     __slots__ = ("days", "ends", "first", "last", "post", "starts")
 
     def __init__(self, post: Post) -> None:
         self.post = post
         self.days: list[int] = []  # held, begun or ended
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.starts: list[int] | tuple[()] = ()
+        self.ends: list[int] | tuple[()] = ()
         self.first: int | None = None  # min(days), kept as days are added (a hot name has thousands)
         self.last: int | None = None
 
@@ -547,8 +555,10 @@ class _Held:
                 self.first = other.first
             if self.last is None or other.last > self.last:
                 self.last = other.last
-        self.starts.extend(other.starts)
-        self.ends.extend(other.ends)
+        if other.starts:
+            self.starts = [*self.starts, *other.starts]
+        if other.ends:
+            self.ends = [*self.ends, *other.ends]
 
 
 def _incompatible(a: Post, b: Post) -> bool:
@@ -566,6 +576,22 @@ def _incompatible(a: Post, b: Post) -> bool:
     )
 
 
+_INCOMPATIBLE: dict[tuple[int, int], tuple[Post, Post, bool]] = {}
+
+
+def _incompatible_kept(a: Post, b: Post) -> bool:
+    """``_incompatible``, remembered for the pair (a corpus has a few thousand posts, and
+    clustering asks about the same pairs again and again). The entry holds the two posts, so
+    their ids are not reused while it is kept."""
+    key = (id(a), id(b))
+    found = _INCOMPATIBLE.get(key)
+    if found is None:
+        if len(_INCOMPATIBLE) > 200_000:
+            _INCOMPATIBLE.clear()
+        found = _INCOMPATIBLE[key] = (a, b, _incompatible(a, b))
+    return found[2]
+
+
 def _clash(a: _Held, b: _Held) -> bool:
     """Whether one person cannot have held both: incompatible seats seen within a month of
     each other (or overlapping), with no transfer word marking the change between them."""
@@ -576,12 +602,16 @@ def _clash(a: _Held, b: _Held) -> bool:
     assert a.last is not None and b.first is not None
     if b.first - a.last >= SAME_MONTH:
         return False  # (the cheap test first: most pairs of posts are seen years apart)
-    if not _incompatible(a.post, b.post):
+    if not _incompatible_kept(a.post, b.post):
         return False
     return not any(a.last <= t + SAME_MONTH and b.first >= t - SAME_MONTH for t in (*a.ends, *b.starts))
 
 
 class _Group:
+    """Mentions taken as one person, with their posts (``_Held`` by the post's text)."""
+
+    __slots__ = ("held", "labels", "members", "placed")
+
     def __init__(
         self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]
     ) -> None:
@@ -615,23 +645,31 @@ class _Group:
         if labels:
             self.labels |= labels
         day = _ordinal(sighting.day)
+        held_by = self.held
         for shown, post in posts:
-            held = self.held.get(post.text)
+            text = post.text
+            held = held_by.get(text)
             if held is None:
-                held = self.held[post.text] = _Held(post)
+                held = held_by[text] = _Held(post)
                 if post.seats:
                     self.placed.append(held)
-            if day is None or shown.change in (FORMER, NOMINATED):
+            if day is None:
                 continue
+            change = shown.change
+            if change == HELD:  # (most are)
+                pass
+            elif change == START:
+                held.starts = [*held.starts, day]
+            elif change == END:
+                held.ends = [*held.ends, day]
+            else:  # FORMER, NOMINATED (or unknown: counted as held, as before)
+                if change in (FORMER, NOMINATED):
+                    continue
             held.days.append(day)
             if held.first is None or day < held.first:
                 held.first = day
             if held.last is None or day > held.last:
                 held.last = day
-            if shown.change == START:
-                held.starts.append(day)
-            elif shown.change == END:
-                held.ends.append(day)
 
     @property
     def anchored(self) -> bool:
@@ -644,23 +682,35 @@ class _Group:
         if not (mine and theirs):
             return False  # only posts with places clash
         for a in mine:
-            if a.first is None:
+            first, last = a.first, a.last
+            if first is None or last is None:
                 continue
             for b in theirs:
-                if b.first is not None and _clash(a, b):
+                # ``_clash(a, b)``, its cheap test here: most pairs of posts are seen years apart
+                if b.first is None or b.last is None:
+                    continue
+                if first <= b.first:
+                    if b.first - last < SAME_MONTH and _clash(a, b):
+                        return True
+                elif first - b.last < SAME_MONTH and _clash(b, a):
                     return True
         return False
 
     def absorb(self, other: _Group) -> None:
+        """Take in the mentions and posts of ``other``, which is not used again (its posts that
+        this group lacks are taken as they are, not copied)."""
         self.members.extend(other.members)
-        self.labels |= other.labels
+        if other.labels:
+            self.labels |= other.labels
+        held_by = self.held
         for text, held in other.held.items():
-            mine = self.held.get(text)
+            mine = held_by.get(text)
             if mine is None:
-                mine = self.held[text] = _Held(held.post)
+                held_by[text] = held
                 if held.post.seats:
-                    self.placed.append(mine)
-            mine.take(held)
+                    self.placed.append(held)
+            else:
+                mine.take(held)
 
 
 class _Where:
@@ -732,16 +782,24 @@ class _Where:
             return 2 if any(seat in self.by_seat for seat in home) else 1
         near = False
         month = SAME_MONTH - 1
+        always, by_seat = self.always, self.by_seat
         for seat in home:
-            if seat in self.always:
+            if always and seat in always:
                 near = True
                 continue
-            seen = self.by_seat.get(seat)
-            gap = _gap(seen, day) if seen else None  # to the nearest day it was seen held
-            if gap is not None and gap <= days - 1:
-                near = True
-            if gap is not None and gap <= month:
-                continue  # held that month: no conflict at its tier
+            seen = by_seat.get(seat)
+            if seen:  # the gap to the nearest day it was seen held (``_gap``, written out)
+                k = bisect_left(seen, day)
+                if k == len(seen):
+                    gap = day - seen[k - 1]
+                elif k:
+                    gap = min(day - seen[k - 1], seen[k] - day)
+                else:
+                    gap = seen[k] - day
+                if gap <= days - 1:
+                    near = True
+                if gap <= month:
+                    continue  # held that month: no conflict at its tier
             tier = seat[0]
             if tier in self.always_tiers:
                 return None  # a seat at the tier held with no day: held that month too
@@ -781,6 +839,23 @@ def common_name(name: str) -> bool:
     return len(name) <= COMMON_NAME_LENGTH
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused (as it was after). Clustering makes an object or two for
+    every post of every mention (groups, their posts, records, evidence) and keeps them to
+    the end, without reference cycles: each collection the allocations set off scans them all
+    again, a third of the clustering's time on 50,000 mentions. What is freed is freed as
+    before (by reference counts); the collector runs again after, as often as it would."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def cluster(
     reader: PostReader, sightings: Sequence[Sighting], decisions: Decisions | None = None
 ) -> list[Career]:
@@ -790,8 +865,9 @@ def cluster(
     for s in sightings:
         by_name[s.name].append(s)
     out: list[Career] = []
-    for name in sorted(by_name):
-        out.extend(_cluster_name(reader, name, by_name[name], decisions or Decisions()))
+    with _collector_paused():
+        for name in sorted(by_name):
+            out.extend(_cluster_name(reader, name, by_name[name], decisions or Decisions()))
     return out
 
 
@@ -816,7 +892,8 @@ def _cluster_name(
     index = {s.key: i for i, s in enumerate(sightings)}
     labels = _apart_labels(decisions, index)
     posts = [_fuller(reader, s) for s in sightings]
-    groups = [_Group(s, posts[i], labels[i]) for i, s in enumerate(sightings)]
+    no_labels: set[tuple[int, int]] = set()  # (read, never changed: a group copies its labels)
+    groups = [_Group(s, posts[i], labels.get(i, no_labels)) for i, s in enumerate(sightings)]
     parent = list(range(len(sightings)))
 
     def root(i: int) -> int:
@@ -849,21 +926,38 @@ def _cluster_name(
             join(members[0], i, forced=True)
 
     need = 3 if common_name(name) else 2
-    for _weight, _gap, i, j in _candidates(sightings, posts, need):
-        if (parent[i] == i and parent[j] == j) or root(i) != root(j):  # (else one person already)
-            join(i, j)
+    for _weight, _gap, i, j in _candidates(sightings, posts, need):  # (``join`` written out)
+        a = i if parent[i] == i else root(i)
+        b = j if parent[j] == j else root(j)
+        if a == b:
+            continue  # one person already
+        ga, gb = groups[a], groups[b]
+        state = (a, b, len(ga.members), len(gb.members))
+        if state in refused:
+            continue
+        if ga.clashes_with(gb):
+            refused.add(state)
+            continue
+        if a < b:
+            ga.absorb(gb)
+            parent[b] = a
+        else:
+            gb.absorb(ga)
+            parent[a] = b
 
     # Mentions without a post of their own join the person the document's home points to.
-    roots = sorted({root(i) for i in range(len(sightings))})
+    roots = sorted(set(_flatten(parent)))
     anchored = [r for r in roots if groups[r].anchored]
     places = {r: _Where(groups[r]) for r in anchored}  # joining posts without places moves no seat
     loose = [r for r in roots if not groups[r].anchored]
     waiting: dict[tuple[str, str] | None, int] = {}
+    single = len(anchored) == 1 and not common_name(name)
+    holders = _holders(places)
     for r in loose:
         s = groups[r].members[0]
         # anchored groups are not joined to each other here: each g names one still
-        best = _best_anchor(s, r, anchored, places, lambda i: groups[root(i)])
-        single = len(anchored) == 1 and not common_name(name)
+        pool = anchored if single else _pool(holders, s.home)
+        best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)], 1 if single else 2)
         if best and (best[0] >= 2 or single) and join(best[2], r):
             continue
         place = _widest(s.home)
@@ -872,8 +966,8 @@ def _cluster_name(
         waiting.setdefault(place, root(r))
 
     careers: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(sightings)):
-        careers[root(i)].append(i)
+    for i, r in enumerate(_flatten(parent)):
+        careers[r].append(i)
     built = [
         _career(name, [sightings[i] for i in members], [posts[i] for i in members])
         for members in careers.values()
@@ -881,25 +975,58 @@ def _cluster_name(
     return sorted(built, key=lambda c: (-len(c.sightings), c.ref))
 
 
+def _flatten(parent: list[int]) -> list[int]:
+    """``parent`` with each entry its root, in one pass: a group is joined to the one of the
+    smaller index (so ``parent[i] <= i``), and the roots of the earlier entries are known."""
+    for i, p in enumerate(parent):
+        if p != i:
+            parent[i] = parent[p]
+    return parent
+
+
+def _holders(places: Mapping[int, _Where]) -> dict[tuple[str, str], list[int]]:
+    """For each seat, the persons (of ``places``) that held it, seen with a day or without."""
+    out: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for g, where in places.items():
+        for seat in where.by_seat:
+            out[seat].append(g)
+    return out
+
+
+def _pool(holders: Mapping[tuple[str, str], list[int]], home: Mapping[str, str]) -> Iterable[int]:
+    """The persons that can rank 2 for a mention in a document about ``home`` (``_Where.rank``:
+    a seat of the home held): those that held one of its seats. The others rank 1 or not at
+    all, and a best of rank 1 joins a mention only to the one anchored person of a rare name,
+    where every person is asked (the order does not matter: the best is a maximum)."""
+    if len(home) == 1:
+        return holders.get(next(iter(home.items())), ())
+    found: set[int] = set()
+    for seat in home.items():
+        found.update(holders.get(seat, ()))
+    return found
+
+
 def _best_anchor(
     s: Sighting,
     r: int,
-    anchored: Sequence[int],
+    anchored: Iterable[int],
     places: Mapping[int, _Where],
     person: Callable[[int], _Group],
+    least: int = 1,
 ) -> tuple[int, int, int] | None:
     """The anchored person a mention without a post (``s``, of group ``r``) is closest to: one
     whose seats around its day take in the document's home ranks first, then the nearest in
-    time; none whose seats that month conflict with the home or who clashes with ``r``."""
+    time; none whose seats that month conflict with the home or who clashes with ``r``. With
+    ``least`` 2, only one whose seats take in the home (None when there is none)."""
     day = _ordinal(s.day)
-    home_seats = set(s.home.items())
+    home_seats = s.home.items()  # (``rank`` asks each seat once, in any order)
     best: tuple[int, int, int] | None = None
     mine = person(r)
     plain = not mine.labels and not mine.seated  # (then it clashes with nobody)
     for g in anchored:
         where = places[g]
         near = where.rank(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
-        if near is None:
+        if near is None or near < least:
             continue  # its seats that month conflict with the home
         if not plain and person(g).clashes_with(mine):
             continue
@@ -938,32 +1065,45 @@ def extend(
     make a person with a post of its own while stored mentions without a post were placed by
     the persons known then (clustering places them again), or when a decision of the office
     names a new sighting."""
-    decisions = decisions or Decisions()
+    with _collector_paused():
+        return _extend(reader, name, persons, new, decisions or Decisions())
+
+
+def _extend(
+    reader: PostReader,
+    name: str,
+    persons: Mapping[int, Sequence[Sighting]],
+    new: Sequence[Sighting],
+    decisions: Decisions,
+) -> Extension | None:
     decided = {k for group in decisions.together for k in group}
     decided |= {k for left, right in decisions.apart for k in (*left, *right)}
     if any(s.key in decided for s in new):
         return None
     fresh = {s.key for s in new}
-    person_of = {s.key: pid for pid, members in persons.items() for s in members}
+    person_of = {(s.document_id, s.name): pid for pid, members in persons.items() for s in members}
     sightings = sorted(
         [s for members in persons.values() for s in members] + list(new),
         key=lambda s: (s.day or "9999", s.document_id),
     )
-    index = {s.key: i for i, s in enumerate(sightings)}
+    index = {(s.document_id, s.name): i for i, s in enumerate(sightings)}
     labels = _apart_labels(decisions, index)
+    no_labels: set[tuple[int, int]] = set()  # (read, never changed: a group copies its labels)
     posts = [_fuller(reader, s) for s in sightings]
     parent = list(range(len(sightings)))
     groups: dict[int, _Group] = {}
     old: dict[int, bool] = {}  # root → whether its group holds stored sightings
     for members in persons.values():
-        at = sorted(index[s.key] for s in members)
-        group = _Group.of([sightings[i] for i in at], [posts[i] for i in at], [labels[i] for i in at])
+        at = sorted(index[s.document_id, s.name] for s in members)
+        group = _Group.of(
+            [sightings[i] for i in at], [posts[i] for i in at], [labels.get(i, no_labels) for i in at]
+        )
         for i in at[1:]:
             parent[i] = at[0]
         groups[at[0]], old[at[0]] = group, True
     for s in new:
         i = index[s.key]
-        groups[i], old[i] = _Group(s, posts[i], labels[i]), False
+        groups[i], old[i] = _Group(s, posts[i], labels.get(i, no_labels)), False
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -980,18 +1120,18 @@ def extend(
 
     need = 3 if common_name(name) else 2
     # the evidence between stored sightings was weighed when the name was clustered
-    for weight, _gap, i, j in _candidates(sightings, posts, need, {index[s.key] for s in new}):
+    for negative, _gap, i, j in _candidates(sightings, posts, need, {index[s.key] for s in new}):
         a, b = root(i), root(j)
         if a == b:
             continue
         if groups[a].clashes_with(groups[b]):
             lone = [r for r in (a, b) if not old[r] and len(groups[r].members) == 1]
-            if weight >= STRONG and lone and any(old[r] for r in (a, b)):
+            if -negative >= STRONG and lone and any(old[r] for r in (a, b)):
                 return None  # a new mention against a person it shares a seat or a move with
             continue  # (another city of the province, another post: refused, as clustering would)
         merge(a, b)
 
-    roots = sorted({root(i) for i in range(len(sightings))})
+    roots = sorted(set(_flatten(parent)))
     made = [_Where(groups[r]) for r in roots if not old[r] and groups[r].anchored]
     if made:  # a new person with a post: would the stored mentions without one be theirs?
         before = sum(1 for r in roots if old[r] and groups[r].anchored)
@@ -1022,9 +1162,11 @@ def extend(
             if old[r] and not groups[r].anchored:
                 waiting.setdefault(_widest(groups[r].members[0].home), r)
         single = len(anchored) == 1 and not common_name(name)
+        holders = _holders(places)
         for r in loose:
             s = groups[r].members[0]
-            best = _best_anchor(s, r, anchored, places, lambda i: groups[root(i)])
+            pool = anchored if single else _pool(holders, s.home)
+            best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)], 1 if single else 2)
             if best and (best[0] >= 2 or single):
                 a, b = root(best[2]), root(r)
                 if not groups[a].clashes_with(groups[b]):
@@ -1039,8 +1181,8 @@ def extend(
             waiting.setdefault(place, root(r))
 
     made_of: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(sightings)):
-        made_of[root(i)].append(i)
+    for i, r in enumerate(_flatten(parent)):
+        made_of[r].append(i)
     careers, replaced = [], set()
     for at in made_of.values():
         if not any(sightings[i].key in fresh for i in at):
@@ -1052,16 +1194,28 @@ def extend(
 
 def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
     """The posts of a sighting, read; a bare head ("书记" in "李晓林书记") is dropped where the
-    same document shows a fuller post with that head ("深圳市委书记")."""
-    read = [(shown, reader.read(shown.written, dict(shown.context) or s.home)) for shown in s.shown]
-    return [
-        (shown, post)
-        for shown, post in read
-        if post.tier
-        or post.unit
-        or post.place
-        or not any(o.head == post.head and o is not post for _, o in read)
-    ]
+    same document shows a fuller post with that head ("深圳市委书记"). What is kept depends on
+    the posts as written, their contexts and the home alone: it is remembered by those (a
+    corpus shows a few thousand such combinations in tens of thousands of mentions)."""
+    shown = s.shown
+    if not shown:
+        return []
+    key = (*((x.written, x.context) for x in shown), *s.home.items())
+    kept = reader._fuller.get(key)
+    if kept is None:
+        read = [reader.read(x.written, dict(x.context) or s.home) for x in shown]
+        kept = tuple(
+            (k, post)
+            for k, post in enumerate(read)
+            if post.tier
+            or post.unit
+            or post.place
+            or not any(o.head == post.head and o is not post for o in read)
+        )
+        if len(reader._fuller) > 100_000:
+            reader._fuller.clear()
+        reader._fuller[key] = kept
+    return [(shown[k], post) for k, post in kept]
 
 
 def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
@@ -1073,12 +1227,18 @@ def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
     return None
 
 
+_NO_EVIDENCE: dict[tuple[str | None, ...], int] = {}  # (of a mention without posts; never changed)
+# ``_evidence`` of posts (by their ids; the entry holds them, so the ids are not reused while it
+# is kept): the pieces of evidence, and the posts one person holds at a time. Never changed.
+_EVIDENCE: dict[tuple[int, ...], tuple[tuple[Post, ...], dict[tuple[str | None, ...], int], set[str]]] = {}
+
+
 def _candidates(
     sightings: list[Sighting], posts: list[list[tuple[Shown, Post]]], need: int, only: set[int] | None = None
 ) -> list[tuple[int, int, int, int]]:
-    """(weight, gap in days, i, j) for pairs of sightings that share evidence at least ``need``
-    strong, strongest and closest first. Each sighting is paired with the next ``NEIGHBOURS``
-    in time that share a piece of evidence:
+    """(-weight, gap in days, i, j) for pairs of sightings that share evidence at least ``need``
+    strong, strongest and closest first (the weight negated: the list is sorted as made). Each
+    sighting is paired with the next ``NEIGHBOURS`` in time that share a piece of evidence:
 
     - the same post: 3 with a place, 2 without one but with a unit, 1 bare ("市委书记");
     - the same kind of post where one of them has no known place ("省长", "安徽省省长"): 2;
@@ -1088,16 +1248,38 @@ def _candidates(
     With ``only`` (indexes), the pairs that involve one of those sightings, the same as above."""
     shared: dict[tuple[str | None, ...], list[tuple[int, int]]] = defaultdict(list)  # → (i, placeless)
     single: set[str] = set()
-    evidence = [_evidence(found, single) for found in posts]
-    # With ``only``, the pieces of evidence none of those sightings has make no pair: not listed.
-    wanted = None if only is None else {key for i in only for key in evidence[i]}
+    known: dict[tuple[int, ...], dict[tuple[str | None, ...], int]] = {}  # by the posts' ids
+    evidence = []
+    for found in posts:  # (many mentions show the same posts: the ones ``_fuller`` remembers)
+        if not found:
+            evidence.append(_NO_EVIDENCE)
+            continue
+        ids = tuple([id(post) for _, post in found])
+        mine = known.get(ids)
+        if mine is None:
+            kept = _EVIDENCE.get(ids)
+            if kept is None:
+                if len(_EVIDENCE) > 100_000:
+                    _EVIDENCE.clear()
+                singles: set[str] = set()
+                kept = _EVIDENCE[ids] = (tuple(post for _, post in found), _evidence(found, singles), singles)
+            mine = known[ids] = kept[1]
+            single |= kept[2]
+        evidence.append(mine)
+    days = [_ordinal(s.day) for s in sightings]
+    begins = [False] * len(posts)
+    ends = [False] * len(posts)
+    for i, found in enumerate(posts):
+        for shown, _ in found:
+            if shown.change == START:
+                begins[i] = True
+            elif shown.change == END:
+                ends[i] = True
+    if only is not None:
+        return _candidates_of(only, evidence, single, days, begins, ends, need)
     for i, mine in enumerate(evidence):
         for key, strength in mine.items():
-            if wanted is None or key in wanted:
-                shared[key].append((i, strength))
-    days = [_ordinal(s.day) for s in sightings]
-    begins = [any(shown.change == START for shown, _ in found) for found in posts]
-    ends = [any(shown.change == END for shown, _ in found) for found in posts]
+            shared[key].append((i, strength))
     out: list[tuple[int, int, int, int]] = []  # (-weight, gap, i, j): sorted as they are
     add = out.append
     for key, members in shared.items():
@@ -1112,19 +1294,12 @@ def _candidates(
         else:
             years = SAME_PLACE_YEARS
         within = years * 366
-        if only is None:
-            starts: Iterable[int] = range(n)
-        else:  # a pair (p, q), p < q ≤ p + NEIGHBOURS, that holds one of ``only``
-            at = [k for k, (i, _) in enumerate(members) if i in only]
-            starts = sorted({p for k in at for p in range(max(k - NEIGHBOURS, 0), k + 1)})
-        for k in starts:
+        for k in range(n):
             i, a = members[k]
             if what == "post" and a < need:
                 continue  # (the pairs of the same post weigh the strength of the first)
             di = days[i]
             for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
-                if only is not None and i not in only and j not in only:
-                    continue
                 if what == "post":
                     weight = a
                 elif what == "kind":
@@ -1138,7 +1313,73 @@ def _candidates(
                 if gap <= within:
                     add((-weight, gap, i, j))
     out.sort()
-    return [(-w, gap, i, j) for w, gap, i, j in out]
+    return out
+
+
+def _candidates_of(
+    only: set[int],
+    evidence: list[dict[tuple[str | None, ...], int]],
+    single: set[str],
+    days: list[int | None],
+    begins: list[bool],
+    ends: list[bool],
+    need: int,
+) -> list[tuple[int, int, int, int]]:
+    """``_candidates`` with ``only``: the pairs (p, q), p < q ≤ p + ``NEIGHBOURS`` in the list of
+    the sightings sharing a piece of evidence, that hold one of ``only``. The pieces none of
+    those have make no pair (not listed); the others list the positions only, the strengths
+    looked up for the few pairs asked."""
+    wanted = {key for i in only for key in evidence[i]}
+    shared: dict[tuple[str | None, ...], list[int]] = defaultdict(list)
+    at_of: dict[tuple[str | None, ...], list[int]] = defaultdict(list)  # key → where ``only``'s are
+    for i, mine in enumerate(evidence):
+        if not mine:
+            continue
+        if i in only:
+            for key in mine:
+                members = shared[key]
+                at_of[key].append(len(members))
+                members.append(i)
+        else:
+            for key in mine:
+                if key in wanted:
+                    shared[key].append(i)
+    out: list[tuple[int, int, int, int]] = []  # (-weight, gap, i, j): sorted as they are
+    for key, members in shared.items():
+        n = len(members)
+        if n < 2:
+            continue  # (no pair)
+        what = key[0]
+        if what == "kind" and need > 2:
+            continue  # (its pairs weigh 2 at most)
+        if what == "post":
+            years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
+        else:
+            years = SAME_PLACE_YEARS
+        within = years * 366
+        for k in sorted({p for q in at_of[key] for p in range(max(q - NEIGHBOURS, 0), q + 1)}):
+            i = members[k]
+            a = evidence[i][key]
+            if what == "post" and a < need:
+                continue  # (the pairs of the same post weigh the strength of the first)
+            di = days[i]
+            for j in members[k + 1 : k + 1 + NEIGHBOURS]:
+                if i not in only and j not in only:
+                    continue
+                if what == "post":
+                    weight = a
+                elif what == "kind":
+                    weight = 2 if a or evidence[j][key] else 0  # both placed: one post or two places
+                else:  # i is the earlier of the two
+                    weight = 3 if begins[j] or ends[i] else 2
+                if weight < need:
+                    continue
+                dj = days[j]
+                gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
+                if gap <= within:
+                    out.append((-weight, gap, i, j))
+    out.sort()
+    return out
 
 
 def _evidence(found: list[tuple[Shown, Post]], single: set[str]) -> dict[tuple[str | None, ...], int]:
@@ -1158,9 +1399,15 @@ def _evidence(found: list[tuple[Shown, Post]], single: set[str]) -> dict[tuple[s
 
 
 def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Post]]]) -> Career:
+    """The career of ``members``, given in (day, document) order, as clustering sorts them
+    (their list is the career's): each record's evidence is in (day, document, span) order
+    when each mention's is added in the order of its spans, without sorting it whole."""
     records: dict[str, PostRecord] = {}
     for s, found in zip(members, posts, strict=True):
-        day = s.day
+        day, doc = s.day, s.document_id
+        in_order = len(found) < 2 or all(
+            found[k][0].span <= found[k + 1][0].span for k in range(len(found) - 1)
+        )
         for shown, post in found:
             record = records.get(post.text)
             if record is None:
@@ -1168,9 +1415,8 @@ def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Po
             elif post.place and not post.inferred and record.post.inferred:
                 record.post = post  # the written place is the better description
             change = shown.change
-            record.evidence.append(
-                Evidence(s.document_id, shown.span, shown.written, day, change, shown.word)
-            )
+            if in_order:
+                record.evidence.append(Evidence(doc, shown.span, shown.written, day, change, shown.word))
             if not day or change in (FORMER, NOMINATED):
                 continue
             # (the days kept are never empty: the earliest and the latest of those seen)
@@ -1183,15 +1429,13 @@ def _career(name: str, members: list[Sighting], posts: list[list[tuple[Shown, Po
                     record.began = day
             elif change == END and (record.ended is None or day > record.ended):
                 record.ended = day
-    for record in records.values():
-        record.evidence.sort(key=lambda e: (e.day or "9999", e.document_id, e.span))
+        if not in_order:  # (a stable sort: posts at one span stay in the order shown)
+            for shown, post in sorted(found, key=lambda x: x[0].span):
+                records[post.text].evidence.append(
+                    Evidence(doc, shown.span, shown.written, day, shown.change, shown.word)
+                )
     ordered = sorted(records.values(), key=lambda r: (r.first or r.evidence[0].day or "9999", r.post.text))
-    return Career(
-        min(s.ref for s in members),
-        name,
-        sorted(members, key=lambda s: (s.day or "9999", s.document_id)),
-        ordered,
-    )
+    return Career(min(s.ref for s in members), name, members, ordered)
 
 
 @dataclass(frozen=True)
