@@ -109,7 +109,6 @@ def _insert_new_sqlite(
 
 
 _STAGED_DOCUMENTS = "luoshi_staged_documents"  # temporary tables of a PostgreSQL session
-_STAGED_TERMS = "luoshi_staged_terms"
 
 
 def staged(conn: Connection, table: str, definition: str, columns: tuple[str, ...], rows: list[Any]) -> None:
@@ -165,17 +164,31 @@ def _insert_new_pg(
     return inserted, raced
 
 
-def _insert_terms_pg(conn: Connection, terms: list[tuple[int, str, bool]]) -> None:
-    """The documents' lexemes (``fts.pg_terms``) into ``document_terms``: COPY into a staging
-    table, then one INSERT that makes the tsvectors (the GIN index is maintained by it)."""
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # binary COPY: signature, flags, no extension
+_COPY_TRAILER = b"\xff\xff"
+
+
+def _insert_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> None:
+    """The documents' tsvectors (``fts.pg_tsvector``: binary, built with the rows) into
+    ``document_terms`` by one binary COPY (the GIN index is maintained by it): the server
+    neither parses nor sorts them."""
     if not terms:
         return
-    definition = "(id integer, terms text, partial boolean) ON COMMIT DELETE ROWS"
-    staged(conn, _STAGED_TERMS, definition, ("id", "terms", "partial"), terms)
-    conn.exec_driver_sql(
-        "INSERT INTO document_terms (id, terms, partial) "
-        f"SELECT id, array_to_tsvector(string_to_array(terms, ' ')), partial FROM {_STAGED_TERMS}"
-    )
+    rows = [
+        b"".join(
+            (
+                b"\0\3\0\0\0\4",  # three fields; the id: four bytes
+                i.to_bytes(4, "big"),
+                len(vector).to_bytes(4, "big"),
+                vector,
+                b"\0\0\0\1\1" if partial else b"\0\0\0\1\0",
+            )
+        )
+        for i, vector, partial in terms
+    ]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy("COPY document_terms (id, terms, partial) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))
 
 
 class DocumentWriter:

@@ -93,6 +93,18 @@ def pg_terms(row: dict[str, str]) -> tuple[str, bool]:
     return " ".join(chars) + " " + PARTIAL, True
 
 
+def pg_tsvector(terms: str) -> bytes:
+    """``array_to_tsvector(string_to_array(terms, ' '))`` in PostgreSQL's binary form (what
+    ``tsvectorrecv`` reads: the number of lexemes, then each lexeme's UTF-8 bytes, a zero byte
+    and its number of positions, 0), its lexemes distinct and in the server's order (byte order,
+    a prefix first: Python's order of the strings), so the server stores them as they come, with
+    neither the parsing of a text form nor a sort."""
+    lexemes = sorted(set(terms.split(" "))) if terms else []
+    if not lexemes:
+        return b"\0\0\0\0"
+    return len(lexemes).to_bytes(4, "big") + ("\0\0\0".join(lexemes) + "\0\0\0").encode()
+
+
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
