@@ -29,7 +29,7 @@ from luoshi.store.schema import (
     WrittenBatchRow,
     utcnow,
 )
-from luoshi.store.writers import after_commit, retrying, transaction_state, write_transaction
+from luoshi.store.writers import Overlap, after_commit, retrying, transaction_state, write_transaction
 
 T = TypeVar("T")
 LINK_LOCK = 0x6C756F7368692D6C  # PostgreSQL advisory lock held by a transaction linking reprints
@@ -166,14 +166,14 @@ def _insert_new_pg(
 
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # binary COPY: signature, flags, no extension
 _COPY_TRAILER = b"\xff\xff"
+_STAGED_TERMS = "luoshi_staged_terms"
 
 
-def _insert_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> None:
-    """The documents' tsvectors (``fts.pg_tsvector``: binary, built with the rows) into
-    ``document_terms`` by one binary COPY (the GIN index is maintained by it): the server
-    neither parses nor sorts them."""
-    if not terms:
-        return
+def _stage_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> Overlap:
+    """The documents' tsvectors (``fts.pg_tsvector``: binary, built with the rows) by one binary
+    COPY into a staging table (the server neither parses nor sorts them), and the INSERT that
+    moves them into ``document_terms`` — the statement that maintains the GIN index, the most
+    costly of a batch — to be run while this process links reprints (``writers.Overlap``)."""
     rows = [
         b"".join(
             (
@@ -186,9 +186,17 @@ def _insert_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> 
         )
         for i, vector, partial in terms
     ]
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGED_TERMS} "
+        "(id integer, terms tsvector, partial boolean) ON COMMIT DELETE ROWS"
+    )
+    conn.exec_driver_sql(f"DELETE FROM {_STAGED_TERMS}")
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy("COPY document_terms (id, terms, partial) FROM STDIN (FORMAT BINARY)") as copy:
+    with cursor.copy(f"COPY {_STAGED_TERMS} (id, terms, partial) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))
+    return Overlap(
+        conn, f"INSERT INTO document_terms (id, terms, partial) SELECT id, terms, partial FROM {_STAGED_TERMS}"
+    )
 
 
 class DocumentWriter:
@@ -287,14 +295,27 @@ class DocumentWriter:
             else:
                 outcomes.append(IngestOutcome(known.get(h) or new_ids[h], False))
         ids = [new_ids[item.content_hash] for item in fresh]
+        terms: Overlap | None = None  # PostgreSQL: the search index's INSERT, run while linking
         if self.is_sqlite:
             cursor = conn.connection.cursor()
             try:
                 cursor.executemany(FTS_INSERT, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
             finally:
                 cursor.close()
-        else:
-            _insert_terms_pg(conn, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
+        elif fresh:
+            terms = _stage_terms_pg(conn, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
+        try:
+            self._add_facts(conn, ids, fresh, terms)
+        finally:
+            if terms is not None:
+                terms.wait()
+        return outcomes
+
+    def _add_facts(
+        self, conn: Connection, ids: list[int], fresh: list[DocumentRows], terms: Overlap | None
+    ) -> None:
+        """The new documents' facts, reprint links (while the server inserts ``terms``), the
+        people queue and the citation index."""
         person_ids = self._person_ids_for(conn, {name for item in fresh for name in item.persons})
         tables: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _FACT_COLUMNS}
         for doc_id, item in zip(ids, fresh, strict=True):
@@ -315,7 +336,7 @@ class DocumentWriter:
                 # found, before this batch looks for its candidates.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINK_LOCK})
             prints = [(i, item.fingerprint) for i, item in zip(ids, fresh, strict=True)]
-            stories.link_fingerprints(conn, prints, self._recent_prints)
+            stories.link_fingerprints(conn, prints, self._recent_prints, terms)
             for (i, fp), item in zip(prints, fresh, strict=True):
                 self._recent_prints.remember(i, item.content_hash, fp)
             self._recent_prints.linked += len(prints)
@@ -334,7 +355,6 @@ class DocumentWriter:
             )
         if fresh:
             version.mark(conn, version.DATA, version.DOCUMENTS)
-        return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
         """Ids of the persons named, creating the missing ones. Ids read or made in a transaction

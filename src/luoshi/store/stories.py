@@ -55,6 +55,8 @@ from luoshi.text import to_simplified
 if TYPE_CHECKING:  # numpy loads when documents are linked, not when stories are read
     import numpy as np
 
+    from luoshi.store.writers import Overlap
+
 CHUNK = 500  # parameters per IN (…) list: well inside SQLite's and PostgreSQL's limits
 LOOKUP_CHUNK = 100  # band keys per lookup statement (SQLite allows 500 terms in a compound SELECT)
 PER_KEY = 16  # the newest documents read for each band key
@@ -512,6 +514,7 @@ def match(
     items: list[tuple[int, Fingerprint]],
     recent: RecentFingerprints | None = None,
     index: BandIndex | None = None,
+    meanwhile: Overlap | None = None,
 ) -> tuple[LinkReport, dict[int, list[int]]]:
     """The reprint pairs of documents (ids ascending, their fingerprints) with the stored ones
     and with each other, writing nothing: the lookup of their band keys (in ``index`` if given,
@@ -519,7 +522,8 @@ def match(
     corpus: at most MAX_CANDIDATES candidates (those sharing most bands) have their signatures
     compared, and at most MAX_COMPARED of them (the highest estimates at or above MIN_ESTIMATE)
     are read and compared exactly. Returns the report and what the lookup found (key → the
-    stored ids)."""
+    stored ids). ``meanwhile`` is started once the store has been read, before the exact
+    comparisons: the server runs it while they are made."""
     import numpy as np
 
     report = LinkReport()
@@ -576,6 +580,8 @@ def match(
             select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(chunk))
         ):
             fingerprints[doc_id] = Fingerprint.of(to_simplified(text_))
+    if meanwhile is not None:
+        meanwhile.start()
     for a, b in sorted(likely):
         sim = similarity(fingerprints[a], fingerprints[b])
         if sim.reprint:
@@ -584,16 +590,25 @@ def match(
 
 
 def link_fingerprints(
-    conn: Connection, items: list[tuple[int, Fingerprint]], recent: RecentFingerprints | None = None
+    conn: Connection,
+    items: list[tuple[int, Fingerprint]],
+    recent: RecentFingerprints | None = None,
+    meanwhile: Overlap | None = None,
 ) -> LinkReport:
     """Link documents (ids ascending, their fingerprints) to the stored ones and to each other
-    (``match``), and write their band lists, signatures, pairs and stories."""
+    (``match``), and write their band lists, signatures, pairs and stories. ``meanwhile`` (a
+    PostgreSQL statement) is run by the server while the candidates are compared and the band
+    lists made; it has ended when this returns."""
     if not items:
+        if meanwhile is not None:
+            meanwhile.wait()
         return LinkReport()
     index = recent.band_index(conn, len(items)) if recent is not None else None
-    report, stored = match(conn, items, recent, index)
+    report, stored = match(conn, items, recent, index, meanwhile)
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     if index is not None:
+        if meanwhile is not None:
+            meanwhile.wait()
         # The lists are written from what the store holds, read in this transaction (which
         # holds the write lock): the index may lack another process's documents until its next
         # recount, and a list written from it would lose them.
@@ -607,6 +622,8 @@ def link_fingerprints(
             held.append(doc_id)
     band_rows = [(key, pack(sorted(held)[-PER_KEY:])) for key, held in lists.items()]
     signature_rows = [(i, fp.signature.astype("<u4").tobytes()) for i, fp in items]
+    if meanwhile is not None:
+        meanwhile.wait()
     if conn.dialect.name == "postgresql":
         _write_lists_pg(conn, band_rows, signature_rows)
     else:

@@ -169,3 +169,44 @@ def _begin(engine: Engine, attempts: int) -> Connection:
             pause = min(_MAX_PAUSE, _PAUSE * 2**attempt)
             time.sleep(pause * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")
+
+
+class Overlap:
+    """A PostgreSQL statement that the server runs while this process computes: ``start`` sends
+    it without waiting for its end (psycopg's pipeline mode; the server runs a statement as it
+    arrives), ``wait`` waits for its end and raises its error. Between the two no other
+    statement may be run on the connection. ``wait`` without ``start`` runs it there and then;
+    either is done once."""
+
+    def __init__(self, conn: Connection, sql: str) -> None:
+        self._conn = conn
+        self._sql = sql
+        self._pipeline: Any = None
+        self._cursor: Any = None
+        self._done = False
+
+    def start(self) -> None:
+        if self._done or self._pipeline is not None:
+            return
+        dbapi: Any = self._conn.connection.dbapi_connection
+        self._pipeline = dbapi.pipeline()
+        self._pipeline.__enter__()
+        self._cursor = dbapi.cursor()
+        try:
+            self._cursor.execute(self._sql)
+        except BaseException:
+            self.wait()
+            raise
+
+    def wait(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        if self._pipeline is None:
+            self._conn.exec_driver_sql(self._sql)
+            return
+        pipeline, cursor, self._pipeline, self._cursor = self._pipeline, self._cursor, None, None
+        try:
+            pipeline.__exit__(None, None, None)
+        finally:
+            cursor.close()
