@@ -169,34 +169,40 @@ _COPY_TRAILER = b"\xff\xff"
 _STAGED_TERMS = "luoshi_staged_terms"
 
 
+TERMS_PARTS = 3  # statements the search index's insert is cut into (``Overlap``: one per window)
+
+
 def _stage_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> Overlap:
     """The documents' tsvectors (``fts.pg_tsvector``: binary, built with the rows) by one binary
-    COPY into a staging table (the server neither parses nor sorts them), and the INSERT that
-    moves them into ``document_terms`` — the statement that maintains the GIN index, the most
-    costly of a batch — to be run while this process links reprints (``writers.Overlap``)."""
+    COPY into a staging table (the server neither parses nor sorts them), and the INSERTs that
+    move them into ``document_terms`` — they maintain the GIN index, the most costly statements
+    of a batch — in TERMS_PARTS parts, for the server to run while this process computes
+    (``writers.Overlap``)."""
+    n = len(terms)
     rows = [
         b"".join(
             (
-                b"\0\3\0\0\0\4",  # three fields; the id: four bytes
+                b"\0\4\0\0\0\4",  # four fields; the id: four bytes
                 i.to_bytes(4, "big"),
                 len(vector).to_bytes(4, "big"),
                 vector,
                 b"\0\0\0\1\1" if partial else b"\0\0\0\1\0",
+                b"\0\0\0\2",
+                (k * TERMS_PARTS // n).to_bytes(2, "big"),
             )
         )
-        for i, vector, partial in terms
+        for k, (i, vector, partial) in enumerate(terms)
     ]
     conn.exec_driver_sql(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGED_TERMS} "
-        "(id integer, terms tsvector, partial boolean) ON COMMIT DELETE ROWS"
+        "(id integer, terms tsvector, partial boolean, part smallint) ON COMMIT DELETE ROWS"
     )
     conn.exec_driver_sql(f"DELETE FROM {_STAGED_TERMS}")
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {_STAGED_TERMS} (id, terms, partial) FROM STDIN (FORMAT BINARY)") as copy:
+    with cursor.copy(f"COPY {_STAGED_TERMS} (id, terms, partial, part) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))
-    return Overlap(
-        conn, f"INSERT INTO document_terms (id, terms, partial) SELECT id, terms, partial FROM {_STAGED_TERMS}"
-    )
+    insert = f"INSERT INTO document_terms (id, terms, partial) SELECT id, terms, partial FROM {_STAGED_TERMS}"
+    return Overlap(conn, [f"{insert} WHERE part = {k}" for k in range(min(n, TERMS_PARTS))])
 
 
 class DocumentWriter:
@@ -306,9 +312,12 @@ class DocumentWriter:
             terms = _stage_terms_pg(conn, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
         try:
             self._add_facts(conn, ids, fresh, terms)
-        finally:
+        except BaseException as e:
             if terms is not None:
-                terms.wait()
+                terms.abandon(e)
+            raise
+        if terms is not None:
+            terms.finish()
         return outcomes
 
     def _add_facts(
@@ -317,6 +326,8 @@ class DocumentWriter:
         """The new documents' facts, reprint links (while the server inserts ``terms``), the
         people queue and the citation index."""
         person_ids = self._person_ids_for(conn, {name for item in fresh for name in item.persons})
+        if terms is not None:
+            terms.start()
         tables: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _FACT_COLUMNS}
         for doc_id, item in zip(ids, fresh, strict=True):
             if item.facts is None:
@@ -325,6 +336,8 @@ class DocumentWriter:
                 tables[table].extend((doc_id, *row) for row in rows)
         mentions = tables[MentionRow.__tablename__]
         tables[MentionRow.__tablename__] = [(d, person_ids[name], *rest) for d, name, *rest in mentions]
+        if terms is not None:
+            terms.wait()
         for table, columns in _FACT_COLUMNS.items():
             insert_many(conn, table, columns, tables[table])
         if self._links_reprints is None:

@@ -522,14 +522,16 @@ def match(
     corpus: at most MAX_CANDIDATES candidates (those sharing most bands) have their signatures
     compared, and at most MAX_COMPARED of them (the highest estimates at or above MIN_ESTIMATE)
     are read and compared exactly. Returns the report and what the lookup found (key → the
-    stored ids). ``meanwhile`` is started once the store has been read, before the exact
-    comparisons: the server runs it while they are made."""
+    stored ids). ``meanwhile``'s statements are run by the server while the candidates are
+    chosen and while they are compared exactly (it is started once the store has been read)."""
     import numpy as np
 
     report = LinkReport()
     new = dict(items)
     keys = (k for _, fp in items for k in fp.keys)
     stored = index.candidates(keys) if index is not None else candidates(conn, keys)
+    if meanwhile is not None:
+        meanwhile.start()
     in_batch: dict[int, list[int]] = {}
     chosen: dict[int, list[int]] = {}
     for doc_id, fp in items:  # each is paired with earlier documents only
@@ -547,6 +549,8 @@ def match(
         report.candidates += len(chosen[doc_id])
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
+    if meanwhile is not None:
+        meanwhile.wait()
     sqlite = conn.dialect.paramstyle == "qmark"
     cursor = conn.connection.cursor()  # the driver's: SQLAlchemy's statement cost more than the read
     try:
@@ -596,12 +600,10 @@ def link_fingerprints(
     meanwhile: Overlap | None = None,
 ) -> LinkReport:
     """Link documents (ids ascending, their fingerprints) to the stored ones and to each other
-    (``match``), and write their band lists, signatures, pairs and stories. ``meanwhile`` (a
-    PostgreSQL statement) is run by the server while the candidates are compared and the band
-    lists made; it has ended when this returns."""
+    (``match``), and write their band lists, signatures, pairs and stories. ``meanwhile``'s
+    statements (PostgreSQL) are run by the server while this process computes (``match``, the
+    band lists); none is running when this returns."""
     if not items:
-        if meanwhile is not None:
-            meanwhile.wait()
         return LinkReport()
     index = recent.band_index(conn, len(items)) if recent is not None else None
     report, stored = match(conn, items, recent, index, meanwhile)

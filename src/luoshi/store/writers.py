@@ -172,41 +172,51 @@ def _begin(engine: Engine, attempts: int) -> Connection:
 
 
 class Overlap:
-    """A PostgreSQL statement that the server runs while this process computes: ``start`` sends
-    it without waiting for its end (psycopg's pipeline mode; the server runs a statement as it
-    arrives), ``wait`` waits for its end and raises its error. Between the two no other
-    statement may be run on the connection. ``wait`` without ``start`` runs it there and then;
-    either is done once."""
+    """PostgreSQL statements that the server runs while this process computes, one at a time:
+    ``start`` sends the next one without waiting for its end (psycopg's pipeline mode; the
+    server runs a statement as it arrives), ``wait`` waits for its end and raises its error;
+    between the two no other statement may be run on the connection. ``finish`` waits, then
+    runs those never sent. ``abandon`` (after an error: the transaction will not commit) leaves
+    pipeline mode without raising the statements' own errors."""
 
-    def __init__(self, conn: Connection, sql: str) -> None:
+    def __init__(self, conn: Connection, statements: list[str]) -> None:
         self._conn = conn
-        self._sql = sql
+        self._todo = list(reversed(statements))
         self._pipeline: Any = None
         self._cursor: Any = None
-        self._done = False
 
     def start(self) -> None:
-        if self._done or self._pipeline is not None:
+        if self._pipeline is not None or not self._todo:
             return
         dbapi: Any = self._conn.connection.dbapi_connection
         self._pipeline = dbapi.pipeline()
         self._pipeline.__enter__()
         self._cursor = dbapi.cursor()
         try:
-            self._cursor.execute(self._sql)
-        except BaseException:
-            self.wait()
+            self._cursor.execute(self._todo.pop())
+        except BaseException as e:
+            self.abandon(e)
             raise
 
     def wait(self) -> None:
-        if self._done:
-            return
-        self._done = True
         if self._pipeline is None:
-            self._conn.exec_driver_sql(self._sql)
             return
         pipeline, cursor, self._pipeline, self._cursor = self._pipeline, self._cursor, None, None
         try:
             pipeline.__exit__(None, None, None)
         finally:
             cursor.close()
+
+    def finish(self) -> None:
+        self.wait()
+        while self._todo:
+            self._conn.exec_driver_sql(self._todo.pop())
+
+    def abandon(self, error: BaseException) -> None:
+        self._todo = []
+        pipeline, cursor, self._pipeline, self._cursor = self._pipeline, self._cursor, None, None
+        if pipeline is not None:
+            try:
+                pipeline.__exit__(type(error), error, error.__traceback__)  # (logs its error, if any)
+            finally:
+                cursor.close()
