@@ -18,7 +18,7 @@ Tables (plain indexed columns, the same on SQLite and PostgreSQL, shared by ever
 from __future__ import annotations
 
 import struct
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -534,18 +534,26 @@ def match(
         meanwhile.start()
     in_batch: dict[int, list[int]] = {}
     chosen: dict[int, list[int]] = {}
+    get = stored.get
     for doc_id, fp in items:  # each is paired with earlier documents only
-        pool: list[int] = []  # counted once at the end: one Counter over a list is C code
+        pool: list[int] = []  # counted once at the end, by numpy
+        extend = pool.extend
         for key in set(fp.keys):
-            pool.extend(stored.get(key, ()))
-            peers = in_batch.setdefault(key, [])
-            pool.extend(peers[-PER_KEY:])
-            peers.append(doc_id)
-        shared = Counter(pool)
-        shared.pop(doc_id, None)
-        # most shared bands first, then the newest: (count, id) tuples sorted in C, no key function
-        ranked = sorted(zip(shared.values(), shared.keys(), strict=True), reverse=True)
-        chosen[doc_id] = [other for _, other in ranked[:MAX_CANDIDATES]]
+            extend(get(key, ()))
+            peers = in_batch.get(key)
+            if peers is None:
+                in_batch[key] = [doc_id]
+            else:
+                extend(peers[-PER_KEY:])
+                peers.append(doc_id)
+        if not pool:
+            chosen[doc_id] = []
+            continue
+        ids, counts = np.unique(np.array(pool, dtype=np.int64), return_counts=True)
+        other = ids != doc_id
+        ids, counts = ids[other], counts[other]
+        # most shared bands first, then the newest (the ids are distinct: no ties)
+        chosen[doc_id] = ids[np.lexsort((ids, counts))[::-1][:MAX_CANDIDATES]].tolist()
         report.candidates += len(chosen[doc_id])
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
