@@ -193,11 +193,16 @@ def _stage_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> O
         )
         for k, (i, vector, partial) in enumerate(terms)
     ]
-    conn.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGED_TERMS} "
-        "(id integer, terms tsvector, partial boolean, part smallint) ON COMMIT DELETE ROWS"
-    )
-    conn.exec_driver_sql(f"DELETE FROM {_STAGED_TERMS}")
+    if conn.exec_driver_sql(f"SELECT to_regclass('pg_temp.{_STAGED_TERMS}')").scalar() is None:
+        conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {_STAGED_TERMS} "
+            "(id integer, terms tsvector, partial boolean, part smallint) ON COMMIT DELETE ROWS"
+        )
+        # not compressed here: the INSERT into document_terms compresses them, while the
+        # writer computes
+        conn.exec_driver_sql(f"ALTER TABLE {_STAGED_TERMS} ALTER COLUMN terms SET STORAGE EXTERNAL")
+    else:
+        conn.exec_driver_sql(f"DELETE FROM {_STAGED_TERMS}")
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY {_STAGED_TERMS} (id, terms, partial, part) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))

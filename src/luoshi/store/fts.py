@@ -19,6 +19,7 @@ import math
 import re
 from operator import add
 
+from luoshi.messages import message
 from luoshi.text import to_simplified, to_traditional
 
 _NON_WORD = re.compile(r"[^\w]")
@@ -102,6 +103,8 @@ def pg_tsvector(terms: str) -> bytes:
     lexemes = sorted(set(terms.split(" "))) if terms else []
     if not lexemes:
         return b"\0\0\0\0"
+    if not lexemes[0]:  # (PostgreSQL refuses it too)
+        raise ValueError(message("store.empty_lexeme"))
     return len(lexemes).to_bytes(4, "big") + ("\0\0\0".join(lexemes) + "\0\0\0").encode()
 
 
