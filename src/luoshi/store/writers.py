@@ -171,6 +171,13 @@ def _begin(engine: Engine, attempts: int) -> Connection:
     raise AssertionError("unreachable")
 
 
+def _pipelines() -> bool:
+    """Whether psycopg's libpq has pipeline mode (14 or later)."""
+    import psycopg
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
 class Overlap:
     """PostgreSQL statements that the server runs while this process computes, one at a time:
     ``start`` sends the next one without waiting for its end (psycopg's pipeline mode; the
@@ -189,6 +196,8 @@ class Overlap:
         if self._pipeline is not None or not self._todo:
             return
         dbapi: Any = self._conn.connection.dbapi_connection
+        if not _pipelines():
+            return  # (``finish`` runs them)
         self._pipeline = dbapi.pipeline()
         self._pipeline.__enter__()
         self._cursor = dbapi.cursor()
