@@ -1425,6 +1425,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件的行按 {built} 数据库构建，而本库是 {store}：未写入",
         "rows built for {built}, the store is {store}: nothing written",
     ),
+    # --- pgwriter3 ---
+    "store.empty_lexeme": (
+        "PostgreSQL 检索词中有空词（检索词以单个空格分隔）",
+        "an empty lexeme among the PostgreSQL search terms (terms are separated by single spaces)",
+    ),
 }
 
 _CHOSEN: dict[str, str] = {}

@@ -1,21 +1,26 @@
 """The PostgreSQL write path of issue 15 keeps what the store held before: a deleted document
 still takes its fact rows with it (on PostgreSQL by migration 0018's trigger, not by foreign
 keys), the migration's round trip restores the constraints, and the documents' long values are
-compressed by lz4 without changing what is read."""
+compressed by lz4 without changing what is read; the search index's tsvectors, sent in binary
+form, are those PostgreSQL makes of the lexemes; statements run while the writer computes
+(``writers.Overlap``) raise their errors."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 from alembic import command
 from backends import postgresql_database, query
-from sqlalchemy import delete, select
+from sqlalchemy import create_engine, delete, select
 
+from luoshi.messages import message
 from luoshi.pipeline import ingest_paths
-from luoshi.store import open_store
+from luoshi.store import fts, open_store
 from luoshi.store.migrate import alembic_config
 from luoshi.store.schema import DocumentRow
+from luoshi.store.writers import Overlap
 
 CORPUS = Path(__file__).resolve().parents[2] / "src" / "luoshi" / "demo" / "corpus"
 FACT_TABLES = ("mentions", "citations", "task_batches", "directives")
@@ -105,3 +110,75 @@ def test_the_documents_long_values_are_compressed_by_lz4_and_read_back_the_same(
     ingest_paths(open_store(lite), [CORPUS])
     on_sqlite = query(lite, values.replace("facts::text", "facts"))
     assert [r[:3] for r in on_pg] == [r[:3] for r in on_sqlite] and len(on_pg) >= 10
+
+
+TERM_STRINGS = [
+    "",  # no lexeme
+    "海",
+    "海合 合作 海 作 前海 前",  # characters and pairs, unordered
+    "海合 海合 海",  # a lexeme twice
+    "a ab b 海 ab a",  # ASCII, a prefix of another lexeme
+    "b'c d\\e x:1 y&z !",  # characters a tsvector's text form quotes or escapes
+    "前 海 " + fts.PARTIAL,  # a document indexed by characters only
+    " ".join(chr(c) for c in range(0x4E00, 0x4E00 + 3000)),  # many lexemes
+]
+
+
+def test_the_binary_tsvectors_are_what_postgresql_makes_of_the_lexemes():
+    with postgresql_database() as url:
+        for terms in TERM_STRINGS:
+            made = query(url, "SELECT tsvectorsend(array_to_tsvector(string_to_array(:t, ' ')))", t=terms)[0][
+                0
+            ]
+            assert fts.pg_tsvector(terms) == bytes(made), terms
+        # PostgreSQL refuses an empty lexeme; so does the binary form (the document is rejected)
+        with pytest.raises(ValueError, match=message("store.empty_lexeme")):
+            fts.pg_tsvector("海  合")
+
+
+def test_ingest_stores_the_tsvectors_postgresql_makes_of_each_documents_lexemes():
+    with postgresql_database() as url:
+        store = open_store(url)
+        ingest_paths(store, [CORPUS])
+        store.engine.dispose()
+        stored = query(
+            url,
+            "SELECT d.title, d.text, t.terms::text, t.partial FROM documents d JOIN document_terms t ON t.id = d.id",
+        )
+        assert len(stored) >= 10
+        for title, body, terms, partial in stored:
+            lexemes, expected_partial = fts.pg_terms(fts.index_row(title, body))
+            made = query(url, "SELECT array_to_tsvector(string_to_array(:t, ' '))::text", t=lexemes)[0][0]
+            assert (terms, partial) == (made, expected_partial)
+
+
+def test_an_overlapped_statement_runs_and_its_error_is_raised_when_waited_for():
+    with postgresql_database() as url:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (id integer PRIMARY KEY)")
+        with engine.begin() as conn:
+            work = Overlap(
+                conn, ["INSERT INTO t SELECT generate_series(1, 1000)", "INSERT INTO t VALUES (0)"]
+            )
+            work.start()
+            total = sum(range(100_000))  # this process computes meanwhile
+            work.wait()
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1000 and total
+            work.finish()  # the statement never sent is run
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1001
+        with engine.connect() as conn:
+            conn.begin()
+            work = Overlap(conn, ["INSERT INTO t VALUES (5)"])
+            work.start()
+            with pytest.raises(psycopg.errors.UniqueViolation):
+                work.wait()
+            conn.rollback()
+            # after an error of the process's own, the statement's error is not raised over it
+            conn.begin()
+            work = Overlap(conn, ["INSERT INTO t VALUES (6)"])
+            work.start()
+            work.abandon(RuntimeError("the writer failed"))
+            conn.rollback()
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1001  # usable again
+        engine.dispose()

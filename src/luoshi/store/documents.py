@@ -29,7 +29,7 @@ from luoshi.store.schema import (
     WrittenBatchRow,
     utcnow,
 )
-from luoshi.store.writers import after_commit, retrying, transaction_state, write_transaction
+from luoshi.store.writers import Overlap, after_commit, retrying, transaction_state, write_transaction
 
 T = TypeVar("T")
 LINK_LOCK = 0x6C756F7368692D6C  # PostgreSQL advisory lock held by a transaction linking reprints
@@ -109,7 +109,6 @@ def _insert_new_sqlite(
 
 
 _STAGED_DOCUMENTS = "luoshi_staged_documents"  # temporary tables of a PostgreSQL session
-_STAGED_TERMS = "luoshi_staged_terms"
 
 
 def staged(conn: Connection, table: str, definition: str, columns: tuple[str, ...], rows: list[Any]) -> None:
@@ -165,17 +164,50 @@ def _insert_new_pg(
     return inserted, raced
 
 
-def _insert_terms_pg(conn: Connection, terms: list[tuple[int, str, bool]]) -> None:
-    """The documents' lexemes (``fts.pg_terms``) into ``document_terms``: COPY into a staging
-    table, then one INSERT that makes the tsvectors (the GIN index is maintained by it)."""
-    if not terms:
-        return
-    definition = "(id integer, terms text, partial boolean) ON COMMIT DELETE ROWS"
-    staged(conn, _STAGED_TERMS, definition, ("id", "terms", "partial"), terms)
-    conn.exec_driver_sql(
-        "INSERT INTO document_terms (id, terms, partial) "
-        f"SELECT id, array_to_tsvector(string_to_array(terms, ' ')), partial FROM {_STAGED_TERMS}"
-    )
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # binary COPY: signature, flags, no extension
+_COPY_TRAILER = b"\xff\xff"
+_STAGED_TERMS = "luoshi_staged_terms"
+
+
+TERMS_PARTS = 3  # statements the search index's insert is cut into (``Overlap``: one per window)
+
+
+def _stage_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> Overlap:
+    """The documents' tsvectors (``fts.pg_tsvector``: binary, built with the rows) by one binary
+    COPY into a staging table (the server neither parses nor sorts them), and the INSERTs that
+    move them into ``document_terms`` — they maintain the GIN index, the most costly statements
+    of a batch — in TERMS_PARTS parts, for the server to run while this process computes
+    (``writers.Overlap``)."""
+    n = len(terms)
+    rows = [
+        b"".join(
+            (
+                b"\0\4\0\0\0\4",  # four fields; the id: four bytes
+                i.to_bytes(4, "big"),
+                len(vector).to_bytes(4, "big"),
+                vector,
+                b"\0\0\0\1\1" if partial else b"\0\0\0\1\0",
+                b"\0\0\0\2",
+                (k * TERMS_PARTS // n).to_bytes(2, "big"),
+            )
+        )
+        for k, (i, vector, partial) in enumerate(terms)
+    ]
+    if conn.exec_driver_sql(f"SELECT to_regclass('pg_temp.{_STAGED_TERMS}')").scalar() is None:
+        conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {_STAGED_TERMS} "
+            "(id integer, terms tsvector, partial boolean, part smallint) ON COMMIT DELETE ROWS"
+        )
+        # not compressed here: the INSERT into document_terms compresses them, while the
+        # writer computes
+        conn.exec_driver_sql(f"ALTER TABLE {_STAGED_TERMS} ALTER COLUMN terms SET STORAGE EXTERNAL")
+    else:
+        conn.exec_driver_sql(f"DELETE FROM {_STAGED_TERMS}")
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {_STAGED_TERMS} (id, terms, partial, part) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))
+    insert = f"INSERT INTO document_terms (id, terms, partial) SELECT id, terms, partial FROM {_STAGED_TERMS}"
+    return Overlap(conn, [f"{insert} WHERE part = {k}" for k in range(min(n, TERMS_PARTS))])
 
 
 class DocumentWriter:
@@ -274,15 +306,33 @@ class DocumentWriter:
             else:
                 outcomes.append(IngestOutcome(known.get(h) or new_ids[h], False))
         ids = [new_ids[item.content_hash] for item in fresh]
+        terms: Overlap | None = None  # PostgreSQL: the search index's INSERT, run while linking
         if self.is_sqlite:
             cursor = conn.connection.cursor()
             try:
                 cursor.executemany(FTS_INSERT, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
             finally:
                 cursor.close()
-        else:
-            _insert_terms_pg(conn, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
+        elif fresh:
+            terms = _stage_terms_pg(conn, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
+        try:
+            self._add_facts(conn, ids, fresh, terms)
+        except BaseException as e:
+            if terms is not None:
+                terms.abandon(e)
+            raise
+        if terms is not None:
+            terms.finish()
+        return outcomes
+
+    def _add_facts(
+        self, conn: Connection, ids: list[int], fresh: list[DocumentRows], terms: Overlap | None
+    ) -> None:
+        """The new documents' facts, reprint links (while the server inserts ``terms``), the
+        people queue and the citation index."""
         person_ids = self._person_ids_for(conn, {name for item in fresh for name in item.persons})
+        if terms is not None:
+            terms.start()
         tables: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _FACT_COLUMNS}
         for doc_id, item in zip(ids, fresh, strict=True):
             if item.facts is None:
@@ -291,6 +341,8 @@ class DocumentWriter:
                 tables[table].extend((doc_id, *row) for row in rows)
         mentions = tables[MentionRow.__tablename__]
         tables[MentionRow.__tablename__] = [(d, person_ids[name], *rest) for d, name, *rest in mentions]
+        if terms is not None:
+            terms.wait()
         for table, columns in _FACT_COLUMNS.items():
             insert_many(conn, table, columns, tables[table])
         if self._links_reprints is None:
@@ -302,7 +354,7 @@ class DocumentWriter:
                 # found, before this batch looks for its candidates.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINK_LOCK})
             prints = [(i, item.fingerprint) for i, item in zip(ids, fresh, strict=True)]
-            stories.link_fingerprints(conn, prints, self._recent_prints)
+            stories.link_fingerprints(conn, prints, self._recent_prints, terms)
             for (i, fp), item in zip(prints, fresh, strict=True):
                 self._recent_prints.remember(i, item.content_hash, fp)
             self._recent_prints.linked += len(prints)
@@ -321,7 +373,6 @@ class DocumentWriter:
             )
         if fresh:
             version.mark(conn, version.DATA, version.DOCUMENTS)
-        return outcomes
 
     def _person_ids_for(self, conn: Connection, names: set[str]) -> dict[str, int]:
         """Ids of the persons named, creating the missing ones. Ids read or made in a transaction

@@ -19,6 +19,7 @@ import math
 import re
 from operator import add
 
+from luoshi.messages import message
 from luoshi.text import to_simplified, to_traditional
 
 _NON_WORD = re.compile(r"[^\w]")
@@ -91,6 +92,20 @@ def pg_terms(row: dict[str, str]) -> tuple[str, bool]:
     if len(terms.encode()) + 8 * (len(chars) + len(pairs)) <= PG_TERMS_LIMIT:
         return terms, False
     return " ".join(chars) + " " + PARTIAL, True
+
+
+def pg_tsvector(terms: str) -> bytes:
+    """``array_to_tsvector(string_to_array(terms, ' '))`` in PostgreSQL's binary form (what
+    ``tsvectorrecv`` reads: the number of lexemes, then each lexeme's UTF-8 bytes, a zero byte
+    and its number of positions, 0), its lexemes distinct and in the server's order (byte order,
+    a prefix first: Python's order of the strings), so the server stores them as they come, with
+    neither the parsing of a text form nor a sort."""
+    lexemes = sorted(set(terms.split(" "))) if terms else []
+    if not lexemes:
+        return b"\0\0\0\0"
+    if not lexemes[0]:  # (PostgreSQL refuses it too)
+        raise ValueError(message("store.empty_lexeme"))
+    return len(lexemes).to_bytes(4, "big") + ("\0\0\0".join(lexemes) + "\0\0\0").encode()
 
 
 def _lexeme(token: str) -> str:

@@ -50,7 +50,8 @@ BACKENDS = ("sqlite", "postgresql")
 @dataclass
 class DocumentRows:
     """One document's rows. ``terms``: the search index's columns for ``backend`` (SQLite: the
-    four FTS5 columns of ``fts.index_row``; PostgreSQL: ``fts.pg_terms``). ``facts``: the fact
+    four FTS5 columns of ``fts.index_row``; PostgreSQL: the tsvector of ``fts.pg_terms`` in
+    binary form, ``fts.pg_tsvector``, and whether it is partial). ``facts``: the fact
     tables' rows without the document's id, the person's *name* in place of its id in
     ``mentions``; None for a document stored without facts."""
 
@@ -101,7 +102,8 @@ def document_rows(doc: Document, facts: Facts | None, backend: str = "sqlite") -
     if backend == "sqlite":
         terms: tuple[Any, ...] = (index["tuni"], index["tbi"], index["uni"], index["bi"])
     else:
-        terms = fts.pg_terms(index)
+        lexemes, partial = fts.pg_terms(index)
+        terms = (fts.pg_tsvector(lexemes), partial)
     rows = DocumentRows(
         content_hash=doc.content_hash,
         key=doc.source_path or doc.id,

@@ -18,7 +18,7 @@ Tables (plain indexed columns, the same on SQLite and PostgreSQL, shared by ever
 from __future__ import annotations
 
 import struct
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -54,6 +54,8 @@ from luoshi.text import to_simplified
 
 if TYPE_CHECKING:  # numpy loads when documents are linked, not when stories are read
     import numpy as np
+
+    from luoshi.store.writers import Overlap
 
 CHUNK = 500  # parameters per IN (…) list: well inside SQLite's and PostgreSQL's limits
 LOOKUP_CHUNK = 100  # band keys per lookup statement (SQLite allows 500 terms in a compound SELECT)
@@ -512,6 +514,7 @@ def match(
     items: list[tuple[int, Fingerprint]],
     recent: RecentFingerprints | None = None,
     index: BandIndex | None = None,
+    meanwhile: Overlap | None = None,
 ) -> tuple[LinkReport, dict[int, list[int]]]:
     """The reprint pairs of documents (ids ascending, their fingerprints) with the stored ones
     and with each other, writing nothing: the lookup of their band keys (in ``index`` if given,
@@ -519,30 +522,43 @@ def match(
     corpus: at most MAX_CANDIDATES candidates (those sharing most bands) have their signatures
     compared, and at most MAX_COMPARED of them (the highest estimates at or above MIN_ESTIMATE)
     are read and compared exactly. Returns the report and what the lookup found (key → the
-    stored ids)."""
+    stored ids). ``meanwhile``'s statements are run by the server while the candidates are
+    chosen and while they are compared exactly (it is started once the store has been read)."""
     import numpy as np
 
     report = LinkReport()
     new = dict(items)
     keys = (k for _, fp in items for k in fp.keys)
     stored = index.candidates(keys) if index is not None else candidates(conn, keys)
+    if meanwhile is not None:
+        meanwhile.start()
     in_batch: dict[int, list[int]] = {}
     chosen: dict[int, list[int]] = {}
+    get = stored.get
     for doc_id, fp in items:  # each is paired with earlier documents only
-        pool: list[int] = []  # counted once at the end: one Counter over a list is C code
+        pool: list[int] = []  # counted once at the end, by numpy
+        extend = pool.extend
         for key in set(fp.keys):
-            pool.extend(stored.get(key, ()))
-            peers = in_batch.setdefault(key, [])
-            pool.extend(peers[-PER_KEY:])
-            peers.append(doc_id)
-        shared = Counter(pool)
-        shared.pop(doc_id, None)
-        # most shared bands first, then the newest: (count, id) tuples sorted in C, no key function
-        ranked = sorted(zip(shared.values(), shared.keys(), strict=True), reverse=True)
-        chosen[doc_id] = [other for _, other in ranked[:MAX_CANDIDATES]]
+            extend(get(key, ()))
+            peers = in_batch.get(key)
+            if peers is None:
+                in_batch[key] = [doc_id]
+            else:
+                extend(peers[-PER_KEY:])
+                peers.append(doc_id)
+        if not pool:
+            chosen[doc_id] = []
+            continue
+        ids, counts = np.unique(np.array(pool, dtype=np.int64), return_counts=True)
+        other = ids != doc_id
+        ids, counts = ids[other], counts[other]
+        # most shared bands first, then the newest (the ids are distinct: no ties)
+        chosen[doc_id] = ids[np.lexsort((ids, counts))[::-1][:MAX_CANDIDATES]].tolist()
         report.candidates += len(chosen[doc_id])
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
+    if meanwhile is not None:
+        meanwhile.wait()
     sqlite = conn.dialect.paramstyle == "qmark"
     cursor = conn.connection.cursor()  # the driver's: SQLAlchemy's statement cost more than the read
     try:
@@ -576,6 +592,8 @@ def match(
             select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(chunk))
         ):
             fingerprints[doc_id] = Fingerprint.of(to_simplified(text_))
+    if meanwhile is not None:
+        meanwhile.start()
     for a, b in sorted(likely):
         sim = similarity(fingerprints[a], fingerprints[b])
         if sim.reprint:
@@ -584,16 +602,23 @@ def match(
 
 
 def link_fingerprints(
-    conn: Connection, items: list[tuple[int, Fingerprint]], recent: RecentFingerprints | None = None
+    conn: Connection,
+    items: list[tuple[int, Fingerprint]],
+    recent: RecentFingerprints | None = None,
+    meanwhile: Overlap | None = None,
 ) -> LinkReport:
     """Link documents (ids ascending, their fingerprints) to the stored ones and to each other
-    (``match``), and write their band lists, signatures, pairs and stories."""
+    (``match``), and write their band lists, signatures, pairs and stories. ``meanwhile``'s
+    statements (PostgreSQL) are run by the server while this process computes (``match``, the
+    band lists); none is running when this returns."""
     if not items:
         return LinkReport()
     index = recent.band_index(conn, len(items)) if recent is not None else None
-    report, stored = match(conn, items, recent, index)
+    report, stored = match(conn, items, recent, index, meanwhile)
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     if index is not None:
+        if meanwhile is not None:
+            meanwhile.wait()
         # The lists are written from what the store holds, read in this transaction (which
         # holds the write lock): the index may lack another process's documents until its next
         # recount, and a list written from it would lose them.
@@ -607,6 +632,8 @@ def link_fingerprints(
             held.append(doc_id)
     band_rows = [(key, pack(sorted(held)[-PER_KEY:])) for key, held in lists.items()]
     signature_rows = [(i, fp.signature.astype("<u4").tobytes()) for i, fp in items]
+    if meanwhile is not None:
+        meanwhile.wait()
     if conn.dialect.name == "postgresql":
         _write_lists_pg(conn, band_rows, signature_rows)
     else:

@@ -169,3 +169,63 @@ def _begin(engine: Engine, attempts: int) -> Connection:
             pause = min(_MAX_PAUSE, _PAUSE * 2**attempt)
             time.sleep(pause * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")
+
+
+def _pipelines() -> bool:
+    """Whether psycopg's libpq has pipeline mode (14 or later)."""
+    import psycopg
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
+class Overlap:
+    """PostgreSQL statements that the server runs while this process computes, one at a time:
+    ``start`` sends the next one without waiting for its end (psycopg's pipeline mode; the
+    server runs a statement as it arrives), ``wait`` waits for its end and raises its error;
+    between the two no other statement may be run on the connection. ``finish`` waits, then
+    runs those never sent. ``abandon`` (after an error: the transaction will not commit) leaves
+    pipeline mode without raising the statements' own errors."""
+
+    def __init__(self, conn: Connection, statements: list[str]) -> None:
+        self._conn = conn
+        self._todo = list(reversed(statements))
+        self._pipeline: Any = None
+        self._cursor: Any = None
+
+    def start(self) -> None:
+        if self._pipeline is not None or not self._todo:
+            return
+        dbapi: Any = self._conn.connection.dbapi_connection
+        if not _pipelines():
+            return  # (``finish`` runs them)
+        self._pipeline = dbapi.pipeline()
+        self._pipeline.__enter__()
+        self._cursor = dbapi.cursor()
+        try:
+            self._cursor.execute(self._todo.pop())
+        except BaseException as e:
+            self.abandon(e)
+            raise
+
+    def wait(self) -> None:
+        if self._pipeline is None:
+            return
+        pipeline, cursor, self._pipeline, self._cursor = self._pipeline, self._cursor, None, None
+        try:
+            pipeline.__exit__(None, None, None)
+        finally:
+            cursor.close()
+
+    def finish(self) -> None:
+        self.wait()
+        while self._todo:
+            self._conn.exec_driver_sql(self._todo.pop())
+
+    def abandon(self, error: BaseException) -> None:
+        self._todo = []
+        pipeline, cursor, self._pipeline, self._cursor = self._pipeline, self._cursor, None, None
+        if pipeline is not None:
+            try:
+                pipeline.__exit__(type(error), error, error.__traceback__)  # (logs its error, if any)
+            finally:
+                cursor.close()
