@@ -100,8 +100,8 @@ def compare(base_src: Path, folders: list[Path], rounds: int, docs: int) -> None
 
         runners = {"base": (base_read, base_extract), "new": (read_path, extract)}
         for path in paths[:50]:  # warm both up (caches, first calls) before timing either
-            for r in runners.values():
-                one(*r, path)
+            for runner in runners.values():
+                one(*runner, path)
         n = sum(1 for p in paths for d in read_path(p) if isinstance(d, Document))
         results = []
         for r in range(rounds):

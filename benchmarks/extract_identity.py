@@ -91,10 +91,10 @@ def make_corpus(where: Path, docs: int, mixed: int) -> None:
                 t = t[a:b]
             (out / f"{path.parent.name}-{path.stem}-{v}.txt").write_text(t, encoding="utf-8")
         # Noise that reading cleans: controls, odd spaces, invisible characters, glosses, CRLF.
-        t = list(text)
-        for _ in range(max(1, len(t) // 60)):
-            t.insert(rng.randrange(len(t) + 1), rng.choice(_NOISE))
-        (out / f"{path.parent.name}-{path.stem}-noise.txt").write_bytes("".join(t).encode("utf-8"))
+        chars = list(text)
+        for _ in range(max(1, len(chars) // 60)):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(_NOISE))
+        (out / f"{path.parent.name}-{path.stem}-noise.txt").write_bytes("".join(chars).encode("utf-8"))
     sys.path.insert(0, str(HERE.parents[1] / "tests"))
     try:
         from hostile import write_corpus as write_hostile

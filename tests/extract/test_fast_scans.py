@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from luoshi.extract import addressees, appointments, dates, deadlines, directives, extract, names, outcomes
 from luoshi.extract.deadlines import limit_matches
+from luoshi.extract.gazetteer import surnames
 from luoshi.extract.scan import inside_brackets, occurrences, windows
 from luoshi.ingest import document_from_text, read_paths
 from luoshi.model import Document, Person, Span
@@ -402,7 +403,7 @@ def _plain_name_at(s, i, strict_end=True):
         dotted = names._dotted_name_at(s, i)
         if dotted:
             return dotted
-    single, compound = names.surnames()
+    single, compound = surnames()
     if s[i] not in single and s[i : i + 2] not in compound:
         return names._unsurnamed_name_at(s, i, strict_end)
     if s[i] in single and i + 3 <= len(s):

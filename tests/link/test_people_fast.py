@@ -32,7 +32,7 @@ from luoshi.link.people import (
 )
 
 READER = PostReader(post_heads())
-HOMES = (  # (the city first, as ``document_home`` chooses)
+HOMES: tuple[dict[str, str], ...] = (  # (the city first, as ``document_home`` chooses)
     {"市": "深圳", "省": "广东"},
     {"市": "广州", "省": "广东"},
     {"省": "广东"},

@@ -14,10 +14,11 @@ import pytest
 from alembic import command
 from backends import postgresql_database, query
 from sqlalchemy import create_engine, delete, select
+from sqlalchemy.exc import DBAPIError
 
 from luoshi.messages import message
 from luoshi.pipeline import ingest_paths
-from luoshi.store import fts, open_store
+from luoshi.store import documents, fts, open_store
 from luoshi.store.migrate import alembic_config
 from luoshi.store.schema import DocumentRow
 from luoshi.store.writers import Overlap
@@ -171,8 +172,9 @@ def test_an_overlapped_statement_runs_and_its_error_is_raised_when_waited_for():
             conn.begin()
             work = Overlap(conn, ["INSERT INTO t VALUES (5)"])
             work.start()
-            with pytest.raises(psycopg.errors.UniqueViolation):
+            with pytest.raises(DBAPIError) as raised:  # as SQLAlchemy raises its own statements' errors
                 work.wait()
+            assert isinstance(raised.value.orig, psycopg.errors.UniqueViolation)
             conn.rollback()
             # after an error of the process's own, the statement's error is not raised over it
             conn.begin()
@@ -182,3 +184,28 @@ def test_an_overlapped_statement_runs_and_its_error_is_raised_when_waited_for():
             conn.rollback()
             assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1001  # usable again
         engine.dispose()
+
+
+def test_a_deadlock_in_an_overlapped_statement_runs_the_batch_again(monkeypatch):
+    """PostgreSQL's remedy for a deadlock is to run the transaction again: a batch whose
+    overlapped index insert is chosen as the deadlock's victim is written again, not lost, and
+    the ingest goes on (the statement raises SQLSTATE 40P01 in the first attempt only)."""
+    staged = documents._stage_terms_pg
+    attempts: list[int] = []
+
+    def first_attempt_deadlocks(conn, terms):
+        work = staged(conn, terms)
+        if not attempts:
+            work._todo.append("DO $$ BEGIN RAISE EXCEPTION 'victim' USING ERRCODE = '40P01'; END $$")
+        attempts.append(len(terms))
+        return work
+
+    monkeypatch.setattr(documents, "_stage_terms_pg", first_attempt_deadlocks)
+    with postgresql_database() as url:
+        store = open_store(url)
+        report = ingest_paths(store, [CORPUS])
+        assert len(attempts) >= 2 and attempts[0] == attempts[1]  # the same batch, again
+        assert report.added and not [r for r in report.rejected if "victim" in r.reason]
+        assert query(url, "SELECT count(*) FROM document_terms")[0][0] == len(report.added)
+        assert query(url, "SELECT count(*) FROM documents")[0][0] == len(report.added)
+        store.engine.dispose()

@@ -166,7 +166,7 @@ def _insert_new_pg(
 
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # binary COPY: signature, flags, no extension
 _COPY_TRAILER = b"\xff\xff"
-_STAGED_TERMS = "luoshi_staged_terms"
+_STAGED_TERMS = "luoshi_staged_tsvectors"  # (not the name of the text-staged table before it)
 
 
 TERMS_PARTS = 3  # statements the search index's insert is cut into (``Overlap``: one per window)
@@ -204,8 +204,13 @@ def _stage_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> O
     else:
         conn.exec_driver_sql(f"DELETE FROM {_STAGED_TERMS}")
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {_STAGED_TERMS} (id, terms, partial, part) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))
+    try:
+        with cursor.copy(
+            f"COPY {_STAGED_TERMS} (id, terms, partial, part) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))
+    finally:
+        cursor.close()
     insert = f"INSERT INTO document_terms (id, terms, partial) SELECT id, terms, partial FROM {_STAGED_TERMS}"
     return Overlap(conn, [f"{insert} WHERE part = {k}" for k in range(min(n, TERMS_PARTS))])
 

@@ -198,23 +198,46 @@ class Overlap:
         dbapi: Any = self._conn.connection.dbapi_connection
         if not _pipelines():
             return  # (``finish`` runs them)
-        self._pipeline = dbapi.pipeline()
-        self._pipeline.__enter__()
-        self._cursor = dbapi.cursor()
-        try:
-            self._cursor.execute(self._todo.pop())
-        except BaseException as e:
-            self.abandon(e)
-            raise
+        statement = self._todo.pop()
+        with self._as_dbapi_error(statement):
+            pipeline = dbapi.pipeline()
+            pipeline.__enter__()
+            self._pipeline = pipeline  # (set once entered: ``abandon`` leaves it)
+            self._cursor = dbapi.cursor()
+            try:
+                self._cursor.execute(statement)
+            except BaseException as e:
+                self.abandon(e)
+                raise
 
     def wait(self) -> None:
         if self._pipeline is None:
             return
         pipeline, cursor, self._pipeline, self._cursor = self._pipeline, self._cursor, None, None
+        with self._as_dbapi_error("(pipeline)"):
+            try:
+                pipeline.__exit__(None, None, None)
+            finally:
+                if cursor is not None:
+                    cursor.close()
+
+    @contextmanager
+    def _as_dbapi_error(self, statement: str) -> Iterator[None]:
+        """The driver's errors as SQLAlchemy raises them for its own statements (``DBAPIError``):
+        ``retrying`` then runs a batch again after a deadlock here, as after any other, and a
+        lost connection is invalidated, not returned to the pool."""
+        import psycopg
+
         try:
-            pipeline.__exit__(None, None, None)
-        finally:
-            cursor.close()
+            yield
+        except psycopg.Error as e:
+            dbapi = self._conn.connection.dbapi_connection
+            lost = bool(getattr(dbapi, "closed", False))
+            if lost:
+                self._conn.invalidate(e)
+            raise DBAPIError.instance(
+                statement, None, e, psycopg.Error, connection_invalidated=lost, dialect=self._conn.dialect
+            ) from e
 
     def finish(self) -> None:
         self.wait()
@@ -228,4 +251,5 @@ class Overlap:
             try:
                 pipeline.__exit__(type(error), error, error.__traceback__)  # (logs its error, if any)
             finally:
-                cursor.close()
+                if cursor is not None:
+                    cursor.close()
