@@ -1233,6 +1233,19 @@ _NO_EVIDENCE: dict[tuple[str | None, ...], int] = {}  # (of a mention without po
 _EVIDENCE: dict[tuple[int, ...], tuple[tuple[Post, ...], dict[tuple[str | None, ...], int], set[str]]] = {}
 
 
+def _pairing_days(key: tuple[str | None, ...], n: int, need: int, single: set[str]) -> int | None:
+    """The days within which two of the ``n`` sightings sharing the piece of evidence ``key``
+    are paired (``_candidates``); None when the piece makes no pair: fewer than two sightings,
+    or a kind of post when more than 2 is needed (its pairs weigh 2 at most)."""
+    if n < 2 or (key[0] == "kind" and need > 2):
+        return None
+    if key[0] == "post":
+        years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
+    else:
+        years = SAME_PLACE_YEARS
+    return years * 366
+
+
 def _candidates(
     sightings: list[Sighting], posts: list[list[tuple[Shown, Post]]], need: int, only: set[int] | None = None
 ) -> list[tuple[int, int, int, int]]:
@@ -1284,16 +1297,10 @@ def _candidates(
     add = out.append
     for key, members in shared.items():
         n = len(members)
-        if n < 2:
-            continue  # (no pair)
+        within = _pairing_days(key, n, need, single)
+        if within is None:
+            continue
         what = key[0]
-        if what == "kind" and need > 2:
-            continue  # (its pairs weigh 2 at most)
-        if what == "post":
-            years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
-        else:
-            years = SAME_PLACE_YEARS
-        within = years * 366
         for k in range(n):
             i, a = members[k]
             if what == "post" and a < need:
@@ -1347,16 +1354,10 @@ def _candidates_of(
     out: list[tuple[int, int, int, int]] = []  # (-weight, gap, i, j): sorted as they are
     for key, members in shared.items():
         n = len(members)
-        if n < 2:
-            continue  # (no pair)
+        within = _pairing_days(key, n, need, single)
+        if within is None:
+            continue
         what = key[0]
-        if what == "kind" and need > 2:
-            continue  # (its pairs weigh 2 at most)
-        if what == "post":
-            years = SAME_SINGLE_POST_YEARS if key[1] in single else SAME_POST_YEARS
-        else:
-            years = SAME_PLACE_YEARS
-        within = years * 366
         for k in sorted({p for q in at_of[key] for p in range(max(q - NEIGHBOURS, 0), q + 1)}):
             i = members[k]
             a = evidence[i][key]
