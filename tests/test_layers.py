@@ -15,6 +15,7 @@ LAYERS = {
     "settings": 0,
     "messages": 0,
     "errors": 0,
+    "collector": 0,
     "text": 0,
     "model": 1,
     "": 2,  # the package itself: re-exports the model

@@ -13,7 +13,6 @@ the same, results are taken in input order, and the report is the same."""
 
 from __future__ import annotations
 
-import gc
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from luoshi.collector import fewer_collections
 from luoshi.errors import LuoshiError
 from luoshi.extract import extract
 from luoshi.ingest import DEFAULT_MAX_BYTES, Rejection, iter_paths, printable_name, read_path
@@ -84,20 +84,6 @@ class IngestReport:
 
 
 ProgressCallback = Callable[[int, int], None]  # (files done, bytes done)
-
-
-@contextmanager
-def fewer_collections(young: int = 20_000) -> Iterator[None]:
-    """Let the cyclic garbage collector run less often. Extraction makes tens of thousands of
-    short-lived objects per batch (spans, facts, matches), freed by reference counting; with
-    the default threshold (700) the collector keeps rescanning the batch in flight, which cost
-    about a fifth of ingest time."""
-    before = gc.get_threshold()
-    gc.set_threshold(young, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 # -- partitions and batches --------------------------------------------------------------------

@@ -32,18 +32,17 @@ Clustering, per name (simplified, variants folded):
 
 from __future__ import annotations
 
-import gc
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from luoshi.collector import fewer_collections
 from luoshi.text import to_simplified
 
 SAME_MONTH = 31  # days: posts that cannot be held at once, seen closer than this, are two people
@@ -839,23 +838,6 @@ def common_name(name: str) -> bool:
     return len(name) <= COMMON_NAME_LENGTH
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused (as it was after). Clustering makes an object or two for
-    every post of every mention (groups, their posts, records, evidence) and keeps them to
-    the end, without reference cycles: each collection the allocations set off scans them all
-    again, a third of the clustering's time on 50,000 mentions. What is freed is freed as
-    before (by reference counts); the collector runs again after, as often as it would."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def cluster(
     reader: PostReader, sightings: Sequence[Sighting], decisions: Decisions | None = None
 ) -> list[Career]:
@@ -865,7 +847,7 @@ def cluster(
     for s in sightings:
         by_name[s.name].append(s)
     out: list[Career] = []
-    with _collector_paused():
+    with fewer_collections(None):
         for name in sorted(by_name):
             out.extend(_cluster_name(reader, name, by_name[name], decisions or Decisions()))
     return out
@@ -1065,7 +1047,7 @@ def extend(
     make a person with a post of its own while stored mentions without a post were placed by
     the persons known then (clustering places them again), or when a decision of the office
     names a new sighting."""
-    with _collector_paused():
+    with fewer_collections(None):
         return _extend(reader, name, persons, new, decisions or Decisions())
 
 
