@@ -7,12 +7,18 @@ their binary form, ``tsvectorsend``).
     PYTHONPATH=/work/main/src:benchmarks python benchmarks/pg_writer_identity.py write --pg URL --db a
     PYTHONPATH=src:benchmarks python benchmarks/pg_writer_identity.py write --pg URL --db b
     python benchmarks/pg_writer_identity.py compare --pg URL a b
+    python benchmarks/pg_writer_identity.py compare a.db b.db      # two SQLite stores
+
+Two SQLite files (names ending in ``.db``) are compared the same way; FTS5's shadow tables are
+listed apart (their bytes depend on the transactions' boundaries; the index's content is
+compared through the virtual table's own rows).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -43,7 +49,30 @@ def write(url: str, name: str, docs: int, corpus: Path) -> None:
     store.engine.dispose()
 
 
+def _summary(rows: list[str]) -> tuple[int, str]:
+    rows.sort()
+    return len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
+
+
+SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content")
+
+
+def sqlite_digest(path: str) -> dict[str, tuple[int, str]]:
+    out: dict[str, tuple[int, str]] = {}
+    with sqlite3.connect(path) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")]
+        for table in tables:
+            if any(table.endswith(s) and table.removesuffix(s) in tables for s in SHADOWS):
+                out[table] = (-1, "shadow")
+                continue
+            shown = [f'"{r[1]}"' for r in db.execute(f'PRAGMA table_info("{table}")') if r[1] not in STAMPS]
+            out[table] = _summary([repr(r) for r in db.execute(f'SELECT {", ".join(shown)} FROM "{table}"')])
+    return out
+
+
 def digest(url: str, name: str) -> dict[str, tuple[int, str]]:
+    if name.endswith(".db"):
+        return sqlite_digest(name)
     engine = sa.create_engine(make_url(url).set(database=name))
     out: dict[str, tuple[int, str]] = {}
     with engine.connect() as conn:
@@ -57,10 +86,9 @@ def digest(url: str, name: str) -> dict[str, tuple[int, str]]:
             ).all()
             shown = [f'"{c}"::text' for c, _ in columns if c not in STAMPS]
             shown += [f'md5(tsvectorsend("{c}"))' for c, kind in columns if kind == "tsvector"]
-            rows = sorted(
-                repr(tuple(r)) for r in conn.exec_driver_sql(f"SELECT {', '.join(shown)} FROM {table}")
+            out[table] = _summary(
+                [repr(tuple(r)) for r in conn.exec_driver_sql(f"SELECT {', '.join(shown)} FROM {table}")]
             )
-            out[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16])
     engine.dispose()
     return out
 
@@ -69,11 +97,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("action", choices=["write", "compare"])
     ap.add_argument("names", nargs="*")
-    ap.add_argument("--pg", required=True)
+    ap.add_argument("--pg", default="", help="the server's URL (not needed to compare two .db files)")
     ap.add_argument("--db")
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "luoshi-identity-corpus")
     args = ap.parse_intermixed_args()
+    if args.action == "write" or not all(name.endswith(".db") for name in args.names):
+        if not args.pg:
+            ap.error("--pg URL is needed to write or to compare PostgreSQL databases")
     if args.action == "write":
         write(args.pg, args.db, args.docs, args.corpus)
         return
