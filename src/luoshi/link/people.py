@@ -840,12 +840,14 @@ def common_name(name: str) -> bool:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused (as it was after). Clustering makes an object or two for
     every post of every mention (groups, their posts, records, evidence) and keeps them to
     the end, without reference cycles: each collection the allocations set off scans them all
     again, a third of the clustering's time on 50,000 mentions. What is freed is freed as
-    before (by reference counts); the collector runs again after, as often as it would."""
+    before (by reference counts); the collector runs again after, as often as it would. Also
+    around each transaction of the people refresh (``services.people.refresh``), which holds
+    the sightings it reads and the stored mentions of the names it touches."""
     paused = gc.isenabled()
     if paused:
         gc.disable()
@@ -865,7 +867,7 @@ def cluster(
     for s in sightings:
         by_name[s.name].append(s)
     out: list[Career] = []
-    with _collector_paused():
+    with collector_paused():
         for name in sorted(by_name):
             out.extend(_cluster_name(reader, name, by_name[name], decisions or Decisions()))
     return out
@@ -1065,7 +1067,7 @@ def extend(
     make a person with a post of its own while stored mentions without a post were placed by
     the persons known then (clustering places them again), or when a decision of the office
     names a new sighting."""
-    with _collector_paused():
+    with collector_paused():
         return _extend(reader, name, persons, new, decisions or Decisions())
 
 
