@@ -20,6 +20,7 @@ Tables (plain columns, the same on SQLite and PostgreSQL):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
@@ -217,13 +218,19 @@ def _facts_query(dialect: Dialect) -> str:
     return sql[: -len(" = 0")]
 
 
-def _json_value(value: str | bytes) -> Any:
-    """A JSON value as stored (by orjson, ten times faster; by ``json`` what it refuses, e.g.
-    an integer beyond 64 bits)."""
-    try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return json.loads(value)
+_LONG_NUMBER = re.compile(r"\d{19}")  # (a number orjson might read as a float: beyond 64 bits)
+
+
+def _json_value(value: str) -> Any:
+    """A JSON text as ``json.loads`` reads it: by orjson (several times faster), unless it holds
+    a number of 19 digits or more (which orjson reads as a float beyond 64 bits) or something
+    orjson refuses (a lone surrogate, a number beyond a double)."""
+    if _LONG_NUMBER.search(value) is None:
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(value)
 
 
 def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
