@@ -200,3 +200,60 @@ def test_the_collector_waits_for_the_end_of_each_transaction_of_a_refresh(tmp_pa
     finally:
         gc.set_threshold(*began)
         gc.enable()
+
+
+@pytest.mark.parametrize("batch", [(7, people.NAMES), (people.BATCH, 5), (people.BATCH, people.NAMES)])
+def test_a_first_refresh_clustered_as_read_stores_what_storing_first_gives(batch, tmp_path):
+    """A store's first sightings are clustered as they are read and stored with their persons
+    (``first_people``) when nothing else waits and they fit one batch of documents and of names;
+    the rows, ids included, are those of storing them, then clustering (``keep=0``: read back);
+    in smaller batches, the refresh stores first. Also after sightings were forgotten (their
+    ids start again) and with the people tables holding rows of other names."""
+    documents, names = batch
+    files = sorted((GOLD / "docs").glob("*.txt"))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for f in files:
+        shutil.copy(f, folder / f.name)
+    found = {}
+    for keep in (people.KEPT, 0):
+        db = str(tmp_path / f"{keep}.db")
+        store = open_store(db)
+        ingest_paths(store, [folder])
+        people.refresh(store, batch=documents, names_at_once=names, keep=keep)
+        first = dump(db)
+
+        def forget(conn):
+            tables.queue_all(conn)
+            conn.execute(text("DELETE FROM person_sightings"))
+            conn.execute(text("DELETE FROM people WHERE id % 2 = 0"))
+
+        store.run(forget)
+        report = people.refresh(store, batch=documents, names_at_once=names, keep=keep)
+        assert report.documents == len(files) and report.people > 20
+        found[keep] = (first, dump(db))
+        store.engine.dispose()
+    assert found[people.KEPT] == found[0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_new_names_are_not_clustered_as_read_while_other_names_wait(backend, tmp_path):
+    """Names whose sightings wait (a refresh stopped half-way, a rebuild) are clustered with the
+    new names, in one batch: the new ones are then stored first, not clustered as they are read."""
+    from people_texts import READOUTS, add
+
+    found = {}
+    for keep in (people.KEPT, 0):
+        (tmp_path / f"db-{keep}").mkdir()
+        with database(backend, tmp_path / f"db-{keep}") as location:
+            store = open_store(location)
+            add(store, {"hz-2022": READOUTS["hz-2022"]})
+            people.refresh(store, keep=keep)
+            store.run(tables.forget_people)  # (every sighting of those names waits)
+            add(store, {k: READOUTS[k] for k in ("sz-2022-renda", "sz-2022-notice")})
+            report = people.refresh(store, keep=keep)
+            found[keep] = dump(location)
+            store.engine.dispose()
+        assert report.documents == 2 and report.names >= 4
+    assert found[people.KEPT] == found[0]
+    assert len({r[2] for r in found[0]["person_sightings"]}) >= 4

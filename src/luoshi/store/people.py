@@ -338,6 +338,46 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
         write_people(conn, [n for n in lost if n not in left], [])  # names no document names any more
 
 
+def any_sightings(conn: Connection, documents: Sequence[int] = (), names: Sequence[str] = ()) -> bool:
+    """Whether a sighting of one of ``documents`` or bearing one of ``names`` is stored."""
+    for column, values in ((SightingRow.document_id, documents), (SightingRow.name, names)):
+        for chunk in _chunks(values):
+            if conn.scalar(select(SightingRow.id).where(column.in_(chunk)).limit(1)) is not None:
+                return True
+    return False
+
+
+def next_sighting_ids(conn: Connection, count: int) -> list[int]:
+    """The ids the next ``count`` sightings stored get (in the order stored), taken now (to be
+    given with them, ``insert_sightings``). SQLite gives a row of an INTEGER PRIMARY KEY
+    (without AUTOINCREMENT) one more than the largest stored; PostgreSQL, its sequence's next."""
+    if count <= 0:
+        return []
+    table = SightingRow.__tablename__
+    if conn.dialect.name == "postgresql":
+        found = conn.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table, "n": count},
+        )
+        return sorted(int(i) for i in found)
+    top = int(conn.scalar(select(func.max(SightingRow.id))) or 0)
+    return list(range(top + 1, top + 1 + count))
+
+
+def insert_sightings(conn: Connection, sightings: Sequence[Sighting], person: Mapping[int, int]) -> None:
+    """Store new ``sightings`` with the ids they hold (``next_sighting_ids``) and their persons
+    (by sighting id; None for one not in ``person``)."""
+    from luoshi.store.documents import insert_many
+    from luoshi.store.engine import _to_json
+
+    insert_many(
+        conn,
+        SightingRow.__tablename__,
+        ("id", "document_id", "name", "day", "data", "person_id"),
+        [(s.ref, s.document_id, s.name, s.day, _to_json(s.data()), person.get(s.ref)) for s in sightings],
+    )
+
+
 def dirty_names(conn: Connection, limit: int) -> list[str]:
     """Names with sightings that wait for a person: they must be clustered again."""
     return list(
@@ -408,15 +448,18 @@ def sightings_with_people(
 # -- people ------------------------------------------------------------------------------------
 
 
-def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Career]) -> None:
-    """The people of ``names`` become ``careers`` (every sighting of those names is in one)."""
+def write_people(
+    conn: Connection, names: Iterable[str], careers: Sequence[Career], stored: Mapping[int, int] | None = None
+) -> None:
+    """The people of ``names`` become ``careers`` (every sighting of those names is in one).
+    ``stored``: the person each sighting has now (by id), as in ``replace_people``."""
     names = sorted(set(names))
     for chunk in _chunks(names):
         old = list(conn.scalars(select(PersonCareerRow.id).where(PersonCareerRow.name.in_(chunk))))
         for ids in _chunks(old):
             conn.execute(delete(PostRecordRow).where(PostRecordRow.person_id.in_(ids)))
         conn.execute(delete(PersonCareerRow).where(PersonCareerRow.name.in_(chunk)))
-    _insert_careers(conn, careers)
+    _insert_careers(conn, careers, stored)
 
 
 def replace_people(
