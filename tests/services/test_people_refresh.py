@@ -161,10 +161,10 @@ def test_facts_read_for_sightings_as_json_reads_them(db, tmp_path):
         conn.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(facts=facts))
 
     taken = store.run(lambda conn: tables.take_pending(conn, 10_000))
-    read = {i: found for i, _, found, _ in taken}
-    assert read[doc_id] is not None and read[doc_id]["places"] == facts["places"]
-    assert read[doc_id]["places"][-1] == {"number": big, "negative": -big, "small": -7}
-    assert all(type(v) is int for v in read[doc_id]["places"][-1].values())
+    read = {i: found for i, _, found, _ in taken}[doc_id]
+    assert read is not None and read["places"] == facts["places"]
+    assert read["places"][-1] == {"number": big, "negative": -big, "small": -7}
+    assert all(type(v) is int for v in read["places"][-1].values())
 
 
 def test_the_collector_waits_for_the_end_of_each_transaction_of_a_refresh(tmp_path):

@@ -541,14 +541,14 @@ def _insert_careers(
     # parameter handling cost more), in the order of their ids: the rows and the index entries
     # are then visited in order, not at random (a tenth of the time of clustering a new store).
     stored = stored or {}
-    moved = sorted(
-        ((c.ref, s.ref) for c in careers for s in c.sightings if stored.get(s.ref) != c.ref),
-        key=lambda m: m[1],
-    )
+    get = stored.get
+    moved = [(s.ref, c.ref) for c in careers for s in c.sightings if get(s.ref) != c.ref]
     if moved:
+        moved.sort()  # (by sighting: each has one person)
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
         conn.exec_driver_sql(
-            f"UPDATE {SightingRow.__tablename__} SET person_id = {mark} WHERE id = {mark}", moved
+            f"UPDATE {SightingRow.__tablename__} SET person_id = {mark} WHERE id = {mark}",
+            [(p, i) for i, p in moved],
         )
 
 
