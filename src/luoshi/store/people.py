@@ -287,26 +287,9 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
     for chunk in _chunks(list(gone.values())):
         conn.execute(delete(SightingRow).where(SightingRow.id.in_(chunk)))
     fresh = [s for s in sightings if s.key not in old]
-    if fresh:  # tens of rows a document: one executemany (or COPY) on the driver
-        from luoshi.store.documents import insert_many
-        from luoshi.store.engine import _to_json
-
-        insert_many(
-            conn,
-            SightingRow.__tablename__,
-            ("document_id", "name", "day", "data", "person_id"),
-            [(s.document_id, s.name, s.day, _to_json(s.data()), None) for s in fresh],
-        )
-        ids: dict[tuple[int, str], int] = {
-            (int(d), n): int(i)
-            for i, d, n in _rows_in(
-                conn,
-                f"SELECT id, document_id, name FROM {SightingRow.__tablename__} WHERE document_id",
-                sorted({s.document_id for s in fresh}),
-            )
-        }
-        for s in fresh:
-            s.ref = ids[s.key]
+    for s, ref in zip(fresh, next_sighting_ids(conn, len(fresh)), strict=True):
+        s.ref = ref  # (the id storing it gives: not read back)
+    insert_sightings(conn, fresh, {})  # tens of rows a document: one executemany (or COPY)
     for s in sightings:
         if s.key in old:
             s.ref = old[s.key][0]
