@@ -10,12 +10,13 @@ store filled by any path (the pipeline, the API, a test) answers with its people
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, select
 
+from luoshi.collector import fewer_collections
 from luoshi.errors import InputError
 from luoshi.extract import find_appointments
 from luoshi.link.people import (
@@ -40,6 +41,8 @@ BATCH = 2000  # documents read into sightings per transaction
 NAMES = 2000  # names clustered per transaction
 KEPT = 100_000  # sightings a refresh keeps from reading them to clustering (54,501 raised no peak)
 PAGE = 50
+
+T = TypeVar("T")
 
 
 class PeopleError(InputError):
@@ -145,6 +148,37 @@ def update_names(
     return len(whole) + len(unknown), written
 
 
+def _first(conn: Connection, documents: Sequence[int], found: Sequence[Sighting], names_at_once: int) -> bool:
+    """Whether the sightings ``found`` in ``documents`` (the last of the queue) are the first of
+    their names: no document waits after them, none of theirs had sightings, no stored sighting
+    bears one of their names, none waits for a person, and their names are clustered in one
+    batch. The refresh would then store them, read no other sighting, cluster their names
+    whole and give each its person: what ``first_people`` does at once."""
+    names = {s.name for s in found}
+    return (
+        0 < len(names) <= names_at_once
+        and not tables.has_pending(conn)
+        and not tables.dirty_names(conn, 1)
+        and not tables.any_sightings(conn, documents=documents, names=sorted(names))
+    )
+
+
+def first_people(conn: Connection, found: Sequence[Sighting]) -> tuple[int, int]:
+    """Cluster ``found`` (the first sightings of their names: ``_first``) and store them with
+    their persons and the persons' careers, as reading them, storing them, clustering their
+    names whole and writing the persons would (the same rows, ids included: each sighting is
+    given the id storing it would give, before it is stored). A first ingest's refresh: the
+    sightings are not read back, nor updated with their persons. (names, persons)."""
+    names = sorted({s.name for s in found})
+    for s, ref in zip(found, tables.next_sighting_ids(conn, len(found)), strict=True):
+        s.ref = ref
+    careers = cluster(reader(), found, tables.decisions_for(conn, names))
+    person = {s.ref: c.ref for c in careers for s in c.sightings}
+    tables.insert_sightings(conn, found, person)
+    tables.write_people(conn, names, careers, person)
+    return len(names), len(careers)
+
+
 def refresh(
     store: Store,
     wait: bool = True,
@@ -162,15 +196,18 @@ def refresh(
     report = RefreshReport()
     began, cpu = time.perf_counter(), time.process_time()
 
-    def read(conn: Connection) -> tuple[int, list[Sighting]] | None:
+    def read(conn: Connection) -> tuple[int, list[Sighting], tuple[int, int] | None] | None:
         if not tables.lock(conn, wait):
             return None
         taken = tables.take_pending(conn, batch)
         found: list[Sighting] = []
         for doc_id, day, facts, text in taken:
             found.extend(_sightings(doc_id, day, facts, text))
-        tables.replace_sightings(conn, [t[0] for t in taken], found)  # (gives each its id)
-        return len(taken), found
+        documents = [t[0] for t in taken]
+        if incremental and len(found) <= keep and _first(conn, documents, found, names_at_once):
+            return len(taken), [], first_people(conn, found)
+        tables.replace_sightings(conn, documents, found)  # (gives each its id)
+        return len(taken), found, None
 
     clustered: set[str] = set()
     # The sightings read, by id, for the clustering below (what it would read back), once their
@@ -187,11 +224,24 @@ def refresh(
             return len(names), len(names), recluster(conn, names)
         return len(names), *update_names(conn, names, kept)
 
-    while (read_some := store.run(read)) and read_some[0]:
+    def run(work: Callable[[Connection], T]) -> T:
+        # Python's cycle collector paused for the transaction: a batch makes tens of thousands
+        # of sightings and reads the stored ones of its names, all kept to its end, without
+        # cycles; with the collector on, the allocations set off collections that scanned
+        # them again and again (a sixth of a first ingest's refresh, a quarter of one adding
+        # to a store's persons). What the transaction leaves is collected after, as usual.
+        with fewer_collections(None):
+            return store.run(work)
+
+    while (read_some := run(read)) and read_some[0]:
         report.documents += read_some[0]
+        if read_some[2] is not None:  # clustered as they were read (``first_people``)
+            report.names += read_some[2][0]
+            report.whole += read_some[2][0]
+            report.people += read_some[2][1]
         if len(kept) + len(read_some[1]) <= keep:
             kept.update((s.ref, s) for s in read_some[1])
-    while (done := store.run(cluster_some)) and done[0]:
+    while (done := run(cluster_some)) and done[0]:
         report.names += done[0]
         report.whole += done[1]
         report.people += done[2]

@@ -19,6 +19,8 @@ Tables (plain columns, the same on SQLite and PostgreSQL):
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
@@ -41,10 +43,12 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal_column,
     select,
     text,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from luoshi.link.people import Career, Decisions, PostReader, Sighting
@@ -201,6 +205,34 @@ def post_reader() -> PostReader:
     return PostReader(post_heads())
 
 
+@cache
+def _facts_query(dialect: Dialect) -> str:
+    """The query of ``take_pending`` (id, day, each part of ``SIGHTING_FACTS``), up to the ids
+    (``_rows_in``): read on the driver, as SQLAlchemy's per-row handling and its JSON decoding
+    cost more than the query."""
+    day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
+    parts = [DocumentRow.facts[path if len(path) > 1 else path[0]] for path in SIGHTING_FACTS]
+    stmt = select(DocumentRow.id, day, *parts).where(DocumentRow.id == literal_column("0"))
+    sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    assert sql.endswith(" = 0")
+    return sql[: -len(" = 0")]
+
+
+_LONG_NUMBER = re.compile(r"\d{19}")  # (a number orjson might read as a float: beyond 64 bits)
+
+
+def _json_value(value: str) -> Any:
+    """A JSON text as ``json.loads`` reads it: by orjson (several times faster), unless it holds
+    a number of 19 digits or more (which orjson reads as a float beyond 64 bits) or something
+    orjson refuses (a lone surrogate, a number beyond a double)."""
+    if _LONG_NUMBER.search(value) is None:
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(value)
+
+
 def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
     """Up to ``limit`` queued documents (id, day, the parts of their stored facts that sightings
     are read from, text), removed from the queue. The text is read only for facts stored before
@@ -210,15 +242,14 @@ def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, di
     )
     if not ids:
         return []
-    day = func.coalesce(DocumentRow.event_date, DocumentRow.published)
-    parts = [DocumentRow.facts[path if len(path) > 1 else path[0]] for path in SIGHTING_FACTS]
-    rows = [
-        tuple(r) for r in conn.execute(select(DocumentRow.id, day, *parts).where(DocumentRow.id.in_(ids)))
-    ]
+    rows = sorted(_rows_in(conn, _facts_query(conn.dialect), ids), key=lambda r: int(r[0]))
+    as_text = conn.dialect.name == "sqlite"  # (psycopg gives JSON decoded)
     out: list[tuple[int, str | None, dict[str, Any] | None, str]] = []
-    for i, d, *found in sorted(rows, key=lambda r: int(r[0])):
+    for i, d, *found in rows:
         facts: dict[str, Any] | None = None
         for path, value in zip(SIGHTING_FACTS, found, strict=True):
+            if as_text and value is not None:
+                value = _json_value(value)
             if value is not None:
                 facts = facts if facts is not None else {}
                 (facts.setdefault(path[0], {}) if len(path) > 1 else facts)[path[-1]] = value
@@ -256,26 +287,9 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
     for chunk in _chunks(list(gone.values())):
         conn.execute(delete(SightingRow).where(SightingRow.id.in_(chunk)))
     fresh = [s for s in sightings if s.key not in old]
-    if fresh:  # tens of rows a document: one executemany (or COPY) on the driver
-        from luoshi.store.documents import insert_many
-        from luoshi.store.engine import _to_json
-
-        insert_many(
-            conn,
-            SightingRow.__tablename__,
-            ("document_id", "name", "day", "data", "person_id"),
-            [(s.document_id, s.name, s.day, _to_json(s.data()), None) for s in fresh],
-        )
-        ids: dict[tuple[int, str], int] = {
-            (int(d), n): int(i)
-            for i, d, n in _rows_in(
-                conn,
-                f"SELECT id, document_id, name FROM {SightingRow.__tablename__} WHERE document_id",
-                sorted({s.document_id for s in fresh}),
-            )
-        }
-        for s in fresh:
-            s.ref = ids[s.key]
+    for s, ref in zip(fresh, next_sighting_ids(conn, len(fresh)), strict=True):
+        s.ref = ref  # (the id storing it gives: not read back)
+    insert_sightings(conn, fresh, {})  # tens of rows a document: one executemany (or COPY)
     for s in sightings:
         if s.key in old:
             s.ref = old[s.key][0]
@@ -305,6 +319,46 @@ def replace_sightings(conn: Connection, document_ids: Sequence[int], sightings: 
     if lost:
         left = set(conn.scalars(select(SightingRow.name).where(SightingRow.name.in_(lost)).distinct()))
         write_people(conn, [n for n in lost if n not in left], [])  # names no document names any more
+
+
+def any_sightings(conn: Connection, documents: Sequence[int] = (), names: Sequence[str] = ()) -> bool:
+    """Whether a sighting of one of ``documents`` or bearing one of ``names`` is stored."""
+    for column, values in ((SightingRow.document_id, documents), (SightingRow.name, names)):
+        for chunk in _chunks(values):
+            if conn.scalar(select(SightingRow.id).where(column.in_(chunk)).limit(1)) is not None:
+                return True
+    return False
+
+
+def next_sighting_ids(conn: Connection, count: int) -> list[int]:
+    """The ids the next ``count`` sightings stored get (in the order stored), taken now (to be
+    given with them, ``insert_sightings``). SQLite gives a row of an INTEGER PRIMARY KEY
+    (without AUTOINCREMENT) one more than the largest stored; PostgreSQL, its sequence's next."""
+    if count <= 0:
+        return []
+    table = SightingRow.__tablename__
+    if conn.dialect.name == "postgresql":
+        found = conn.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table, "n": count},
+        )
+        return sorted(int(i) for i in found)
+    top = int(conn.scalar(select(func.max(SightingRow.id))) or 0)
+    return list(range(top + 1, top + 1 + count))
+
+
+def insert_sightings(conn: Connection, sightings: Sequence[Sighting], person: Mapping[int, int]) -> None:
+    """Store new ``sightings`` with the ids they hold (``next_sighting_ids``) and their persons
+    (by sighting id; None for one not in ``person``)."""
+    from luoshi.store.documents import insert_many
+    from luoshi.store.engine import _to_json
+
+    insert_many(
+        conn,
+        SightingRow.__tablename__,
+        ("id", "document_id", "name", "day", "data", "person_id"),
+        [(s.ref, s.document_id, s.name, s.day, _to_json(s.data()), person.get(s.ref)) for s in sightings],
+    )
 
 
 def dirty_names(conn: Connection, limit: int) -> list[str]:
@@ -356,44 +410,39 @@ def sightings_with_people(
     """The sightings of ``names`` with the person each belongs to (None: waiting for one).
     ``kept``: sightings as written by this process (by id, ``replace_sightings``); their data
     is not decoded again, only their person read (tens of thousands of rows after an ingest:
-    decoding their data was a tenth of the time of clustering them); the others' data is read
-    by their ids. On the driver."""
-    if not kept:
-        return [
-            (Sighting.from_row(int(i), int(d), n, day, data or {}), None if p is None else int(p))
-            for i, d, n, day, data, p in _sighting_rows(conn, names)
-        ]
+    decoding their data was a tenth of the time of clustering them). One query on the driver
+    (reading the others' data by their ids after cost as much again as reading them all)."""
+    kept = kept or {}
     out: list[tuple[Sighting, int | None]] = []
-    missing: dict[int, int | None] = {}  # id → person, of those not kept
-    table = SightingRow.__tablename__
-    for i, d, n, day, p in _rows_in(
-        conn, f"SELECT id, document_id, name, day, person_id FROM {table} WHERE name", sorted(set(names))
+    add = out.append
+    for i, d, n, day, data, p in _rows_in(
+        conn,
+        f"SELECT id, document_id, name, day, data, person_id FROM {SightingRow.__tablename__} WHERE name",
+        sorted(set(names)),
     ):
-        s = kept.get(int(i))
-        if s is not None and s.key == (int(d), n) and s.day == day:
-            out.append((s, None if p is None else int(p)))
-        else:
-            missing[int(i)] = None if p is None else int(p)
-    for i, d, n, day, data in _rows_in(
-        conn, f"SELECT id, document_id, name, day, data FROM {table} WHERE id", sorted(missing)
-    ):
-        data = orjson.loads(data) if isinstance(data, str | bytes) else data
-        out.append((Sighting.from_row(int(i), int(d), n, day, data or {}), missing[int(i)]))
+        s = kept.get(i)
+        if s is None or s.document_id != d or s.name != n or s.day != day:
+            data = orjson.loads(data) if isinstance(data, str | bytes) else data
+            s = Sighting.from_row(int(i), int(d), n, day, data or {})
+        add((s, None if p is None else int(p)))
     return out
 
 
 # -- people ------------------------------------------------------------------------------------
 
 
-def write_people(conn: Connection, names: Iterable[str], careers: Sequence[Career]) -> None:
-    """The people of ``names`` become ``careers`` (every sighting of those names is in one)."""
+def write_people(
+    conn: Connection, names: Iterable[str], careers: Sequence[Career], stored: Mapping[int, int] | None = None
+) -> None:
+    """The people of ``names`` become ``careers`` (every sighting of those names is in one).
+    ``stored``: the person each sighting has now (by id), as in ``replace_people``."""
     names = sorted(set(names))
     for chunk in _chunks(names):
         old = list(conn.scalars(select(PersonCareerRow.id).where(PersonCareerRow.name.in_(chunk))))
         for ids in _chunks(old):
             conn.execute(delete(PostRecordRow).where(PostRecordRow.person_id.in_(ids)))
         conn.execute(delete(PersonCareerRow).where(PersonCareerRow.name.in_(chunk)))
-    _insert_careers(conn, careers)
+    _insert_careers(conn, careers, stored)
 
 
 def replace_people(
@@ -475,14 +524,14 @@ def _insert_careers(
     # parameter handling cost more), in the order of their ids: the rows and the index entries
     # are then visited in order, not at random (a tenth of the time of clustering a new store).
     stored = stored or {}
-    moved = sorted(
-        ((c.ref, s.ref) for c in careers for s in c.sightings if stored.get(s.ref) != c.ref),
-        key=lambda m: m[1],
-    )
+    get = stored.get
+    moved = [(s.ref, c.ref) for c in careers for s in c.sightings if get(s.ref) != c.ref]
     if moved:
+        moved.sort()  # (by sighting: each has one person)
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
         conn.exec_driver_sql(
-            f"UPDATE {SightingRow.__tablename__} SET person_id = {mark} WHERE id = {mark}", moved
+            f"UPDATE {SightingRow.__tablename__} SET person_id = {mark} WHERE id = {mark}",
+            [(p, i) for i, p in moved],
         )
 
 
