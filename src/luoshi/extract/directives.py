@@ -4,6 +4,8 @@ the readout reports (kind, name, chair, place, speakers)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 
 from luoshi.model import Addressee, DeadlinePhrase, Directive, Meeting, Person, Span
 
@@ -83,6 +85,12 @@ def _speakers(s: str, persons: list[Person]) -> list[str]:
     ]
 
 
+def _starts(found: Sequence[Addressee | DeadlinePhrase]) -> list[int]:
+    """Where each of ``found`` starts, when they are in that order; else ``[]``."""
+    starts = [x.span.start for x in found]
+    return starts if all(a <= b for a, b in zip(starts, starts[1:])) else []
+
+
 def find_directives(
     s: str, persons: list[Person], addressees: list[Addressee], deadlines: list[DeadlinePhrase]
 ) -> list[Directive]:
@@ -91,6 +99,10 @@ def find_directives(
     names = {p.name for p in persons}
     speaker: str | None = None
     out: list[Directive] = []
+    # Addressees and limits are in text order (else looked through from the first): each
+    # directive looks from the first that starts inside it, by bisection.
+    addressee_at = _starts(addressees)
+    deadline_at = _starts(deadlines)
     for m in _SENTENCE.finditer(s):
         raw = m.group()
         sentence = raw.strip()
@@ -132,7 +144,10 @@ def find_directives(
         body_end = body_start + len(body)
         addressee = None
         if must:
-            for a in addressees:
+            for k in range(bisect_left(addressee_at, body_start) if addressee_at else 0, len(addressees)):
+                a = addressees[k]
+                if addressee_at and a.span.start >= body_start + 15:
+                    break
                 if body_start <= a.span.start < body_start + 15 and a.span.end <= body_end:
                     addressee = a.name
                     break
@@ -144,9 +159,14 @@ def find_directives(
         )
         if not is_directive or len(body) < 6:
             continue
-        deadline = next(
-            (d.text for d in deadlines if body_start <= d.span.start and d.span.end <= body_end), None
-        )
+        deadline = None
+        for k in range(bisect_left(deadline_at, body_start) if deadline_at else 0, len(deadlines)):
+            d = deadlines[k]
+            if deadline_at and d.span.start >= body_end:
+                break
+            if body_start <= d.span.start and d.span.end <= body_end:
+                deadline = d.text
+                break
         out.append(
             Directive(
                 text=body,
