@@ -4,8 +4,6 @@ the readout reports (kind, name, chair, place, speakers)."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Sequence
 
 from luoshi.model import Addressee, DeadlinePhrase, Directive, Meeting, Person, Span
 
@@ -85,12 +83,6 @@ def _speakers(s: str, persons: list[Person]) -> list[str]:
     ]
 
 
-def _starts(found: Sequence[Addressee | DeadlinePhrase]) -> list[int]:
-    """Where each of ``found`` starts, when they are in that order; else ``[]``."""
-    starts = [x.span.start for x in found]
-    return starts if all(a <= b for a, b in zip(starts, starts[1:])) else []
-
-
 def find_directives(
     s: str, persons: list[Person], addressees: list[Addressee], deadlines: list[DeadlinePhrase]
 ) -> list[Directive]:
@@ -99,10 +91,6 @@ def find_directives(
     names = {p.name for p in persons}
     speaker: str | None = None
     out: list[Directive] = []
-    # Addressees and limits are in text order (else looked through from the first): each
-    # directive looks from the first that starts inside it, by bisection.
-    addressee_at = _starts(addressees)
-    deadline_at = _starts(deadlines)
     for m in _SENTENCE.finditer(s):
         raw = m.group()
         sentence = raw.strip()
@@ -144,10 +132,7 @@ def find_directives(
         body_end = body_start + len(body)
         addressee = None
         if must:
-            for k in range(bisect_left(addressee_at, body_start) if addressee_at else 0, len(addressees)):
-                a = addressees[k]
-                if addressee_at and a.span.start >= body_start + 15:
-                    break
+            for a in addressees:
                 if body_start <= a.span.start < body_start + 15 and a.span.end <= body_end:
                     addressee = a.name
                     break
@@ -159,14 +144,9 @@ def find_directives(
         )
         if not is_directive or len(body) < 6:
             continue
-        deadline = None
-        for k in range(bisect_left(deadline_at, body_start) if deadline_at else 0, len(deadlines)):
-            d = deadlines[k]
-            if deadline_at and d.span.start >= body_end:
-                break
-            if body_start <= d.span.start and d.span.end <= body_end:
-                deadline = d.text
-                break
+        deadline = next(
+            (d.text for d in deadlines if body_start <= d.span.start and d.span.end <= body_end), None
+        )
         out.append(
             Directive(
                 text=body,
