@@ -157,11 +157,11 @@ def find_appointments(s: str, persons: list[Person]) -> list[Appointment]:
             add(name, word, _OBJECT_CHANGE[word], at)
         elif kind == "subject":
             word = m.group(1) or m.group()
-            if word == "任" and s[m.start() - 1 : m.start()] in _NOT_BEFORE_REN:
-                continue  # 主任, 责任, 信任: words, not a name and 任
             name = _name_before(s, m.start(), known)
             if name is None:
                 continue
+            if word == "任" and s[m.start() - 1 : m.start()] in _NOT_BEFORE_REN:
+                continue  # 主任, 责任, 信任: words, not a name and 任
             add(name, word, _SUBJECT_CHANGE.get(word, "start"), m.end())
         elif last_name is not None and m.start() - last_name[2] < 80:
             add((last_name[1], last_name[2]), "免去", "end", m.end())

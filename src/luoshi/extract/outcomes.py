@@ -129,9 +129,12 @@ def find_outcomes(s: str, asked: Sequence[Span] = ()) -> list[Outcome]:
     out: list[Outcome] = []
     seen: set[str] = set()
     done_clauses: set[tuple[int, int]] = set()
+    clauses_of: dict[tuple[int, int], list[tuple[int, int]]] = {}  # a sentence's, read once
     for trigger in finditer_near(_TRIGGER, s, windows(s, _ANCHOR, before=10, after=8)):
         sa, sb = sentence_of(s, trigger.start(), trigger.end(), limit=200)
-        clauses = _clauses(s, sa, sb)
+        clauses = clauses_of.get((sa, sb))
+        if clauses is None:  # (several triggers are often in one sentence: "可复制可推广的制度创新成果")
+            clauses = clauses_of[sa, sb] = _clauses(s, sa, sb)
         k = next(i for i, (a, b) in enumerate(clauses) if a <= trigger.start() < b)
         if clauses[k] in done_clauses:
             continue
