@@ -96,6 +96,37 @@ def test_limit_scan_matches_the_plain_pattern_on_readouts():
         assert limit_matches(s) == _plain_limits(s)
 
 
+# Limits as long as their kind allows, where the guards of the scan must reach furthest: a point of
+# twelve characters before 之前, one before a verb of completion two characters on, an occasion
+# eight characters after its month.
+LONGEST_LIMITS = (
+    "2025年十二月31日之前",
+    "2025年十二月31日内",
+    "2025年十二月31日正在完成",
+    "2025年第四季度结束之前",
+    "2025年第四季度结束全面完成",
+    "2025年八个地方一起开的会之前",
+    "12月医药文化产业博览会前",
+)
+
+
+def test_limit_scan_guards_reach_as_far_as_the_longest_limits():
+    from re import _parser  # type: ignore[attr-defined]  # (typeshed does not list it)
+
+    def widest(pattern: str) -> int:
+        return int(_parser.parse(pattern).getwidth()[1])
+
+    # 前 or 内 ends a "before" limit: after a point and 之 at most; a verb of completion starts
+    # at most two characters after a point; 前 ends an occasion at most eight after a year.
+    assert widest(deadlines._POINT) + 1 <= 13
+    assert widest(deadlines._POINT) + 2 <= 14
+    assert widest("(?:(?:19|20)\\d{2}年|\\d{1,2}月)") + 8 + widest(deadlines._OCCASION) + 1 <= 16
+    for example in LONGEST_LIMITS:
+        for s in (example, "，" + example + "。", "据悉" + example + "工作"):
+            assert limit_matches(s) == _plain_limits(s), s
+            assert _plain_limits(s), s  # each is a limit
+
+
 PLAIN = {
     "attends": (
         names._ATTENDS,
