@@ -586,3 +586,27 @@ def test_batches_found_near_counted_units_as_near_every_unit_on_readouts():
     assert sum(len(find_batches(s)) for s in texts) > 10
     for s in texts:
         assert find_batches(s) == _plain_batches(s)
+
+
+# Texts without a middle dot, of the characters clause starts and names are made of: surnames,
+# elements of names without one, verbs and titles that follow a name, punctuation.
+_UNDOTTED_TEXT = st.text(alphabet="，。、；\n “王李张欧阳司马格桑央金那顺孟和市长书记主任主持出席强调说表示同志在和的会议省委副常务秘书", max_size=50)
+
+
+@settings(max_examples=400)
+@given(_UNDOTTED_TEXT)
+def test_names_and_clause_starts_read_without_dots_as_with_them(s):
+    assert names._clause_starts(s, dots=False) == names._clause_starts(s)
+    for i in range(len(s) + 1):
+        assert names.name_at(s, i, dots=False) == names.name_at(s, i)
+
+
+def test_names_and_clause_starts_read_without_dots_as_with_them_on_readouts():
+    texts = [s for s in _texts() if not names._has_dots(s)]
+    assert sum(len(names._clause_starts(s)) for s in texts) > 50  # the texts do hold clause starts
+    for s in texts:
+        assert names._clause_starts(s, dots=False) == names._clause_starts(s)
+        for i in range(len(s)):
+            assert names.name_at(s, i, dots=False) == names.name_at(s, i)
+    dotted = "，艾尔肯·吐尼亚孜主持会议"
+    assert names._has_dots(dotted) and names._clause_starts(dotted) == [1]
