@@ -610,3 +610,44 @@ def test_names_and_clause_starts_read_without_dots_as_with_them_on_readouts():
             assert names.name_at(s, i, dots=False) == names.name_at(s, i)
     dotted = "，艾尔肯·吐尼亚孜主持会议"
     assert names._has_dots(dotted) and names._clause_starts(dotted) == [1]
+
+
+_PLAIN_TRIGGER = re.compile(
+    r"(?P<one_matter>一事三地)|(?P<one_policy>一策三地)|(?P<one_rule>一规三地)"
+    r"|(?P<pioneering>首创性(?:改革|探索|举措|制度|成果|经验|做法)?|全国首创)"
+    r"|(?P<innovation>制度创新(?:成果|案例|经验|实践|举措))"
+    r"|(?P<replicable>可复制(?:、|可|和|能)?推广|复制推广|(?:在|向)全(?:国|省)(?:范围内?)?推广)"
+)
+_PLAIN_TODAY = re.compile(r"(?:(今天|今日)|(昨天|昨日))(?![内起])")
+_TRIGGER_TEXT = st.text(alphabet="一事策规三地首创性改革探索全国制度创新成果案例可复制、和推广在向省范围内今天日昨起，", max_size=40)
+
+
+TRIGGER_EXAMPLES = (
+    "一事三地、一策三地和一规三地",
+    "全国首创的首创性改革，首创性做法与首创性",
+    "制度创新成果、制度创新案例，制度创新",
+    "可复制可推广、可复制、推广，可复制推广，复制推广",
+    "在全国推广，向全省范围推广，向全国范围内推广，在全省推广",
+    "今天起，今日内，今天，昨日，昨天起",
+)
+
+
+@settings(max_examples=500)
+@given(_TRIGGER_TEXT)
+@with_example("".join(TRIGGER_EXAMPLES))
+def test_triggers_and_days_led_by_literals_as_their_plain_forms(s):
+    assert [(m.span(), outcomes._kind(m)) for m in outcomes._TRIGGER.finditer(s)] == [
+        (m.span(), m.lastgroup) for m in _PLAIN_TRIGGER.finditer(s)
+    ]
+    assert [(m.span(), m.group().startswith("今")) for m in dates._TODAY.finditer(s)] == [
+        (m.span(), m[1] is not None) for m in _PLAIN_TODAY.finditer(s)
+    ]
+
+
+def test_triggers_led_by_literals_as_their_plain_form_on_readouts():
+    texts = [*_texts(), *TRIGGER_EXAMPLES]
+    assert sum(1 for s in texts for _ in _PLAIN_TRIGGER.finditer(s)) > 5
+    for s in texts:
+        assert [(m.span(), outcomes._kind(m)) for m in outcomes._TRIGGER.finditer(s)] == [
+            (m.span(), m.lastgroup) for m in _PLAIN_TRIGGER.finditer(s)
+        ]

@@ -25,7 +25,8 @@ _NOT_EVENT = re.compile(
     r"^\s*(?:讯|訊|电|電|\d{1,2}:\d{2}|星期|周[一二三四五六日天]|礼拜)|^[^，。\n]{0,4}(?:发布(?!会)|刊发|更新|来源)"
 )
 _STAMP_REST = re.compile(r"\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:[|｜│].*|来源.*)?$")
-_TODAY = re.compile(r"(?:(今天|今日)|(昨天|昨日))(?![内起])")
+# (Alternatives led by literals, without groups: the engine skips ahead to 今 and 昨.)
+_TODAY = re.compile(r"(?:今天|今日|昨天|昨日)(?![内起])")
 _LABEL_BEFORE = re.compile(r"(?:发布日期|发布时间|日期|时间|来源|date)\s*[:：]?\s*$", re.IGNORECASE)
 _SENTENCE_START = set("。！？!?\n")
 
@@ -144,8 +145,9 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
         # "今天，省委常委会召开扩大会议": the day of publication, when the text says so.
         # "昨日，…": the day before it.
         for m in _TODAY.finditer(s, 0, 600):
-            if not any(a <= m.start() < b for a, b in taken) and (m[1] or pub > date.min):
-                consider(m.start(), m.end(), pub if m[1] else pub - timedelta(days=1))
+            today = m.group().startswith("今")
+            if not any(a <= m.start() < b for a, b in taken) and (today or pub > date.min):
+                consider(m.start(), m.end(), pub if today else pub - timedelta(days=1))
     if not candidates:
         return None, None
     if pub is not None:
