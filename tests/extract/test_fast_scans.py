@@ -590,7 +590,10 @@ def test_batches_found_near_counted_units_as_near_every_unit_on_readouts():
 
 # Texts without a middle dot, of the characters clause starts and names are made of: surnames,
 # elements of names without one, verbs and titles that follow a name, punctuation.
-_UNDOTTED_TEXT = st.text(alphabet="，。、；\n “王李张欧阳司马格桑央金那顺孟和市长书记主任主持出席强调说表示同志在和的会议省委副常务秘书", max_size=50)
+_UNDOTTED_TEXT = st.text(
+    alphabet="，。、；\n “王李张欧阳司马格桑央金那顺孟和市长书记主任主持出席强调说表示同志在和的会议省委副常务秘书",
+    max_size=50,
+)
 
 
 @settings(max_examples=400)
@@ -619,7 +622,10 @@ _PLAIN_TRIGGER = re.compile(
     r"|(?P<replicable>可复制(?:、|可|和|能)?推广|复制推广|(?:在|向)全(?:国|省)(?:范围内?)?推广)"
 )
 _PLAIN_TODAY = re.compile(r"(?:(今天|今日)|(昨天|昨日))(?![内起])")
-_TRIGGER_TEXT = st.text(alphabet="一事策规三地首创性改革探索全国制度创新成果案例可复制、和推广在向省范围内今天日昨起，", max_size=40)
+_TRIGGER_TEXT = st.text(
+    alphabet="一事策规三地首创性改革探索全国制度创新成果案例可复制、和推广在向省范围内今天日昨起，",
+    max_size=40,
+)
 
 
 TRIGGER_EXAMPLES = (

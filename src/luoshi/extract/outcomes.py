@@ -47,6 +47,8 @@ _KIND_OF_GROUP = tuple(kind for kind, forms in _TRIGGERS.items() for _ in forms)
 def _kind(m: re.Match[str]) -> str:
     """The kind of trigger of a match of _TRIGGER."""
     return _KIND_OF_GROUP[(m.lastindex or 1) - 1]
+
+
 _ANCHOR = re.compile("三地|首创|制度创新|推广")  # every trigger holds one: triggers are looked for near them
 _CLAUSE_END = frozenset("，,；;：:。！？!?\n")
 _NAMED = re.compile(r"[“「『‘\"]([^“”「」『』‘’\"\n，。；！？]{2,30})[”」』’\"]")
