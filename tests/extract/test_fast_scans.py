@@ -96,6 +96,37 @@ def test_limit_scan_matches_the_plain_pattern_on_readouts():
         assert limit_matches(s) == _plain_limits(s)
 
 
+# Limits as long as their kind allows, where the guards of the scan must reach furthest: a point of
+# twelve characters before 之前, one before a verb of completion two characters on, an occasion
+# eight characters after its month.
+LONGEST_LIMITS = (
+    "2025年十二月31日之前",
+    "2025年十二月31日内",
+    "2025年十二月31日正在完成",
+    "2025年第四季度结束之前",
+    "2025年第四季度结束全面完成",
+    "2025年八个地方一起开的会之前",
+    "12月医药文化产业博览会前",
+)
+
+
+def test_limit_scan_guards_reach_as_far_as_the_longest_limits():
+    from re import _parser  # type: ignore[attr-defined]  # (typeshed does not list it)
+
+    def widest(pattern: str) -> int:
+        return int(_parser.parse(pattern).getwidth()[1])
+
+    # 前 or 内 ends a "before" limit: after a point and 之 at most; a verb of completion starts
+    # at most two characters after a point; 前 ends an occasion at most eight after a year.
+    assert widest(deadlines._POINT) + 1 <= 13
+    assert widest(deadlines._POINT) + 2 <= 14
+    assert widest("(?:(?:19|20)\\d{2}年|\\d{1,2}月)") + 8 + widest(deadlines._OCCASION) + 1 <= 16
+    for example in LONGEST_LIMITS:
+        for s in (example, "，" + example + "。", "据悉" + example + "工作"):
+            assert limit_matches(s) == _plain_limits(s), s
+            assert _plain_limits(s), s  # each is a limit
+
+
 PLAIN = {
     "attends": (
         names._ATTENDS,
@@ -526,15 +557,15 @@ def test_cited_titles_found_from_brackets_by_str_search(s):
 
 
 def _plain_batches(s):
-    """``find_batches`` with windows around every 项 and 个, as before."""
+    """``find_batches`` with the pattern scanned over the whole text, as first written."""
     from luoshi.extract import batches
 
-    plain = batches._counted_units
-    batches._counted_units = lambda s: [(c, c + 1) for c in occurrences(s, batches._UNIT_CHARS)]
+    fast = batches._batch_matches
+    batches._batch_matches = lambda s: list(batches._BATCH.finditer(s))
     try:
         return batches.find_batches(s)
     finally:
-        batches._counted_units = plain
+        batches._batch_matches = fast
 
 
 @settings(max_examples=500, deadline=None)
@@ -542,6 +573,7 @@ def _plain_batches(s):
 @with_example("完成1234567项重点任务")
 @with_example("十二项重点任务、一百零三项行政职权")
 @with_example("96项年度工作任务12个“高效办成一件事”重点事项")
+@with_example("第3十二项任务，每１２三个重点任务，百千万亿十二项举措，零一两千三百四十五项重点任务")
 def test_batches_found_near_counted_units_as_near_every_unit(s):
     from luoshi.extract.batches import find_batches
 
@@ -555,3 +587,74 @@ def test_batches_found_near_counted_units_as_near_every_unit_on_readouts():
     assert sum(len(find_batches(s)) for s in texts) > 10
     for s in texts:
         assert find_batches(s) == _plain_batches(s)
+
+
+# Texts without a middle dot, of the characters clause starts and names are made of: surnames,
+# elements of names without one, verbs and titles that follow a name, punctuation.
+_UNDOTTED_TEXT = st.text(
+    alphabet="，。、；\n “王李张欧阳司马格桑央金那顺孟和市长书记主任主持出席强调说表示同志在和的会议省委副常务秘书",
+    max_size=50,
+)
+
+
+@settings(max_examples=400)
+@given(_UNDOTTED_TEXT)
+def test_names_and_clause_starts_read_without_dots_as_with_them(s):
+    assert names._clause_starts(s, dots=False) == names._clause_starts(s)
+    for i in range(len(s) + 1):
+        assert names.name_at(s, i, dots=False) == names.name_at(s, i)
+
+
+def test_names_and_clause_starts_read_without_dots_as_with_them_on_readouts():
+    texts = [s for s in _texts() if not names._has_dots(s)]
+    assert sum(len(names._clause_starts(s)) for s in texts) > 50  # the texts do hold clause starts
+    for s in texts:
+        assert names._clause_starts(s, dots=False) == names._clause_starts(s)
+        for i in range(len(s)):
+            assert names.name_at(s, i, dots=False) == names.name_at(s, i)
+    dotted = "，艾尔肯·吐尼亚孜主持会议"
+    assert names._has_dots(dotted) and names._clause_starts(dotted) == [1]
+
+
+_PLAIN_TRIGGER = re.compile(
+    r"(?P<one_matter>一事三地)|(?P<one_policy>一策三地)|(?P<one_rule>一规三地)"
+    r"|(?P<pioneering>首创性(?:改革|探索|举措|制度|成果|经验|做法)?|全国首创)"
+    r"|(?P<innovation>制度创新(?:成果|案例|经验|实践|举措))"
+    r"|(?P<replicable>可复制(?:、|可|和|能)?推广|复制推广|(?:在|向)全(?:国|省)(?:范围内?)?推广)"
+)
+_PLAIN_TODAY = re.compile(r"(?:(今天|今日)|(昨天|昨日))(?![内起])")
+_TRIGGER_TEXT = st.text(
+    alphabet="一事策规三地首创性改革探索全国制度创新成果案例可复制、和推广在向省范围内今天日昨起，",
+    max_size=40,
+)
+
+
+TRIGGER_EXAMPLES = (
+    "一事三地、一策三地和一规三地",
+    "全国首创的首创性改革，首创性做法与首创性",
+    "制度创新成果、制度创新案例，制度创新",
+    "可复制可推广、可复制、推广，可复制推广，复制推广",
+    "在全国推广，向全省范围推广，向全国范围内推广，在全省推广",
+    "今天起，今日内，今天，昨日，昨天起",
+)
+
+
+@settings(max_examples=500)
+@given(_TRIGGER_TEXT)
+@with_example("".join(TRIGGER_EXAMPLES))
+def test_triggers_and_days_led_by_literals_as_their_plain_forms(s):
+    assert [(m.span(), outcomes._kind(m)) for m in outcomes._TRIGGER.finditer(s)] == [
+        (m.span(), m.lastgroup) for m in _PLAIN_TRIGGER.finditer(s)
+    ]
+    assert [(m.span(), m.group().startswith("今")) for m in dates._TODAY.finditer(s)] == [
+        (m.span(), m[1] is not None) for m in _PLAIN_TODAY.finditer(s)
+    ]
+
+
+def test_triggers_led_by_literals_as_their_plain_form_on_readouts():
+    texts = [*_texts(), *TRIGGER_EXAMPLES]
+    assert sum(1 for s in texts for _ in _PLAIN_TRIGGER.finditer(s)) > 5
+    for s in texts:
+        assert [(m.span(), outcomes._kind(m)) for m in outcomes._TRIGGER.finditer(s)] == [
+            (m.span(), m.lastgroup) for m in _PLAIN_TRIGGER.finditer(s)
+        ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from luoshi.extract.scan import finditer_near, first_each, merged_windows, occurrences
+from luoshi.extract.scan import first_each, occurrences
 from luoshi.model import Span, TaskBatch
 from luoshi.text import parse_number
 
@@ -45,9 +45,31 @@ def _counted_units(s: str) -> list[tuple[int, int]]:
     ]
 
 
+def _batch_matches(s: str) -> list[re.Match[str]]:
+    """The matches of ``_BATCH.finditer(s)``, each tried where it can only start: every match
+    ends its count at a unit a numeral stands before (``_counted_units``), and starts where the
+    run of digits (at most 5) or of numeral characters (at most 8) before that unit does — the
+    leftmost place the scan could match it, as a unit is no numeral and no match runs over one.
+    One ``match`` a unit instead of the engine trying the pattern at each place of a window."""
+    out: list[re.Match[str]] = []
+    for c, _ in _counted_units(s):
+        digits = s[c - 1].isdecimal()
+        start, floor = c - 1, c - (5 if digits else 8)
+        while (
+            start > floor
+            and start > 0
+            and (s[start - 1].isdecimal() if digits else s[start - 1] in _NUMERAL_CHARS)
+        ):
+            start -= 1
+        m = _BATCH.match(s, start)
+        if m is not None:
+            out.append(m)
+    return out
+
+
 def find_batches(s: str) -> list[TaskBatch]:
     out: list[TaskBatch] = []
-    for m in finditer_near(_BATCH, s, merged_windows(_counted_units(s), before=8, after=17)):
+    for m in _batch_matches(s):
         raw, unit, what = m.group(1), m.group(2), m.group(3)
         if (m.start() > 0 and s[m.start() - 1] in "第每") or _WHAT_HEAD_STOP.match(what):
             continue  # ordinals ("第3项") and approximations are not batches

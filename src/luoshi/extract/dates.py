@@ -25,7 +25,8 @@ _NOT_EVENT = re.compile(
     r"^\s*(?:讯|訊|电|電|\d{1,2}:\d{2}|星期|周[一二三四五六日天]|礼拜)|^[^，。\n]{0,4}(?:发布(?!会)|刊发|更新|来源)"
 )
 _STAMP_REST = re.compile(r"\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:[|｜│].*|来源.*)?$")
-_TODAY = re.compile(r"(?:(今天|今日)|(昨天|昨日))(?![内起])")
+# (Alternatives led by literals, without groups: the engine skips ahead to 今 and 昨.)
+_TODAY = re.compile(r"(?:今天|今日|昨天|昨日)(?![内起])")
 _LABEL_BEFORE = re.compile(r"(?:发布日期|发布时间|日期|时间|来源|date)\s*[:：]?\s*$", re.IGNORECASE)
 _SENTENCE_START = set("。！？!?\n")
 
@@ -81,6 +82,15 @@ def _stamp_line(s: str, start: int, end: int) -> bool:
     return len(line) <= 40 and not any(c in line for c in "，,。；") and bool(_STAMP_REST.match(rest))
 
 
+def _not_the_event(s: str, start: int, end: int) -> bool:
+    """A dateline or a publication stamp, not the event."""
+    return bool(
+        _NOT_EVENT.search(s[end : end + 7])
+        or _LABEL_BEFORE.search(s[max(0, start - 12) : start])
+        or _stamp_line(s, start, end)
+    )
+
+
 def _sentence_initial(s: str, i: int) -> bool:
     j = i - 1
     while j >= 0 and s[j] in " \u3000\t":
@@ -107,9 +117,8 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
     candidates: list[tuple[int, int, int, date | None]] = []  # (priority, start, end, date)
 
     def consider(start: int, end: int, value: date | None) -> None:
-        before = s[max(0, start - 12) : start]
-        if _NOT_EVENT.search(s[end : end + 7]) or _LABEL_BEFORE.search(before) or _stamp_line(s, start, end):
-            return  # a dateline or a publication stamp, not the event
+        # (Whether the date is a dateline or a stamp is asked below, in the order of preference,
+        # only until one is not: the first such is the answer.)
         priority = 0 if _sentence_initial(s, start) else 1
         candidates.append((priority, start, end, value))
 
@@ -136,16 +145,20 @@ def find_event_date(s: str, published: str | None) -> tuple[str | None, Span | N
         # "今天，省委常委会召开扩大会议": the day of publication, when the text says so.
         # "昨日，…": the day before it.
         for m in _TODAY.finditer(s, 0, 600):
-            if not any(a <= m.start() < b for a, b in taken) and (m[1] or pub > date.min):
-                consider(m.start(), m.end(), pub if m[1] else pub - timedelta(days=1))
+            today = m.group().startswith("今")
+            if not any(a <= m.start() < b for a, b in taken) and (today or pub > date.min):
+                consider(m.start(), m.end(), pub if today else pub - timedelta(days=1))
     if not candidates:
         return None, None
     if pub is not None:
         # "2019年8月20日，新片区揭牌。五年来…8月21日，推进会召开": a day long before the
         # publication is history, read only where the text has no nearer one.
         candidates = [(p + 2 * _far_from(v, pub), a, b, v) for p, a, b, v in candidates]
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    _, start, end, value = candidates[0]
+    candidates.sort(key=lambda c: (c[0], c[1]))  # (no two start at one place)
+    first = next((c for c in candidates if not _not_the_event(s, c[1], c[2])), None)
+    if first is None:
+        return None, None
+    _, start, end, value = first
     if value is None:
         return None, Span(start, end)
     return value.isoformat(), Span(start, end)

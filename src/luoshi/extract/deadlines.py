@@ -209,7 +209,18 @@ _LIMIT_START = (
 # with (the lookahead of _LIMITS is tried at every position instead); the lookbehind then steps
 # back over that character and tries the start, then the body, from it. The match is that one
 # character with the body's groups: ``limit_matches`` turns them back into _LIMITS' matches.
-_LIMITS_SCAN = re.compile(f"{_LIMIT_FIRST}(?<=(?={_LIMIT_START})(?={_LIMIT_BODY}).)")
+# _LIMIT_BODY with a guard before three of its alternatives: what each cannot match without, no
+# further on than its longest match reaches (_POINT is at most 12 characters, _OCCASION 2, a
+# year or a month 5; no alternative crosses a line). A date that limits nothing ("2026年9月10日讯",
+# several in every readout) then fails on three short scans instead of on every way _POINT can
+# be read, twice: the scan takes a fifth less time, with the same matches (a guard only stops an
+# alternative that could not have matched).
+_LIMIT_BODY_GUARDED = (
+    _LIMIT_BODY.replace("(?P<before>", "(?P<before>(?=.{0,13}[前内])", 1)
+    .replace("(?P<done>", "(?P<done>(?=.{0,14}[全完建竣投开通落到实交出上见推印])", 1)
+    .replace("(?P<event>", "(?P<event>(?=.{0,16}前)", 1)
+)
+_LIMITS_SCAN = re.compile(f"{_LIMIT_FIRST}(?<=(?={_LIMIT_START})(?={_LIMIT_BODY_GUARDED}).)")
 
 
 def limit_matches(s: str) -> list[tuple[str, int, int, int]]:

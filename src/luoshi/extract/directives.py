@@ -120,14 +120,13 @@ def find_directives(
         must = "要" in head or "必须" in head or "务必" in head
         # Most sentences are narrative: without 要/必须/务必 near the start, an opening such as
         # 加快/确保 or "，要" after a verb of speaking, a sentence cannot be a directive.
-        if not (
-            must or _DIRECTIVE_START.match(body) or (speaks and ("，要" in sentence or ",要" in sentence))
-        ):
+        opens = _DIRECTIVE_START.match(body) is not None
+        if not (must or opens or (speaks and ("，要" in sentence or ",要" in sentence))):
             continue
         ordinal_m = _ORDINAL.match(body)
         ordinal = None
         if ordinal_m:
-            raw = next(g for g in ordinal_m.groups() if g)
+            raw = ordinal_m[ordinal_m.lastindex or 0]  # (each alternative has one group, never empty)
             ordinal = int(raw) if raw.isdigit() else _ORDINALS.index(raw) + 1
         body_end = body_start + len(body)
         addressee = None
@@ -137,7 +136,7 @@ def find_directives(
                     addressee = a.name
                     break
         is_directive = bool(
-            _DIRECTIVE_START.match(body)
+            opens
             or addressee
             or (ordinal and "要" in body[:8])
             or (speaks and ("，要" in sentence or ",要" in sentence))

@@ -23,15 +23,32 @@ from luoshi.text import parse_number, sentence_of
 
 # Kinds in order of precedence: a clause with several triggers is recorded under the first.
 KINDS = ("one_matter", "one_policy", "one_rule", "pioneering", "innovation", "replicable")
+# Each kind's forms, each led by a literal, in the order tried. The trigger pattern is their
+# alternation in this order, each form followed by an empty group that names its kind by its
+# number: every alternative then starts with a literal, and the regex engine skips ahead to
+# their first characters (a named group around each kind made it try all six at every place).
 _TRIGGERS = {
-    "one_matter": "一事三地",
-    "one_policy": "一策三地",
-    "one_rule": "一规三地",
-    "pioneering": r"首创性(?:改革|探索|举措|制度|成果|经验|做法)?|全国首创",
-    "innovation": r"制度创新(?:成果|案例|经验|实践|举措)",
-    "replicable": r"可复制(?:、|可|和|能)?推广|复制推广|(?:在|向)全(?:国|省)(?:范围内?)?推广",
+    "one_matter": ("一事三地",),
+    "one_policy": ("一策三地",),
+    "one_rule": ("一规三地",),
+    "pioneering": (r"首创性(?:改革|探索|举措|制度|成果|经验|做法)?", "全国首创"),
+    "innovation": (r"制度创新(?:成果|案例|经验|实践|举措)",),
+    "replicable": (
+        r"可复制(?:、|可|和|能)?推广",
+        "复制推广",
+        r"在全(?:国|省)(?:范围内?)?推广",
+        r"向全(?:国|省)(?:范围内?)?推广",
+    ),
 }
-_TRIGGER = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _TRIGGERS.items()))
+_TRIGGER = re.compile("|".join(f"{form}()" for forms in _TRIGGERS.values() for form in forms))
+_KIND_OF_GROUP = tuple(kind for kind, forms in _TRIGGERS.items() for _ in forms)
+
+
+def _kind(m: re.Match[str]) -> str:
+    """The kind of trigger of a match of _TRIGGER."""
+    return _KIND_OF_GROUP[(m.lastindex or 1) - 1]
+
+
 _ANCHOR = re.compile("三地|首创|制度创新|推广")  # every trigger holds one: triggers are looked for near them
 _CLAUSE_END = frozenset("，,；;：:。！？!?\n")
 _NAMED = re.compile(r"[“「『‘\"]([^“”「」『』‘’\"\n，。；！？]{2,30})[”」』’\"]")
@@ -129,15 +146,18 @@ def find_outcomes(s: str, asked: Sequence[Span] = ()) -> list[Outcome]:
     out: list[Outcome] = []
     seen: set[str] = set()
     done_clauses: set[tuple[int, int]] = set()
+    clauses_of: dict[tuple[int, int], list[tuple[int, int]]] = {}  # a sentence's, read once
     for trigger in finditer_near(_TRIGGER, s, windows(s, _ANCHOR, before=10, after=8)):
         sa, sb = sentence_of(s, trigger.start(), trigger.end(), limit=200)
-        clauses = _clauses(s, sa, sb)
+        clauses = clauses_of.get((sa, sb))
+        if clauses is None:  # (several triggers are often in one sentence: "可复制可推广的制度创新成果")
+            clauses = clauses_of[sa, sb] = _clauses(s, sa, sb)
         k = next(i for i, (a, b) in enumerate(clauses) if a <= trigger.start() < b)
         if clauses[k] in done_clauses:
             continue
         done_clauses.add(clauses[k])
         ca, cb = clauses[k]
-        kinds = {m.lastgroup for m in _TRIGGER.finditer(s, ca, cb)}
+        kinds = {_kind(m) for m in _TRIGGER.finditer(s, ca, cb)}
         kind = next(x for x in KINDS if x in kinds)
         items = _named(s, ca, cb)
         if k + 1 < len(clauses) and (
