@@ -28,4 +28,3 @@ class Store(DocumentWriter, DocumentSearch, DocumentQueries):
         self._queues_people: bool | None = None  # whether the store has the people tables
         self._indexes_citations: bool | None = None  # whether it has the tables of migration 0012
         self._has_facets: bool | None = None  # whether documents have the facet columns (0014)
-        self._pending = None  # PostgreSQL: the search index's cleaner (``pending``), made when first needed

@@ -17,7 +17,6 @@ from sqlalchemy import Connection, CursorResult, Engine, delete, insert, inspect
 from luoshi.messages import message
 from luoshi.model import Document, Facts
 from luoshi.store import stories, version
-from luoshi.store.pending import PendingCleaner
 from luoshi.store.rows import DOCUMENT_COLUMNS, FACET_COLUMNS, DocumentRows, document_rows
 from luoshi.store.schema import (
     CitationRow,
@@ -278,7 +277,6 @@ class DocumentWriter:
     _queues_people: bool | None
     _indexes_citations: bool | None
     _has_facets: bool | None
-    _pending: PendingCleaner | None
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -372,7 +370,6 @@ class DocumentWriter:
             finally:
                 cursor.close()
         elif fresh:
-            self._clean_pending_beside(conn)
             terms = _stage_terms_pg(conn, [(i, *item.terms) for i, item in zip(ids, fresh, strict=True)])
         try:
             self._add_facts(conn, ids, fresh, terms)
@@ -383,16 +380,6 @@ class DocumentWriter:
         if terms is not None:
             terms.finish()
         return outcomes
-
-    def _clean_pending_beside(self, conn: Connection) -> None:
-        """PostgreSQL: the search index's pending list emptied after the commit by another
-        connection (``luoshi.store.pending``), not by this transaction's insert."""
-        if self._pending is None:
-            self._pending = PendingCleaner(self.engine)
-        state = transaction_state(conn)
-        if "pending" not in state and self._pending.prepare(conn):
-            state["pending"] = True
-            after_commit(conn, self._pending.kick)
 
     def _add_facts(
         self, conn: Connection, ids: list[int], fresh: list[DocumentRows], terms: Overlap | None
