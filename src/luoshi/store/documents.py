@@ -215,55 +215,52 @@ def _insert_new_pg(
     return inserted, raced
 
 
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # binary COPY: signature, flags, no extension
-_COPY_TRAILER = b"\xff\xff"
-_STAGED_TERMS = "luoshi_staged_tsvectors"  # (not the name of the text-staged table before it)
-
-
 TERMS_PARTS = 3  # statements the search index's insert is cut into (``Overlap``: one per window)
+_TERMS_INSERT = (
+    "INSERT INTO document_terms (id, terms, partial) "
+    "SELECT * FROM unnest(%b::integer[], %b::tsvector[], %b::boolean[])"
+)
+
+
+class _Tsvector(bytes):
+    """A tsvector in ``tsvectorrecv``'s binary form (``fts.pg_tsvector``)."""
+
+
+def _tsvector_dumper() -> type:
+    from psycopg import adapt, pq
+    from psycopg.postgres import types
+
+    class TsvectorDumper(adapt.Dumper):
+        format = pq.Format.BINARY
+        oid = types["tsvector"].oid
+
+        def dump(self, obj: Any) -> bytes:
+            return bytes(obj)
+
+    return TsvectorDumper
 
 
 def _stage_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> Overlap:
-    """The documents' tsvectors (``fts.pg_tsvector``: binary, built with the rows) by one binary
-    COPY into a staging table (the server neither parses nor sorts them), and the INSERTs that
-    move them into ``document_terms`` — they maintain the GIN index, the most costly statements
-    of a batch — in TERMS_PARTS parts, for the server to run while this process computes
-    (``writers.Overlap``)."""
+    """The INSERTs of the documents' tsvectors (``fts.pg_tsvector``: binary, built with the
+    rows; the server neither parses nor sorts them) into ``document_terms`` — they maintain the
+    GIN index, the most costly statements of a batch — in TERMS_PARTS parts, for the server to
+    run while this process computes (``writers.Overlap``). Each part carries its rows as binary
+    array parameters (no staging table: the server reads each row once)."""
+    dbapi: Any = conn.connection.dbapi_connection
+    if "luoshi_tsvector" not in conn.connection.info:
+        dbapi.adapters.register_dumper(_Tsvector, _tsvector_dumper())
+        conn.connection.info["luoshi_tsvector"] = True
     n = len(terms)
-    rows = [
-        b"".join(
-            (
-                b"\0\4\0\0\0\4",  # four fields; the id: four bytes
-                i.to_bytes(4, "big"),
-                len(vector).to_bytes(4, "big"),
-                vector,
-                b"\0\0\0\1\1" if partial else b"\0\0\0\1\0",
-                b"\0\0\0\2",
-                (k * TERMS_PARTS // n).to_bytes(2, "big"),
-            )
-        )
-        for k, (i, vector, partial) in enumerate(terms)
-    ]
-    if conn.exec_driver_sql(f"SELECT to_regclass('pg_temp.{_STAGED_TERMS}')").scalar() is None:
-        conn.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE {_STAGED_TERMS} "
-            "(id integer, terms tsvector, partial boolean, part smallint) ON COMMIT DELETE ROWS"
-        )
-        # not compressed here: the INSERT into document_terms compresses them, while the
-        # writer computes
-        conn.exec_driver_sql(f"ALTER TABLE {_STAGED_TERMS} ALTER COLUMN terms SET STORAGE EXTERNAL")
-    else:
-        conn.exec_driver_sql(f"DELETE FROM {_STAGED_TERMS}")
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with cursor.copy(
-            f"COPY {_STAGED_TERMS} (id, terms, partial, part) FROM STDIN (FORMAT BINARY)"
-        ) as copy:
-            copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))
-    finally:
-        cursor.close()
-    insert = f"INSERT INTO document_terms (id, terms, partial) SELECT id, terms, partial FROM {_STAGED_TERMS}"
-    return Overlap(conn, [f"{insert} WHERE part = {k}" for k in range(min(n, TERMS_PARTS))])
+    parts: list[list[tuple[int, bytes, bool]]] = [[] for _ in range(min(n, TERMS_PARTS))]
+    for k, row in enumerate(terms):
+        parts[k * TERMS_PARTS // n].append(row)
+    return Overlap(
+        conn,
+        [
+            (_TERMS_INSERT, ([i for i, _, _ in part], [_Tsvector(v) for _, v, _ in part], [p for _, _, p in part]))
+            for part in parts
+        ],
+    )
 
 
 class DocumentWriter:
