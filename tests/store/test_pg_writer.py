@@ -225,7 +225,15 @@ def test_a_binary_copy_stores_what_a_text_copy_stores():
     definition = "(n integer, s varchar(20000), t text, j json, b bytea, at timestamptz, ok boolean)"
     stamp = datetime(2026, 12, 6, 17, 30, 1, 123456, tzinfo=UTC)
     rows = [
-        (k, value, value or None, json.dumps({"v": value}, ensure_ascii=False), value.encode(), stamp, k % 2 == 0)
+        (
+            k,
+            value,
+            value or None,
+            json.dumps({"v": value}, ensure_ascii=False),
+            value.encode(),
+            stamp,
+            k % 2 == 0,
+        )
         for k, value in enumerate(TRICKY)
     ] + [(None, None, None, None, None, None, None), (2**31 - 1, "x", "y", "[1, 2]", b"\0\1", stamp, True)]
     with postgresql_database() as url:
@@ -258,7 +266,8 @@ def test_a_large_overlapped_statement_reaches_the_server_before_the_writer_waits
         with engine.begin() as conn:
             pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
             work = Overlap(
-                conn, [("INSERT INTO t SELECT s FROM unnest(%b::text[]) AS s, (SELECT pg_sleep(1)) AS z", (big,))]
+                conn,
+                [("INSERT INTO t SELECT s FROM unnest(%b::text[]) AS s, (SELECT pg_sleep(1)) AS z", (big,))],
             )
             work.start()
             seen = False

@@ -159,7 +159,11 @@ def write_rows(conn: Connection, documents: Iterable[tuple[int, CitedRows]]) -> 
     _insert_titles(conn, titles)
     insert_many(conn, CitedMentionRow.__tablename__, MENTION_COLUMNS, mentions, binary=True)
     insert_many(
-        conn, CitedAliasRow.__tablename__, ("short_key", "full_key", "document_id"), sorted(aliases), binary=True
+        conn,
+        CitedAliasRow.__tablename__,
+        ("short_key", "full_key", "document_id"),
+        sorted(aliases),
+        binary=True,
     )
     insert_many(conn, OutcomeRow.__tablename__, OUTCOME_COLUMNS, outcomes, binary=True)
 

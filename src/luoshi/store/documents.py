@@ -127,13 +127,14 @@ def _binary_types(conn: Connection, table: str, columns: tuple[str, ...]) -> lis
     )
     key = (table, columns)
     if key not in known:
-        found = dict(
-            conn.exec_driver_sql(
+        found: dict[str, str] = {
+            str(name): str(kind)
+            for name, kind in conn.exec_driver_sql(
                 "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
                 "WHERE attrelid = to_regclass(%(t)s) AND attnum > 0 AND NOT attisdropped",
                 {"t": conn.dialect.identifier_preparer.quote(table)},
-            ).all()
-        )
+            )
+        }
         forms = [_BINARY_FORMS.get(found.get(c, "")) for c in columns]
         known[key] = None if None in forms else [f for f in forms if f is not None]
     return known[key]
@@ -160,7 +161,12 @@ _STAGED_DOCUMENTS = "luoshi_staged_documents"  # temporary tables of a PostgreSQ
 
 
 def staged(
-    conn: Connection, table: str, definition: str, columns: tuple[str, ...], rows: list[Any], binary: bool = False
+    conn: Connection,
+    table: str,
+    definition: str,
+    columns: tuple[str, ...],
+    rows: list[Any],
+    binary: bool = False,
 ) -> None:
     """``rows`` copied into the session's temporary table ``table`` (made on first use, emptied
     at each commit and before each use); ``binary`` as for ``insert_many``."""
@@ -257,7 +263,10 @@ def _stage_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> O
     return Overlap(
         conn,
         [
-            (_TERMS_INSERT, ([i for i, _, _ in part], [_Tsvector(v) for _, v, _ in part], [p for _, _, p in part]))
+            (
+                _TERMS_INSERT,
+                ([i for i, _, _ in part], [_Tsvector(v) for _, v, _ in part], [p for _, _, p in part]),
+            )
             for part in parts
         ],
     )
