@@ -21,7 +21,7 @@ run again from its start (``retrying``, the same bounded pauses)."""
 from __future__ import annotations
 
 import random
-import select
+import selectors
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -175,10 +175,13 @@ def _begin(engine: Engine, attempts: int) -> Connection:
 def _flush(pgconn: Any) -> None:
     """Send what libpq still holds of the statements given to it (psycopg's pipeline sends what
     the socket takes at once and leaves the rest until it next waits for a result)."""
-    while pgconn.flush() == 1:  # as libpq's manual says: wait, read what came, flush again
-        readable, _, _ = select.select([pgconn.socket], [pgconn.socket], [])
-        if readable:
-            pgconn.consume_input()
+    if pgconn.flush() == 0:
+        return
+    with selectors.DefaultSelector() as sel:  # (not select(): a socket's number may pass 1023)
+        sel.register(pgconn.socket, selectors.EVENT_READ | selectors.EVENT_WRITE)
+        while pgconn.flush() == 1:  # as libpq's manual says: wait, read what came, flush again
+            if any(events & selectors.EVENT_READ for _, events in sel.select()):
+                pgconn.consume_input()
 
 
 def _pipelines() -> bool:
