@@ -7,6 +7,9 @@ form, are those PostgreSQL makes of the lexemes; statements run while the writer
 
 from __future__ import annotations
 
+import json
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -209,3 +212,73 @@ def test_a_deadlock_in_an_overlapped_statement_runs_the_batch_again(monkeypatch)
         assert query(url, "SELECT count(*) FROM document_terms")[0][0] == len(report.added)
         assert query(url, "SELECT count(*) FROM documents")[0][0] == len(report.added)
         store.engine.dispose()
+
+
+TRICKY = ["a\tb", "line\nbreak\r", "back\\slash \\N", "引号'\"", "", "海" * 3000, "\\.", "😀 ü"]
+
+
+def test_a_binary_copy_stores_what_a_text_copy_stores():
+    """``insert_many(binary=True)`` (the ingest's tables) against the text COPY, for values a
+    text COPY escapes, NULLs, JSON, bytes and stamps; a table with a type that has no plain
+    binary form here (numeric, jsonb) is COPYed as text."""
+    columns = ("n", "s", "t", "j", "b", "at", "ok")
+    definition = "(n integer, s varchar(20000), t text, j json, b bytea, at timestamptz, ok boolean)"
+    stamp = datetime(2026, 12, 6, 17, 30, 1, 123456, tzinfo=UTC)
+    rows = [
+        (
+            k,
+            value,
+            value or None,
+            json.dumps({"v": value}, ensure_ascii=False),
+            value.encode(),
+            stamp,
+            k % 2 == 0,
+        )
+        for k, value in enumerate(TRICKY)
+    ] + [(None, None, None, None, None, None, None), (2**31 - 1, "x", "y", "[1, 2]", b"\0\1", stamp, True)]
+    with postgresql_database() as url:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for name in ("by_text", "by_binary"):
+                conn.exec_driver_sql(f"CREATE TABLE {name} {definition}")
+            conn.exec_driver_sql("CREATE TABLE other (n numeric, j jsonb)")
+            documents.insert_many(conn, "by_text", columns, rows)
+            documents.insert_many(conn, "by_binary", columns, rows, binary=True)
+            assert documents._binary_types(conn, "by_binary", columns) is not None  # (binary was used)
+            assert documents._binary_types(conn, "other", ("n", "j")) is None
+            documents.insert_many(conn, "other", ("n", "j"), [(1.5, '{"a": 1}')], binary=True)
+        listed = "SELECT n, s, t, j::text, b, at, ok FROM {} ORDER BY n NULLS LAST, s"
+        assert query(url, listed.format("by_binary")) == query(url, listed.format("by_text"))
+        assert len(query(url, listed.format("by_text"))) == len(rows)
+        assert query(url, "SELECT n::text, j::text FROM other") == [("1.5", '{"a": 1}')]
+        engine.dispose()
+
+
+def test_a_large_overlapped_statement_reaches_the_server_before_the_writer_waits():
+    """``Overlap.start`` sends the whole statement, parameters and all: the server runs it while
+    this process computes (a parameter larger than the socket's buffers would otherwise stay in
+    libpq until ``wait``, and the server would run nothing meanwhile)."""
+    big = ["海" * 1000] * 3000  # ≈ 9 MB
+    with postgresql_database() as url:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (s text)")
+        with engine.begin() as conn:
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            work = Overlap(
+                conn,
+                [("INSERT INTO t SELECT s FROM unnest(%b::text[]) AS s, (SELECT pg_sleep(1)) AS z", (big,))],
+            )
+            work.start()
+            seen = False
+            for _ in range(100):  # the writer "computes": another connection watches the server
+                # running the statement, not waiting for the rest of it ("ClientRead")
+                event = query(url, "SELECT wait_event FROM pg_stat_activity WHERE pid = :p", p=pid)
+                if event == [("PgSleep",)]:
+                    seen = True
+                    break
+                time.sleep(0.02)
+            work.wait()
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == len(big)
+        assert seen
+        engine.dispose()

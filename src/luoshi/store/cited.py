@@ -157,9 +157,15 @@ def write_rows(conn: Connection, documents: Iterable[tuple[int, CitedRows]]) -> 
         aliases.update((short, full, doc_id) for short, full in rows.aliases)
         outcomes.extend((doc_id, *o) for o in rows.outcomes)
     _insert_titles(conn, titles)
-    insert_many(conn, CitedMentionRow.__tablename__, MENTION_COLUMNS, mentions)
-    insert_many(conn, CitedAliasRow.__tablename__, ("short_key", "full_key", "document_id"), sorted(aliases))
-    insert_many(conn, OutcomeRow.__tablename__, OUTCOME_COLUMNS, outcomes)
+    insert_many(conn, CitedMentionRow.__tablename__, MENTION_COLUMNS, mentions, binary=True)
+    insert_many(
+        conn,
+        CitedAliasRow.__tablename__,
+        ("short_key", "full_key", "document_id"),
+        sorted(aliases),
+        binary=True,
+    )
+    insert_many(conn, OutcomeRow.__tablename__, OUTCOME_COLUMNS, outcomes, binary=True)
 
 
 # -- the documents stored before migration 0012 -----------------------------------------------

@@ -69,19 +69,31 @@ _FACT_COLUMNS: dict[str, tuple[str, ...]] = {
 FTS_INSERT = "INSERT INTO document_fts(rowid, tuni, tbi, uni, bi) VALUES (?, ?, ?, ?, ?)"
 
 
-def insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def insert_many(
+    conn: Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], binary: bool = False
+) -> None:
     """One executemany on the driver. For rows of plain numbers and strings SQLAlchemy's
     per-row parameter handling costs more than the insert itself, and ingest writes dozens of
-    fact rows per document."""
+    fact rows per document. On PostgreSQL a COPY; with ``binary`` (the ingest's own tables,
+    whose values are of the columns' types: ints for integers, strings for text and JSON) a
+    binary COPY where every column's type has a plain binary form (``_binary_types``): the
+    server parses no text, the driver escapes none."""
     if not rows:
         return
     quote = conn.dialect.identifier_preparer.quote
     if conn.dialect.name == "postgresql":
         # COPY: a tenth of the time of psycopg's executemany for ingest's fact rows
+        types = _binary_types(conn, table, columns) if binary else None
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+        try:
+            with cursor.copy(sql + (" (FORMAT BINARY)" if types else "")) as copy:
+                if types:
+                    copy.set_types(types)
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3 | psycopg
     conn.exec_driver_sql(
@@ -89,6 +101,43 @@ def insert_many(conn: Connection, table: str, columns: tuple[str, ...], rows: li
         f"VALUES ({', '.join([mark] * len(columns))})",
         rows,
     )
+
+
+# PostgreSQL types whose binary form the driver makes from the Python values the ingest holds
+# (``varchar`` and ``json`` are received as text is: the server checks length and JSON as for text)
+_BINARY_FORMS = {
+    "integer": "int4",
+    "smallint": "int2",
+    "bigint": "int8",
+    "boolean": "bool",
+    "text": "text",
+    "character varying": "text",
+    "json": "text",
+    "bytea": "bytea",
+    "timestamp with time zone": "timestamptz",
+}
+
+
+def _binary_types(conn: Connection, table: str, columns: tuple[str, ...]) -> list[str] | None:
+    """The driver's names for a binary COPY of ``columns`` into ``table`` (a session's
+    temporary table too), or None when one has no plain binary form here; asked once per
+    connection and table."""
+    known: dict[tuple[str, tuple[str, ...]], list[str] | None] = conn.connection.info.setdefault(
+        "luoshi_binary_types", {}
+    )
+    key = (table, columns)
+    if key not in known:
+        found: dict[str, str] = {
+            str(name): str(kind)
+            for name, kind in conn.exec_driver_sql(
+                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+                "WHERE attrelid = to_regclass(%(t)s) AND attnum > 0 AND NOT attisdropped",
+                {"t": conn.dialect.identifier_preparer.quote(table)},
+            )
+        }
+        forms = [_BINARY_FORMS.get(found.get(c, "")) for c in columns]
+        known[key] = None if None in forms else [f for f in forms if f is not None]
+    return known[key]
 
 
 def _insert_new_sqlite(
@@ -111,12 +160,19 @@ def _insert_new_sqlite(
 _STAGED_DOCUMENTS = "luoshi_staged_documents"  # temporary tables of a PostgreSQL session
 
 
-def staged(conn: Connection, table: str, definition: str, columns: tuple[str, ...], rows: list[Any]) -> None:
+def staged(
+    conn: Connection,
+    table: str,
+    definition: str,
+    columns: tuple[str, ...],
+    rows: list[Any],
+    binary: bool = False,
+) -> None:
     """``rows`` copied into the session's temporary table ``table`` (made on first use, emptied
-    at each commit and before each use)."""
+    at each commit and before each use); ``binary`` as for ``insert_many``."""
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} {definition}")
     conn.exec_driver_sql(f"DELETE FROM {table}")
-    insert_many(conn, table, columns, rows)
+    insert_many(conn, table, columns, rows, binary)
 
 
 def _compress_fast(conn: Connection) -> None:
@@ -145,7 +201,8 @@ def _insert_new_pg(
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(map(quote, columns))
     definition = f"ON COMMIT DELETE ROWS AS SELECT 0 AS ord, {names} FROM documents WITH NO DATA"
-    staged(conn, _STAGED_DOCUMENTS, definition, ("ord", *columns), [(k, *v) for k, v in enumerate(values)])
+    rows = [(k, *v) for k, v in enumerate(values)]
+    staged(conn, _STAGED_DOCUMENTS, definition, ("ord", *columns), rows, binary=True)
     result = conn.exec_driver_sql(
         f"INSERT INTO documents ({names}) SELECT {names} FROM {_STAGED_DOCUMENTS} ORDER BY ord "
         "ON CONFLICT (content_hash) DO NOTHING RETURNING content_hash, id"
@@ -164,55 +221,55 @@ def _insert_new_pg(
     return inserted, raced
 
 
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # binary COPY: signature, flags, no extension
-_COPY_TRAILER = b"\xff\xff"
-_STAGED_TERMS = "luoshi_staged_tsvectors"  # (not the name of the text-staged table before it)
-
-
 TERMS_PARTS = 3  # statements the search index's insert is cut into (``Overlap``: one per window)
+_TERMS_INSERT = (
+    "INSERT INTO document_terms (id, terms, partial) "
+    "SELECT * FROM unnest(%b::integer[], %b::tsvector[], %b::boolean[])"
+)
+
+
+class _Tsvector(bytes):
+    """A tsvector in ``tsvectorrecv``'s binary form (``fts.pg_tsvector``)."""
+
+
+def _tsvector_dumper() -> type:
+    from psycopg import adapt, pq
+    from psycopg.postgres import types
+
+    class TsvectorDumper(adapt.Dumper):
+        format = pq.Format.BINARY
+        oid = types["tsvector"].oid
+
+        def dump(self, obj: Any) -> bytes:
+            return bytes(obj)
+
+    return TsvectorDumper
 
 
 def _stage_terms_pg(conn: Connection, terms: list[tuple[int, bytes, bool]]) -> Overlap:
-    """The documents' tsvectors (``fts.pg_tsvector``: binary, built with the rows) by one binary
-    COPY into a staging table (the server neither parses nor sorts them), and the INSERTs that
-    move them into ``document_terms`` — they maintain the GIN index, the most costly statements
-    of a batch — in TERMS_PARTS parts, for the server to run while this process computes
-    (``writers.Overlap``)."""
+    """The INSERTs of the documents' tsvectors (``fts.pg_tsvector``: binary, built with the
+    rows; the server neither parses nor sorts them) into ``document_terms`` — they maintain the
+    GIN index, the most costly statements of a batch — in TERMS_PARTS parts, for the server to
+    run while this process computes (``writers.Overlap``). Each part carries its rows as binary
+    array parameters (no staging table: the server reads each row once)."""
+    dbapi: Any = conn.connection.dbapi_connection
+    if "luoshi_tsvector" not in conn.connection.info:
+        dbapi.adapters.register_dumper(_Tsvector, _tsvector_dumper())
+        conn.connection.info["luoshi_tsvector"] = True
     n = len(terms)
-    rows = [
-        b"".join(
+    parts: list[list[tuple[int, bytes, bool]]] = [[] for _ in range(min(n, TERMS_PARTS))]
+    for k, row in enumerate(terms):
+        parts[k * TERMS_PARTS // n].append(row)
+    return Overlap(
+        conn,
+        [
             (
-                b"\0\4\0\0\0\4",  # four fields; the id: four bytes
-                i.to_bytes(4, "big"),
-                len(vector).to_bytes(4, "big"),
-                vector,
-                b"\0\0\0\1\1" if partial else b"\0\0\0\1\0",
-                b"\0\0\0\2",
-                (k * TERMS_PARTS // n).to_bytes(2, "big"),
+                _TERMS_INSERT,
+                ([i for i, _, _ in part], [_Tsvector(v) for _, v, _ in part], [p for _, _, p in part]),
             )
-        )
-        for k, (i, vector, partial) in enumerate(terms)
-    ]
-    if conn.exec_driver_sql(f"SELECT to_regclass('pg_temp.{_STAGED_TERMS}')").scalar() is None:
-        conn.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE {_STAGED_TERMS} "
-            "(id integer, terms tsvector, partial boolean, part smallint) ON COMMIT DELETE ROWS"
-        )
-        # not compressed here: the INSERT into document_terms compresses them, while the
-        # writer computes
-        conn.exec_driver_sql(f"ALTER TABLE {_STAGED_TERMS} ALTER COLUMN terms SET STORAGE EXTERNAL")
-    else:
-        conn.exec_driver_sql(f"DELETE FROM {_STAGED_TERMS}")
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with cursor.copy(
-            f"COPY {_STAGED_TERMS} (id, terms, partial, part) FROM STDIN (FORMAT BINARY)"
-        ) as copy:
-            copy.write(b"".join((_COPY_HEADER, *rows, _COPY_TRAILER)))
-    finally:
-        cursor.close()
-    insert = f"INSERT INTO document_terms (id, terms, partial) SELECT id, terms, partial FROM {_STAGED_TERMS}"
-    return Overlap(conn, [f"{insert} WHERE part = {k}" for k in range(min(n, TERMS_PARTS))])
+            for part in parts
+        ],
+    )
 
 
 class DocumentWriter:
@@ -349,7 +406,7 @@ class DocumentWriter:
         if terms is not None:
             terms.wait()
         for table, columns in _FACT_COLUMNS.items():
-            insert_many(conn, table, columns, tables[table])
+            insert_many(conn, table, columns, tables[table], binary=True)
         if self._links_reprints is None:
             self._links_reprints = stories.installed(conn)
         if fresh and self._links_reprints:

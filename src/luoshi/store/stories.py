@@ -684,12 +684,14 @@ def _write_lists_pg(
 
     if band_rows:
         definition = "(band_key bigint, documents bytea) ON COMMIT DELETE ROWS"
-        staged(conn, _STAGED_LISTS, definition, ("band_key", "documents"), band_rows)
+        staged(conn, _STAGED_LISTS, definition, ("band_key", "documents"), band_rows, binary=True)
         conn.exec_driver_sql(
             f"INSERT INTO reprint_band_lists (band_key, documents) SELECT band_key, documents FROM {_STAGED_LISTS} "
             "ON CONFLICT (band_key) DO UPDATE SET documents = excluded.documents"
         )
-    insert_many(conn, ReprintSignatureRow.__tablename__, ("document_id", "signature"), signature_rows)
+    insert_many(
+        conn, ReprintSignatureRow.__tablename__, ("document_id", "signature"), signature_rows, binary=True
+    )
 
 
 def _join_stories(conn: Connection, pairs: list[tuple[int, int]]) -> None:

@@ -21,6 +21,7 @@ run again from its start (``retrying``, the same bounded pauses)."""
 from __future__ import annotations
 
 import random
+import selectors
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -171,11 +172,26 @@ def _begin(engine: Engine, attempts: int) -> Connection:
     raise AssertionError("unreachable")
 
 
+def _flush(pgconn: Any) -> None:
+    """Send what libpq still holds of the statements given to it (psycopg's pipeline sends what
+    the socket takes at once and leaves the rest until it next waits for a result)."""
+    if pgconn.flush() == 0:
+        return
+    with selectors.DefaultSelector() as sel:  # (not select(): a socket's number may pass 1023)
+        sel.register(pgconn.socket, selectors.EVENT_READ | selectors.EVENT_WRITE)
+        while pgconn.flush() == 1:  # as libpq's manual says: wait, read what came, flush again
+            if any(events & selectors.EVENT_READ for _, events in sel.select()):
+                pgconn.consume_input()
+
+
 def _pipelines() -> bool:
     """Whether psycopg's libpq has pipeline mode (14 or later)."""
     import psycopg
 
     return bool(psycopg.Pipeline.is_supported())
+
+
+Statement = str | tuple[str, tuple[Any, ...]]  # SQL, or SQL and its parameters (psycopg's)
 
 
 class Overlap:
@@ -184,9 +200,11 @@ class Overlap:
     server runs a statement as it arrives), ``wait`` waits for its end and raises its error;
     between the two no other statement may be run on the connection. ``finish`` waits, then
     runs those never sent. ``abandon`` (after an error: the transaction will not commit) leaves
-    pipeline mode without raising the statements' own errors."""
+    pipeline mode without raising the statements' own errors. A statement is SQL, or SQL and
+    its parameters (sent whole before ``start`` returns, however large: the server has it all
+    while this process computes)."""
 
-    def __init__(self, conn: Connection, statements: list[str]) -> None:
+    def __init__(self, conn: Connection, statements: list[Statement]) -> None:
         self._conn = conn
         self._todo = list(reversed(statements))
         self._pipeline: Any = None
@@ -199,13 +217,15 @@ class Overlap:
         if not _pipelines():
             return  # (``finish`` runs them)
         statement = self._todo.pop()
-        with self._as_dbapi_error(statement):
+        sql, params = (statement, None) if isinstance(statement, str) else statement
+        with self._as_dbapi_error(sql):
             pipeline = dbapi.pipeline()
             pipeline.__enter__()
             self._pipeline = pipeline  # (set once entered: ``abandon`` leaves it)
             self._cursor = dbapi.cursor()
             try:
-                self._cursor.execute(statement)
+                self._cursor.execute(sql, params)
+                _flush(dbapi.pgconn)
             except BaseException as e:
                 self.abandon(e)
                 raise
@@ -242,7 +262,11 @@ class Overlap:
     def finish(self) -> None:
         self.wait()
         while self._todo:
-            self._conn.exec_driver_sql(self._todo.pop())
+            statement = self._todo.pop()
+            if isinstance(statement, str):
+                self._conn.exec_driver_sql(statement)
+            else:
+                self._conn.exec_driver_sql(*statement)
 
     def abandon(self, error: BaseException) -> None:
         self._todo = []
