@@ -509,6 +509,109 @@ def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
     return unpack(rows)
 
 
+def _ragged(starts: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The indices ``starts[j] … starts[j] + lengths[j] - 1`` for every j, one after another."""
+    import numpy as np
+
+    total = int(lengths.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(total, dtype=np.int64)
+
+
+def _first_per_group(groups: np.ndarray[Any, Any], limit: int) -> np.ndarray[Any, Any]:
+    """For entries sorted by group: whether each is among the first ``limit`` of its group."""
+    import numpy as np
+
+    if not groups.size:
+        return np.zeros(0, dtype=bool)
+    at = np.arange(groups.size)
+    first = np.maximum.accumulate(np.where(np.r_[True, groups[1:] != groups[:-1]], at, 0))
+    return np.asarray(at - first < limit)
+
+
+def choose(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Each new document's candidates (``items``: ids ascending, their fingerprints): of the
+    stored documents sharing one of its band keys (``stored``: key → ids) and of the PER_KEY
+    documents of the batch before it with each of its keys, the MAX_CANDIDATES that share
+    most keys with it, then the newest. Computed for the whole batch at once by numpy (a loop
+    over the keys of each document cost a tenth of the writing of a batch)."""
+    import numpy as np
+
+    n = len(items)
+    doc_ids = np.array([i for i, _ in items], dtype=np.int64)
+    per_doc = [set(fp.keys) for _, fp in items]
+    count = np.array([len(k) for k in per_doc], dtype=np.int64)
+    pos = np.repeat(np.arange(n, dtype=np.int64), count)  # (document, key) pairs, in item order
+    keys = np.fromiter((k for ks in per_doc for k in ks), dtype=np.int64, count=int(count.sum()))
+    distinct, which = np.unique(keys, return_inverse=True)
+    which = which.reshape(-1)
+    # the stored documents of each pair's key
+    lists = [stored.get(k, ()) for k in distinct.tolist()]
+    sizes = np.array([len(ids) for ids in lists], dtype=np.int64)
+    held = np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=int(sizes.sum()))
+    offsets = np.cumsum(sizes) - sizes
+    at = _ragged(offsets[which], sizes[which])
+    by = np.repeat(pos, sizes[which])
+    other = held[at]
+    # the documents of the batch before it with the same key (the last PER_KEY of them)
+    order = np.argsort(which, kind="stable")  # by key, then item order
+    group = which[order]
+    ahead = np.arange(order.size) - np.maximum.accumulate(
+        np.where(np.r_[True, group[1:] != group[:-1]], np.arange(order.size), 0)
+    )
+    earlier = np.minimum(ahead, PER_KEY)
+    at = _ragged(np.arange(order.size) - earlier, earlier)
+    by = np.concatenate([by, np.repeat(pos[order], earlier)])
+    other = np.concatenate([other, doc_ids[pos[order][at]]])
+    keep = other != doc_ids[by]
+    by, other = by[keep], other[keep]
+    # how many keys each (document, candidate) shares: the candidates by document, then id
+    order = np.lexsort((other, by))
+    by, other = by[order], other[order]
+    start = np.r_[True, (by[1:] != by[:-1]) | (other[1:] != other[:-1])] if by.size else np.zeros(0, bool)
+    firsts = np.flatnonzero(start)
+    shared = np.diff(np.r_[firsts, by.size])
+    by, other = by[firsts], other[firsts]
+    # most shared keys first, then the newest
+    order = np.lexsort((-other, -shared, by))
+    by, other = by[order], other[order]
+    kept = _first_per_group(by, MAX_CANDIDATES)
+    by, other = by[kept], other[kept]
+    bounds = np.searchsorted(by, np.arange(n + 1)).tolist()
+    found = other.tolist()
+    return {i: found[bounds[k] : bounds[k + 1]] for k, (i, _) in enumerate(items)}
+
+
+def most_alike(
+    chosen: dict[int, list[int]], signatures: dict[int, np.ndarray[Any, np.dtype[np.uint32]]]
+) -> list[tuple[int, int]]:
+    """(candidate, document) pairs to compare exactly: of each document's candidates with a
+    signature, the MAX_COMPARED whose signatures agree most with its own (at least
+    MIN_ESTIMATE of the values; among equals, the first chosen), in the documents' order."""
+    import numpy as np
+
+    pairs = [
+        (n, d, o, k)
+        for n, (d, found) in enumerate(chosen.items())
+        for k, o in enumerate([x for x in found if x in signatures])
+    ]
+    if not pairs:
+        return []
+    row = {i: r for r, i in enumerate(signatures)}
+    matrix = np.stack(list(signatures.values()))
+    number = np.array([n for n, _, _, _ in pairs])
+    rank = np.array([k for _, _, _, k in pairs])
+    estimates = (
+        matrix[np.array([row[o] for _, _, o, _ in pairs])]
+        == matrix[np.array([row[d] for _, d, _, _ in pairs])]
+    ).mean(axis=1)
+    order = np.lexsort((rank, -estimates, number))
+    kept = order[_first_per_group(number[order], MAX_COMPARED)]
+    return [(pairs[k][2], pairs[k][1]) for k in kept.tolist() if estimates[k] >= MIN_ESTIMATE]
+
+
 def match(
     conn: Connection,
     items: list[tuple[int, Fingerprint]],
@@ -524,37 +627,14 @@ def match(
     are read and compared exactly. Returns the report and what the lookup found (key → the
     stored ids). ``meanwhile``'s statements are run by the server while the candidates are
     chosen and while they are compared exactly (it is started once the store has been read)."""
-    import numpy as np
-
     report = LinkReport()
     new = dict(items)
     keys = (k for _, fp in items for k in fp.keys)
     stored = index.candidates(keys) if index is not None else candidates(conn, keys)
     if meanwhile is not None:
         meanwhile.start()
-    in_batch: dict[int, list[int]] = {}
-    chosen: dict[int, list[int]] = {}
-    get = stored.get
-    for doc_id, fp in items:  # each is paired with earlier documents only
-        pool: list[int] = []  # counted once at the end, by numpy
-        extend = pool.extend
-        for key in set(fp.keys):
-            extend(get(key, ()))
-            peers = in_batch.get(key)
-            if peers is None:
-                in_batch[key] = [doc_id]
-            else:
-                extend(peers[-PER_KEY:])
-                peers.append(doc_id)
-        if not pool:
-            chosen[doc_id] = []
-            continue
-        ids, counts = np.unique(np.array(pool, dtype=np.int64), return_counts=True)
-        other = ids != doc_id
-        ids, counts = ids[other], counts[other]
-        # most shared bands first, then the newest (the ids are distinct: no ties)
-        chosen[doc_id] = ids[np.lexsort((ids, counts))[::-1][:MAX_CANDIDATES]].tolist()
-        report.candidates += len(chosen[doc_id])
+    chosen = choose(items, stored)
+    report.candidates = sum(map(len, chosen.values()))
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
     if meanwhile is not None:
@@ -574,14 +654,7 @@ def match(
                 signatures[int(doc_id)] = _signature_of(bytes(blob))
     finally:
         cursor.close()
-    likely: list[tuple[int, int]] = []
-    for doc_id, found in chosen.items():
-        others = [o for o in found if o in signatures]  # (a document deleted since is not)
-        if not others:
-            continue
-        estimates = (np.stack([signatures[o] for o in others]) == signatures[doc_id]).mean(axis=1)
-        order = np.argsort(-estimates, kind="stable")[:MAX_COMPARED]
-        likely.extend((others[k], doc_id) for k in order if estimates[k] >= MIN_ESTIMATE)
+    likely = most_alike(chosen, signatures)
     report.compared = len(likely)
     fingerprints = dict(new)
     stored_ids = sorted({a for a, _ in likely} - new.keys())
