@@ -612,6 +612,39 @@ def most_alike(
     return [(pairs[k][2], pairs[k][1]) for k in kept.tolist() if estimates[k] >= MIN_ESTIMATE]
 
 
+def band_lists(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]]) -> list[tuple[int, bytes]]:
+    """The band lists a batch writes (``pack``ed): for each band key of its documents, the
+    newest PER_KEY of the stored documents with it (``stored``) and of the batch's, in key
+    order. One sort of the batch's (key, document) pairs instead of a list and a sort a key."""
+    import numpy as np
+
+    per_doc = [(i, set(fp.keys)) for i, fp in items]
+    count = np.array([len(keys) for _, keys in per_doc], dtype=np.int64)
+    total = int(count.sum())
+    if not total:
+        return []
+    keys = np.fromiter((k for _, ks in per_doc for k in ks), dtype=np.int64, count=total)
+    docs = np.repeat(np.array([i for i, _ in per_doc], dtype=np.int64), count)
+    distinct = np.unique(keys).tolist()
+    lists = [stored.get(k, ()) for k in distinct]
+    sizes = [len(ids) for ids in lists]
+    keys = np.concatenate([keys, np.repeat(np.array(distinct, dtype=np.int64), sizes)])
+    docs = np.concatenate(
+        [docs, np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=sum(sizes))]
+    )
+    order = np.lexsort((docs, keys))  # each key's documents ascending
+    keys, docs = keys[order], docs[order]
+    kept = _first_per_group(keys[::-1], PER_KEY)[::-1]  # the newest PER_KEY of each key
+    keys, docs = keys[kept], docs[kept]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], keys.size]
+    blob = docs.astype("<i8").tobytes()
+    return [
+        (key, blob[8 * a : 8 * b])
+        for key, a, b in zip(keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
+    ]
+
+
 def match(
     conn: Connection,
     items: list[tuple[int, Fingerprint]],
@@ -696,14 +729,7 @@ def link_fingerprints(
         # holds the write lock): the index may lack another process's documents until its next
         # recount, and a list written from it would lose them.
         stored = candidates(conn, (k for _, fp in items for k in fp.keys))
-    lists: dict[int, list[int]] = {}  # each key's stored newest documents, and this batch's
-    for doc_id, fp in sorted(items):
-        for key in set(fp.keys):
-            held = lists.get(key)
-            if held is None:
-                held = lists[key] = list(stored.get(key, ()))
-            held.append(doc_id)
-    band_rows = [(key, pack(sorted(held)[-PER_KEY:])) for key, held in lists.items()]
+    band_rows = band_lists(items, stored)
     signature_rows = [(i, fp.signature.astype("<u4").tobytes()) for i, fp in items]
     if meanwhile is not None:
         meanwhile.wait()
