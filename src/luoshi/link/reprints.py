@@ -45,14 +45,21 @@ MIN_VERBATIM = 0.55
 BLOCK = 4096  # shingles per block of MinHash products: 128 × 4,096 × 4 bytes = 2 MB
 
 
-def _mix(x: Hashes) -> Hashes:
-    """splitmix64's finaliser, element-wise (uint64 arithmetic wraps)."""
+def _mix(x: Hashes, out: Hashes | None = None) -> Hashes:
+    """splitmix64's finaliser, element-wise (uint64 arithmetic wraps); into ``out`` if given
+    (which may be ``x``)."""
     import numpy as np
 
-    x = x + np.uint64(0x9E3779B97F4A7C15)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    x = np.add(x, np.uint64(0x9E3779B97F4A7C15), out=out)
+    shifted = x >> np.uint64(30)
+    x ^= shifted
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    np.right_shift(x, np.uint64(27), out=shifted)
+    x ^= shifted
+    x *= np.uint64(0x94D049BB133111EB)
+    np.right_shift(x, np.uint64(31), out=shifted)
+    x ^= shifted
+    return x
 
 
 @cache
@@ -92,10 +99,11 @@ def pieces(simplified: str, k: int = SHINGLE) -> Hashes:
         return np.empty(0, dtype=np.uint64)
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     n = max(len(points) - k + 1, 1)
-    h = np.zeros(n, dtype=np.uint64)
-    for j in range(min(k, len(points))):
-        h = h * np.uint64(1_000_003) + points[j : j + n]
-    return _mix(h)
+    h = points[:n].copy()  # (in place below: no temporary arrays)
+    for j in range(1, min(k, len(points))):
+        h *= np.uint64(1_000_003)
+        h += points[j : j + n]
+    return _mix(h, h)
 
 
 def unique(hashes: Hashes) -> Hashes:
@@ -124,7 +132,7 @@ def signature(hashes: Hashes) -> npt.NDArray[np.uint32]:
     shingles a row, ``signature_by_rows``); blocks of BLOCK shingles keep them in the cache."""
     import numpy as np
 
-    out = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
+    out = np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
     if hashes.size == 0:
         return out
     prints = hashes.astype(np.uint32)  # the low 32 bits
