@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
@@ -560,13 +561,13 @@ def choose(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]]) -
     per_doc = [set(fp.keys) for _, fp in items]
     count = np.array([len(k) for k in per_doc], dtype=np.int64)
     pos = np.repeat(np.arange(n, dtype=np.int64), count)  # (document, key) pairs, in item order
-    keys = np.fromiter((k for ks in per_doc for k in ks), dtype=np.int64, count=int(count.sum()))
+    keys = np.fromiter(chain.from_iterable(per_doc), dtype=np.int64, count=int(count.sum()))
     distinct, which = np.unique(keys, return_inverse=True)
     which = which.reshape(-1)
     # the stored documents of each pair's key
     lists = [stored.get(k, ()) for k in distinct.tolist()]
     sizes = np.array([len(ids) for ids in lists], dtype=np.int64)
-    held = np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=int(sizes.sum()))
+    held = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(sizes.sum()))
     offsets = np.cumsum(sizes) - sizes
     at = _ragged(offsets[which], sizes[which])
     by = np.repeat(pos, sizes[which])
@@ -667,15 +668,13 @@ def band_lists(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]
     total = int(count.sum())
     if not total:
         return []
-    keys = np.fromiter((k for _, ks in per_doc for k in ks), dtype=np.int64, count=total)
+    keys = np.fromiter(chain.from_iterable(ks for _, ks in per_doc), dtype=np.int64, count=total)
     docs = np.repeat(np.array([i for i, _ in per_doc], dtype=np.int64), count)
     distinct = np.unique(keys).tolist()
     lists = [stored.get(k, ()) for k in distinct]
     sizes = [len(ids) for ids in lists]
     keys = np.concatenate([keys, np.repeat(np.array(distinct, dtype=np.int64), sizes)])
-    docs = np.concatenate(
-        [docs, np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=sum(sizes))]
-    )
+    docs = np.concatenate([docs, np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=sum(sizes))])
     order = np.lexsort((docs, keys))  # each key's documents ascending
     keys, docs = keys[order], docs[order]
     kept = _first_per_group(keys[::-1], PER_KEY)[::-1]  # the newest PER_KEY of each key
@@ -706,7 +705,7 @@ def match(
     chosen and while they are compared exactly (it is started once the store has been read)."""
     report = LinkReport()
     new = dict(items)
-    keys = (k for _, fp in items for k in fp.keys)
+    keys = chain.from_iterable(fp.keys for _, fp in items)
     stored = index.candidates(keys) if index is not None else candidates(conn, keys)
     if meanwhile is not None:
         meanwhile.start()
@@ -772,7 +771,7 @@ def link_fingerprints(
         # The lists are written from what the store holds, read in this transaction (which
         # holds the write lock): the index may lack another process's documents until its next
         # recount, and a list written from it would lose them.
-        stored = candidates(conn, (k for _, fp in items for k in fp.keys))
+        stored = candidates(conn, chain.from_iterable(fp.keys for _, fp in items))
     band_rows = band_lists(items, stored)
     signature_rows = [(i, fp.signature.astype("<u4").tobytes()) for i, fp in items]
     if meanwhile is not None:
