@@ -637,24 +637,30 @@ def most_alike(
     MIN_ESTIMATE of the values; among equals, the first chosen), in the documents' order."""
     import numpy as np
 
-    pairs = [
-        (n, d, o, k)
-        for n, (d, found) in enumerate(chosen.items())
-        for k, o in enumerate([x for x in found if x in signatures])
-    ]
-    if not pairs:
+    sizes = np.array([len(found) for found in chosen.values()], dtype=np.int64)
+    total = int(sizes.sum())
+    if not total or not signatures:
         return []
-    row = {i: r for r, i in enumerate(signatures)}
+    # each candidate's row in the signatures (those without one are left out)
+    ids = np.fromiter(signatures, dtype=np.int64, count=len(signatures))
+    by_id = np.argsort(ids)
+    ordered = ids[by_id]
+    others = np.fromiter(chain.from_iterable(chosen.values()), dtype=np.int64, count=total)
+    at = np.minimum(np.searchsorted(ordered, others), ordered.size - 1)
+    held = ordered[at] == others
+    number = np.repeat(np.arange(len(chosen)), sizes)
+    # a candidate's place among its document's candidates with a signature (ties: the first)
+    before = np.r_[0, np.cumsum(held)]  # candidates with a signature before each one
+    rank = (before[:-1] - before[np.cumsum(sizes) - sizes][number])[held]
+    number, others, rows = number[held], others[held], by_id[at[held]]
+    docs = np.fromiter(chosen, dtype=np.int64, count=len(chosen))
+    doc_rows = by_id[np.searchsorted(ordered, docs)]
     matrix = np.stack(list(signatures.values()))
-    number = np.array([n for n, _, _, _ in pairs])
-    rank = np.array([k for _, _, _, k in pairs])
-    estimates = (
-        matrix[np.array([row[o] for _, _, o, _ in pairs])]
-        == matrix[np.array([row[d] for _, d, _, _ in pairs])]
-    ).mean(axis=1)
+    estimates = (matrix[rows] == matrix[doc_rows[number]]).mean(axis=1)
     order = np.lexsort((rank, -estimates, number))
     kept = order[_first_per_group(number[order], MAX_COMPARED)]
-    return [(pairs[k][2], pairs[k][1]) for k in kept.tolist() if estimates[k] >= MIN_ESTIMATE]
+    kept = kept[estimates[kept] >= MIN_ESTIMATE]
+    return list(zip(others[kept].tolist(), docs[number[kept]].tolist(), strict=True))
 
 
 def band_lists(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]]) -> list[tuple[int, bytes]]:
