@@ -67,6 +67,8 @@ def measure(src: Path, corpus: Path, db: Path) -> dict[str, float]:
     )
     spent: dict[str, float] = json.loads(done.stderr.strip().splitlines()[-1])
     spent["sum"] = spent["document_rows"] + spent["write_batch"]
+    if not spent["sum"]:
+        raise SystemExit(f"nothing was ingested by {src}:\n{done.stdout}{done.stderr}")
     spent["load"] = os.getloadavg()[0]
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
@@ -82,6 +84,7 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="luoshi-bench-rows-"))
+    work.mkdir(parents=True, exist_ok=True)
     corpus = args.corpus or work / "corpus"
     if args.corpus is None and not corpus.is_dir():
         write_corpus(corpus, args.docs, parts=4, seed=1)
