@@ -93,10 +93,13 @@ def _insert_titles(conn: Connection, titles: dict[str, str]) -> None:
         return
     # the backend's own dialect only (SQLAlchemy's PostgreSQL dialect is 80 ms of imports)
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as make
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(CitedTitleRow).on_conflict_do_nothing(index_elements=["key"]), rows)
     else:
-        from sqlalchemy.dialects.sqlite import insert as make
-    conn.execute(make(CitedTitleRow).on_conflict_do_nothing(index_elements=["key"]), rows)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        conn.execute(sqlite_insert(CitedTitleRow).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
 @dataclass
