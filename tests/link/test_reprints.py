@@ -152,6 +152,19 @@ def test_signature_estimates_jaccard():
     assert np.mean(errors) < 0.04 and max(errors) < 0.2
 
 
+def test_shared_shingles_are_counted_exactly():
+    """``reprints.shared`` (a merge of two sorted sets) against Python's set intersection, with
+    sets apart, overlapping, one inside the other, empty, and values across the whole 64 bits."""
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        pool = rng.integers(0, 2**64, rng.integers(1, 3000), dtype=np.uint64, endpoint=False)
+        a = np.unique(rng.choice(pool, rng.integers(0, pool.size + 1)))
+        b = np.unique(rng.choice(pool, rng.integers(0, pool.size + 1)))
+        assert reprints.shared(a, b) == reprints.shared(b, a) == len(set(a.tolist()) & set(b.tolist()))
+    fp = Fingerprint.of(readout(random.Random(3), 0).body)
+    assert reprints.shared(fp.shingles, fp.shingles) == fp.shingles.size
+
+
 def test_template_alone_is_not_a_reprint_but_a_copied_excerpt_is():
     rng = random.Random(5)
     docs = [readout(rng, i) for i in range(200)]

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from luoshi.text import sentence_of, to_simplified
@@ -73,6 +73,7 @@ _CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "0012345678
 _RANGE = re.compile(r"(\d{4})年?(?:-|至|到)(\d{4})")
 
 
+@lru_cache(maxsize=1 << 14)  # a corpus cites the same titles again and again
 def title_key(title: str) -> str:
     """The key of a title: equal for every way of writing the same title (see the module)."""
     key = to_simplified(unicodedata.normalize("NFKC", title)).translate(_DROP)

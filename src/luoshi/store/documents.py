@@ -396,13 +396,18 @@ class DocumentWriter:
         if terms is not None:
             terms.start()
         tables: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _FACT_COLUMNS}
-        for doc_id, item in zip(ids, fresh, strict=True):
-            if item.facts is None:
-                continue
-            for table, rows in item.facts.items():
-                tables[table].extend((doc_id, *row) for row in rows)
         mentions = tables[MentionRow.__tablename__]
-        tables[MentionRow.__tablename__] = [(d, person_ids[name], *rest) for d, name, *rest in mentions]
+        others = [(tables[table], table) for table in _FACT_COLUMNS if table != MentionRow.__tablename__]
+        for doc_id, item in zip(ids, fresh, strict=True):
+            facts = item.facts
+            if facts is None:
+                continue
+            mentions += [
+                (doc_id, person_ids[name], post, start, end)
+                for name, post, start, end in facts[MentionRow.__tablename__]
+            ]
+            for rows, table in others:
+                rows += [(doc_id, *row) for row in facts[table]]
         if terms is not None:
             terms.wait()
         for table, columns in _FACT_COLUMNS.items():

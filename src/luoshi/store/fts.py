@@ -32,24 +32,28 @@ INSERT = "INSERT INTO document_fts(rowid, tuni, tbi, uni, bi) VALUES (:id, :tuni
 _UNIT = " ".encode("utf-32-le")  # one code point, four bytes
 
 
-def unigrams(simplified: str) -> str:
-    """ "前海。" → "前 海 。": every character a token of its own."""
+def unigrams(simplified: str, src: bytes | None = None) -> str:
+    """ "前海。" → "前 海 。": every character a token of its own (``src``: the text in UTF-32,
+    when the caller has it)."""
     n = len(simplified)
     if n < 2:
         return simplified
-    src = simplified.encode("utf-32-le", "surrogatepass")
+    if src is None:
+        src = simplified.encode("utf-32-le", "surrogatepass")
     out = bytearray(_UNIT * (2 * n - 1))
     for k in range(4):
         out[k::8] = src[k::4]
     return out.decode("utf-32-le", "surrogatepass")
 
 
-def bigrams(simplified: str) -> str:
-    """ "前海合作" → "前海 海合 合作": every overlapping pair of characters a token."""
+def bigrams(simplified: str, src: bytes | None = None) -> str:
+    """ "前海合作" → "前海 海合 合作": every overlapping pair of characters a token (``src`` as for
+    ``unigrams``)."""
     pairs = len(simplified) - 1
     if pairs < 1:
         return simplified
-    src = simplified.encode("utf-32-le", "surrogatepass")
+    if src is None:
+        src = simplified.encode("utf-32-le", "surrogatepass")
     out = bytearray(_UNIT * (3 * pairs - 1))
     for k in range(4):
         out[k::12] = src[k : 4 * pairs : 4]  # first of each pair
@@ -61,7 +65,8 @@ def index_row(title: str | None, text: str, simplified: str | None = None) -> di
     """The four index columns; pass ``simplified`` when the caller has folded ``text`` already."""
     t = to_simplified(title or "").lower()
     s = (simplified if simplified is not None else to_simplified(text)).lower()
-    return {"tuni": unigrams(t), "tbi": bigrams(t), "uni": unigrams(s), "bi": bigrams(s)}
+    ts, ss = t.encode("utf-32-le", "surrogatepass"), s.encode("utf-32-le", "surrogatepass")
+    return {"tuni": unigrams(t, ts), "tbi": bigrams(t, ts), "uni": unigrams(s, ss), "bi": bigrams(s, ss)}
 
 
 # -- PostgreSQL --------------------------------------------------------------------------------

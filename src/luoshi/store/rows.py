@@ -123,13 +123,20 @@ def document_rows(doc: Document, facts: Facts | None, backend: str = "sqlite") -
 def fact_rows(facts: Facts) -> dict[str, list[tuple[Any, ...]]]:
     """The fact tables' rows of one document (``documents.FACT_COLUMNS`` without the document's
     id; in ``mentions`` the person's name stands for its id)."""
-    posts: dict[str, list[tuple[str, int, int]]] = {}
+    posts: dict[str, list[tuple[Any, ...]]] = {}  # a person's rows for their posts
     for role in facts.roles:
-        posts.setdefault(role.name, []).append((role.post, role.span.start, role.span.end))
+        span = role.span
+        found = posts.get(role.name)
+        if found is None:
+            found = posts[role.name] = []
+        found.append((role.name, role.post, span.start, span.end))
     mentions: list[tuple[Any, ...]] = []
     for person in facts.persons:
-        mentions.append((person.name, None, person.span.start, person.span.end))
-        mentions.extend((person.name, post, start, end) for post, start, end in posts.get(person.name, []))
+        span = person.span
+        mentions.append((person.name, None, span.start, span.end))
+        found = posts.get(person.name)
+        if found:
+            mentions += found
     return {
         "mentions": mentions,
         "citations": [(d.title, d.span.start, d.span.end) for d in facts.documents],

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
@@ -509,6 +510,190 @@ def candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[int]]:
     return unpack(rows)
 
 
+def _ragged(starts: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The indices ``starts[j] … starts[j] + lengths[j] - 1`` for every j, one after another."""
+    import numpy as np
+
+    total = int(lengths.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(total, dtype=np.int64)
+
+
+def _first_per_group(groups: np.ndarray[Any, Any], limit: int) -> np.ndarray[Any, Any]:
+    """For entries sorted by group: whether each is among the first ``limit`` of its group."""
+    import numpy as np
+
+    if not groups.size:
+        return np.zeros(0, dtype=bool)
+    at = np.arange(groups.size)
+    first = np.maximum.accumulate(np.where(np.r_[True, groups[1:] != groups[:-1]], at, 0))
+    return np.asarray(at - first < limit)
+
+
+ENCODED = 1 << 62  # the largest integer that ``_sorted_codes`` makes (int64, with room)
+
+
+def _sorted_codes(*parts: tuple[np.ndarray[Any, Any], int]) -> np.ndarray[Any, Any]:
+    """Rows of non-negative integers (each part's values below its bound, the product of the
+    bounds below ENCODED), sorted by the first part, then the next…, each row as one integer
+    ``((a·B₂ + b)·B₃ + c)…``: one sort of an int64 array instead of ``np.lexsort``."""
+    import numpy as np
+
+    code = np.zeros(len(parts[0][0]), dtype=np.int64)
+    for values, bound in parts:
+        code *= bound
+        code += values
+    return np.sort(code)
+
+
+def choose(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Each new document's candidates (``items``: ids ascending, their fingerprints): of the
+    stored documents sharing one of its band keys (``stored``: key → ids) and of the PER_KEY
+    documents of the batch before it with each of its keys, the MAX_CANDIDATES that share
+    most keys with it, then the newest. Computed for the whole batch at once by numpy (a loop
+    over the keys of each document cost a tenth of the writing of a batch)."""
+    import numpy as np
+
+    n = len(items)
+    doc_ids = np.array([i for i, _ in items], dtype=np.int64)
+    per_doc = [set(fp.keys) for _, fp in items]
+    count = np.array([len(k) for k in per_doc], dtype=np.int64)
+    pos = np.repeat(np.arange(n, dtype=np.int64), count)  # (document, key) pairs, in item order
+    keys = np.fromiter(chain.from_iterable(per_doc), dtype=np.int64, count=int(count.sum()))
+    distinct, which = np.unique(keys, return_inverse=True)
+    which = which.reshape(-1)
+    # the stored documents of each pair's key
+    lists = [stored.get(k, ()) for k in distinct.tolist()]
+    sizes = np.array([len(ids) for ids in lists], dtype=np.int64)
+    held = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(sizes.sum()))
+    offsets = np.cumsum(sizes) - sizes
+    at = _ragged(offsets[which], sizes[which])
+    by = np.repeat(pos, sizes[which])
+    other = held[at]
+    # the documents of the batch before it with the same key (the last PER_KEY of them)
+    order = np.argsort(which, kind="stable")  # by key, then item order
+    group = which[order]
+    ahead = np.arange(order.size) - np.maximum.accumulate(
+        np.where(np.r_[True, group[1:] != group[:-1]], np.arange(order.size), 0)
+    )
+    earlier = np.minimum(ahead, PER_KEY)
+    at = _ragged(np.arange(order.size) - earlier, earlier)
+    by = np.concatenate([by, np.repeat(pos[order], earlier)])
+    other = np.concatenate([other, doc_ids[pos[order][at]]])
+    keep = other != doc_ids[by]
+    by, other = by[keep], other[keep]
+    # how many keys each (document, candidate) shares, then the candidates by document, most
+    # shared keys first, then the newest: each order one sort of integers that encode it (a
+    # fifth of the time of sorting by several arrays: every band key of a template's readouts
+    # is shared, and a batch has a few hundred thousand pairs)
+    lo = int(other.min()) if other.size else 0
+    span = int(other.max()) - lo + 1 if other.size else 1
+    if n * span >= ENCODED:
+        return _choose_each(items, stored)  # (ids too far apart to encode)
+    code = _sorted_codes((by, n), (other - lo, span))
+    firsts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if code.size else code
+    shared = np.diff(np.r_[firsts, code.size])
+    by, other = code[firsts] // span, code[firsts] % span
+    most = int(shared.max()) + 1 if shared.size else 1
+    if n * most * span >= ENCODED:
+        return _choose_each(items, stored)
+    code = _sorted_codes((by, n), (most - 1 - shared, most), (span - 1 - other, span))
+    by, other = code // (most * span), span - 1 - code % span + lo
+    kept = _first_per_group(by, MAX_CANDIDATES)
+    by, other = by[kept], other[kept]
+    bounds = np.searchsorted(by, np.arange(n + 1)).tolist()
+    found = other.tolist()
+    return {i: found[bounds[k] : bounds[k + 1]] for k, (i, _) in enumerate(items)}
+
+
+def _choose_each(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]]) -> dict[int, list[int]]:
+    """``choose``, one document at a time (for ids too far apart for its encoding)."""
+    import numpy as np
+
+    in_batch: dict[int, list[int]] = {}
+    chosen: dict[int, list[int]] = {}
+    for doc_id, fp in items:  # each is paired with earlier documents only
+        pool: list[int] = []
+        for key in set(fp.keys):
+            pool.extend(stored.get(key, ()))
+            peers = in_batch.setdefault(key, [])
+            pool.extend(peers[-PER_KEY:])
+            peers.append(doc_id)
+        ids, counts = np.unique(np.array(pool, dtype=np.int64), return_counts=True)
+        other = ids != doc_id
+        ids, counts = ids[other], counts[other]
+        # most shared bands first, then the newest (the ids are distinct: no ties)
+        chosen[doc_id] = ids[np.lexsort((ids, counts))[::-1][:MAX_CANDIDATES]].tolist()
+    return chosen
+
+
+def most_alike(
+    chosen: dict[int, list[int]], signatures: dict[int, np.ndarray[Any, np.dtype[np.uint32]]]
+) -> list[tuple[int, int]]:
+    """(candidate, document) pairs to compare exactly: of each document's candidates with a
+    signature, the MAX_COMPARED whose signatures agree most with its own (at least
+    MIN_ESTIMATE of the values; among equals, the first chosen), in the documents' order."""
+    import numpy as np
+
+    sizes = np.array([len(found) for found in chosen.values()], dtype=np.int64)
+    total = int(sizes.sum())
+    if not total or not signatures:
+        return []
+    # each candidate's row in the signatures (those without one are left out)
+    ids = np.fromiter(signatures, dtype=np.int64, count=len(signatures))
+    by_id = np.argsort(ids)
+    ordered = ids[by_id]
+    others = np.fromiter(chain.from_iterable(chosen.values()), dtype=np.int64, count=total)
+    at = np.minimum(np.searchsorted(ordered, others), ordered.size - 1)
+    held = ordered[at] == others
+    number = np.repeat(np.arange(len(chosen)), sizes)
+    # a candidate's place among its document's candidates with a signature (ties: the first)
+    before = np.r_[0, np.cumsum(held)]  # candidates with a signature before each one
+    rank = (before[:-1] - before[np.cumsum(sizes) - sizes][number])[held]
+    number, others, rows = number[held], others[held], by_id[at[held]]
+    docs = np.fromiter(chosen, dtype=np.int64, count=len(chosen))
+    doc_rows = by_id[np.searchsorted(ordered, docs)]
+    matrix = np.stack(list(signatures.values()))
+    estimates = (matrix[rows] == matrix[doc_rows[number]]).mean(axis=1)
+    order = np.lexsort((rank, -estimates, number))
+    kept = order[_first_per_group(number[order], MAX_COMPARED)]
+    kept = kept[estimates[kept] >= MIN_ESTIMATE]
+    return list(zip(others[kept].tolist(), docs[number[kept]].tolist(), strict=True))
+
+
+def band_lists(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]]) -> list[tuple[int, bytes]]:
+    """The band lists a batch writes (``pack``ed): for each band key of its documents, the
+    newest PER_KEY of the stored documents with it (``stored``) and of the batch's, in key
+    order. One sort of the batch's (key, document) pairs instead of a list and a sort a key."""
+    import numpy as np
+
+    per_doc = [(i, set(fp.keys)) for i, fp in items]
+    count = np.array([len(keys) for _, keys in per_doc], dtype=np.int64)
+    total = int(count.sum())
+    if not total:
+        return []
+    keys = np.fromiter(chain.from_iterable(ks for _, ks in per_doc), dtype=np.int64, count=total)
+    docs = np.repeat(np.array([i for i, _ in per_doc], dtype=np.int64), count)
+    distinct = np.unique(keys).tolist()
+    lists = [stored.get(k, ()) for k in distinct]
+    sizes = [len(ids) for ids in lists]
+    keys = np.concatenate([keys, np.repeat(np.array(distinct, dtype=np.int64), sizes)])
+    docs = np.concatenate([docs, np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=sum(sizes))])
+    order = np.lexsort((docs, keys))  # each key's documents ascending
+    keys, docs = keys[order], docs[order]
+    kept = _first_per_group(keys[::-1], PER_KEY)[::-1]  # the newest PER_KEY of each key
+    keys, docs = keys[kept], docs[kept]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], keys.size]
+    blob = docs.astype("<i8").tobytes()
+    return [
+        (key, blob[8 * a : 8 * b])
+        for key, a, b in zip(keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
+    ]
+
+
 def match(
     conn: Connection,
     items: list[tuple[int, Fingerprint]],
@@ -524,37 +709,14 @@ def match(
     are read and compared exactly. Returns the report and what the lookup found (key → the
     stored ids). ``meanwhile``'s statements are run by the server while the candidates are
     chosen and while they are compared exactly (it is started once the store has been read)."""
-    import numpy as np
-
     report = LinkReport()
     new = dict(items)
-    keys = (k for _, fp in items for k in fp.keys)
+    keys = chain.from_iterable(fp.keys for _, fp in items)
     stored = index.candidates(keys) if index is not None else candidates(conn, keys)
     if meanwhile is not None:
         meanwhile.start()
-    in_batch: dict[int, list[int]] = {}
-    chosen: dict[int, list[int]] = {}
-    get = stored.get
-    for doc_id, fp in items:  # each is paired with earlier documents only
-        pool: list[int] = []  # counted once at the end, by numpy
-        extend = pool.extend
-        for key in set(fp.keys):
-            extend(get(key, ()))
-            peers = in_batch.get(key)
-            if peers is None:
-                in_batch[key] = [doc_id]
-            else:
-                extend(peers[-PER_KEY:])
-                peers.append(doc_id)
-        if not pool:
-            chosen[doc_id] = []
-            continue
-        ids, counts = np.unique(np.array(pool, dtype=np.int64), return_counts=True)
-        other = ids != doc_id
-        ids, counts = ids[other], counts[other]
-        # most shared bands first, then the newest (the ids are distinct: no ties)
-        chosen[doc_id] = ids[np.lexsort((ids, counts))[::-1][:MAX_CANDIDATES]].tolist()
-        report.candidates += len(chosen[doc_id])
+    chosen = choose(items, stored)
+    report.candidates = sum(map(len, chosen.values()))
     signatures = {i: fp.signature for i, fp in items}
     old_ids = sorted({a for others in chosen.values() for a in others} - new.keys())
     if meanwhile is not None:
@@ -574,14 +736,7 @@ def match(
                 signatures[int(doc_id)] = _signature_of(bytes(blob))
     finally:
         cursor.close()
-    likely: list[tuple[int, int]] = []
-    for doc_id, found in chosen.items():
-        others = [o for o in found if o in signatures]  # (a document deleted since is not)
-        if not others:
-            continue
-        estimates = (np.stack([signatures[o] for o in others]) == signatures[doc_id]).mean(axis=1)
-        order = np.argsort(-estimates, kind="stable")[:MAX_COMPARED]
-        likely.extend((others[k], doc_id) for k in order if estimates[k] >= MIN_ESTIMATE)
+    likely = most_alike(chosen, signatures)
     report.compared = len(likely)
     fingerprints = dict(new)
     stored_ids = sorted({a for a, _ in likely} - new.keys())
@@ -622,15 +777,8 @@ def link_fingerprints(
         # The lists are written from what the store holds, read in this transaction (which
         # holds the write lock): the index may lack another process's documents until its next
         # recount, and a list written from it would lose them.
-        stored = candidates(conn, (k for _, fp in items for k in fp.keys))
-    lists: dict[int, list[int]] = {}  # each key's stored newest documents, and this batch's
-    for doc_id, fp in sorted(items):
-        for key in set(fp.keys):
-            held = lists.get(key)
-            if held is None:
-                held = lists[key] = list(stored.get(key, ()))
-            held.append(doc_id)
-    band_rows = [(key, pack(sorted(held)[-PER_KEY:])) for key, held in lists.items()]
+        stored = candidates(conn, chain.from_iterable(fp.keys for _, fp in items))
+    band_rows = band_lists(items, stored)
     signature_rows = [(i, fp.signature.astype("<u4").tobytes()) for i, fp in items]
     if meanwhile is not None:
         meanwhile.wait()
