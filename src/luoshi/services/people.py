@@ -215,14 +215,13 @@ def refresh(
     # others are read when clustered).
     kept: dict[int, Sighting] = {}
 
-    def cluster_some(conn: Connection) -> tuple[int, int, int] | None:
+    def cluster_some(conn: Connection) -> tuple[list[str], int, int] | None:
         if not tables.lock(conn, wait):
             return None
         names = [n for n in tables.dirty_names(conn, names_at_once) if n not in clustered]
-        clustered.update(names)  # (a name is clustered once per run, whatever happens)
         if not incremental:  # every name clustered whole (the benchmark's baseline)
-            return len(names), len(names), recluster(conn, names)
-        return len(names), *update_names(conn, names, kept)
+            return names, len(names), recluster(conn, names)
+        return names, *update_names(conn, names, kept)
 
     def run(work: Callable[[Connection], T]) -> T:
         # Python's cycle collector paused for the transaction: a batch makes tens of thousands
@@ -242,7 +241,10 @@ def refresh(
         if len(kept) + len(read_some[1]) <= keep:
             kept.update((s.ref, s) for s in read_some[1])
     while (done := run(cluster_some)) and done[0]:
-        report.names += done[0]
+        # A name is clustered once per run, whatever happens; marked once its transaction
+        # committed (a transaction run again after a conflict clusters the same names).
+        clustered.update(done[0])
+        report.names += len(done[0])
         report.whole += done[1]
         report.people += done[2]
     report.seconds = time.perf_counter() - began
