@@ -11,6 +11,7 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -244,13 +245,65 @@ def test_a_binary_copy_stores_what_a_text_copy_stores():
             conn.exec_driver_sql("CREATE TABLE other (n numeric, j jsonb)")
             documents.insert_many(conn, "by_text", columns, rows)
             documents.insert_many(conn, "by_binary", columns, rows, binary=True)
-            assert documents._binary_types(conn, "by_binary", columns) is not None  # (binary was used)
+            types = documents._binary_types(conn, "by_binary", columns)
+            assert types is not None and documents._of_binary_forms(types, rows)  # (binary was used)
             assert documents._binary_types(conn, "other", ("n", "j")) is None
             documents.insert_many(conn, "other", ("n", "j"), [(1.5, '{"a": 1}')], binary=True)
         listed = "SELECT n, s, t, j::text, b, at, ok FROM {} ORDER BY n NULLS LAST, s"
         assert query(url, listed.format("by_binary")) == query(url, listed.format("by_text"))
         assert len(query(url, listed.format("by_text"))) == len(rows)
         assert query(url, "SELECT n::text, j::text FROM other") == [("1.5", '{"a": 1}')]
+        engine.dispose()
+
+
+def test_values_a_binary_form_would_misread_are_copied_as_text():
+    """Values of another type than their column's (``"3"`` for an integer, ``"f"`` for a
+    boolean, a naive datetime) are stored as the text COPY stores them, and an integer out of
+    its column's range is refused as the text COPY refuses it (the binary dumper would wrap
+    it), nothing of the batch stored."""
+    columns = ("n", "ok", "at")
+    definition = "(n integer, ok boolean, at timestamptz)"
+    odd: list[list[tuple[Any, ...]]] = [
+        [("3", True, None)],
+        [(1, "f", None)],
+        [(2, False, datetime(2026, 1, 1, 12))],
+    ]
+    with postgresql_database() as url:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for name in ("by_text", "by_binary"):
+                conn.exec_driver_sql(f"CREATE TABLE {name} {definition}")
+            for rows in odd:
+                documents.insert_many(conn, "by_text", columns, rows)
+                documents.insert_many(conn, "by_binary", columns, rows, binary=True)
+        listed = "SELECT n, ok, at FROM {} ORDER BY n"
+        assert query(url, listed.format("by_binary")) == query(url, listed.format("by_text"))
+        assert [r[:2] for r in query(url, listed.format("by_text"))] == [(1, False), (2, False), (3, True)]
+        for value in (2**31, -(2**31) - 1):
+            with pytest.raises(psycopg.errors.NumericValueOutOfRange), engine.begin() as conn:
+                documents.insert_many(
+                    conn, "by_binary", columns, [(1, True, None), (value, True, None)], binary=True
+                )
+        assert len(query(url, "SELECT n FROM by_binary")) == 3
+        engine.dispose()
+
+
+@pytest.mark.parametrize("new_type", ["real", "bigint"])
+def test_a_column_altered_by_another_process_is_copied_by_its_new_type(new_type):
+    """The columns' types are asked at each COPY: after another connection altered the column,
+    the same pooled connection stores the value, not the old type's bytes read as the new."""
+    with postgresql_database() as url:
+        engine = create_engine(url, pool_size=1)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE x (n integer)")
+            documents.insert_many(conn, "x", ("n",), [(7,)], binary=True)
+        other = create_engine(url)
+        with other.begin() as conn:
+            conn.exec_driver_sql(f"ALTER TABLE x ALTER COLUMN n TYPE {new_type}")
+        other.dispose()
+        with engine.begin() as conn:
+            documents.insert_many(conn, "x", ("n",), [(7,)], binary=True)
+        assert [float(n) for (n,) in query(url, "SELECT n FROM x")] == [7.0, 7.0]
         engine.dispose()
 
 

@@ -84,6 +84,8 @@ def insert_many(
     if conn.dialect.name == "postgresql":
         # COPY: a tenth of the time of psycopg's executemany for ingest's fact rows
         types = _binary_types(conn, table, columns) if binary else None
+        if types and not _of_binary_forms(types, rows):
+            types = None
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN"
         try:
@@ -120,24 +122,47 @@ _BINARY_FORMS = {
 
 def _binary_types(conn: Connection, table: str, columns: tuple[str, ...]) -> list[str] | None:
     """The driver's names for a binary COPY of ``columns`` into ``table`` (a session's
-    temporary table too), or None when one has no plain binary form here; asked once per
-    connection and table."""
-    known: dict[tuple[str, tuple[str, ...]], list[str] | None] = conn.connection.info.setdefault(
-        "luoshi_binary_types", {}
-    )
-    key = (table, columns)
-    if key not in known:
-        found: dict[str, str] = {
-            str(name): str(kind)
-            for name, kind in conn.exec_driver_sql(
-                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
-                "WHERE attrelid = to_regclass(%(t)s) AND attnum > 0 AND NOT attisdropped",
-                {"t": conn.dialect.identifier_preparer.quote(table)},
-            )
-        }
-        forms = [_BINARY_FORMS.get(found.get(c, "")) for c in columns]
-        known[key] = None if None in forms else [f for f in forms if f is not None]
-    return known[key]
+    temporary table too), or None when one has no plain binary form here. Asked at each
+    call (one catalogue look-up a table and batch): a type kept from an earlier transaction
+    would be read wrongly after another process altered the column."""
+    found: dict[str, str] = {
+        str(name): str(kind)
+        for name, kind in conn.exec_driver_sql(
+            "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+            "WHERE attrelid = to_regclass(%(t)s) AND attnum > 0 AND NOT attisdropped",
+            {"t": conn.dialect.identifier_preparer.quote(table)},
+        )
+    }
+    forms = [_BINARY_FORMS.get(found.get(c, "")) for c in columns]
+    return None if None in forms else [f for f in forms if f is not None]
+
+
+_INTEGER_LIMITS = {"int2": 1 << 15, "int4": 1 << 31, "int8": 1 << 63}
+
+
+def _of_binary_forms(types: list[str], rows: list[tuple[Any, ...]]) -> bool:
+    """Whether every value is what its column's binary form is made from as a text COPY would
+    read it: the driver's binary dumpers wrap an integer out of range (2**31 stored as
+    -2**31) and refuse, or read otherwise, values a text COPY converts (a naive datetime,
+    ``"3"`` for an integer, ``"f"`` for a boolean). Where one is not, the text COPY runs:
+    the server converts or refuses it as before."""
+    for form, values in zip(types, zip(*rows, strict=True), strict=True):
+        if form in _INTEGER_LIMITS:
+            limit = _INTEGER_LIMITS[form]
+            if not all(v is None or (type(v) is int and -limit <= v < limit) for v in values):
+                return False
+        elif form == "text":
+            if not all(v is None or type(v) is str for v in values):
+                return False
+        elif form == "bool":
+            if not all(v is None or type(v) is bool for v in values):
+                return False
+        elif form == "bytea":
+            if not all(v is None or isinstance(v, bytes | bytearray | memoryview) for v in values):
+                return False
+        elif not all(v is None or (isinstance(v, datetime) and v.tzinfo is not None) for v in values):
+            return False  # (timestamptz)
+    return True
 
 
 def _insert_new_sqlite(
