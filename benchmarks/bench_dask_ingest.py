@@ -76,11 +76,12 @@ def children_cpu() -> float:
 Run = tuple[float, float, float, float, float, float, float]
 
 
-def run(args: list[str]) -> Run:
+def run(args: list[str], pythonpath: str | None = None) -> Run:
     """Wall-clock seconds, CPU seconds, peak memory (MB), the command's own CPU seconds and its
     main thread's (sampled every 50 ms: the last 50 ms may be missing) of one command, the
     load average (1 minute) when it started and the peak proportional set size (MB)."""
     load = os.getloadavg()[0]
+    env = dict(os.environ, PYTHONPATH=pythonpath) if pythonpath else None
     stop = threading.Event()
     found: list[float] = []
     cpu = children_cpu()
@@ -89,6 +90,7 @@ def run(args: list[str]) -> Run:
         [sys.executable, "-m", "luoshi.cli", "ingest", *args, "-q"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env=env,
     )
     sampler = threading.Thread(target=peak_tree_mb, args=(proc, stop, found))
     sampler.start()
@@ -142,6 +144,13 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("LUOSHI_BENCH_PG"), help="PostgreSQL URL (server).")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument(
+        "--base",
+        default=None,
+        help="Another source tree (its src directory): its commands run too, alternating with"
+        " this environment's, labelled base_*, each tree's ratios against its own serial command.",
+    )
+    ap.add_argument("--only", default=None, help="Comma-separated labels to run (serial is always run).")
+    ap.add_argument(
         "--out", default="dask_ingest.json", help="File name of the results under benchmarks/out."
     )
     args = ap.parse_args()
@@ -158,16 +167,24 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_before": [round(x, 2) for x in os.getloadavg()],
     }
+    chosen = [c for c in COMMANDS if not args.only or c == "serial" or c in args.only.split(",")]
+    # with a base tree: each command of the two trees in turn, the base's first in odd rounds
+    labels = [p + c for c in chosen for p in (("", "base_") if args.base else ("",))]
+    swapped = [p + c for c in chosen for p in (("base_", "") if args.base else ("",))]
     try:
         for backend, dbs in backends.items():
-            times: dict[str, list[Run]] = {label: [] for label in COMMANDS}
+            times: dict[str, list[Run]] = {label: [] for label in labels}
             for r in range(args.rounds):
-                for label, extra in COMMANDS.items():
-                    times[label].append(run([str(corpus), "--db", dbs.new(f"{label}-{r}"), *extra]))
+                for label in labels if r % 2 == 0 else swapped:
+                    command = label.removeprefix("base_")
+                    path = args.base if label.startswith("base_") else None
+                    db = dbs.new(f"{label}-{r}")
+                    times[label].append(run([str(corpus), "--db", db, *COMMANDS[command]], path))
             result: dict[str, object] = {}
-            serial = [r[0] for r in times["serial"]]
-            serial_cpu = statistics.median(r[1] for r in times["serial"])
             for label, runs in times.items():
+                prefix = "base_" if label.startswith("base_") else ""
+                serial = [r[0] for r in times[prefix + "serial"]]
+                serial_cpu = statistics.median(r[1] for r in times[prefix + "serial"])
                 walls = [r[0] for r in runs]
                 cpu = statistics.median(r[1] for r in runs)
                 client = statistics.median(r[3] for r in runs)
@@ -198,7 +215,7 @@ def main() -> None:
                     # what idle cores could give: as many cores as workers (at most the machine's)
                     # doing the serial command's work at this command's CPU cost (an upper bound)
                     "ratio_bound_on_idle_cores": round(
-                        min(os.cpu_count() or 1, WORKERS[label]) * serial_cpu / cpu, 3
+                        min(os.cpu_count() or 1, WORKERS[label.removeprefix("base_")]) * serial_cpu / cpu, 3
                     ),
                     "peak_memory_mb_max": round(max(r[2] for r in runs), 1),
                     "peak_pss_mb_max": round(max(r[6] for r in runs), 1),
