@@ -20,11 +20,14 @@ LOADED = "__import__('sys').modules.keys() >= {'luoshi.pipeline', 'luoshi.extrac
 
 def test_workers_are_forked_warm_from_a_server_that_ends_with_the_cluster():
     """Before any task, each worker holds luoshi's pipeline and what a first document loads
-    (cn2an, imported by the first Chinese numeral read), inherited from the fork server, a
+    (cn2an, imported by the first Chinese numeral read), inherited from the fork server (frozen
+    for the collector: ``gc.freeze``), a
     child of this process; when the block ends the server and the workers have ended and were
     waited for (no process of the cluster outlives the command)."""
     with dask_client(workers=2, preload=(*WORKER_PRELOAD, "luoshi.cli.worker")) as client:
         assert list(client.run(eval, LOADED).values()) == [True, True]
+        # what they inherit is frozen out of their collector's scans (tens of thousands of objects)
+        assert all(n > 10_000 for n in client.run(eval, "__import__('gc').get_freeze_count()").values())
         servers = set(client.run(os.getppid).values())
         workers = [psutil.Process(pid) for pid in client.run(os.getpid).values()]
         assert len(servers) == 1 and len(workers) == 2
