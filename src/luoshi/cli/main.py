@@ -76,6 +76,9 @@ class _Commands(TyperGroup):
             done = super().invoke(ctx)
             self.quick_exit = bool(ctx.meta.get(QUICK_EXIT))
             return done
+        except typer.Exit:  # a status the command chose after its work (``ingest``'s 3)
+            self.quick_exit = bool(ctx.meta.get(QUICK_EXIT))
+            raise
         except Exception as e:
             if "luoshi.store" not in sys.modules:
                 raise  # no store was opened, so the failure is not the store's
@@ -225,6 +228,8 @@ def ingest(
         ),
         markup=False,
     )
+    if client is None:  # (a cluster's processes are left to end as they always did)
+        leave_quickly(store)  # Python's teardown of what an ingest loaded: ≈ 0.2 s of CPU
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
 
