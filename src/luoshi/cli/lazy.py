@@ -12,11 +12,13 @@ import importlib
 import re
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import typer
 from typer._click import Command, Context
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+from typer._param_types import coerce_cli_path
 from typer.core import _TyperParameter
 from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
@@ -116,11 +118,33 @@ class _Plain(RuntimeParam):
         return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
 
 
+@dataclass(frozen=True)
+class _Paths(RuntimeParam):
+    """A ``list[Path]`` parameter (``luoshi ingest PATH...``): each string becomes ``Path(text)``,
+    as pydantic makes it, then goes through typer's own checks of a path (``coerce_cli_path``:
+    existence, file or folder, readable…, with their messages); anything else goes to typer's
+    coercion. Building pydantic's adapter for ``list[Path]`` cost ≈ 0.1 s of CPU an ingest."""
+
+    descriptor: TypeDescriptor
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Context) -> Any:
+        if isinstance(value, list | tuple) and all(type(item) is str for item in value):
+            info = self.parameter_info
+            try:
+                return [coerce_cli_path(Path(item), info, path_type=Path, param=param, ctx=ctx) for item in value]
+            except ValueError:  # ("embedded null byte"): typer's refusal, in its words
+                pass
+        return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+
 def _plain(param: Any) -> None:
     if not isinstance(param, _TyperParameter) or param._runtime_param is not None:
         return
     descriptor = param.type_descriptor
     info = descriptor.parameter_info
+    if descriptor.annotation == list[Path] and info.parser is None and info.path_type is None:
+        param._runtime_param = _Paths(info, descriptor.annotation, descriptor)
+        return
     if descriptor.annotation not in (str, int, bool) or descriptor.file_annotation is not None:
         return
     if info.parser is not None or info.min is not None or info.max is not None:
