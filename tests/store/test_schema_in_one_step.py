@@ -36,11 +36,20 @@ def _everything(path: Path) -> dict[str, object]:
     the file's settings."""
     with sqlite3.connect(path) as db:
         objects = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid").fetchall()
-        tables = [name for kind, name, _, sql in objects if kind == "table" and not sql.startswith("CREATE VIRTUAL")]
+        tables = [
+            name for kind, name, _, sql in objects if kind == "table" and not sql.startswith("CREATE VIRTUAL")
+        ]
         rows = {t: sorted(map(repr, db.execute(f'SELECT * FROM "{t}"'))) for t in tables}
         pragmas = {
             p: db.execute(f"PRAGMA {p}").fetchall()
-            for p in ("user_version", "application_id", "page_size", "auto_vacuum", "encoding", "journal_mode")
+            for p in (
+                "user_version",
+                "application_id",
+                "page_size",
+                "auto_vacuum",
+                "encoding",
+                "journal_mode",
+            )
         }
     return {"objects": objects, "rows": rows, "pragmas": pragmas}
 
@@ -54,7 +63,10 @@ def test_a_new_store_is_what_the_migrations_make(tmp_path):
     assert new["objects"] == migrated["objects"]
     assert new["rows"] == migrated["rows"]
     assert new["pragmas"] == {**migrated["pragmas"], "journal_mode": [("wal",)]}  # (set on open)
-    shown = [subprocess.run(["sqlite3", str(tmp_path / n), ".schema"], capture_output=True) for n in ("migrated.db", "new.db")]
+    shown = [
+        subprocess.run(["sqlite3", str(tmp_path / n), ".schema"], capture_output=True)
+        for n in ("migrated.db", "new.db")
+    ]
     assert shown[0].stdout == shown[1].stdout
 
 
@@ -85,4 +97,7 @@ def test_a_new_store_loads_no_alembic(tmp_path):
         "import sys; from luoshi.store import open_store; "
         f"open_store({str(tmp_path / 'n.db')!r}).engine.dispose(); print('alembic' in sys.modules)"
     )
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        == "False\n"
+    )

@@ -131,7 +131,9 @@ class _Paths(RuntimeParam):
         if isinstance(value, list | tuple) and all(type(item) is str for item in value):
             info = self.parameter_info
             try:
-                return [coerce_cli_path(Path(item), info, path_type=Path, param=param, ctx=ctx) for item in value]
+                return [
+                    coerce_cli_path(Path(item), info, path_type=Path, param=param, ctx=ctx) for item in value
+                ]
             except ValueError:  # ("embedded null byte"): typer's refusal, in its words
                 pass
         return build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)

@@ -11,8 +11,6 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 from luoshi.errors import InputError
 from luoshi.messages import message
 
@@ -187,6 +185,8 @@ def _without_controls(decoded: Decoded) -> Decoded:
 
 def _guess(data: bytes) -> Decoded:
     # Both GB18030 and Big5 decode many byte strings; charset-normalizer ranks the readings.
+    from charset_normalizer import from_bytes  # (imported here: ≈ 15 ms, for the files UTF-8 is not)
+
     best = from_bytes(data, cp_isolation=_CJK_CANDIDATES).best()
     if best is None:
         best = from_bytes(data).best()

@@ -12,9 +12,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
-
-import yaml
 
 from luoshi.ingest.decode import RejectedInput
 from luoshi.messages import message
@@ -95,22 +94,28 @@ class _Refused(Exception):
         self.reason = reason
 
 
-class _FrontMatterLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
+@cache
+def _front_matter_loader() -> Any:
     """The safe loader, refusing aliases (an alias bomb expands a few hundred bytes into
-    gigabytes) and nesting deeper than ``MAX_FRONT_MATTER_DEPTH``."""
+    gigabytes) and nesting deeper than ``MAX_FRONT_MATTER_DEPTH``; PyYAML (≈ 10 ms) imported
+    by the first front matter."""
+    import yaml
 
-    depth = 0
+    class FrontMatterLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
+        depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise _Refused(message("front_matter_aliases"))
-        self.depth += 1
-        if self.depth > MAX_FRONT_MATTER_DEPTH:
-            raise _Refused(message("front_matter_too_deep", limit=MAX_FRONT_MATTER_DEPTH))
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise _Refused(message("front_matter_aliases"))
+            self.depth += 1
+            if self.depth > MAX_FRONT_MATTER_DEPTH:
+                raise _Refused(message("front_matter_too_deep", limit=MAX_FRONT_MATTER_DEPTH))
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return FrontMatterLoader
 
 
 def front_matter(block: str) -> tuple[dict[str, Any], list[str]]:
@@ -119,7 +124,9 @@ def front_matter(block: str) -> tuple[dict[str, Any], list[str]]:
     size = len(block.encode("utf-8"))
     if size > MAX_FRONT_MATTER_BYTES:
         raise RejectedInput(message("front_matter_too_large", size=size, limit=MAX_FRONT_MATTER_BYTES))
-    loader = _FrontMatterLoader(block)
+    import yaml
+
+    loader = _front_matter_loader()(block)
     try:
         data = loader.get_single_data()
     except _Refused as e:
