@@ -1,7 +1,7 @@
 """Imported once by the fork server of ``luoshi ingest --workers N`` (``pipeline.dask_client``),
 before it forks the worker processes: the demo corpus is processed and dropped
-(``pipeline.warm``), so that what a worker loads on its first documents (cn2an's patterns, the
-word lists of extraction) is loaded once for all the workers, which share its memory."""
+(``pipeline.warm``), so that what a worker loads on its first documents (numpy, the patterns
+and word lists of extraction) is loaded once for all the workers, which share its memory."""
 
 import gc
 
