@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -159,8 +159,6 @@ def ingest(
 
     Exit status: 0 when every input was ingested (or was already stored), 3 when some inputs
     were rejected (each is listed with its reason and recorded in the database)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from luoshi.ingest import iter_paths
     from luoshi.pipeline import WORKER_PRELOAD, ClusterError, dask_client, ingest_paths
     from luoshi.services import people
@@ -180,25 +178,13 @@ def ingest(
                 if workers or scheduler
                 else None
             )
-            progress = stack.enter_context(
-                Progress(
-                    TextColumn("[bold]ingest"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    console=err,
-                    disable=quiet or total < 20,
-                    transient=True,
-                )
-            )
-            task = progress.add_task("files", total=total)
             report = ingest_paths(
                 store,
                 paths,
                 max_bytes=max_bytes,
                 with_facts=facts,
                 client=client,
-                progress=lambda files, _bytes: progress.update(task, completed=files),
+                progress=None if quiet or total < 20 else _progress_bar(stack, total),
             )
         except ClusterError as e:
             err.print(str(e), markup=False, highlight=False)
@@ -232,6 +218,25 @@ def ingest(
     # of --workers has ended and been waited for when its block above closed)
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
+
+
+def _progress_bar(stack: contextlib.ExitStack, total: int) -> Callable[[int, int], None]:
+    """A bar on stderr of the files read, gone when ``stack`` closes; its ``(files, bytes)``
+    callback. (rich.progress, ≈ 15 ms, imported only when a bar is shown.)"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = stack.enter_context(
+        Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+    )
+    task = progress.add_task("files", total=total)
+    return lambda files, _bytes: progress.update(task, completed=files)
 
 
 @commands.command()
