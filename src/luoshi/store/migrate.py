@@ -114,7 +114,7 @@ def sqlite_schema(conn: Connection) -> dict[str, Any]:
     tables of a virtual table), and the rows of its ordinary tables."""
     objects = conn.exec_driver_sql("SELECT type, name, sql FROM sqlite_master ORDER BY rowid").all()
     virtual = [n for _, n, sql in objects if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
-    shadow = {n for _, n, _sql in objects for v in virtual if n.startswith(f"{v}_")}
+    shadow = {f"{v}_{part}" for v in virtual for part in ("data", "idx", "content", "docsize", "config")}
     statements = [sql for _, n, sql in objects if sql and not n.startswith("sqlite_") and n not in shadow]
     rows: dict[str, tuple[list[str], list[list[Any]]]] = {}
     for kind, name, _sql in objects:
