@@ -288,6 +288,9 @@ _CLAUSE_VERBS = re.compile(
 # positions are worth a closer look. The pattern consumes the punctuation before the clause (a
 # character class first lets the engine skip ahead quickly); the text's own start is tried apart.
 _TITLE_AFTER = word_pattern(post_heads_after_name())
+# The first characters of those titles: where the character after a name is none of them, no
+# title follows (one set look-up instead of a call of the regex engine).
+_TITLE_FIRST = frozenset(w[0] for w in post_heads_after_name())
 # (Verbs and titles as one trie: inside the lookahead only whether one follows matters, and the
 # engine tries one branch per character instead of thirty words at each of three name lengths.)
 # Rule 3 reads a name at a clause start (``name_at``), which begins with a surname, an element of
@@ -314,6 +317,7 @@ def _may_start_name(s: str, i: int) -> bool:
 # A second test before the trie: the first character of one of its words two to four characters
 # on (the trie is tried at each of the three places, one branch per first character, ~100 of them).
 _CLAUSE_WORDS = [*_CLAUSE_VERBS.pattern.split("|"), *post_heads_after_name()]
+_CLAUSE_VERB_FIRST = frozenset(w[0] for w in _CLAUSE_VERBS.pattern.split("|"))  # (as _TITLE_FIRST)
 _CLAUSE_WORD_FIRST = re.escape("".join(sorted({w[0] for w in _CLAUSE_WORDS})))
 _CLAUSE_HEAD_UNDOTTED = (
     f"(?=[{re.escape(_NAME_FIRST)}])(?=[\u4e00-\u9fff]{{2,4}}[{_CLAUSE_WORD_FIRST}])"
@@ -723,10 +727,14 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         hit = name_here(start)
         if not hit:
             continue
-        if _CLAUSE_VERBS.match(s, hit[1]) and s[hit[0]] not in _PREPOSITIONS:
+        if (
+            s[hit[1] : hit[1] + 1] in _CLAUSE_VERB_FIRST
+            and _CLAUSE_VERBS.match(s, hit[1])
+            and s[hit[0]] not in _PREPOSITIONS
+        ):
             add(hit[0], hit[1], [])
         # 5. Name then title: "李晓林书记来到…", "周明远主任亲临…".
-        t = _TITLE_AFTER.match(s, hit[1])
+        t = _TITLE_AFTER.match(s, hit[1]) if s[hit[1] : hit[1] + 1] in _TITLE_FIRST else None
         if t and _is_boundary(s, t.end()):
             add(hit[0], hit[1], [(t.group(), t.start(), t.end())])
     # 6. "…总书记" anywhere: the title is unambiguous, the name is what stands right before it.
@@ -765,14 +773,17 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         for m in heads:
             if m.end() in seen_at or m.end() >= len(s):
                 continue
-            name = next((k for k in known_by_first.get(s[m.end()], ()) if s.startswith(k, m.end())), None)
-            if name and (posts := _post_chain(s, m.end(), post_memo)):
-                add(m.end(), m.end() + len(name), posts)
+            for name in known_by_first.get(s[m.end()], ()):  # (the longest known name there)
+                if s.startswith(name, m.end()):
+                    if posts := _post_chain(s, m.end(), post_memo):
+                        add(m.end(), m.end() + len(name), posts)
+                    break
         # 9. A name already known, then a title, anywhere: "首先请詹宏远副局长介绍", "由王伟主任主持".
         for name in known:
             for i in where.of(name):
                 if (
                     i not in seen_at
+                    and s[i + len(name) : i + len(name) + 1] in _TITLE_FIRST
                     and (t := _TITLE_AFTER.match(s, i + len(name)))
                     and _is_boundary(s, t.end())
                 ):
