@@ -731,9 +731,10 @@ def _plain_name_after_unknown(s, i):
 
 
 @settings(max_examples=500)
-@given(st.text(alphabet="欧阳司马王李明伟确定任务主责信为的同志担任，、经由", max_size=30))
+@given(st.text(alphabet="欧阳上官令狐王李明伟确定任务主责信为的同志担任，、经由", max_size=30))
 @with_example("确定任务，欧阳明伟任")
-@with_example("任命司马明为")
+@with_example("任命上官明为")
+@with_example("令狐明伟担任")
 def test_names_around_appointments_read_only_from_surnames_as_from_every_place(s):
     unknown = (frozenset[str](), [])
     for k in range(len(s) + 1):
@@ -748,19 +749,26 @@ _LONG_REFERENCE_TEXT = st.text(
 
 @settings(max_examples=300)
 @given(_LONG_REFERENCE_TEXT, st.data())
-@with_example("落实" + "一" * 58 + "周远讲话精神", None)
 def test_reference_checks_in_place_as_on_slices_in_long_clauses(s, data):
     # (the clause's reach, 60 characters back and 80 on, is crossed: the test for a word within
     # it, before the bounds are looked for, must find what the bounds would)
-    if data is None:
-        spans = [(60, 62, 60), (61, 63, 61), (62, 64, 62)]
-    else:
-        start = data.draw(st.integers(0, len(s)))
-        end = data.draw(st.integers(start, min(len(s), start + 4)))
-        spans = [(start, end, data.draw(st.integers(0, start)))]
-    for start, end, post in spans:
-        fast, plain = _reference_on_slices(s, start, end, post)
-        assert fast == plain
+    start = data.draw(st.integers(0, len(s)))
+    end = data.draw(st.integers(start, min(len(s), start + 4)))
+    fast, plain = _reference_on_slices(s, start, end, data.draw(st.integers(0, start)))
+    assert fast == plain
+
+
+def test_reference_checks_in_place_as_on_slices_at_the_reach_of_the_clause():
+    for s in (
+        "落实" + "一" * 58 + "周远讲话精神",
+        "周远" + "一" * 40 + "擘画的蓝图",
+        "周远" + "一" * 77 + "擘画的蓝图",
+        "周远" + "一" * 79 + "擘画的蓝图",
+    ):
+        for start in range(len(s) - 1):
+            for post in (start, max(0, start - 3)):
+                fast, plain = _reference_on_slices(s, start, start + 2, post)
+                assert fast == plain, (s, start)
 
 
 @settings(max_examples=300)
