@@ -718,7 +718,11 @@ def test_post_before_a_name_after_a_stop_as_found_by_the_segment_scan_on_readout
 def _plain_name_before_unknown(s, k):
     for n in (3, 2, 4):
         a = k - n
-        if a >= 0 and appointments._reads_as_name(s, a, k) and (a == 0 or s[a - 1] in appointments._BEFORE_NAME):
+        if (
+            a >= 0
+            and appointments._reads_as_name(s, a, k)
+            and (a == 0 or s[a - 1] in appointments._BEFORE_NAME)
+        ):
             return a, k
     return None
 
@@ -736,14 +740,16 @@ def _plain_name_after_unknown(s, i):
 @with_example("任命上官明为")
 @with_example("令狐明伟担任")
 def test_names_around_appointments_read_only_from_surnames_as_from_every_place(s):
-    unknown = (frozenset[str](), [])
+    unknown: tuple[frozenset[str], list[int]] = (frozenset(), [])
     for k in range(len(s) + 1):
         assert appointments._name_before(s, k, unknown) == _plain_name_before_unknown(s, k), (s, k)
         assert appointments._name_after(s, k, unknown) == _plain_name_after_unknown(s, k), (s, k)
 
 
 _LONG_REFERENCE_TEXT = st.text(
-    alphabet="认真落实市长周远讲话精神擘画的蓝图会议指出，。：\n要求一二三四五六七八九十", min_size=60, max_size=240
+    alphabet="认真落实市长周远讲话精神擘画的蓝图会议指出，。：\n要求一二三四五六七八九十",
+    min_size=60,
+    max_size=240,
 )
 
 
@@ -777,8 +783,9 @@ def test_reference_checks_in_place_as_on_slices_at_the_reach_of_the_clause():
 def test_titles_and_verbs_after_names_from_their_first_characters_as_by_the_patterns(s):
     for i in range(len(s) + 1):
         title = names._TITLE_AFTER.match(s, i) if s[i : i + 1] in names._TITLE_FIRST else None
-        assert (title and title.span()) == (
-            (plain := names._TITLE_AFTER.match(s, i)) and plain.span()
-        ), (s, i)
+        assert (title and title.span()) == ((plain := names._TITLE_AFTER.match(s, i)) and plain.span()), (
+            s,
+            i,
+        )
         verb = s[i : i + 1] in names._CLAUSE_VERB_FIRST and names._CLAUSE_VERBS.match(s, i)
         assert bool(verb) == bool(names._CLAUSE_VERBS.match(s, i)), (s, i)

@@ -129,7 +129,12 @@ def _name_before(s: str, k: int, known: _Known) -> tuple[int, int] | None:
             return k - n, k
     for n in (3, 2, 4):
         a = k - n
-        if a >= 0 and _may_read_as_name(s, a) and _reads_as_name(s, a, k) and (a == 0 or s[a - 1] in _BEFORE_NAME):
+        if (
+            a >= 0
+            and _may_read_as_name(s, a)
+            and _reads_as_name(s, a, k)
+            and (a == 0 or s[a - 1] in _BEFORE_NAME)
+        ):
             return a, k
     return None
 

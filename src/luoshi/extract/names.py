@@ -806,14 +806,14 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     # A leader referred to only through doctrine, or only as background, is not a participant.
     titled = {m.name for m in mentions if s.startswith(("总书记", "同志"), m.end)}
     stops = occurrences(s, _SENTENCE_STOPS)
-    doctrinal = set()
-    for n, ms in by_name.items():  # (loops, not generators: a name's first mention mostly decides)
-        is_titled = n in titled
-        for m in ms:
-            if not (_is_reference(s, m, stops) or (is_titled and _is_doctrinal(s, m.start, m.end))):
+    doctrinal: set[str] = set()
+    for named, its in by_name.items():  # (loops, not generators: a name's first mention mostly decides)
+        is_titled = named in titled
+        for one in its:
+            if not (_is_reference(s, one, stops) or (is_titled and _is_doctrinal(s, one.start, one.end))):
                 break
         else:
-            doctrinal.add(n)
+            doctrinal.add(named)
     persons = [
         Person(name, Span(by_name[name][0].start, by_name[name][0].end))
         # first appearance; a tie ("杨文" inside "杨文涛") by the name's own first mention, then
