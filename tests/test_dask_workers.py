@@ -15,13 +15,13 @@ from luoshi.pipeline import WORKER_PRELOAD, dask_client
 
 pytest.importorskip("distributed")
 
-LOADED = "__import__('sys').modules.keys() >= {'luoshi.pipeline', 'luoshi.extract', 'cn2an'}"
+LOADED = "__import__('sys').modules.keys() >= {'luoshi.pipeline', 'luoshi.extract'}"
 
 
 def test_workers_are_forked_warm_from_a_server_that_ends_with_the_cluster():
     """Before any task, each worker holds luoshi's pipeline and what a first document loads
-    (cn2an, imported by the first Chinese numeral read), inherited from the fork server (frozen
-    for the collector: ``gc.freeze``), a
+    (patterns and word lists; cn2an only where a numeral is not written the plain way),
+    inherited from the fork server (frozen for the collector: ``gc.freeze``), a
     child of this process; when the block ends the server and the workers have ended and were
     waited for (no process of the cluster outlives the command)."""
     with dask_client(workers=2, preload=(*WORKER_PRELOAD, "luoshi.cli.worker")) as client:
