@@ -658,3 +658,134 @@ def test_triggers_led_by_literals_as_their_plain_form_on_readouts():
         assert [(m.span(), outcomes._kind(m)) for m in outcomes._TRIGGER.finditer(s)] == [
             (m.span(), m.lastgroup) for m in _PLAIN_TRIGGER.finditer(s)
         ]
+
+
+# -- session 11 (extractspeed4) -------------------------------------------------------------------
+
+
+def _plain_unsurnamed_name_at(s, i, strict_end=True):
+    """``_unsurnamed_name_at`` as it was written, with a generator for each element."""
+    end, count = i, 0
+    while count < 3 and end < len(s):
+        group = names._ELEMENTS_BY_FIRST.get(s[end], ())
+        element = next((w for w in group if s.startswith(w, end)), None)
+        if element is None:
+            break
+        end, count = end + len(element), count + 1
+    if count < 2 or (strict_end and not names._is_boundary(s, end)):
+        return None
+    return i, end
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="格桑央金那顺孟和扎西次仁卓玛王出席，、的", max_size=20))
+@with_example("格桑央金出席")
+@with_example("那顺孟和、扎西")
+def test_names_without_a_surname_read_by_a_loop_as_by_a_generator(s):
+    for i in range(len(s) + 1):
+        for strict in (True, False):
+            assert names._unsurnamed_name_at(s, i, strict) == _plain_unsurnamed_name_at(s, i, strict)
+
+
+def _plain_post_before(s, name_start):
+    """``_post_before`` without its test for a stop right before the name."""
+    seg_start = names._segment_start(s, name_start)
+    if seg_start >= name_start:
+        return None
+    found = names._post_of_segment(s[seg_start:name_start])
+    return (found[0], seg_start + found[1]) if found else None
+
+
+_POST_TEXT = st.text(alphabet="市委书记长副主任（工务）“两会”、，。；：\n王明李伟和的() ", max_size=60)
+
+
+@settings(max_examples=500)
+@given(_POST_TEXT)
+@with_example("副市长（常务）王明")
+@with_example("“两会”领导小组组长、市委书记王明")
+@with_example("市长、王明")
+def test_post_before_a_name_after_a_stop_as_found_by_the_segment_scan(s):
+    for i in range(len(s) + 1):
+        assert names._post_before(s, i) == _plain_post_before(s, i), (s, i)
+
+
+def test_post_before_a_name_after_a_stop_as_found_by_the_segment_scan_on_readouts():
+    for s in _texts():
+        for i in range(len(s) + 1):
+            assert names._post_before(s, i) == _plain_post_before(s, i)
+
+
+def _plain_name_before_unknown(s, k):
+    for n in (3, 2, 4):
+        a = k - n
+        if (
+            a >= 0
+            and appointments._reads_as_name(s, a, k)
+            and (a == 0 or s[a - 1] in appointments._BEFORE_NAME)
+        ):
+            return a, k
+    return None
+
+
+def _plain_name_after_unknown(s, i):
+    for n in (3, 2, 4):
+        if i + n <= len(s) and appointments._reads_as_name(s, i, i + n) and appointments._linked(s, i + n):
+            return i, i + n
+    return None
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="欧阳上官令狐王李明伟确定任务主责信为的同志担任，、经由", max_size=30))
+@with_example("确定任务，欧阳明伟任")
+@with_example("任命上官明为")
+@with_example("令狐明伟担任")
+def test_names_around_appointments_read_only_from_surnames_as_from_every_place(s):
+    unknown: tuple[frozenset[str], list[int]] = (frozenset(), [])
+    for k in range(len(s) + 1):
+        assert appointments._name_before(s, k, unknown) == _plain_name_before_unknown(s, k), (s, k)
+        assert appointments._name_after(s, k, unknown) == _plain_name_after_unknown(s, k), (s, k)
+
+
+_LONG_REFERENCE_TEXT = st.text(
+    alphabet="认真落实市长周远讲话精神擘画的蓝图会议指出，。：\n要求一二三四五六七八九十",
+    min_size=60,
+    max_size=240,
+)
+
+
+@settings(max_examples=300)
+@given(_LONG_REFERENCE_TEXT, st.data())
+def test_reference_checks_in_place_as_on_slices_in_long_clauses(s, data):
+    # (the clause's reach, 60 characters back and 80 on, is crossed: the test for a word within
+    # it, before the bounds are looked for, must find what the bounds would)
+    start = data.draw(st.integers(0, len(s)))
+    end = data.draw(st.integers(start, min(len(s), start + 4)))
+    fast, plain = _reference_on_slices(s, start, end, data.draw(st.integers(0, start)))
+    assert fast == plain
+
+
+def test_reference_checks_in_place_as_on_slices_at_the_reach_of_the_clause():
+    for s in (
+        "落实" + "一" * 58 + "周远讲话精神",
+        "周远" + "一" * 40 + "擘画的蓝图",
+        "周远" + "一" * 77 + "擘画的蓝图",
+        "周远" + "一" * 79 + "擘画的蓝图",
+    ):
+        for start in range(len(s) - 1):
+            for post in (start, max(0, start - 3)):
+                fast, plain = _reference_on_slices(s, start, start + 2, post)
+                assert fast == plain, (s, start)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="王明李伟书记市长主任主持出席说，。、", max_size=40))
+@with_example("王明书记主持，李伟说")
+def test_titles_and_verbs_after_names_from_their_first_characters_as_by_the_patterns(s):
+    for i in range(len(s) + 1):
+        title = names._TITLE_AFTER.match(s, i) if s[i : i + 1] in names._TITLE_FIRST else None
+        assert (title and title.span()) == ((plain := names._TITLE_AFTER.match(s, i)) and plain.span()), (
+            s,
+            i,
+        )
+        verb = s[i : i + 1] in names._CLAUSE_VERB_FIRST and names._CLAUSE_VERBS.match(s, i)
+        assert bool(verb) == bool(names._CLAUSE_VERBS.match(s, i)), (s, i)

@@ -59,8 +59,17 @@ def _ends_with_head(post: str) -> bool:
     return any(post[-n:] in _HEADS for n in _HEAD_LENGTHS if n <= len(post))
 
 
+_SINGLE, _COMPOUND = surnames()
+
+
+def _may_read_as_name(s: str, a: int) -> bool:
+    """Whether ``_reads_as_name(s, a, …)`` can be true: a surname starts at ``a`` (one test in
+    most places, where no surname does: "确定任务" before 任)."""
+    return s[a] in _SINGLE or s[a : a + 2] in _COMPOUND
+
+
 def _reads_as_name(s: str, a: int, b: int) -> bool:
-    single, compound = surnames()
+    single, compound = _SINGLE, _COMPOUND
     for sur in (2, 1):
         given = b - a - sur
         if not 1 <= given <= 2:
@@ -106,9 +115,10 @@ def _name_after(s: str, i: int, known: _Known) -> tuple[int, int] | None:
     for n in lengths:  # (longest first: one name of each length can start at i)
         if i + n <= len(s) and s[i : i + n] in names:
             return i, i + n
-    for n in (3, 2, 4):
-        if i + n <= len(s) and _reads_as_name(s, i, i + n) and _linked(s, i + n):
-            return i, i + n
+    if i < len(s) and _may_read_as_name(s, i):
+        for n in (3, 2, 4):
+            if i + n <= len(s) and _reads_as_name(s, i, i + n) and _linked(s, i + n):
+                return i, i + n
     return None
 
 
@@ -119,7 +129,12 @@ def _name_before(s: str, k: int, known: _Known) -> tuple[int, int] | None:
             return k - n, k
     for n in (3, 2, 4):
         a = k - n
-        if a >= 0 and _reads_as_name(s, a, k) and (a == 0 or s[a - 1] in _BEFORE_NAME):
+        if (
+            a >= 0
+            and _may_read_as_name(s, a)
+            and _reads_as_name(s, a, k)
+            and (a == 0 or s[a - 1] in _BEFORE_NAME)
+        ):
             return a, k
     return None
 
@@ -157,11 +172,11 @@ def find_appointments(s: str, persons: list[Person]) -> list[Appointment]:
             add(name, word, _OBJECT_CHANGE[word], at)
         elif kind == "subject":
             word = m.group(1) or m.group()
+            if word == "任" and s[m.start() - 1 : m.start()] in _NOT_BEFORE_REN:
+                continue  # 主任, 责任, 信任: words, not a name and 任 (asked first: most 任 are these)
             name = _name_before(s, m.start(), known)
             if name is None:
                 continue
-            if word == "任" and s[m.start() - 1 : m.start()] in _NOT_BEFORE_REN:
-                continue  # 主任, 责任, 信任: words, not a name and 任
             add(name, word, _SUBJECT_CHANGE.get(word, "start"), m.end())
         elif last_name is not None and m.start() - last_name[2] < 80:
             add((last_name[1], last_name[2]), "免去", "end", m.end())

@@ -146,10 +146,13 @@ _STRONG_BY_FIRST = _by_first_character(
 def _unsurnamed_name_at(s: str, i: int, strict_end: bool = True) -> tuple[int, int] | None:
     """A name written without a surname: two or three elements of ``name_elements.txt`` in a row
     ("格桑央金", "那顺孟和"), ending where the text moves on."""
-    end, count = i, 0
-    while count < 3 and end < len(s):
-        element = next((w for w in _ELEMENTS_BY_FIRST.get(s[end], ()) if s.startswith(w, end)), None)
-        if element is None:
+    end, count, n = i, 0, len(s)
+    while count < 3 and end < n:
+        # (the first element that starts here; a loop, not a generator: most characters start none)
+        for element in _ELEMENTS_BY_FIRST.get(s[end], ()):
+            if s.startswith(element, end):
+                break
+        else:
             break
         end, count = end + len(element), count + 1
     if count < 2 or (strict_end and not _is_boundary(s, end)):
@@ -285,6 +288,9 @@ _CLAUSE_VERBS = re.compile(
 # positions are worth a closer look. The pattern consumes the punctuation before the clause (a
 # character class first lets the engine skip ahead quickly); the text's own start is tried apart.
 _TITLE_AFTER = word_pattern(post_heads_after_name())
+# The first characters of those titles: where the character after a name is none of them, no
+# title follows (one set look-up instead of a call of the regex engine).
+_TITLE_FIRST = frozenset(w[0] for w in post_heads_after_name())
 # (Verbs and titles as one trie: inside the lookahead only whether one follows matters, and the
 # engine tries one branch per character instead of thirty words at each of three name lengths.)
 # Rule 3 reads a name at a clause start (``name_at``), which begins with a surname, an element of
@@ -311,6 +317,7 @@ def _may_start_name(s: str, i: int) -> bool:
 # A second test before the trie: the first character of one of its words two to four characters
 # on (the trie is tried at each of the three places, one branch per first character, ~100 of them).
 _CLAUSE_WORDS = [*_CLAUSE_VERBS.pattern.split("|"), *post_heads_after_name()]
+_CLAUSE_VERB_FIRST = frozenset(w[0] for w in _CLAUSE_VERBS.pattern.split("|"))  # (as _TITLE_FIRST)
 _CLAUSE_WORD_FIRST = re.escape("".join(sorted({w[0] for w in _CLAUSE_WORDS})))
 _CLAUSE_HEAD_UNDOTTED = (
     f"(?=[{re.escape(_NAME_FIRST)}])(?=[\u4e00-\u9fff]{{2,4}}[{_CLAUSE_WORD_FIRST}])"
@@ -359,6 +366,7 @@ _BEFORE_COMRADE = re.compile(r"(?:听取|欢迎|邀请|由|请|向|陪同|会见
 _CONJUNCTION = re.compile("[和与及]")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
 _STOPS_AND_BRACKETS = '，,。；;：:、\n “”"《》！？!?「」 　（()）'
+_PLAIN_STOPS = frozenset(_STOPS_AND_BRACKETS) - frozenset("）)”")
 _TO_LAST_STOP_OR_BRACKET = re.compile(f".*[{re.escape(_STOPS_AND_BRACKETS)}]", re.DOTALL)
 
 
@@ -413,6 +421,11 @@ def _post_before_memo(s: str, name_start: int, memo: _PostMemo | None) -> tuple[
 
 def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     """The post written right before a name: (post text without parentheticals, start)."""
+    # Right after a stop (a name in a list after 、, at a clause's start) the run before the name
+    # is empty: what _segment_start would find, without its scan. (Not after a closing bracket or
+    # quote, which it steps back over.)
+    if name_start == 0 or s[name_start - 1] in _PLAIN_STOPS:
+        return None
     seg_start = _segment_start(s, name_start)
     if seg_start >= name_start:
         return None
@@ -505,7 +518,13 @@ _BYLINE_NEEDS: tuple[tuple[re.Pattern[str], tuple[tuple[str, ...] | str, ...]], 
 def _excluded_spans(s: str) -> list[tuple[int, int]]:
     spans = []
     for pat, needs in _BYLINE_NEEDS:
-        if all(any(c in s for c in group) for group in needs):
+        for group in needs:  # (loops, not generators: most texts hold none of a group)
+            for c in group:
+                if c in s:
+                    break
+            else:
+                break
+        else:
             for m in pat.finditer(s):
                 spans.append((m.start(1), m.end(1)))
     return spans
@@ -589,11 +608,15 @@ def _is_reference(s: str, mention: _Mention, stops: list[int] | None = None) -> 
     end = mention.end
     # The parts of the clause searched in place, not sliced (the three patterns have no anchors
     # or lookarounds, so a search between two positions finds what a search of the slice does).
-    a, b = _clause_bounds(s, first, end)
-    if _CARRY_OUT.search(s, a, first) and _WORDS_CARRIED.search(s, end, b):
-        return True
-    if _AGENT_OF_NOUN.search(s, end, b):
-        return True
+    # The clause's bounds (``_clause_bounds``) are looked for only where a word is found within
+    # the reach they cap (60 characters back, 80 on): most mentions have none.
+    floor = first - 60 if first > 60 else 0
+    if _CARRY_OUT.search(s, floor, first) or _AGENT_OF_NOUN.search(s, end, end + 80):
+        a, b = _clause_bounds(s, first, end)
+        if _CARRY_OUT.search(s, a, first) and _WORDS_CARRIED.search(s, end, b):
+            return True
+        if _AGENT_OF_NOUN.search(s, end, b):
+            return True
     return _in_reported_speech(s, first, end, stops)
 
 
@@ -704,10 +727,14 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         hit = name_here(start)
         if not hit:
             continue
-        if _CLAUSE_VERBS.match(s, hit[1]) and s[hit[0]] not in _PREPOSITIONS:
+        if (
+            s[hit[1] : hit[1] + 1] in _CLAUSE_VERB_FIRST
+            and _CLAUSE_VERBS.match(s, hit[1])
+            and s[hit[0]] not in _PREPOSITIONS
+        ):
             add(hit[0], hit[1], [])
         # 5. Name then title: "李晓林书记来到…", "周明远主任亲临…".
-        t = _TITLE_AFTER.match(s, hit[1])
+        t = _TITLE_AFTER.match(s, hit[1]) if s[hit[1] : hit[1] + 1] in _TITLE_FIRST else None
         if t and _is_boundary(s, t.end()):
             add(hit[0], hit[1], [(t.group(), t.start(), t.end())])
     # 6. "…总书记" anywhere: the title is unambiguous, the name is what stands right before it.
@@ -746,14 +773,17 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
         for m in heads:
             if m.end() in seen_at or m.end() >= len(s):
                 continue
-            name = next((k for k in known_by_first.get(s[m.end()], ()) if s.startswith(k, m.end())), None)
-            if name and (posts := _post_chain(s, m.end(), post_memo)):
-                add(m.end(), m.end() + len(name), posts)
+            for name in known_by_first.get(s[m.end()], ()):  # (the longest known name there)
+                if s.startswith(name, m.end()):
+                    if posts := _post_chain(s, m.end(), post_memo):
+                        add(m.end(), m.end() + len(name), posts)
+                    break
         # 9. A name already known, then a title, anywhere: "首先请詹宏远副局长介绍", "由王伟主任主持".
         for name in known:
             for i in where.of(name):
                 if (
                     i not in seen_at
+                    and s[i + len(name) : i + len(name) + 1] in _TITLE_FIRST
                     and (t := _TITLE_AFTER.match(s, i + len(name)))
                     and _is_boundary(s, t.end())
                 ):
@@ -776,11 +806,14 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     # A leader referred to only through doctrine, or only as background, is not a participant.
     titled = {m.name for m in mentions if s.startswith(("总书记", "同志"), m.end)}
     stops = occurrences(s, _SENTENCE_STOPS)
-    doctrinal = {
-        n
-        for n, ms in by_name.items()
-        if all(_is_reference(s, m, stops) or (n in titled and _is_doctrinal(s, m.start, m.end)) for m in ms)
-    }
+    doctrinal: set[str] = set()
+    for named, its in by_name.items():  # (loops, not generators: a name's first mention mostly decides)
+        is_titled = named in titled
+        for one in its:
+            if not (_is_reference(s, one, stops) or (is_titled and _is_doctrinal(s, one.start, one.end))):
+                break
+        else:
+            doctrinal.add(named)
     persons = [
         Person(name, Span(by_name[name][0].start, by_name[name][0].end))
         # first appearance; a tie ("杨文" inside "杨文涛") by the name's own first mention, then
