@@ -17,7 +17,7 @@ from sqlalchemy import Connection, CursorResult, Engine, delete, insert, inspect
 from luoshi.messages import message
 from luoshi.model import Document, Facts
 from luoshi.store import stories, version
-from luoshi.store.rows import DOCUMENT_COLUMNS, FACET_COLUMNS, DocumentRows, document_rows
+from luoshi.store.rows import DOCUMENT_COLUMNS, FACET_COLUMNS, JSON_COLUMNS, DocumentRows, document_rows
 from luoshi.store.schema import (
     CitationRow,
     DirectiveRow,
@@ -168,9 +168,11 @@ def _of_binary_forms(types: list[str], rows: list[tuple[Any, ...]]) -> bool:
 def _insert_new_sqlite(
     conn: Connection, columns: tuple[str, ...], values: list[tuple[Any, ...]]
 ) -> list[int]:
-    """Insert documents (all new: one writer at a time) on the driver's cursor; their ids."""
+    """Insert documents (all new: one writer at a time) on the driver's cursor; their ids. The
+    JSON columns come as UTF-8 bytes (``rows.JSON_COLUMNS``) and are stored as text."""
     quote = conn.dialect.identifier_preparer.quote
-    sql = f"INSERT INTO documents ({', '.join(map(quote, columns))}) VALUES ({', '.join('?' * len(columns))})"
+    marks = ", ".join("CAST(? AS TEXT)" if c in JSON_COLUMNS else "?" for c in columns)
+    sql = f"INSERT INTO documents ({', '.join(map(quote, columns))}) VALUES ({marks})"
     cursor = conn.connection.cursor()
     ids: list[int] = []
     try:
