@@ -93,3 +93,21 @@ def test_json_columns_built_as_bytes_are_stored_as_text(db):
         assert kinds == [("text", "text", "text")]
     assert store.document_facts(outcome.document_id) == facts.to_json()
     store.engine.dispose()
+
+
+def test_a_batch_leaves_the_connection_s_page_cache_as_it_found_it(db):
+    """SQLite: the page cache is raised while a batch's rows are inserted (``_batch_cache``) and
+    set back after it, also when the batch fails: a pooled connection keeps no more than it had."""
+    if not is_sqlite(db):
+        pytest.skip("SQLite's page cache")
+    store = open_store(db)
+    docs = [document_from_text(readout() + f"\n第{k}稿。", f"d{k}") for k in range(3)]
+    rows = [document_rows(doc, extract(doc), "sqlite") for doc in docs]
+    with store.transaction() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        assert len(store.add_rows(conn, rows)) == 3
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+        with pytest.raises(ValueError):  # rows built for another backend: refused in the batch
+            store.add_rows(conn, [*rows, document_rows(docs[0], None, "postgresql")])
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+    store.engine.dispose()
