@@ -4,9 +4,12 @@ the pipeline calls them), of this tree and of another source tree in the same ru
 alternating the two.
 
     python benchmarks/bench_rows_writer.py --base-src /tmp/base10/src [--corpus DIR | --docs 1000] [--rounds 4]
+        [--this-src SRC]
 
 Each measurement is a process of this interpreter running ``luoshi ingest CORPUS --db NEW.db``
-with the tree's ``src`` first on ``PYTHONPATH`` (the base tree must accept the same calls). The
+with the tree's ``src`` first on ``PYTHONPATH`` (the base tree must accept the same calls;
+``--this-src``: another folder than this checkout's ``src`` — a frozen copy, so that editing the
+checkout during a run changes nothing measured). The
 corpus is generated as ``bench_dask_ingest``'s (4.7 KB readouts) unless ``--corpus`` is given.
 Reported per round and as medians: the two functions' CPU seconds, their sum, the whole
 command's, and the ratio base / this tree of the sum (> 1: less CPU now). The machine is shared:
@@ -79,6 +82,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--base-src", type=Path, required=True, help="the other tree's src folder")
     ap.add_argument("--corpus", type=Path, default=None)
+    ap.add_argument("--this-src", type=Path, default=HERE / "src", help="the measured tree's src folder")
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--workdir", type=Path, default=None)
@@ -88,7 +92,7 @@ def main() -> None:
     corpus = args.corpus or work / "corpus"
     if args.corpus is None and not corpus.is_dir():
         write_corpus(corpus, args.docs, parts=4, seed=1)
-    trees = {"base": args.base_src.resolve(), "this": (HERE / "src").resolve()}
+    trees = {"base": args.base_src.resolve(), "this": args.this_src.resolve()}
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
     for round_ in range(args.rounds):
         order = list(trees) if round_ % 2 == 0 else list(reversed(trees))

@@ -141,6 +141,17 @@ def test_signature_keeps_its_stored_meaning_at_any_length():
     assert Fingerprint.of(short).signature.tolist() == plain
 
 
+def test_signature_of_any_number_of_shingles_is_the_plain_minimum():
+    """``signature`` pads each block of shingles to a width (``WIDTHS``) with copies of its first
+    print and lays the products out flat: at each width's edge and across blocks it gives what
+    the permutations' minima are, computed one shingle a row (``signature_by_rows``)."""
+    rng = np.random.default_rng(20)
+    sizes = sorted({1, 2, *(w + d for w in reprints.WIDTHS for d in (-1, 0, 1)), 2 * reprints.BLOCK + 7})
+    for size in sizes:
+        hashes = np.unique(rng.integers(0, 1 << 63, size, dtype=np.uint64))
+        assert np.array_equal(reprints.signature(hashes), reprints.signature_by_rows(hashes)), size
+
+
 def test_signature_estimates_jaccard():
     rng = random.Random(11)
     texts = [readout(rng, i).body for i in range(40)]

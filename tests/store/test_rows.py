@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import random
 from typing import Any
 
 import pytest
@@ -14,8 +15,8 @@ from backends import is_sqlite, query
 from luoshi.demo import corpus_path
 from luoshi.extract import extract
 from luoshi.ingest import document_from_text
-from luoshi.store import open_store
-from luoshi.store.rows import BACKENDS, document_rows
+from luoshi.store import fts, open_store
+from luoshi.store.rows import BACKENDS, DOCUMENT_COLUMNS, JSON_COLUMNS, document_rows
 
 
 def readout() -> str:
@@ -61,3 +62,52 @@ def test_rows_are_plain_values_the_writer_unpickles_without_the_model(backend):
     assert rows.facts is not None and rows.facts["mentions"] and rows.persons
     with pytest.raises(ValueError, match="oracle"):
         document_rows(doc, None, "oracle")
+
+
+def test_a_long_text_s_index_tokens_are_its_characters_and_pairs():
+    """A long text's index columns are built by numpy in one array (``fts._tokens``): the same
+    tokens as ``unigrams`` and ``bigrams``, astral characters and ASCII included."""
+    rng = random.Random(3)
+    pool = [chr(0x4E00 + k) for k in range(50)] + list("Ab1 ，。") + ["\U00020000", "\U0002a6d6"]
+    for length in (fts.LONG, fts.LONG + 1, 1000):
+        text = "".join(rng.choice(pool) for _ in range(length))
+        row = fts.index_row("前海", text, text)
+        low = text.lower()
+        assert row["uni"] == fts.unigrams(low) and row["bi"] == fts.bigrams(low), length
+        assert len(row["uni"].split()) <= length
+
+
+def test_json_columns_built_as_bytes_are_stored_as_text(db):
+    """Rows built for SQLite carry the JSON columns as orjson's bytes; the writer stores them as
+    text, which reads back as the same facts (on PostgreSQL the rows carry strings)."""
+    store = open_store(db)
+    doc = document_from_text(readout(), "one")
+    facts = extract(doc)
+    rows = document_rows(doc, facts, store.engine.dialect.name)
+    json_values = [rows.document[DOCUMENT_COLUMNS.index(c)] for c in JSON_COLUMNS]
+    assert all(isinstance(v, bytes if is_sqlite(db) else str) for v in json_values)
+    with store.transaction() as conn:
+        (outcome,) = store.add_rows(conn, [rows])
+    if is_sqlite(db):
+        kinds = query(db, "SELECT typeof(offsets), typeof(meta), typeof(facts) FROM documents")
+        assert kinds == [("text", "text", "text")]
+    assert store.document_facts(outcome.document_id) == facts.to_json()
+    store.engine.dispose()
+
+
+def test_a_batch_leaves_the_connection_s_page_cache_as_it_found_it(db):
+    """SQLite: the page cache is raised while a batch's rows are inserted (``_batch_cache``) and
+    set back after it, also when the batch fails: a pooled connection keeps no more than it had."""
+    if not is_sqlite(db):
+        pytest.skip("SQLite's page cache")
+    store = open_store(db)
+    docs = [document_from_text(readout() + f"\n第{k}稿。", f"d{k}") for k in range(3)]
+    rows = [document_rows(doc, extract(doc), "sqlite") for doc in docs]
+    with store.transaction() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        assert len(store.add_rows(conn, rows)) == 3
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+        with pytest.raises(ValueError):  # rows built for another backend: refused in the batch
+            store.add_rows(conn, [*rows, document_rows(docs[0], None, "postgresql")])
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+    store.engine.dispose()
