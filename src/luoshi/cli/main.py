@@ -159,7 +159,7 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from luoshi.ingest import iter_paths
-    from luoshi.pipeline import WORKER_PRELOAD, ClusterError, dask_client, ingest_paths
+    from luoshi.pipeline import WORKER_PRELOAD, ClusterError, dask_client, fork_server, ingest_paths
     from luoshi.services import people
 
     if workers is not None and scheduler:
@@ -168,12 +168,15 @@ def ingest(
     if workers is not None and workers < 1:
         err.print(message("cluster_workers_invalid"), markup=False)
         raise typer.Exit(2)
-    store = open_db(db)
-    total = sum(1 for _ in iter_paths(paths))
+    preload = (*WORKER_PRELOAD, "luoshi.cli.worker")
     with contextlib.ExitStack() as stack:
+        if workers:  # the local workers' server imports and warms up while the store is opened
+            stack.enter_context(fork_server(preload))
+        store = open_db(db)
+        total = sum(1 for _ in iter_paths(paths))
         try:
             client = (
-                stack.enter_context(dask_client(workers, scheduler, (*WORKER_PRELOAD, "luoshi.cli.worker")))
+                stack.enter_context(dask_client(workers, scheduler, preload))
                 if workers or scheduler
                 else None
             )
