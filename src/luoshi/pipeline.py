@@ -450,22 +450,25 @@ def fork_server(
     started by ``exec`` does: about 0.8 s of CPU) nor waits for this process: it warms up while
     this process opens the store and starts the scheduler. With another thread running (a
     process that started a cluster before, a test), the server is started by ``exec``, as
-    ``dask_client`` would."""
+    ``dask_client`` would. (numpy's OpenBLAS pool thread, started by its import, stops itself
+    around a fork, as it does when the server forks a worker.)"""
     import importlib
     import multiprocessing
     import socket
     import sys
     import threading
-    from multiprocessing import connection, forkserver, resource_tracker
+    from multiprocessing import forkserver, resource_tracker
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
-    server = forkserver._forkserver  # (CPython's own: the module offers no other way to set it)
+    # (CPython's own, untyped: the modules offer no other way to give the server they talk to)
+    server: Any = forkserver._forkserver
+    connection: Any = importlib.import_module("multiprocessing.connection")
     try:
+        for name in shared:
+            importlib.import_module(name)
         if server._forkserver_pid is not None or threading.active_count() > 1:
             forkserver.ensure_running()
         else:
-            for name in shared:
-                importlib.import_module(name)
             resource_tracker.ensure_running()  # (its descriptor is passed with each request)
             with socket.socket(socket.AF_UNIX) as listener:
                 address = connection.arbitrary_address("AF_UNIX")
