@@ -7,6 +7,8 @@ one fork server, started with the modules of the first cluster that needs it."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import psutil
 import pytest
@@ -35,3 +37,53 @@ def test_workers_are_forked_warm_from_a_server_that_ends_with_the_cluster():
         assert server.ppid() == os.getpid()
     for process in (server, *workers):
         assert not process.is_running()  # (ended, and reaped: a zombie would still be "running")
+
+
+_FORKED = """
+import os, sys, threading
+from luoshi.pipeline import WORKER_PRELOAD, dask_client, fork_server
+
+def main():
+    if sys.argv[1] == "thread":  # another thread runs: the server is started by exec
+        threading.Thread(target=threading.Event().wait, daemon=True).start()
+    preload = (*WORKER_PRELOAD, "luoshi.cli.worker")
+    with fork_server(preload), dask_client(workers=2, preload=preload) as client:
+        workers = client.run(os.getpid)
+        servers = set(client.run(os.getppid).values())
+        warm = "__import__('sys').modules.keys() >= {'luoshi.pipeline', 'cn2an'}"
+        loaded = set(client.run(eval, warm).values())
+        print(" ".join(map(str, [*servers, *workers.values(), *loaded])), flush=True)
+        input()  # (the test looks at the processes meanwhile)
+
+if __name__ == "__main__":  # (a server started by exec imports this file again)
+    main()
+"""
+
+
+@pytest.mark.parametrize("threads", ["none", "thread"])
+def test_the_workers_server_is_forked_from_a_single_threaded_command_and_ends_with_it(tmp_path, threads):
+    """``fork_server`` (what ``luoshi ingest --workers N`` enters first): in a process with one
+    thread, the workers' server is this process forked (its command line, not multiprocessing's
+    ``forkserver`` started by exec), the workers are its children and hold luoshi warm; with
+    another thread running, the server is started by exec. Either way nothing outlives the block."""
+    script = tmp_path / "forked.py"
+    script.write_text(_FORKED, "utf-8")
+    command = subprocess.Popen(
+        [sys.executable, str(script), threads], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert command.stdout is not None and command.stdin is not None
+        server_pid, *worker_pids, loaded = command.stdout.readline().split()
+        server = psutil.Process(int(server_pid))
+        workers = [psutil.Process(int(pid)) for pid in worker_pids]
+        assert loaded == "True" and len(workers) == 2
+        assert server.ppid() == command.pid and all(w.ppid() == server.pid for w in workers)
+        forked = server.cmdline() == psutil.Process(command.pid).cmdline()
+        assert forked == (threads == "none"), server.cmdline()
+        command.stdin.write("\n")
+        command.stdin.close()
+        assert command.wait(60) == 0
+    finally:
+        command.kill()
+    for process in (server, *workers):
+        assert not process.is_running()

@@ -433,6 +433,72 @@ def _worker_context(preload: tuple[str, ...]) -> None:
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
 
 
+@contextmanager
+def fork_server(
+    preload: tuple[str, ...] = WORKER_PRELOAD, shared: tuple[str, ...] = WORKER_PRELOAD
+) -> Iterator[None]:
+    """Start the server that ``dask_client`` forks a local cluster's workers from, now, and stop
+    it (waiting for it and the workers it forked) when the block ends.
+
+    Called by ``luoshi ingest --workers N`` first thing, while this process has no thread but
+    its main one and no connection open: the modules ``shared`` (``distributed``,
+    ``luoshi.pipeline``) are imported here, then this process forks the server, which imports
+    the rest of ``preload`` (the warm-up, ``luoshi.cli.worker``) and serves
+    ``multiprocessing.forkserver``'s requests. The workers are forked from that server, a
+    single-threaded process that never opened a store — a worker a nanny starts again after
+    one died too — and it neither imports ``distributed`` and luoshi a second time (as a server
+    started by ``exec`` does: about 0.8 s of CPU) nor waits for this process: it warms up while
+    this process opens the store and starts the scheduler. With another thread running (a
+    process that started a cluster before, a test), the server is started by ``exec``, as
+    ``dask_client`` would. (numpy's OpenBLAS pool thread, started by its import, stops itself
+    around a fork, as it does when the server forks a worker.)"""
+    import importlib
+    import multiprocessing
+    import socket
+    import sys
+    import threading
+    from multiprocessing import forkserver, resource_tracker
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    # (CPython's own, untyped: the modules offer no other way to give the server they talk to)
+    server: Any = forkserver._forkserver
+    connection: Any = importlib.import_module("multiprocessing.connection")
+    try:
+        for name in shared:
+            importlib.import_module(name)
+        if server._forkserver_pid is not None or threading.active_count() > 1:
+            forkserver.ensure_running()
+        else:
+            resource_tracker.ensure_running()  # (its descriptor is passed with each request)
+            with socket.socket(socket.AF_UNIX) as listener:
+                address = connection.arbitrary_address("AF_UNIX")
+                listener.bind(address)
+                os.chmod(address, 0o600)
+                listener.listen()
+                alive_r, alive_w = os.pipe()
+                for stream in (sys.stdout, sys.stderr):  # (nothing written before is written twice)
+                    stream.flush()
+                pid = os.fork()
+                if pid == 0:  # the server: never returns to the command's code
+                    code = 1
+                    try:
+                        os.close(alive_w)
+                        for name in preload:
+                            importlib.import_module(name)
+                        forkserver.main(listener.fileno(), alive_r, [])
+                    except SystemExit:  # (all its clients are gone: its normal end)
+                        code = 0
+                    finally:
+                        os._exit(code)
+                os.close(alive_r)
+            server._forkserver_address = address
+            server._forkserver_alive_fd = alive_w
+            server._forkserver_pid = pid
+        yield
+    finally:
+        _stop_fork_server()
+
+
 def _stop_fork_server() -> None:
     """Stop the fork server and wait for it (it waited for the workers it forked): nothing of
     the cluster outlives ``dask_client``, and the CPU of the workers is counted, as a finished

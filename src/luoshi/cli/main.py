@@ -160,7 +160,7 @@ def ingest(
     Exit status: 0 when every input was ingested (or was already stored), 3 when some inputs
     were rejected (each is listed with its reason and recorded in the database)."""
     from luoshi.ingest import iter_paths
-    from luoshi.pipeline import WORKER_PRELOAD, ClusterError, dask_client, ingest_paths
+    from luoshi.pipeline import WORKER_PRELOAD, ClusterError, dask_client, fork_server, ingest_paths
     from luoshi.services import people
 
     if workers is not None and scheduler:
@@ -169,12 +169,15 @@ def ingest(
     if workers is not None and workers < 1:
         err.print(message("cluster_workers_invalid"), markup=False)
         raise typer.Exit(2)
-    store = open_db(db)
-    total = sum(1 for _ in iter_paths(paths))
+    preload = (*WORKER_PRELOAD, "luoshi.cli.worker")
     with contextlib.ExitStack() as stack:
+        if workers:  # the local workers' server imports and warms up while the store is opened
+            stack.enter_context(fork_server(preload))
+        store = open_db(db)
+        total = sum(1 for _ in iter_paths(paths))
         try:
             client = (
-                stack.enter_context(dask_client(workers, scheduler, (*WORKER_PRELOAD, "luoshi.cli.worker")))
+                stack.enter_context(dask_client(workers, scheduler, preload))
                 if workers or scheduler
                 else None
             )
