@@ -410,7 +410,7 @@ WORKER_PRELOAD = ("distributed", "luoshi.pipeline")
 
 def warm(paths: Iterable[str | os.PathLike[str]], files: int = 40) -> None:
     """Process (and drop) the first ``files`` files below ``paths``, for both backends: what
-    reading, extraction and the rows load on first use (patterns, word lists, cn2an) is then
+    reading, extraction and the rows load on first use (patterns, word lists, numpy) is then
     loaded in this process. Run by the fork server of a local cluster before it forks the
     workers (``luoshi.cli.worker``), which then start with it loaded, and share its memory."""
     with fewer_collections():
