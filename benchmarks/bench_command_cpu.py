@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench_ingest_search import compile_tree
+
 
 def cpu_of(command: list[str], src: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "LUOSHI_LANG": "en"}
@@ -43,6 +45,8 @@ def main() -> None:
     ap.add_argument("trees", nargs="+", help="LABEL=SRC")
     args = ap.parse_args(argv[:cut])
     trees = [tuple(t.split("=", 1)) for t in args.trees]
+    for _, src in trees:
+        compile_tree(src)
     command = argv[cut + 1 :]
     work = Path(tempfile.mkdtemp(prefix="luoshi-cpu-"))
     runs: dict[str, list[float]] = {label: [] for label, _ in trees}

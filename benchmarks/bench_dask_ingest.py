@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psutil
 import sqlalchemy as sa
-from bench_ingest_search import write_corpus
+from bench_ingest_search import compile_tree, write_corpus
 from sqlalchemy.engine import make_url
 
 COMMANDS = {"serial": [], "workers_1": ["--workers", "1"], "workers_2": ["--workers", "2"]}
@@ -155,6 +155,11 @@ def main() -> None:
     )
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="luoshi-bench-dask-"))
+    import luoshi  # this environment's tree, and the base's, with their bytecode written
+
+    compile_tree(Path(luoshi.__file__).parents[1])
+    if args.base:
+        compile_tree(args.base)
     corpus = work / "corpus"
     size = write_corpus(corpus, args.docs, parts=4, seed=1)
     backends = {"sqlite": Databases(work, None)}

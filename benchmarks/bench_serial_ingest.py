@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_ingest_search import write_corpus
+from bench_ingest_search import compile_tree, write_corpus
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -75,8 +75,8 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--no-facts-too", action="store_true", help="Also time --no-facts.")
     args = ap.parse_args()
-    old_src = base_tree(args.base, args.base_tree.resolve()) / "src"
-    new_src = HERE / "src"
+    old_src = compile_tree(base_tree(args.base, args.base_tree.resolve()) / "src")
+    new_src = compile_tree(HERE / "src")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="luoshi-serial-"))
     corpus = work / "corpus"
     if not corpus.is_dir():
