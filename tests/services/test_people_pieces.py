@@ -17,6 +17,7 @@ import pytest
 from backends import BACKENDS, database
 from sqlalchemy import text
 
+from luoshi.link.people import cluster as clustering
 from luoshi.pipeline import ingest_paths
 from luoshi.services import people
 from luoshi.store import open_store
@@ -50,7 +51,7 @@ def held(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many sightings each clustering was given, and each reading of stored sightings gave
     (what a piece holds at once; the real functions run)."""
     sizes: list[int] = []
-    cluster, read = people.cluster, tables.sightings_with_people
+    cluster, read = clustering, tables.sightings_with_people
 
     def counted_cluster(reader: Any, sightings: Any, *args: Any) -> Any:
         sizes.append(len(sightings))
@@ -82,6 +83,7 @@ def run(stage: str, store: Any, folders: list[Path], piece: int, held: list[int]
         return people.refresh(store, piece=piece)
     ingest_paths(store, folders)  # "rebuild": every name clustered again
     people.refresh(store)
+
     def again(conn: Any) -> None:  # (``people.rebuild``, with the bound)
         tables.lock(conn)
         tables.queue_all(conn)

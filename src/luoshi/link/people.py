@@ -36,7 +36,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -464,10 +464,7 @@ def sightings_from_facts(
         shown[name] = _in_context(reader, found, home)
     names = dict.fromkeys(fold(n) for n in facts.get("persons") or [])
     names.update(dict.fromkeys(shown))  # (those not among the persons, after them)
-    return [
-        Sighting(document_id, name, day, shown.get(name) or [], home, first.get(name))
-        for name in names
-    ]
+    return [Sighting(document_id, name, day, shown.get(name) or [], home, first.get(name)) for name in names]
 
 
 # Names and posts as written, folded (``to_simplified``), and whether a post is a former one:
@@ -994,12 +991,12 @@ def _cluster_name(
             join(members[0], i, forced=True)
 
     need = 3 if common_name(name) else 2
-    single: set[str] = set()
+    singles: set[str] = set()  # (the posts one person holds at a time)
     for k in kept:
         if k[3]:
-            single |= k[3]
+            singles |= k[3]
     # (``_candidates``, packed; the evidence as ``_kept`` remembered it)
-    packed, bits = _pairs(*_evidence_of(sightings, posts, [k[2] for k in kept], single), need)
+    packed, bits = _pairs(*_evidence_of(sightings, posts, [k[2] for k in kept], singles), need)
     mask = (1 << bits) - 1
     for x in packed:  # (``join`` written out)
         i, j = (x >> bits) & mask, x & mask
@@ -1310,9 +1307,9 @@ def _shown_posts(s: Sighting, kept: _Kept) -> list[tuple[Shown, Post]]:
     """``_fuller`` of ``s`` from what ``_kept`` says of it."""
     at, posts = kept[0], kept[1]
     if at is None:  # (most: every post kept)
-        return list(zip(s.shown, posts))
+        return list(zip(s.shown, posts, strict=True))
     shown = s.shown
-    return [(shown[k], post) for k, post in zip(at, posts)]
+    return [(shown[k], post) for k, post in zip(at, posts, strict=True)]
 
 
 def _kept(reader: PostReader, s: Sighting) -> _Kept:
@@ -1336,7 +1333,7 @@ def _kept(reader: PostReader, s: Sighting) -> _Kept:
         )
         posts = tuple(read[k] for k in at)
         singles: set[str] = set()
-        mine = _evidence([(shown[k], post) for k, post in zip(at, posts)], singles)
+        mine = _evidence([(shown[k], post) for k, post in zip(at, posts, strict=True)], singles)
         found = (None if len(at) == len(read) else at, posts, mine, singles)
         if len(reader._fuller) > 100_000:
             reader._fuller.clear()

@@ -360,7 +360,10 @@ def insert_sightings(conn: Connection, sightings: Sequence[Sighting], person: Ma
         conn,
         SightingRow.__tablename__,
         ("id", "document_id", "name", "day", "data", "person_id"),
-        [(s.ref, s.document_id, s.name, s.day, _to_json(s.data_as_json()), person.get(s.ref)) for s in sightings],
+        [
+            (s.ref, s.document_id, s.name, s.day, _to_json(s.data_as_json()), person.get(s.ref))
+            for s in sightings
+        ],
     )
 
 
