@@ -561,7 +561,19 @@ def insert_careers(
             r.last,
             r.began,
             r.ended,
-            _to_json([e.to_json() for e in r.evidence]),
+            _to_json(
+                [  # (``Evidence.to_json``, written out: a JSON writer writes the span's tuple as a list)
+                    {
+                        "document_id": e.document_id,
+                        "span": e.span,
+                        "written": e.written,
+                        "day": e.day,
+                        "change": e.change,
+                        "word": e.word,
+                    }
+                    for e in r.evidence
+                ]
+            ),
         )
         for c in careers
         for k, r in enumerate(c.records)
