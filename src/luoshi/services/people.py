@@ -246,9 +246,10 @@ def first_people(conn: Connection, found: Sequence[Sighting], piece: int = PIECE
         s.ref = ref
     decisions = tables.decisions_for(conn, names)
     by_name: dict[str, list[Sighting]] = {}
-    for s in found:
-        by_name.setdefault(s.name, []).append(s)
-    parts = _pieces(names, {n: len(m) for n, m in by_name.items()}, piece)
+    if len(found) > piece:
+        for s in found:
+            by_name.setdefault(s.name, []).append(s)
+    parts = _pieces(names, {n: len(m) for n, m in by_name.items()}, piece) if by_name else [names]
     if len(parts) <= 1:
         careers = cluster(reader(), found, decisions)
         person = {s.ref: c.ref for c in careers for s in c.sightings}
