@@ -43,9 +43,9 @@ NAMES = 2000  # names clustered per transaction
 # many sightings (a name with more is a piece alone), so that a refresh holds no more however
 # large the store (all of them at once: 956 MB for a first ingest of 8,000 readouts, 506 without).
 PIECE = 50_000
-# Sightings a refresh keeps from reading them to clustering (not read back): up to a piece's worth
-# (at 100,000, a first ingest of 8,000 readouts kept its first 54,501 to the end: 41 MB more).
-KEPT = PIECE
+# Sightings a refresh keeps from reading them to clustering (not read back), each let go once
+# its name is clustered; also the most a refresh clusters as it reads them (``first_people``).
+KEPT = 100_000
 PAGE = 50
 
 T = TypeVar("T")
