@@ -703,8 +703,12 @@ class _Group:
         """One group of ``members`` (with their posts and labels, in the same order): what
         absorbing the group of each in turn into the first's makes, without making those."""
         group = cls(members[0], posts[0], labels[0])
-        for k in range(1, len(members)):
-            group._add(members[k], posts[k], labels[k])
+        for k in range(1, len(members)):  # (``_add``, written out)
+            group.members.append(members[k])
+            if labels[k]:
+                group.labels |= labels[k]
+            if posts[k]:
+                group._posts(members[k], posts[k])
         return group
 
     def _add(self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]) -> None:
@@ -1188,7 +1192,8 @@ def _extend(
     index = {(s.document_id, s.name): i for i, s in enumerate(sightings)}
     labels = _apart_labels(decisions, index)
     no_labels: set[tuple[int, int]] = set()  # (read, never changed: a group copies its labels)
-    posts = [_fuller(reader, s) for s in sightings]
+    kept = [_kept(reader, s) for s in sightings]
+    posts = [_shown_posts(s, k) if k[1] else [] for s, k in zip(sightings, kept, strict=True)]
     parent = list(range(len(sightings)))
     groups: dict[int, _Group] = {}
     old: dict[int, bool] = {}  # root → whether its group holds stored sightings
@@ -1219,7 +1224,14 @@ def _extend(
 
     need = 3 if common_name(name) else 2
     # the evidence between stored sightings was weighed when the name was clustered
-    for negative, _gap, i, j in _candidates(sightings, posts, need, {index[s.key] for s in new}):
+    singles: set[str] = set()  # (the posts one person holds at a time)
+    for k in kept:
+        if k[3]:
+            singles |= k[3]
+    # (``_candidates`` with ``only``, the evidence as ``_kept`` remembered it)
+    evidence, single, days, begins, ends = _evidence_of(sightings, posts, [k[2] for k in kept], singles)
+    only = {index[s.key] for s in new}
+    for negative, _gap, i, j in _candidates_of(only, evidence, single, days, begins, ends, need):
         a, b = root(i), root(j)
         if a == b:
             continue
@@ -1300,7 +1312,7 @@ def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
     same document shows a fuller post with that head ("深圳市委书记"). What is kept depends on
     the posts as written, their contexts and the home alone: it is remembered by those (a
     corpus shows a few thousand such combinations in tens of thousands of mentions)."""
-    return _shown_posts(s, _kept(reader, s))
+    return _shown_posts(s, _kept(reader, s)) if s.shown else []
 
 
 def _shown_posts(s: Sighting, kept: _Kept) -> list[tuple[Shown, Post]]:
