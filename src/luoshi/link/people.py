@@ -1229,9 +1229,9 @@ def _extend(
         if k[3]:
             singles |= k[3]
     # (``_candidates`` with ``only``, the evidence as ``_kept`` remembered it)
-    evidence, single, days, begins, ends = _evidence_of(sightings, posts, [k[2] for k in kept], singles)
+    evidence, held_alone, days, begins, ends = _evidence_of(sightings, posts, [k[2] for k in kept], singles)
     only = {index[s.key] for s in new}
-    for negative, _gap, i, j in _candidates_of(only, evidence, single, days, begins, ends, need):
+    for negative, _gap, i, j in _candidates_of(only, evidence, held_alone, days, begins, ends, need):
         a, b = root(i), root(j)
         if a == b:
             continue
