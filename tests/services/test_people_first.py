@@ -30,9 +30,9 @@ def fast_path(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = people.first_people
 
-    def counted(conn: Any, found: Any) -> Any:
+    def counted(conn: Any, found: Any, *args: Any) -> Any:
         calls.append(len(found))
-        return real(conn, found)
+        return real(conn, found, *args)
 
     monkeypatch.setattr(people, "first_people", counted)
     return calls

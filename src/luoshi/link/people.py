@@ -36,9 +36,9 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ SAME_MONTH = 31  # days: posts that cannot be held at once, seen closer than thi
 SAME_POST_YEARS = 6  # one post held by many (副市长): mentions this far apart may be one person
 SAME_SINGLE_POST_YEARS = 10  # a post one person holds at a time (市长 of a city)
 SAME_PLACE_YEARS = 3
+NEAR = SAME_PLACE_YEARS * 366 + 1  # days: a mention without a post is near a seat held this close
 NEIGHBOURS = 3  # each sighting is compared with the next few sharing a piece of evidence
 STRONG = 3  # evidence of a post with its place, or of a move: a new mention that clashes with
 # the person it shares such evidence with makes its name clustered whole (``extend``)
@@ -174,12 +175,12 @@ class Post:
     seats: tuple[tuple[str, str], ...] = ()
     inferred: bool = False  # the place comes from the document's home, not from the post
 
-    @property
+    @cached_property  # (asked of every post of every mention; a post is read once)
     def single_holder(self) -> bool:
         """One person at a time (a successor can be named): a principal post with a place."""
         return bool(self.place) and not self.head.startswith(_DEPUTY) and self.head not in _MANY
 
-    @property
+    @cached_property
     def specific(self) -> bool:
         """Whether two people holding it are likely one: it names a place or a unit."""
         return bool(self.place) or self.unit not in ("", "委", "政府")
@@ -193,8 +194,9 @@ class PostReader:
         self._lengths = sorted({len(h) for h in self.heads}, reverse=True)
         self._read: dict[tuple[str, tuple[tuple[str, str], ...]], Post] = {}
         # ``_fuller``'s answers: (the posts as written with their contexts, the home) → which
-        # of them are kept, read
-        self._fuller: dict[tuple[Any, ...], tuple[tuple[int, Post], ...]] = {}
+        # of them are kept (their positions, None for all), read, and their pieces of evidence
+        # with the posts of them one person holds at a time (``_evidence``)
+        self._fuller: dict[tuple[Any, ...], _Kept] = {}
 
     def head_of(self, post: str) -> str:
         for n in self._lengths:
@@ -352,6 +354,21 @@ class Shown:
         return [self.written, list(self.span), self.change, self.word, [list(c) for c in self.context]]
 
     @classmethod
+    def of(
+        cls,
+        written: str,
+        span: tuple[int, int],
+        change: str = HELD,
+        word: str = "",
+        context: tuple[tuple[str, str], ...] = (),
+    ) -> Shown:
+        """``Shown(…)`` without the frozen class's ``__init__`` (which sets each field through
+        ``object.__setattr__``): a refresh makes one for every post of every mention."""
+        shown = object.__new__(cls)
+        shown.__dict__.update(written=written, span=span, change=change, word=word, context=context)
+        return shown
+
+    @classmethod
     def from_json(cls, value: Sequence[Any]) -> Shown:
         """What ``to_json`` wrote. Made without the frozen class's ``__init__`` (which sets each
         field through ``object.__setattr__``): a refresh reads every stored mention of the names
@@ -393,6 +410,15 @@ class Sighting:
             "span": list(self.span) if self.span else None,
         }
 
+    def data_as_json(self) -> dict[str, Any]:
+        """``data()`` for a JSON writer, which writes tuples as lists: the same text, without
+        copying each post's span and context into lists (a refresh stores tens of thousands)."""
+        return {
+            "shown": [(x.written, x.span, x.change, x.word, x.context) for x in self.shown],
+            "home": self.home,
+            "span": self.span or None,
+        }
+
     @classmethod
     def from_row(
         cls, ref: int, document_id: int, name: str, day: str | None, data: Mapping[str, Any]
@@ -415,41 +441,75 @@ def sightings_from_facts(
     """The sightings of one document from its stored facts (``Facts.to_json``): every
     person, with the posts the text attaches (roles) and the changes of post (appointments)."""
     spans = facts.get("spans") or {}
-    shown: dict[str, list[Shown]] = defaultdict(list)
+    shown: dict[str, list[Shown]] = {}
+    fold = _folded
     for name, post, start, end in spans.get("roles") or []:
-        change = FORMER if former_word(post) else HELD
-        shown[to_simplified(name)].append(Shown(post, (int(start), int(end)), change))
+        made = Shown.of(post, (int(start), int(end)), FORMER if _former(post) else HELD)
+        found = shown.get(name := fold(name))
+        if found is None:
+            shown[name] = [made]
+        else:
+            found.append(made)
     for a in facts.get("appointments") or []:
-        shown[to_simplified(a["name"])].append(Shown(a["post"], tuple(a["span"]), a["change"], a["word"]))
-    first = {to_simplified(n): (int(a), int(b)) for n, a, b in spans.get("persons") or []}
+        made = Shown.of(a["post"], tuple(a["span"]), a["change"], a["word"])
+        found = shown.get(name := fold(a["name"]))
+        if found is None:
+            shown[name] = [made]
+        else:
+            found.append(made)
+    first = {fold(n): (int(a), int(b)) for n, a, b in spans.get("persons") or []}
     places = [p["name"] for p in facts.get("places") or [] if p.get("kind") == "admin"]
     home = document_home(reader, [s.written for found in shown.values() for s in found], places)
     for name, found in shown.items():
         shown[name] = _in_context(reader, found, home)
-    names = list(dict.fromkeys(to_simplified(n) for n in facts.get("persons") or []))
-    names += [n for n in shown if n not in names]
-    return [Sighting(document_id, name, day, shown.get(name, []), home, first.get(name)) for name in names]
+    names = dict.fromkeys(fold(n) for n in facts.get("persons") or [])
+    names.update(dict.fromkeys(shown))  # (those not among the persons, after them)
+    return [Sighting(document_id, name, day, shown.get(name) or [], home, first.get(name)) for name in names]
+
+
+# Names and posts as written, folded (``to_simplified``), and whether a post is a former one:
+# a refresh reads each of the few thousand of a corpus tens of times (bounded: cleared when full).
+_FOLDED: dict[str, str] = {}
+_FORMERS: dict[str, bool] = {}
+
+
+def _folded(text: str) -> str:
+    found = _FOLDED.get(text)
+    if found is None:
+        if len(_FOLDED) > 100_000:
+            _FOLDED.clear()
+        found = _FOLDED[text] = to_simplified(text)
+    return found
+
+
+def _former(written: str) -> bool:
+    found = _FORMERS.get(written)
+    if found is None:
+        if len(_FORMERS) > 100_000:
+            _FORMERS.clear()
+        found = _FORMERS[written] = former_word(written)
+    return found
 
 
 def _in_context(reader: PostReader, mine: list[Shown], home: Mapping[str, str]) -> list[Shown]:
     """Each post without a place of its own, with the places it is read in: those of the
     person's other posts in the document ("省委副书记、深圳市委书记": 广东; "温州市市长某某…某某市长"
     in a readout of 厦门: 温州), then the document's home."""
+    read = [reader.read(s.written) for s in mine]
+    if all(post.place or not post.tier for post in read):
+        return mine  # (no post to read in a context)
     own: dict[str, str] = {}
-    for s in mine:
-        for tier, place in reader.read(s.written).seats:
+    for post in read:
+        for tier, place in post.seats:
             own.setdefault(tier, place)
-    out = []
-    for s in mine:
-        bare = reader.read(s.written)
-        if bare.place or not bare.tier:
-            out.append(s)
-            continue
-        context = dict(own)
-        for tier, place in home.items():
-            context.setdefault(tier, place)
-        out.append(replace(s, context=tuple(sorted(context.items()))) if context != dict(home) else s)
-    return out
+    context = {**home, **own}  # (the person's own places first, then the home's)
+    if context == home:
+        return mine  # (each post read in the home, as it is without a context)
+    placed = tuple(sorted(context.items()))
+    return [
+        s if post.place or not post.tier else Shown.of(s.written, s.span, s.change, s.word, placed)
+        for s, post in zip(mine, read, strict=True)
+    ]
 
 
 # -- careers -----------------------------------------------------------------------------------
@@ -614,11 +674,19 @@ class _Group:
     def __init__(
         self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]
     ) -> None:
-        self.members: list[Sighting] = []
-        self.labels: set[tuple[int, int]] = set()
+        self.members: list[Sighting] = [sighting]
+        self.labels: set[tuple[int, int]] = set(labels) if labels else set()
         self.held: dict[str, _Held] = {}
         self.placed: list[_Held] = []  # the held posts with a place (only those clash)
-        self._add(sighting, posts, labels)
+        if posts:  # (a third of the mentions show none)
+            self._posts(sighting, posts)
+
+    @classmethod
+    def empty(cls) -> _Group:
+        """A group of no mention and no post (``_cluster_name``'s stand-in for mentions without posts)."""
+        group = cls.__new__(cls)
+        group.members, group.labels, group.held, group.placed = [], set(), {}, []
+        return group
 
     @property
     def seated(self) -> bool:
@@ -635,14 +703,22 @@ class _Group:
         """One group of ``members`` (with their posts and labels, in the same order): what
         absorbing the group of each in turn into the first's makes, without making those."""
         group = cls(members[0], posts[0], labels[0])
-        for k in range(1, len(members)):
-            group._add(members[k], posts[k], labels[k])
+        for k in range(1, len(members)):  # (``_add``, written out)
+            group.members.append(members[k])
+            if labels[k]:
+                group.labels |= labels[k]
+            if posts[k]:
+                group._posts(members[k], posts[k])
         return group
 
     def _add(self, sighting: Sighting, posts: list[tuple[Shown, Post]], labels: set[tuple[int, int]]) -> None:
         self.members.append(sighting)
         if labels:
             self.labels |= labels
+        if posts:
+            self._posts(sighting, posts)
+
+    def _posts(self, sighting: Sighting, posts: list[tuple[Shown, Post]]) -> None:
         day = _ordinal(sighting.day)
         held_by = self.held
         for shown, post in posts:
@@ -871,11 +947,22 @@ def _cluster_name(
     reader: PostReader, name: str, sightings: list[Sighting], decisions: Decisions
 ) -> list[Career]:
     sightings = sorted(sightings, key=lambda s: (s.day or "9999", s.document_id))
-    index = {s.key: i for i, s in enumerate(sightings)}
-    labels = _apart_labels(decisions, index)
-    posts = [_fuller(reader, s) for s in sightings]
+    decided = bool(decisions.together or decisions.apart)
+    index = {(s.document_id, s.name): i for i, s in enumerate(sightings)} if decided else {}
+    labels = _apart_labels(decisions, index) if decided else {}
+    kept = [_kept(reader, s) for s in sightings]
+    posts = [_shown_posts(s, k) if k[1] else [] for s, k in zip(sightings, kept, strict=True)]
     no_labels: set[tuple[int, int]] = set()  # (read, never changed: a group copies its labels)
-    groups = [_Group(s, posts[i], labels.get(i, no_labels)) for i, s in enumerate(sightings)]
+    # Without decisions of the office, a mention without posts clashes with nobody: it is paired
+    # with no one, and joins a person (or another such mention) below whatever they hold. Its
+    # group is then never asked but whether it is anchored (no) and has labels or seats (no):
+    # one shared empty group stands for all of them, and joining them only sets their root.
+    plain = not decided
+    bare = _Group.empty()
+    groups = [
+        _Group(s, found, labels.get(i, no_labels)) if found or not plain else bare
+        for i, (s, found) in enumerate(zip(sightings, posts, strict=True))
+    ]
     parent = list(range(len(sightings)))
 
     def root(i: int) -> int:
@@ -908,7 +995,15 @@ def _cluster_name(
             join(members[0], i, forced=True)
 
     need = 3 if common_name(name) else 2
-    for _weight, _gap, i, j in _candidates(sightings, posts, need):  # (``join`` written out)
+    singles: set[str] = set()  # (the posts one person holds at a time)
+    for k in kept:
+        if k[3]:
+            singles |= k[3]
+    # (``_candidates``, packed; the evidence as ``_kept`` remembered it)
+    packed, bits = _pairs(*_evidence_of(sightings, posts, [k[2] for k in kept], singles), need, unique=True)
+    mask = (1 << bits) - 1
+    for x in packed:  # (``join`` written out)
+        i, j = (x >> bits) & mask, x & mask
         a = i if parent[i] == i else root(i)
         b = j if parent[j] == j else root(j)
         if a == b:
@@ -935,15 +1030,33 @@ def _cluster_name(
     waiting: dict[tuple[str, str] | None, int] = {}
     single = len(anchored) == 1 and not common_name(name)
     holders = _holders(places)
+    pools: dict[tuple[tuple[str, str], ...], Iterable[int]] = {}  # by the home: a name has a few
+
+    def person(i: int) -> _Group:
+        return groups[root(i)]
+
+    def joined(i: int, r: int) -> bool:
+        """``join(i, r)`` of a mention without posts ``r``: without decisions only its root is set."""
+        if not plain:
+            return join(i, r)
+        a, b = root(i), root(r)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+        return True
+
     for r in loose:
-        s = groups[r].members[0]
+        s = sightings[r] if plain else groups[r].members[0]  # (the same: r is its own root yet)
         # anchored groups are not joined to each other here: each g names one still
-        pool = anchored if single else _pool(holders, s.home)
-        best = _best_anchor(s, r, pool, places, lambda i: groups[root(i)], 1 if single else 2)
-        if best and (best[0] >= 2 or single) and join(best[2], r):
+        if single:
+            pool: Iterable[int] = anchored
+        else:
+            home = tuple(s.home.items())
+            pool = pools.get(home) or pools.setdefault(home, _pool(holders, s.home))
+        best = _best_anchor(s, r, pool, places, person, 1 if single else 2)
+        if best and (best[0] >= 2 or single) and joined(best[2], r):
             continue
         place = _widest(s.home)
-        if place in waiting and join(waiting[place], r):
+        if place in waiting and joined(waiting[place], r):
             continue
         waiting.setdefault(place, root(r))
 
@@ -1002,12 +1115,20 @@ def _best_anchor(
     ``least`` 2, only one whose seats take in the home (None when there is none)."""
     day = _ordinal(s.day)
     home_seats = s.home.items()  # (``rank`` asks each seat once, in any order)
-    best: tuple[int, int, int] | None = None
     mine = person(r)
     plain = not mine.labels and not mine.seated  # (then it clashes with nobody)
+    if least == 2:
+        # Only persons ranking 2 count, so the best is the nearest in time (then the largest
+        # index): the persons are asked in that order, and the first that ranks 2 is it.
+        for far, g in sorted([(places[g].distance(day), -g) for g in anchored]):
+            g = -g
+            if places[g].rank(home_seats, day, NEAR) == 2 and (plain or not person(g).clashes_with(mine)):
+                return 2, -far, g
+        return None
+    best: tuple[int, int, int] | None = None
     for g in anchored:
         where = places[g]
-        near = where.rank(home_seats, day, SAME_PLACE_YEARS * 366 + 1)
+        near = where.rank(home_seats, day, NEAR)
         if near is None or near < least:
             continue  # its seats that month conflict with the home
         if not plain and person(g).clashes_with(mine):
@@ -1071,7 +1192,8 @@ def _extend(
     index = {(s.document_id, s.name): i for i, s in enumerate(sightings)}
     labels = _apart_labels(decisions, index)
     no_labels: set[tuple[int, int]] = set()  # (read, never changed: a group copies its labels)
-    posts = [_fuller(reader, s) for s in sightings]
+    kept = [_kept(reader, s) for s in sightings]
+    posts = [_shown_posts(s, k) if k[1] else [] for s, k in zip(sightings, kept, strict=True)]
     parent = list(range(len(sightings)))
     groups: dict[int, _Group] = {}
     old: dict[int, bool] = {}  # root → whether its group holds stored sightings
@@ -1102,7 +1224,14 @@ def _extend(
 
     need = 3 if common_name(name) else 2
     # the evidence between stored sightings was weighed when the name was clustered
-    for negative, _gap, i, j in _candidates(sightings, posts, need, {index[s.key] for s in new}):
+    singles: set[str] = set()  # (the posts one person holds at a time)
+    for k in kept:
+        if k[3]:
+            singles |= k[3]
+    # (``_candidates`` with ``only``, the evidence as ``_kept`` remembered it)
+    evidence, held_alone, days, begins, ends = _evidence_of(sightings, posts, [k[2] for k in kept], singles)
+    only = {index[s.key] for s in new}
+    for negative, _gap, i, j in _candidates_of(only, evidence, held_alone, days, begins, ends, need):
         a, b = root(i), root(j)
         if a == b:
             continue
@@ -1174,30 +1303,54 @@ def _extend(
     return Extension(sorted(careers, key=lambda c: (-len(c.sightings), c.ref)), sorted(replaced))
 
 
+_Kept = tuple[tuple[int, ...] | None, tuple[Post, ...], dict[tuple[str | None, ...], int], set[str]]
+_NO_POSTS: _Kept = (None, (), {}, set())  # (of a mention without posts; never changed)
+
+
 def _fuller(reader: PostReader, s: Sighting) -> list[tuple[Shown, Post]]:
     """The posts of a sighting, read; a bare head ("书记" in "李晓林书记") is dropped where the
     same document shows a fuller post with that head ("深圳市委书记"). What is kept depends on
     the posts as written, their contexts and the home alone: it is remembered by those (a
     corpus shows a few thousand such combinations in tens of thousands of mentions)."""
+    return _shown_posts(s, _kept(reader, s)) if s.shown else []
+
+
+def _shown_posts(s: Sighting, kept: _Kept) -> list[tuple[Shown, Post]]:
+    """``_fuller`` of ``s`` from what ``_kept`` says of it."""
+    at, posts = kept[0], kept[1]
+    if at is None:  # (most: every post kept)
+        return list(zip(s.shown, posts, strict=True))
+    shown = s.shown
+    return [(shown[k], post) for k, post in zip(at, posts, strict=True)]
+
+
+def _kept(reader: PostReader, s: Sighting) -> _Kept:
+    """What ``_fuller`` keeps of the posts of ``s`` (the positions, None for all, and the posts
+    read), with their pieces of evidence and the posts one person holds at a time (``_evidence``):
+    remembered by the posts as written, their contexts and the home."""
     shown = s.shown
     if not shown:
-        return []
-    key = (*((x.written, x.context) for x in shown), *s.home.items())
-    kept = reader._fuller.get(key)
-    if kept is None:
+        return _NO_POSTS
+    key = (*[(x.written, x.context) for x in shown], *s.home.items())
+    found = reader._fuller.get(key)
+    if found is None:
         read = [reader.read(x.written, dict(x.context) or s.home) for x in shown]
-        kept = tuple(
-            (k, post)
+        at = tuple(
+            k
             for k, post in enumerate(read)
             if post.tier
             or post.unit
             or post.place
             or not any(o.head == post.head and o is not post for o in read)
         )
+        posts = tuple(read[k] for k in at)
+        singles: set[str] = set()
+        mine = _evidence([(shown[k], post) for k, post in zip(at, posts, strict=True)], singles)
+        found = (None if len(at) == len(read) else at, posts, mine, singles)
         if len(reader._fuller) > 100_000:
             reader._fuller.clear()
-        reader._fuller[key] = kept
-    return [(shown[k], post) for k, post in kept]
+        reader._fuller[key] = found
+    return found
 
 
 def _widest(home: Mapping[str, str]) -> tuple[str, str] | None:
@@ -1241,13 +1394,43 @@ def _candidates(
       of one province): 2, and 3 when a transfer word marks the move between them.
 
     With ``only`` (indexes), the pairs that involve one of those sightings, the same as above."""
-    shared: dict[tuple[str | None, ...], list[tuple[int, int]]] = defaultdict(list)  # → (i, placeless)
-    single: set[str] = set()
+    evidence, single, days, begins, ends = _evidence_of(sightings, posts)
+    if only is not None:
+        return _candidates_of(only, evidence, single, days, begins, ends, need)
+    packed, bits = _pairs(evidence, single, days, begins, ends, need)
+    mask, gap_at = (1 << bits) - 1, 2 * bits
+    return [
+        (-(3 - (x >> (gap_at + GAP_BITS))), (x >> gap_at) & GAP_MASK, (x >> bits) & mask, x & mask)
+        for x in packed
+    ]
+
+
+def _evidence_of(
+    sightings: list[Sighting],
+    posts: list[list[tuple[Shown, Post]]],
+    given: list[dict[tuple[str | None, ...], int]] | None = None,
+    given_single: set[str] | None = None,
+) -> tuple[list[dict[tuple[str | None, ...], int]], set[str], list[int | None], list[bool], list[bool]]:
+    """What ``_candidates`` pairs the sightings by: each one's pieces of evidence with their
+    strengths, the posts one person holds at a time, each one's day, and whether it shows a
+    post begun, one ended. ``given``: the pieces of evidence of each, and ``given_single`` the
+    posts held by one at a time of them all (``_kept``: then not looked up again)."""
+    single: set[str] = set() if given_single is None else given_single
     known: dict[tuple[int, ...], dict[tuple[str | None, ...], int]] = {}  # by the posts' ids
-    evidence = []
-    for found in posts:  # (many mentions show the same posts: the ones ``_fuller`` remembers)
+    evidence = [] if given is None else given
+    begins = [False] * len(posts)
+    ends = [False] * len(posts)
+    for i, found in enumerate(posts):  # (many mentions show the same posts: ``_fuller`` remembers)
         if not found:
-            evidence.append(_NO_EVIDENCE)
+            if given is None:
+                evidence.append(_NO_EVIDENCE)
+            continue
+        if given is not None:
+            for shown, _ in found:
+                if shown.change == START:
+                    begins[i] = True
+                elif shown.change == END:
+                    ends[i] = True
             continue
         ids = tuple([id(post) for _, post in found])
         mine = known.get(ids)
@@ -1261,21 +1444,48 @@ def _candidates(
             mine = known[ids] = kept[1]
             single |= kept[2]
         evidence.append(mine)
-    days = [_ordinal(s.day) for s in sightings]
-    begins = [False] * len(posts)
-    ends = [False] * len(posts)
-    for i, found in enumerate(posts):
         for shown, _ in found:
             if shown.change == START:
                 begins[i] = True
             elif shown.change == END:
                 ends[i] = True
-    if only is not None:
-        return _candidates_of(only, evidence, single, days, begins, ends, need)
+    return evidence, single, [_ordinal(s.day) for s in sightings], begins, ends
+
+
+# A pair of ``_pairs`` packed in one number, which sorts as its (-weight, gap, i, j) would: the
+# weight (1-3) as 3 - weight, then the gap (days, at most the longest pairing's), then i and j
+# in ``bits`` each (the bits of the number of sightings). Numbers sort several times faster
+# than tuples, and tens of thousands of pairs are sorted a refresh.
+GAP_BITS = (max(SAME_SINGLE_POST_YEARS, SAME_POST_YEARS, SAME_PLACE_YEARS) * 366).bit_length()
+GAP_MASK = (1 << GAP_BITS) - 1
+
+
+def _pairs(
+    evidence: list[dict[tuple[str | None, ...], int]],
+    single: set[str],
+    days: list[int | None],
+    begins: list[bool],
+    ends: list[bool],
+    need: int,
+    unique: bool = False,
+) -> tuple[list[int], int]:
+    """The pairs of ``_candidates`` (without ``only``), sorted, each packed in a number (``GAP_BITS``),
+    and the bits of i and j in it. With ``unique``, a pair listed again by another piece of
+    evidence of the same weight and gap (a city and its province) once: clustering takes the
+    second as it left the first (joined, or refused as they stand), so it changes nothing (a
+    sixth of the pairs of the generated readouts)."""
+    shared: dict[tuple[str | None, ...], list[int]] = {}  # piece of evidence → who shows it, in order
     for i, mine in enumerate(evidence):
-        for key, strength in mine.items():
-            shared[key].append((i, strength))
-    out: list[tuple[int, int, int, int]] = []  # (-weight, gap, i, j): sorted as they are
+        if mine:
+            for key in mine:
+                found = shared.get(key)
+                if found is None:
+                    shared[key] = [i]
+                else:
+                    found.append(i)
+    bits = max(len(evidence) - 1, 1).bit_length()
+    gap_at = 2 * bits
+    out: list[int] = []
     add = out.append
     for key, members in shared.items():
         n = len(members)
@@ -1283,26 +1493,53 @@ def _candidates(
         if within is None:
             continue
         what = key[0]
-        for k in range(n):
-            i, a = members[k]
-            if what == "post" and a < need:
-                continue  # (the pairs of the same post weigh the strength of the first)
-            di = days[i]
-            for j, b in members[k + 1 : k + 1 + NEIGHBOURS]:
-                if what == "post":
-                    weight = a
-                elif what == "kind":
-                    weight = 2 if a or b else 0  # both placed: either one post or two places
-                else:  # i is the earlier of the two
-                    weight = 3 if begins[j] or ends[i] else 2
+        if what == "post":  # (the pairs of the same post weigh the strength of the first)
+            for k in range(n - 1):
+                i = members[k]
+                weight = evidence[i][key]
                 if weight < need:
                     continue
-                dj = days[j]
-                gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
-                if gap <= within:
-                    add((-weight, gap, i, j))
+                top = ((3 - weight) << (gap_at + GAP_BITS)) | (i << bits)
+                di = days[i]
+                for j in members[k + 1 : k + 1 + NEIGHBOURS]:
+                    dj = days[j]
+                    gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
+                    if gap <= within:
+                        add(top | (gap << gap_at) | j)
+        elif what == "kind":  # 2 where one of the two has no place (both placed: one post or two)
+            placeless = [evidence[i][key] for i in members]
+            if not any(placeless):
+                continue
+            for k in range(n - 1):
+                i = members[k]
+                a = placeless[k]
+                top = (1 << (gap_at + GAP_BITS)) | (i << bits)
+                di = days[i]
+                for m in range(k + 1, min(k + 1 + NEIGHBOURS, n)):
+                    if not (a or placeless[m]):
+                        continue
+                    j = members[m]
+                    dj = days[j]
+                    gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
+                    if gap <= within:
+                        add(top | (gap << gap_at) | j)
+        else:  # a place both served in; i is the earlier of the two: 3 with a move between them
+            for k in range(n - 1):
+                i = members[k]
+                ended = ends[i]
+                di = days[i]
+                for j in members[k + 1 : k + 1 + NEIGHBOURS]:
+                    weight = 3 if ended or begins[j] else 2
+                    if weight < need:
+                        continue
+                    dj = days[j]
+                    gap = (di - dj if di > dj else dj - di) if di is not None and dj is not None else 0
+                    if gap <= within:
+                        add(((3 - weight) << (gap_at + GAP_BITS)) | (i << bits) | (gap << gap_at) | j)
+    if unique:
+        return sorted(set(out)), bits
     out.sort()
-    return out
+    return out, bits
 
 
 def _candidates_of(

@@ -39,7 +39,13 @@ from luoshi.text import to_simplified
 
 BATCH = 2000  # documents read into sightings per transaction
 NAMES = 2000  # names clustered per transaction
-KEPT = 100_000  # sightings a refresh keeps from reading them to clustering (54,501 raised no peak)
+# Sightings clustered at once: a transaction's names are clustered in pieces of at most this
+# many sightings (a name with more is a piece alone), so that a refresh holds no more however
+# large the store (all of them at once: 956 MB for a first ingest of 8,000 readouts, 506 without).
+PIECE = 50_000
+# Sightings a refresh keeps from reading them to clustering (not read back), each let go once
+# its name is clustered; also the most a refresh clusters as it reads them (``first_people``).
+KEPT = 100_000
 PAGE = 50
 
 T = TypeVar("T")
@@ -63,6 +69,7 @@ class RefreshReport:
     names: int = 0  # names with new or changed sightings
     whole: int = 0  # of them, names clustered whole (the others: new sightings added to persons)
     people: int = 0  # persons made or changed
+    most: int = 0  # the most sightings clustered at once (the largest piece, ``PIECE``)
     seconds: float = 0.0
     cpu: float = 0.0  # seconds of this process's CPU time (the wall time includes waits)
 
@@ -95,7 +102,10 @@ def recluster(conn: Connection, names: Iterable[str]) -> int:
 
 
 def update_names(
-    conn: Connection, names: Iterable[str], just_read: Mapping[int, Sighting] | None = None
+    conn: Connection,
+    names: Iterable[str],
+    just_read: dict[int, Sighting] | None = None,
+    posts: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None = None,
 ) -> tuple[int, int]:
     """Bring the persons of ``names`` up to date with their waiting sightings. New sightings
     are added to the persons they belong to (``link.people.extend``); a name is clustered whole
@@ -103,7 +113,10 @@ def update_names(
     or changed a sighting, a rebuild). Only the persons that change are written again: those
     the new sightings join, and after a whole clustering those whose mentions are not the same
     as before. ``just_read``: sightings this process has just read and written, by id (not
-    read again). Returns (names clustered whole, persons written)."""
+    read again; taken out of it as they are used). ``posts``: lists the career rows of the
+    persons changed by adding sightings, then of those changed by clustering names whole, are
+    added to instead of being written (``update_pieces``). Returns (names clustered whole,
+    persons written)."""
     names = sorted(set(names))
     if not names:
         return 0, 0
@@ -129,6 +142,7 @@ def update_names(
             changed.extend(change.careers)
         else:
             (whole if persons else unknown).append(name)
+    extended = len(changed)
     if whole:
         every = [s for n in whole for s in (*by_name[n][1], *(x for m in by_name[n][0].values() for x in m))]
         before = {pid: {s.ref for s in m} for n in whole for pid, m in by_name[n][0].items()}
@@ -139,13 +153,69 @@ def update_names(
             else:
                 changed.append(career)
         replaced.extend(pid for pid in before if pid not in kept)
-    tables.replace_people(conn, replaced, changed, stored)
+    if posts is None:
+        tables.replace_people(conn, replaced, changed, stored)
+    else:
+        tables.replace_people(conn, replaced, changed[:extended], stored, posts[0])
+        tables.insert_careers(conn, changed[extended:], stored, posts[1])
     written = len(changed)
     if unknown:
         careers = cluster(reader(), [s for n in unknown for s in by_name[n][1]], decisions)
         tables.write_people(conn, unknown, careers)
         written += len(careers)
     return len(whole) + len(unknown), written
+
+
+def _pieces(names: Sequence[str], size: Mapping[str, int], piece: int) -> list[list[str]]:
+    """``names`` (in their order) cut into runs of at most ``piece`` sightings (``size`` of each
+    name); a name with more is a run alone."""
+    out: list[list[str]] = []
+    run: list[str] = []
+    held = 0
+    for name in names:
+        n = size.get(name, 0)
+        if run and held + n > piece:
+            out.append(run)
+            run, held = [], 0
+        run.append(name)
+        held += n
+    if run:
+        out.append(run)
+    return out
+
+
+def update_pieces(
+    conn: Connection, names: Iterable[str], just_read: dict[int, Sighting] | None = None, piece: int = PIECE
+) -> tuple[int, int, int]:
+    """``update_names`` of ``names`` in pieces of at most ``piece`` sightings (a name with more
+    alone), one after the other in this transaction: first the names with persons, then those
+    without (a first ingest's, a rebuild's, new names). The rows are those of one
+    ``update_names`` of them all, ids included: the career rows of the first kind are written
+    after every person they replace is deleted, those of the second after every person of
+    their names is, in the order one call writes them. Returns (names clustered whole, persons
+    written, the most sightings clustered at once)."""
+    names = sorted(set(names))
+    size, known = tables.sighting_counts(conn, names)
+    old = _pieces([n for n in names if n in known], size, piece)
+    new = _pieces([n for n in names if n not in known], size, piece)
+    if len(old) + len(new) <= 1:
+        return (*update_names(conn, names, just_read), sum(size.values()))
+    whole = written = most = 0
+    if old:
+        posts: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] = ([], [])  # (the rows of the
+        # persons changed by adding sightings, then of those changed by clustering a name whole)
+        for part in old:
+            done = update_names(conn, part, just_read, posts)
+            whole, written = whole + done[0], written + done[1]
+            most = max(most, sum(size.get(n, 0) for n in part))
+        tables.insert_post_rows(conn, posts[0] + posts[1])
+    if new:
+        tables.forget_people_named(conn, [n for part in new for n in part])
+        for part in new:
+            done = update_names(conn, part, just_read)
+            whole, written = whole + done[0], written + done[1]
+            most = max(most, sum(size.get(n, 0) for n in part))
+    return whole, written, most
 
 
 def _first(conn: Connection, documents: Sequence[int], found: Sequence[Sighting], names_at_once: int) -> bool:
@@ -163,20 +233,40 @@ def _first(conn: Connection, documents: Sequence[int], found: Sequence[Sighting]
     )
 
 
-def first_people(conn: Connection, found: Sequence[Sighting]) -> tuple[int, int]:
+def first_people(conn: Connection, found: Sequence[Sighting], piece: int = PIECE) -> tuple[int, int, int]:
     """Cluster ``found`` (the first sightings of their names: ``_first``) and store them with
     their persons and the persons' careers, as reading them, storing them, clustering their
     names whole and writing the persons would (the same rows, ids included: each sighting is
     given the id storing it would give, before it is stored). A first ingest's refresh: the
-    sightings are not read back, nor updated with their persons. (names, persons)."""
+    sightings are not read back, nor updated with their persons. The names are clustered in
+    pieces of at most ``piece`` sightings (a name with more alone), each written before the
+    next is clustered. (names, persons, the most sightings clustered at once)."""
     names = sorted({s.name for s in found})
     for s, ref in zip(found, tables.next_sighting_ids(conn, len(found)), strict=True):
         s.ref = ref
-    careers = cluster(reader(), found, tables.decisions_for(conn, names))
-    person = {s.ref: c.ref for c in careers for s in c.sightings}
+    decisions = tables.decisions_for(conn, names)
+    by_name: dict[str, list[Sighting]] = {}
+    if len(found) > piece:
+        for s in found:
+            by_name.setdefault(s.name, []).append(s)
+    parts = _pieces(names, {n: len(m) for n, m in by_name.items()}, piece) if by_name else [names]
+    if len(parts) <= 1:
+        careers = cluster(reader(), found, decisions)
+        person = {s.ref: c.ref for c in careers for s in c.sightings}
+        tables.insert_sightings(conn, found, person)
+        tables.write_people(conn, names, careers, person)
+        return len(names), len(careers), len(found)
+    tables.forget_people_named(conn, names)  # (every name's first: its career rows then in order)
+    person = {}
+    persons = most = 0
+    for part in parts:
+        mine = [s for n in part for s in by_name[n]]
+        careers = cluster(reader(), mine, decisions)
+        person.update((s.ref, c.ref) for c in careers for s in c.sightings)
+        tables.insert_careers(conn, careers, person)
+        persons, most = persons + len(careers), max(most, len(mine))
     tables.insert_sightings(conn, found, person)
-    tables.write_people(conn, names, careers, person)
-    return len(names), len(careers)
+    return len(names), persons, most
 
 
 def refresh(
@@ -186,17 +276,19 @@ def refresh(
     names_at_once: int = NAMES,
     incremental: bool = True,
     keep: int = KEPT,
+    piece: int = PIECE,
 ) -> RefreshReport:
     """Read the queued documents into sightings, then bring the persons of the names whose
     sightings are new or changed up to date (``update_names``), a transaction per batch (a run killed half-way is taken up by the next:
     what waits stays marked). Without ``wait``, returns at once when another process is at it;
     without ``incremental``, every name is clustered whole (as before new sightings were added
     to persons: the benchmark's baseline). Up to ``keep`` of the sightings read are kept in
-    memory for the clustering, which reads back only their persons."""
+    memory for the clustering, which reads back only their persons. A transaction's names are
+    clustered in pieces of at most ``piece`` sightings (``update_pieces``, ``first_people``)."""
     report = RefreshReport()
     began, cpu = time.perf_counter(), time.process_time()
 
-    def read(conn: Connection) -> tuple[int, list[Sighting], tuple[int, int] | None] | None:
+    def read(conn: Connection) -> tuple[int, list[Sighting], tuple[int, int, int] | None] | None:
         if not tables.lock(conn, wait):
             return None
         taken = tables.take_pending(conn, batch)
@@ -205,7 +297,7 @@ def refresh(
             found.extend(_sightings(doc_id, day, facts, text))
         documents = [t[0] for t in taken]
         if incremental and len(found) <= keep and _first(conn, documents, found, names_at_once):
-            return len(taken), [], first_people(conn, found)
+            return len(taken), [], first_people(conn, found, piece)
         tables.replace_sightings(conn, documents, found)  # (gives each its id)
         return len(taken), found, None
 
@@ -215,13 +307,13 @@ def refresh(
     # others are read when clustered).
     kept: dict[int, Sighting] = {}
 
-    def cluster_some(conn: Connection) -> tuple[list[str], int, int] | None:
+    def cluster_some(conn: Connection) -> tuple[list[str], int, int, int] | None:
         if not tables.lock(conn, wait):
             return None
         names = [n for n in tables.dirty_names(conn, names_at_once) if n not in clustered]
         if not incremental:  # every name clustered whole (the benchmark's baseline)
-            return names, len(names), recluster(conn, names)
-        return names, *update_names(conn, names, kept)
+            return names, len(names), recluster(conn, names), 0
+        return names, *update_pieces(conn, names, kept, piece)
 
     def run(work: Callable[[Connection], T]) -> T:
         # Python's cycle collector paused for the transaction: a batch makes tens of thousands
@@ -238,8 +330,12 @@ def refresh(
             report.names += read_some[2][0]
             report.whole += read_some[2][0]
             report.people += read_some[2][1]
+            report.most = max(report.most, read_some[2][2])
         if len(kept) + len(read_some[1]) <= keep:
             kept.update((s.ref, s) for s in read_some[1])
+        # This batch's sightings let go before the next is read (the loop's test reads it
+        # before it replaces them: two batches held at once, 39 MB more from 8,000 readouts on).
+        read_some = None
     while (done := run(cluster_some)) and done[0]:
         # A name is clustered once per run, whatever happens; marked once its transaction
         # committed (a transaction run again after a conflict clusters the same names).
@@ -247,6 +343,7 @@ def refresh(
         report.names += len(done[0])
         report.whole += done[1]
         report.people += done[2]
+        report.most = max(report.most, done[3])
     report.seconds = time.perf_counter() - began
     report.cpu = time.process_time() - cpu
     return report
