@@ -4,9 +4,28 @@ notices that say so), his successor as mayor, and two people named 张立新 in 
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from luoshi.extract import extract
 from luoshi.ingest import document_from_text
 from luoshi.store import Store
+
+GOLD = Path(__file__).resolve().parent / "link" / "people_set"  # the people gold set (tests/link)
+
+
+def halves(root: Path) -> list[Path]:
+    """The gold set's documents in two folders: the second half extends the persons of the first."""
+    files = sorted((GOLD / "docs").glob("*.txt"))
+    out = []
+    for k in range(2):
+        folder = root / f"half-{k}"
+        folder.mkdir()
+        for f in files[k::2]:
+            shutil.copy(f, folder / f.name)
+        out.append(folder)
+    return out
+
 
 READOUTS = {
     "sz-2021": "深圳市委常委会召开会议\n\n2021年3月5日，深圳市委常委会召开会议，研究营商环境改革工作。市委书记孟立新主持会议，"

@@ -8,13 +8,13 @@ included."""
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from backends import BACKENDS, database
+from people_texts import halves
 from sqlalchemy import text
 
 from luoshi.link.people import cluster as clustering
@@ -23,22 +23,9 @@ from luoshi.services import people
 from luoshi.store import open_store
 from luoshi.store import people as tables
 
-GOLD = Path(__file__).resolve().parents[1] / "link" / "people_set"
 TABLES = ("person_sightings", "people", "person_posts")
 BOUND = 40  # sightings: more than the gold set's most named name has, a tenth of all of them
 WHOLE = 10**9  # (one piece)
-
-
-def halves(root: Path) -> list[Path]:
-    files = sorted((GOLD / "docs").glob("*.txt"))
-    out = []
-    for k in range(2):
-        folder = root / f"half-{k}"
-        folder.mkdir()
-        for f in files[k::2]:
-            shutil.copy(f, folder / f.name)
-        out.append(folder)
-    return out
 
 
 def dump(store: Any) -> dict[str, list[list[Any]]]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import gc
 import json
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 from backends import BACKENDS, database
+from people_texts import GOLD, halves
 from sqlalchemy import text, update
 
 from luoshi.pipeline import ingest_paths
@@ -22,21 +22,7 @@ from luoshi.store import open_store
 from luoshi.store import people as tables
 from luoshi.store.schema import DocumentRow
 
-GOLD = Path(__file__).resolve().parents[1] / "link" / "people_set"
 TABLES = ("person_sightings", "people", "person_posts")
-
-
-def halves(root: Path) -> list[Path]:
-    """The gold set's documents in two folders: the second half extends the persons of the first."""
-    files = sorted((GOLD / "docs").glob("*.txt"))
-    out = []
-    for k in range(2):
-        folder = root / f"half-{k}"
-        folder.mkdir()
-        for f in files[k::2]:
-            shutil.copy(f, folder / f.name)
-        out.append(folder)
-    return out
 
 
 def dump(location: str) -> dict[str, list[list[Any]]]:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from luoshi.collector import fewer_collections
 from luoshi.text import to_simplified
@@ -467,28 +467,28 @@ def sightings_from_facts(
     return [Sighting(document_id, name, day, shown.get(name) or [], home, first.get(name)) for name in names]
 
 
-# Names and posts as written, folded (``to_simplified``), and whether a post is a former one:
-# a refresh reads each of the few thousand of a corpus tens of times (bounded: cleared when full).
-_FOLDED: dict[str, str] = {}
-_FORMERS: dict[str, bool] = {}
+T = TypeVar("T")
 
 
-def _folded(text: str) -> str:
-    found = _FOLDED.get(text)
-    if found is None:
-        if len(_FOLDED) > 100_000:
-            _FOLDED.clear()
-        found = _FOLDED[text] = to_simplified(text)
-    return found
+def _remembered(compute: Callable[[str], T]) -> Callable[[str], T]:
+    """``compute`` of a string, remembered: a refresh reads each of the few thousand names and
+    posts of a corpus tens of times (bounded: forgotten when full)."""
+    seen: dict[str, T] = {}
+
+    def get(text: str) -> T:
+        found = seen.get(text)
+        if found is None:
+            if len(seen) > 100_000:
+                seen.clear()
+            found = seen[text] = compute(text)
+        return found
+
+    return get
 
 
-def _former(written: str) -> bool:
-    found = _FORMERS.get(written)
-    if found is None:
-        if len(_FORMERS) > 100_000:
-            _FORMERS.clear()
-        found = _FORMERS[written] = former_word(written)
-    return found
+# Names and posts as written, folded, and whether a post is a former one.
+_folded = _remembered(to_simplified)
+_former = _remembered(former_word)
 
 
 def _in_context(reader: PostReader, mine: list[Shown], home: Mapping[str, str]) -> list[Shown]:
