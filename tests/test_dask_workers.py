@@ -87,3 +87,35 @@ def test_the_workers_server_is_forked_from_a_single_threaded_command_and_ends_wi
         command.kill()
     for process in (server, *workers):
         assert not process.is_running()
+
+
+def test_ingest_with_workers_leaves_nothing_of_multiprocessing_in_the_temporary_directory(tmp_path):
+    """``luoshi ingest --workers 1`` (the program, which ends without Python's teardown) still
+    removes the directory multiprocessing made for its fork server's socket, as Python's exit
+    would: nothing named ``pymp-*`` is left in TMPDIR, run after run."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for k in range(3):
+        (docs / f"{k}.txt").write_text(f"市政府召开第{k + 1}次常务会议，研究部署改革任务。", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "luoshi.cli",
+            "ingest",
+            str(docs),
+            "--workers",
+            "1",
+            "--db",
+            str(tmp_path / "x.db"),
+            "-q",
+        ],
+        env={**os.environ, "TMPDIR": str(temporary)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not [p.name for p in temporary.iterdir() if p.name.startswith("pymp-")]

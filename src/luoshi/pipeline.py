@@ -457,6 +457,7 @@ def fork_server(
     import socket
     import sys
     import threading
+    import traceback
     from multiprocessing import forkserver, resource_tracker
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
@@ -488,6 +489,8 @@ def fork_server(
                         forkserver.main(listener.fileno(), alive_r, [])
                     except SystemExit:  # (all its clients are gone: its normal end)
                         code = 0
+                    except BaseException:  # noqa: BLE001 - a failed warm-up says why, as an exec-started server would
+                        traceback.print_exc()
                     finally:
                         os._exit(code)
                 os.close(alive_r)

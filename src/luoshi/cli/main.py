@@ -113,6 +113,9 @@ def _exit_now(code: int) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         return
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:  # what multiprocessing leaves to the exit (the temporary directory of
+        util._run_finalizers()  # ``--workers``' fork server's socket), done as Python's exit would
     os._exit(code)
 
 
