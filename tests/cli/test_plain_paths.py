@@ -70,10 +70,21 @@ def test_an_ingest_loads_no_pydantic(tmp_path):
     assert out.splitlines()[-1] == "# 0 []", out
 
 
-@pytest.mark.parametrize("args", [["ingest", "{missing}"], ["ingest"]])
-def test_what_ingest_says_of_its_paths_is_unchanged(tmp_path, args):
+@pytest.mark.parametrize(
+    ("args", "status", "said"),
+    [
+        (["ingest", "{missing}.txt"], 3, "未能导入 {missing}.txt：文件不存在"),
+        (["ingest", "{missing}"], 3, "不支持的文件类型“（无扩展名）”"),
+        (["ingest"], 2, "Missing argument 'paths'"),
+    ],
+)
+def test_what_ingest_says_of_its_paths_is_unchanged(tmp_path, args, status, said):
+    """A path that does not exist is a rejection with its reason (status 3); no path at all is
+    typer's usage error (status 2), as when typer coerced the paths itself."""
     from typer.testing import CliRunner
 
-    shown = [a.replace("{missing}", str(tmp_path / "nothing")) for a in args]
+    missing = str(tmp_path / "nothing")
+    shown = [a.replace("{missing}", missing) for a in args]
     result = CliRunner().invoke(app, [*shown, "--db", str(tmp_path / "x.db")])
-    assert result.exit_code in (2, 3), result.output
+    assert result.exit_code == status, result.output
+    assert said.replace("{missing}", missing) in result.output

@@ -16,6 +16,7 @@ from luoshi.demo import corpus_path
 from luoshi.extract import extract
 from luoshi.ingest import document_from_text
 from luoshi.store import fts, open_store
+from luoshi.store.documents import BATCH_CACHE_KIB, _batch_cache
 from luoshi.store.rows import BACKENDS, DOCUMENT_COLUMNS, JSON_COLUMNS, document_rows
 
 
@@ -105,6 +106,9 @@ def test_a_batch_leaves_the_connection_s_page_cache_as_it_found_it(db):
     rows = [document_rows(doc, extract(doc), "sqlite") for doc in docs]
     with store.transaction() as conn:
         before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with _batch_cache(conn):  # what add_rows holds its inserts in
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -BATCH_CACHE_KIB != before
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
         assert len(store.add_rows(conn, rows)) == 3
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
         with pytest.raises(ValueError):  # rows built for another backend: refused in the batch
