@@ -142,7 +142,7 @@ def _permuted(width: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32
 
 
 def _products() -> npt.NDArray[np.uint32]:
-    """This thread's buffer for ``signature``'s products (allocated for each document, its
+    """This thread's buffer for ``signature``'s products, kept (allocated for each document, its
     pages were faulted in again each time)."""
     import numpy as np
 

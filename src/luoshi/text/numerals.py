@@ -1,5 +1,5 @@
-"""Chinese numerals ⇄ integers, through cn2an, imported on first use (it takes about half a
-second to import, which every command would otherwise pay at start-up). The numerals a readout
+"""Chinese numerals ⇄ integers: the usual readings here, the rest through cn2an, imported on
+first use (every command would otherwise pay its import at start-up). The numerals a readout
 counts with ("三", "十二", "一百零三": the usual reading of a number below 10,000) are read here
 without it: cn2an's import (≈ 0.1 s of CPU, its patterns and its address tables) is then paid
 only by a numeral written otherwise ("两百", "二零二六"), which cn2an still reads."""
