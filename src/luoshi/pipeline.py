@@ -467,8 +467,12 @@ def fork_server(
     try:
         for name in shared:
             importlib.import_module(name)
-        if server._forkserver_pid is not None or threading.active_count() > 1:
-            forkserver.ensure_running()
+        if (
+            server._forkserver_pid is not None
+            or threading.active_count() > 1
+            or sys.version_info[:2] != (3, 11)
+        ):
+            forkserver.ensure_running()  # (the attributes set below are CPython 3.11's, tested there)
         else:
             resource_tracker.ensure_running()  # (its descriptor is passed with each request)
             with socket.socket(socket.AF_UNIX) as listener:
