@@ -995,12 +995,8 @@ def _cluster_name(
             join(members[0], i, forced=True)
 
     need = 3 if common_name(name) else 2
-    singles: set[str] = set()  # (the posts one person holds at a time)
-    for k in kept:
-        if k[3]:
-            singles |= k[3]
     # (``_candidates``, packed; the evidence as ``_kept`` remembered it)
-    packed, bits = _pairs(*_evidence_of(sightings, posts, [k[2] for k in kept], singles), need, unique=True)
+    packed, bits = _pairs(*_evidence_kept(sightings, posts, kept), need, unique=True)
     mask = (1 << bits) - 1
     for x in packed:  # (``join`` written out)
         i, j = (x >> bits) & mask, x & mask
@@ -1224,12 +1220,8 @@ def _extend(
 
     need = 3 if common_name(name) else 2
     # the evidence between stored sightings was weighed when the name was clustered
-    singles: set[str] = set()  # (the posts one person holds at a time)
-    for k in kept:
-        if k[3]:
-            singles |= k[3]
     # (``_candidates`` with ``only``, the evidence as ``_kept`` remembered it)
-    evidence, held_alone, days, begins, ends = _evidence_of(sightings, posts, [k[2] for k in kept], singles)
+    evidence, held_alone, days, begins, ends = _evidence_kept(sightings, posts, kept)
     only = {index[s.key] for s in new}
     for negative, _gap, i, j in _candidates_of(only, evidence, held_alone, days, begins, ends, need):
         a, b = root(i), root(j)
@@ -1403,6 +1395,18 @@ def _candidates(
         (-(3 - (x >> (gap_at + GAP_BITS))), (x >> gap_at) & GAP_MASK, (x >> bits) & mask, x & mask)
         for x in packed
     ]
+
+
+def _evidence_kept(
+    sightings: list[Sighting], posts: list[list[tuple[Shown, Post]]], kept: list[_Kept]
+) -> tuple[list[dict[tuple[str | None, ...], int]], set[str], list[int | None], list[bool], list[bool]]:
+    """``_evidence_of`` with each sighting's pieces of evidence and single-holder posts as
+    ``_kept`` remembered them."""
+    singles: set[str] = set()  # (the posts one person holds at a time)
+    for k in kept:
+        if k[3]:
+            singles |= k[3]
+    return _evidence_of(sightings, posts, [k[2] for k in kept], singles)
 
 
 def _evidence_of(
