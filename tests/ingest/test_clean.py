@@ -152,7 +152,7 @@ def test_str_searches_answer_as_the_patterns(text):
     from luoshi.ingest.pipeline import content_hash
 
     assert clean._to_fold(text) == bool(clean._TO_FOLD.search(text))
-    assert any(c in text for c in decode._CONTROL_CHARS) == bool(decode._CONTROLS.search(text))
+    assert bool(decode._CONTROL_CHAR.search(text)) == bool(decode._CONTROLS.search(text))
     plain = re.sub(r"[\s\u200b]+", "", unicodedata.normalize("NFKC", text))
     assert content_hash(text) == hashlib.sha256(plain.encode("utf-8")).hexdigest()
 
@@ -170,3 +170,17 @@ def test_glosses_kept_where_no_vowel_is_toned():
             plain = plain.delete(clean._GLOSS_PLAIN)
         assert clean.remove_glosses(t).text == plain.text
     assert clean.remove_glosses(TrackedText.of("网(wǎng)络(luò)安(ān)全(de)")).text == "网络安全"
+
+
+def test_furniture_lines_up_to_the_longest_whether_the_text_needs_a_line_by_line_look_or_not():
+    # (a text holding ">" or "." is looked at line by line; one holding none of those only where a
+    # line may start furniture: the same lines go)
+    from luoshi.ingest import clean
+    from luoshi.text.offsets import TrackedText
+
+    longest = "当前位置：" + "要闻" * ((clean.FURNITURE_MAX - 5) // 2) + "闻"
+    assert len(longest) == clean.FURNITURE_MAX
+    for extra in ("", "。见附件.pdf"):
+        text = f"{longest}\n会议强调{extra}\n {longest[:20]}\n{longest}闻\n结尾"
+        kept = clean.remove_furniture(TrackedText.of(text)).text
+        assert kept == f"会议强调{extra}\n {longest[:20]}\n{longest}闻\n结尾"

@@ -108,22 +108,46 @@ def printable_name(name: str) -> str:
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
     """The bytes of a regular file of at most ``max_bytes`` (read no further, whatever the
     file system says of its size: devices and growing files declare anything)."""
-    info = path.stat()
+    info = os.stat(path)
     if stat.S_ISDIR(info.st_mode):
         raise RejectedInput(message("is_directory"))
     if not stat.S_ISREG(info.st_mode):
         raise RejectedInput(message("not_regular_file"))
     if info.st_size > max_bytes:
         raise RejectedInput(message("file_too_large", size=info.st_size, limit=max_bytes))
-    with path.open("rb") as f:
-        # As much as the file declares and one byte more, then the rest only if it holds more:
-        # a read of ``max_bytes + 1`` at once first allocated that much (≈ 15 µs a file).
-        data = f.read(info.st_size + 1)
+    # As much as the file declares and one byte more, then the rest only if it holds more: a
+    # read of ``max_bytes + 1`` at once first allocated that much (≈ 15 µs a file). By the
+    # descriptor: a buffered file object costs five more system calls a file (its own stat,
+    # a terminal check, a seek, a read into its buffer).
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        data = _read_upto(fd, info.st_size + 1)
         if len(data) > info.st_size:
-            data += f.read(max_bytes + 1 - len(data))
+            data += _read_upto(fd, max_bytes + 1 - len(data))
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
         raise RejectedInput(message("file_too_large", size=len(data), limit=max_bytes))
     return data
+
+
+_READ_CHUNK = 1 << 20  # bytes asked for at once beyond what a file declared
+
+
+def _read_upto(fd: int, size: int) -> bytes:
+    """At most ``size`` bytes from ``fd``: until that many or the end of the file."""
+    data = os.read(fd, min(size, _READ_CHUNK))
+    if not data or len(data) == size:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < size:
+        chunk = os.read(fd, min(size - got, _READ_CHUNK))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
 
 
 def read_paths(
