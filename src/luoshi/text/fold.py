@@ -69,10 +69,10 @@ def _t2s_may_change() -> re.Pattern[str]:
     """A character t2s may change (``opencc_sets``: read on the first long text, not by a
     search's start), one of the variants, a surrogate (OpenCC refuses it: such a text is
     converted, and fails, as before) or any character beyond the Basic Multilingual Plane."""
-    from luoshi.text.opencc_sets import BEYOND_BMP, SURROGATES, char_class, script_sets
+    from luoshi.text.opencc_sets import BEYOND_BMP, SURROGATES, t2s_members
 
     variants = "".join(chr(c) for c in _VARIANTS)
-    return re.compile(char_class(script_sets().t2s + variants, SURROGATES, BEYOND_BMP))
+    return re.compile(f"[{t2s_members()}{variants}{SURROGATES}{BEYOND_BMP}]")
 
 
 def to_traditional(text: str) -> str:
