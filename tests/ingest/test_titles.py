@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from luoshi.ingest import document_from_text
 from luoshi.ingest.formats import RawRecord
@@ -52,3 +54,14 @@ def test_without_a_headline_the_lead_of_the_text() -> None:
     long = "中国共产党某某市第十一届委员会第十二次全体会议于2020年11月30日至12月1日在某某市召开。全会由市委常委会主持。"
     assert title_of(None, long, "x") == long[:40] + "…"
     assert document_from_text(BODY, "readout-7").title == "市长李明远主持召开市政府常务会议"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "标题", "第一行", "\u3000", "简报", "a", "。"]), max_size=60))
+def test_head_lines_are_the_first_non_empty_lines_of_the_first_forty(words):
+    from luoshi.ingest import metadata
+
+    text = "\n".join(words)
+    whole = [x.strip() for x in text.split("\n")[:40] if x.strip()][:8]
+    assert list(metadata.head_lines(text)) == whole
+    assert list(metadata.head_lines("\n" * 39 + "标题\n第二行")) == ["标题"]  # (the 40th line, not the 41st)

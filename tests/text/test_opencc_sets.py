@@ -114,3 +114,10 @@ def test_a_text_without_changes_is_not_converted_and_one_with_them_is():
     assert to_simplified(traditional) == simplified
     variant = "深圳市委常委曾國衞出席會議" + "，研究部署工作" * 3
     assert to_simplified(variant).startswith("深圳市委常委曾国卫出席会议")
+
+
+def test_ascii_is_left_as_it_is():
+    ascii_text = "".join(map(chr, range(128)))
+    assert _T2S.convert(ascii_text) == ascii_text and _fold(ascii_text) == ascii_text
+    assert all(_fold(c) == c for c in ascii_text)
+    assert to_simplified("doc-000123") == "doc-000123"

@@ -181,7 +181,7 @@ def ingest(
         if workers:  # the local workers' server imports and warms up while the store is opened
             stack.enter_context(fork_server(preload))
         store = open_db(db)
-        total = sum(1 for _ in iter_paths(paths))
+        total = 0 if quiet else sum(1 for _ in iter_paths(paths))  # (for the bar, not shown when quiet)
         try:
             client = (
                 stack.enter_context(dask_client(workers, scheduler, preload))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
@@ -152,12 +153,33 @@ def placeholder_title(title: str, stem: str | None = None) -> bool:
     )
 
 
+_FIRST_LINES = 40  # lines at the top of a page whose first _HEAD_LINES non-empty ones are searched
+
+
+def head_lines(text: str) -> Iterator[str]:
+    """The first ``_HEAD_LINES`` non-empty lines among the first ``_FIRST_LINES`` of ``text``,
+    stripped; each cut from the text when it is asked for (a headline is found on the first
+    lines: the text is not split whole)."""
+    start = found = 0
+    for _ in range(_FIRST_LINES):
+        end = text.find("\n", start)
+        line = (text[start:] if end < 0 else text[start:end]).strip()
+        if line:
+            yield line
+            found += 1
+            if found == _HEAD_LINES:
+                return
+        if end < 0:
+            return
+        start = end + 1
+
+
 def headline(text: str, stem: str | None = None) -> str | None:
     """The headline line at the top of a scraped page, if the page starts with one. Lines above
     it that are no headline (a masthead, a byline, navigation, a file name, a date, a line of
     fewer than four Chinese characters) are passed over; the first other line is the headline
     when it looks like one (4–80 characters, no full stop, no dateline), else there is none."""
-    for line in [x.strip() for x in text.split("\n")[:40] if x.strip()][:_HEAD_LINES]:
+    for line in head_lines(text):
         if placeholder_title(line, stem) or len(_CJK.findall(line)) < 4:
             continue
         if 4 <= len(line) <= 80 and "。" not in line and not _DATELINE.search(line):
@@ -179,7 +201,7 @@ def lead_title(text: str, stem: str | None = None) -> str | None:
     """A title for a text without a headline: the first clause of its first sentence that says
     more than a date or a dateline ("12月5日，省委常委会召开会议，…" → 省委常委会召开会议), cut
     at ``_LEAD_CHARS`` characters with "…"."""
-    for line in [x.strip() for x in text.split("\n")[:40] if x.strip()][:_HEAD_LINES]:
+    for line in head_lines(text):
         if placeholder_title(line, stem) or len(_CJK.findall(line)) < 4:
             continue
         for clause in re.split(r"[，。；！？,;]", line)[:4]:

@@ -37,9 +37,10 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                folder = Path(root)
                 for name in sorted(files):
                     if not name.startswith("."):
-                        yield Path(root) / name
+                        yield folder / name
         else:
             yield path
 

@@ -40,6 +40,9 @@ SHORT = 24  # characters: names, posts, titles; folded once each and remembered
 
 def to_simplified(text: str) -> str:
     """Fold to simplified script, keeping the length (and so every offset) of ``text``."""
+    if text.isascii():
+        return text  # (t2s and the variants change no ASCII character: ``opencc_sets``; a file's
+        # name, a date, a number, each cost an OpenCC call)
     if len(text) <= SHORT:
         # The same names and posts are folded again and again (each extraction rule, each
         # sighting of the people refresh): one OpenCC call costs about twenty cache look-ups.
