@@ -3,7 +3,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sharedfiles import shared_dir
 
@@ -184,3 +184,57 @@ def test_furniture_lines_up_to_the_longest_whether_the_text_needs_a_line_by_line
         text = f"{longest}\n会议强调{extra}\n {longest[:20]}\n{longest}闻\n结尾"
         kept = clean.remove_furniture(TrackedText.of(text)).text
         assert kept == f"会议强调{extra}\n {longest[:20]}\n{longest}闻\n结尾"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet="会议 \t\r\n\u3000\u00a0\u2009\u200b\u200d\u2066\ufeff\u00ad\x07\x00\x1f\x7fa，(ǎ)",
+        min_size=1,
+        max_size=60,
+    )
+)
+@example("议  会 \n 议\n\n\n\n会 ")
+def test_a_text_decoding_found_plain_is_cleaned_as_any_other(text):
+    from luoshi.ingest import clean, decode
+    from luoshi.ingest.decode import RejectedInput
+    from luoshi.ingest.formats import RawRecord
+    from luoshi.ingest.pipeline import build_document
+
+    try:
+        decoded = decode.decode_bytes(("会议" + text).encode("utf-8"))
+    except RejectedInput:
+        return
+    folded = f"\t{clean.UNICODE_SPACES}{clean.INVISIBLE}"
+    found = re.search(f"[\\x00-\\x08\\x0b\\x0e-\\x1f\\x7f{folded}]", decoded.text)
+    assert not (decoded.plain and found)
+    if not decoded.warnings:  # (a text its control characters were taken from is not called plain)
+        assert decoded.plain == (found is None)
+    record = RawRecord("a.txt", decoded.text, "text")
+    try:
+        slow = build_document(record, "utf-8", None)
+    except RejectedInput:
+        return
+    fast = build_document(record, "utf-8", None, plain=decoded.plain)
+    assert vars(fast).keys() == vars(slow).keys()
+    for key, value in vars(slow).items():
+        if key != "offsets":
+            assert getattr(fast, key) == value, key
+    assert fast.offsets.to_json() == slow.offsets.to_json()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["网", "络", "(", "（", ")", "）", "w", "ǎ", "ng", "de", "2020", "年", "h", "ü"]), max_size=40))
+@example(["网", "(", "ü", "ǎ", ")", "(", "2020", ")"])
+@example(["网", "（", "ǎ", "）"])
+def test_glosses_removed_as_when_the_patterns_always_ran(pieces):
+    from luoshi.ingest import clean
+    from luoshi.text.offsets import TrackedText
+
+    t = TrackedText.of("".join(pieces))
+    toned = len(clean._GLOSS_TONED.findall(t.text))
+    plain = t.delete(clean._GLOSS_TONED)
+    if toned >= 3:
+        plain = plain.delete(clean._GLOSS_PLAIN)
+    fast = clean.remove_glosses(t)
+    assert (fast.text, fast.positions) == (plain.text, plain.positions)

@@ -86,20 +86,39 @@ def fold_invisible(s: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", s)).strip()
 
 
-def normalise_whitespace(t: TrackedText) -> TrackedText:
+def normalise_whitespace(t: TrackedText, plain: bool = False) -> TrackedText:
+    """White space made plain: line breaks, one kind of space, none at the ends of lines, at most
+    two line breaks in a row; invisible characters deleted. ``plain``: ``t`` is known to hold no
+    tab, space other than the ordinary one or invisible character (``decode.Decoded.plain``)."""
     if "\r" in t.text:
         t = t.replace(_CR, "\n")
-    if _to_fold(t.text):
+    if "  " in t.text if plain else _to_fold(t.text):
         t = remove_invisible(t).replace(_SPACES, " ")
     if _has_edge_space(t.text):
         t = t.delete(_LINE_EDGE_SPACE)
     return _drop_extra_breaks(t)
 
 
+# What either gloss pattern holds right after its bracket.
+_GLOSS_START = frozenset(f"abcdefghijklmnopqrstuvwxyzü{_TONED}")
+
+
+def _may_gloss(text: str) -> bool:
+    """False only where neither gloss pattern can match: no bracket is followed by a letter
+    that can start a gloss ("(2020-2025年)", "（试行）": a bracket or two a text, looked at)."""
+    for bracket in "(（":
+        i = text.find(bracket)
+        while i >= 0:
+            if text[i + 1 : i + 2] in _GLOSS_START:
+                return True
+            i = text.find(bracket, i + 1)
+    return False
+
+
 def remove_glosses(t: TrackedText) -> TrackedText:
     if "(" not in t.text and "（" not in t.text:
         return t  # the common case, found far faster than by the patterns
-    if not any(c in t.text for c in _TONED):
+    if not _may_gloss(t.text) or not any(c in t.text for c in _TONED):
         # Without a toned vowel _GLOSS_TONED cannot match, so nothing is counted or deleted (and
         # untoned glosses are deleted only after three toned ones): 24 searches by ``in`` cost a
         # fraction of one pass of the pattern, whose lookbehind is tried at every position.

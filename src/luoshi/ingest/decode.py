@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass
 
 from luoshi.errors import InputError
+from luoshi.ingest.clean import INVISIBLE, UNICODE_SPACES
 from luoshi.messages import message
 
 
@@ -28,6 +29,10 @@ class Decoded:
     text: str
     encoding: str
     warnings: tuple[str, ...] = ()
+    # The text holds no control character and none that cleaning folds or deletes (tabs, spaces
+    # other than the ordinary one, invisible characters: ``clean.normalise_whitespace``), found
+    # by the one scan that looked for control characters.
+    plain: bool = False
 
 
 _MAGIC: list[tuple[bytes, str]] = [
@@ -51,6 +56,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 # "+" above makes it try the whole pattern at every position, about twice as slow), and a text
 # with none of them, nearly every one, needs no more.
 _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# And with them those that cleaning folds or deletes: one scan says whether a text holds either.
+_CONTROL_OR_FOLDED = re.compile(f"[\\x00-\\x08\\x0b\\x0e-\\x1f\\x7f\t{UNICODE_SPACES}{INVISIBLE}]")
 # Above this share of control characters a text is binary, not text with a few strays.
 MAX_CONTROL_SHARE = 0.20
 # UTF-16 text (ASCII-heavy) has a NUL in every other byte; UTF-8 text with stray NULs far fewer.
@@ -168,9 +175,13 @@ def _plausible_utf16(text: str) -> bool:
 def _without_controls(decoded: Decoded) -> Decoded:
     """Remove stray control characters (with a warning); too many of them is a binary file."""
     text = decoded.text
-    first = _CONTROL_CHAR.search(text)
+    first = _CONTROL_OR_FOLDED.search(text)
     if first is None:
-        return decoded
+        return Decoded(text, decoded.encoding, decoded.warnings, plain=True)
+    if _CONTROL_CHAR.match(text, first.start()) is None:  # (a character cleaning folds first)
+        first = _CONTROL_CHAR.search(text, first.end())
+        if first is None:
+            return decoded
     removed = sum(m.end() - m.start() for m in _CONTROLS.finditer(text))
     if removed / len(text) > MAX_CONTROL_SHARE:
         share = max(1, round(100 * removed / len(text)))

@@ -79,7 +79,8 @@ def read_path(
                 continue
             record.warnings[:0] = [*warnings, *decoded.warnings]
             try:
-                yield build_document(record, decoded.encoding, shown, fmt)
+                plain = decoded.plain and record.original is decoded.text  # (the file's own text)
+                yield build_document(record, decoded.encoding, shown, fmt, plain=plain)
             except RejectedInput as e:
                 yield Rejection(record.key, e.reason)
     except RejectedInput as e:
@@ -98,6 +99,8 @@ def printable_name(name: str) -> str:
     """A file name as text that can be stored and shown: bytes that are not UTF-8 (kept by
     Python as lone surrogates) become U+FFFD, and so does a NUL (no file system has one in a
     name, and PostgreSQL cannot store it)."""
+    if name.isascii() and "\0" not in name:
+        return name  # (as below, without encoding it)
     name = name.replace("\0", "\ufffd")
     try:
         name.encode("utf-8")
@@ -163,16 +166,22 @@ def document_from_text(text: str, doc_id: str = "text", kind: str = "text") -> D
     return build_document(RawRecord(doc_id, text, kind), "utf-8", None)
 
 
-def build_document(record: RawRecord, encoding: str, path: Path | None, fmt: str | None = None) -> Document:
+def build_document(
+    record: RawRecord, encoding: str, path: Path | None, fmt: str | None = None, *, plain: bool = False
+) -> Document:
+    """``plain``: the record's text holds no control character, tab, space other than the
+    ordinary one or invisible character (``decode.Decoded.plain``; of use to a text that is not
+    HTML, whose markup and entities make other characters)."""
     original = record.original
     body = original[record.body_start :]
     if record.kind == "html":
         tracked, page_title = html_to_tracked(body)
+        plain = False
     else:
         tracked, page_title = TrackedText.of(body), None
     if record.body_start:
         tracked = tracked.shifted(record.body_start)
-    tracked = remove_glosses(normalise_whitespace(tracked))
+    tracked = remove_glosses(normalise_whitespace(tracked, plain))
     header = tracked
     tracked = remove_furniture(tracked)
     text = tracked.text
