@@ -224,7 +224,12 @@ def test_a_text_decoding_found_plain_is_cleaned_as_any_other(text):
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["网", "络", "(", "（", ")", "）", "w", "ǎ", "ng", "de", "2020", "年", "h", "ü"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(["网", "络", "(", "（", ")", "）", "w", "ǎ", "ng", "de", "2020", "年", "h", "ü"]),
+        max_size=40,
+    )
+)
 @example(["网", "(", "ü", "ǎ", ")", "(", "2020", ")"])
 @example(["网", "（", "ǎ", "）"])
 def test_glosses_removed_as_when_the_patterns_always_ran(pieces):
