@@ -224,6 +224,7 @@ def test_the_search_command_loads_only_what_a_search_needs(tmp_path):
         "luoshi.store.cited",
         "luoshi.store.people",
         "luoshi.store.follow",
+        "luoshi.text.opencc_sets",
     )
     probe = (
         "import sys; from luoshi.cli.main import app; from luoshi.text import fold\n"
