@@ -688,7 +688,8 @@ def test_names_without_a_surname_read_by_a_loop_as_by_a_generator(s):
 
 
 def _plain_post_before(s, name_start):
-    """``_post_before`` without its test for a stop right before the name."""
+    """``_post_before`` without its tests for a stop, or a character that ends no post head,
+    right before the name."""
     seg_start = names._segment_start(s, name_start)
     if seg_start >= name_start:
         return None
@@ -704,6 +705,8 @@ _POST_TEXT = st.text(alphabet="市委书记长副主任（工务）“两会”�
 @with_example("副市长（常务）王明")
 @with_example("“两会”领导小组组长、市委书记王明")
 @with_example("市长、王明")
+@with_example("主持会议并讲话，王明")
+@with_example("局长（工务）王明")
 def test_post_before_a_name_after_a_stop_as_found_by_the_segment_scan(s):
     for i in range(len(s) + 1):
         assert names._post_before(s, i) == _plain_post_before(s, i), (s, i)
