@@ -338,6 +338,8 @@ _ZONE_TEXT = st.lists(
             "」",
             "〈",
             "〉",
+            "『",
+            "』",
             "关于",
             "的方案",
             "\n",
@@ -792,3 +794,17 @@ def test_titles_and_verbs_after_names_from_their_first_characters_as_by_the_patt
         )
         verb = s[i : i + 1] in names._CLAUSE_VERB_FIRST and names._CLAUSE_VERBS.match(s, i)
         assert bool(verb) == bool(names._CLAUSE_VERBS.match(s, i)), (s, i)
+
+
+# -- session 12 (extractspeed5) ------------------------------------------------------------------
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="《》〈〉「」『』关于方案\n，", max_size=40))
+@with_example("《关于《方案》的通知》〈方案〉")
+@with_example("《《方案》")
+@with_example("「关于『方案』」")
+def test_titles_tried_at_their_openers_as_scanned_for(s):
+    plain = [m.span() for m in outcomes._TITLE.finditer(s)]
+    starts, ends = outcomes._titles(s)
+    assert list(zip(starts, ends, strict=True)) == plain
