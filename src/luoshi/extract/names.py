@@ -227,9 +227,6 @@ _SINGLE, _COMPOUND = surnames()
 _HEADS = word_pattern(post_heads())
 _HEAD_SET = frozenset(post_heads())
 _HEAD_LENGTHS = sorted({len(h) for h in _HEAD_SET})
-# The characters a run before a name can end in for _post_of_segment to read a post from it: the
-# last character of a post head, or a closing bracket (a parenthetical it drops first).
-_HEAD_LAST_OR_BRACKET = frozenset(h[-1] for h in _HEAD_SET) | frozenset("）)")
 _HEADS_BY_FIRST = _by_first_character(post_heads())
 
 
@@ -429,11 +426,6 @@ def _post_before(s: str, name_start: int) -> tuple[str, int] | None:
     # quote, which it steps back over.)
     if name_start == 0 or s[name_start - 1] in _PLAIN_STOPS:
         return None
-    # The run before the name ends where the name starts, and _post_of_segment takes a run only
-    # where it ends in a post head, or in a bracket it drops first: a character that ends no head
-    # ("讲话，" before a name after the comma) answers without the segment scan.
-    if s[name_start - 1] not in _HEAD_LAST_OR_BRACKET:
-        return None
     seg_start = _segment_start(s, name_start)
     if seg_start >= name_start:
         return None
@@ -497,30 +489,17 @@ def _post_chain(s: str, name_start: int, memo: _PostMemo | None = None) -> list[
     return out
 
 
-# A memo's default, told apart by identity (None is an answer of _post_before; no post starts at -1).
-_UNSEEN: tuple[str, int] = ("", -1)
-_UNSEEN_SPAN: tuple[int, int] = (-1, -1)  # (the same for a memo of name readings)
-
-
 def _chain_back(s: str, end: int, memo: _PostMemo | None = None) -> list[tuple[str, int, int]]:
-    """The posts written right before ``end``, back over 、, in the order written. (The memo is
-    read in place, and a position right after a stop answered without a call: this runs for
-    every name after a post.)"""
-    if memo is None:
-        memo = {}
+    """The posts written right before ``end``, back over 、, in the order written."""
     out: list[tuple[str, int, int]] = []
-    while True:
-        found = memo.get(end, _UNSEEN)
-        if found is _UNSEEN:
-            # (_post_before's first test: right after a stop no post is written)
-            found = memo[end] = None if end == 0 or s[end - 1] in _PLAIN_STOPS else _post_before(s, end)
-        if not found:
-            break
+    found = _post_before_memo(s, end, memo)
+    while found:
         post, start = found
         out.append((post, start, end))
         if start == 0 or s[start - 1] != "、":
             break
         end = start - 1
+        found = _post_before_memo(s, end, memo)
     out.reverse()
     return out
 
@@ -699,16 +678,14 @@ def find_people(s: str) -> tuple[list[Person], list[Role]]:
     found: dict[int, tuple[int, int] | None] = {}
 
     dots = _has_dots(s)
-    n = len(s)
 
     def name_here(i: int) -> tuple[int, int] | None:
         # The same positions are probed by several rules (after a post, at a clause start…).
-        hit = found.get(i, _UNSEEN_SPAN)
-        if hit is _UNSEEN_SPAN:
+        if i not in found:
             # (_may_start_name, with the search for a dot only where the text holds one)
-            may = i < n and (s[i] in _NAME_FIRST_SET or (dots and _DOT.search(s, i, i + 9) is not None))
-            hit = found[i] = name_at(s, i, dots=dots) if may else None
-        return hit
+            may = i < len(s) and (s[i] in _NAME_FIRST_SET or (dots and _DOT.search(s, i, i + 9) is not None))
+            found[i] = name_at(s, i, dots=dots) if may else None
+        return found[i]
 
     seen_at: set[int] = set()
     post_memo: _PostMemo = {}  # this text's posts before each position probed
