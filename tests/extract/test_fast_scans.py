@@ -832,8 +832,7 @@ def _plain_subjects_of_modals(s):
 
 
 _MODAL_TEXT = st.lists(
-    st.sampled_from(["一", "二", "要", "需", "应", "各区", "市", "局", "和", "、", "，", "。", "强调", "作为", "\n", "洋浦"]),
-    max_size=24,
+    st.sampled_from([*"一 二 要 需 应 各区 市 局 和 、 ， 。 强调 作为 洋浦".split(), "\n"]), max_size=24
 ).map("".join)
 
 
