@@ -156,15 +156,14 @@ def find_outcomes(s: str, asked: Sequence[Span] = ()) -> list[Outcome]:
     """The outcomes reported in ``s`` (simplified text), in text order, each title once. An
     item without a name inside ``asked`` (the spans of the text's directives) is asked for,
     not reported."""
-    near = windows(s, _ANCHOR, before=10, after=8)
-    if not near:
+    if not _ANCHOR.search(s):
         return []
     zone_mentions: list[tuple[int, str, bool]] | None = None
     out: list[Outcome] = []
     seen: set[str] = set()
     done_clauses: set[tuple[int, int]] = set()
     clauses_of: dict[tuple[int, int], list[tuple[int, int]]] = {}  # a sentence's, read once
-    for trigger in finditer_near(_TRIGGER, s, near):
+    for trigger in finditer_near(_TRIGGER, s, windows(s, _ANCHOR, before=10, after=8)):
         sa, sb = sentence_of(s, trigger.start(), trigger.end(), limit=200)
         clauses = clauses_of.get((sa, sb))
         if clauses is None:  # (several triggers are often in one sentence: "可复制可推广的制度创新成果")
