@@ -851,3 +851,53 @@ def test_subjects_of_modals_skip_one_character_as_when_each_was_read_on_readouts
     assert sum(len(list(addressees._subjects_of_modals(s))) for s in texts) > 20
     for s in texts:
         assert list(addressees._subjects_of_modals(s)) == _plain_subjects_of_modals(s)
+
+
+def _plain_attendance_lists(s):
+    """``names._attendance_lists`` as first written: every clause before a verb of attendance read."""
+    out = []
+    for m in names._ATTENDS.finditer(s):
+        end = m.start()
+        last = names._TO_LAST_CLAUSE_STOP.match(s, max(0, end - 200), end)
+        start = last.end() if last else max(0, end - 200)
+        items, pos = [], start
+        for part in s[start:end].split("、"):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        if len(items) < 2:
+            continue
+        bare = [(a, b) for a, b in items[1:] if names._BARE_NAME.fullmatch(s, a, b)]
+        if len(bare) < len(items) - 1:
+            continue
+        if names._reads_as_name(s, *items[0]):
+            bare.insert(0, items[0])
+        if sum(1 for a, b in bare if names._reads_as_name(s, a, b)) * 3 >= len(bare) * 2:
+            out.extend(bare)
+    return out
+
+
+_ATTENDANCE_TEXT = st.lists(
+    st.sampled_from(
+        [*"王明 李伟 欧阳明伟 市长 负责 同志 出席 参加 列席 等 、 ， 。 艾尔肯·吐尼亚孜 一".split(), "\n"]
+    ),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(_ATTENDANCE_TEXT)
+@with_example("王明、李伟、欧阳明伟出席")
+@with_example("市长王明、李伟等同志参加")
+@with_example("王明、艾尔肯·吐尼亚孜列席")
+@with_example("王明、一一一一一一一一一一一一一一出席")
+@with_example("王明、李伟、阿不都克力·木木吐尼亚孜买提出席")  # (the longest bare name, 14 characters)
+@with_example("王明、市长李伟出席")
+def test_attendance_lists_looked_for_only_after_a_bare_last_item_as_everywhere(s):
+    assert names._attendance_lists(s) == _plain_attendance_lists(s)
+
+
+def test_attendance_lists_looked_for_only_after_a_bare_last_item_as_everywhere_on_readouts():
+    texts = _texts()
+    assert sum(len(names._attendance_lists(s)) for s in texts) > 5
+    for s in texts:
+        assert names._attendance_lists(s) == _plain_attendance_lists(s)
