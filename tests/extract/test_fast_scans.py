@@ -807,10 +807,10 @@ def test_titles_tried_at_their_openers_as_scanned_for(s):
     assert list(zip(starts, ends, strict=True)) == plain
 
 
-def _plain_subjects_of_modals(s):
+def _plain_subjects_of_modals(s: str) -> list[tuple[int, str]]:
     """``addressees._subjects_of_modals`` as first written: every subject read, one character long
     or not."""
-    out = []
+    out: list[tuple[int, str]] = []
     for start in addressees.modal_starts(s):
         a = addressees._clause_start(s, start)
         if a < 0:
@@ -853,14 +853,15 @@ def test_subjects_of_modals_skip_one_character_as_when_each_was_read_on_readouts
         assert list(addressees._subjects_of_modals(s)) == _plain_subjects_of_modals(s)
 
 
-def _plain_attendance_lists(s):
+def _plain_attendance_lists(s: str) -> list[tuple[int, int]]:
     """``names._attendance_lists`` as first written: every clause before a verb of attendance read."""
-    out = []
+    out: list[tuple[int, int]] = []
     for m in names._ATTENDS.finditer(s):
         end = m.start()
         last = names._TO_LAST_CLAUSE_STOP.match(s, max(0, end - 200), end)
         start = last.end() if last else max(0, end - 200)
-        items, pos = [], start
+        items: list[tuple[int, int]] = []
+        pos = start
         for part in s[start:end].split("、"):
             items.append((pos, pos + len(part)))
             pos += len(part) + 1
