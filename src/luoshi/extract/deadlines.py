@@ -238,7 +238,7 @@ def limit_matches(s: str) -> list[tuple[str, int, int, int]]:
         group = m.lastgroup or ""
         a, b = m.span(group)
         out.append((group, m.start(), a, b))
-        m = search(s, b)
+        m = search(s, max(b, m.start() + 1))  # (every group ends after its match starts)
     return out
 
 
