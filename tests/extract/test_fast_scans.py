@@ -338,6 +338,8 @@ _ZONE_TEXT = st.lists(
             "」",
             "〈",
             "〉",
+            "『",
+            "』",
             "关于",
             "的方案",
             "\n",
@@ -789,3 +791,114 @@ def test_titles_and_verbs_after_names_from_their_first_characters_as_by_the_patt
         )
         verb = s[i : i + 1] in names._CLAUSE_VERB_FIRST and names._CLAUSE_VERBS.match(s, i)
         assert bool(verb) == bool(names._CLAUSE_VERBS.match(s, i)), (s, i)
+
+
+# -- session 12 (extractspeed5) ------------------------------------------------------------------
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="《》〈〉「」『』关于方案\n，", max_size=40))
+@with_example("《关于《方案》的通知》〈方案〉")
+@with_example("《《方案》")
+@with_example("「关于『方案』」")
+def test_titles_tried_at_their_openers_as_scanned_for(s):
+    plain = [m.span() for m in outcomes._TITLE.finditer(s)]
+    starts, ends = outcomes._titles(s)
+    assert list(zip(starts, ends, strict=True)) == plain
+
+
+def _plain_subjects_of_modals(s: str) -> list[tuple[int, str]]:
+    """``addressees._subjects_of_modals`` as first written: every subject read, one character long
+    or not."""
+    out: list[tuple[int, str]] = []
+    for start in addressees.modal_starts(s):
+        a = addressees._clause_start(s, start)
+        if a < 0:
+            continue
+        if a < start:
+            text, a = addressees._subject(s, a, start)
+            items = addressees._split(text, whole=True)
+            if items is None and (place := addressees._named_as_a_place(s, a, text, start)):
+                items = (place,)
+            out.extend((a + at, item) for item, at in items or ())
+            continue
+        if a == 0 or s[a - 1] not in "，," or (a := addressees._clause_start(s, start - 1)) < 0:
+            continue
+        text, a = addressees._subject(s, a, start - 1)
+        items = addressees._split(text) or ()
+        if all(addressees._plain(item) for item, _ in items):
+            out.extend((a + at, item) for item, at in items)
+    return out
+
+
+_MODAL_TEXT = st.lists(
+    st.sampled_from([*"一 二 要 需 应 各区 市 局 和 、 ， 。 强调 作为 洋浦".split(), "\n"]), max_size=24
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(_MODAL_TEXT)
+@with_example("会议强调，一要加快。二要坚持，各区要抓紧")
+@with_example("和要")
+@with_example("、要")
+@with_example("，局要")
+def test_subjects_of_modals_skip_one_character_as_when_each_was_read(s):
+    assert list(addressees._subjects_of_modals(s)) == _plain_subjects_of_modals(s)
+
+
+def test_subjects_of_modals_skip_one_character_as_when_each_was_read_on_readouts():
+    texts = _texts()
+    assert sum(len(list(addressees._subjects_of_modals(s))) for s in texts) > 20
+    for s in texts:
+        assert list(addressees._subjects_of_modals(s)) == _plain_subjects_of_modals(s)
+
+
+def _plain_attendance_lists(s: str) -> list[tuple[int, int]]:
+    """``names._attendance_lists`` as first written: every clause before a verb of attendance read."""
+    out: list[tuple[int, int]] = []
+    for m in names._ATTENDS.finditer(s):
+        end = m.start()
+        last = names._TO_LAST_CLAUSE_STOP.match(s, max(0, end - 200), end)
+        start = last.end() if last else max(0, end - 200)
+        items: list[tuple[int, int]] = []
+        pos = start
+        for part in s[start:end].split("、"):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        if len(items) < 2:
+            continue
+        bare = [(a, b) for a, b in items[1:] if names._BARE_NAME.fullmatch(s, a, b)]
+        if len(bare) < len(items) - 1:
+            continue
+        if names._reads_as_name(s, *items[0]):
+            bare.insert(0, items[0])
+        if sum(1 for a, b in bare if names._reads_as_name(s, a, b)) * 3 >= len(bare) * 2:
+            out.extend(bare)
+    return out
+
+
+_ATTENDANCE_TEXT = st.lists(
+    st.sampled_from(
+        [*"王明 李伟 欧阳明伟 市长 负责 同志 出席 参加 列席 等 、 ， 。 艾尔肯·吐尼亚孜 一".split(), "\n"]
+    ),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(_ATTENDANCE_TEXT)
+@with_example("王明、李伟、欧阳明伟出席")
+@with_example("市长王明、李伟等同志参加")
+@with_example("王明、艾尔肯·吐尼亚孜列席")
+@with_example("王明、一一一一一一一一一一一一一一出席")
+@with_example("王明、李伟、阿不都克力·木木吐尼亚孜买提出席")  # (the longest bare name, 14 characters)
+@with_example("王明、市长李伟出席")
+def test_attendance_lists_looked_for_only_after_a_bare_last_item_as_everywhere(s):
+    assert names._attendance_lists(s) == _plain_attendance_lists(s)
+
+
+def test_attendance_lists_looked_for_only_after_a_bare_last_item_as_everywhere_on_readouts():
+    texts = _texts()
+    assert sum(len(names._attendance_lists(s)) for s in texts) > 5
+    for s in texts:
+        assert names._attendance_lists(s) == _plain_attendance_lists(s)

@@ -306,6 +306,10 @@ def _subjects_of_modals(s: str) -> Found:
         if a < 0:
             continue
         if a < start:
+            if start - a < 2:
+                # One character before the modal ("一要…二要…"): its subject, no longer, names no
+                # body (is_body and a name read as a place both need two characters or more).
+                continue
             text, a = _subject(s, a, start)
             items = _split(text, whole=True)
             if items is None and (place := _named_as_a_place(s, a, text, start)):

@@ -129,11 +129,13 @@ def _name_before(s: str, k: int, known: _Known) -> tuple[int, int] | None:
             return k - n, k
     for n in (3, 2, 4):
         a = k - n
+        # (what stands before the name asked first: one look-up, where most places — "制定任务",
+        # the genre's usual 任 — fail, before the two calls that read a name)
         if (
             a >= 0
+            and (a == 0 or s[a - 1] in _BEFORE_NAME)
             and _may_read_as_name(s, a)
             and _reads_as_name(s, a, k)
-            and (a == 0 or s[a - 1] in _BEFORE_NAME)
         ):
             return a, k
     return None

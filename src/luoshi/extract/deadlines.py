@@ -227,16 +227,18 @@ def limit_matches(s: str) -> list[tuple[str, int, int, int]]:
     """(group, match start, group start, group end) of each match of ``_LIMITS.finditer(s)``, in
     order, found through _LIMITS_SCAN: its matches start where _LIMITS' may, and each ends where
     its group does (every alternative of _LIMITS ends with its group); one found inside the
-    previous is dropped, as the scan of _LIMITS would go on after it."""
+    previous is dropped, as the scan of _LIMITS would go on after it. (Each search starts where
+    the previous group ends: the places inside it — "月底前" of "9月底前" — are not tried. The
+    scan's lookbehind sees the text before that start, so a match is the one the whole scan finds
+    there.)"""
     out: list[tuple[str, int, int, int]] = []
-    last = 0
-    for m in _LIMITS_SCAN.finditer(s):
-        if m.start() < last:
-            continue
+    search = _LIMITS_SCAN.search
+    m = search(s)
+    while m is not None:
         group = m.lastgroup or ""
         a, b = m.span(group)
         out.append((group, m.start(), a, b))
-        last = b
+        m = search(s, max(b, m.start() + 1))  # (every group ends after its match starts)
     return out
 
 

@@ -627,6 +627,7 @@ _ATTENDING = rf"(?:出席|列席|参加|陪同|在主席台就座|分别{_SPEAKI
 # of trying the pattern at every position.
 _ATTENDS = re.compile(rf"等(?:同志)?{_ATTENDING}|同志{_ATTENDING}|{_ATTENDING[3:-1]}")
 _BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,5}[·•・‧][\u4e00-\u9fff]{1,8}")
+_LONGEST_BARE = 14  # characters a match of _BARE_NAME holds at most (5, the dot, 8)
 
 
 def _reads_as_name(s: str, a: int, b: int) -> bool:
@@ -650,6 +651,12 @@ def _attendance_lists(s: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for m in _ATTENDS.finditer(s):
         end = m.start()
+        # The item right before the verb must be a bare name after a 、 (fourteen characters at
+        # most, with a middle dot): where it is not ("市长谢思远出席", "负责同志参加", most
+        # matches), no list is taken, and the clause is not looked for.
+        k = s.rfind("、", max(0, end - _LONGEST_BARE - 1), end)
+        if k < 0 or not _BARE_NAME.fullmatch(s, k + 1, end):
+            continue
         floor = max(0, end - 200)  # back to the clause's start, at most 200 characters
         last = _TO_LAST_CLAUSE_STOP.match(s, floor, end)
         start = last.end() if last else floor

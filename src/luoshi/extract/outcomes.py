@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from luoshi.extract.gazetteer import zones
-from luoshi.extract.scan import finditer_near, windows, word_pattern
+from luoshi.extract.scan import finditer_near, occurrences, windows, word_pattern
 from luoshi.model import Outcome, Span
 from luoshi.text import parse_number, sentence_of
 
@@ -75,11 +75,7 @@ _TITLE = re.compile(r"《[^《》\n]*(?:《[^《》\n]*》[^《》\n]*)*》|[〈
 def _zones(s: str) -> list[tuple[int, str, bool]]:
     """Every zone named in ``s`` outside the titles of documents: (position, name, named by its
     kind alone)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _TITLE.finditer(s):  # (in order, none inside another)
-        starts.append(m.start())
-        ends.append(m.end())
+    starts, ends = _titles(s)
     out = []
     for m in _zone_pattern().finditer(s):
         k = bisect_right(starts, m.start()) - 1
@@ -89,6 +85,26 @@ def _zones(s: str) -> list[tuple[int, str, bool]]:
         general = s[at - 2 : at] in _GENERAL_BEFORE or s[at - 1 : at] in _GENERAL_BEFORE
         out.append((m.start(), m.group(), general or bool(_KIND_ONLY.match(m.group()))))
     return out
+
+
+_TITLE_OPENERS = "《〈「『"  # (every match of _TITLE starts with one)
+
+
+def _titles(s: str) -> tuple[list[int], list[int]]:
+    """Where the matches of ``_TITLE.finditer(s)`` start and end (in order, none inside another),
+    the pattern tried only at its openers, found by str search (a text holds a few; the engine
+    tried the class of the four at every character)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    last = 0
+    for i in occurrences(s, _TITLE_OPENERS):
+        if i < last:
+            continue  # inside the title before, where the scan does not look
+        m = _TITLE.match(s, i)
+        if m is not None:
+            starts.append(i)
+            ends.append(last := m.end())
+    return starts, ends
 
 
 def _zone_for(found: list[tuple[int, str, bool]], a: int, b: int) -> str | None:
