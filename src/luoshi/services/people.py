@@ -241,6 +241,11 @@ def first_people(conn: Connection, found: Sequence[Sighting], piece: int = PIECE
     sightings are not read back, nor updated with their persons. The names are clustered in
     pieces of at most ``piece`` sightings (a name with more alone), each written before the
     next is clustered. (names, persons, the most sightings clustered at once)."""
+    with tables.indexes_built_after(conn):  # (a store's first: its indexes built once, after)
+        return _first_people(conn, found, piece)
+
+
+def _first_people(conn: Connection, found: Sequence[Sighting], piece: int) -> tuple[int, int, int]:
     names = sorted({s.name for s in found})
     for s, ref in zip(found, tables.next_sighting_ids(conn, len(found)), strict=True):
         s.ref = ref
