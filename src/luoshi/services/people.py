@@ -303,7 +303,8 @@ def refresh(
         documents = [t[0] for t in taken]
         if incremental and len(found) <= keep and _first(conn, documents, found, names_at_once):
             return len(taken), [], first_people(conn, found, piece)
-        tables.replace_sightings(conn, documents, found)  # (gives each its id)
+        with tables.indexes_built_after(conn):  # (a store's first batch of several)
+            tables.replace_sightings(conn, documents, found)  # (gives each its id)
         return len(taken), found, None
 
     clustered: set[str] = set()
