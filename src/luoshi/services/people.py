@@ -211,10 +211,12 @@ def update_pieces(
         tables.insert_post_rows(conn, posts[0] + posts[1])
     if new:
         tables.forget_people_named(conn, [n for part in new for n in part])
-        for part in new:
-            done = update_names(conn, part, just_read)
-            whole, written = whole + done[0], written + done[1]
-            most = max(most, sum(size.get(n, 0) for n in part))
+        # (each of their sightings gets its person by an UPDATE: many, the index built after)
+        with tables.person_index_built_after(conn, sum(size.get(n, 0) for part in new for n in part)):
+            for part in new:
+                done = update_names(conn, part, just_read)
+                whole, written = whole + done[0], written + done[1]
+                most = max(most, sum(size.get(n, 0) for n in part))
     return whole, written, most
 
 
@@ -337,8 +339,9 @@ def refresh(
             report.whole += read_some[2][0]
             report.people += read_some[2][1]
             report.most = max(report.most, read_some[2][2])
-        if len(kept) + len(read_some[1]) <= keep:
-            kept.update((s.ref, s) for s in read_some[1])
+        room = keep - len(kept)  # (as many as fit: each one kept is one not read back)
+        if room > 0:
+            kept.update((s.ref, s) for s in read_some[1][:room])
         # This batch's sightings let go before the next is read (the loop's test reads it
         # before it replaces them: two batches held at once, 39 MB more from 8,000 readouts on).
         read_some = None
