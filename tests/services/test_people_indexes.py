@@ -102,3 +102,45 @@ def test_an_error_in_the_block_rolls_the_drop_back(tmp_path):
     with pytest.raises(ValueError, match="stop"):
         store.run(failing)
     assert stored_indexes(store) == before
+
+
+def dump(store: Any) -> dict[str, list[tuple[Any, ...]]]:
+    with store.engine.connect() as conn:
+        return {
+            t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
+            for t in ("person_sightings", "people", "person_posts")
+        }
+
+
+@pytest.mark.parametrize("many", [1, 10**9])
+def test_the_persons_index_built_after_many_updates_gives_the_same_rows(tmp_path, monkeypatch, many):
+    """A first ingest read in batches of one document (its sightings stored, then clustered and
+    each given its person by an UPDATE), with the persons' index rebuilt after the UPDATEs
+    (``many`` 1) or kept throughout: the same rows as a first ingest clustered as it is read,
+    and the same schema."""
+    monkeypatch.setattr(tables, "MANY_PERSONS", many)
+    found: list[list[str]] = []
+    real = tables.insert_careers
+
+    def seen(conn: Connection, careers: Any, *args: Any) -> None:  # (the real call; the indexes it meets)
+        if careers:
+            found.append([name for name, *_ in indexes(conn) if name.startswith("ix_person_sightings")])
+        real(conn, careers, *args)
+
+    monkeypatch.setattr(tables, "insert_careers", seen)
+    stores = {}
+    for how in ("first", "batched"):  # (``first_people``, then the path under test)
+        store = open_store(str(tmp_path / f"{how}.db"))
+        before = stored_indexes(store)
+        add(store, READOUTS)
+        if how == "first":
+            people.refresh(store)
+            found.clear()
+        else:
+            people.refresh(store, batch=1)
+        assert stored_indexes(store) == before
+        stores[how] = dump(store)
+    assert stores["batched"] == stores["first"]
+    person_index = ["ix_person_sightings_person_id"]
+    assert found and all((person_index[0] in names) == (many > 1) for names in found)
+    assert person_index[0] in [name for name, *_ in before]

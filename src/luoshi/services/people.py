@@ -199,7 +199,8 @@ def update_pieces(
     old = _pieces([n for n in names if n in known], size, piece)
     new = _pieces([n for n in names if n not in known], size, piece)
     if len(old) + len(new) <= 1:
-        return (*update_names(conn, names, just_read), sum(size.values()))
+        with tables.person_index_built_after(conn, sum(size.get(n, 0) for n in names if n not in known)):
+            return (*update_names(conn, names, just_read), sum(size.values()))
     whole = written = most = 0
     if old:
         posts: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] = ([], [])  # (the rows of the
