@@ -72,7 +72,9 @@ def child(src: Path, corpus: Path, db: Path) -> dict[str, float | str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base-src", type=Path, required=True, help="the older tree's src folder")
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--corpus", type=Path, default=None, help="a folder of readouts (else generated)")
@@ -97,7 +99,9 @@ def main() -> None:
                 tables.add(str(out["tables"]))
                 line.append(f"{tree} refresh {float(out['refresh']):.3f} s of {float(out['whole']):.2f} s")
             ratio = found[("old", "refresh")][-1] / found[("new", "refresh")][-1]
-            print(f"round {k + 1}: {', '.join(line)}; refresh old/new {ratio:.2f} (load {os.getloadavg()[0]:.1f})")
+            print(
+                f"round {k + 1}: {', '.join(line)}; refresh old/new {ratio:.2f} (load {os.getloadavg()[0]:.1f})"
+            )
         for part in ("refresh", "whole"):
             old, new = statistics.median(found[("old", part)]), statistics.median(found[("new", part)])
             print(

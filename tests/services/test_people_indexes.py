@@ -65,7 +65,9 @@ def test_a_first_refresh_leaves_the_schema_it_found_and_indexes_that_answer(tmp_
         plan = " ".join(str(r[-1]) for r in conn.execute(text(query)))
         assert "ix_person_sightings_name" in plan
         assert conn.execute(text("SELECT count(*) FROM person_sightings WHERE name = '张立新'")).scalar() == 3
-        assert conn.execute(text("SELECT count(*) FROM person_sightings WHERE person_id IS NULL")).scalar() == 0
+        assert (
+            conn.execute(text("SELECT count(*) FROM person_sightings WHERE person_id IS NULL")).scalar() == 0
+        )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
