@@ -386,9 +386,9 @@ class Shown:
         return shown
 
 
-@dataclass
+@dataclass(slots=True)
 class Sighting:
-    """One name in one document."""
+    """One name in one document (slots: a refresh makes one for every name of every document)."""
 
     document_id: int
     name: str  # simplified

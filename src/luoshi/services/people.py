@@ -199,7 +199,8 @@ def update_pieces(
     old = _pieces([n for n in names if n in known], size, piece)
     new = _pieces([n for n in names if n not in known], size, piece)
     if len(old) + len(new) <= 1:
-        return (*update_names(conn, names, just_read), sum(size.values()))
+        with tables.person_index_built_after(conn, sum(size.get(n, 0) for n in names if n not in known)):
+            return (*update_names(conn, names, just_read), sum(size.values()))
     whole = written = most = 0
     if old:
         posts: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] = ([], [])  # (the rows of the
@@ -211,10 +212,12 @@ def update_pieces(
         tables.insert_post_rows(conn, posts[0] + posts[1])
     if new:
         tables.forget_people_named(conn, [n for part in new for n in part])
-        for part in new:
-            done = update_names(conn, part, just_read)
-            whole, written = whole + done[0], written + done[1]
-            most = max(most, sum(size.get(n, 0) for n in part))
+        # (each of their sightings gets its person by an UPDATE: many, the index built after)
+        with tables.person_index_built_after(conn, sum(size.get(n, 0) for part in new for n in part)):
+            for part in new:
+                done = update_names(conn, part, just_read)
+                whole, written = whole + done[0], written + done[1]
+                most = max(most, sum(size.get(n, 0) for n in part))
     return whole, written, most
 
 
@@ -241,6 +244,11 @@ def first_people(conn: Connection, found: Sequence[Sighting], piece: int = PIECE
     sightings are not read back, nor updated with their persons. The names are clustered in
     pieces of at most ``piece`` sightings (a name with more alone), each written before the
     next is clustered. (names, persons, the most sightings clustered at once)."""
+    with tables.indexes_built_after(conn):  # (a store's first: its indexes built once, after)
+        return _first_people(conn, found, piece)
+
+
+def _first_people(conn: Connection, found: Sequence[Sighting], piece: int) -> tuple[int, int, int]:
     names = sorted({s.name for s in found})
     for s, ref in zip(found, tables.next_sighting_ids(conn, len(found)), strict=True):
         s.ref = ref
@@ -298,7 +306,8 @@ def refresh(
         documents = [t[0] for t in taken]
         if incremental and len(found) <= keep and _first(conn, documents, found, names_at_once):
             return len(taken), [], first_people(conn, found, piece)
-        tables.replace_sightings(conn, documents, found)  # (gives each its id)
+        with tables.indexes_built_after(conn):  # (a store's first batch of several)
+            tables.replace_sightings(conn, documents, found)  # (gives each its id)
         return len(taken), found, None
 
     clustered: set[str] = set()
@@ -331,8 +340,9 @@ def refresh(
             report.whole += read_some[2][0]
             report.people += read_some[2][1]
             report.most = max(report.most, read_some[2][2])
-        if len(kept) + len(read_some[1]) <= keep:
-            kept.update((s.ref, s) for s in read_some[1])
+        room = keep - len(kept)  # (as many as fit: each one kept is one not read back)
+        if room > 0:
+            kept.update((s.ref, s) for s in read_some[1][:room])
         # This batch's sightings let go before the next is read (the loop's test reads it
         # before it replaces them: two batches held at once, 39 MB more from 8,000 readouts on).
         read_some = None
