@@ -82,6 +82,33 @@ def test_a_long_text_s_index_tokens_are_its_characters_and_pairs():
     assert fts.characters("海前海。") == "。 前 海" and fts.characters("海") == "海"
 
 
+def test_none_and_bytes_are_bound_through_adapters_as_before(tmp_path):
+    """SQLite: None and bytes parameters go through the adapters a store registers (the driver's
+    own search for one formats an error message each time); they are still stored as NULL and
+    as blobs, and read back as they were."""
+    import sqlite3
+
+    db = str(tmp_path / "adapted.db")
+    store = open_store(db)
+    assert (type(None), sqlite3.PrepareProtocol) in sqlite3.adapters
+    assert (bytes, sqlite3.PrepareProtocol) in sqlite3.adapters
+    doc = document_from_text(readout(), "one")
+    facts = extract(doc)
+    rows = document_rows(doc, facts, "sqlite")
+    with store.transaction() as conn:
+        store.add_rows(conn, [rows])
+    mentions = rows.facts["mentions"] if rows.facts else []
+    assert any(post is None for _, post, _, _ in mentions)
+    posts = query(db, "SELECT post, typeof(post) FROM mentions ORDER BY id")
+    assert [p for p, _ in posts] == [post for _, post, _, _ in mentions]
+    assert {kind for p, kind in posts if p is None} == {"null"}
+    assert query(db, "SELECT DISTINCT typeof(documents), typeof(band_key) FROM reprint_band_lists") == [
+        ("blob", "integer")
+    ]
+    (blob,) = query(db, "SELECT signature FROM reprint_signatures")[0]
+    assert bytes(blob) == rows.fingerprint.signature.astype("<u4").tobytes()
+
+
 def test_json_columns_built_as_bytes_are_stored_as_text(db):
     """Rows built for SQLite carry the JSON columns as orjson's bytes; the writer stores them as
     text, which reads back as the same facts (on PostgreSQL the rows carry strings)."""

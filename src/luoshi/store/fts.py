@@ -45,8 +45,8 @@ def characters(simplified: str) -> str:
 
 
 def bigrams(simplified: str, src: bytes | None = None) -> str:
-    """ "前海合作" → "前海 海合 合作": every overlapping pair of characters a token (``src`` as for
-    ``unigrams``)."""
+    """ "前海合作" → "前海 海合 合作": every overlapping pair of characters a token (``src``: the
+    text in UTF-32, when the caller has it)."""
     pairs = len(simplified) - 1
     if pairs < 1:
         return simplified
