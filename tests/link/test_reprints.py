@@ -141,6 +141,19 @@ def test_signature_keeps_its_stored_meaning_at_any_length():
     assert Fingerprint.of(short).signature.tolist() == plain
 
 
+def test_the_permutations_written_out_are_the_ones_first_drawn():
+    """The 128 permutations are written out (``_PERMUTATIONS_HEX``: an ingest does not import
+    numpy.random for them); they are the ones the first implementation drew, which stored
+    signatures and band keys depend on."""
+    rng = np.random.Generator(np.random.PCG64(20261206))
+    a = rng.integers(0, 1 << 31, reprints.PERMUTATIONS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = rng.integers(0, 1 << 32, reprints.PERMUTATIONS, dtype=np.uint32)
+    written_a, written_b = reprints._permutations()
+    assert written_a.dtype == written_b.dtype == np.uint32
+    assert np.array_equal(written_a, a) and np.array_equal(written_b, b)
+    assert (written_a % 2 == 1).all()
+
+
 def test_signature_of_any_number_of_shingles_is_the_plain_minimum():
     """``signature`` pads each block of shingles to a width (``WIDTHS``) with copies of its first
     print and lays the products out flat: at each width's edge and across blocks it gives what

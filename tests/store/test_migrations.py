@@ -1,5 +1,6 @@
 """Migrations run on stores that already hold documents."""
 
+import re
 import sqlite3
 
 from luoshi.ingest import document_from_text
@@ -52,17 +53,32 @@ def test_the_revisions_read_from_the_files_are_alembics():
     assert revisions() == {s.revision: s.down_revision for s in scripts.walk_revisions()}
 
 
+def _ascii_tokens(column: str) -> list[str]:
+    """The tokens FTS5's ``ascii`` tokenizer reads from a column, in order: runs of ASCII
+    letters and digits and of any other characters beyond ASCII."""
+    return re.findall("[0-9A-Za-z\u0080-\U0010ffff]+", column)
+
+
 def test_the_frozen_index_of_the_old_migrations_is_todays_index():
     """Migrations 0003/0006/0009 carry their own copy of the tokens (so they keep their meaning);
-    while today's index writes the same tokens, stores migrated through them search like new
-    ones. When this fails, today's tokens changed: add a migration that rebuilds the index."""
+    while today's index writes the tokens that answer the same searches, stores migrated through
+    them search like new ones: the same pairs in the same positions (phrases are asked of
+    them), the same characters (each is only asked for alone, so today's index holds each once,
+    the frozen one each occurrence). When this fails, today's tokens changed: add a migration
+    that rebuilds the index."""
     from luoshi.store import fts
     from luoshi.store.migrations import frozen
 
     texts = [*TEXTS.values(), "", "字", "GDP 增長 5.2%", "（一）推进“放管服”改革。\n第二段", "𠀋𠀋𡈽"]
+    texts.append("".join(texts) * 20)  # a long text (``fts.LONG``): its columns are built by numpy
     for title in (None, "标题：橫琴", "X"):
         for text in texts:
-            assert frozen.tokens(title, text) == fts.index_row(title, text), (title, text)
+            old, new = frozen.tokens(title, text), fts.index_row(title, text)
+            for pairs in ("tbi", "bi"):
+                assert _ascii_tokens(old[pairs]) == _ascii_tokens(new[pairs]), (title, text)
+            for chars in ("tuni", "uni"):
+                assert set(_ascii_tokens(old[chars])) == set(_ascii_tokens(new[chars])), (title, text)
+                assert len(_ascii_tokens(new[chars])) == len(set(_ascii_tokens(new[chars])))
             assert (
                 frozen.lexemes(frozen.tokens(title, text))[1] is fts.pg_terms(fts.index_row(title, text))[1]
             )

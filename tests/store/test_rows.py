@@ -67,15 +67,46 @@ def test_rows_are_plain_values_the_writer_unpickles_without_the_model(backend):
 
 def test_a_long_text_s_index_tokens_are_its_characters_and_pairs():
     """A long text's index columns are built by numpy in one array (``fts._tokens``): the same
-    tokens as ``unigrams`` and ``bigrams``, astral characters and ASCII included."""
+    tokens as ``characters`` and ``bigrams`` (a short text's), astral characters, a lone
+    surrogate and ASCII included; the characters each once, in code point order."""
     rng = random.Random(3)
-    pool = [chr(0x4E00 + k) for k in range(50)] + list("Ab1 ，。") + ["\U00020000", "\U0002a6d6"]
-    for length in (fts.LONG, fts.LONG + 1, 1000):
+    pool = [chr(0x4E00 + k) for k in range(50)] + list("Ab1 ，。") + ["\U00020000", "\U0002a6d6", "\ud800"]
+    for length in (fts.LONG - 1, fts.LONG, fts.LONG + 1, 1000):
         text = "".join(rng.choice(pool) for _ in range(length))
         row = fts.index_row("前海", text, text)
         low = text.lower()
-        assert row["uni"] == fts.unigrams(low) and row["bi"] == fts.bigrams(low), length
-        assert len(row["uni"].split()) <= length
+        assert row["uni"] == fts.characters(low) and row["bi"] == fts.bigrams(low), length
+        assert row["uni"] == " ".join(sorted(set(low))), length
+        assert row["bi"] == " ".join(low[i : i + 2] for i in range(length - 1)), length
+    assert fts.index_row("前海前海", "海前海。")["tuni"] == "前 海"
+    assert fts.characters("海前海。") == "。 前 海" and fts.characters("海") == "海"
+
+
+def test_none_and_bytes_are_bound_through_adapters_as_before(tmp_path):
+    """SQLite: None and bytes parameters go through the adapters a store registers (the driver's
+    own search for one formats an error message each time); they are still stored as NULL and
+    as blobs, and read back as they were."""
+    import sqlite3
+
+    db = str(tmp_path / "adapted.db")
+    store = open_store(db)
+    assert (type(None), sqlite3.PrepareProtocol) in sqlite3.adapters
+    assert (bytes, sqlite3.PrepareProtocol) in sqlite3.adapters
+    doc = document_from_text(readout(), "one")
+    facts = extract(doc)
+    rows = document_rows(doc, facts, "sqlite")
+    with store.transaction() as conn:
+        store.add_rows(conn, [rows])
+    mentions = rows.facts["mentions"] if rows.facts else []
+    assert any(post is None for _, post, _, _ in mentions)
+    posts = query(db, "SELECT post, typeof(post) FROM mentions ORDER BY id")
+    assert [p for p, _ in posts] == [post for _, post, _, _ in mentions]
+    assert {kind for p, kind in posts if p is None} == {"null"}
+    assert query(db, "SELECT DISTINCT typeof(documents), typeof(band_key) FROM reprint_band_lists") == [
+        ("blob", "integer")
+    ]
+    (blob,) = query(db, "SELECT signature FROM reprint_signatures")[0]
+    assert bytes(blob) == rows.fingerprint.signature.astype("<u4").tobytes()
 
 
 def test_json_columns_built_as_bytes_are_stored_as_text(db):

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from luoshi.text import sentence_of, to_simplified
 
@@ -121,13 +122,13 @@ def looks_like_title(text: str) -> bool:
 # -- one document -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A citation in one document. ``key`` is the title it stands for as far as this document
     tells (its own short forms resolved); ``form`` says how it was written: ``cited`` (in 《》),
     ``full`` (a title introduced without brackets before "(简称…)"), ``short`` (a short form the
     document introduced), ``quoted`` (“…方案”: a short form that counts only where some
-    document introduced it)."""
+    document introduced it). A named tuple: made for every citation of every document stored,
+    a frozen dataclass cost 1.3 us each."""
 
     key: str
     title: str  # as written (simplified, without brackets)

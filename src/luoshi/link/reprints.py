@@ -64,16 +64,44 @@ def _mix(x: Hashes, out: Hashes | None = None) -> Hashes:
     return x
 
 
+# The permutations' multipliers a then addends b, little-endian uint32: what
+# ``np.random.Generator(np.random.PCG64(20261206))`` drew once (``rng.integers(0, 1 << 31, 128) * 2 + 1``,
+# then ``rng.integers(0, 1 << 32, 128)``; tests/link/test_reprints.py draws them again), written out so that
+# an ingest does not import numpy.random (10 ms of CPU a command) for 256 numbers.
+_PERMUTATIONS_HEX = (
+    "b9c3d8c8af6f27dafd944c61832d1f42235ef032bf61ecd0352bd50b4b6c7e2651aa793aa795e8455f9c884a93f25cbf"
+    "4ff6915b97f92bcb97bfd72685f7c13c513ddc80655f20c793f7c68dc5d0f83ef16bf9d4113741199fe920ac97fa6ab8"
+    "1dfc0dcb0554b4495796dd3f63902debfd14f74e87b862b7f1f4dcecf7e546be6bea0f6b3115e592e53e4d867d6b1014"
+    "69c3720e8b7b196e014ebf4f83b475df65e00e07a3442e6e5341dfbe5959e9bb43f2feeff5e40862b55a536cb5e9d140"
+    "531e07e053f7bcbaab30073be156b59b3dd75fbdb7ca7b60650c2bb7a72c612a5d6aa88b9bfe45649dcebc48271ea6de"
+    "df0317a5e72be1fa670c9e7c05bea017b5d487c64183aec6a1dd17c1eba1981e290a3d676748bc80115458fef7038b69"
+    "b7934c67138647382d9c9d6f850fba900dfe69116fabec0e2d53dc5e6bdb43d567726cd3af86941bd5869512eb9398aa"
+    "b5b8684ac3673407f585cc6ca181027105ef7eff5178685eb38ae318f348b8be3ffbe9a68fef994111b87cc7952207d6"
+    "a5c827fc69b2484a89f29c5b71c899c919a33eeaf99be9a7cb991568c31e14b6df756826f5cb352391cc8aa1a56c47e4"
+    "d19b29ef2db05aed9dd679417baf19679513a5d9797215260b1561989534561ee747f05519e8c800f7a8bc6eff81cc13"
+    "19d91d14cb47aca7233b21a7559ea87f73f06221d584bdfdbd2e5f45b3cb79566b0c91473d92b42a1f99da6e6220bc69"
+    "75dbc4046520f769d224bebfa77b7dccbaa6e585b9aac74161c6ec8ec76ecfbe620888ebf63caca6b81890513708f187"
+    "225f5a5c4ab68c13b8b03c9abd55e97a0cc2c1d686825f7a9caffe723b98e89fb2a6f4d027f5cb4488128ef12e150015"
+    "2196b4700dec48df70407da7dc1eb53f0bd3de086c93c3d420a4693a1f7367fafed821edcb1ff733f56259ea45bec83b"
+    "b04269671f8dab38cdfc855c9bfcd845b40e4be3f977a16fdb396ca50a1e2dbf3d2150ec5c4f2d94ebbb12f2009dffe8"
+    "47158c5b34c870bc856cdf1c937aaa6c3cafa84cf1b1362f81f5327d42086e12da40f32aa49447072f3c38a385b8082b"
+    "062a6bc19428000ea4a22b8b9a16251bf6c1e33e0c1f6b9b82a14c3a23523ee8a2d1f640f9688abfb2d164619db27512"
+    "c308696d7d08b5c020a49ce6e6e6eec95202ba7c4e0c2856a4a2412cb82d1034eedf50a7ec179a9000364c3327ceabc0"
+    "b4a40b4731cbed44599b2bb8167520ff6aba7410bfd842a5e4cc0600e72f35aee366c3d55188aad8c5a779c2f0b60048"
+    "30186c34029d5a6b4e57c1b3b51894f367c7127d6bfe8b4ed673fe14775de5add88eadd6c3412f79117d8b3d3ec8fc72"
+    "d84a9910e96d5e2bca58f2fff22535c3c375f44fbed755e830708c272055d897ec6a36ddde4f41c54bd05e3efb01b3e4"
+    "425fec0899180f89ae79ac85646ae888"
+)
+
+
 @cache
-def _permutations(seed: int = 20261206) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """128 fixed permutations x → a·x + b (mod 2³²), a odd, of the shingles' 32-bit prints.
-    Fixed for ever: stored band keys depend on them."""
+def _permutations() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """128 fixed permutations x → a·x + b (mod 2³²), a odd, of the shingles' 32-bit prints
+    (``_PERMUTATIONS_HEX``). Fixed for ever: stored band keys depend on them."""
     import numpy as np
 
-    rng = np.random.Generator(np.random.PCG64(seed))
-    a = rng.integers(0, 1 << 31, PERMUTATIONS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    b = rng.integers(0, 1 << 32, PERMUTATIONS, dtype=np.uint32)
-    return a, b
+    both = np.frombuffer(bytes.fromhex("".join(_PERMUTATIONS_HEX)), dtype="<u4").astype(np.uint32)
+    return both[:PERMUTATIONS], both[PERMUTATIONS:]
 
 
 @cache
