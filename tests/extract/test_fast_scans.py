@@ -472,11 +472,11 @@ def _plain_name_at(s, i, strict_end=True):
 
 
 @settings(max_examples=500)
-@given(st.text(alphabet="王陈欧阳司马伟明松年也出席主持任务市长，。a1·艾尔肯吐尼亚孜格桑央金的", max_size=16))
+@given(st.text(alphabet="王陈欧阳司马伟明松年也出席主持任务市长，。a1·阿不都买提格桑央金的", max_size=16))
 @with_example("王伟也出席")
 @with_example("韩松年主持")
 @with_example("欧阳明，")
-@with_example("艾尔肯·吐尼亚孜出席")
+@with_example("阿不都·买买提出席")
 @with_example("格桑央金出席")
 @with_example("王伟")
 def test_name_at_as_written_before(s):
@@ -614,7 +614,7 @@ def test_names_and_clause_starts_read_without_dots_as_with_them_on_readouts():
         assert names._clause_starts(s, dots=False) == names._clause_starts(s)
         for i in range(len(s)):
             assert names.name_at(s, i, dots=False) == names.name_at(s, i)
-    dotted = "，艾尔肯·吐尼亚孜主持会议"
+    dotted = "，阿不都·买买提主持会议"
     assert names._has_dots(dotted) and names._clause_starts(dotted) == [1]
 
 
@@ -879,7 +879,7 @@ def _plain_attendance_lists(s: str) -> list[tuple[int, int]]:
 
 _ATTENDANCE_TEXT = st.lists(
     st.sampled_from(
-        [*"王明 李伟 欧阳明伟 市长 负责 同志 出席 参加 列席 等 、 ， 。 艾尔肯·吐尼亚孜 一".split(), "\n"]
+        [*"王明 李伟 欧阳明伟 市长 负责 同志 出席 参加 列席 等 、 ， 。 阿不都·买买提 一".split(), "\n"]
     ),
     max_size=20,
 ).map("".join)
@@ -889,7 +889,7 @@ _ATTENDANCE_TEXT = st.lists(
 @given(_ATTENDANCE_TEXT)
 @with_example("王明、李伟、欧阳明伟出席")
 @with_example("市长王明、李伟等同志参加")
-@with_example("王明、艾尔肯·吐尼亚孜列席")
+@with_example("王明、阿不都·买买提列席")
 @with_example("王明、一一一一一一一一一一一一一一出席")
 @with_example("王明、李伟、阿不都克力·木木吐尼亚孜买提出席")  # (the longest bare name, 14 characters)
 @with_example("王明、市长李伟出席")

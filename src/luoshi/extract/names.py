@@ -652,7 +652,7 @@ def _attendance_lists(s: str) -> list[tuple[int, int]]:
     for m in _ATTENDS.finditer(s):
         end = m.start()
         # The item right before the verb must be a bare name after a 、 (fourteen characters at
-        # most, with a middle dot): where it is not ("市长谢思远出席", "负责同志参加", most
+        # most, with a middle dot): where it is not ("市长王明出席", "负责同志参加", most
         # matches), no list is taken, and the clause is not looked for.
         k = s.rfind("、", max(0, end - _LONGEST_BARE - 1), end)
         if k < 0 or not _BARE_NAME.fullmatch(s, k + 1, end):

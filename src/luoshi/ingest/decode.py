@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 
 from luoshi.errors import InputError
-from luoshi.ingest.clean import INVISIBLE, UNICODE_SPACES
+from luoshi.ingest.clean import FOLDED
 from luoshi.messages import message
 
 
@@ -51,13 +51,14 @@ _MAGIC: list[tuple[bytes, str]] = [
 _CJK_CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16"]
 
 # C0 controls other than tab, line feed, form feed and carriage return, and DEL.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
+_CONTROL = r"\x00-\x08\x0b\x0e-\x1f\x7f"  # (a class's members)
+_CONTROLS = re.compile(f"[{_CONTROL}]+")
 # The same characters as a bare class: a search for one is the regex engine's class scan (the
 # "+" above makes it try the whole pattern at every position, about twice as slow), and a text
 # with none of them, nearly every one, needs no more.
-_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_CHAR = re.compile(f"[{_CONTROL}]")
 # And with them those that cleaning folds or deletes: one scan says whether a text holds either.
-_CONTROL_OR_FOLDED = re.compile(f"[\\x00-\\x08\\x0b\\x0e-\\x1f\\x7f\t{UNICODE_SPACES}{INVISIBLE}]")
+_CONTROL_OR_FOLDED = re.compile(f"[{_CONTROL}{FOLDED}]")
 # Above this share of control characters a text is binary, not text with a few strays.
 MAX_CONTROL_SHARE = 0.20
 # UTF-16 text (ASCII-heavy) has a NUL in every other byte; UTF-8 text with stray NULs far fewer.

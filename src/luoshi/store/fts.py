@@ -9,8 +9,9 @@ nothing and ``uni`` holds each character once, in code point order: a third of t
 readout fewer to index than one per character, the same answers. The index is contentless:
 documents keep the text, the index keeps only tokens.
 
-The token strings are built without looking at the characters, by byte slicing over UTF-32
-(about twenty times faster than joining characters in Python, which matters at ingest), and
+The pairs are built without looking at the characters, by byte slicing over UTF-32 (about
+twenty times faster than joining characters in Python, which matters at ingest), the distinct
+characters by sorting them (a set, or numpy's sort of the code points for a long text), and
 FTS5's ``ascii`` tokenizer splits them at spaces and ASCII punctuation only. A pair with
 punctuation in it ("报，") is a token no query asks for, so phrases never match across
 punctuation. Text is lower-cased before (the tokenizer folds ASCII only). The ``ascii`` tokenizer
@@ -21,9 +22,13 @@ from __future__ import annotations
 import math
 import re
 from operator import add
+from typing import TYPE_CHECKING, Any
 
 from luoshi.messages import message
 from luoshi.text import to_simplified, to_traditional
+
+if TYPE_CHECKING:  # (numpy is loaded by an ingest, not by a search)
+    import numpy as np
 
 _NON_WORD = re.compile(r"[^\w]")
 _QUOTE = re.compile(r'"')
@@ -71,11 +76,7 @@ def _tokens(simplified: str, src: bytes) -> tuple[str, str]:
 
     n = len(simplified)
     points = np.frombuffer(src, dtype=np.uint32)
-    ordered = np.sort(points)
-    first = np.empty(n, dtype=bool)  # (np.unique's machinery and np.r_ cost more than the sort)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    distinct = ordered[first]
+    distinct = sorted_distinct(points)
     m = distinct.size
     out = np.empty(2 * m + 3 * n - 5, dtype=np.uint32)  # 2m - 1 for the characters, 3(n - 1) - 1 pairs
     chars, pairs = out[: 2 * m - 1], out[2 * m - 1 :]
@@ -86,6 +87,21 @@ def _tokens(simplified: str, src: bytes) -> tuple[str, str]:
     pairs[2::3] = 0x20
     both = out.tobytes().decode("utf-32-le", "surrogatepass")
     return both[: 2 * m - 1], both[2 * m - 1 :]
+
+
+def sorted_distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Sorted distinct values: ``np.unique`` without its check for a masked array, which imports
+    numpy.ma (7 ms of CPU once a command) on its first call, and its other machinery, which
+    costs more than the sort on a text's characters."""
+    import numpy as np
+
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def index_row(title: str | None, text: str, simplified: str | None = None) -> dict[str, str]:

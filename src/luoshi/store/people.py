@@ -402,7 +402,10 @@ def _rebuilt(conn: Connection, where: str, values: Sequence[Any]) -> Iterator[No
     """The SQLite indexes ``where`` says (of ``sqlite_master``, with ``values``) dropped for the
     block and created again at its end by their own stored SQL: the same schema after. All in
     the caller's transaction: a reader sees the indexes as they were until it commits, and an
-    error rolls the drop back with the rest (DDL is transactional on SQLite)."""
+    error rolls the drop back with the rest (DDL is transactional on SQLite). The block must
+    not swallow an error and let the transaction commit: the indexes would stay dropped."""
+    if not conn.in_transaction():
+        raise RuntimeError("the people tables' indexes are rebuilt inside a transaction only")
     found = conn.exec_driver_sql(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND {where} ORDER BY rowid",
         tuple(values),

@@ -50,6 +50,7 @@ from luoshi.link.reprints import (
     similarity,
 )
 from luoshi.model import Document
+from luoshi.store.fts import sorted_distinct
 from luoshi.store.schema import DocumentRow, col, pk, rows
 from luoshi.text import to_simplified
 
@@ -663,20 +664,6 @@ def most_alike(
     return list(zip(others[kept].tolist(), docs[number[kept]].tolist(), strict=True))
 
 
-def _distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Sorted distinct values: ``np.unique`` without its check for a masked array, which imports
-    numpy.ma (7 ms of CPU once a command) on its first call."""
-    import numpy as np
-
-    ordered = np.sort(values)
-    if ordered.size < 2:
-        return ordered
-    keep = np.empty(ordered.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
-
-
 def band_lists(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]]) -> list[tuple[int, bytes]]:
     """The band lists a batch writes (``pack``ed): for each band key of its documents, the
     newest PER_KEY of the stored documents with it (``stored``) and of the batch's, in key
@@ -690,7 +677,7 @@ def band_lists(items: list[tuple[int, Fingerprint]], stored: dict[int, list[int]
         return []
     keys = np.fromiter(chain.from_iterable(ks for _, ks in per_doc), dtype=np.int64, count=total)
     docs = np.repeat(np.array([i for i, _ in per_doc], dtype=np.int64), count)
-    distinct = _distinct(keys).tolist()
+    distinct = sorted_distinct(keys).tolist()
     lists = [stored.get(k, ()) for k in distinct]
     sizes = [len(ids) for ids in lists]
     keys = np.concatenate([keys, np.repeat(np.array(distinct, dtype=np.int64), sizes)])

@@ -54,22 +54,24 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
 
+# The driver looks up an adapter for every parameter that is not an int, float, str or
+# bytearray; for None or bytes, finding none, it asks its protocol object for ``__adapt__``
+# and the value for ``__conform__``, and the failed look-up on the protocol type formats an
+# AttributeError's message each time: about 3,600 instructions a None, and a thousand
+# readouts bind 54,000 Nones (NULL posts, speakers, deadlines…) and 21,000 bytes (band
+# lists, JSON). With an adapter registered it is one dictionary look-up and a call in C that
+# gives the value back as it was, which the driver binds as before (NULL, a blob). Registered
+# once, for the process, when this module loads: every sqlite3 user of the process gets them,
+# and they change nothing it binds.
+_NONE: dict[Any, None] = {}  # ``_NONE.get(None)`` is None: the adapter of None, a call in C
+sqlite3.register_adapter(type(None), _NONE.get)
+sqlite3.register_adapter(bytes, bytes)  # (``bytes(b) is b``)
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Pragmas (WAL, busy timeout, foreign keys) and luoshi's own BEGIN on every connection."""
-    # The driver looks up an adapter for every parameter that is not an int, float, str or
-    # bytearray; for None or bytes, finding none, it asks its protocol object for ``__adapt__``
-    # and the value for ``__conform__``, and the failed look-up on the protocol type formats an
-    # AttributeError's message each time: about 3,600 instructions a None, and a thousand
-    # readouts bind 54,000 Nones (NULL posts, speakers, deadlines…) and 21,000 bytes (band
-    # lists, JSON). With an adapter registered it is one dictionary look-up and a call in C that
-    # gives the value back as it was, which the driver binds as before (NULL, a blob).
-    sqlite3.register_adapter(type(None), _NONE.get)
-    sqlite3.register_adapter(bytes, bytes)  # (``bytes(b) is b``)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
-
-
-_NONE: dict[Any, None] = {}  # ``_NONE.get(None)`` is None: the adapter of None, a call in C
 
 
 def is_busy(error: BaseException) -> bool:

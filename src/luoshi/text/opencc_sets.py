@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -72,6 +71,18 @@ def class_members(chars: Iterable[str]) -> str:
 def _fields() -> dict[str, str]:
     text = (files("luoshi") / "text" / DATA).read_text(encoding="utf-8")
     return dict(line.split("\t", 1) for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def installed_version() -> str:
+    import opencc
+
+    return str(getattr(opencc, "__version__", "?"))
+
+
+def written_for(version: str) -> bool:
+    """Whether the file was written from OpenCC ``version``'s dictionaries: with another OpenCC
+    the sets may be wrong, and ``fold`` converts every text instead of trusting them."""
+    return _fields().get("version") == version
 
 
 def t2s_members() -> str:
@@ -184,12 +195,11 @@ def generated() -> str:
                 continue
             phrase.add(key[i])
             pairs.update(p for p in (key[i - 1 : i + 1] if i else "", key[i : i + 2]) if len(p) == 2)
-    import opencc
-
-    version = getattr(opencc, "__version__", "?")
+    version = installed_version()
     lines = [
         f"# What OpenCC {version}'s t2s and s2t may change (luoshi/text/opencc_sets.py says how it is read).",
         "# Written by `python -m luoshi.text.opencc_sets` from the installed dictionaries: do not edit.",
+        f"version\t{version}",
         f"t2s\t{_bmp(t2s)}",
         f"s2t\t{_bmp(single)}",
         f"s2t_phrase\t{_bmp(phrase)}",
@@ -202,7 +212,6 @@ def generated() -> str:
 def main() -> None:
     target = Path(__file__).with_name(DATA)
     target.write_text(generated(), encoding="utf-8")
-    print(f"wrote {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":
