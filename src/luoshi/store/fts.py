@@ -22,13 +22,9 @@ from __future__ import annotations
 import math
 import re
 from operator import add
-from typing import TYPE_CHECKING, Any
 
 from luoshi.messages import message
 from luoshi.text import to_simplified, to_traditional
-
-if TYPE_CHECKING:  # (numpy is loaded by an ingest, not by a search)
-    import numpy as np
 
 _NON_WORD = re.compile(r"[^\w]")
 _QUOTE = re.compile(r'"')
@@ -74,9 +70,11 @@ def _tokens(simplified: str, src: bytes) -> tuple[str, str]:
     fingerprints)."""
     import numpy as np
 
+    from luoshi.link.reprints import unique
+
     n = len(simplified)
     points = np.frombuffer(src, dtype=np.uint32)
-    distinct = sorted_distinct(points)
+    distinct = unique(points)
     m = distinct.size
     out = np.empty(2 * m + 3 * n - 5, dtype=np.uint32)  # 2m - 1 for the characters, 3(n - 1) - 1 pairs
     chars, pairs = out[: 2 * m - 1], out[2 * m - 1 :]
@@ -87,21 +85,6 @@ def _tokens(simplified: str, src: bytes) -> tuple[str, str]:
     pairs[2::3] = 0x20
     both = out.tobytes().decode("utf-32-le", "surrogatepass")
     return both[: 2 * m - 1], both[2 * m - 1 :]
-
-
-def sorted_distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Sorted distinct values: ``np.unique`` without its check for a masked array, which imports
-    numpy.ma (7 ms of CPU once a command) on its first call, and its other machinery, which
-    costs more than the sort on a text's characters."""
-    import numpy as np
-
-    ordered = np.sort(values)
-    if ordered.size < 2:
-        return ordered
-    keep = np.empty(ordered.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
 
 
 def index_row(title: str | None, text: str, simplified: str | None = None) -> dict[str, str]:

@@ -49,8 +49,8 @@ from luoshi.link.reprints import (
     canonical,
     similarity,
 )
+from luoshi.link.reprints import unique as sorted_distinct
 from luoshi.model import Document
-from luoshi.store.fts import sorted_distinct
 from luoshi.store.schema import DocumentRow, col, pk, rows
 from luoshi.text import to_simplified
 
