@@ -127,5 +127,5 @@ def test_ascii_is_left_as_it_is():
 
 def test_the_sets_are_trusted_only_for_the_opencc_they_were_written_from():
     # (with another OpenCC ``fold`` converts every text and bounds no s2t change by the sets)
-    assert opencc_sets.written_for(opencc_sets.installed_version())
+    assert opencc_sets.written_for(opencc_sets.installed_version()) and opencc_sets.trusted()
     assert not opencc_sets.written_for("0.0.1")

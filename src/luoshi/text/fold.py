@@ -79,9 +79,9 @@ def _t2s_may_change() -> re.Pattern[str]:
     """A character t2s may change (``opencc_sets``: read on the first long text, not by a
     search's start), one of the variants, a surrogate (OpenCC refuses it: such a text is
     converted, and fails, as before) or any character beyond the Basic Multilingual Plane."""
-    from luoshi.text.opencc_sets import BEYOND_BMP, SURROGATES, installed_version, t2s_members, written_for
+    from luoshi.text.opencc_sets import BEYOND_BMP, SURROGATES, t2s_members, trusted
 
-    if not written_for(installed_version()):
+    if not trusted():
         return re.compile(".", re.DOTALL)  # (sets of another OpenCC: every text is converted)
     variants = "".join(chr(c) for c in _VARIANTS)
     return re.compile(f"[{t2s_members()}{variants}{SURROGATES}{BEYOND_BMP}]")
@@ -123,9 +123,9 @@ def s2t_changes_at_most(text: str) -> int | None:
     keys change, and those its phrases change where the text holds the phrase's pair around
     them: ``opencc_sets``), or None when that is not bounded so (a compatibility ideograph, a
     surrogate, a character beyond the Basic Multilingual Plane)."""
-    from luoshi.text.opencc_sets import installed_version, script_sets, written_for
+    from luoshi.text.opencc_sets import script_sets, trusted
 
-    if not written_for(installed_version()):
+    if not trusted():
         return None  # (sets of another OpenCC: not bounded by them)
     sets = script_sets()
     if sets.s2t_fallback.search(text) is not None:

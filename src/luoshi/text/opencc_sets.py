@@ -85,6 +85,12 @@ def written_for(version: str) -> bool:
     return _fields().get("version") == version
 
 
+@cache
+def trusted() -> bool:
+    """Whether the file's sets are those of the OpenCC installed (``written_for``), asked once."""
+    return written_for(installed_version())
+
+
 def t2s_members() -> str:
     """The members of the class of characters t2s may change (the Basic Multilingual Plane's)."""
     return _fields()["t2s"]
