@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from luoshi.collector import fewer_collections
 from luoshi.link.people import Sighting, cluster
 from luoshi.services import people
 from luoshi.store import Store, open_store
@@ -88,7 +89,8 @@ def cluster_part(url: str, batch: int, share: float, piece: int) -> Part | None:
     as rows; sightings named by their position. None when nothing waits."""
     store = open_store(url, migrate=False, create=False)
     try:
-        with store.engine.connect() as conn:
+        # (the collector paused, as for the refresh's transactions: ``people.refresh``)
+        with fewer_collections(None), store.engine.connect() as conn:
             taken = tables.take_pending(conn, batch, remove=False)
             found = [s for d, day, facts, text in taken for s in people._sightings(d, day, facts, text)]
             if not found:
