@@ -164,7 +164,7 @@ def ingest(
     were rejected (each is listed with its reason and recorded in the database)."""
     from luoshi.ingest import iter_paths
     from luoshi.pipeline import WORKER_PRELOAD, ClusterError, dask_client, fork_server, ingest_paths
-    from luoshi.services import people_parallel
+    from luoshi.services import people, people_parallel
 
     if workers is not None and scheduler:
         err.print(message("cluster_both"), markup=False)
@@ -195,10 +195,13 @@ def ingest(
         except ClusterError as e:
             err.print(str(e), markup=False, highlight=False)
             raise typer.Exit(1) from None
-        # the new documents' names, clustered into people again: a first ingest's shared with a
-        # worker of the cluster, still open, when the workers can open the store (local ones,
-        # or any with PostgreSQL)
-        people_parallel.refresh(store, client if workers or not store.is_sqlite else None)
+        # the new documents' names clustered into people: a first ingest's shared with a worker
+        # of the cluster, still open, when the workers can open the store (local ones, or any
+        # with PostgreSQL); any other after the cluster closed
+        shared = client is not None and (workers or not store.is_sqlite)
+        refreshed = people_parallel.refresh(store, client) if shared else None
+    if refreshed is None:
+        people.refresh(store)
     if not quiet:
         for key, doc_id in report.duplicates:
             console.print(message("cli.already_stored", key=key, id=doc_id), style="yellow", markup=False)

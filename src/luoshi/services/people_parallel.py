@@ -130,13 +130,18 @@ def _taken(future: Any, found: Sequence[Sighting]) -> Part | None:
     return part
 
 
-def first_with(future: Any, share: float = SHARE) -> Callable[[Connection, Sequence[Sighting], int], tuple[int, int, int]]:
+def first_with(
+    future: Any, share: float = SHARE, shared: list[int] | None = None
+) -> Callable[[Connection, Sequence[Sighting], int], tuple[int, int, int]]:
     """``people.first_people`` with the second part of the names clustered by ``future``'s
-    worker (``cluster_part``): the same rows, ids included."""
+    worker (``cluster_part``): the same rows, ids included. ``shared``: a list given, for each
+    call, how many sightings the worker's part clustered (0 when this process did it all)."""
 
     def first(conn: Connection, found: Sequence[Sighting], piece: int) -> tuple[int, int, int]:
         ours, theirs = split(found, share)
         if not ours or not theirs:
+            if shared is not None:
+                shared.append(0)
             return people.first_people(conn, found, piece)
         names = ours + theirs
         ids = tables.next_sighting_ids(conn, len(found))
@@ -156,6 +161,8 @@ def first_with(future: Any, share: float = SHARE) -> Callable[[Connection, Seque
                 tables.insert_careers(conn, careers, person)
                 persons += len(careers)
             most = max(most, more)
+            if shared is not None:
+                shared.append(0)
         else:
             _, _, person_rows, post_rows, refs, of, more = part
             tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in person_rows])
@@ -163,6 +170,8 @@ def first_with(future: Any, share: float = SHARE) -> Callable[[Connection, Seque
             person.update(zip((ids[i] for i in array("q", refs)), (ids[i] for i in array("q", of)), strict=True))
             persons += len(person_rows)
             most = max(most, more)
+            if shared is not None:
+                shared.append(len(refs) // array("q").itemsize)
         tables.insert_sightings(conn, found, person)
         return len(names), persons, most
 
@@ -181,16 +190,20 @@ def _first_ingest(store: Store, batch: int) -> bool:
     return 0 < waiting <= batch
 
 
-def refresh(store: Store, client: Any = None, share: float = SHARE) -> people.RefreshReport:
-    """``people.refresh(store)``, a first ingest's clustering shared with a worker of
-    ``client`` (a ``distributed.Client`` whose workers can open the store; None: serial)."""
-    if client is None or not _first_ingest(store, people.BATCH):
-        return people.refresh(store)
+def refresh(
+    store: Store, client: Any, share: float = SHARE, shared: list[int] | None = None
+) -> people.RefreshReport | None:
+    """``people.refresh(store)`` of a first ingest, its clustering shared with a worker of
+    ``client`` (a ``distributed.Client`` whose workers can open the store); None, having done
+    nothing, for any other queue (then ``people.refresh``, best once the cluster is closed: its
+    workers' memory given back). ``shared``: as in ``first_with``."""
+    if not _first_ingest(store, people.BATCH):
+        return None
     url = store.engine.url.render_as_string(hide_password=False)
     future = client.submit(
         cluster_part, url, people.BATCH, share, people.PIECE, key=f"luoshi-people-{uuid.uuid4().hex}", pure=False
     )
     try:
-        return people.refresh(store, first=first_with(future, share))
+        return people.refresh(store, first=first_with(future, share, shared))
     finally:
         future.cancel()

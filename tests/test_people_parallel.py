@@ -1,0 +1,183 @@
+"""A first ingest's people refresh shared with a Dask worker (``luoshi.services.people_parallel``,
+what ``luoshi ingest --workers N`` runs before closing its cluster): the same people tables as
+the serial refresh, ids included, on both backends, with a real LocalCluster; this process
+clusters the worker's part itself when the worker read other documents or failed; any queue but
+a first ingest's is left to the serial refresh (the incremental path as it is)."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from backends import BACKENDS, database, query
+
+from luoshi.demo.generate import readout
+from luoshi.link.people import Sighting
+from luoshi.pipeline import WORKER_PRELOAD, dask_client, ingest_paths
+from luoshi.services import people, people_parallel
+from luoshi.store import open_store
+
+pytest.importorskip("distributed")
+
+_PEOPLE_TABLES = {
+    "person_sightings": "id, document_id, name, day, data, person_id",
+    "people": "id, name, label, first_seen, last_seen, documents, posts",
+    "person_posts": (
+        "id, person_id, position, post, place, tier, unit, head, single_holder, first_seen, last_seen, "
+        "began, ended, evidence"
+    ),
+}
+
+
+def people_rows(db: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The people tables as stored, ids included."""
+    return {
+        table: query(db, f"SELECT {columns} FROM {table} ORDER BY id") for table, columns in _PEOPLE_TABLES.items()
+    }
+
+
+def generated(folder: Path, n: int, seed: int = 7) -> Path:
+    """``n`` readouts of the demo generator (fictional officials), about 5 KB each."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        text = f"第{i}号简报\n" + "\n".join(readout(rng, i).body for _ in range(3))
+        (folder / f"doc-{i:04d}.txt").write_text(text, "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """Two local worker processes, as ``luoshi ingest --workers 2`` starts them."""
+    with dask_client(workers=2, preload=(*WORKER_PRELOAD, "luoshi.services.people_parallel")) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated(tmp_path_factory.mktemp("corpus") / "docs", 160)
+
+
+def queued(db: str, *folders: Path) -> Any:
+    """The store at ``db`` with the documents of ``folders`` written and waiting to be clustered
+    (``ingest_paths`` queues them; the command refreshes after)."""
+    store = open_store(db)
+    for folder in folders:
+        ingest_paths(store, [folder])
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def dbs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+    """Four new stores on one backend."""
+    with (
+        database(request.param, tmp_path_factory.mktemp("a")) as a,
+        database(request.param, tmp_path_factory.mktemp("b")) as b,
+        database(request.param, tmp_path_factory.mktemp("c")) as c,
+        database(request.param, tmp_path_factory.mktemp("d")) as d,
+    ):
+        yield [a, b, c, d]
+
+
+def _url(store: Any) -> str:
+    return str(store.engine.url.render_as_string(hide_password=False))
+
+
+def test_a_shared_first_refresh_stores_the_serial_people_rows_ids_included(client, corpus, dbs):
+    serial_db, shared_db = dbs[:2]
+    serial = queued(serial_db, corpus)
+    expected = people.refresh(serial)
+    store = queued(shared_db, corpus)
+    shared: list[int] = []
+    report = people_parallel.refresh(store, client, shared=shared)
+    assert report is not None
+    total = len(people_rows(serial_db)["person_sightings"])
+    assert total > 2000 and len(people_rows(serial_db)["people"]) > 50
+    # the worker clustered its part: about half the sightings, not all, not none
+    assert len(shared) == 1 and total * 0.3 < shared[0] < total * 0.7
+    assert people_rows(shared_db) == people_rows(serial_db)
+    assert (report.documents, report.names, report.people) == (expected.documents, expected.names, expected.people)
+    assert query(shared_db, "SELECT count(*) FROM people_pending") == [(0,)]
+    # done: a second call finds nothing waiting and leaves the cluster alone
+    assert people_parallel.refresh(store, client) is None
+    serial.engine.dispose()
+    store.engine.dispose()
+
+
+def test_the_whole_refresh_is_done_here_when_the_worker_read_other_documents_or_failed(
+    client, corpus, dbs, tmp_path
+):
+    serial_db, other_db, *shared_dbs = dbs
+    serial = queued(serial_db, corpus)
+    people.refresh(serial)
+    other = queued(other_db, generated(tmp_path / "fewer", 40, seed=3))  # another queue than this one
+    missing = f"sqlite:///{tmp_path / 'missing' / 'none.db'}"  # a store the worker cannot open
+    for url, db in zip((_url(other), missing), shared_dbs, strict=True):
+        store = queued(db, corpus)
+        future = client.submit(
+            people_parallel.cluster_part, url, people.BATCH, people_parallel.SHARE, people.PIECE, pure=False
+        )
+        shared: list[int] = []
+        people.refresh(store, first=people_parallel.first_with(future, shared=shared))
+        assert shared == [0]
+        assert people_rows(db) == people_rows(serial_db)
+        store.engine.dispose()
+    serial.engine.dispose()
+    other.engine.dispose()
+
+
+def test_only_a_first_ingest_is_shared_a_later_one_is_the_incremental_refresh(client, tmp_path):
+    first, later = generated(tmp_path / "first", 80, seed=11), generated(tmp_path / "later", 60, seed=12)
+    serial_db, shared_db = str(tmp_path / "serial.db"), str(tmp_path / "shared.db")
+    serial = queued(serial_db, first)
+    people.refresh(serial)
+    ingest_paths(serial, [later])
+    people.refresh(serial)
+    store = queued(shared_db, first)
+    assert people_parallel.refresh(store, client) is not None
+    ingest_paths(store, [later])
+    waiting = query(shared_db, "SELECT count(*) FROM people_pending")
+    assert waiting[0][0] > 0
+    assert people_parallel.refresh(store, client) is None  # sightings stored: not a first ingest's
+    assert query(shared_db, "SELECT count(*) FROM people_pending") == waiting  # nothing done
+    people.refresh(store)
+    assert people_rows(shared_db) == people_rows(serial_db)
+    serial.engine.dispose()
+    store.engine.dispose()
+
+
+def _sightings(names: list[tuple[str, int]]) -> list[Sighting]:
+    return [Sighting(ref=0, document_id=i, name=name, day=None, shown=[], home={}) for name, n in names for i in range(n)]
+
+
+def test_the_names_are_cut_in_name_order_by_their_sightings():
+    found = _sightings([("丙", 30), ("甲", 50), ("乙", 20)])
+    ours, theirs = people_parallel.split(found, 0.5)
+    assert ours + theirs == sorted({s.name for s in found})
+    assert ours and theirs
+    assert people_parallel.split(found, 0.0) == (sorted({"甲", "乙", "丙"}), [])
+    assert people_parallel.split([], 0.5) == ([], [])
+    assert people_parallel.digest(found) != people_parallel.digest(found[::-1])
+
+
+def test_the_command_on_one_worker_stores_the_serial_people_rows(corpus, tmp_path):
+    env = {**os.environ, "LUOSHI_LANG": "en"}
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.pathsep.join(map(os.path.abspath, env["PYTHONPATH"].split(os.pathsep)))
+    dbs = [str(tmp_path / "serial.db"), str(tmp_path / "one.db")]
+    for db, extra in zip(dbs, ([], ["--workers", "1"]), strict=True):
+        done = subprocess.run(
+            [sys.executable, "-m", "luoshi.cli", "ingest", str(corpus), "--db", db, "-q", *extra],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert people_rows(dbs[1]) == people_rows(dbs[0])
