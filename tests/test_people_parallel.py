@@ -1,8 +1,8 @@
-"""A first ingest's people refresh shared with a Dask worker (``luoshi.services.people_parallel``,
-what ``luoshi ingest --workers N`` runs before closing its cluster): the same people tables as
-the serial refresh, ids included, on both backends, with a real LocalCluster; this process
-clusters the worker's part itself when the worker read other documents or failed; any queue but
-a first ingest's is left to the serial refresh (the incremental path as it is)."""
+"""A first ingest's people refresh on the Dask workers (``luoshi.services.people_parallel``, what
+``luoshi ingest --workers N`` runs before closing its cluster): the same people tables as the
+serial refresh, ids included, on both backends, with a real LocalCluster; nothing done on the
+workers when one read other documents or failed, nor for any queue but a first ingest's (left
+to the serial refresh: the incremental path as it is)."""
 
 from __future__ import annotations
 
@@ -75,61 +75,56 @@ def queued(db: str, *folders: Path) -> Any:
 
 @pytest.fixture(params=BACKENDS)
 def dbs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
-    """Four new stores on one backend."""
+    """Three new stores on one backend."""
     with (
         database(request.param, tmp_path_factory.mktemp("a")) as a,
         database(request.param, tmp_path_factory.mktemp("b")) as b,
         database(request.param, tmp_path_factory.mktemp("c")) as c,
-        database(request.param, tmp_path_factory.mktemp("d")) as d,
     ):
-        yield [a, b, c, d]
+        yield [a, b, c]
 
 
 def _url(store: Any) -> str:
     return str(store.engine.url.render_as_string(hide_password=False))
 
 
-def test_a_shared_first_refresh_stores_the_serial_people_rows_ids_included(client, corpus, dbs):
+@pytest.mark.parametrize("parts", [2, 1])
+def test_a_first_refresh_on_the_workers_stores_the_serial_people_rows_ids_included(client, corpus, dbs, parts):
     serial_db, shared_db = dbs[:2]
     serial = queued(serial_db, corpus)
     expected = people.refresh(serial)
     store = queued(shared_db, corpus)
-    shared: list[int] = []
-    report = people_parallel.refresh(store, client, shared=shared)
-    assert report is not None
-    total = len(people_rows(serial_db)["person_sightings"])
-    assert total > 2000 and len(people_rows(serial_db)["people"]) > 50
-    # the worker clustered its part: about half the sightings, not all, not none
-    assert len(shared) == 1 and total * 0.3 < shared[0] < total * 0.7
-    assert people_rows(shared_db) == people_rows(serial_db)
+    report = people_parallel.refresh(store, client, parts)
+    assert report is not None  # (done on the workers: None is the only other answer)
+    found = people_rows(shared_db)
+    assert len(found["person_sightings"]) > 2000 and len(found["people"]) > 50
+    assert found == people_rows(serial_db)
     assert (report.documents, report.names, report.people) == (expected.documents, expected.names, expected.people)
+    assert report.most < len(found["person_sightings"]) if parts == 2 else report.most == expected.most
     assert query(shared_db, "SELECT count(*) FROM people_pending") == [(0,)]
-    # done: a second call finds nothing waiting and leaves the cluster alone
-    assert people_parallel.refresh(store, client) is None
+    # done: a second call finds nothing waiting and leaves the store as it is
+    assert people_parallel.refresh(store, client, parts) is None
+    assert people_rows(shared_db) == found
     serial.engine.dispose()
     store.engine.dispose()
 
 
-def test_the_whole_refresh_is_done_here_when_the_worker_read_other_documents_or_failed(
-    client, corpus, dbs, tmp_path
-):
-    serial_db, other_db, *shared_dbs = dbs
+def test_nothing_is_done_on_the_workers_when_one_read_other_documents_or_failed(client, corpus, dbs, tmp_path):
+    serial_db, other_db, shared_db = dbs[:3]
     serial = queued(serial_db, corpus)
     people.refresh(serial)
     other = queued(other_db, generated(tmp_path / "fewer", 40, seed=3))  # another queue than this one
-    missing = f"sqlite:///{tmp_path / 'missing' / 'none.db'}"  # a store the worker cannot open
-    for url, db in zip((_url(other), missing), shared_dbs, strict=True):
-        store = queued(db, corpus)
-        future = client.submit(
-            people_parallel.cluster_part, url, people.BATCH, people_parallel.SHARE, people.PIECE, pure=False
-        )
-        shared: list[int] = []
-        people.refresh(store, first=people_parallel.first_with(future, shared=shared))
-        assert shared == [0]
-        assert people_rows(db) == people_rows(serial_db)
-        store.engine.dispose()
+    missing = f"sqlite:///{tmp_path / 'missing' / 'none.db'}"  # a store the workers cannot open
+    store = queued(shared_db, corpus)
+    before = people_rows(shared_db), query(shared_db, "SELECT document_id FROM people_pending ORDER BY 1")
+    for url in (_url(other), missing):
+        assert people_parallel.refresh(store, client, url=url) is None
+        assert (people_rows(shared_db), query(shared_db, "SELECT document_id FROM people_pending ORDER BY 1")) == before
+    people.refresh(store)  # (what the command does then)
+    assert people_rows(shared_db) == people_rows(serial_db)
     serial.engine.dispose()
     other.engine.dispose()
+    store.engine.dispose()
 
 
 def test_only_a_first_ingest_is_shared_a_later_one_is_the_incremental_refresh(client, tmp_path):
@@ -158,11 +153,14 @@ def _sightings(names: list[tuple[str, int]]) -> list[Sighting]:
 
 def test_the_names_are_cut_in_name_order_by_their_sightings():
     found = _sightings([("丙", 30), ("甲", 50), ("乙", 20)])
-    ours, theirs = people_parallel.split(found, 0.5)
-    assert ours + theirs == sorted({s.name for s in found})
-    assert ours and theirs
-    assert people_parallel.split(found, 0.0) == (sorted({"甲", "乙", "丙"}), [])
-    assert people_parallel.split([], 0.5) == ([], [])
+    names = sorted({s.name for s in found})
+    for parts in (1, 2, 3):
+        cut = people_parallel.split(found, parts)
+        assert len(cut) == parts and [n for c in cut for n in c] == names
+    size = {n: sum(1 for s in found if s.name == n) for n in names}
+    first, second = people_parallel.split(found, 2)
+    assert first and second and abs(sum(map(size.get, first)) - sum(map(size.get, second))) <= max(size.values())
+    assert people_parallel.split([], 2) == [[], []]
     assert people_parallel.digest(found) != people_parallel.digest(found[::-1])
 
 

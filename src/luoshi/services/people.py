@@ -277,7 +277,6 @@ def refresh(
     incremental: bool = True,
     keep: int = KEPT,
     piece: int = PIECE,
-    first: Callable[[Connection, Sequence[Sighting], int], tuple[int, int, int]] | None = None,
 ) -> RefreshReport:
     """Read the queued documents into sightings, then bring the persons of the names whose
     sightings are new or changed up to date (``update_names``), a transaction per batch (a run killed half-way is taken up by the next:
@@ -285,9 +284,7 @@ def refresh(
     without ``incremental``, every name is clustered whole (as before new sightings were added
     to persons: the benchmark's baseline). Up to ``keep`` of the sightings read are kept in
     memory for the clustering, which reads back only their persons. A transaction's names are
-    clustered in pieces of at most ``piece`` sightings (``update_pieces``, ``first_people``).
-    ``first``: what stores a first ingest's sightings with their people instead of
-    ``first_people`` (the same arguments and rows: ``people_parallel``)."""
+    clustered in pieces of at most ``piece`` sightings (``update_pieces``, ``first_people``)."""
     report = RefreshReport()
     began, cpu = time.perf_counter(), time.process_time()
 
@@ -300,7 +297,7 @@ def refresh(
             found.extend(_sightings(doc_id, day, facts, text))
         documents = [t[0] for t in taken]
         if incremental and len(found) <= keep and _first(conn, documents, found, names_at_once):
-            return len(taken), [], (first or first_people)(conn, found, piece)
+            return len(taken), [], first_people(conn, found, piece)
         tables.replace_sightings(conn, documents, found)  # (gives each its id)
         return len(taken), found, None
 

@@ -1,30 +1,31 @@
-"""The people refresh of a first ingest on a Dask cluster's idle worker (``luoshi ingest
---workers N``): the names are cut in two by their sightings, this process clusters the first
-part while a worker clusters the second, then stores both. The same rows as ``people.refresh``
-(``first_people``), ids included.
+"""The people refresh of a first ingest on a Dask cluster's workers (``luoshi ingest --workers
+N``, before the cluster closes): the names are cut in parts by their sightings, in name order,
+each part clustered by a worker, and this process stores what they send back. The same rows as
+``people.refresh`` (``first_people``), ids included.
 
-The worker reads the queued documents itself through its own connection (it looks at the
-queue without taking from it: this process takes them in its transaction) and sends back only
-plain rows: its persons' and their careers' rows as ``insert_careers`` makes them, and for each
-of its sightings the person it is in, both named by the sighting's position among the
-sightings read (the ids are taken here, in the transaction that stores them, and a person's id
-is the smallest id of its sightings, so positions map to ids in order). Shipping the sightings
-or the careers as objects costs more than clustering them (docs/benchmarks.md, session 11
-``daskwall``). What the worker read is checked against what this process took (the same
-documents and names, in the same order); when it differs, or the worker fails, this process
-clusters the second part too. Anything but a first ingest (sightings stored already, more than
-one transaction's documents waiting) is the serial refresh, untouched."""
+Each worker reads the queued documents itself through its own connection (it looks at the queue
+without taking from it) and sends back only plain rows, as the store writes them: its part's
+sightings, its persons and their careers. A sighting is named by its position among the
+sightings read: the ids are taken here, in the transaction that stores the rows, and a person's
+id is the smallest id of its sightings, so that positions map to ids in order. (Shipping the
+sightings or the careers as objects costs more than clustering them: docs/benchmarks.md,
+session 11 ``daskwall``.) This process checks that every worker read the same documents and
+sightings, and the documents it takes from the queue; anything else — a worker that failed or
+read another queue, sightings stored already (not a first ingest), more documents waiting than
+one transaction of the refresh reads — is left to ``people.refresh``, untouched."""
 
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, select
 
 from luoshi.collector import fewer_collections
 from luoshi.link.people import Sighting, cluster
@@ -32,27 +33,33 @@ from luoshi.services import people
 from luoshi.store import Store, open_store
 from luoshi.store import people as tables
 
-# The worker's share of the sightings: it reads the queue as this process does, then clusters
-# and builds its rows while this process clusters and writes its own part.
-SHARE = 0.5
-
-# (digest of what was read, sightings read, people rows, career rows, sighting positions,
-# the position of each one's person, the most sightings clustered at once)
-Part = tuple[bytes, int, list[tuple[Any, ...]], list[tuple[Any, ...]], bytes, bytes, int]
+PARTS = 2  # the most parts (workers) a refresh is cut into: each reads the whole queue
 
 
-def split(found: Sequence[Sighting], share: float = SHARE) -> tuple[list[str], list[str]]:
-    """The names of ``found`` in order, cut in two: the second part holds about ``share`` of
-    the sightings (this process and the worker cut the same way)."""
+@dataclass
+class Part:
+    """What a worker sends back (``cluster_part``): plain values, cheap to ship."""
+
+    documents: bytes  # the ids of the documents read (``array('q')``)
+    digest: bytes  # of the sightings read: each one's document and name, in order
+    found: int  # sightings read
+    names: list[str]  # this part's names, in order
+    every: int  # names read, all parts
+    persons: list[tuple[Any, ...]]  # people rows (``tables.PERSON_COLUMNS``), ids as positions
+    posts: list[tuple[Any, ...]]  # career rows (``tables.POST_COLUMNS``), person ids as positions
+    sightings: list[tuple[Any, ...]]  # sighting rows (``tables.SIGHTING_COLUMNS``), ids as positions
+    most: int  # the most sightings clustered at once
+
+
+def split(found: Sequence[Sighting], parts: int) -> list[list[str]]:
+    """The names of ``found`` in order, cut into ``parts`` runs of about as many sightings."""
     size = Counter(s.name for s in found)
-    names = sorted(size)
-    keep = len(found) * (1 - share)
+    out: list[list[str]] = [[] for _ in range(parts)]
     held = 0
-    for k, name in enumerate(names):
-        if held + size[name] > keep:
-            return names[:k], names[k:]
+    for name in sorted(size):
+        out[min(parts - 1, held * parts // max(1, len(found)))].append(name)
         held += size[name]
-    return names, []
+    return out
 
 
 def digest(found: Sequence[Sighting]) -> bytes:
@@ -62,125 +69,59 @@ def digest(found: Sequence[Sighting]) -> bytes:
     return h.digest()
 
 
-def _careers(
-    conn: Connection, found: Sequence[Sighting], names: list[str], piece: int, person: dict[int, int]
-) -> tuple[list[list[Any]], int]:
-    """Cluster ``names`` (of ``found``, whose ids are set) in pieces of at most ``piece``
-    sightings; each piece's careers in name order, with ``person`` given each sighting's."""
-    wanted = set(names)
-    by_name: dict[str, list[Sighting]] = {}
-    for s in found:
-        if s.name in wanted:
-            by_name.setdefault(s.name, []).append(s)
-    decisions = tables.decisions_for(conn, names)
-    out: list[list[Any]] = []
-    most = 0
-    for part in people._pieces(names, {n: len(m) for n, m in by_name.items()}, piece):
-        mine = [s for n in part for s in by_name[n]]
-        careers = cluster(people.reader(), mine, decisions)
-        person.update((s.ref, c.ref) for c in careers for s in c.sightings)
-        out.append(careers)
-        most = max(most, len(mine))
-    return out, most
-
-
-def cluster_part(url: str, batch: int, share: float, piece: int) -> Part | None:
-    """A Dask task: the second part of the names of the queued documents (``split``) clustered,
-    as rows; sightings named by their position. None when nothing waits."""
+def cluster_part(url: str, batch: int, parts: int, k: int, piece: int) -> Part | None:
+    """A Dask task: the ``k``-th of ``parts`` parts of the names of the first ``batch`` queued
+    documents (``split``) clustered in pieces of at most ``piece`` sightings (a name with more
+    alone), as rows. None when nothing waits."""
     store = open_store(url, migrate=False, create=False)
     try:
-        # (the collector paused, as for the refresh's transactions: ``people.refresh``)
+        # (the collector paused, as in the refresh's transactions: ``people.refresh``)
         with fewer_collections(None), store.engine.connect() as conn:
             taken = tables.take_pending(conn, batch, remove=False)
             found = [s for d, day, facts, text in taken for s in people._sightings(d, day, facts, text)]
             if not found:
                 return None
-            _, theirs = split(found, share)
+            cut = split(found, parts)
+            names = cut[k]
             for position, s in enumerate(found):
                 s.ref = position
+            wanted = set(names)
+            by_name: dict[str, list[Sighting]] = {}
+            for s in found:
+                if s.name in wanted:
+                    by_name.setdefault(s.name, []).append(s)
+            decisions = tables.decisions_for(conn, names)
             person: dict[int, int] = {}
-            parts, most = _careers(conn, found, theirs, piece, person)
             persons: list[tuple[Any, ...]] = []
             posts: list[tuple[Any, ...]] = []
-            for careers in parts:  # (rows only: every sighting's person is the one given)
+            most = 0
+            for run in people._pieces(names, {n: len(m) for n, m in by_name.items()}, piece):
+                mine = [s for n in run for s in by_name[n]]
+                careers = cluster(people.reader(), mine, decisions)
+                person.update((s.ref, c.ref) for c in careers for s in c.sightings)
+                # (rows only: every sighting's person is the one given, nothing is updated)
                 tables.insert_careers(conn, careers, person, posts, persons)
+                most = max(most, len(mine))
             conn.rollback()
+        rows = tables.sighting_rows([s for s in found if s.name in wanted], person)
     finally:
         store.engine.dispose()
-    refs = sorted(person)
-    return (
+    return Part(
+        array("q", (t[0] for t in taken)).tobytes(),
         digest(found),
         len(found),
+        names,
+        sum(len(c) for c in cut),
         persons,
         posts,
-        array("q", refs).tobytes(),
-        array("q", (person[r] for r in refs)).tobytes(),
+        rows,
         most,
     )
 
 
-def _taken(future: Any, found: Sequence[Sighting]) -> Part | None:
-    """The worker's part, when it read what this process took; None otherwise."""
-    try:
-        part: Part | None = future.result()
-    except Exception:  # a worker that failed: this process clusters its part
-        return None
-    if part is None or part[1] != len(found) or part[0] != digest(found):
-        return None
-    return part
-
-
-def first_with(
-    future: Any, share: float = SHARE, shared: list[int] | None = None
-) -> Callable[[Connection, Sequence[Sighting], int], tuple[int, int, int]]:
-    """``people.first_people`` with the second part of the names clustered by ``future``'s
-    worker (``cluster_part``): the same rows, ids included. ``shared``: a list given, for each
-    call, how many sightings the worker's part clustered (0 when this process did it all)."""
-
-    def first(conn: Connection, found: Sequence[Sighting], piece: int) -> tuple[int, int, int]:
-        ours, theirs = split(found, share)
-        if not ours or not theirs:
-            if shared is not None:
-                shared.append(0)
-            return people.first_people(conn, found, piece)
-        names = ours + theirs
-        ids = tables.next_sighting_ids(conn, len(found))
-        for s, ref in zip(found, ids, strict=True):
-            s.ref = ref
-        tables.forget_people_named(conn, names)  # (every name's first: its career rows then in order)
-        person: dict[int, int] = {}
-        parts, most = _careers(conn, found, ours, piece, person)
-        persons = 0
-        for careers in parts:
-            tables.insert_careers(conn, careers, person)
-            persons += len(careers)
-        part = _taken(future, found)
-        if part is None:
-            parts, more = _careers(conn, found, theirs, piece, person)
-            for careers in parts:
-                tables.insert_careers(conn, careers, person)
-                persons += len(careers)
-            most = max(most, more)
-            if shared is not None:
-                shared.append(0)
-        else:
-            _, _, person_rows, post_rows, refs, of, more = part
-            tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in person_rows])
-            tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in post_rows])
-            person.update(zip((ids[i] for i in array("q", refs)), (ids[i] for i in array("q", of)), strict=True))
-            persons += len(person_rows)
-            most = max(most, more)
-            if shared is not None:
-                shared.append(len(refs) // array("q").itemsize)
-        tables.insert_sightings(conn, found, person)
-        return len(names), persons, most
-
-    return first
-
-
 def _first_ingest(store: Store, batch: int) -> bool:
-    """Whether the queue may be a first ingest's: no sighting stored, and at most one
-    transaction's documents waiting (``people.refresh`` still checks all of ``_first``)."""
+    """Whether the queue may be a first ingest's: no sighting stored, and at most ``batch``
+    documents waiting (what one transaction of ``people.refresh`` reads)."""
     with store.engine.connect() as conn:
         if not tables.installed(conn):
             return False
@@ -190,20 +131,67 @@ def _first_ingest(store: Store, batch: int) -> bool:
     return 0 < waiting <= batch
 
 
+def _store(conn: Connection, found: list[Part], batch: int) -> people.RefreshReport | None:
+    """The parts stored in this transaction, as ``people.refresh`` stores a first ingest's
+    (``first_people``), when they are of what waits; None, having done nothing, otherwise."""
+    if not tables.lock(conn):
+        return None
+    one = found[0]
+    if any((p.documents, p.digest, p.found, p.every) != (one.documents, one.digest, one.found, one.every) for p in found):
+        return None  # (the workers read different queues)
+    if one.found > people.KEPT or not 0 < one.every <= people.NAMES:
+        return None  # (``people.refresh`` would not cluster them as it reads them)
+    if conn.scalar(select(tables.SightingRow.id).limit(1)) is not None or tables.dirty_names(conn, 1):
+        return None
+    queue = tables.PeoplePendingRow.document_id
+    waiting = list(conn.scalars(select(queue).order_by(queue).limit(batch + 1)))
+    if array("q", waiting).tobytes() != one.documents:
+        return None  # (what waits is not what was read, or more)
+    for start in range(0, len(waiting), tables.CHUNK):
+        conn.execute(delete(tables.PeoplePendingRow).where(queue.in_(waiting[start : start + tables.CHUNK])))
+    ids = tables.next_sighting_ids(conn, one.found)
+    names = [n for p in found for n in p.names]
+    tables.forget_people_named(conn, names)  # (every name's first: its career rows then in order)
+    for p in found:  # in name order: the career rows get the ids writing them all at once gives
+        tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in p.persons])
+        tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in p.posts])
+    rows = sorted((r for p in found for r in p.sightings), key=lambda r: r[0])
+    tables.insert_sighting_rows(conn, [(ids[r[0]], *r[1:5], None if r[5] is None else ids[r[5]]) for r in rows])
+    persons = sum(len(p.persons) for p in found)
+    return people.RefreshReport(len(waiting), len(names), len(names), persons, max(p.most for p in found))
+
+
 def refresh(
-    store: Store, client: Any, share: float = SHARE, shared: list[int] | None = None
+    store: Store, client: Any, parts: int = PARTS, url: str | None = None
 ) -> people.RefreshReport | None:
-    """``people.refresh(store)`` of a first ingest, its clustering shared with a worker of
-    ``client`` (a ``distributed.Client`` whose workers can open the store); None, having done
-    nothing, for any other queue (then ``people.refresh``, best once the cluster is closed: its
-    workers' memory given back). ``shared``: as in ``first_with``."""
+    """``people.refresh(store)`` of a first ingest, clustered on the workers of ``client`` (a
+    ``distributed.Client`` whose workers can open the store) in at most ``parts`` parts (one a
+    worker); None, having done nothing, for any other queue or when a worker failed (then
+    ``people.refresh``: best once the cluster is closed, its workers' memory given back).
+    ``url``: where the workers read the queue (the store's own URL, unless a test says)."""
+    began, cpu = time.perf_counter(), time.process_time()
     if not _first_ingest(store, people.BATCH):
         return None
-    url = store.engine.url.render_as_string(hide_password=False)
-    future = client.submit(
-        cluster_part, url, people.BATCH, share, people.PIECE, key=f"luoshi-people-{uuid.uuid4().hex}", pure=False
-    )
+    url = url or store.engine.url.render_as_string(hide_password=False)
+    parts = max(1, min(parts, sum(client.nthreads().values())))
+    run = uuid.uuid4().hex
+    futures = [
+        client.submit(
+            cluster_part, url, people.BATCH, parts, k, people.PIECE, key=f"luoshi-people-{run}-{k}", pure=False
+        )
+        for k in range(parts)
+    ]
     try:
-        return people.refresh(store, first=first_with(future, share, shared))
+        found = [f.result() for f in futures]
+    except Exception:  # a worker that failed: the refresh is done here
+        return None
     finally:
-        future.cancel()
+        for f in futures:
+            f.release()
+    if any(p is None for p in found):
+        return None
+    with fewer_collections(None):
+        report = store.run(lambda conn: _store(conn, [p for p in found if p is not None], people.BATCH))
+    if report is not None:
+        report.seconds, report.cpu = time.perf_counter() - began, time.process_time() - cpu
+    return report

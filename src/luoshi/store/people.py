@@ -354,21 +354,30 @@ def next_sighting_ids(conn: Connection, count: int) -> list[int]:
     return list(range(top + 1, top + 1 + count))
 
 
+SIGHTING_COLUMNS = ("id", "document_id", "name", "day", "data", "person_id")
+
+
+def sighting_rows(sightings: Sequence[Sighting], person: Mapping[int, int]) -> list[tuple[Any, ...]]:
+    """The rows (``SIGHTING_COLUMNS``) of ``sightings`` with the ids they hold and their persons
+    (by sighting id; None for one not in ``person``)."""
+    from luoshi.store.engine import _to_json
+
+    return [
+        (s.ref, s.document_id, s.name, s.day, _to_json(s.data_as_json()), person.get(s.ref)) for s in sightings
+    ]
+
+
+def insert_sighting_rows(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Sighting rows as ``sighting_rows`` makes them, written in their order."""
+    from luoshi.store.documents import insert_many
+
+    insert_many(conn, SightingRow.__tablename__, SIGHTING_COLUMNS, rows)
+
+
 def insert_sightings(conn: Connection, sightings: Sequence[Sighting], person: Mapping[int, int]) -> None:
     """Store new ``sightings`` with the ids they hold (``next_sighting_ids``) and their persons
     (by sighting id; None for one not in ``person``)."""
-    from luoshi.store.documents import insert_many
-    from luoshi.store.engine import _to_json
-
-    insert_many(
-        conn,
-        SightingRow.__tablename__,
-        ("id", "document_id", "name", "day", "data", "person_id"),
-        [
-            (s.ref, s.document_id, s.name, s.day, _to_json(s.data_as_json()), person.get(s.ref))
-            for s in sightings
-        ],
-    )
+    insert_sighting_rows(conn, sighting_rows(sightings, person))
 
 
 def sighting_counts(conn: Connection, names: Sequence[str]) -> tuple[dict[str, int], set[str]]:
