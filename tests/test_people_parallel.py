@@ -160,6 +160,9 @@ def test_the_names_are_cut_in_name_order_by_their_sightings():
     size = {n: sum(1 for s in found if s.name == n) for n in names}
     first, second = people_parallel.split(found, 2)
     assert first and second and abs(sum(map(size.get, first)) - sum(map(size.get, second))) <= max(size.values())
+    many = _sightings([(f"名{i:03d}", 1) for i in range(100)])
+    assert [len(c) for c in people_parallel.split(many, 2)] == [40, 60]  # (``FIRST``: stored first)
+    assert [len(c) for c in people_parallel.split(many, 4)] == [25, 25, 25, 25]
     assert people_parallel.split([], 2) == [[], []]
     assert people_parallel.digest(found) != people_parallel.digest(found[::-1])
 

@@ -34,6 +34,9 @@ from luoshi.store import Store, open_store
 from luoshi.store import people as tables
 
 PARTS = 2  # the most parts (workers) a refresh is cut into: each reads the whole queue
+# With two parts, the first part's share of the sightings: smaller, so that this process stores
+# its rows while the second worker still clusters (storing costs about half of clustering).
+FIRST = 0.4
 
 
 @dataclass
@@ -43,21 +46,23 @@ class Part:
     documents: bytes  # the ids of the documents read (``array('q')``)
     digest: bytes  # of the sightings read: each one's document and name, in order
     found: int  # sightings read
-    names: list[str]  # this part's names, in order
-    every: int  # names read, all parts
+    cut: list[list[str]]  # the names read, in order, cut into the parts (``split``)
     persons: list[tuple[Any, ...]]  # people rows (``tables.PERSON_COLUMNS``), ids as positions
     posts: list[tuple[Any, ...]]  # career rows (``tables.POST_COLUMNS``), person ids as positions
     sightings: list[tuple[Any, ...]]  # sighting rows (``tables.SIGHTING_COLUMNS``), ids as positions
     most: int  # the most sightings clustered at once
 
 
-def split(found: Sequence[Sighting], parts: int) -> list[list[str]]:
-    """The names of ``found`` in order, cut into ``parts`` runs of about as many sightings."""
+def split(found: Sequence[Sighting], parts: int, first: float = FIRST) -> list[list[str]]:
+    """The names of ``found`` in order, cut into ``parts`` runs by their sightings: with two, the
+    first holds about ``first`` of them (it is stored while the second is clustered), with more
+    they hold about as many each."""
     size = Counter(s.name for s in found)
+    bounds = [first] if parts == 2 else [k / parts for k in range(1, parts)]
     out: list[list[str]] = [[] for _ in range(parts)]
     held = 0
     for name in sorted(size):
-        out[min(parts - 1, held * parts // max(1, len(found)))].append(name)
+        out[sum(held >= b * len(found) for b in bounds)].append(name)
         held += size[name]
     return out
 
@@ -69,7 +74,7 @@ def digest(found: Sequence[Sighting]) -> bytes:
     return h.digest()
 
 
-def cluster_part(url: str, batch: int, parts: int, k: int, piece: int) -> Part | None:
+def cluster_part(url: str, batch: int, parts: int, k: int, piece: int, first: float = FIRST) -> Part | None:
     """A Dask task: the ``k``-th of ``parts`` parts of the names of the first ``batch`` queued
     documents (``split``) clustered in pieces of at most ``piece`` sightings (a name with more
     alone), as rows. None when nothing waits."""
@@ -81,7 +86,7 @@ def cluster_part(url: str, batch: int, parts: int, k: int, piece: int) -> Part |
             found = [s for d, day, facts, text in taken for s in people._sightings(d, day, facts, text)]
             if not found:
                 return None
-            cut = split(found, parts)
+            cut = split(found, parts, first)
             names = cut[k]
             for position, s in enumerate(found):
                 s.ref = position
@@ -110,8 +115,7 @@ def cluster_part(url: str, batch: int, parts: int, k: int, piece: int) -> Part |
         array("q", (t[0] for t in taken)).tobytes(),
         digest(found),
         len(found),
-        names,
-        sum(len(c) for c in cut),
+        cut,
         persons,
         posts,
         rows,
@@ -131,34 +135,52 @@ def _first_ingest(store: Store, batch: int) -> bool:
     return 0 < waiting <= batch
 
 
-def _store(conn: Connection, found: list[Part], batch: int) -> people.RefreshReport | None:
-    """The parts stored in this transaction, as ``people.refresh`` stores a first ingest's
-    (``first_people``), when they are of what waits; None, having done nothing, otherwise."""
-    if not tables.lock(conn):
-        return None
-    one = found[0]
-    if any((p.documents, p.digest, p.found, p.every) != (one.documents, one.digest, one.found, one.every) for p in found):
-        return None  # (the workers read different queues)
-    if one.found > people.KEPT or not 0 < one.every <= people.NAMES:
-        return None  # (``people.refresh`` would not cluster them as it reads them)
+class _Stale(Exception):
+    """A worker's part is not of what this process took from the queue (or it failed)."""
+
+
+def _part(future: Any) -> Part:
+    try:
+        part: Part | None = future.result()
+    except Exception as e:  # a worker that failed: the refresh is done by ``people.refresh``
+        raise _Stale from e
+    if part is None:
+        raise _Stale
+    return part
+
+
+def _store(conn: Connection, one: Part, futures: list[Any], batch: int) -> people.RefreshReport:
+    """The workers' parts (the first, ``one``, come) stored in this transaction, each as it
+    comes (the first while the others are clustered), as ``people.refresh`` stores a first
+    ingest's (``first_people``); raises ``_Stale`` when a part is not of what waits or not what
+    ``people.refresh`` would cluster at once (the transaction is then rolled back)."""
+    tables.lock(conn)
+    if one.found > people.KEPT or not 0 < sum(map(len, one.cut)) <= people.NAMES:
+        raise _Stale  # (``people.refresh`` would not cluster them as it reads them)
     if conn.scalar(select(tables.SightingRow.id).limit(1)) is not None or tables.dirty_names(conn, 1):
-        return None
+        raise _Stale  # (not a first ingest's)
     queue = tables.PeoplePendingRow.document_id
     waiting = list(conn.scalars(select(queue).order_by(queue).limit(batch + 1)))
     if array("q", waiting).tobytes() != one.documents:
-        return None  # (what waits is not what was read, or more)
+        raise _Stale  # (what waits is not what was read, or more)
     for start in range(0, len(waiting), tables.CHUNK):
         conn.execute(delete(tables.PeoplePendingRow).where(queue.in_(waiting[start : start + tables.CHUNK])))
     ids = tables.next_sighting_ids(conn, one.found)
-    names = [n for p in found for n in p.names]
+    names = [n for c in one.cut for n in c]
     tables.forget_people_named(conn, names)  # (every name's first: its career rows then in order)
-    for p in found:  # in name order: the career rows get the ids writing them all at once gives
-        tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in p.persons])
-        tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in p.posts])
-    rows = sorted((r for p in found for r in p.sightings), key=lambda r: r[0])
-    tables.insert_sighting_rows(conn, [(ids[r[0]], *r[1:5], None if r[5] is None else ids[r[5]]) for r in rows])
-    persons = sum(len(p.persons) for p in found)
-    return people.RefreshReport(len(waiting), len(names), len(names), persons, max(p.most for p in found))
+    persons = most = 0
+    for k, future in enumerate(futures):  # in name order: the career rows get the ids writing them
+        # all at once gives
+        part = one if k == 0 else _part(future)
+        if (part.documents, part.digest, part.found, part.cut) != (one.documents, one.digest, one.found, one.cut):
+            raise _Stale  # (the workers read different queues)
+        tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in part.persons])
+        tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in part.posts])
+        tables.insert_sighting_rows(
+            conn, [(ids[r[0]], *r[1:5], None if r[5] is None else ids[r[5]]) for r in part.sightings]
+        )
+        persons, most = persons + len(part.persons), max(most, part.most)
+    return people.RefreshReport(len(waiting), len(names), len(names), persons, most)
 
 
 def refresh(
@@ -182,16 +204,13 @@ def refresh(
         for k in range(parts)
     ]
     try:
-        found = [f.result() for f in futures]
-    except Exception:  # a worker that failed: the refresh is done here
+        one = _part(futures[0])  # (waited for before the transaction: no writer kept waiting)
+        with fewer_collections(None):
+            report = store.run(lambda conn: _store(conn, one, futures, people.BATCH))
+    except _Stale:
         return None
     finally:
         for f in futures:
             f.release()
-    if any(p is None for p in found):
-        return None
-    with fewer_collections(None):
-        report = store.run(lambda conn: _store(conn, [p for p in found if p is not None], people.BATCH))
-    if report is not None:
-        report.seconds, report.cpu = time.perf_counter() - began, time.process_time() - cpu
+    report.seconds, report.cpu = time.perf_counter() - began, time.process_time() - cpu
     return report
