@@ -38,7 +38,8 @@ _PEOPLE_TABLES = {
 def people_rows(db: str) -> dict[str, list[tuple[Any, ...]]]:
     """The people tables as stored, ids included."""
     return {
-        table: query(db, f"SELECT {columns} FROM {table} ORDER BY id") for table, columns in _PEOPLE_TABLES.items()
+        table: query(db, f"SELECT {columns} FROM {table} ORDER BY id")
+        for table, columns in _PEOPLE_TABLES.items()
     }
 
 
@@ -89,7 +90,9 @@ def _url(store: Any) -> str:
 
 
 @pytest.mark.parametrize("parts", [2, 1])
-def test_a_first_refresh_on_the_workers_stores_the_serial_people_rows_ids_included(client, corpus, dbs, parts):
+def test_a_first_refresh_on_the_workers_stores_the_serial_people_rows_ids_included(
+    client, corpus, dbs, parts
+):
     serial_db, shared_db = dbs[:2]
     serial = queued(serial_db, corpus)
     expected = people.refresh(serial)
@@ -99,7 +102,11 @@ def test_a_first_refresh_on_the_workers_stores_the_serial_people_rows_ids_includ
     found = people_rows(shared_db)
     assert len(found["person_sightings"]) > 2000 and len(found["people"]) > 50
     assert found == people_rows(serial_db)
-    assert (report.documents, report.names, report.people) == (expected.documents, expected.names, expected.people)
+    assert (report.documents, report.names, report.people) == (
+        expected.documents,
+        expected.names,
+        expected.people,
+    )
     assert report.most < len(found["person_sightings"]) if parts == 2 else report.most == expected.most
     assert query(shared_db, "SELECT count(*) FROM people_pending") == [(0,)]
     # done: a second call finds nothing waiting and leaves the store as it is
@@ -109,7 +116,9 @@ def test_a_first_refresh_on_the_workers_stores_the_serial_people_rows_ids_includ
     store.engine.dispose()
 
 
-def test_nothing_is_done_on_the_workers_when_one_read_other_documents_or_failed(client, corpus, dbs, tmp_path):
+def test_nothing_is_done_on_the_workers_when_one_read_other_documents_or_failed(
+    client, corpus, dbs, tmp_path
+):
     serial_db, other_db, shared_db = dbs[:3]
     serial = queued(serial_db, corpus)
     people.refresh(serial)
@@ -119,7 +128,10 @@ def test_nothing_is_done_on_the_workers_when_one_read_other_documents_or_failed(
     before = people_rows(shared_db), query(shared_db, "SELECT document_id FROM people_pending ORDER BY 1")
     for url in (_url(other), missing):
         assert people_parallel.refresh(store, client, url=url) is None
-        assert (people_rows(shared_db), query(shared_db, "SELECT document_id FROM people_pending ORDER BY 1")) == before
+        assert (
+            people_rows(shared_db),
+            query(shared_db, "SELECT document_id FROM people_pending ORDER BY 1"),
+        ) == before
     people.refresh(store)  # (what the command does then)
     assert people_rows(shared_db) == people_rows(serial_db)
     serial.engine.dispose()
@@ -148,7 +160,11 @@ def test_only_a_first_ingest_is_shared_a_later_one_is_the_incremental_refresh(cl
 
 
 def _sightings(names: list[tuple[str, int]]) -> list[Sighting]:
-    return [Sighting(ref=0, document_id=i, name=name, day=None, shown=[], home={}) for name, n in names for i in range(n)]
+    return [
+        Sighting(ref=0, document_id=i, name=name, day=None, shown=[], home={})
+        for name, n in names
+        for i in range(n)
+    ]
 
 
 def test_the_names_are_cut_in_name_order_by_their_sightings():
@@ -159,7 +175,8 @@ def test_the_names_are_cut_in_name_order_by_their_sightings():
         assert len(cut) == parts and [n for c in cut for n in c] == names
     size = {n: sum(1 for s in found if s.name == n) for n in names}
     first, second = people_parallel.split(found, 2)
-    assert first and second and abs(sum(map(size.get, first)) - sum(map(size.get, second))) <= max(size.values())
+    assert first and second
+    assert abs(sum(size[n] for n in first) - sum(size[n] for n in second)) <= max(size.values())
     many = _sightings([(f"名{i:03d}", 1) for i in range(100)])
     assert [len(c) for c in people_parallel.split(many, 2)] == [40, 60]  # (``FIRST``: stored first)
     assert [len(c) for c in people_parallel.split(many, 4)] == [25, 25, 25, 25]

@@ -172,7 +172,12 @@ def _store(conn: Connection, one: Part, futures: list[Any], batch: int) -> peopl
     for k, future in enumerate(futures):  # in name order: the career rows get the ids writing them
         # all at once gives
         part = one if k == 0 else _part(future)
-        if (part.documents, part.digest, part.found, part.cut) != (one.documents, one.digest, one.found, one.cut):
+        if (part.documents, part.digest, part.found, part.cut) != (
+            one.documents,
+            one.digest,
+            one.found,
+            one.cut,
+        ):
             raise _Stale  # (the workers read different queues)
         tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in part.persons])
         tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in part.posts])
@@ -199,7 +204,14 @@ def refresh(
     run = uuid.uuid4().hex
     futures = [
         client.submit(
-            cluster_part, url, people.BATCH, parts, k, people.PIECE, key=f"luoshi-people-{run}-{k}", pure=False
+            cluster_part,
+            url,
+            people.BATCH,
+            parts,
+            k,
+            people.PIECE,
+            key=f"luoshi-people-{run}-{k}",
+            pure=False,
         )
         for k in range(parts)
     ]

@@ -363,7 +363,8 @@ def sighting_rows(sightings: Sequence[Sighting], person: Mapping[int, int]) -> l
     from luoshi.store.engine import _to_json
 
     return [
-        (s.ref, s.document_id, s.name, s.day, _to_json(s.data_as_json()), person.get(s.ref)) for s in sightings
+        (s.ref, s.document_id, s.name, s.day, _to_json(s.data_as_json()), person.get(s.ref))
+        for s in sightings
     ]
 
 
