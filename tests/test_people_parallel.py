@@ -10,10 +10,13 @@ import os
 import random
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from backends import BACKENDS, database, query
 
@@ -199,3 +202,42 @@ def test_the_command_on_one_worker_stores_the_serial_people_rows(corpus, tmp_pat
         )
         assert done.returncode == 0 and done.stderr == "", done.stderr
     assert people_rows(dbs[1]) == people_rows(dbs[0])
+
+
+def test_a_worker_killed_while_it_clusters_leaves_the_serial_people_rows(client, tmp_path):
+    """Both workers killed as soon as one is clustering its part: its task runs again on a worker
+    its nanny forks again (the same rows), or the refresh is left to ``people.refresh``; never
+    half of it."""
+    folder = generated(tmp_path / "docs", 400, seed=5)
+    serial_db, shared_db = str(tmp_path / "serial.db"), str(tmp_path / "shared.db")
+    serial = queued(serial_db, folder)
+    people.refresh(serial)
+    store = queued(shared_db, folder)
+    killed: list[int] = []
+    stop = threading.Event()
+
+    def kill() -> None:
+        while not stop.is_set() and not killed:
+            busy = [w for w, keys in client.processing().items() if any("luoshi-people-" in k for k in keys)]
+            if busy:
+                pids = client.run(os.getpid)
+                for w in busy:
+                    psutil.Process(pids[w]).kill()
+                    killed.append(pids[w])
+            time.sleep(0.005)
+
+    killer = threading.Thread(target=kill)
+    killer.start()
+    try:
+        report = people_parallel.refresh(store, client)
+    finally:
+        stop.set()
+        killer.join()
+    assert killed, "the refresh ended before a worker could be killed"
+    if report is None:  # (what the command does then)
+        assert people_rows(shared_db)["people"] == []
+        people.refresh(store)
+    assert people_rows(shared_db) == people_rows(serial_db)
+    client.wait_for_workers(2, timeout=120)
+    serial.engine.dispose()
+    store.engine.dispose()
