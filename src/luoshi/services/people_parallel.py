@@ -83,18 +83,21 @@ def cluster_part(url: str, batch: int, parts: int, k: int, piece: int, first: fl
         # (the collector paused, as in the refresh's transactions: ``people.refresh``)
         with fewer_collections(None), store.engine.connect() as conn:
             taken = tables.take_pending(conn, batch, remove=False)
+            documents = array("q", (t[0] for t in taken)).tobytes()
             found = [s for d, day, facts, text in taken for s in people._sightings(d, day, facts, text)]
+            del taken  # (let go once read: each worker holds what it reads)
             if not found:
                 return None
             cut = split(found, parts, first)
             names = cut[k]
-            for position, s in enumerate(found):
-                s.ref = position
+            read, every = digest(found), len(found)
             wanted = set(names)
             by_name: dict[str, list[Sighting]] = {}
-            for s in found:
+            for position, s in enumerate(found):
                 if s.name in wanted:
+                    s.ref = position
                     by_name.setdefault(s.name, []).append(s)
+            del found  # (the other parts' sightings)
             decisions = tables.decisions_for(conn, names)
             person: dict[int, int] = {}
             persons: list[tuple[Any, ...]] = []
@@ -108,13 +111,14 @@ def cluster_part(url: str, batch: int, parts: int, k: int, piece: int, first: fl
                 tables.insert_careers(conn, careers, person, posts, persons)
                 most = max(most, len(mine))
             conn.rollback()
-        rows = tables.sighting_rows([s for s in found if s.name in wanted], person)
+        mine = sorted((s for run in by_name.values() for s in run), key=lambda s: s.ref)
+        rows = tables.sighting_rows(mine, person)
     finally:
         store.engine.dispose()
     return Part(
-        array("q", (t[0] for t in taken)).tobytes(),
-        digest(found),
-        len(found),
+        documents,
+        read,
+        every,
         cut,
         persons,
         posts,
