@@ -17,6 +17,7 @@ one transaction of the refresh reads — is left to ``people.refresh``, untouche
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import uuid
 from array import array
@@ -203,7 +204,16 @@ def refresh(
     began, cpu = time.perf_counter(), time.process_time()
     if not _first_ingest(store, people.BATCH):
         return None
-    url = url or store.engine.url.render_as_string(hide_password=False)
+    if url is None:
+        at = store.engine.url
+        if (
+            store.is_sqlite
+            and at.database
+            and at.database != ":memory:"
+            and not at.database.startswith("file:")
+        ):
+            at = at.set(database=os.path.abspath(at.database))  # (a worker's folder may be another)
+        url = at.render_as_string(hide_password=False)
     parts = max(1, min(parts, sum(client.nthreads().values())))
     run = uuid.uuid4().hex
     futures = [
