@@ -168,7 +168,7 @@ def ingest(
         # collector, set off by their allocations about 150 times, finds nothing to free: ≈ 30 ms)
         from luoshi.ingest import iter_paths
         from luoshi.pipeline import WORKER_PRELOAD, ClusterError, dask_client, fork_server, ingest_paths
-        from luoshi.services import people
+        from luoshi.services import people, people_parallel
 
     if workers is not None and scheduler:
         err.print(message("cluster_both"), markup=False)
@@ -176,7 +176,7 @@ def ingest(
     if workers is not None and workers < 1:
         err.print(message("cluster_workers_invalid"), markup=False)
         raise typer.Exit(2)
-    preload = (*WORKER_PRELOAD, "luoshi.cli.worker")
+    preload = (*WORKER_PRELOAD, "luoshi.services.people_parallel", "luoshi.cli.worker")
     with contextlib.ExitStack() as stack:
         if workers:  # the local workers' server imports and warms up while the store is opened
             stack.enter_context(fork_server(preload))
@@ -199,7 +199,13 @@ def ingest(
         except ClusterError as e:
             err.print(str(e), markup=False, highlight=False)
             raise typer.Exit(1) from None
-    people.refresh(store)  # the new documents' names, clustered into people again
+        # the new documents' names clustered into people: a first ingest's shared with a worker
+        # of the cluster, still open, when the workers can open the store (local ones, or any
+        # with PostgreSQL); any other after the cluster closed
+        shared = client is not None and (workers or not store.is_sqlite)
+        refreshed = people_parallel.refresh(store, client) if shared else None
+    if refreshed is None:
+        people.refresh(store)
     if not quiet:
         for key, doc_id in report.duplicates:
             console.print(message("cli.already_stored", key=key, id=doc_id), style="yellow", markup=False)

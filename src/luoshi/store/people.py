@@ -237,10 +237,13 @@ def _json_value(value: str) -> Any:
     return json.loads(value)
 
 
-def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
+def take_pending(
+    conn: Connection, limit: int, remove: bool = True
+) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
     """Up to ``limit`` queued documents (id, day, the parts of their stored facts that sightings
-    are read from, text), removed from the queue. The text is read only for facts stored before
-    changes of post were (no ``appointments``): it is ``""`` for the others."""
+    are read from, text), removed from the queue (without ``remove``, left in it: a reader that
+    only looks). The text is read only for facts stored before changes of post were (no
+    ``appointments``): it is ``""`` for the others."""
     ids = list(
         conn.scalars(select(PeoplePendingRow.document_id).order_by(PeoplePendingRow.document_id).limit(limit))
     )
@@ -264,7 +267,8 @@ def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, di
             conn.execute(select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(old))).all()
         )
         out = [(i, d, f, texts.get(i, "")) for i, d, f, _ in out]
-    conn.execute(delete(PeoplePendingRow).where(PeoplePendingRow.document_id.in_(ids)))
+    if remove:
+        conn.execute(delete(PeoplePendingRow).where(PeoplePendingRow.document_id.in_(ids)))
     return out
 
 
@@ -418,21 +422,31 @@ def _rebuilt(conn: Connection, where: str, values: Sequence[Any]) -> Iterator[No
         conn.exec_driver_sql(sql)
 
 
+SIGHTING_COLUMNS = ("id", "document_id", "name", "day", "data", "person_id")
+
+
+def sighting_rows(sightings: Sequence[Sighting], person: Mapping[int, int]) -> list[tuple[Any, ...]]:
+    """The rows (``SIGHTING_COLUMNS``) of ``sightings`` with the ids they hold and their persons
+    (by sighting id; None for one not in ``person``)."""
+    from luoshi.store.engine import _to_json
+
+    return [
+        (s.ref, s.document_id, s.name, s.day, _to_json(s.data_as_json()), person.get(s.ref))
+        for s in sightings
+    ]
+
+
+def insert_sighting_rows(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Sighting rows as ``sighting_rows`` makes them, written in their order."""
+    from luoshi.store.documents import insert_many
+
+    insert_many(conn, SightingRow.__tablename__, SIGHTING_COLUMNS, rows)
+
+
 def insert_sightings(conn: Connection, sightings: Sequence[Sighting], person: Mapping[int, int]) -> None:
     """Store new ``sightings`` with the ids they hold (``next_sighting_ids``) and their persons
     (by sighting id; None for one not in ``person``)."""
-    from luoshi.store.documents import insert_many
-    from luoshi.store.engine import _to_json
-
-    insert_many(
-        conn,
-        SightingRow.__tablename__,
-        ("id", "document_id", "name", "day", "data", "person_id"),
-        [
-            (s.ref, s.document_id, s.name, s.day, _to_json(s.data_as_json()), person.get(s.ref))
-            for s in sightings
-        ],
-    )
+    insert_sighting_rows(conn, sighting_rows(sightings, person))
 
 
 def sighting_counts(conn: Connection, names: Sequence[str]) -> tuple[dict[str, int], set[str]]:
@@ -583,37 +597,47 @@ def insert_post_rows(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
     insert_many(conn, PostRecordRow.__tablename__, POST_COLUMNS, rows)
 
 
+PERSON_COLUMNS = ("id", "name", "label", "first_seen", "last_seen", "documents", "posts")
+
+
+def insert_person_rows(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """People rows (``PERSON_COLUMNS``) as ``insert_careers`` makes them, written in their order."""
+    from luoshi.store.documents import insert_many
+
+    insert_many(conn, PersonCareerRow.__tablename__, PERSON_COLUMNS, rows)
+
+
 def insert_careers(
     conn: Connection,
     careers: Sequence[Career],
     stored: Mapping[int, int] | None = None,
     posts: list[tuple[Any, ...]] | None = None,
+    people: list[tuple[Any, ...]] | None = None,
 ) -> None:
     """Write ``careers`` (their people rows, career rows and the person of each sighting that
     changed, ``stored`` being the person each has now). With ``posts``, the career rows are
-    added to that list, to be written later (``insert_post_rows``), instead of now."""
+    added to that list, to be written later (``insert_post_rows``), instead of now; with
+    ``people``, the people rows likewise (``insert_person_rows``)."""
     if not careers:
         return
-    from luoshi.store.documents import insert_many
     from luoshi.store.engine import _to_json
 
-    insert_many(
-        conn,
-        PersonCareerRow.__tablename__,
-        ("id", "name", "label", "first_seen", "last_seen", "documents", "posts"),
-        [
-            (
-                c.ref,
-                c.name,
-                c.label[:200],
-                c.first,
-                c.last,
-                len({s.document_id for s in c.sightings}),
-                len(c.records),
-            )
-            for c in careers
-        ],
-    )
+    persons = [
+        (
+            c.ref,
+            c.name,
+            c.label[:200],
+            c.first,
+            c.last,
+            len({s.document_id for s in c.sightings}),
+            len(c.records),
+        )
+        for c in careers
+    ]
+    if people is None:
+        insert_person_rows(conn, persons)
+    else:
+        people.extend(persons)
 
     rows = [
         (
