@@ -21,7 +21,6 @@ import pytest
 from backends import BACKENDS, database, query
 
 from luoshi.demo.generate import readout
-from luoshi.link.people import Sighting
 from luoshi.pipeline import WORKER_PRELOAD, dask_client, ingest_paths
 from luoshi.services import people, people_parallel
 from luoshi.store import open_store
@@ -77,6 +76,16 @@ def queued(db: str, *folders: Path) -> Any:
     return store
 
 
+def collected(db: str, folder: Path) -> tuple[Any, Any]:
+    """The store at ``db`` with the documents of ``folder`` written and waiting, and the
+    ingest's report with their sighting rows (as ``luoshi ingest --workers N`` asks for them)."""
+    store = open_store(db)
+    assert people_parallel.first_ingest(store)
+    report = ingest_paths(store, [folder], sightings=True)
+    assert report.sightings_complete and report.sightings
+    return store, report.sightings
+
+
 @pytest.fixture(params=BACKENDS)
 def dbs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """Three new stores on one backend."""
@@ -88,19 +97,15 @@ def dbs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         yield [a, b, c]
 
 
-def _url(store: Any) -> str:
-    return str(store.engine.url.render_as_string(hide_password=False))
-
-
-@pytest.mark.parametrize("parts", [2, 1])
+@pytest.mark.parametrize("parts", [3, 1])
 def test_a_first_refresh_on_the_workers_stores_the_serial_people_rows_ids_included(
     client, corpus, dbs, parts
 ):
     serial_db, shared_db = dbs[:2]
     serial = queued(serial_db, corpus)
     expected = people.refresh(serial)
-    store = queued(shared_db, corpus)
-    report = people_parallel.refresh(store, client, parts)
+    store, sightings = collected(shared_db, corpus)
+    report = people_parallel.refresh(store, client, sightings, parts)
     assert report is not None  # (done on the workers: None is the only other answer)
     found = people_rows(shared_db)
     assert len(found["person_sightings"]) > 2000 and len(found["people"]) > 50
@@ -110,27 +115,43 @@ def test_a_first_refresh_on_the_workers_stores_the_serial_people_rows_ids_includ
         expected.names,
         expected.people,
     )
-    assert report.most < len(found["person_sightings"]) if parts == 2 else report.most == expected.most
+    assert report.most < len(found["person_sightings"]) if parts > 1 else report.most == expected.most
     assert query(shared_db, "SELECT count(*) FROM people_pending") == [(0,)]
     # done: a second call finds nothing waiting and leaves the store as it is
-    assert people_parallel.refresh(store, client, parts) is None
+    assert people_parallel.refresh(store, client, sightings, parts) is None
     assert people_rows(shared_db) == found
     serial.engine.dispose()
     store.engine.dispose()
 
 
-def test_nothing_is_done_on_the_workers_when_one_read_other_documents_or_failed(
+def test_the_serial_rows_also_where_the_serial_refresh_reads_and_clusters_in_batches(
+    client, corpus, tmp_path
+):
+    """Past one batch of documents, ``KEPT`` sightings or ``NAMES`` names the serial refresh stores
+    the sightings first and clusters the names in transactions of their own; its rows are those
+    of clustering every name whole at once, which the workers do (in pieces, too)."""
+    serial_db, shared_db = str(tmp_path / "serial.db"), str(tmp_path / "shared.db")
+    serial = queued(serial_db, corpus)
+    report = people.refresh(serial, batch=40, names_at_once=25, keep=700, piece=900)
+    assert report.whole == report.names > 25  # (more names than one transaction clusters)
+    store, sightings = collected(shared_db, corpus)
+    assert people_parallel.refresh(store, client, sightings, parts=3, piece=900) is not None
+    assert people_rows(shared_db) == people_rows(serial_db)
+    serial.engine.dispose()
+    store.engine.dispose()
+
+
+def test_nothing_is_done_on_the_workers_for_another_queue_than_the_documents_collected(
     client, corpus, dbs, tmp_path
 ):
     serial_db, other_db, shared_db = dbs[:3]
     serial = queued(serial_db, corpus)
     people.refresh(serial)
-    other = queued(other_db, generated(tmp_path / "fewer", 40, seed=3))  # another queue than this one
-    missing = f"sqlite:///{tmp_path / 'missing' / 'none.db'}"  # a store the workers cannot open
-    store = queued(shared_db, corpus)
+    other, elsewhere = collected(other_db, generated(tmp_path / "fewer", 40, seed=3))
+    store, sightings = collected(shared_db, corpus)
     before = people_rows(shared_db), query(shared_db, "SELECT document_id FROM people_pending ORDER BY 1")
-    for url in (_url(other), missing):
-        assert people_parallel.refresh(store, client, url=url) is None
+    for wrong in (elsewhere, sightings[1:], [*sightings, (10**6, sightings[0][1])]):
+        assert people_parallel.refresh(store, client, wrong) is None
         assert (
             people_rows(shared_db),
             query(shared_db, "SELECT document_id FROM people_pending ORDER BY 1"),
@@ -149,12 +170,13 @@ def test_only_a_first_ingest_is_shared_a_later_one_is_the_incremental_refresh(cl
     people.refresh(serial)
     ingest_paths(serial, [later])
     people.refresh(serial)
-    store = queued(shared_db, first)
-    assert people_parallel.refresh(store, client) is not None
-    ingest_paths(store, [later])
+    store, sightings = collected(shared_db, first)
+    assert people_parallel.refresh(store, client, sightings) is not None
+    assert not people_parallel.first_ingest(store)  # (the command then asks for no sightings)
+    report = ingest_paths(store, [later], sightings=True)
     waiting = query(shared_db, "SELECT count(*) FROM people_pending")
     assert waiting[0][0] > 0
-    assert people_parallel.refresh(store, client) is None  # sightings stored: not a first ingest's
+    assert people_parallel.refresh(store, client, report.sightings) is None  # sightings stored
     assert query(shared_db, "SELECT count(*) FROM people_pending") == waiting  # nothing done
     people.refresh(store)
     assert people_rows(shared_db) == people_rows(serial_db)
@@ -162,29 +184,38 @@ def test_only_a_first_ingest_is_shared_a_later_one_is_the_incremental_refresh(cl
     store.engine.dispose()
 
 
-def _sightings(names: list[tuple[str, int]]) -> list[Sighting]:
-    return [
-        Sighting(ref=0, document_id=i, name=name, day=None, shown=[], home={})
-        for name, n in names
-        for i in range(n)
+def test_the_sightings_held_by_a_run_are_let_go_past_their_bound(corpus, tmp_path, monkeypatch):
+    import luoshi.pipeline as pipeline
+
+    store = open_store(str(tmp_path / "a.db"))
+    whole = ingest_paths(store, [corpus], sightings=True, batch_size=20)
+    held = sum(len(rows) for _, rows in whole.sightings)
+    assert whole.sightings_complete and held == whole.sightings_held > 1000
+    assert sorted(d for d, _ in whole.sightings) == [
+        r[0] for r in query(str(tmp_path / "a.db"), "SELECT document_id FROM people_pending ORDER BY 1")
     ]
+    monkeypatch.setattr(pipeline, "MAX_SIGHTINGS", held // 2)
+    cut = ingest_paths(open_store(str(tmp_path / "b.db")), [corpus], sightings=True, batch_size=20)
+    assert not cut.sightings_complete and cut.sightings == [] and cut.sightings_held == 0
+    assert len(cut.added) == len(whole.added)  # (only the sightings are let go)
+    plain = ingest_paths(open_store(str(tmp_path / "c.db")), [corpus])
+    assert plain.sightings == [] and plain.sightings_complete  # (not asked for: none built)
+    store.engine.dispose()
 
 
 def test_the_names_are_cut_in_name_order_by_their_sightings():
-    found = _sightings([("丙", 30), ("甲", 50), ("乙", 20)])
-    names = sorted({s.name for s in found})
+    size = {"丙": 30, "甲": 50, "乙": 20}
+    names = sorted(size)
     for parts in (1, 2, 3):
-        cut = people_parallel.split(found, parts)
+        cut = people_parallel.split(size, parts)
         assert len(cut) == parts and [n for c in cut for n in c] == names
-    size = {n: sum(1 for s in found if s.name == n) for n in names}
-    first, second = people_parallel.split(found, 2)
-    assert first and second
+    first, second = people_parallel.split(size, 2)
     assert abs(sum(size[n] for n in first) - sum(size[n] for n in second)) <= max(size.values())
-    many = _sightings([(f"名{i:03d}", 1) for i in range(100)])
-    assert [len(c) for c in people_parallel.split(many, 2)] == [40, 60]  # (``FIRST``: stored first)
+    many = {f"名{i:03d}": 1 for i in range(100)}
     assert [len(c) for c in people_parallel.split(many, 4)] == [25, 25, 25, 25]
-    assert people_parallel.split([], 2) == [[], []]
-    assert people_parallel.digest(found) != people_parallel.digest(found[::-1])
+    assert [len(c) for c in people_parallel.split(many, 3)] == [33, 34, 33]
+    assert people_parallel.split({"甲": 5}, 4) == [["甲"]]  # (a name is never cut)
+    assert people_parallel.split({}, 2) == []
 
 
 def test_the_command_on_one_worker_stores_the_serial_people_rows(corpus, tmp_path):
@@ -212,7 +243,7 @@ def test_a_worker_killed_while_it_clusters_leaves_the_serial_people_rows(client,
     serial_db, shared_db = str(tmp_path / "serial.db"), str(tmp_path / "shared.db")
     serial = queued(serial_db, folder)
     people.refresh(serial)
-    store = queued(shared_db, folder)
+    store, sightings = collected(shared_db, folder)
     killed: list[int] = []
     stop = threading.Event()
 
@@ -229,7 +260,7 @@ def test_a_worker_killed_while_it_clusters_leaves_the_serial_people_rows(client,
     killer = threading.Thread(target=kill)
     killer.start()
     try:
-        report = people_parallel.refresh(store, client)
+        report = people_parallel.refresh(store, client, sightings)
     finally:
         stop.set()
         killer.join()

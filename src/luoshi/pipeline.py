@@ -36,6 +36,10 @@ from luoshi.store.writers import is_conflict
 BATCH_SIZE = 200  # documents (and rejections) written in one transaction
 PARTITION_FILES = 200  # files in one partition: one task on a Dask worker (1–3 ms of overhead each)
 PARTITION_BYTES = 8 * 1024 * 1024  # and at most this many bytes of input, unless one file is larger
+# The most sighting rows a run holds for its people refresh on the workers (about 300 bytes
+# each: 150 MB; a first ingest of about 18,000 generated readouts): past it they are let go and
+# the refresh reads the queue, as a serial run's does.
+MAX_SIGHTINGS = 500_000
 MARKS_KEPT = timedelta(days=7)  # marks of distributed runs whose client died are dropped after this
 
 
@@ -47,6 +51,13 @@ class IngestReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (input, warning), for stored inputs
     files: int = 0
     bytes: int = 0
+    # The sighting rows of the documents added (document id, ``DocumentRows.sightings``) when
+    # the run was asked for them (``Options.sightings``), for ``services.people_parallel``;
+    # not in the JSON: a batch's report found marked written has none (the refresh then reads
+    # the queue as usual). Emptied, and ``sightings_complete`` set false, past ``MAX_SIGHTINGS``.
+    sightings: list[tuple[int, tuple[tuple[str, str | None, str], ...]]] = field(default_factory=list)
+    sightings_complete: bool = True
+    sightings_held: int = 0
 
     @property
     def ok(self) -> bool:
@@ -60,6 +71,11 @@ class IngestReport:
         self.warnings.extend(other.warnings)
         self.files += other.files
         self.bytes += other.bytes
+        if self.sightings_complete and other.sightings_complete:
+            self.sightings.extend(other.sightings)
+            self.sightings_held += sum(len(rows) for _, rows in other.sightings)
+        if not other.sightings_complete or self.sightings_held > MAX_SIGHTINGS:
+            self.sightings, self.sightings_complete, self.sightings_held = [], False, 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,6 +126,7 @@ class Options:
     batch_size: int = BATCH_SIZE
     lang: str = "zh"
     backend: str = "sqlite"  # the store's: the search index's rows are built for it
+    sightings: bool = False  # each document's sighting rows built too (``DocumentRows.sightings``)
 
 
 @dataclass
@@ -181,7 +198,7 @@ def process_partition(partition: Partition, options: Options) -> Iterator[Batch]
                     batch.failed.append(Rejection(key, message("extraction_failed", error=error)))
                     continue
                 try:
-                    batch.items.append(document_rows(item, facts, options.backend))
+                    batch.items.append(document_rows(item, facts, options.backend, options.sightings))
                 except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
                     error = f"{type(e).__name__}: {e}"
                     batch.failed.append(Rejection(key, message("store_failed", error=error)))
@@ -212,7 +229,9 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
         if mark is not None:
             found = store.claim_batch(conn, *mark)
             if found is not None:
-                return IngestReport.from_json(found)
+                claimed = IngestReport.from_json(found)
+                claimed.sightings_complete = False  # (its documents' sightings are not known here)
+                return claimed
         done = IngestReport(files=batch.files, bytes=batch.bytes)
 
         def reject(key: str, reason: str) -> None:
@@ -224,6 +243,8 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
                 if outcome.new:
                     done.added.append(item.key)
                     done.warnings.extend((item.key, warning) for warning in item.warnings)
+                    if item.sightings is not None:
+                        done.sightings.append((outcome.document_id, item.sightings))
                 else:
                     done.duplicates.append((item.key, outcome.document_id))
 
@@ -270,12 +291,16 @@ def ingest_paths(
     progress: ProgressCallback | None = None,
     client: Any = None,
     partition_files: int = PARTITION_FILES,
+    sightings: bool = False,
 ) -> IngestReport:
     """Ingest every file below ``paths``. Documents are committed in batches: a run killed
     half-way leaves whole documents only, and re-running it stores each document once. With
     ``client`` (a ``distributed.Client``) the partitions are processed on its cluster's workers
-    (``ingest_on_cluster``)."""
-    options = Options(max_bytes, with_facts, batch_size, language(), store.engine.dialect.name)
+    (``ingest_on_cluster``). With ``sightings`` (and facts), the report holds the sighting rows
+    of the documents added (``IngestReport.sightings``)."""
+    options = Options(
+        max_bytes, with_facts, batch_size, language(), store.engine.dialect.name, sightings and with_facts
+    )
     partitions = iter_partitions(paths, partition_files)
     report = IngestReport()
     with fewer_collections():

@@ -195,15 +195,20 @@ def ingest(
                 with_facts=facts,
                 client=client,
                 progress=None if quiet or total < 20 else _progress_bar(stack, total),
+                # (a first ingest's people are clustered on the workers: each document's
+                # sightings built where it is extracted)
+                sightings=client is not None and people_parallel.first_ingest(store),
             )
         except ClusterError as e:
             err.print(str(e), markup=False, highlight=False)
             raise typer.Exit(1) from None
-        # the new documents' names clustered into people: a first ingest's shared with a worker
-        # of the cluster, still open, when the workers can open the store (local ones, or any
-        # with PostgreSQL); any other after the cluster closed
-        shared = client is not None and (workers or not store.is_sqlite)
-        refreshed = people_parallel.refresh(store, client) if shared else None
+        # the new documents' names clustered into people: a first ingest's on the workers of
+        # the cluster, still open; any other after the cluster closed
+        refreshed = (
+            people_parallel.refresh(store, client, report.sightings)
+            if client is not None and report.sightings_complete and report.sightings
+            else None
+        )
     if refreshed is None:
         people.refresh(store)
     if not quiet:

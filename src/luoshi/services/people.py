@@ -18,7 +18,6 @@ from sqlalchemy import Connection, func, select
 
 from luoshi.collector import fewer_collections
 from luoshi.errors import InputError
-from luoshi.extract import find_appointments
 from luoshi.link.people import (
     Career,
     Holding,
@@ -26,11 +25,9 @@ from luoshi.link.people import (
     Sighting,
     cluster,
     extend,
-    sightings_from_facts,
     successor,
 )
 from luoshi.messages import message
-from luoshi.model import Person, Span
 from luoshi.store import Store
 from luoshi.store import people as tables
 from luoshi.store.registry import audit
@@ -84,11 +81,7 @@ class RefreshReport:
 
 
 def _sightings(doc_id: int, day: str | None, facts: Mapping[str, Any] | None, text: str) -> list[Sighting]:
-    facts = dict(facts or {})
-    if facts and "appointments" not in facts:  # stored before changes of post were read
-        persons = [Person(to_simplified(n), Span(0, 0)) for n in facts.get("persons") or []]
-        facts["appointments"] = [a.to_json() for a in find_appointments(to_simplified(text), persons)]
-    return sightings_from_facts(reader(), doc_id, day, facts)
+    return tables.sightings_of(doc_id, day, facts, text)
 
 
 def recluster(conn: Connection, names: Iterable[str]) -> int:

@@ -1,244 +1,207 @@
 """The people refresh of a first ingest on a Dask cluster's workers (``luoshi ingest --workers
-N``, before the cluster closes): the names are cut in parts by their sightings, in name order,
-each part clustered by a worker, and this process stores what they send back. The same rows as
-``people.refresh`` (``first_people``), ids included.
+N``, before the cluster closes): the same rows as ``people.refresh``, ids included, with the
+clustering shared by the workers while this process stores what they send back.
 
-Each worker reads the queued documents itself through its own connection (it looks at the queue
-without taking from it) and sends back only plain rows, as the store writes them: its part's
-sightings, its persons and their careers. A sighting is named by its position among the
-sightings read: the ids are taken here, in the transaction that stores the rows, and a person's
-id is the smallest id of its sightings, so that positions map to ids in order. (Shipping the
-sightings or the careers as objects costs more than clustering them: docs/benchmarks.md,
-session 11 ``daskwall``.) This process checks that every worker read the same documents and
-sightings, and the documents it takes from the queue; anything else — a worker that failed or
-read another queue, sightings stored already (not a first ingest), more documents waiting than
-one transaction of the refresh reads — is left to ``people.refresh``, untouched."""
+The sightings travel with the documents: the workers that extracted them built each one's
+sighting rows (``DocumentRows.sightings``, from the facts as they are stored), and the run's
+report holds them for the documents it added (``IngestReport.sightings``). Here the names are
+cut, in name order, into parts of about as many sightings, each part's rows sent to a worker,
+which clusters them (``cluster_part``) and sends back plain rows: its persons and their careers,
+and each sighting's person. A sighting is named by its position in queue order (the
+documents' ids, then each document's sightings in order): the ids are taken in the transaction
+that stores the rows, and a person's id is the smallest id of its sightings, so positions map
+to ids in order. The parts are stored in name order, each as it comes, while the later ones
+are clustered. Anything else — a store with sightings already (not a first ingest), a queue
+that is not exactly the documents whose sightings came back, a worker that failed — is left to
+``people.refresh``, untouched: it then reads the queue, as a serial run's does."""
 
 from __future__ import annotations
 
-import hashlib
-import os
+import pickle
 import time
 import uuid
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+import orjson
+from sqlalchemy import Connection, delete, select
 
 from luoshi.collector import fewer_collections
-from luoshi.link.people import Sighting, cluster
+from luoshi.link.people import Decisions, Sighting, cluster
 from luoshi.services import people
-from luoshi.store import Store, open_store
+from luoshi.store import Store
 from luoshi.store import people as tables
 
-PARTS = 2  # the most parts (workers) a refresh is cut into: each reads the whole queue
-# With two parts, the first part's share of the sightings: smaller, so that this process stores
-# its rows while the second worker still clusters (storing costs about half of clustering).
-FIRST = 0.4
+PARTS_PER_WORKER = 4  # so that this process stores a part while the workers cluster the next
+
+# One sighting to cluster: (position, document id, name, day, data as JSON)
+Row = tuple[int, int, str, str | None, str]
 
 
 @dataclass
 class Part:
     """What a worker sends back (``cluster_part``): plain values, cheap to ship."""
 
-    documents: bytes  # the ids of the documents read (``array('q')``)
-    digest: bytes  # of the sightings read: each one's document and name, in order
-    found: int  # sightings read
-    cut: list[list[str]]  # the names read, in order, cut into the parts (``split``)
-    persons: list[tuple[Any, ...]]  # people rows (``tables.PERSON_COLUMNS``), ids as positions
-    posts: list[tuple[Any, ...]]  # career rows (``tables.POST_COLUMNS``), person ids as positions
-    sightings: list[tuple[Any, ...]]  # sighting rows (``tables.SIGHTING_COLUMNS``), ids as positions
+    persons: list[tuple[Any, ...]]  # people rows (``tables.career_rows``), ids as positions
+    posts: list[tuple[Any, ...]]  # career rows, person ids as positions
+    person: bytes  # each sighting's person (a position), in the part's order (``array('q')``)
     most: int  # the most sightings clustered at once
 
 
-def split(found: Sequence[Sighting], parts: int, first: float = FIRST) -> list[list[str]]:
-    """The names of ``found`` in order, cut into ``parts`` runs by their sightings: with two, the
-    first holds about ``first`` of them (it is stored while the second is clustered), with more
-    they hold about as many each."""
-    size = Counter(s.name for s in found)
-    bounds = [first] if parts == 2 else [k / parts for k in range(1, parts)]
-    out: list[list[str]] = [[] for _ in range(parts)]
+def split(size: Mapping[str, int], parts: int) -> list[list[str]]:
+    """The names of ``size`` (sightings per name) in name order, cut into at most ``parts``
+    runs of about as many sightings each (a name is never cut)."""
+    total = sum(size.values())
+    out: list[list[str]] = [[] for _ in range(max(1, parts))]
     held = 0
     for name in sorted(size):
-        out[sum(held >= b * len(found) for b in bounds)].append(name)
+        middle = 2 * held + size[name]  # (twice the name's middle: a name goes where it mostly lies)
+        out[min(len(out) - 1, middle * len(out) // max(1, 2 * total))].append(name)
         held += size[name]
-    return out
+    return [run for run in out if run]
 
 
-def digest(found: Sequence[Sighting]) -> bytes:
-    """What was read: the document and the name of each sighting, in order."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update("\n".join(f"{s.document_id}\t{s.name}" for s in found).encode())
-    return h.digest()
+def cluster_part(packed: bytes, decisions: Decisions, piece: int) -> Part:
+    """A Dask task: the sightings ``packed`` (``pack``: every sighting of their names, in
+    position order) clustered in pieces of at most ``piece`` sightings (a name with more
+    alone), as rows."""
+    with fewer_collections(None):  # (the collector paused, as in the refresh's transactions)
+        rows: list[Row] = pickle.loads(packed)
+        found = [
+            Sighting.from_row(position, document, name, day, orjson.loads(data))
+            for position, document, name, day, data in rows
+        ]
+        by_name: dict[str, list[Sighting]] = {}
+        for s in found:
+            by_name.setdefault(s.name, []).append(s)
+        person: dict[int, int] = {}
+        persons: list[tuple[Any, ...]] = []
+        posts: list[tuple[Any, ...]] = []
+        most = 0
+        for run in people._pieces(sorted(by_name), {n: len(m) for n, m in by_name.items()}, piece):
+            mine = [s for n in run for s in by_name[n]]
+            careers = cluster(people.reader(), mine, decisions)
+            person.update((s.ref, c.ref) for c in careers for s in c.sightings)
+            made = tables.career_rows(careers)
+            persons += made[0]
+            posts += made[1]
+            most = max(most, len(mine))
+        return Part(persons, posts, array("q", (person[s.ref] for s in found)).tobytes(), most)
 
 
-def cluster_part(url: str, batch: int, parts: int, k: int, piece: int, first: float = FIRST) -> Part | None:
-    """A Dask task: the ``k``-th of ``parts`` parts of the names of the first ``batch`` queued
-    documents (``split``) clustered in pieces of at most ``piece`` sightings (a name with more
-    alone), as rows. None when nothing waits."""
-    store = open_store(url, migrate=False, create=False)
-    try:
-        # (the collector paused, as in the refresh's transactions: ``people.refresh``)
-        with fewer_collections(None), store.engine.connect() as conn:
-            taken = tables.take_pending(conn, batch, remove=False)
-            documents = array("q", (t[0] for t in taken)).tobytes()
-            found = [s for d, day, facts, text in taken for s in people._sightings(d, day, facts, text)]
-            del taken  # (let go once read: each worker holds what it reads)
-            if not found:
-                return None
-            cut = split(found, parts, first)
-            names = cut[k]
-            read, every = digest(found), len(found)
-            wanted = set(names)
-            by_name: dict[str, list[Sighting]] = {}
-            for position, s in enumerate(found):
-                if s.name in wanted:
-                    s.ref = position
-                    by_name.setdefault(s.name, []).append(s)
-            del found  # (the other parts' sightings)
-            decisions = tables.decisions_for(conn, names)
-            person: dict[int, int] = {}
-            persons: list[tuple[Any, ...]] = []
-            posts: list[tuple[Any, ...]] = []
-            most = 0
-            for run in people._pieces(names, {n: len(m) for n, m in by_name.items()}, piece):
-                mine = [s for n in run for s in by_name[n]]
-                careers = cluster(people.reader(), mine, decisions)
-                person.update((s.ref, c.ref) for c in careers for s in c.sightings)
-                # (rows only: every sighting's person is the one given, nothing is updated)
-                tables.insert_careers(conn, careers, person, posts, persons)
-                most = max(most, len(mine))
-            conn.rollback()
-        mine = sorted((s for run in by_name.values() for s in run), key=lambda s: s.ref)
-        rows = tables.sighting_rows(mine, person)
-    finally:
-        store.engine.dispose()
-    return Part(
-        documents,
-        read,
-        every,
-        cut,
-        persons,
-        posts,
-        rows,
-        most,
-    )
-
-
-def _first_ingest(store: Store, batch: int) -> bool:
-    """Whether the queue may be a first ingest's: no sighting stored, and at most ``batch``
-    documents waiting (what one transaction of ``people.refresh`` reads)."""
-    with store.engine.connect() as conn:
-        if not tables.installed(conn):
-            return False
-        if conn.scalar(select(tables.SightingRow.id).limit(1)) is not None:
-            return False
-        waiting = int(conn.scalar(select(func.count()).select_from(tables.PeoplePendingRow)) or 0)
-    return 0 < waiting <= batch
+def pack(rows: list[Row]) -> bytes:
+    """``rows`` as one value for a task's argument: Dask walks a task's arguments, item by
+    item, for the futures they may hold (tens of thousands of tuples: a tenth of a second per
+    part), but not into bytes."""
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class _Stale(Exception):
-    """A worker's part is not of what this process took from the queue (or it failed)."""
+    """What came back is not what waits in the store, or a worker failed."""
 
 
 def _part(future: Any) -> Part:
     try:
-        part: Part | None = future.result()
+        part: Part = future.result()
     except Exception as e:  # a worker that failed: the refresh is done by ``people.refresh``
         raise _Stale from e
-    if part is None:
-        raise _Stale
     return part
 
 
-def _stored(conn: Connection, one: Part, futures: list[Any], batch: int) -> people.RefreshReport:
-    """``_store`` with the people tables' indexes built once, after (as ``first_people``)."""
-    with tables.indexes_built_after(conn):
-        return _store(conn, one, futures, batch)
-
-
-def _store(conn: Connection, one: Part, futures: list[Any], batch: int) -> people.RefreshReport:
-    """The workers' parts (the first, ``one``, come) stored in this transaction, each as it
-    comes (the first while the others are clustered), as ``people.refresh`` stores a first
-    ingest's (``first_people``); raises ``_Stale`` when a part is not of what waits or not what
-    ``people.refresh`` would cluster at once (the transaction is then rolled back)."""
+def _store(
+    conn: Connection,
+    documents: list[int],
+    rows: list[list[Row]],
+    futures: list[Any],
+    first: Part,
+) -> people.RefreshReport:
+    """The parts stored in this transaction, each as it comes (the first, ``first``, come),
+    as ``people.refresh`` stores a first ingest's; raises ``_Stale`` when the store is not
+    waiting for exactly ``documents`` with no sighting stored (the transaction then rolls back)."""
     tables.lock(conn)
-    if one.found > people.KEPT or not 0 < sum(map(len, one.cut)) <= people.NAMES:
-        raise _Stale  # (``people.refresh`` would not cluster them as it reads them)
     if conn.scalar(select(tables.SightingRow.id).limit(1)) is not None or tables.dirty_names(conn, 1):
         raise _Stale  # (not a first ingest's)
     queue = tables.PeoplePendingRow.document_id
-    waiting = list(conn.scalars(select(queue).order_by(queue).limit(batch + 1)))
-    if array("q", waiting).tobytes() != one.documents:
-        raise _Stale  # (what waits is not what was read, or more)
-    for start in range(0, len(waiting), tables.CHUNK):
-        conn.execute(delete(tables.PeoplePendingRow).where(queue.in_(waiting[start : start + tables.CHUNK])))
-    ids = tables.next_sighting_ids(conn, one.found)
-    names = [n for c in one.cut for n in c]
-    tables.forget_people_named(conn, names)  # (every name's first: its career rows then in order)
+    if list(conn.scalars(select(queue).order_by(queue))) != documents:
+        raise _Stale  # (what waits is not what was ingested here)
+    for start in range(0, len(documents), tables.CHUNK):
+        conn.execute(
+            delete(tables.PeoplePendingRow).where(queue.in_(documents[start : start + tables.CHUNK]))
+        )
+    ids = tables.next_sighting_ids(conn, sum(map(len, rows)))
+    tables.forget_people_named(conn, sorted({r[2] for part in rows for r in part}))
     persons = most = 0
-    for k, future in enumerate(futures):  # in name order: the career rows get the ids writing them
-        # all at once gives
-        part = one if k == 0 else _part(future)
-        if (part.documents, part.digest, part.found, part.cut) != (
-            one.documents,
-            one.digest,
-            one.found,
-            one.cut,
-        ):
-            raise _Stale  # (the workers read different queues)
+    for k, future in enumerate(futures):  # in name order: the rows get the ids writing them all at once gives
+        part = first if k == 0 else _part(future)
+        person = array("q")
+        person.frombytes(part.person)
+        if len(person) != len(rows[k]):
+            raise _Stale
         tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in part.persons])
         tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in part.posts])
         tables.insert_sighting_rows(
-            conn, [(ids[r[0]], *r[1:5], None if r[5] is None else ids[r[5]]) for r in part.sightings]
+            conn, [(ids[r[0]], *r[1:], ids[p]) for r, p in zip(rows[k], person, strict=True)]
         )
         persons, most = persons + len(part.persons), max(most, part.most)
-    return people.RefreshReport(len(waiting), len(names), len(names), persons, most)
+    names = sum(len({r[2] for r in part}) for part in rows)
+    return people.RefreshReport(len(documents), names, names, persons, most)
+
+
+def first_ingest(store: Store) -> bool:
+    """Whether an ingest into ``store`` now would be a first one for the people (no sighting
+    stored, nothing waiting): only then are the documents' sightings worth building with them."""
+    with store.engine.connect() as conn:
+        return (
+            tables.installed(conn)
+            and conn.scalar(select(tables.SightingRow.id).limit(1)) is None
+            and not tables.has_pending(conn)
+        )
 
 
 def refresh(
-    store: Store, client: Any, parts: int = PARTS, url: str | None = None
+    store: Store,
+    client: Any,
+    sightings: Sequence[tuple[int, Sequence[tuple[str, str | None, str]]]],
+    parts: int | None = None,
+    piece: int = people.PIECE,
 ) -> people.RefreshReport | None:
-    """``people.refresh(store)`` of a first ingest, clustered on the workers of ``client`` (a
-    ``distributed.Client`` whose workers can open the store) in at most ``parts`` parts (one a
-    worker); None, having done nothing, for any other queue or when a worker failed (then
-    ``people.refresh``: best once the cluster is closed, its workers' memory given back).
-    ``url``: where the workers read the queue (the store's own URL, unless a test says)."""
+    """``people.refresh(store)`` of a first ingest whose documents' sighting rows are
+    ``sightings`` (document id, rows: ``IngestReport.sightings``), clustered on the workers of
+    ``client`` in ``parts`` parts (by default ``PARTS_PER_WORKER`` a worker thread); None,
+    having done nothing, for any other store or queue or when a worker failed (then
+    ``people.refresh``: best once the cluster is closed, its workers' memory given back)."""
     began, cpu = time.perf_counter(), time.process_time()
-    if not _first_ingest(store, people.BATCH):
+    documents = sorted(d for d, _ in sightings)
+    if not documents or len(set(documents)) != len(documents):
         return None
-    if url is None:
-        at = store.engine.url
-        if (
-            store.is_sqlite
-            and at.database
-            and at.database != ":memory:"
-            and not at.database.startswith("file:")
-        ):
-            at = at.set(database=os.path.abspath(at.database))  # (a worker's folder may be another)
-        url = at.render_as_string(hide_password=False)
-    parts = max(1, min(parts, sum(client.nthreads().values())))
+    flat: list[Row] = []
+    for document, found in sorted(sightings, key=lambda x: x[0]):
+        flat.extend((len(flat), document, name, day, data) for name, day, data in found)
+    if not flat:
+        return None
+    size = Counter(r[2] for r in flat)
+    with store.engine.connect() as conn:
+        if not tables.installed(conn):
+            return None
+        decisions = tables.decisions_for(conn, list(size))
+    cut = split(size, parts or PARTS_PER_WORKER * max(1, sum(client.nthreads().values())))
+    part_of = {name: k for k, run in enumerate(cut) for name in run}
+    rows: list[list[Row]] = [[] for _ in cut]
+    for r in flat:
+        rows[part_of[r[2]]].append(r)
+    del flat
     run = uuid.uuid4().hex
     futures = [
-        client.submit(
-            cluster_part,
-            url,
-            people.BATCH,
-            parts,
-            k,
-            people.PIECE,
-            key=f"luoshi-people-{run}-{k}",
-            pure=False,
-        )
-        for k in range(parts)
+        client.submit(cluster_part, pack(part), decisions, piece, key=f"luoshi-people-{run}-{k}", pure=False)
+        for k, part in enumerate(rows)
     ]
     try:
-        one = _part(futures[0])  # (waited for before the transaction: no writer kept waiting)
+        first = _part(futures[0])  # (waited for before the transaction: no writer kept waiting)
         with fewer_collections(None):
-            report = store.run(lambda conn: _stored(conn, one, futures, people.BATCH))
+            report = store.run(lambda conn: _stored(conn, documents, rows, futures, first))
     except _Stale:
         return None
     finally:
@@ -246,3 +209,11 @@ def refresh(
             f.release()
     report.seconds, report.cpu = time.perf_counter() - began, time.process_time() - cpu
     return report
+
+
+def _stored(
+    conn: Connection, documents: list[int], rows: list[list[Row]], futures: list[Any], first: Part
+) -> people.RefreshReport:
+    """``_store`` with the people tables' indexes built once, after (as ``people.first_people``)."""
+    with tables.indexes_built_after(conn):
+        return _store(conn, documents, rows, futures, first)

@@ -425,6 +425,50 @@ def _rebuilt(conn: Connection, where: str, values: Sequence[Any]) -> Iterator[No
 SIGHTING_COLUMNS = ("id", "document_id", "name", "day", "data", "person_id")
 
 
+def sighting_facts(facts: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The parts ``SIGHTING_FACTS`` of a document's facts (``Facts.to_json`` as stored), as
+    ``take_pending`` reads them: None when none is there."""
+    out: dict[str, Any] | None = None
+    for path in SIGHTING_FACTS:
+        value: Any = facts
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is not None:
+            out = out if out is not None else {}
+            (out.setdefault(path[0], {}) if len(path) > 1 else out)[path[-1]] = value
+    return out
+
+
+def sightings_of(doc_id: int, day: str | None, facts: Mapping[str, Any] | None, text: str) -> list[Sighting]:
+    """The sightings of one queued document (``take_pending``'s row: id, day, facts, text)."""
+    from luoshi.extract import find_appointments
+    from luoshi.link.people import sightings_from_facts
+    from luoshi.model import Person, Span
+    from luoshi.text import to_simplified
+
+    facts = dict(facts or {})
+    if facts and "appointments" not in facts:  # stored before changes of post were read
+        persons = [Person(to_simplified(n), Span(0, 0)) for n in facts.get("persons") or []]
+        facts["appointments"] = [a.to_json() for a in find_appointments(to_simplified(text), persons)]
+    return sightings_from_facts(post_reader(), doc_id, day, facts)
+
+
+def document_sightings(
+    day: str | None, facts: bytes | str | None, text: str
+) -> tuple[tuple[str, str | None, str], ...]:
+    """The sightings of a document about to be stored, as rows without ids (name, day, data):
+    what the refresh will read from it once stored (``take_pending``, ``sightings_of``), built
+    where the document was extracted (``store.rows``)."""
+    from luoshi.store.engine import _to_json
+
+    if isinstance(facts, bytes):
+        facts = facts.decode()
+    parts = sighting_facts(_json_value(facts)) if facts is not None else None
+    if parts and "appointments" in parts:
+        text = ""  # (the text is read only for facts without changes of post, as take_pending)
+    return tuple((s.name, s.day, _to_json(s.data_as_json())) for s in sightings_of(0, day, parts, text))
+
+
 def sighting_rows(sightings: Sequence[Sighting], person: Mapping[int, int]) -> list[tuple[Any, ...]]:
     """The rows (``SIGHTING_COLUMNS``) of ``sightings`` with the ids they hold and their persons
     (by sighting id; None for one not in ``person``)."""
@@ -467,9 +511,18 @@ def sighting_counts(conn: Connection, names: Sequence[str]) -> tuple[dict[str, i
 
 
 def dirty_names(conn: Connection, limit: int) -> list[str]:
-    """Names with sightings that wait for a person: they must be clustered again."""
+    """Names with sightings that wait for a person: they must be clustered again. In name
+    order: a refresh that clusters them in several transactions writes their career rows in
+    the order one transaction would (the same ids on either backend, and whatever the size of
+    a transaction: ``services.people_parallel`` stores them at once)."""
     return list(
-        conn.scalars(select(SightingRow.name).where(SightingRow.person_id.is_(None)).distinct().limit(limit))
+        conn.scalars(
+            select(SightingRow.name)
+            .where(SightingRow.person_id.is_(None))
+            .distinct()
+            .order_by(SightingRow.name)
+            .limit(limit)
+        )
     )
 
 
@@ -607,19 +660,9 @@ def insert_person_rows(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
     insert_many(conn, PersonCareerRow.__tablename__, PERSON_COLUMNS, rows)
 
 
-def insert_careers(
-    conn: Connection,
-    careers: Sequence[Career],
-    stored: Mapping[int, int] | None = None,
-    posts: list[tuple[Any, ...]] | None = None,
-    people: list[tuple[Any, ...]] | None = None,
-) -> None:
-    """Write ``careers`` (their people rows, career rows and the person of each sighting that
-    changed, ``stored`` being the person each has now). With ``posts``, the career rows are
-    added to that list, to be written later (``insert_post_rows``), instead of now; with
-    ``people``, the people rows likewise (``insert_person_rows``)."""
-    if not careers:
-        return
+def career_rows(careers: Sequence[Career]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The people rows (``insert_person_rows``) and career rows (``insert_post_rows``) of
+    ``careers``, in their order: built anywhere (a worker clustering a part of the names)."""
     from luoshi.store.engine import _to_json
 
     persons = [
@@ -634,11 +677,6 @@ def insert_careers(
         )
         for c in careers
     ]
-    if people is None:
-        insert_person_rows(conn, persons)
-    else:
-        people.extend(persons)
-
     rows = [
         (
             c.ref,
@@ -670,6 +708,27 @@ def insert_careers(
         for c in careers
         for k, r in enumerate(c.records)
     ]
+    return persons, rows
+
+
+def insert_careers(
+    conn: Connection,
+    careers: Sequence[Career],
+    stored: Mapping[int, int] | None = None,
+    posts: list[tuple[Any, ...]] | None = None,
+    people: list[tuple[Any, ...]] | None = None,
+) -> None:
+    """Write ``careers`` (their people rows, career rows and the person of each sighting that
+    changed, ``stored`` being the person each has now). With ``posts``, the career rows are
+    added to that list, to be written later (``insert_post_rows``), instead of now; with
+    ``people``, the people rows likewise (``insert_person_rows``)."""
+    if not careers:
+        return
+    persons, rows = career_rows(careers)
+    if people is None:
+        insert_person_rows(conn, persons)
+    else:
+        people.extend(persons)
     if posts is None:
         insert_post_rows(conn, rows)
     else:

@@ -69,10 +69,17 @@ class DocumentRows:
     persons: tuple[str, ...] = ()
     facts: dict[str, list[tuple[Any, ...]]] | None = None
     cited: CitedRows | None = None
+    # With ``document_rows(sightings=True)``: the people refresh's sighting rows of the
+    # document (``store.people.document_sightings``: name, day, data), for a first ingest's
+    # refresh on a cluster's workers (``services.people_parallel``); None when not asked for.
+    sightings: tuple[tuple[str, str | None, str], ...] | None = None
 
 
-def document_rows(doc: Document, facts: Facts | None, backend: str = "sqlite") -> DocumentRows:
-    """The rows of ``doc`` with its ``facts`` for a store on ``backend``."""
+def document_rows(
+    doc: Document, facts: Facts | None, backend: str = "sqlite", sightings: bool = False
+) -> DocumentRows:
+    """The rows of ``doc`` with its ``facts`` for a store on ``backend`` (with ``sightings``,
+    the people refresh's sighting rows too)."""
     from luoshi.store import cited
     from luoshi.store.engine import _to_json  # (the engine's JSON: engine loads the writer, which loads this)
 
@@ -125,6 +132,12 @@ def document_rows(doc: Document, facts: Facts | None, backend: str = "sqlite") -
         rows.persons = tuple(dict.fromkeys(p.name for p in facts.persons))
         rows.facts = fact_rows(facts)
         rows.cited = cited.rows_of(cited.Indexed.of(0, doc, facts))
+    if sightings:
+        from luoshi.store.people import document_sightings
+
+        # (read from the facts as stored, as the refresh reads them back: the same sightings)
+        written = document[DOCUMENT_COLUMNS.index("facts")]
+        rows.sightings = document_sightings(event_date or doc.published, written, doc.text)
     return rows
 
 
