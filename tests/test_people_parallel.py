@@ -6,6 +6,7 @@ to the serial refresh: the incremental path as it is)."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -19,11 +20,15 @@ from typing import Any
 import psutil
 import pytest
 from backends import BACKENDS, database, query
+from people_texts import GOLD
+from sharedfiles import shared_dir
 
+from luoshi.demo import corpus_path
 from luoshi.demo.generate import readout
-from luoshi.pipeline import WORKER_PRELOAD, dask_client, ingest_paths
+from luoshi.pipeline import WORKER_PRELOAD, IngestReport, dask_client, ingest_paths
 from luoshi.services import people, people_parallel
 from luoshi.store import open_store
+from luoshi.store import people as tables
 
 pytest.importorskip("distributed")
 
@@ -124,13 +129,12 @@ def test_a_first_refresh_on_the_workers_stores_the_serial_people_rows_ids_includ
     store.engine.dispose()
 
 
-def test_the_serial_rows_also_where_the_serial_refresh_reads_and_clusters_in_batches(
-    client, corpus, tmp_path
-):
+def test_the_serial_rows_also_where_the_serial_refresh_reads_and_clusters_in_batches(client, corpus, dbs):
     """Past one batch of documents, ``KEPT`` sightings or ``NAMES`` names the serial refresh stores
-    the sightings first and clusters the names in transactions of their own; its rows are those
-    of clustering every name whole at once, which the workers do (in pieces, too)."""
-    serial_db, shared_db = str(tmp_path / "serial.db"), str(tmp_path / "shared.db")
+    the sightings first and clusters the names in transactions of their own (in name order:
+    ``store.people.dirty_names``); its rows are those of clustering every name whole at once,
+    which the workers do (in pieces, too)."""
+    serial_db, shared_db = dbs[:2]
     serial = queued(serial_db, corpus)
     report = people.refresh(serial, batch=40, names_at_once=25, keep=700, piece=900)
     assert report.whole == report.names > 25  # (more names than one transaction clusters)
@@ -203,6 +207,70 @@ def test_the_sightings_held_by_a_run_are_let_go_past_their_bound(corpus, tmp_pat
     store.engine.dispose()
 
 
+def test_each_documents_sightings_built_where_it_is_extracted_are_those_the_refresh_reads_back(dbs):
+    """``DocumentRows.sightings`` (from the facts about to be stored) against the queue's rows read
+    back by the serial refresh (``take_pending``, ``sightings_of``), on real readouts of many
+    regions (both scripts), the people set and the demo corpus."""
+    folders = [
+        shared_dir("eval", "dev", "docs"),
+        shared_dir("eval", "dev2", "docs"),
+        GOLD / "docs",
+        corpus_path(),
+    ]
+    store = open_store(dbs[0])
+    report = ingest_paths(store, folders, sightings=True)
+    assert report.sightings_complete and len(report.sightings) == len(report.added) > 100
+    taken = store.run(lambda conn: tables.take_pending(conn, 100_000))
+
+    def same(data: Any) -> str:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    read_back = {
+        i: tuple((s.name, s.day, same(s.data())) for s in tables.sightings_of(i, day, facts, body))
+        for i, day, facts, body in taken
+    }
+    built = {
+        i: tuple((name, day, same(json.loads(data))) for name, day, data in rows)
+        for i, rows in report.sightings
+    }
+    assert built == read_back
+    assert sum(map(len, built.values())) > 500
+    store.engine.dispose()
+
+
+def test_a_runs_sightings_are_complete_only_if_every_batch_had_them():
+    whole = IngestReport(sightings=[(1, (("甲", None, "{}"),))])
+    whole.merge(IngestReport(sightings=[(2, ())]))
+    assert whole.sightings_complete and [d for d, _ in whole.sightings] == [1, 2]
+    whole.merge(IngestReport(sightings_complete=False))  # (a batch claimed, or one sighting not built)
+    whole.merge(IngestReport(sightings=[(3, (("乙", None, "{}"),))]))
+    assert not whole.sightings_complete and whole.sightings == [] and whole.sightings_held == 0
+
+
+def test_the_sightings_come_back_from_the_workers_as_from_a_serial_run(client, corpus, dbs):
+    """Through the cluster: in the batches the workers send back (SQLite), in the reports of
+    the batches they wrote themselves (PostgreSQL); then clustered on the workers."""
+    serial_db, shared_db = dbs[:2]
+    serial = open_store(serial_db)
+    expected = ingest_paths(serial, [corpus], sightings=True)
+    store = open_store(shared_db)
+    found = ingest_paths(store, [corpus], sightings=True, client=client)
+    assert found.sightings_complete
+
+    def by_path(db: str, report: IngestReport) -> dict[str, Any]:
+        paths = dict(query(db, "SELECT id, source_path FROM documents"))
+        return {paths[i]: rows for i, rows in report.sightings}
+
+    assert by_path(shared_db, found) == by_path(serial_db, expected) and len(expected.sightings) == 160
+    assert people_parallel.refresh(store, client, found.sightings) is not None
+    people.refresh(serial)
+    assert [len(rows) for rows in people_rows(shared_db).values()] == [
+        len(rows) for rows in people_rows(serial_db).values()
+    ]
+    serial.engine.dispose()
+    store.engine.dispose()
+
+
 def test_the_names_are_cut_in_name_order_by_their_sightings():
     size = {"丙": 30, "甲": 50, "乙": 20}
     names = sorted(size)
@@ -218,14 +286,28 @@ def test_the_names_are_cut_in_name_order_by_their_sightings():
     assert people_parallel.split({}, 2) == []
 
 
-def test_the_command_on_one_worker_stores_the_serial_people_rows(corpus, tmp_path):
+# The command, with the serial refresh refused: it ends with an error if it is called.
+_NO_SERIAL_REFRESH = """
+import sys
+import luoshi.services.people as people
+def refused(*args, **kwargs):
+    raise SystemExit("the serial refresh ran")
+people.refresh = refused
+from luoshi.cli.main import app
+sys.argv = ["luoshi", *sys.argv[1:]]
+app()
+"""
+
+
+def test_the_command_on_one_worker_clusters_on_it_the_serial_people_rows(corpus, tmp_path):
     env = {**os.environ, "LUOSHI_LANG": "en"}
     if env.get("PYTHONPATH"):
         env["PYTHONPATH"] = os.pathsep.join(map(os.path.abspath, env["PYTHONPATH"].split(os.pathsep)))
     dbs = [str(tmp_path / "serial.db"), str(tmp_path / "one.db")]
-    for db, extra in zip(dbs, ([], ["--workers", "1"]), strict=True):
+    commands = (["-m", "luoshi.cli"], ["-c", _NO_SERIAL_REFRESH])
+    for db, command, extra in zip(dbs, commands, ([], ["--workers", "1"]), strict=True):
         done = subprocess.run(
-            [sys.executable, "-m", "luoshi.cli", "ingest", str(corpus), "--db", db, "-q", *extra],
+            [sys.executable, *command, "ingest", str(corpus), "--db", db, "-q", *extra],
             capture_output=True,
             text=True,
             env=env,

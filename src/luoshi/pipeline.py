@@ -55,9 +55,11 @@ class IngestReport:
     # the run was asked for them (``Options.sightings``), for ``services.people_parallel``;
     # not in the JSON: a batch's report found marked written has none (the refresh then reads
     # the queue as usual). Emptied, and ``sightings_complete`` set false, past ``MAX_SIGHTINGS``.
-    sightings: list[tuple[int, tuple[tuple[str, str | None, str], ...]]] = field(default_factory=list)
-    sightings_complete: bool = True
-    sightings_held: int = 0
+    sightings: list[tuple[int, tuple[tuple[str, str | None, str], ...]]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+    sightings_complete: bool = field(default=True, compare=False, repr=False)
+    sightings_held: int = field(default=0, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -139,6 +141,7 @@ class Batch:
     failed: list[Rejection] = field(default_factory=list)
     files: int = 0
     bytes: int = 0
+    sightings_lost: bool = False  # sightings asked for and not built for one of ``items``
 
 
 def iter_partitions(
@@ -198,7 +201,9 @@ def process_partition(partition: Partition, options: Options) -> Iterator[Batch]
                     batch.failed.append(Rejection(key, message("extraction_failed", error=error)))
                     continue
                 try:
-                    batch.items.append(document_rows(item, facts, options.backend, options.sightings))
+                    rows = document_rows(item, facts, options.backend, options.sightings)
+                    batch.items.append(rows)
+                    batch.sightings_lost |= options.sightings and facts is not None and rows.sightings is None
                 except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
                     error = f"{type(e).__name__}: {e}"
                     batch.failed.append(Rejection(key, message("store_failed", error=error)))
@@ -232,7 +237,7 @@ def write_batch(store: Store, batch: Batch, mark: BatchMark | None = None) -> In
                 claimed = IngestReport.from_json(found)
                 claimed.sightings_complete = False  # (its documents' sightings are not known here)
                 return claimed
-        done = IngestReport(files=batch.files, bytes=batch.bytes)
+        done = IngestReport(files=batch.files, bytes=batch.bytes, sightings_complete=not batch.sightings_lost)
 
         def reject(key: str, reason: str) -> None:
             store.add_rejection(conn, key, reason)

@@ -17,7 +17,6 @@ from sqlalchemy import text, update
 
 from luoshi.pipeline import ingest_paths
 from luoshi.services import people
-from luoshi.services.people import _sightings
 from luoshi.store import open_store
 from luoshi.store import people as tables
 from luoshi.store.schema import DocumentRow
@@ -69,8 +68,8 @@ def test_sightings_from_the_parts_of_the_facts_read_are_those_of_the_whole_facts
         if isinstance(stored, str):  # (SQLite hands back the text of the JSON column)
             stored = json.loads(stored)
         assert day == stored_day
-        assert _sightings(i, day, facts, "") == _sightings(i, stored_day, stored, body)
-    assert sum(len(_sightings(i, d, f, "")) for i, d, f, _ in taken) > 100
+        assert tables.sightings_of(i, day, facts, "") == tables.sightings_of(i, stored_day, stored, body)
+    assert sum(len(tables.sightings_of(i, d, f, "")) for i, d, f, _ in taken) > 100
 
 
 def people_of(location: str) -> list[tuple[Any, ...]]:

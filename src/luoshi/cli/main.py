@@ -203,12 +203,13 @@ def ingest(
             err.print(str(e), markup=False, highlight=False)
             raise typer.Exit(1) from None
         # the new documents' names clustered into people: a first ingest's on the workers of
-        # the cluster, still open; any other after the cluster closed
-        refreshed = (
-            people_parallel.refresh(store, client, report.sightings)
-            if client is not None and report.sightings_complete and report.sightings
-            else None
-        )
+        # the cluster, still open; any other, or one the workers could not do (the cluster lost),
+        # after the cluster closed
+        refreshed = None
+        if client is not None and report.sightings_complete and report.sightings:
+            with contextlib.suppress(Exception):  # (the refresh below says what is wrong, if anything)
+                refreshed = people_parallel.refresh(store, client, report.sightings)
+        report.sightings = []  # (let go before the refresh below, which reads its own)
     if refreshed is None:
         people.refresh(store)
     if not quiet:

@@ -10,7 +10,7 @@ store filled by any path (the pipeline, the API, a test) answers with its people
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from luoshi.collector import fewer_collections
 from luoshi.errors import InputError
 from luoshi.link.people import (
     Career,
+    Decisions,
     Holding,
     PostReader,
     Sighting,
@@ -78,10 +79,6 @@ class RefreshReport:
             "people": self.people,
             "seconds": round(self.seconds, 3),
         }
-
-
-def _sightings(doc_id: int, day: str | None, facts: Mapping[str, Any] | None, text: str) -> list[Sighting]:
-    return tables.sightings_of(doc_id, day, facts, text)
 
 
 def recluster(conn: Connection, names: Iterable[str]) -> int:
@@ -245,29 +242,33 @@ def _first_people(conn: Connection, found: Sequence[Sighting], piece: int) -> tu
     names = sorted({s.name for s in found})
     for s, ref in zip(found, tables.next_sighting_ids(conn, len(found)), strict=True):
         s.ref = ref
-    decisions = tables.decisions_for(conn, names)
-    by_name: dict[str, list[Sighting]] = {}
-    if len(found) > piece:
-        for s in found:
-            by_name.setdefault(s.name, []).append(s)
-    parts = _pieces(names, {n: len(m) for n, m in by_name.items()}, piece) if by_name else [names]
-    if len(parts) <= 1:
-        careers = cluster(reader(), found, decisions)
-        person = {s.ref: c.ref for c in careers for s in c.sightings}
-        tables.insert_sightings(conn, found, person)
-        tables.write_people(conn, names, careers, person)
-        return len(names), len(careers), len(found)
     tables.forget_people_named(conn, names)  # (every name's first: its career rows then in order)
-    person = {}
+    person: dict[int, int] = {}
     persons = most = 0
-    for part in parts:
-        mine = [s for n in part for s in by_name[n]]
-        careers = cluster(reader(), mine, decisions)
+    for careers, size in clustered_pieces(found, tables.decisions_for(conn, names), piece):
         person.update((s.ref, c.ref) for c in careers for s in c.sightings)
         tables.insert_careers(conn, careers, person)
-        persons, most = persons + len(careers), max(most, len(mine))
+        persons, most = persons + len(careers), max(most, size)
     tables.insert_sightings(conn, found, person)
     return len(names), persons, most
+
+
+def clustered_pieces(
+    found: Sequence[Sighting], decisions: Decisions, piece: int = PIECE
+) -> Iterator[tuple[list[Career], int]]:
+    """The persons of the names of ``found`` (every sighting of each name), clustered in pieces
+    of at most ``piece`` sightings (a name with more alone) in name order, each piece's careers
+    in their order as they are made (with the piece's number of sightings): what writing them
+    piece after piece, or all at once, writes in the same order."""
+    if len(found) <= piece:
+        yield cluster(reader(), found, decisions), len(found)
+        return
+    by_name: dict[str, list[Sighting]] = {}
+    for s in found:
+        by_name.setdefault(s.name, []).append(s)
+    for part in _pieces(sorted(by_name), {n: len(m) for n, m in by_name.items()}, piece):
+        mine = [s for n in part for s in by_name[n]]
+        yield cluster(reader(), mine, decisions), len(mine)
 
 
 def refresh(
@@ -295,7 +296,7 @@ def refresh(
         taken = tables.take_pending(conn, batch)
         found: list[Sighting] = []
         for doc_id, day, facts, text in taken:
-            found.extend(_sightings(doc_id, day, facts, text))
+            found.extend(tables.sightings_of(doc_id, day, facts, text))
         documents = [t[0] for t in taken]
         if incremental and len(found) <= keep and _first(conn, documents, found, names_at_once):
             return len(taken), [], first_people(conn, found, piece)

@@ -26,11 +26,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, delete, select
 
 from luoshi.collector import fewer_collections
-from luoshi.link.people import Decisions, Sighting, cluster
+from luoshi.link.people import Decisions, Sighting
 from luoshi.services import people
 from luoshi.store import Store
 from luoshi.store import people as tables
@@ -69,34 +68,33 @@ def cluster_part(packed: bytes, decisions: Decisions, piece: int) -> Part:
     position order) clustered in pieces of at most ``piece`` sightings (a name with more
     alone), as rows."""
     with fewer_collections(None):  # (the collector paused, as in the refresh's transactions)
-        rows: list[Row] = pickle.loads(packed)
         found = [
-            Sighting.from_row(position, document, name, day, orjson.loads(data))
-            for position, document, name, day, data in rows
+            Sighting.from_row(position, document, name, day, tables.json_value(data))
+            for position, document, name, day, data in unpack(packed)
         ]
-        by_name: dict[str, list[Sighting]] = {}
-        for s in found:
-            by_name.setdefault(s.name, []).append(s)
         person: dict[int, int] = {}
         persons: list[tuple[Any, ...]] = []
         posts: list[tuple[Any, ...]] = []
         most = 0
-        for run in people._pieces(sorted(by_name), {n: len(m) for n, m in by_name.items()}, piece):
-            mine = [s for n in run for s in by_name[n]]
-            careers = cluster(people.reader(), mine, decisions)
+        for careers, size in people.clustered_pieces(found, decisions, piece):
             person.update((s.ref, c.ref) for c in careers for s in c.sightings)
             made = tables.career_rows(careers)
             persons += made[0]
             posts += made[1]
-            most = max(most, len(mine))
+            most = max(most, size)
         return Part(persons, posts, array("q", (person[s.ref] for s in found)).tobytes(), most)
 
 
 def pack(rows: list[Row]) -> bytes:
     """``rows`` as one value for a task's argument: Dask walks a task's arguments, item by
     item, for the futures they may hold (tens of thousands of tuples: a tenth of a second per
-    part), but not into bytes."""
+    part), but not into bytes; and held so, a part costs a third of its tuples' memory."""
     return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(packed: bytes) -> list[Row]:
+    rows: list[Row] = pickle.loads(packed)  # (made by ``pack`` in the command)
+    return rows
 
 
 class _Stale(Exception):
@@ -106,7 +104,8 @@ class _Stale(Exception):
 def _part(future: Any) -> Part:
     try:
         part: Part = future.result()
-    except Exception as e:  # a worker that failed: the refresh is done by ``people.refresh``
+    except Exception as e:  # a worker that failed, a cluster closing (a cancelled future's
+        # error is one too): the refresh is done by ``people.refresh``
         raise _Stale from e
     return part
 
@@ -114,13 +113,18 @@ def _part(future: Any) -> Part:
 def _store(
     conn: Connection,
     documents: list[int],
-    rows: list[list[Row]],
+    names: list[str],
+    sightings: int,
+    packed: list[bytes],
     futures: list[Any],
     first: Part,
 ) -> people.RefreshReport:
-    """The parts stored in this transaction, each as it comes (the first, ``first``, come),
-    as ``people.refresh`` stores a first ingest's; raises ``_Stale`` when the store is not
-    waiting for exactly ``documents`` with no sighting stored (the transaction then rolls back)."""
+    """The parts (their sightings ``packed``) stored in this transaction, each as it comes (the
+    first, ``first``, come), as ``people.refresh`` stores a first ingest's; raises ``_Stale``
+    when the store is not waiting for exactly ``documents`` with no sighting stored (the
+    transaction then rolls back). (The later parts are waited for inside it: storing the first
+    ones while they are clustered is what the workers are for; a worker that dies keeps other
+    writers waiting until its task has run again.)"""
     tables.lock(conn)
     if conn.scalar(select(tables.SightingRow.id).limit(1)) is not None or tables.dirty_names(conn, 1):
         raise _Stale  # (not a first ingest's)
@@ -131,23 +135,23 @@ def _store(
         conn.execute(
             delete(tables.PeoplePendingRow).where(queue.in_(documents[start : start + tables.CHUNK]))
         )
-    ids = tables.next_sighting_ids(conn, sum(map(len, rows)))
-    tables.forget_people_named(conn, sorted({r[2] for part in rows for r in part}))
+    ids = tables.next_sighting_ids(conn, sightings)
+    tables.forget_people_named(conn, names)
     persons = most = 0
     for k, future in enumerate(futures):  # in name order: the rows get the ids writing them all at once gives
         part = first if k == 0 else _part(future)
         person = array("q")
         person.frombytes(part.person)
-        if len(person) != len(rows[k]):
+        rows = unpack(packed[k])
+        if len(person) != len(rows):
             raise _Stale
         tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in part.persons])
         tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in part.posts])
         tables.insert_sighting_rows(
-            conn, [(ids[r[0]], *r[1:], ids[p]) for r, p in zip(rows[k], person, strict=True)]
+            conn, [(ids[r[0]], *r[1:], ids[p]) for r, p in zip(rows, person, strict=True)]
         )
         persons, most = persons + len(part.persons), max(most, part.most)
-    names = sum(len({r[2] for r in part}) for part in rows)
-    return people.RefreshReport(len(documents), names, names, persons, most)
+    return people.RefreshReport(len(documents), len(names), len(names), persons, most)
 
 
 def first_ingest(store: Store) -> bool:
@@ -183,25 +187,29 @@ def refresh(
     if not flat:
         return None
     size = Counter(r[2] for r in flat)
+    names = sorted(size)
     with store.engine.connect() as conn:
         if not tables.installed(conn):
             return None
-        decisions = tables.decisions_for(conn, list(size))
+        decisions = tables.decisions_for(conn, names)
     cut = split(size, parts or PARTS_PER_WORKER * max(1, sum(client.nthreads().values())))
     part_of = {name: k for k, run in enumerate(cut) for name in run}
     rows: list[list[Row]] = [[] for _ in cut]
     for r in flat:
         rows[part_of[r[2]]].append(r)
+    total = len(flat)
     del flat
+    packed = [pack(part) for part in rows]
+    del rows  # (held packed from here: a third of the tuples' memory)
     run = uuid.uuid4().hex
     futures = [
-        client.submit(cluster_part, pack(part), decisions, piece, key=f"luoshi-people-{run}-{k}", pure=False)
-        for k, part in enumerate(rows)
+        client.submit(cluster_part, part, decisions, piece, key=f"luoshi-people-{run}-{k}", pure=False)
+        for k, part in enumerate(packed)
     ]
     try:
         first = _part(futures[0])  # (waited for before the transaction: no writer kept waiting)
         with fewer_collections(None):
-            report = store.run(lambda conn: _stored(conn, documents, rows, futures, first))
+            report = store.run(lambda conn: _stored(conn, documents, names, total, packed, futures, first))
     except _Stale:
         return None
     finally:
@@ -212,8 +220,14 @@ def refresh(
 
 
 def _stored(
-    conn: Connection, documents: list[int], rows: list[list[Row]], futures: list[Any], first: Part
+    conn: Connection,
+    documents: list[int],
+    names: list[str],
+    sightings: int,
+    packed: list[bytes],
+    futures: list[Any],
+    first: Part,
 ) -> people.RefreshReport:
     """``_store`` with the people tables' indexes built once, after (as ``people.first_people``)."""
     with tables.indexes_built_after(conn):
-        return _store(conn, documents, rows, futures, first)
+        return _store(conn, documents, names, sightings, packed, futures, first)

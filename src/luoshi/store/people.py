@@ -225,7 +225,7 @@ def _facts_query(dialect: Dialect) -> str:
 _LONG_NUMBER = re.compile(r"[0-9]{19}")
 
 
-def _json_value(value: str) -> Any:
+def json_value(value: str) -> Any:
     """A JSON text as ``json.loads`` reads it: by orjson (several times faster), unless it holds
     a number of 19 digits or more (which orjson reads as a float beyond 64 bits) or something
     orjson refuses (a lone surrogate, a number beyond a double)."""
@@ -237,13 +237,10 @@ def _json_value(value: str) -> Any:
     return json.loads(value)
 
 
-def take_pending(
-    conn: Connection, limit: int, remove: bool = True
-) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
+def take_pending(conn: Connection, limit: int) -> list[tuple[int, str | None, dict[str, Any] | None, str]]:
     """Up to ``limit`` queued documents (id, day, the parts of their stored facts that sightings
-    are read from, text), removed from the queue (without ``remove``, left in it: a reader that
-    only looks). The text is read only for facts stored before changes of post were (no
-    ``appointments``): it is ``""`` for the others."""
+    are read from, text), removed from the queue. The text is read only for facts stored before
+    changes of post were (no ``appointments``): it is ``""`` for the others."""
     ids = list(
         conn.scalars(select(PeoplePendingRow.document_id).order_by(PeoplePendingRow.document_id).limit(limit))
     )
@@ -253,22 +250,27 @@ def take_pending(
     as_text = conn.dialect.name == "sqlite"  # (psycopg gives JSON decoded)
     out: list[tuple[int, str | None, dict[str, Any] | None, str]] = []
     for i, d, *found in rows:
-        facts: dict[str, Any] | None = None
-        for path, value in zip(SIGHTING_FACTS, found, strict=True):
-            if as_text and value is not None:
-                value = _json_value(value)
-            if value is not None:
-                facts = facts if facts is not None else {}
-                (facts.setdefault(path[0], {}) if len(path) > 1 else facts)[path[-1]] = value
-        out.append((int(i), d, facts, ""))
+        if as_text:
+            found = [None if value is None else json_value(value) for value in found]
+        out.append((int(i), d, _assembled(zip(SIGHTING_FACTS, found, strict=True)), ""))
     old = [i for i, _, facts, _ in out if facts and "appointments" not in facts]
     if old:
         texts = dict(
             conn.execute(select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(old))).all()
         )
         out = [(i, d, f, texts.get(i, "")) for i, d, f, _ in out]
-    if remove:
-        conn.execute(delete(PeoplePendingRow).where(PeoplePendingRow.document_id.in_(ids)))
+    conn.execute(delete(PeoplePendingRow).where(PeoplePendingRow.document_id.in_(ids)))
+    return out
+
+
+def _assembled(parts: Iterable[tuple[tuple[str, ...], Any]]) -> dict[str, Any] | None:
+    """The facts made of ``parts`` (each of ``SIGHTING_FACTS`` with its value, None where
+    absent): None when none is there."""
+    out: dict[str, Any] | None = None
+    for path, value in parts:
+        if value is not None:
+            out = out if out is not None else {}
+            (out.setdefault(path[0], {}) if len(path) > 1 else out)[path[-1]] = value
     return out
 
 
@@ -428,15 +430,14 @@ SIGHTING_COLUMNS = ("id", "document_id", "name", "day", "data", "person_id")
 def sighting_facts(facts: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The parts ``SIGHTING_FACTS`` of a document's facts (``Facts.to_json`` as stored), as
     ``take_pending`` reads them: None when none is there."""
-    out: dict[str, Any] | None = None
-    for path in SIGHTING_FACTS:
+
+    def part(path: tuple[str, ...]) -> Any:
         value: Any = facts
         for key in path:
             value = value.get(key) if isinstance(value, Mapping) else None
-        if value is not None:
-            out = out if out is not None else {}
-            (out.setdefault(path[0], {}) if len(path) > 1 else out)[path[-1]] = value
-    return out
+        return value
+
+    return _assembled((path, part(path)) for path in SIGHTING_FACTS)
 
 
 def sightings_of(doc_id: int, day: str | None, facts: Mapping[str, Any] | None, text: str) -> list[Sighting]:
@@ -463,7 +464,7 @@ def document_sightings(
 
     if isinstance(facts, bytes):
         facts = facts.decode()
-    parts = sighting_facts(_json_value(facts)) if facts is not None else None
+    parts = sighting_facts(json_value(facts)) if facts is not None else None
     if parts and "appointments" in parts:
         text = ""  # (the text is read only for facts without changes of post, as take_pending)
     return tuple((s.name, s.day, _to_json(s.data_as_json())) for s in sightings_of(0, day, parts, text))
@@ -514,14 +515,12 @@ def dirty_names(conn: Connection, limit: int) -> list[str]:
     """Names with sightings that wait for a person: they must be clustered again. In name
     order: a refresh that clusters them in several transactions writes their career rows in
     the order one transaction would (the same ids on either backend, and whatever the size of
-    a transaction: ``services.people_parallel`` stores them at once)."""
+    a transaction: ``services.people_parallel`` stores them at once). By code point on both
+    backends, as Python sorts names (PostgreSQL's own collation may be a language's)."""
+    name = SightingRow.name.collate("C") if conn.dialect.name == "postgresql" else SightingRow.name
     return list(
         conn.scalars(
-            select(SightingRow.name)
-            .where(SightingRow.person_id.is_(None))
-            .distinct()
-            .order_by(SightingRow.name)
-            .limit(limit)
+            select(name).where(SightingRow.person_id.is_(None)).distinct().order_by(name).limit(limit)
         )
     )
 
@@ -716,19 +715,14 @@ def insert_careers(
     careers: Sequence[Career],
     stored: Mapping[int, int] | None = None,
     posts: list[tuple[Any, ...]] | None = None,
-    people: list[tuple[Any, ...]] | None = None,
 ) -> None:
     """Write ``careers`` (their people rows, career rows and the person of each sighting that
     changed, ``stored`` being the person each has now). With ``posts``, the career rows are
-    added to that list, to be written later (``insert_post_rows``), instead of now; with
-    ``people``, the people rows likewise (``insert_person_rows``)."""
+    added to that list, to be written later (``insert_post_rows``), instead of now."""
     if not careers:
         return
     persons, rows = career_rows(careers)
-    if people is None:
-        insert_person_rows(conn, persons)
-    else:
-        people.extend(persons)
+    insert_person_rows(conn, persons)
     if posts is None:
         insert_post_rows(conn, rows)
     else:

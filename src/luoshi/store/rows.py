@@ -11,6 +11,7 @@ unpickle and the writer has no per-document work left but its inserts."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -135,9 +136,12 @@ def document_rows(
     if sightings:
         from luoshi.store.people import document_sightings
 
-        # (read from the facts as stored, as the refresh reads them back: the same sightings)
+        # (read from the facts as stored, as the refresh reads them back: the same sightings;
+        # None if they cannot be, the document stored all the same: the refresh then reads them)
         written = document[DOCUMENT_COLUMNS.index("facts")]
-        rows.sightings = document_sightings(event_date or doc.published, written, doc.text)
+        day = event_date if event_date is not None else doc.published  # (the refresh's coalesce)
+        with suppress(Exception):
+            rows.sightings = document_sightings(day, written, doc.text)
     return rows
 
 
