@@ -242,10 +242,17 @@ def _first_people(conn: Connection, found: Sequence[Sighting], piece: int) -> tu
     names = sorted({s.name for s in found})
     for s, ref in zip(found, tables.next_sighting_ids(conn, len(found)), strict=True):
         s.ref = ref
+    pieces = clustered_pieces(found, tables.decisions_for(conn, names), piece)
+    if len(found) <= piece:  # (one piece)
+        careers, _ = next(pieces)
+        person = {s.ref: c.ref for c in careers for s in c.sightings}
+        tables.insert_sightings(conn, found, person)
+        tables.write_people(conn, names, careers, person)
+        return len(names), len(careers), len(found)
     tables.forget_people_named(conn, names)  # (every name's first: its career rows then in order)
-    person: dict[int, int] = {}
+    person = {}
     persons = most = 0
-    for careers, size in clustered_pieces(found, tables.decisions_for(conn, names), piece):
+    for careers, size in pieces:
         person.update((s.ref, c.ref) for c in careers for s in c.sightings)
         tables.insert_careers(conn, careers, person)
         persons, most = persons + len(careers), max(most, size)
