@@ -334,3 +334,19 @@ def test_each_band_key_lists_its_newest_documents_across_and_within_batches(db_p
     with store.engine.connect() as conn:
         found = candidates(conn, holding)
     assert {k: sorted(v) for k, v in found.items()} == {k: sorted(v)[-PER_KEY:] for k, v in holding.items()}
+
+
+def test_a_fingerprint_pickled_without_its_shingles_comes_back_whole():
+    """A Dask worker sends each document's fingerprint to the writer without its shingle set
+    (``Fingerprint.__reduce__``): unpickled, every field is the one computed from the text."""
+    import pickle
+
+    text = readout(random.Random(3), 1).body
+    made = reprints.Fingerprint.of(text)
+    sent = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
+    back = pickle.loads(sent)
+    assert made.shingles.size > 100 and back.keys == made.keys
+    for field in ("pieces", "shingles", "signature"):
+        assert np.array_equal(getattr(back, field), getattr(made, field))
+        assert getattr(back, field).dtype == getattr(made, field).dtype
+    assert len(sent) < len(pickle.dumps((made.pieces, made.shingles, made.signature, made.keys)))
