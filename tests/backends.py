@@ -83,3 +83,22 @@ def query(db: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
 
 def is_sqlite(db: str) -> bool:
     return "://" not in db
+
+
+# The people tables and their columns (``people_rows``).
+PEOPLE_TABLES = {
+    "person_sightings": "id, document_id, name, day, data, person_id",
+    "people": "id, name, label, first_seen, last_seen, documents, posts",
+    "person_posts": (
+        "id, person_id, position, post, place, tier, unit, head, single_holder, first_seen, last_seen, "
+        "began, ended, evidence"
+    ),
+}
+
+
+def people_rows(db: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The people tables of the store at ``db`` as stored, ids included."""
+    return {
+        table: query(db, f"SELECT {columns} FROM {table} ORDER BY id")
+        for table, columns in PEOPLE_TABLES.items()
+    }

@@ -27,7 +27,7 @@ from typing import Any
 
 import psutil
 import pytest
-from backends import BACKENDS, database, is_sqlite, postgresql_database, query
+from backends import BACKENDS, database, is_sqlite, people_rows, postgresql_database, query
 from reprint_set import build
 from sharedfiles import shared_dir
 
@@ -410,24 +410,6 @@ def test_bad_cluster_options_are_refused_in_a_sentence(tmp_path):
     unreachable = _cli(dev, "--db", str(tmp_path / "x.db"), "--scheduler", "tcp://127.0.0.1:9")
     assert unreachable.returncode == 1 and "cannot reach the Dask scheduler" in unreachable.stderr
     assert "Traceback" not in unreachable.stderr
-
-
-_PEOPLE_TABLES = {
-    "person_sightings": "id, document_id, name, day, data, person_id",
-    "people": "id, name, label, first_seen, last_seen, documents, posts",
-    "person_posts": (
-        "id, person_id, position, post, place, tier, unit, head, single_holder, first_seen, last_seen, "
-        "began, ended, evidence"
-    ),
-}
-
-
-def people_rows(db: str) -> dict[str, list[tuple[Any, ...]]]:
-    """The people tables as stored, ids included (the command's refresh clusters them)."""
-    return {
-        table: query(db, f"SELECT {columns} FROM {table} ORDER BY id")
-        for table, columns in _PEOPLE_TABLES.items()
-    }
 
 
 def _workers_of(command: psutil.Process) -> list[psutil.Process]:

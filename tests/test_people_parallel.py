@@ -19,7 +19,7 @@ from typing import Any
 
 import psutil
 import pytest
-from backends import BACKENDS, database, query
+from backends import BACKENDS, database, people_rows, query
 from people_texts import GOLD
 from sharedfiles import shared_dir
 
@@ -31,23 +31,6 @@ from luoshi.store import open_store
 from luoshi.store import people as tables
 
 pytest.importorskip("distributed")
-
-_PEOPLE_TABLES = {
-    "person_sightings": "id, document_id, name, day, data, person_id",
-    "people": "id, name, label, first_seen, last_seen, documents, posts",
-    "person_posts": (
-        "id, person_id, position, post, place, tier, unit, head, single_holder, first_seen, last_seen, "
-        "began, ended, evidence"
-    ),
-}
-
-
-def people_rows(db: str) -> dict[str, list[tuple[Any, ...]]]:
-    """The people tables as stored, ids included."""
-    return {
-        table: query(db, f"SELECT {columns} FROM {table} ORDER BY id")
-        for table, columns in _PEOPLE_TABLES.items()
-    }
 
 
 def generated(folder: Path, n: int, seed: int = 7) -> Path:

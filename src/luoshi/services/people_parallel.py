@@ -125,33 +125,36 @@ def _store(
     transaction then rolls back). (The later parts are waited for inside it: storing the first
     ones while they are clustered is what the workers are for; a worker that dies keeps other
     writers waiting until its task has run again.)"""
-    tables.lock(conn)
-    if conn.scalar(select(tables.SightingRow.id).limit(1)) is not None or tables.dirty_names(conn, 1):
-        raise _Stale  # (not a first ingest's)
-    queue = tables.PeoplePendingRow.document_id
-    if list(conn.scalars(select(queue).order_by(queue))) != documents:
-        raise _Stale  # (what waits is not what was ingested here)
-    for start in range(0, len(documents), tables.CHUNK):
-        conn.execute(
-            delete(tables.PeoplePendingRow).where(queue.in_(documents[start : start + tables.CHUNK]))
-        )
-    ids = tables.next_sighting_ids(conn, sightings)
-    tables.forget_people_named(conn, names)
-    persons = most = 0
-    for k, future in enumerate(futures):  # in name order: the rows get the ids writing them all at once gives
-        part = first if k == 0 else _part(future)
-        person = array("q")
-        person.frombytes(part.person)
-        rows = unpack(packed[k])
-        if len(person) != len(rows):
-            raise _Stale
-        tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in part.persons])
-        tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in part.posts])
-        tables.insert_sighting_rows(
-            conn, [(ids[r[0]], *r[1:], ids[p]) for r, p in zip(rows, person, strict=True)]
-        )
-        persons, most = persons + len(part.persons), max(most, part.most)
-    return people.RefreshReport(len(documents), len(names), len(names), persons, most)
+    with tables.indexes_built_after(conn):  # (as ``people.first_people``: built once, after)
+        tables.lock(conn)
+        if conn.scalar(select(tables.SightingRow.id).limit(1)) is not None or tables.dirty_names(conn, 1):
+            raise _Stale  # (not a first ingest's)
+        queue = tables.PeoplePendingRow.document_id
+        if list(conn.scalars(select(queue).order_by(queue))) != documents:
+            raise _Stale  # (what waits is not what was ingested here)
+        for start in range(0, len(documents), tables.CHUNK):
+            conn.execute(
+                delete(tables.PeoplePendingRow).where(queue.in_(documents[start : start + tables.CHUNK]))
+            )
+        ids = tables.next_sighting_ids(conn, sightings)
+        tables.forget_people_named(conn, names)
+        persons = most = 0
+        for k, future in enumerate(
+            futures
+        ):  # in name order: the rows get the ids writing them all at once gives
+            part = first if k == 0 else _part(future)
+            person = array("q")
+            person.frombytes(part.person)
+            rows = unpack(packed[k])
+            if len(person) != len(rows):
+                raise _Stale
+            tables.insert_person_rows(conn, [(ids[r[0]], *r[1:]) for r in part.persons])
+            tables.insert_post_rows(conn, [(ids[r[0]], *r[1:]) for r in part.posts])
+            tables.insert_sighting_rows(
+                conn, [(ids[r[0]], *r[1:], ids[p]) for r, p in zip(rows, person, strict=True)]
+            )
+            persons, most = persons + len(part.persons), max(most, part.most)
+        return people.RefreshReport(len(documents), len(names), len(names), persons, most)
 
 
 def first_ingest(store: Store) -> bool:
@@ -209,7 +212,7 @@ def refresh(
     try:
         first = _part(futures[0])  # (waited for before the transaction: no writer kept waiting)
         with fewer_collections(None):
-            report = store.run(lambda conn: _stored(conn, documents, names, total, packed, futures, first))
+            report = store.run(lambda conn: _store(conn, documents, names, total, packed, futures, first))
     except _Stale:
         return None
     finally:
@@ -217,17 +220,3 @@ def refresh(
             f.release()
     report.seconds, report.cpu = time.perf_counter() - began, time.process_time() - cpu
     return report
-
-
-def _stored(
-    conn: Connection,
-    documents: list[int],
-    names: list[str],
-    sightings: int,
-    packed: list[bytes],
-    futures: list[Any],
-    first: Part,
-) -> people.RefreshReport:
-    """``_store`` with the people tables' indexes built once, after (as ``people.first_people``)."""
-    with tables.indexes_built_after(conn):
-        return _store(conn, documents, names, sightings, packed, futures, first)
