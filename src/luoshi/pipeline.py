@@ -443,14 +443,14 @@ WORKER_NICENESS = 10
 
 
 def warm(paths: Iterable[str | os.PathLike[str]], files: int = 40) -> None:
-    """Process (and drop) the first ``files`` files below ``paths``, for both backends: what
-    reading, extraction and the rows load on first use (patterns, word lists, numpy) is then
-    loaded in this process. Run by the fork server of a local cluster before it forks the
+    """Process (and drop) the first ``files`` files below ``paths``, for both backends, their
+    sightings too: what reading, extraction, the rows and the sightings load on first use
+    (patterns, word lists, numpy, the post reader) is then loaded in this process. Run by the fork server of a local cluster before it forks the
     workers (``luoshi.cli.worker``), which then start with it loaded, and share its memory."""
     with fewer_collections():
         for backend in BACKENDS:
             for part in iter_partitions(paths, files):
-                for _ in process_partition(part, Options(backend=backend)):
+                for _ in process_partition(part, Options(backend=backend, sightings=True)):
                     pass
                 break
 
